@@ -1,0 +1,176 @@
+"""The sarcokg command line: a thin click group over the modules.
+
+Exit codes (one place, sarcokg.errors): 0 success or conforms; 1 ran and found
+a problem (graph does not conform, a report failed to ingest); 2 could not run
+(bad input or arguments, a tool missing). Errors are one line on stderr.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from .errors import EXIT_FAILED, EXIT_USAGE, SarcoKGError
+from .namespaces import ROOT, VERSION
+
+DEFAULT_KG = ROOT / "graph"
+
+
+class Group(click.Group):
+    """Maps SarcoKGError and click usage errors to one line and exit code 2."""
+
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("standalone_mode", False)
+        try:
+            rv = super().main(*args, **kwargs)
+        except SarcoKGError as e:
+            click.echo(f"sarcokg: {e}", err=True)
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            click.echo("sarcokg: aborted", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as e:
+            msg = e.format_message().replace("\n", " ")
+            click.echo(f"sarcokg: {msg}", err=True)
+            sys.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            sys.exit(0)
+        sys.exit(rv or 0)
+
+
+kg_option = click.option(
+    "--kg", "kg", type=click.Path(path_type=Path), default=DEFAULT_KG, show_default="graph/",
+    help="Knowledge-graph folder of report graphs (<id>.ttl).")
+
+
+def output_option(default: Optional[str] = None):
+    return click.option("-o", "--output", type=click.Path(path_type=Path), default=default,
+                        help="Write to this file (atomically) instead of standard output.")
+
+
+def emit(data: bytes | str, output: Optional[Path]) -> None:
+    from .files import atomic_write
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        atomic_write(output, data)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, prog_name="sarcokg")
+def main() -> None:
+    """SarcoKG: a knowledge graph of sarcoma case reports.
+
+    Query it with SPARQL, validate it with SHACL, check it with an OWL
+    reasoner, export it for other tools, and ingest new report texts.
+    """
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="Run this SPARQL text instead of a named query.")
+@kg_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="json, csv and tsv are the W3C SPARQL 1.1 results formats.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to an RDF term: <iri>, prefix:name, 42, 1.5, true, \"text\" or text.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and what each answers.")
+@output_option()
+def query(name, sparql, kg, fmt, params, list_, output) -> None:
+    """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
+    from . import query as q
+    if list_:
+        for qname, path in q.named_queries().items():
+            click.echo(f"{qname:32} {q.describe(path)}")
+        return
+    label, text = q.resolve(name, sparql)
+    for p in params:
+        q.parse_param(p)  # bad parameters fail before the graph loads
+    from .store import load
+    kgraph = load(kg)
+    emit(q.serialize(q.run(kgraph.store, label, text, list(params)), fmt), output)
+
+
+@main.command()
+@kg_option
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
+              help="turtle prints the standard SHACL validation report.")
+@output_option()
+def validate(kg, fmt, output) -> int:
+    """Validate every report graph against the SHACL shapes.
+
+    Exit 0 when the graph conforms, 1 when it does not, 2 when it could not run.
+    """
+    from .store import report_files
+    from .validate import format_text, validate_files
+    files = report_files(kg)
+    results, graphs = validate_files(files)
+    if fmt == "text":
+        emit(format_text(results, len(files)), output)
+    else:
+        from .report import validation_report_turtle
+        emit(validation_report_turtle(graphs, not results), output)
+    return EXIT_FAILED if results else 0
+
+
+@main.command()
+@kg_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "jsonld"]), default="turtle",
+              show_default=True)
+@output_option()
+def export(kg, fmt, output) -> None:
+    """Export the ontology and every report graph, byte-identical across runs."""
+    from .export import export as do_export
+    from .store import report_files
+    emit(do_export(report_files(kg), fmt), output)
+
+
+@main.command()
+@kg_option
+@click.option("--reports", type=int, default=None, metavar="N",
+              help="Reason over the ontology and at most N report graphs (default: all).")
+def reason(kg, reports) -> None:
+    """Check with HermiT (owlready2) that the ontology plus data is consistent."""
+    from .reason import reason as do_reason
+    from .store import report_files
+    files = report_files(kg)
+    msg = do_reason(files[:reports] if reports is not None else files)
+    click.echo(msg)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@kg_option
+@click.option("--force", is_flag=True, help="Overwrite curated report graphs too.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation of each new graph.")
+def ingest(files, kg, force, jobs, no_validate) -> int:
+    """Read report texts, extract their cases and write KG/<stem>.ttl for each.
+
+    A curation record KG/curation/<stem>.json, where present, is laid over the
+    extracted draft. Exit 1 when any report failed; the others are still written.
+    """
+    from .ingest import ingest_files
+    failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate)
+    return EXIT_FAILED if failed else 0
+
+
+@main.command()
+@click.argument("report")
+@kg_option
+@click.option("--text", "text_path", type=click.Path(path_type=Path),
+              help="The report's source text (default: looked up next to the graph or in --corpus).")
+@click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
+def evidence(report, kg, text_path, context) -> None:
+    """Show each fact of REPORT with its mention in context in the source text."""
+    from .evidence import show_evidence
+    click.echo(show_evidence(report, kg, text_path, context), nl=False)
+
+
+if __name__ == "__main__":
+    main()

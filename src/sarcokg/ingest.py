@@ -1,0 +1,127 @@
+"""Report texts -> validated report graphs in the knowledge-graph folder.
+
+Per file: read and check the text, extract its case, lay the curation record
+(KG/curation/<stem>.json) over the draft where there is one, write the Turtle
+atomically, validate it. A failure in one report is reported in one line and
+the others go on; nothing half-written is left behind.
+"""
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from .errors import InputError, SarcoKGError
+
+CURATED_MARK = "sko:curationStatus sko:Curated"
+
+
+@dataclass
+class Outcome:
+    source: str
+    ok: bool
+    message: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_curated(path: Path) -> bool:
+    try:
+        return CURATED_MARK in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def summarise(facts) -> str:
+    t = facts.tumour
+    bits = [t.types[0].value if t.types else "no tumour type"]
+    if t.levels:
+        bits.append("/".join(lv.vertebra for lv in t.levels))
+    if facts.interventions:
+        bits.append(f"{len(facts.interventions)} interventions")
+    if facts.outcomes:
+        last = facts.outcomes[-1]
+        bits.append(f"last outcome {last.status or 'time only'}"
+                    + (f" at {last.months:g} months" if last.months is not None else ""))
+    return ", ".join(bits)
+
+
+def build_report(path: Path, kg: Path, force: bool = False, validate: bool = True) -> Outcome:
+    """Ingest one file; never raises for bad input, returns what happened."""
+    from . import curation
+    from .extract import extract
+    from .files import atomic_write, read_report
+    from .rdf import FactError, report_turtle
+    from .terms import load_terms
+
+    try:
+        target = kg / f"{path.stem}.ttl"
+        record_path = kg / "curation" / f"{path.stem}.json"
+        if target.exists() and is_curated(target) and not force and not record_path.exists():
+            raise InputError(f"{target}: curated report graph; not overwritten (use --force to replace it)")
+        rt = read_report(path)
+        terms = load_terms()
+        facts = extract(rt.text, report_id=path.stem, source_file=path.name, source_sha256=rt.sha256, terms=terms)
+        if record_path.exists():
+            rec = curation.load_record(record_path)
+            facts = curation.Curator(terms, rt.text).apply(facts, rec)
+        if not facts.tumour.types and not facts.curated:
+            raise InputError(f"{path}: describes no sarcoma case (no tumour type found)")
+        ttl = report_turtle(facts, terms)
+        if validate:
+            from .validate import validate_text
+            problems = validate_text(ttl, target.name)
+            if problems:
+                first = problems[0]
+                raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
+                                 f"{first.message} ({len(problems)} violations); nothing written")
+        atomic_write(target, ttl)
+        return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
+    except (SarcoKGError, curation.CurationError, FactError) as e:
+        return Outcome(str(path), False, str(e))
+
+
+def _worker(args) -> Outcome:
+    return build_report(*args)
+
+
+def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1,
+                 validate: bool = True, echo=click.echo) -> int:
+    if kg.exists() and not kg.is_dir():
+        raise InputError(f"{kg}: not a folder")
+    kg.mkdir(parents=True, exist_ok=True)
+    stems: dict[str, Path] = {}
+    for f in files:
+        if f.stem in stems and stems[f.stem] != f:
+            raise InputError(f"{f}: same report id {f.stem!r} as {stems[f.stem]}; rename one of them")
+        stems[f.stem] = f
+    tasks = [(f, kg, force, validate) for f in files]
+    progress = len(files) > 5 and sys.stderr.isatty()
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+            outcomes = _collect(results, len(tasks), progress)
+    else:
+        outcomes = _collect(map(_worker, tasks), len(tasks), progress)
+    failed = 0
+    for o in outcomes:
+        for w in o.warnings:
+            echo(f"warning: {w}", err=True)
+        if o.ok:
+            echo(f"{o.source}: {o.message}")
+        else:
+            failed += 1
+            echo(f"sarcokg: {o.message}", err=True)
+    echo(f"ingested {len(outcomes) - failed} of {len(outcomes)} reports into {kg}"
+         + (f"; {failed} failed" if failed else ""), err=True)
+    return failed
+
+
+def _collect(results, total: int, progress: bool) -> list[Outcome]:
+    if not progress:
+        return list(results)
+    from tqdm import tqdm
+    return list(tqdm(results, total=total, unit="report", file=sys.stderr))

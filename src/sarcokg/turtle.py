@@ -1,0 +1,187 @@
+"""A deterministic writer for Turtle, TriG and N-Triples.
+
+Same triples in, same bytes out: fixed prefixes, subjects in a stable order
+(by the rank the caller gives, then IRI), rdf:type first, then predicates and
+objects sorted; blank nodes used once are written inline as [ ... ], others
+get labels from a hash of their content, so no random identifiers reach a
+file. No timestamps, no dependence on dict or set order.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import Callable, Iterable, Optional
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES, RDF, XSD
+
+Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?\d*\.\d+$")
+TYPE = RDF + "type"
+_ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def decimal_lexical(x: float | int | Decimal) -> str:
+    """Canonical-looking xsd:decimal text: 30 -> '30.0', 0.25 -> '0.25'."""
+    d = Decimal(str(x)).normalize()
+    s = format(d, "f")
+    return s if "." in s else s + ".0"
+
+
+def decimal(x: float | int | Decimal) -> ox.Literal:
+    return ox.Literal(decimal_lexical(x), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def integer(x: int) -> ox.Literal:
+    return ox.Literal(str(int(x)), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def boolean(x: bool) -> ox.Literal:
+    return ox.Literal("true" if x else "false", datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def escape(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESC:
+            out.append(_ESC[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class Writer:
+    def __init__(self, prefixes: Optional[dict[str, str]] = None):
+        self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
+        # longest namespace first, so a nested namespace wins
+        self._ns = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    # -- terms -------------------------------------------------------------
+    def iri(self, value: str) -> str:
+        for prefix, ns in self._ns:
+            if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}"
+        return f"<{value}>"
+
+    def literal(self, lit: ox.Literal) -> str:
+        dt = lit.datatype.value if lit.datatype else XSD + "string"
+        v = lit.value
+        if lit.language:
+            return f'"{escape(v)}"@{lit.language}'
+        if dt == XSD + "integer" and _INT.match(v):
+            return v
+        if dt == XSD + "decimal" and _DEC.match(v):
+            return v
+        if dt == XSD + "boolean" and v in ("true", "false"):
+            return v
+        if dt == XSD + "string":
+            return f'"{escape(v)}"'
+        return f'"{escape(v)}"^^{self.iri(dt)}'
+
+    # -- documents ---------------------------------------------------------
+    def header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
+
+    def body(self, triples: Iterable[Triple], rank: Optional[Callable[[str, list], int]] = None,
+             indent: str = "") -> str:
+        """Turtle statements for the triples, deterministic."""
+        by_subject: dict = defaultdict(list)
+        refs: dict = defaultdict(int)
+        for s, p, o in triples:
+            by_subject[s].append((p, o))
+            if isinstance(o, ox.BlankNode):
+                refs[o] += 1
+        labels = self._bnode_labels(by_subject)
+        inline = {b for b, n in refs.items() if n == 1 and b in by_subject}
+
+        def term(t, depth: int) -> str:
+            if isinstance(t, ox.NamedNode):
+                return self.iri(t.value)
+            if isinstance(t, ox.Literal):
+                return self.literal(t)
+            if t in inline:
+                return "[ " + pred_list(t, depth + 1, inline_mode=True) + " ]"
+            return f"_:{labels[t]}"
+
+        def pred_list(subject, depth: int, inline_mode: bool = False) -> str:
+            groups: dict[str, list[str]] = defaultdict(list)
+            for p, o in by_subject[subject]:
+                groups[p.value].append(term(o, depth))
+            keys = sorted(groups, key=lambda p: (p != TYPE, self.iri(p)))
+            parts = []
+            for p in keys:
+                pname = "a" if p == TYPE else self.iri(p)
+                objs = sorted(set(groups[p]))
+                parts.append(f"{pname} {', '.join(objs)}")
+            sep = " ; " if inline_mode else " ;\n" + indent + "    "
+            return sep.join(parts)
+
+        def subject_key(s):
+            types = sorted(o.value for p, o in by_subject[s] if p.value == TYPE and isinstance(o, ox.NamedNode))
+            r = rank(s.value if isinstance(s, ox.NamedNode) else "", types) if rank else 0
+            name = s.value if isinstance(s, ox.NamedNode) else "~" + labels[s]
+            return (r, name)
+
+        out = []
+        for s in sorted((s for s in by_subject if s not in inline), key=subject_key):
+            head = self.iri(s.value) if isinstance(s, ox.NamedNode) else f"_:{labels[s]}"
+            out.append(f"{indent}{head} {pred_list(s, 0)} .\n")
+        return "\n".join(out)
+
+    def _bnode_labels(self, by_subject: dict) -> dict:
+        """Content-derived labels: stable across runs whatever the parser named them."""
+        memo: dict = {}
+
+        def digest(b, stack=()) -> str:
+            if b in memo:
+                return memo[b]
+            if b in stack:
+                return "cycle"
+            parts = []
+            for p, o in by_subject.get(b, []):
+                if isinstance(o, ox.BlankNode):
+                    ov = "[" + digest(o, stack + (b,)) + "]"
+                else:
+                    ov = str(o)
+                parts.append(p.value + " " + ov)
+            memo[b] = hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:12]
+            return memo[b]
+
+        labels, used = {}, defaultdict(int)
+        bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)}
+        for s, pos in by_subject.items():
+            bnodes.update(o for _, o in pos if isinstance(o, ox.BlankNode))
+        for b in sorted(bnodes, key=lambda b: digest(b)):
+            d = digest(b)
+            used[d] += 1
+            labels[b] = f"b{d}" if used[d] == 1 else f"b{d}x{used[d]}"
+        return labels
+
+    def document(self, triples: Iterable[Triple], comment: str = "",
+                 rank: Optional[Callable[[str, list], int]] = None) -> str:
+        head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
+        return head + self.header() + "\n" + self.body(triples, rank)
+
+
+def ntriples(triples: Iterable[Triple]) -> list[str]:
+    """Sorted N-Triples lines, blank nodes labelled by content."""
+    triples = list(triples)
+    by_subject: dict = defaultdict(list)
+    for s, p, o in triples:
+        by_subject[s].append((p, o))
+    labels = Writer()._bnode_labels(by_subject)
+
+    def t(x) -> str:
+        if isinstance(x, ox.BlankNode):
+            return f"_:{labels[x]}"
+        return str(x)
+
+    return sorted(f"{t(s)} {t(p)} {t(o)} .\n" for s, p, o in triples)
