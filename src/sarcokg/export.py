@@ -17,7 +17,7 @@ from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, report_ns
 from .rdf import rank as report_rank
 from .store import ontology_path
-from .turtle import Writer, ntriples
+from .turtle import Writer, canonical_bnodes, ntriples
 
 ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/2002/07/owl#AnnotationProperty": 1,
              "http://www.w3.org/2002/07/owl#ObjectProperty": 2, "http://www.w3.org/2002/07/owl#DatatypeProperty": 3,
@@ -67,7 +67,7 @@ def export(files: list[Path], fmt: str) -> bytes:
             lines.extend(ntriples(triples))
         out.write("".join(sorted(set(lines))))
     elif fmt == "jsonld":
-        quads = [ox.Quad(s, p, o, ox.NamedNode(ONTOLOGY_IRI)) for s, p, o in onto]
+        quads = [ox.Quad(s, p, o, ox.NamedNode(ONTOLOGY_IRI)) for s, p, o in canonical_bnodes(onto)]
         for rid, triples in _reports(files):
             g = ox.NamedNode(REPORT_BASE + rid)
             quads.extend(ox.Quad(s, p, o, g) for s, p, o in triples)

@@ -96,9 +96,21 @@ def run(store: ox.Store, label: str, text: str, params: list[str]):
         return store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
                            prefixes=dict(PREFIXES))
     except SyntaxError as e:
-        raise InputError(f"{label}: SPARQL syntax error: {e.msg if hasattr(e, 'msg') else e}") from None
+        raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
     except (ValueError, OSError, RuntimeError) as e:
         raise InputError(f"{label}: the query failed: {e}") from None
+
+
+def _where(message: str, text: str) -> str:
+    """' at line L, column C, near "..."' from Oxigraph's long parser message."""
+    m = re.search(r"(\d+):(\d+)", message)
+    if not m:
+        return ": " + " ".join(message.split())[:120]
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = text.splitlines() or [""]
+    src = lines[min(line, len(lines)) - 1]
+    near = src[max(0, col - 21):col + 20].strip()
+    return f" at line {line}, column {col}, near {near!r}"
 
 
 def _cell(term) -> str:

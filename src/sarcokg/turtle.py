@@ -137,30 +137,39 @@ class Writer:
         return "\n".join(out)
 
     def _bnode_labels(self, by_subject: dict) -> dict:
-        """Content-derived labels: stable across runs whatever the parser named them."""
+        """Content-derived labels: stable across runs whatever the parser named them.
+
+        A blank node's label hashes what it says (its outgoing triples, nested
+        blank nodes by their own content) and where it is used (the subjects
+        and predicates pointing at it), so two equal restrictions on two
+        classes still get different, stable labels.
+        """
         memo: dict = {}
 
-        def digest(b, stack=()) -> str:
+        def content(b, stack=()) -> str:
             if b in memo:
                 return memo[b]
             if b in stack:
                 return "cycle"
             parts = []
             for p, o in by_subject.get(b, []):
-                if isinstance(o, ox.BlankNode):
-                    ov = "[" + digest(o, stack + (b,)) + "]"
-                else:
-                    ov = str(o)
+                ov = "[" + content(o, stack + (b,)) + "]" if isinstance(o, ox.BlankNode) else str(o)
                 parts.append(p.value + " " + ov)
-            memo[b] = hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:12]
+            memo[b] = hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()
             return memo[b]
 
-        labels, used = {}, defaultdict(int)
-        bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)}
+        incoming: dict = defaultdict(list)
         for s, pos in by_subject.items():
-            bnodes.update(o for _, o in pos if isinstance(o, ox.BlankNode))
-        for b in sorted(bnodes, key=lambda b: digest(b)):
-            d = digest(b)
+            for p, o in pos:
+                if isinstance(o, ox.BlankNode):
+                    src = "[" + content(s) + "]" if isinstance(s, ox.BlankNode) else str(s)
+                    incoming[o].append(src + " " + p.value)
+        bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)} | set(incoming)
+        digest = {b: hashlib.sha1((content(b) + "\n" + "\n".join(sorted(incoming[b]))).encode()).hexdigest()[:12]
+                  for b in bnodes}
+        labels, used = {}, defaultdict(int)
+        for b in sorted(bnodes, key=lambda b: digest[b]):
+            d = digest[b]
             used[d] += 1
             labels[b] = f"b{d}" if used[d] == 1 else f"b{d}x{used[d]}"
         return labels
@@ -171,17 +180,22 @@ class Writer:
         return head + self.header() + "\n" + self.body(triples, rank)
 
 
-def ntriples(triples: Iterable[Triple]) -> list[str]:
-    """Sorted N-Triples lines, blank nodes labelled by content."""
+def canonical_bnodes(triples: Iterable[Triple]) -> list[Triple]:
+    """The same triples with blank nodes renamed by content (stable labels)."""
     triples = list(triples)
     by_subject: dict = defaultdict(list)
     for s, p, o in triples:
         by_subject[s].append((p, o))
     labels = Writer()._bnode_labels(by_subject)
+    if not labels:
+        return triples
 
-    def t(x) -> str:
-        if isinstance(x, ox.BlankNode):
-            return f"_:{labels[x]}"
-        return str(x)
+    def t(x):
+        return ox.BlankNode(labels[x]) if isinstance(x, ox.BlankNode) else x
 
-    return sorted(f"{t(s)} {t(p)} {t(o)} .\n" for s, p, o in triples)
+    return [(t(s), p, t(o)) for s, p, o in triples]
+
+
+def ntriples(triples: Iterable[Triple]) -> list[str]:
+    """Sorted N-Triples lines, blank nodes labelled by content."""
+    return sorted(f"{s} {p} {o} .\n" for s, p, o in canonical_bnodes(triples))

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job on the bundled graph: install into .venv, validate graph/ with
+# SHACL, print the case summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/sarcokg validate
+.venv/bin/sarcokg query case-summary

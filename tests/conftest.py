@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository, the bundled graph, a CLI runner."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GRAPH = ROOT / "graph"
+SHARED = ROOT.parent / "shared"
+needs_shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared corpus not present")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def sarcokg(*args: str, cwd: Path | None = None) -> Run:
+    """Run the real console entry point in a subprocess (real exit codes)."""
+    p = subprocess.run([sys.executable, "-m", "sarcokg.cli", *map(str, args)], capture_output=True,
+                       text=True, cwd=cwd or ROOT)
+    return Run(p.returncode, p.stdout, p.stderr)
+
+
+@pytest.fixture
+def run():
+    return sarcokg
+
+
+@pytest.fixture
+def kg_copy(tmp_path) -> Path:
+    """A writable copy of the bundled graph."""
+    dst = tmp_path / "kg"
+    shutil.copytree(GRAPH, dst)
+    return dst
