@@ -1,8 +1,10 @@
-"""SHACL validation of report graphs with pySHACL.
+"""SHACL validation of report graphs: pySHACL (reference) or the fast engine.
 
-Each report is validated on its own, against the shapes, with only the
+Each report is validated on its own against ontology/shapes.ttl, with only the
 ontology's class hierarchy (rdfs:subClassOf triples) added to its data: no
-inference, so validation stays fast and linear in the number of reports.
+inference, so validation is linear in the number of reports. Both engines
+give the same results (tests/test_shacl_engines.py); the fast one is the
+default, pySHACL is there to check it (`--engine pyshacl`).
 """
 from __future__ import annotations
 
@@ -11,118 +13,161 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as shacl_validate
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDFS, SH as RSH
 
 from .errors import InputError
-from .namespaces import PREFIXES, ROOT, SHAPES_FILE
+from .namespaces import PREFIXES, ROOT, SH, SHAPES_FILE
 from .store import ontology_path
+from .turtle import Writer
+
+ENGINES = ("fast", "pyshacl")
 
 
 @dataclass(frozen=True, order=True)
 class Result:
     report: str
     focus: str
-    path: str
-    message: str
+    path: str        # a property IRI, or IRI+ / IRI* for a one/zero-or-more path; "" for none
+    component: str   # the constraint component without its namespace and suffix: MinCount, Datatype, ...
     value: str
-    severity: str
+    message: str
 
 
 def shapes_path(ontology_dir: Optional[Path] = None) -> Path:
     return (ontology_dir or ROOT / "ontology") / SHAPES_FILE
 
 
+def short(iri: str) -> str:
+    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and p:
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+# -- pySHACL ---------------------------------------------------------------
+
 @lru_cache(maxsize=2)
 def _shapes(path: str) -> rdflib.Graph:
-    g = rdflib.Graph()
-    g.parse(path, format="turtle")
-    return g
+    return rdflib.Graph().parse(path, format="turtle")
 
 
 @lru_cache(maxsize=2)
 def _hierarchy(path: str) -> tuple:
-    g = rdflib.Graph()
-    g.parse(path, format="turtle")
+    g = rdflib.Graph().parse(path, format="turtle")
     return tuple((s, p, o) for s, p, o in g.triples((None, RDFS.subClassOf, None))
                  if isinstance(o, rdflib.URIRef) and isinstance(s, rdflib.URIRef))
 
 
-def _short(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, rdflib.URIRef):
-        v = str(term)
-        for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if v.startswith(ns):
-                return f"{p}:{v[len(ns):]}"
-        return v
-    if isinstance(term, rdflib.BNode):
-        return "[]"
-    return str(term)
-
-
-def _path_text(g: rdflib.Graph, path) -> str:
-    if isinstance(path, rdflib.BNode):
-        inner = g.value(path, SH.oneOrMorePath) or g.value(path, SH.zeroOrMorePath)
-        return _short(inner) + ("+" if g.value(path, SH.oneOrMorePath) else "*") if inner else "[]"
-    return _short(path)
-
-
-def validate_graph(data: rdflib.Graph, report: str, ontology_dir: Optional[Path] = None
-                   ) -> tuple[list[Result], rdflib.Graph]:
-    shapes = _shapes(str(shapes_path(ontology_dir)))
-    for t in _hierarchy(str(ontology_path(ontology_dir))):
+def pyshacl_results(data: rdflib.Graph, report: str) -> list[Result]:
+    from pyshacl import validate as shacl_validate
+    for t in _hierarchy(str(ontology_path())):
         data.add(t)
-    conforms, results_graph, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
-    results = []
-    for r in results_graph.subjects(RDF.type, SH.ValidationResult):
-        results.append(Result(
-            report=report,
-            focus=_short(results_graph.value(r, SH.focusNode)),
-            path=_path_text(results_graph, results_graph.value(r, SH.resultPath)),
-            message=str(results_graph.value(r, SH.resultMessage) or ""),
-            value=_short(results_graph.value(r, SH.value)),
-            severity=_short(results_graph.value(r, SH.resultSeverity)).replace("http://www.w3.org/ns/shacl#", "sh:"),
-        ))
-    return sorted(results), results_graph
+    _, rg, _ = shacl_validate(data, shacl_graph=_shapes(str(shapes_path())), inference="none",
+                              advanced=False, allow_warnings=True)
+    out = []
+    for r in rg.objects(None, RSH.result):
+        path = rg.value(r, RSH.resultPath)
+        if isinstance(path, rdflib.BNode):
+            inner = rg.value(path, RSH.oneOrMorePath)
+            path_text = f"{inner}+" if inner is not None else f"{rg.value(path, RSH.zeroOrMorePath)}*"
+        else:
+            path_text = "" if path is None else str(path)
+        value = rg.value(r, RSH.value)
+        comp = str(rg.value(r, RSH.sourceConstraintComponent)).rsplit("#", 1)[-1].replace("ConstraintComponent", "")
+        out.append(Result(report, str(rg.value(r, RSH.focusNode)), path_text, comp,
+                          "" if value is None else str(value), str(rg.value(r, RSH.resultMessage) or "")))
+    return sorted(set(out))
 
 
-def validate_file(path: Path, ontology_dir: Optional[Path] = None) -> tuple[list[Result], rdflib.Graph]:
-    data = rdflib.Graph()
+# -- both engines ------------------------------------------------------------
+
+def read_triples(path: Path) -> list[tuple]:
     try:
-        data.parse(path, format="turtle")
-    except Exception as e:  # rdflib raises several parser exception types
-        raise InputError(f"{path}: malformed Turtle: {str(e).splitlines()[0]}") from None
-    return validate_graph(data, path.name, ontology_dir)
+        with open(path, "rb") as fh:
+            return [(t.subject, t.predicate, t.object) for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as e:
+        raise InputError(f"{path}:{e.lineno}: malformed Turtle: {str(e.msg).split(': ', 1)[-1]}") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
 
 
-def validate_text(turtle: str, report: str, ontology_dir: Optional[Path] = None) -> list[Result]:
-    data = rdflib.Graph()
-    data.parse(data=turtle, format="turtle")
-    return validate_graph(data, report, ontology_dir)[0]
+def validate_triples(triples: list[tuple], report: str, engine: str = "fast") -> list[Result]:
+    if engine == "fast":
+        from .shacl_fast import fast_validator
+        v = fast_validator(str(shapes_path()), str(ontology_path()))
+        return [Result(report, r.focus, r.path, r.component, r.value, r.message) for r in v.validate(triples)]
+    g = rdflib.Graph()
+    nt = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+    g.parse(data=nt, format="nt")
+    return pyshacl_results(g, report)
 
 
-def validate_files(files: Iterable[Path], ontology_dir: Optional[Path] = None
-                   ) -> tuple[list[Result], list[rdflib.Graph]]:
-    results, graphs = [], []
+def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result]:
+    triples = [(t.subject, t.predicate, t.object)
+               for t in ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+    return validate_triples(triples, report, engine)
+
+
+def validate_file(path: Path, engine: str = "fast") -> list[Result]:
+    return validate_triples(read_triples(path), path.name, engine)
+
+
+def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
+    results: list[Result] = []
     for f in files:
-        r, g = validate_file(f, ontology_dir)
-        results.extend(r)
-        graphs.append(g)
-    return sorted(results), graphs
+        results.extend(validate_file(f, engine))
+    return sorted(results)
 
+
+# -- reports -----------------------------------------------------------------
 
 def format_text(results: list[Result], n_reports: int) -> str:
     if not results:
         return f"conforms: {n_reports} report graph{'s' if n_reports != 1 else ''}, 0 violations\n"
     lines = []
     for r in results:
-        value = f" (value: {r.value})" if r.value else ""
-        lines.append(f"{r.report}: {r.focus} {r.path}: {r.message}{value}")
+        value = f" (value: {short(r.value)})" if r.value and r.component != "Or" else ""
+        path = f" {short(r.path)}" if r.path else ""
+        lines.append(f"{r.report}: {short(r.focus)}{path}: {r.message}{value}")
     reports = len({r.report for r in results})
     lines.append(f"does not conform: {len(results)} violation{'s' if len(results) != 1 else ''} "
                  f"in {reports} of {n_reports} report graphs")
     return "\n".join(lines) + "\n"
+
+
+def _term(text: str):
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    if "://" in text or text.startswith("urn:"):
+        return ox.NamedNode(text)
+    return ox.Literal(text)
+
+
+def format_turtle(results: list[Result]) -> str:
+    """The standard SHACL validation report (sh:ValidationReport), deterministic."""
+    n = ox.NamedNode
+    report = n("urn:sarcokg:validation-report")
+    triples = [(report, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationReport")),
+               (report, n(SH + "conforms"), ox.Literal("false" if results else "true",
+                                                        datatype=n(PREFIXES["xsd"] + "boolean")))]
+    for i, r in enumerate(results, 1):
+        res = n(f"urn:sarcokg:validation-report:result-{i}")
+        triples += [(report, n(SH + "result"), res),
+                    (res, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationResult")),
+                    (res, n(SH + "focusNode"), _term(r.focus)),
+                    (res, n(SH + "resultSeverity"), n(SH + "Violation")),
+                    (res, n(SH + "sourceConstraintComponent"), n(SH + r.component + "ConstraintComponent")),
+                    (res, n(SH + "resultMessage"), ox.Literal(r.message)),
+                    (res, n(PREFIXES["rdfs"] + "comment"), ox.Literal(f"in report graph {r.report}"))]
+        if r.path.endswith(("+", "*")):
+            b = ox.BlankNode(f"path{i}")
+            triples += [(res, n(SH + "resultPath"), b),
+                        (b, n(SH + ("oneOrMorePath" if r.path.endswith("+") else "zeroOrMorePath")), n(r.path[:-1]))]
+        elif r.path:
+            triples.append((res, n(SH + "resultPath"), n(r.path)))
+        if r.value:
+            triples.append((res, n(SH + "value"), _term(r.value)))
+    writer = Writer({"sh": SH, **PREFIXES})
+    return writer.document(triples, "SHACL validation report of the SarcoKG report graphs.")
