@@ -38,5 +38,5 @@ def run():
 def kg_copy(tmp_path) -> Path:
     """A writable copy of the bundled graph."""
     dst = tmp_path / "kg"
-    shutil.copytree(GRAPH, dst)
+    shutil.copytree(GRAPH, dst, ignore=shutil.ignore_patterns(".sarcokg"))
     return dst

@@ -22,7 +22,7 @@ RECORDS = {p.stem: json.loads(p.read_text()) for p in sorted((GRAPH / "curation"
 
 @pytest.fixture(scope="module")
 def kg():
-    return load(GRAPH)
+    return load(GRAPH, persistent=False)
 
 
 def rows(kg, name, *params):

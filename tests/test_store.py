@@ -1,0 +1,112 @@
+"""The on-disk query store follows the report files: never stale, recovers from faults."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from sarcokg.store import CACHE_DIR, kg_lock, load
+
+from .conftest import GRAPH
+
+
+def report_ids(kg):
+    res = load(kg).store.query("SELECT ?id WHERE { GRAPH ?g { ?r <https://w3id.org/sarcokg/ontology#reportId> ?id } }")
+    return sorted(s["id"].value for s in res)
+
+
+def ages(kg):
+    q = ("SELECT ?a WHERE { GRAPH ?g { ?p <https://w3id.org/sarcokg/ontology#ageYears> ?a } }")
+    return sorted(int(s["a"].value) for s in load(kg).store.query(q))
+
+
+def test_added_changed_removed_files_are_seen(kg_copy):
+    first = report_ids(kg_copy)
+    assert load(kg_copy).changed == 0  # second open: nothing to do
+    src = kg_copy / f"{first[0]}.ttl"
+    text = src.read_text()
+    # add: the same report under a new id
+    (kg_copy / "copy.ttl").write_text(text.replace(f'sko:reportId "{first[0]}"', 'sko:reportId "copy"'))
+    assert "copy" in report_ids(kg_copy)
+    # change: an age
+    before = ages(kg_copy)
+    (kg_copy / "copy.ttl").write_text((kg_copy / "copy.ttl").read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    after = ages(kg_copy)
+    assert len(after) == len(before) and after != before
+    kg = load(kg_copy)
+    assert kg.changed == 0
+    # remove
+    (kg_copy / "copy.ttl").unlink()
+    assert report_ids(kg_copy) == first
+    assert ages(kg_copy) == sorted(ages(kg_copy))
+
+
+def test_touched_but_same_content_is_not_reloaded(kg_copy):
+    load(kg_copy)
+    f = next(kg_copy.glob("*.ttl"))
+    os.utime(f, (1, 1))
+    assert load(kg_copy).changed == 0
+
+
+def test_crash_mid_update_is_redone(kg_copy):
+    load(kg_copy)
+    manifest = kg_copy / CACHE_DIR / "manifest.json"
+    data = json.loads(manifest.read_text())
+    victim = sorted(data["files"])[1]
+    # as if the process died after marking the graph pending and removing it
+    kg = load(kg_copy)
+    from sarcokg.store import report_graph
+    kg.store.remove_graph(report_graph(victim))
+    kg.store.flush()
+    del kg
+    data["pending"] = [victim]
+    manifest.write_text(json.dumps(data))
+    assert victim in report_ids(kg_copy)
+    assert json.loads(manifest.read_text())["pending"] == []
+
+
+def test_corrupt_or_old_store_is_rebuilt(kg_copy, capsys, run):
+    good = run("query", "case-summary", "--kg", kg_copy, "--format", "csv").out
+    store_dir = kg_copy / CACHE_DIR / "store"
+    for f in store_dir.iterdir():
+        if f.is_file() and f.name != "LOCK":
+            f.write_bytes(b"garbage")
+    r = run("query", "case-summary", "--kg", kg_copy, "--format", "csv")   # a fresh process
+    assert r.code == 0 and r.out == good
+    assert "rebuilding the query store" in r.err
+    expected = report_ids(kg_copy)
+    manifest = kg_copy / CACHE_DIR / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["versions"]["format"] = 0
+    manifest.write_text(json.dumps(data))
+    assert report_ids(kg_copy) == expected   # same process: the open handle is dropped and rebuilt
+    assert "rebuilding the query store (written by another version)" in capsys.readouterr().err
+
+
+def test_manifest_garbage_rebuilds(kg_copy):
+    expected = report_ids(kg_copy)
+    (kg_copy / CACHE_DIR / "manifest.json").write_text("{not json")
+    assert report_ids(kg_copy) == expected
+
+
+def test_second_command_waits_then_says_who(kg_copy, run, monkeypatch):
+    monkeypatch.setenv("SARCOKG_LOCK_WAIT", "0.5")
+    with kg_lock(kg_copy):
+        r = run("query", "case-summary", "--kg", kg_copy)
+    assert r.code == 2 and "another sarcokg command" in r.err and f"pid {os.getpid()}" in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    assert run("query", "case-summary", "--kg", kg_copy).code == 0
+
+
+def test_read_only_folder_is_queried_in_memory(kg_copy):
+    shutil.rmtree(kg_copy / CACHE_DIR, ignore_errors=True)
+    os.chmod(kg_copy, 0o555)
+    try:
+        if os.access(kg_copy, os.W_OK):
+            pytest.skip("running as a user who can write anyway (root)")
+        assert report_ids(kg_copy)
+        assert not (kg_copy / CACHE_DIR).exists()
+    finally:
+        os.chmod(kg_copy, 0o755)
