@@ -102,16 +102,24 @@ def query(name, sparql, kg, fmt, params, list_, output) -> None:
               help="turtle prints the standard SHACL validation report.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: the project's compiled core-SHACL engine; pyshacl: the reference validator.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--no-cache", is_flag=True, help="Validate every report afresh, ignoring cached results.")
 @output_option()
-def validate(kg, fmt, engine, output) -> int:
-    """Validate every report graph against the SHACL shapes.
+def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
+    """Validate every report graph against the SHACL shapes, and the rules
+    that span reports (a PMID or DOI in two reports, a report id clash).
 
-    Exit 0 when the graph conforms, 1 when it does not, 2 when it could not run.
+    Results of unchanged reports are reused (cached by the hashes of report,
+    shapes and ontology). Exit 0 when the graph conforms, 1 when it does not,
+    2 when it could not run.
     """
-    from .store import report_files
-    from .validate import format_text, format_turtle, validate_files
+    from .store import CACHE_DIR, load, report_files
+    from .validate import cross_report_results, format_text, format_turtle, validate_kg
     files = report_files(kg)
-    results = validate_files(files, engine)
+    kgraph = load(kg)
+    cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
+    results, _ = validate_kg(files, engine, jobs, cache)
+    results = sorted(set(results) | set(cross_report_results(kgraph.store)))
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
     return EXIT_FAILED if results else 0
 

@@ -171,3 +171,102 @@ def format_turtle(results: list[Result]) -> str:
             triples.append((res, n(SH + "value"), _term(r.value)))
     writer = Writer({"sh": SH, **PREFIXES})
     return writer.document(triples, "SHACL validation report of the SarcoKG report graphs.")
+
+
+# -- scale: cache, workers, cross-report checks --------------------------------
+
+CROSS_CHECKS = {
+    "duplicate PMID": ("sko:pmid", "The same PMID is in two report graphs: one case published twice, "
+                                   "or a wrong PMID. Keep one report or fix the PMID."),
+    "duplicate DOI": ("sko:doi", "The same DOI is in two report graphs: one case published twice, "
+                                 "or a wrong DOI. Keep one report or fix the DOI."),
+}
+
+
+def cross_report_results(store) -> list[Result]:
+    """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
+    and a report id that differs from its file name (two files, one id)."""
+    from .namespaces import REPORT_BASE, SKO, sparql_prefixes
+    out = []
+    for _, (prop, message) in CROSS_CHECKS.items():
+        q = sparql_prefixes() + f"""
+        SELECT ?g ?r ?v WHERE {{
+          GRAPH ?g {{ ?r {prop} ?v }}
+          GRAPH ?g2 {{ ?r2 {prop} ?v }}
+          FILTER(?g != ?g2)
+        }}"""
+        for s in store.query(q):
+            rid = s["g"].value[len(REPORT_BASE):]
+            out.append(Result(f"{rid}.ttl", s["r"].value, SKO + prop.split(":")[1], "SPARQL", s["v"].value, message))
+    q = sparql_prefixes() + """
+    SELECT ?g ?r ?id WHERE { GRAPH ?g { ?r a sko:CaseReport ; sko:reportId ?id } }"""
+    for s in store.query(q):
+        rid = s["g"].value[len(REPORT_BASE):]
+        if s["id"].value != rid:
+            out.append(Result(f"{rid}.ttl", s["r"].value, SKO + "reportId", "SPARQL", s["id"].value,
+                              "The report id must be the file's stem; another file may already hold this id."))
+    return sorted(set(out))
+
+
+def _digest(path: Path) -> str:
+    from .store import sha256
+    return sha256(path)
+
+
+def _validate_one(args) -> tuple[str, list[Result]]:
+    path, engine = args
+    return path.name, validate_file(path, engine)
+
+
+def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
+                cache_file: Optional[Path] = None) -> tuple[list[Result], int]:
+    """Validate report files, reusing cached results of unchanged files.
+
+    The cache key of a report is the SHA-256 of the report, the shapes, the
+    ontology and the engine; (size, mtime) spares re-hashing unchanged files.
+    Returns the results and how many reports were validated afresh.
+    """
+    import json
+    cache: dict = {}
+    if cache_file is not None and cache_file.exists():
+        try:
+            cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            cache = {}
+    context = "|".join([engine, _digest(shapes_path()), _digest(ontology_path())])
+    if cache.get("context") != context:
+        cache = {"context": context, "reports": {}}
+    reports: dict = cache["reports"]
+    results: list[Result] = []
+    todo: list[Path] = []
+    stats: dict[str, tuple] = {}
+    for f in files:
+        st = f.stat()
+        stats[f.name] = (st.st_size, st.st_mtime_ns)
+        entry = reports.get(f.name)
+        if entry and (entry["size"], entry["mtime_ns"]) == stats[f.name]:
+            results.extend(Result(*r) for r in entry["results"])
+        elif entry and entry["sha256"] == _digest(f):
+            entry["size"], entry["mtime_ns"] = stats[f.name]
+            results.extend(Result(*r) for r in entry["results"])
+        else:
+            todo.append(f)
+    if jobs > 1 and len(todo) > 50:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            fresh = list(pool.map(_validate_one, [(f, engine) for f in todo], chunksize=256))
+    else:
+        fresh = [_validate_one((f, engine)) for f in todo]
+    by_name = {f.name: f for f in todo}
+    for name, res in fresh:
+        results.extend(res)
+        size, mtime = stats[name]
+        reports[name] = {"sha256": _digest(by_name[name]), "size": size, "mtime_ns": mtime,
+                         "results": [list(r.__dict__.values()) for r in res]}
+    present = {f.name for f in files}
+    for name in [n for n in reports if n not in present]:
+        del reports[name]
+    if cache_file is not None and (todo or len(reports) != len(cache.get("reports", {}))):
+        from .files import atomic_write
+        atomic_write(cache_file, json.dumps(cache, sort_keys=True))
+    return sorted(results), len(todo)

@@ -1,0 +1,59 @@
+"""Validation at scale: cached results, only changed reports re-validated, cross-report rules."""
+from __future__ import annotations
+
+import shutil
+
+from sarcokg.store import CACHE_DIR
+from sarcokg.validate import validate_kg
+
+
+def test_only_changed_reports_are_validated_again(kg_copy):
+    files = sorted(kg_copy.glob("*.ttl"))
+    cache = kg_copy / "cache.json"
+    results, fresh = validate_kg(files, cache_file=cache)
+    assert results == [] and fresh == len(files)
+    assert validate_kg(files, cache_file=cache)[1] == 0
+    target = files[2]
+    target.write_text(target.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    results, fresh = validate_kg(files, cache_file=cache)
+    assert fresh == 1 and len(results) == 1 and results[0].report == target.name
+    # a cached failure is still reported without re-validating
+    again, fresh = validate_kg(files, cache_file=cache)
+    assert fresh == 0 and again == results
+
+
+def test_shapes_change_invalidates_the_cache(kg_copy, monkeypatch):
+    files = sorted(kg_copy.glob("*.ttl"))
+    cache = kg_copy / "cache.json"
+    validate_kg(files, cache_file=cache)
+    import sarcokg.validate as v
+    alt = kg_copy / "shapes.ttl"
+    shutil.copy(v.shapes_path(), alt)
+    alt.write_text(alt.read_text() + "\n# edited\n")
+    monkeypatch.setattr(v, "shapes_path", lambda ontology_dir=None: alt)
+    assert validate_kg(files, cache_file=cache)[1] == len(files)
+
+
+def test_parallel_gives_the_same_results(kg_copy):
+    src = next(kg_copy.glob("*.ttl"))
+    for i in range(60):
+        text = src.read_text().replace(f'sko:reportId "{src.stem}"', f'sko:reportId "r{i}"')
+        if i % 20 == 0:
+            text = text.replace("sko:ageYears ", "sko:ageYears 1", 1)
+        (kg_copy / f"r{i}.ttl").write_text(text)
+    files = sorted(kg_copy.glob("*.ttl"))
+    serial, _ = validate_kg(files, jobs=1)
+    parallel, _ = validate_kg(files, jobs=2)
+    assert serial == parallel and len(serial) == 3
+
+
+def test_cross_report_rules(run, kg_copy):
+    src = next(f for f in sorted(kg_copy.glob("*.ttl")) if "sko:pmid" in f.read_text())
+    shutil.copy(src, kg_copy / "clash.ttl")           # same report id in two files, same PMID and DOI
+    r = run("validate", "--kg", kg_copy)
+    assert r.code == 1
+    assert "clash.ttl" in r.out and "same PMID" in r.out and "same DOI" in r.out and "file's stem" in r.out
+    (kg_copy / "clash.ttl").unlink()
+    r = run("validate", "--kg", kg_copy)
+    assert r.code == 0, r.out
+    assert (kg_copy / CACHE_DIR / "validation-fast.json").exists()
