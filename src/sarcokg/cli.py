@@ -131,9 +131,9 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
 @output_option()
 def export(kg, fmt, output) -> None:
     """Export the ontology and every report graph, byte-identical across runs."""
-    from .export import export as do_export
+    from .export import export_to
     from .store import report_files
-    emit(do_export(report_files(kg), fmt), output)
+    export_to(report_files(kg), fmt, output)
 
 
 @main.command()

@@ -7,9 +7,8 @@ own namespace, which keeps report sections as readable as their source files.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pyoxigraph as ox
 
@@ -41,39 +40,59 @@ def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:
         yield f.stem, read_triples(f)
 
 
-def export(files: list[Path], fmt: str) -> bytes:
+def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
+    """The export, one report at a time: memory stays flat however many reports."""
     onto = read_triples(ontology_path())
-    out = io.StringIO()
     base = Writer()
+
+    def enc(text: str) -> bytes:
+        return text.encode("utf-8")
+
     if fmt == "turtle":
-        out.write("# SarcoKG export: the ontology and every report graph.\n")
-        out.write(base.header() + "\n")
-        out.write(base.body(onto, onto_rank))
+        yield enc("# SarcoKG export: the ontology and every report graph.\n" + base.header() + "\n")
+        yield enc(base.body(onto, onto_rank))
         for rid, triples in _reports(files):
             w = Writer({"": report_ns(rid), **PREFIXES})
-            out.write(f"\n# report {rid}\n@prefix : <{report_ns(rid)}> .\n\n")
-            out.write(w.body(triples, report_rank))
+            yield enc(f"\n# report {rid}\n@prefix : <{report_ns(rid)}> .\n\n" + w.body(triples, report_rank))
     elif fmt == "trig":
-        out.write("# SarcoKG export: the ontology and one named graph per report.\n")
-        out.write(base.header() + "\n")
-        out.write(f"<{ONTOLOGY_IRI}> {{\n{base.body(onto, onto_rank, indent='  ')}}}\n")
+        yield enc("# SarcoKG export: the ontology and one named graph per report.\n" + base.header() + "\n")
+        yield enc(f"<{ONTOLOGY_IRI}> {{\n{base.body(onto, onto_rank, indent='  ')}}}\n")
         for rid, triples in _reports(files):
             w = Writer({"": report_ns(rid), **PREFIXES})
-            out.write(f"\n@prefix : <{report_ns(rid)}> .\n")
-            out.write(f"<{REPORT_BASE}{rid}> {{\n{w.body(triples, report_rank, indent='  ')}}}\n")
+            yield enc(f"\n@prefix : <{report_ns(rid)}> .\n"
+                      f"<{REPORT_BASE}{rid}> {{\n{w.body(triples, report_rank, indent='  ')}}}\n")
     elif fmt == "nt":
-        lines = ntriples(onto)
+        yield enc("".join(ntriples(onto)))
         for _, triples in _reports(files):
-            lines.extend(ntriples(triples))
-        out.write("".join(sorted(set(lines))))
+            yield enc("".join(ntriples(triples)))
     elif fmt == "jsonld":
-        quads = [ox.Quad(s, p, o, ox.NamedNode(ONTOLOGY_IRI)) for s, p, o in canonical_bnodes(onto)]
+        # One JSON-LD document: an array of named graphs, the ontology first.
+        def graph_json(graph: str, triples: list[tuple]) -> bytes:
+            quads = sorted((ox.Quad(s, p, o, ox.NamedNode(graph)) for s, p, o in canonical_bnodes(triples)),
+                           key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+            data = ox.serialize(quads, format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES)).strip()
+            return data[1:-1] if data.startswith(b"[") else data
+        yield b"[" + graph_json(ONTOLOGY_IRI, onto)
         for rid, triples in _reports(files):
-            g = ox.NamedNode(REPORT_BASE + rid)
-            quads.extend(ox.Quad(s, p, o, g) for s, p, o in triples)
-        quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-        data = ox.serialize(quads, format=ox.RdfFormat.JSON_LD, prefixes=dict(PREFIXES))
-        return data if data.endswith(b"\n") else data + b"\n"
+            yield b",\n" + graph_json(REPORT_BASE + rid, triples)
+        yield b"]\n"
     else:
         raise InputError(f"unknown export format {fmt!r}")
-    return out.getvalue().encode("utf-8")
+
+
+def export(files: list[Path], fmt: str) -> bytes:
+    return b"".join(chunks(files, fmt))
+
+
+def export_to(files: list[Path], fmt: str, output: Optional[Path]) -> None:
+    """Stream the export to stdout, or atomically to output."""
+    import sys
+    from .files import atomic_output
+    if output is None:
+        for c in chunks(files, fmt):
+            sys.stdout.buffer.write(c)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(output) as fh:
+        for c in chunks(files, fmt):
+            fh.write(c)

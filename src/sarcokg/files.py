@@ -13,8 +13,10 @@ import html
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import InputError
 
@@ -85,10 +87,13 @@ def read_report(path: Path) -> ReportText:
     return ReportText(path, text, hashlib.sha256(data).hexdigest(), warnings)
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write data to path through a temporary file in the same folder and rename."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary file handle whose content replaces path only if the block succeeds.
+
+    It writes to a temporary file in the same folder and renames it onto path:
+    a failure or a crash leaves what the user had untouched and no partial file.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -97,7 +102,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise InputError(f"{path}: cannot write here ({e.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -107,3 +112,9 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         except OSError:
             pass
         raise
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write data to path through a temporary file in the same folder and rename."""
+    with atomic_output(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
