@@ -1,0 +1,91 @@
+"""Rule-based extraction: report text -> CaseFacts (a pure function).
+
+    from sarcokg.extract import extract
+    facts = extract(text, report_id="r1", source_file="r1.txt", source_sha256="...")
+
+Pipeline: same-length normalised view and regex sentence splitting
+(textprep), title and bibliographic metadata (metadata), the case zone and
+generic/negated/hypothetical context (context), dictionary matching of the
+ontology's names with pyahocorasick plus the report's own abbreviations
+(lexicon), then patient, tumour type/grade/size, vertebral levels,
+interventions, sites and outcomes. Every fact carries its text spans.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..facts import CaseFacts, Span, Tumour, Value
+from ..namespaces import SKO
+from ..terms import Terms, load_terms
+from . import context, interventions, levels, metadata, outcomes, patient, sites, tumour
+from .lexicon import lexicon_for, local_abbreviations, merge
+from .textprep import normalise, split_sentences
+
+__all__ = ["extract"]
+
+
+def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
+            terms: Optional[Terms] = None) -> CaseFacts:
+    terms = terms or load_terms()
+    lex = lexicon_for(terms)
+    norm = normalise(text)
+    sents = split_sentences(text)
+    mentions = lex.match(text, norm)
+    mentions = merge(mentions, local_abbreviations(text, mentions))
+
+    # the introduction of the patient bounds the title search
+    intro_start = None
+    for s in sents:
+        if context.is_intro(s.low):
+            intro_start = s.start
+            break
+    title_span = metadata.find_title(text, mentions, intro_start)
+    zones = context.Zones(text, sents, title_span)
+
+    facts = CaseFacts(report_id=report_id, source_file=source_file, source_sha256=source_sha256)
+    facts.metadata = metadata.extract_metadata(text, title_span)
+    facts.age = patient.extract_age(text, zones)
+    facts.sex = patient.extract_sex(text, zones)
+    facts.symptoms = patient.extract_symptoms(text, zones)
+
+    tm = Tumour()
+    tm.types = tumour.extract_types(text, terms, zones, mentions)
+    tm.grade = tumour.extract_grade(text, zones, mentions)
+    tm.size_cm = tumour.extract_size(text, zones, mentions)
+    tm.levels = levels.extract_levels(text, terms, zones)
+
+    index_pos = [m.start for m in mentions if m.axis == "tumour"]
+    other: list[tuple[int, int]] = []
+    for s in sents:
+        if s.zone in ("case", "title"):
+            other += context.other_tumour_ranges(text, s, index_pos)
+
+    facts.interventions, first_tx = interventions.extract_interventions(text, terms, zones, mentions, other)
+    type_key = tm.types[0].value if tm.types else None
+    tm.sites = sites.extract_sites(text, terms, lex, zones, mentions, tm.levels, type_key, other)
+
+    surgery_pos = sorted(sp.start for f in facts.interventions
+                         if (terms.find("intervention", f.kind) or None) is not None
+                         and terms.get("intervention", f.kind).summary_key == "surgery" for sp in f.spans)
+    removal_pos = sorted(sp.start for f in facts.interventions if _removes(terms, f.kind) for sp in f.spans)
+    facts.outcomes = outcomes.extract_outcomes(text, terms, zones, mentions, first_tx, surgery_pos, removal_pos,
+                                               other)
+
+    mets = [f for f in tm.sites if f.metastatic]
+    if mets:
+        tm.metastatic = Value(True, spans=list(mets[0].spans[:1]), confidence=0.7)
+    tm.__dict__  # keep dataclass
+    facts.tumour = tm
+    if not tm.types:
+        facts.warnings.append("no tumour type found")
+    return facts
+
+
+def _removes(terms: Terms, kind: str) -> bool:
+    """Interventions that take the tumour out: resections and amputations."""
+    t = terms.find("intervention", kind)
+    return t is not None and (terms.is_subclass(t.iri, SKO + "Resection") or terms.is_subclass(t.iri, SKO + "Amputation"))
+
+
+def _span(text: str, a: int, b: int) -> Span:
+    return Span(a, b, text[a:b])

@@ -1,0 +1,176 @@
+"""Context of a mention: whose case, negated, hypothetical, another tumour.
+
+Zones: a report's sentences are the index patient's case from the sentence that
+introduces the patient ("A 35-year-old man ...") on, until a literature section
+(introduction, discussion, conclusion, keywords, ...) or boilerplate
+(references, footnotes, copyright ...) starts; a later case heading opens the
+case again. Before the introduction only sentences that point at the case
+("we report a case", "the patient") count. Inside the case, sentences that
+speak of patients in general (incidence, literature, "usually", "may") are
+generic and give no facts, unless they also point at the patient.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Optional
+
+from .textprep import DASH, Sentence, heading_of
+
+# These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
+AGE_RX = re.compile(
+    r"(?<![\d.])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)\b(\d{1,3})\s*" + DASH
+    + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
+    r"|\baged\s+(\d{1,3})\b(?!\s*(?:" + DASH + r"|to)\s*\d)"
+    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b")
+INTRO_NOUN_RX = re.compile(r"\ban?\s+(?:(?:\w+\s+){0,2}?(?:female|male)\s+patient\b"
+                           r"|(?:previously healthy\s+)?(?:man|woman|boy|girl|gentleman|lady)\s+(?:aged|of|who|with|presented)\b)")
+
+_AGE_HINT = re.compile(r"old|aged|yo\b|y/o")
+
+
+def is_intro(low: str) -> bool:
+    """Does this (lowercased) sentence introduce the patient?"""
+    return bool((_AGE_HINT.search(low) and AGE_RX.search(low)) or ("patient" in low or " a" in low)
+                and INTRO_NOUN_RX.search(low))
+
+
+GENERIC_RX = re.compile(
+    r"%|\[\s*\d|\(citation|(?<!the )\bpatients\b|\b(?:literature|previously (?:reported|published|described)|"
+    r"case reports|reported cases|cases|incidence|prevalence|typically|usually|commonly|most common|generally|often|"
+    r"frequently|(?:is|are) (?:a |an )?(?:very |extremely |relatively )?(?:rare|uncommon|unusual|common|aggressive|slow)|"
+    r"unusual|accounts? for|should|may|might|could|can (?:be|cause|occur)|advised|recommended|"
+    r"remains? (?:unclear|controversial)|whether|prognosis|survival rates?|per million|et al|studies|trials?|seems?|"
+    r"suggest|likely|possibility|rates?|exploration|mainstay|subtypes?|differential diagnos)\b")
+ANCHOR_RX = re.compile(r"\b(?:(?:our|the|this) patient|he|she|his|her|him|we (?:present|report|describe)|underwent|"
+                       r"year" + DASH + r"?old|in (?:our|this) case)\b")
+CASEREF_RX = re.compile(r"\b(?:we (?:present|report|describe|reported|presented)|report (?:the|a|an) (?:\w+ ){0,2}case|"
+                        r"(?:our|the|this) patient|in (?:our|this) case|the case of)\b")
+
+NEG_RX = re.compile(
+    r"\b(?:no|not|without|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
+    r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
+HYPO_RX = re.compile(
+    r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
+    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent|minimi[sz]e)\b")
+BREAK_RX = re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")
+POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were) (?:not|ruled out|excluded)\b")
+
+OTHER_CANCER_RX = re.compile(
+    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
+    r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
+HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
+
+
+class Zones:
+    """Sentence lookup by offset, and the case/generic classification."""
+
+    def __init__(self, text: str, sentences: list[Sentence], title_span: Optional[tuple[int, int]]):
+        self.text = text
+        self.sents = sentences
+        self._starts = [s.start for s in sentences]
+        self.title_span = title_span
+        self.intro: Optional[Sentence] = None
+        self._classify()
+
+    def at(self, pos: int) -> Optional[Sentence]:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return None
+        s = self.sents[i]
+        return s if pos < s.end else None
+
+    def _classify(self) -> None:
+        intro_i = None
+        for s in self.sents:
+            if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1:
+                s.zone = "title"
+                continue
+            if intro_i is None and is_intro(s.low):
+                if heading_of(s.text) is None or len(s.text) > 40:
+                    intro_i = s.index
+        if intro_i is not None:
+            self.intro = self.sents[intro_i]
+        state = None   # None before the introduction, then case | lit | boiler
+        run = 0        # consecutive generic sentences: a literature passage inside the case section
+        for s in self.sents:
+            h = heading_of(s.text) if (s.line_start or s.index == 0 or True) else None
+            if h is not None:
+                s.heading = h[0]
+            s.anchor = bool(ANCHOR_RX.search(s.low))
+            s.caseref = bool(CASEREF_RX.search(s.low))
+            s.generic = bool(GENERIC_RX.search(s.low)) and not s.anchor and not s.caseref
+            if s.zone == "title":
+                continue
+            if h is not None:
+                run = 0
+            if intro_i is not None and s.index == intro_i:
+                state = "case"
+            elif h is not None and state is not None:
+                state = h[0]
+            elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
+                state = "lit"     # a question heading (FAQ boxes)
+            if state == "case":
+                if s.generic:
+                    run += 1
+                elif s.anchor or s.caseref or run < 2:
+                    run = 0
+                s.zone = "lit" if run >= 2 else "case"
+            elif state == "boiler":
+                s.zone = "boiler"
+            elif state is None and intro_i is None and h is not None and h[0] == "case":
+                state = "case"
+                s.zone = "case"
+            elif s.caseref and state != "boiler":
+                s.zone = "case"
+            else:
+                s.zone = "lit" if state == "lit" else "other"
+
+    def usable(self, pos: int, allow_title: bool = True) -> Optional[Sentence]:
+        """The sentence at pos when facts may be read from it."""
+        s = self.at(pos)
+        if s is None:
+            return None
+        if s.zone == "title":
+            return s if allow_title else None
+        if s.zone != "case" or s.generic:
+            return None
+        return s
+
+
+def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
+    a = max(0, pos - sent.start - limit)
+    seg = sent.low[a:pos - sent.start]
+    cut = 0
+    for m in BREAK_RX.finditer(seg):
+        cut = m.end()
+    return seg[cut:]
+
+
+def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) -> bool:
+    before = _clause_before(sent, start)
+    words = before.split()
+    tail = " ".join(words[-window:])
+    if NEG_RX.search(tail):
+        return True
+    after = sent.low[end - sent.start:end - sent.start + 25]
+    return bool(POST_NEG_RX.search(after))
+
+
+def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
+    before = _clause_before(sent, start, 80)
+    return bool(HYPO_RX.search(" ".join(before.split()[-8:])))
+
+
+def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
+    """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""
+    out = []
+    low = sent.low
+    if not OTHER_CANCER_RX.search(low):
+        return out
+    for m in HISTORY_RX.finditer(low):
+        if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):
+            out.append((sent.start + m.start(), sent.end))
+    if not out and not any(sent.start <= p < sent.end for p in index_tumour_positions):
+        out.append((sent.start, sent.end))
+    return out

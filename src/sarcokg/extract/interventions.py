@@ -1,0 +1,245 @@
+"""Interventions the patient received, with agents, doses, cycles, RT dose and intent.
+
+The kind is the most specific intervention term named. A drug gives the kind
+of its ontology class (a targeted agent gives 'targeted therapy' even when the
+text calls it chemotherapy); supportive drugs (mesna) are no agents of the
+treatment. Negated ('unsuitable for surgery'), hypothetical ('may require'),
+and other-cancer history ('a history of breast cancer treated with ...')
+mentions give nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..facts import AgentDose, InterventionFact, Span
+from ..namespaces import SKO
+from ..terms import Terms
+from .context import Zones, hypothetical, negated
+from .lexicon import Mention
+from .timeexpr import word_number
+
+AGENT_CLASS_KIND = {
+    SKO + "ChemotherapyAgent": "chemotherapy",
+    SKO + "TargetedAgent": "targeted therapy",
+    SKO + "ImmunotherapyAgent": "immunotherapy",
+    SKO + "HormonalAgent": "hormonal therapy",
+    SKO + "SupportiveAgent": None,
+}
+VERB_RX = re.compile(r"\b(?:was|were|been|being|is|are|had been)\s+(?:\w+ly\s+)?(?P<v>resected|excised|removed|"
+                     r"amputated|irradiated|operated)\b", re.I)
+VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
+             "irradiated": "radiotherapy", "operated": "surgery"}
+COMBINED_RX = re.compile(r"\b(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
+                         r"radiochemotherapy|chemoradiotherapy)\b", re.I)
+TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
+DOSE_GY_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cGy|Gy|Gray)\b")
+FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\s*(?:of|:)?\s*\d+(?:\.\d+)?\s*Gy\s*[x\u00d7]\s*(\d{1,2})"
+                          r"|(\d+(?:\.\d+)?)\s*Gy\s*[x\u00d7]\s*(\d{1,2})\b", re.I)
+INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
+                       r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
+INTENT_MAP = {"postoperative": "adjuvant", "post-operative": "adjuvant", "preoperative": "neoadjuvant",
+              "pre-operative": "neoadjuvant", "neo-adjuvant": "neoadjuvant", "definitive": "curative"}
+DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:total\s+)?dose\s+of\s+)?"
+                          r"(\d+(?:\.\d+)?)\s*(mg/m2|mg/m\u00b2|g/m2|g/m\u00b2|mg/kg|mg|\u00b5g|mcg|MIU|IU)", re.I)
+CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:cycles|courses|rounds)\b"
+                       r"|\b(\d{1,2})(?:st|nd|rd|th)\b[^.;]{0,20}\b(?:last\s+)?cycle\b", re.I)
+EXTRACORPOREAL_RX = re.compile(r"extracorporeal|ex vivo|in vitro", re.I)
+
+
+@dataclass
+class _M:
+    kind: str
+    start: int
+    end: int
+    sent: object
+    drug: Optional[str] = None
+
+
+def _agent_kind(terms: Terms, key: str) -> Optional[str]:
+    t = terms.find("agent", key)
+    if t is None:
+        return None
+    for p in t.parents:
+        if p in AGENT_CLASS_KIND:
+            return AGENT_CLASS_KIND[p]
+    return "chemotherapy"
+
+
+def _family(terms: Terms, kind: str) -> str:
+    t = terms.find("intervention", kind)
+    return (t.summary_key if t and t.summary_key else kind) if t else kind
+
+
+def _generic(terms: Terms, kind: str) -> bool:
+    t = terms.find("intervention", kind)
+    return t is not None and t.summary_key == kind
+
+
+def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+            other_ranges: list[tuple[int, int]]) -> list[_M]:
+    out: list[_M] = []
+
+    def ok(a: int, b: int):
+        s = zones.usable(a, allow_title=False)
+        if s is None or any(x <= a < y for x, y in other_ranges):
+            return None
+        if negated(text, s, a, b) or hypothetical(text, s, a, b):
+            return None
+        return s
+
+    for m in mentions:
+        if m.axis not in ("intervention", "agent"):
+            continue
+        s = ok(m.start, m.end)
+        if s is None:
+            continue
+        if m.axis == "intervention":
+            if EXTRACORPOREAL_RX.search(s.text) and _family(terms, m.key) == "radiotherapy":
+                continue
+            out.append(_M(m.key, m.start, m.end, s))
+        else:
+            kind = _agent_kind(terms, m.key)
+            if kind is None or terms.find("intervention", kind) is None:
+                continue
+            out.append(_M(kind, m.start, m.end, s, drug=m.key))
+    for s in zones.sents:
+        if s.zone != "case" or s.generic:
+            continue
+        for vm in VERB_RX.finditer(s.text):
+            kind = VERB_KIND[vm.group("v").lower()]
+            a, b = s.start + vm.start("v"), s.start + vm.end("v")
+            if terms.find("intervention", kind) is None or ok(a, b) is None:
+                continue
+            if kind in ("resection", "amputation") and not TUMOURISH_RX.search(s.text):
+                continue
+            if kind == "radiotherapy" and EXTRACORPOREAL_RX.search(s.text):
+                continue
+            out.append(_M(kind, a, b, s))
+        for cm in COMBINED_RX.finditer(s.text):
+            a, b = s.start + cm.start(), s.start + cm.end()
+            if ok(a, b) is None:
+                continue
+            for kind in ("chemotherapy", "radiotherapy"):
+                if terms.find("intervention", kind) is not None:
+                    out.append(_M(kind, a, b, s))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
+    facts: list[InterventionFact] = []
+    by_sent: dict[int, list[_M]] = {}
+    for m in ms:
+        by_sent.setdefault(m.sent.index, []).append(m)
+    for si in sorted(by_sent):
+        group = by_sent[si]
+        sent = group[0].sent
+        drugs = [m for m in group if m.drug]
+        mods = [m for m in group if not m.drug]
+        # a drug whose class differs from the modality word: 'chemotherapy drug sunitinib'
+        drug_kinds = {m.kind for m in drugs}
+        new: list[tuple[InterventionFact, list[_M]]] = []
+        used_mod = set()
+        for kind in sorted(drug_kinds, key=lambda k: min(m.start for m in drugs if m.kind == k)):
+            dms = [m for m in drugs if m.kind == kind]
+            host = next((m for m in mods if m.kind == kind and id(m) not in used_mod), None)
+            if host is None and "chemotherapy" not in drug_kinds:
+                host = next((m for m in mods if m.kind == "chemotherapy" and id(m) not in used_mod), None)
+            parts = dms + ([host] if host else [])
+            if host:
+                used_mod.add(id(host))
+            f = InterventionFact(kind, confidence=0.85)
+            for d in dms:
+                if d.drug not in f.agents:
+                    f.agents.append(d.drug)
+            new.append((f, parts))
+        for m in mods:
+            if id(m) in used_mod:
+                continue
+            if m.kind in drug_kinds:
+                continue      # the modality word of drugs already taken
+            new.append((InterventionFact(m.kind, confidence=0.8), [m]))
+        for f, parts in new:
+            for p in parts:
+                sp = Span(p.start, p.end, text[p.start:p.end])
+                if sp not in f.spans:
+                    f.spans.append(sp)
+            first = min(p.start for p in parts)
+            rel = first - sent.start
+            im = INTENT_RX.search(sent.text[max(0, rel - 40):rel])
+            if im:
+                w = im.group(1).lower()
+                f.intent = INTENT_MAP.get(w, w)
+            fam = _family(terms, f.kind)
+            if fam == "radiotherapy" and not EXTRACORPOREAL_RX.search(sent.text):
+                dm = DOSE_GY_RX.search(sent.text)
+                if dm:
+                    v = float(dm.group(1)) / (100 if dm.group(2) == "cGy" else 1)
+                    if 0 < v <= 100:
+                        f.dose_gy = v
+                        a, b = sent.start + dm.start(), sent.start + dm.end()
+                        f.spans.append(Span(a, b, text[a:b]))
+                fm = FRACTIONS_RX.search(sent.text)
+                if fm:
+                    g = next(i for i in (1, 2, 4) if fm.group(i))
+                    f.fractions = int(fm.group(g))
+                    a, b = sent.start + fm.start(), sent.start + fm.end()
+                    f.spans.append(Span(a, b, text[a:b]))
+            if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy"):
+                cm = CYCLES_RX.search(sent.text)
+                if cm:
+                    n = word_number(cm.group(1) or cm.group(2))
+                    if n:
+                        f.cycles = int(n)
+                for p in parts:
+                    if not p.drug:
+                        continue
+                    dd = DRUG_DOSE_RX.match(text[p.end:min(sent.end, p.end + 45)])
+                    if dd:
+                        a, b = p.end + dd.start(1), p.end + dd.end(2)
+                        f.doses.append(AgentDose(p.drug, float(dd.group(1)), dd.group(2),
+                                                 spans=[Span(a, b, text[a:b])], confidence=0.8))
+            _merge(terms, facts, f)
+    return facts
+
+
+def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact) -> None:
+    fam = _family(terms, f.kind)
+    for g in facts:
+        if _family(terms, g.kind) != fam:
+            continue
+        same_kind = g.kind == f.kind
+        generic_pair = _generic(terms, f.kind) or _generic(terms, g.kind)
+        if not (same_kind or generic_pair):
+            continue
+        if f.agents and g.agents and not set(f.agents) <= set(g.agents) and not set(g.agents) <= set(f.agents):
+            continue
+        if _generic(terms, g.kind) and not _generic(terms, f.kind):
+            g.kind = f.kind
+        for a in f.agents:
+            if a not in g.agents:
+                g.agents.append(a)
+        g.doses += [d for d in f.doses if all(d.agent != x.agent for x in g.doses)]
+        g.dose_gy = g.dose_gy if g.dose_gy is not None else f.dose_gy
+        g.fractions = g.fractions if g.fractions is not None else f.fractions
+        g.cycles = g.cycles if g.cycles is not None else f.cycles
+        g.intent = g.intent or f.intent
+        for sp in f.spans:
+            if sp not in g.spans:
+                g.spans.append(sp)
+        return
+    facts.append(f)
+
+
+def extract_interventions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                          other_ranges: list[tuple[int, int]]) -> tuple[list[InterventionFact], Optional[int]]:
+    ms = collect(text, terms, zones, mentions, other_ranges)
+    first_tx = None
+    for m in ms:
+        t = terms.find("intervention", m.kind)
+        if t is not None and t.summary_key:
+            first_tx = m.start
+            break
+    return build(text, terms, ms), first_tx

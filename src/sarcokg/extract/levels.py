@@ -1,0 +1,126 @@
+"""Vertebral levels as people write them.
+
+'L2 vertebra', 'T3 and T4', 'T11-L2', 'C5\u2013C6', 'C6-7', 'from C6 to T1', 'L4/L5',
+'the fifth cervical vertebra', 'from the seventh cervical to the third thoracic
+vertebrae'. Ranges are expanded through the spine order of the ontology
+(Terms.vertebrae()). Levels named only for a procedure (fusion C5-T3, L3
+laminectomy), a dermatome, a nerve root or a neurological level, or old
+history ('18 years ago') are left out.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..facts import LevelFact, Span
+from ..terms import Terms
+from .context import Zones, negated
+from .textprep import DASH
+
+_REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co"}
+LEVEL = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
+_LEVEL_RX = re.compile(r"(?<![A-Za-z0-9])(?P<a>" + LEVEL + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
+                       r"(?P<b>" + LEVEL + r"|\d{1,2})(?![\d]))?(?![A-Za-z\d])")
+ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+       "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+       "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10, "11th": 11, "12th": 12}
+_ORD = "|".join(ORD)
+_REG_WORD = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S", "coccygeal": "Co"}
+_RW = "cervical|thoracic|dorsal|lumbar|sacral|coccygeal"
+_SPELLED_RX = re.compile(
+    r"\b(?:the\s+)?(?P<o1>" + _ORD + r")\s+(?P<r1>" + _RW + r")(?:\s+vertebra\w*|\s+vertebral body)?"
+    r"(?:\s*(?:to|through|" + DASH + r"|and)\s*(?:the\s+)?(?P<o2>" + _ORD + r")(?:\s+(?P<r2>" + _RW + r"))?)?"
+    r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])", re.I)
+_REGION_WORD_HINT = re.compile(_RW)
+_EXCL_AFTER = re.compile(
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
+    r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
+    r"stabili[sz]ation|laminectom\w*|laminoplast\w*|laminotom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
+    r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
+_EXCL_BEFORE = re.compile(
+    r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
+    r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"|(?:radiculopathy|dermatome|root|myelopathy|cord|sensory level|motor level)\s*\(?\s*"
+    r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
+_HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
+
+
+def _order(terms: Terms) -> tuple[list[str], dict[str, int]]:
+    vs = [t.key for t in terms.vertebrae()]
+    return vs, {k: i for i, k in enumerate(vs)}
+
+
+def _norm(tok: str) -> Optional[str]:
+    m = re.match(r"(?i)(co|th|[ctls])\s?(\d{1,2})$", tok.strip())
+    if not m:
+        return None
+    reg = _REGION[m.group(1).lower()]
+    if m.group(1) in ("c", "t", "l", "s"):   # lower-case single letters are not notations
+        return None
+    return f"{reg}{int(m.group(2))}"
+
+
+def _expand(a: str, b: Optional[str], order: list[str], idx: dict[str, int]) -> list[str]:
+    if a not in idx:
+        return []
+    if b is None:
+        return [a]
+    if b.isdigit():
+        b = re.match(r"[A-Za-z]+", a).group(0) + b
+    if b not in idx:
+        return [a]
+    i, j = idx[a], idx[b]
+    if j < i:
+        i, j = j, i
+    if j - i > 12:
+        return [a, b]
+    return order[i:j + 1]
+
+
+def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
+    order, idx = _order(terms)
+    found: dict[str, LevelFact] = {}
+    for s in zones.sents:
+        if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
+            continue
+        t = s.text
+        groups = []
+        for m in _LEVEL_RX.finditer(t):
+            a = _norm(m.group("a"))
+            if a is None:
+                continue
+            b = m.group("b")
+            bn = None
+            if b is not None:
+                bn = b if b.isdigit() else _norm(b)
+            groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
+        for m in (_SPELLED_RX.finditer(t) if _REGION_WORD_HINT.search(s.low) else ()):
+            r1 = _REG_WORD[m.group("r1").lower()]
+            a = f"{r1}{ORD[m.group('o1').lower()]}"
+            b = None
+            if m.group("o2"):
+                r2 = _REG_WORD[m.group("r2").lower()] if m.group("r2") else r1
+                b = f"{r2}{ORD[m.group('o2').lower()]}"
+            if m.group("o2") and re.search(r"\band\b", m.group(0)):
+                lv = [x for x in (a, b) if x in idx]
+            else:
+                lv = _expand(a, b, order, idx)
+            groups.append((m.start(), m.end(), lv))
+        for gs, ge, lv in groups:
+            if not lv:
+                continue
+            if _EXCL_AFTER.match(t[ge:ge + 40]) or _EXCL_BEFORE.search(t[max(0, gs - 50):gs]):
+                continue
+            if _HISTORY_AFTER.match(t[ge:]):
+                continue
+            a, b = s.start + gs, s.start + ge
+            if negated(text, s, a, b):
+                continue
+            for v in lv:
+                f = found.get(v)
+                span = Span(a, b, text[a:b])
+                if f is None:
+                    found[v] = LevelFact(v, spans=[span], confidence=0.85 if s.zone == "case" else 0.7)
+                elif span not in f.spans:
+                    f.spans.append(span)
+    return [found[k] for k in order if k in found]

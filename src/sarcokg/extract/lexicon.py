@@ -1,0 +1,211 @@
+"""The dictionary matcher, built once per Terms from the ontology's names.
+
+Labels and synonyms are matched case-insensitively on the normalised view of
+the text (sarcokg.extract.textprep.normalise); abbreviations, and synonyms that
+are written like abbreviations ("RT", "C-ion RT", "IL-2"), case-sensitively on
+the same view without lowercasing. Matches must sit on word boundaries; within
+one axis the leftmost-longest match wins, across axes matches may overlap
+("retroperitoneal liposarcoma" is a site inside a tumour mention).
+
+Spelling variants made by rule, not by word list: plural -s / -is -> -es,
+tumor <-> tumour, -ization <-> -isation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import ahocorasick
+
+from ..terms import Terms
+from .textprep import _TRANS, normalise
+
+AXES = ("tumour", "site", "intervention", "agent", "outcome", "survival")
+# a tumour name must name a tumour: labels such as "Myxoid" or "Spindle Cell"
+# (halves of an OncoTree name split at a slash) would match adjectives
+_TUMOUR_NOUN = re.compile(r"(?:oma|sarcoma|tumou?r|neoplasm|fibromatosis|desmoid)s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class Mention:
+    axis: str
+    key: str
+    start: int
+    end: int
+    source: str = "lexicon"      # lexicon | abbreviation | local
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def _looks_like_abbreviation(s: str) -> bool:
+    upper = sum(1 for c in s if c.isupper())
+    long_lower = re.search(r"[a-z]{4,}", s)
+    return upper >= 2 and not long_lower and len(s) <= 12
+
+
+def _variants(name: str) -> set[str]:
+    out = {name}
+    if "tumor" in name:
+        out.add(name.replace("tumor", "tumour"))
+    if "tumour" in name:
+        out.add(name.replace("tumour", "tumor"))
+    if "ization" in name:
+        out.add(name.replace("ization", "isation"))
+    if "isation" in name:
+        out.add(name.replace("isation", "ization"))
+    plus = set()
+    for v in out:
+        if not v[-1:].isalpha():
+            continue
+        if v.endswith("sis"):
+            plus.add(v[:-3] + "ses")
+        elif not v.endswith("s"):
+            plus.add(v + "s")
+    return out | plus
+
+
+class Lexicon:
+    def __init__(self, terms: Terms):
+        self.terms = terms
+        self._ci = ahocorasick.Automaton()
+        self._cs = ahocorasick.Automaton()
+        ci: dict[str, list] = {}
+        cs: dict[str, list] = {}
+        for axis in AXES:
+            for key, term in sorted(terms.by_axis.get(axis, {}).items()):
+                names = [term.label] + list(term.synonyms)
+                for name in names:
+                    if axis == "tumour" and not _TUMOUR_NOUN.search(name):
+                        continue
+                    if _looks_like_abbreviation(name):
+                        for v in {name, name + "s"}:
+                            cs.setdefault(v.translate(_TRANS), []).append((axis, key))
+                        continue
+                    for v in _variants(normalise(name).strip()):
+                        ci.setdefault(v, []).append((axis, key))
+                for ab in term.abbreviations:
+                    for v in {ab, ab + "s"}:
+                        cs.setdefault(v.translate(_TRANS), []).append((axis, key))
+        for table, auto in ((ci, self._ci), (cs, self._cs)):
+            for pat, targets in table.items():
+                if not pat.strip():
+                    continue
+                seen, uniq = set(), []
+                for t in targets:   # one term per axis: the first in key order
+                    if t[0] not in seen:
+                        seen.add(t[0])
+                        uniq.append(t)
+                auto.add_word(pat, (len(pat), tuple(uniq)))
+            auto.make_automaton()
+
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _boundary(view: str, s: int, e: int) -> bool:
+        if s > 0 and view[s - 1].isalnum():
+            return False
+        if e < len(view) and view[e].isalnum():
+            return False
+        return True
+
+    def match(self, text: str, norm: str) -> list[Mention]:
+        cands: list[Mention] = []
+        case_view = text.translate(_TRANS)
+        if len(case_view) != len(text):
+            case_view = text
+        for view, auto, src in ((norm, self._ci, "lexicon"), (case_view, self._cs, "abbreviation")):
+            for end, (n, targets) in auto.iter(view):
+                s, e = end - n + 1, end + 1
+                if not self._boundary(view, s, e):
+                    continue
+                for axis, key in targets:
+                    cands.append(Mention(axis, key, s, e, src))
+        return resolve(cands)
+
+
+def resolve(cands: list[Mention]) -> list[Mention]:
+    """Leftmost-longest, non-overlapping within each axis."""
+    out: list[Mention] = []
+    by_axis: dict[str, list[Mention]] = {}
+    for m in cands:
+        by_axis.setdefault(m.axis, []).append(m)
+    for axis, ms in by_axis.items():
+        ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        last_end = -1
+        for m in ms:
+            if m.start >= last_end:
+                out.append(m)
+                last_end = m.end
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+_ABBR_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-\u2010 ]{0,10}?[A-Za-z0-9])\s*[),;]")
+_AXIS_PREF = {"tumour": 0, "intervention": 1, "agent": 2, "outcome": 3, "survival": 4, "site": 5}
+
+
+def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Abbreviations the report defines itself: 'Ewing sarcoma (ES)' -> ES is ES.
+
+    The long form must be a mention that ends right before the parenthesis;
+    the short form is then matched case-sensitively as a whole word.
+    """
+    ends: dict[int, list[Mention]] = {}
+    for m in mentions:
+        ends.setdefault(m.end, []).append(m)
+    defs: dict[str, Mention] = {}
+    for dm in _ABBR_DEF.finditer(text):
+        ab = dm.group(1)
+        if sum(1 for c in ab if c.isupper()) < 2 or re.search(r"[a-z]{4,}", ab):
+            continue
+        p = dm.start() - 1
+        while p >= 0 and text[p] in " \t":
+            p -= 1
+        long_forms = ends.get(p + 1)
+        if not long_forms:
+            continue
+        lf = min(long_forms, key=lambda m: _AXIS_PREF.get(m.axis, 9))
+        defs.setdefault(ab, lf)
+        if ab.endswith("s") and len(ab) > 2:
+            defs.setdefault(ab[:-1], lf)
+    if not defs:
+        return []
+    out = []
+    rx = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(a) for a in sorted(defs, key=len, reverse=True))
+                    + r")s?(?![A-Za-z0-9])")
+    for m in rx.finditer(text):
+        lf = defs[m.group(1)]
+        out.append(Mention(lf.axis, lf.key, m.start(), m.end(), "local"))
+    return out
+
+
+_CACHE: dict[int, tuple[Terms, Lexicon]] = {}
+
+
+def lexicon_for(terms: Terms) -> Lexicon:
+    hit = _CACHE.get(id(terms))
+    if hit is None or hit[0] is not terms:
+        hit = (terms, Lexicon(terms))
+        _CACHE[id(terms)] = hit
+    return hit[1]
+
+
+def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
+    """Add extra mentions that overlap nothing of their axis."""
+    if not extra:
+        return mentions
+    out = list(mentions)
+    for x in extra:
+        if any(m.axis == x.axis and m.start < x.end and x.start < m.end for m in out):
+            continue
+        out.append(x)
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def find_key(mentions: list[Mention], axis: str) -> Optional[Mention]:
+    for m in mentions:
+        if m.axis == axis:
+            return m
+    return None

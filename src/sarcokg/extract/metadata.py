@@ -1,0 +1,114 @@
+"""Bibliographic metadata: title, authors, journal, year, PMID, DOI."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..facts import Metadata, Span, Value
+from .lexicon import Mention
+from .textprep import heading_of
+
+PMID_RX = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
+DOI_RX = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.I)
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+YEAR = r"((?:19|20)\d{2})"
+YEAR_RXS = [
+    # labelled dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
+    (re.compile(r"\b(?:Published(?: online| Online)?|First Online|Date|Epub|Accepted|Received|Issue Date)\s*:?\s*"
+                r"(?:\d{1,2}\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
+    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)"
+    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"\s*\d{0,2}\s*)?;\s*\d"), 0.85),
+    # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14"
+    (re.compile(r"\b" + YEAR + r"\s*,\s*Vol(?:ume)?\b", re.I), 0.8),
+    # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
+    (re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?" + YEAR + r"\)",
+                re.I), 0.8),
+    # "Copyright \u00a9 2016 Name" (a single year, not a range)
+    (re.compile(r"Copyright\s*(?:\u00a9|\(c\))?\s*" + YEAR + r"(?!\s*[\-\u2013]\s*\d)", re.I), 0.6),
+]
+_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
+JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
+AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
+_BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhospital\b|\bjournal\b|\bvolume\b|"
+                        r"\bcopyright\b|\bdoi\b|\bISSN\b", re.I)
+
+
+def _v(text: str, s: int, e: int, value, conf: float) -> Value:
+    return Value(value, spans=[Span(s, e, text[s:e])], confidence=conf)
+
+
+def find_title(text: str, mentions: list[Mention], intro_start: Optional[int]) -> Optional[tuple[int, int]]:
+    m = TITLE_LABEL_RX.search(text)
+    if m:
+        return m.start(1), m.end(1)
+    tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
+    for lm in re.finditer(r"[^\n]+", text):
+        if intro_start is not None and lm.end() > intro_start:
+            break
+        line = lm.group(0).strip()
+        if not line:
+            continue
+        h = heading_of(line)
+        if re.match(r"(?i)abstract\b", line) or (h and h[0] == "lit"):
+            break
+        if h:
+            continue
+        if len(line) > 300:
+            break
+        words = line.split()
+        if len(words) < 3 or _BAD_TITLE.search(line) or line.startswith(("-", "\u2022")):
+            continue
+        if not any(lm.start() <= p < lm.end() for p in tumour_pos):
+            continue
+        s = lm.start() + (len(lm.group(0)) - len(lm.group(0).lstrip()))
+        e = s + len(line)
+        num = re.match(r"\d+(?:\.\w+)+\s+", text[s:e])   # "3.P.35 " numbering of congress abstracts
+        if num:
+            s += num.end()
+        return s, e
+    return None
+
+
+def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metadata:
+    md = Metadata()
+    if title_span:
+        s, e = title_span
+        md.title = _v(text, s, e, text[s:e].strip(), 0.8)
+    low = text.lower()
+    m = PMID_RX.search(text) if ("pmid" in low or "pubmed" in low) else None
+    if m:
+        g = 1 if m.group(1) else 2
+        md.pmid = _v(text, m.start(g), m.end(g), m.group(g), 0.95)
+    m = DOI_RX.search(text)
+    if m:
+        doi = m.group(1).rstrip(".)]")
+        md.doi = _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
+    best = None
+    lines = {}
+    for yl in _YEARISH.finditer(text):
+        a = text.rfind("\n", 0, yl.start()) + 1
+        b = text.find("\n", yl.end())
+        lines[a] = b if b >= 0 else len(text)
+    for rx, conf in YEAR_RXS:
+        for a, b in sorted(lines.items()):
+            ym = rx.search(text, a, b)
+            if ym is None:
+                continue
+            y = int(ym.group(1))
+            if 1950 <= y <= 2035:
+                cand = (conf, -ym.start(1), ym)
+                if best is None or cand[:2] > best[:2]:
+                    best = cand
+                break
+    if best:
+        ym = best[2]
+        md.year = _v(text, ym.start(1), ym.end(1), int(ym.group(1)), best[0])
+    m = JOURNAL_LABEL_RX.search(text)
+    if m:
+        md.journal = _v(text, m.start(1), m.end(1), m.group(1), 0.8)
+    m = AUTHORS_LABEL_RX.search(text)
+    if m:
+        names = [n.strip() for n in re.split(r"\s*[|;]\s*|,\s*(?=[A-Z])", m.group(1)) if n.strip()]
+        md.authors = _v(text, m.start(1), m.end(1), "; ".join(names), 0.7)
+    return md

@@ -1,0 +1,187 @@
+"""Outcomes in timeline order: responses, recurrence, progression, new metastasis, death, NED, follow-up.
+
+Each observation is read from one sentence of the case with the time nearest to
+it ('at 8 months postdiagnosis', 'six months later' = six months after the
+previous observation). The last observation is the current status. Rules:
+a negated recurrence/progression/metastasis after treatment is 'no evidence of
+disease' ('no signs of local recurrence', 'progression-free') unless disease
+is known to persist (a partial response before it and no surgery since);
+metastases named before any treatment are the presentation, not an event;
+a follow-up time without a status ('doing well at 13 months') keeps the
+previous status.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..facts import OutcomeFact, Span
+from ..terms import Terms
+from .context import Zones, hypothetical, negated
+from .lexicon import Mention
+from .timeexpr import TimeExpr, find_times
+
+NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?)\s+of\s+(?:[\w-]+\s+){0,3}?"
+                    r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)", re.I)
+PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
+                   r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
+REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
+RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
+                     r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
+AWD_RX = re.compile(r"\b(?:residual|persistent)\s+(?:tumou?r|disease|mass)\b|\btumou?r\s+residual\b", re.I)
+FOLLOW_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
+                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b", re.I)
+PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
+WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
+
+
+@dataclass
+class _Ev:
+    status: Optional[str]
+    start: int
+    end: int
+    weak: bool = False
+    survival: Optional[str] = None
+
+
+def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Optional[int]) -> list[_Ev]:
+    evs: list[_Ev] = []
+    after_tx = first_tx is not None and s.start > first_tx
+    for m in ms:
+        if m.axis == "survival":
+            if hypothetical(text, s, m.start, m.end):
+                continue
+            st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
+            evs.append(_Ev(st, m.start, m.end, survival=m.key))
+            continue
+        if m.axis != "outcome":
+            continue
+        if hypothetical(text, s, m.start, m.end):
+            continue
+        fam = terms.get("outcome", m.key).summary_key
+        if negated(text, s, m.start, m.end):
+            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and after_tx:
+                evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
+            continue
+        if m.key == "distant metastasis" and not after_tx:
+            continue
+        weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
+            and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
+        evs.append(_Ev(m.key, m.start, m.end, weak=weak))
+    t = s.text
+    for rx, st in ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
+                   (RESP_RX, "partial response"), (AWD_RX, "alive with disease")):
+        if rx is RESP_RX and "response" not in s.low:
+            continue
+        for x in rx.finditer(t):
+            a, b = s.start + x.start(), s.start + x.end()
+            if rx is RESP_RX and re.search(r"\b(?:no|poor|without|minimal|partial|complete)\s+$", s.low[:x.start()]):
+                continue
+            if any(e.start < b and a < e.end for e in evs):
+                continue
+            if st == "alive with disease" and negated(text, s, a, b):
+                continue
+            if st != "no evidence of disease" and (negated(text, s, a, b) or hypothetical(text, s, a, b)):
+                continue
+            weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
+            evs.append(_Ev(st, a, b, weak=weak))
+    evs.sort(key=lambda e: e.start)
+    statuses = {e.status for e in evs}
+    if len(statuses - {None, "distant metastasis"}) > 0:
+        evs = [e for e in evs if e.status != "distant metastasis"]
+    if "partial response" in statuses and "complete response" in statuses:
+        evs = [e for e in evs if e.status != "complete response"]
+    return evs
+
+
+def _nearest(times: list[TimeExpr], rel_pos: int) -> Optional[TimeExpr]:
+    if not times:
+        return None
+    return min(times, key=lambda t: (abs(t.start - rel_pos) if t.start >= rel_pos else abs(rel_pos - t.end) + 5,
+                                     t.anchor != "diagnosis"))
+
+
+def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: Optional[int],
+                     surgery_pos: list[int], removal_pos: list[int], other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.axis in ("outcome", "survival"):
+            s = zones.usable(m.start, allow_title=False)
+            if s is not None and not any(a <= m.start < b for a, b in other_ranges):
+                by_sent.setdefault(s.index, []).append(m)
+    facts: list[OutcomeFact] = []
+    positions: list[int] = []
+    clock: Optional[float] = None
+    pending: Optional[tuple[float, TimeExpr, object]] = None
+    for s in zones.sents:
+        if s.zone != "case" or s.generic or any(a <= s.start < b for a, b in other_ranges):
+            pending = None if pending and pending[2] is not None and pending[2] != s.index - 1 else pending
+            continue
+        evs = _sentence_events(text, terms, s, by_sent.get(s.index, []), first_tx)
+        times = find_times(s.low)
+        if not evs:
+            if times and FOLLOW_RX.search(s.text):
+                t = times[-1]
+                months = (clock or 0) + t.months if t.relative else t.months
+                evs = [_Ev(None, s.start + t.start, s.start + t.end)]
+            elif times and any(t.relative for t in times):
+                t = next(t for t in times if t.relative)
+                pending = ((clock or 0) + t.months, t, s.index)
+                continue
+            else:
+                continue
+        for e in evs:
+            t = _nearest(times, e.start - s.start)
+            months, since, tspan = None, None, None
+            if t is not None:
+                months = (clock or 0) + t.months if t.relative else t.months
+                since = t.anchor or ("diagnosis" if t.relative else None)
+                tspan = (s.start + t.start, s.start + t.end)
+            elif pending is not None and pending[2] == s.index - 1:
+                months, since = pending[0], "diagnosis"
+                pt = pending[1]
+                ps = zones.sents[pending[2]]
+                tspan = (ps.start + pt.start, ps.start + pt.end)
+            spans = [Span(e.start, e.end, text[e.start:e.end])]
+            if tspan:
+                spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
+            status = e.status
+            if status == "distant metastasis" and any(p < e.start for p in removal_pos) \
+                    and terms.find("outcome", "recurrence") is not None:
+                status = "recurrence"    # metastases after the tumour was removed: a distant relapse
+            f = OutcomeFact(status=status, months=months, since=since if months is not None else None,
+                            survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
+            if e.weak and facts:
+                prev = next((x.status for x in reversed(facts) if x.status), None)
+                last_pos = positions[-1] if positions else -1
+                if prev in PERSIST and not any(last_pos < p < e.start for p in surgery_pos):
+                    continue
+            facts.append(f)
+            positions.append(e.start)
+            if months is not None:
+                clock = months
+        pending = None
+    return _tidy(facts)
+
+
+def _tidy(facts: list[OutcomeFact]) -> list[OutcomeFact]:
+    out: list[OutcomeFact] = []
+    for f in facts:
+        if f.status is None and f.months is None:
+            continue
+        if f.status is None and out:
+            prev = out[-1]
+            if prev.status is not None:
+                f.status = prev.status      # follow-up without news: the status stands
+                f.confidence = min(f.confidence, 0.6)
+        if out and out[-1].status == f.status and (f.months is None or out[-1].months == f.months
+                                                   or out[-1].months is None):
+            prev = out[-1]
+            if prev.months is None and f.months is not None:
+                prev.months, prev.since = f.months, f.since
+            prev.spans += [sp for sp in f.spans if sp not in prev.spans]
+            prev.survival_measure = prev.survival_measure or f.survival_measure
+            continue
+        out.append(f)
+    return out

@@ -1,0 +1,116 @@
+"""The index patient: age at presentation, sex, presenting symptoms."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..facts import Span, Symptom, Value
+from .context import AGE_RX, Zones
+from .textprep import DASH
+from .timeexpr import NUM, to_months, word_number
+
+FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife"}
+MALE = {"man", "male", "boy", "gentleman", "men", "father", "son", "husband"}
+SEX_WORD_RX = re.compile(r"\b(" + "|".join(sorted(FEMALE | MALE)) + r")\b", re.I)
+PRONOUN_RX = re.compile(r"\b(she|her|hers|he|his|him)\b", re.I)
+
+HISTORY_RX = re.compile(
+    r"\b(?P<num>" + NUM + r")\s*" + DASH + r"?\s*(?P<unit>years?|months?|weeks?|days?)\s*" + DASH
+    + r"?\s*history of (?P<what>[^.;:()]+)", re.I)
+COMPLAINT_RX = re.compile(
+    r"\b(?:presented|presenting|complained|complaining|admitted|referred|reported)\b(?:\s+\w+){0,6}?\s+"
+    r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I)
+DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + NUM + r")\s*" + DASH
+                    + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
+
+
+def extract_age(text: str, zones: Zones) -> Optional[Value]:
+    order = []
+    if zones.intro is not None:
+        order.append(zones.intro)
+    order += [s for s in zones.sents if s.zone == "title"]
+    order += [s for s in zones.sents if s.zone == "case" and not s.generic]
+    for s in order:
+        m = AGE_RX.search(s.low)
+        if not m:
+            continue
+        g = next(i for i in (1, 2, 3) if m.group(i))
+        age = int(m.group(g))
+        if age > 110:
+            continue
+        a, b = s.start + m.start(), s.start + m.end()
+        return Value(age, spans=[Span(a, b, text[a:b])], confidence=0.95 if s is zones.intro else 0.8)
+    return None
+
+
+def extract_sex(text: str, zones: Zones) -> Optional[Value]:
+    cands = []
+    if zones.intro is not None:
+        cands.append(zones.intro)
+    cands += [s for s in zones.sents if s.zone == "title"]
+    for s in cands:
+        m = SEX_WORD_RX.search(s.text)
+        if m:
+            sex = "female" if m.group(1).lower() in FEMALE else "male"
+            a, b = s.start + m.start(), s.start + m.end()
+            return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.95)
+    f = m_ = 0
+    first = {}
+    for s in zones.sents:
+        if s.zone != "case" or s.generic:
+            continue
+        for m in PRONOUN_RX.finditer(s.text):
+            w = m.group(1).lower()
+            key = "female" if w in ("she", "her", "hers") else "male"
+            first.setdefault(key, (s.start + m.start(), s.start + m.end()))
+            if key == "female":
+                f += 1
+            else:
+                m_ += 1
+    if f or m_:
+        sex = "female" if f > m_ else "male"
+        a, b = first[sex]
+        return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.6)
+    return None
+
+
+def _clean_symptom(s: str) -> str:
+    s = re.split(r"\b(?:that|which|who|since|after|following|and (?:a|an|was|the)|in the \d)\b", s)[0]
+    return s.strip(" ,")
+
+
+def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
+    out: list[Symptom] = []
+    if zones.intro is None:
+        return out
+    sents = [zones.intro] + [s for s in zones.sents[zones.intro.index + 1: zones.intro.index + 2] if s.zone == "case"]
+    for s in sents:
+        for m in HISTORY_RX.finditer(s.text):
+            what = _clean_symptom(m.group("what"))
+            months = to_months(word_number(m.group("num")), m.group("unit"))
+            for part in re.split(r",\s*|\s+and\s+", what):
+                part = part.strip()
+                if not part or len(part.split()) > 6:
+                    continue
+                i = s.text.find(part, m.start("what"))
+                a, b = s.start + i, s.start + i + len(part)
+                out.append(Symptom(part, months, spans=[Span(a, b, text[a:b])], confidence=0.7))
+        if out:
+            continue
+        for m in COMPLAINT_RX.finditer(s.text):
+            what = m.group("what")
+            dur = DUR_RX.search(what)
+            months = to_months(word_number(dur.group("num")), dur.group("unit")) if dur else None
+            if dur:
+                what = what[:dur.start()]
+            what = _clean_symptom(what)
+            for part in re.split(r",\s*|\s+and\s+", what):
+                part = part.strip()
+                if not part or len(part.split()) > 6 or re.match(r"(?i)(a|an)\s+\d", part):
+                    continue
+                i = s.text.find(part, m.start("what"))
+                if i < 0:
+                    continue
+                a, b = s.start + i, s.start + i + len(part)
+                out.append(Symptom(part, months, spans=[Span(a, b, text[a:b])], confidence=0.5))
+    return out

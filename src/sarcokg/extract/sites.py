@@ -1,0 +1,162 @@
+"""Anatomic sites the tumour involves, primary or metastatic, with laterality.
+
+A site word counts when its sentence is about the tumour (a tumour, mass,
+lesion, metastasis, invasion ... is named) and the word is not only the place
+of a symptom ('back pain', 'lower limb weakness'), of an examination ('CT of
+the chest, abdomen and pelvis'), of a compression ('compressing the spinal
+cord'), of a benign finding, or a tissue descriptor ('soft tissue mass',
+'bone lesion'). It is metastatic when the text says so next to it ('liver
+metastases', 'metastasis to the spine and hip', 'metastatic spine and hip').
+Involved vertebrae add their region's site; the final type's own name adds its
+organ ('uterine leiomyosarcoma' -> uterus).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..facts import LevelFact, SiteFact, Span
+from ..terms import Terms
+from .context import Zones, negated
+from .lexicon import Lexicon, Mention
+from .textprep import normalise
+
+INVOLVE_RX = re.compile(
+    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
+    r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
+    r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relapse|progression|residual|spread|sarcomas?|"
+    r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b", re.I)
+SYMPTOM_AFTER_RX = re.compile(
+    r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
+    r"radicul\w*|paresis|paraparesis|hemiparesis|plegia|discomfort|tenderness|bleeding|circumference|heaviness|"
+    r"cough|dyspnea|edema|oedema|claudication)\b", re.I)
+SYMPTOM_BEFORE_RX = re.compile(
+    r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
+    r"discomfort|heaviness|tenderness)\s+(?:[\w-]+\s+){0,5}$", re.I)
+IMAGING_OF_RX = re.compile(
+    r"(?:tomography|\bCT\b|\bMRI\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bPET\b|"
+    r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
+    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", re.I)
+COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
+DESCRIPTOR_AFTER_RX = re.compile(
+    r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
+    r"scan|origin|shadow|density|window|cement)\b", re.I)
+NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
+METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?metasta\w*", re.I)
+METS_BEFORE_RX = re.compile(
+    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
+    r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
+    r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
+SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
+LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
+PRIMARY_BEFORE_RX = re.compile(r"\bprimary\s+(?:[\w-]+\s+)?$", re.I)
+# sites that are bones: a more specific bone makes the generic 'bone' redundant
+TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
+BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
+
+
+def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) -> bool:
+    t = sent.text
+    rs, re_ = m.start - sent.start, m.end - sent.start
+    before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
+    if SYMPTOM_AFTER_RX.match(after) or SYMPTOM_BEFORE_RX.search(before):
+        return False
+    if IMAGING_OF_RX.search(before) or COMPRESS_RX.search(before) or BENIGN_RX.search(before):
+        return False
+    if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
+        return False
+    if NOT_SITE_AFTER_RX.match(after):
+        return False
+    if negated(text, sent, m.start, m.end):
+        return False
+    if sent.zone == "title":
+        return True
+    in_tumour = any(a <= m.start and m.end <= b for a, b in tumour_spans)
+    return in_tumour or bool(INVOLVE_RX.search(t)) or any(sent.start <= a < sent.end for a, _ in tumour_spans)
+
+
+def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
+                  levels: list[LevelFact], type_key: Optional[str],
+                  other_ranges: list[tuple[int, int]]) -> list[SiteFact]:
+    tumour_spans = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
+    site_ms = [m for m in mentions if m.axis == "site"]
+    facts: dict[str, SiteFact] = {}
+    primary: set[str] = set()
+    mets: set[str] = set()
+    by_sent: dict[int, list[Mention]] = {}
+    for m in site_ms:
+        s = zones.usable(m.start)
+        if s is None or any(a <= m.start < b for a, b in other_ranges):
+            continue
+        if not _accept(text, m, s, tumour_spans):
+            continue
+        by_sent.setdefault(s.index, []).append(m)
+    for si, ms in by_sent.items():
+        s = zones.sents[si]
+        t = s.text
+        prev_met: Optional[Mention] = None
+        for m in ms:
+            rs, re_ = m.start - s.start, m.end - s.start
+            before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
+            modifies_tumour = any(a == m.end + 1 or (a > m.end and a - m.end <= 2) for a, _ in tumour_spans) or \
+                any(a <= m.start and m.end <= b for a, b in tumour_spans)
+            met = False
+            if METS_AFTER_RX.match(after) or SECONDARY_RX.match(after):
+                met = True
+            elif METS_BEFORE_RX.search(before) and not modifies_tumour:
+                met = True
+            elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
+                    re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
+                met = True
+            if modifies_tumour or PRIMARY_BEFORE_RX.search(before):
+                primary.add(m.key)
+            prev_met = m if met else None
+            if met:
+                mets.add(m.key)
+            lat = LATERAL_RX.search(before)
+            f = facts.get(m.key)
+            span = Span(m.start, m.end, text[m.start:m.end])
+            if f is None:
+                facts[m.key] = SiteFact(m.key, laterality=lat.group(1).lower() if lat else None, spans=[span],
+                                        confidence=0.8 if s.zone == "case" else 0.7)
+            else:
+                if span not in f.spans:
+                    f.spans.append(span)
+                if f.laterality is None and lat:
+                    f.laterality = lat.group(1).lower()
+    # vertebrae involved -> their region (vertebral column, or sacrum)
+    for lv in levels:
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        if terms.find("site", key) is None:
+            continue
+        f = facts.get(key)
+        if f is None:
+            facts[key] = SiteFact(key, spans=list(lv.spans), confidence=0.8)
+        else:
+            for sp in lv.spans:
+                if sp not in f.spans:
+                    f.spans.append(sp)
+    # the organ the final type names (uterine leiomyosarcoma -> uterus)
+    if type_key:
+        tt = terms.find("tumour", type_key)
+        if tt is not None:
+            for m in lex.match(tt.label, normalise(tt.label)):
+                if m.axis == "site" and m.key not in facts and m.key not in TISSUES:
+                    tm = next((x for x in mentions if x.axis == "tumour" and x.key == type_key), None)
+                    spans = [Span(tm.start, tm.end, text[tm.start:tm.end])] if tm else []
+                    facts[m.key] = SiteFact(m.key, spans=spans, confidence=0.6)
+                    primary.add(m.key)
+    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone"):
+        del facts["bone"]
+    for k, f in facts.items():
+        f.metastatic = k in mets and k not in primary
+    # levels are metastatic when their region is
+    for lv in levels:
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        if key in facts:
+            lv.metastatic = facts[key].metastatic
+    return list(facts.values())

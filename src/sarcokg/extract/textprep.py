@@ -1,0 +1,127 @@
+"""Text preparation: a same-length normalised view, sentences, sections.
+
+Every offset the extractor produces points into the text it was given, so the
+normalised view (lowercase, dashes and slashes as spaces, curly quotes
+straight) keeps the length of the original: one character for one character.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+DASH = "[" + DASHES + "]"
+_TRANS = {ord(c): " " for c in DASHES + "/\u00a0\u2009\u202f"}
+_TRANS.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u201c"): '"', ord("\u201d"): '"'})
+
+
+def normalise(text: str) -> str:
+    """Lowercase, dashes/slashes/odd spaces to a space; same length as text."""
+    low = text.translate(_TRANS).lower()
+    if len(low) == len(text):
+        return low
+    # a few characters change length when lowercased (Turkish dotted I): one by one
+    return "".join((c.lower() if len(c.lower()) == 1 else c) for c in text.translate(_TRANS))
+
+
+# ---------------------------------------------------------------- sentences
+_ABBREV_BEFORE_DOT = re.compile(
+    r"(?:\b(?:et al|e\.g|i\.e|vs|Fig|Figs|Dr|Mr|Mrs|Ms|Prof|No|Vol|approx|ca|St|Jr|resp|cf|incl|min|max)"
+    r"|\b[A-Z])$")
+_SPLIT = re.compile(r"[.!?](?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
+_GLUED = re.compile(
+    r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"
+    r"Case Presentation|Objectives?|Introduction|Discussion)(?:[A-Z]|\s*[:\-\u2013]))")
+
+
+_GLUED_HINT = re.compile(r"(?:Background|Purpose|Methods|Results|Conclusion|Study Design|Case Report|"
+                         r"Case Presentation|Objective|Introduction|Discussion)")
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    low: str = ""                  # lowercase text, same length
+    line_start: bool = False       # begins a line
+    heading: str | None = None     # section heading that opens this sentence / line
+    zone: str = "other"            # title | case | lit | boiler | meta | other
+    generic: bool = False
+    caseref: bool = False
+    anchor: bool = False
+    index: int = 0
+    flags: dict = field(default_factory=dict)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
+    for lm in re.finditer(r"[^\n]+", text):
+        ls, line = lm.start(), lm.group(0)
+        cuts = [0]
+        for m in _SPLIT.finditer(line):
+            head = line[max(0, m.start() - 8):m.start()]
+            if _ABBREV_BEFORE_DOT.search(head):
+                continue
+            cuts.append(m.end())
+        for m in (_GLUED.finditer(line) if _GLUED_HINT.search(line) else ()):
+            if m.start() > 0:
+                cuts.append(m.start())
+        cuts = sorted(set(cuts)) + [len(line)]
+        first = True
+        for a, b in zip(cuts, cuts[1:]):
+            seg = line[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg.rstrip())
+            if trail <= lead:
+                continue
+            s, e = ls + a + lead, ls + a + trail
+            out.append(Sentence(s, e, text[s:e], low[s:e], line_start=first))
+            first = False
+    for i, s in enumerate(out):
+        s.index = i
+    return out
+
+
+# ---------------------------------------------------------------- sections
+_NUM = r"^(?:\d+(?:\.\d+)*\.?\s*)?"
+_END = r")(?=[^a-z]|$)"
+CASE_HEADS = re.compile(_NUM + r"(?i:case (?:presentation|report|description|history|summary|details)|"
+    r"clinical (?:presentation|case|history|summary)|presentation of (?:the )?case|description|"
+    r"methods|results|investigations?|interventions? and outcomes?|treatment|outcome|follow[ -]?up|"
+    r"patient and methods|case" + _END)
+LIT_HEADS = re.compile(_NUM + r"(?i:introduction(?: and importance)?|background(?:/aims?)?(?: context)?|"
+    r"discussion|conclusions?|summary and conclusions?|highlights|keywords?|key ?words|learning points|"
+    r"purpose|objectives?|aims?|relevance and impact|literature review|review of (?:the )?literature|"
+    r"significance|clinical relevance|what is known|lessons?" + _END)
+BOILER_HEADS = re.compile(r"^(?i:references|bibliography|footnotes|acknowledge?ments?|funding|competing interests|"
+    r"conflicts? of interest|author contributions|contributors|related (?:articles|resources|content)|"
+    r"citations?|cited by|correspondence|about this article|disclaimer|copyright|permissions|"
+    r"request permissions|newsletter|share|download|similar articles|ethics|consent|abbreviations|"
+    r"data availability|supplementary|full text links|peer review|view abstract|statistics from|"
+    r"talk to us|skip to" + _END)
+
+
+def heading_of(line: str) -> tuple[str, str] | None:
+    """(kind, heading text) when a line or sentence opens with a section heading."""
+    s = line.strip().lstrip("-\u2022*# ").strip()
+    if not s:
+        return None
+    short = len(s) <= 60 and not s.endswith(".")
+    for kind, rx in (("boiler", BOILER_HEADS), ("lit", LIT_HEADS), ("case", CASE_HEADS)):
+        m = rx.match(s)
+        if not m:
+            continue
+        rest = s[m.end():]
+        # a bare heading line, or "Heading: text", or a glued "HeadingText"
+        if short and len(rest.strip(" :-\u2013")) == 0:
+            return kind, m.group(0)
+        if rest[:1] in (":", "-", "\u2013", "\u2014") or rest[:1].isupper():
+            return kind, m.group(0)
+        if rest.startswith(" ") and short and kind != "case":
+            return kind, m.group(0)
+    return None

@@ -1,0 +1,98 @@
+"""Time expressions: '8 months postdiagnosis', 'six months later', 'at 3 years'."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .textprep import DASH
+
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
+          "thirty-six": 36, "forty": 40, "forty-eight": 48, "sixty": 60, "several": None, "few": None}
+NUM = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+      r"sixteen|eighteen|twenty(?:-four)?|thirty(?:-six)?|forty(?:-eight)?|sixty|an?"
+UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
+
+
+def word_number(s: str) -> Optional[float]:
+    s = s.lower()
+    if s in _WORDS:
+        return _WORDS[s]
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def to_months(n: Optional[float], unit: str) -> Optional[float]:
+    if n is None:
+        return None
+    u = unit.lower()
+    if u.startswith("y"):
+        return round(n * 12, 1)
+    if u.startswith("mo"):
+        return round(n, 1)
+    if u.startswith("w"):
+        return round(n / 4.345, 1)
+    if u.startswith("d"):
+        return round(n / 30.44, 1)
+    return None
+
+
+@dataclass
+class TimeExpr:
+    start: int           # offsets into the sentence text
+    end: int
+    months: float
+    relative: bool       # "N months later": after the previous event
+    anchor: Optional[str]  # diagnosis | treatment | None
+
+
+_N = r"(?P<num>" + NUM + r")"
+_U = r"(?P<unit>" + UNIT + r")"
+_ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
+PATTERNS = [
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+later\b"), True),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
+                ), False),
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
+                + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False),
+    (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False),
+]
+_ANCHOR_DX = re.compile(r"diagnos")
+_ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
+                        r"initiation|transplant|procedure")
+_NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
+
+
+def find_times(sentence: str) -> list[TimeExpr]:
+    """Times in a lowercased sentence (Sentence.low)."""
+    out: list[TimeExpr] = []
+    taken: list[tuple[int, int]] = []
+    for rx, rel in PATTERNS:
+        for m in rx.finditer(sentence):
+            a, b = m.start("num"), m.end()
+            if any(a < y and x < b for x, y in taken):
+                continue
+            if _NOT_TIME.search(sentence[max(0, a - 14):a]):
+                continue
+            after = sentence[b:b + 3]
+            if re.match(r"\s*" + DASH + r"?\s*(?:old|history)", sentence[b:b + 12], re.I) or after.startswith("-old"):
+                continue
+            n = word_number(m.group("num"))
+            months = to_months(n, m.group("unit"))
+            if months is None:
+                continue
+            tail = sentence[m.end("unit"):m.end("unit") + 45]
+            anchor = None
+            if _ANCHOR_DX.search(tail[:30]) or _ANCHOR_DX.search(m.group(0)):
+                anchor = "diagnosis"
+            elif _ANCHOR_TX.search(tail[:35]) or re.search(r"postop", m.group(0), re.I):
+                anchor = "treatment"
+            taken.append((a, b))
+            out.append(TimeExpr(a, b, months, rel, anchor))
+    out.sort(key=lambda t: t.start)
+    return out

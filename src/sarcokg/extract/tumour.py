@@ -1,0 +1,151 @@
+"""The tumour: histological type, grade, size."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..facts import Span, Value
+from ..namespaces import SKO
+from ..terms import Terms
+from .context import Zones, negated
+from .lexicon import Mention
+from .textprep import DASH
+
+DIAG_RX = re.compile(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
+                     r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b", re.I)
+DIFFERENTIAL_RX = re.compile(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b", re.I)
+GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
+
+GRADE_WORD_RX = re.compile(
+    r"\b(high|intermediate|low)(?:\s*" + DASH + r"?\s*(?:to|or|/|" + DASH + r")\s*" + DASH
+    + r"?\s*(?:high|intermediate|low))?\s*" + DASH + r"?\s*grade\b"
+    r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
+    r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
+    r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
+    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)", re.I)
+NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
+                                 r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
+SIZE_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)?(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?"
+                     r"(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?", re.I)
+SIZE_CUE_RX = re.compile(r"\b(?:mass|tumou?r|lesion|measur\w*|diameter|sized?|nodule)\b", re.I)
+
+
+def is_generic(terms: Terms, key: str) -> bool:
+    t = terms.find("tumour", key)
+    if t is None:
+        return True
+    return t.iri in GROUPING or t.label.endswith(", NOS") or t.key in ("BONE", "SOFT_TISSUE")
+
+
+def _narrower(terms: Terms, a, b) -> bool:
+    """a is a kind of b: by the ontology, or by its name ('Uterine Leiomyosarcoma' < 'Leiomyosarcoma')."""
+    if terms.is_subclass(a.iri, b.iri):
+        return True
+    la, lb = a.label.lower(), b.label.lower()
+    return len(la) > len(lb) and re.search(r"\b" + re.escape(lb) + r"\b", la) is not None
+
+
+def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]) -> list[Value]:
+    """Candidate types, best first: diagnosis sentences > introduction > title > frequency."""
+    scores: dict[str, list] = {}
+    for m in mentions:
+        if m.axis != "tumour":
+            continue
+        s = zones.usable(m.start)
+        if s is None:
+            continue
+        if negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.text):
+            continue
+        sc = scores.setdefault(m.key, [0, 0, 0, 0, -m.start, []])
+        if s.zone == "title":
+            sc[2] += 1
+        else:
+            if DIAG_RX.search(s.text):
+                sc[0] += 1
+            if zones.intro is not None and s is zones.intro:
+                sc[1] += 1
+            sc[3] += 1
+        sc[5].append(m)
+    if not scores:
+        return []
+
+    def rank(k: str):
+        sc = scores[k]
+        return (not is_generic(terms, k), sc[0] > 0, sc[1] > 0, sc[2] > 0, sc[0] + sc[1] + sc[2] + sc[3], sc[4])
+
+    order = sorted(scores, key=rank, reverse=True)
+    best = order[0]
+    # prefer a more specific type of the same family that the case also names
+    bt = terms.get("tumour", best)
+    for k in order[1:]:
+        t = terms.get("tumour", k)
+        if _narrower(terms, t, bt) and not is_generic(terms, k):
+            best = k
+            bt = t
+    order.remove(best)
+    order.insert(0, best)
+    out = []
+    for i, k in enumerate(order):
+        if i > 0 and is_generic(terms, k):
+            continue
+        ms = scores[k][5]
+        conf = 0.9 if i == 0 else 0.5
+        out.append(Value(k, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=conf))
+    return out
+
+
+def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Optional[Value]:
+    tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
+    for s in zones.sents:
+        if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
+            continue
+        if "grade" not in s.low and "differentiated" not in s.low:
+            continue
+        for m in GRADE_WORD_RX.finditer(s.text):
+            if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
+                continue
+            has_tumour = any(s.start <= p < s.end for p in tumour_pos) or re.search(
+                r"\b(?:sarcoma|tumou?r|neoplasm|malignancy|lesion)\b", s.text, re.I)
+            if not has_tumour:
+                continue
+            word = next(g for g in m.groups() if g)
+            w = word.lower()
+            if w in ("poorly",):
+                grade = "high"
+            elif w == "moderately":
+                grade = "intermediate"
+            elif w == "well":
+                continue      # well-differentiated names a subtype (liposarcoma), not a grade
+            elif w in ("i", "1"):
+                grade = "low"
+            elif w in ("ii", "2"):
+                grade = "intermediate"
+            elif w in ("iii", "3"):
+                grade = "high"
+            else:
+                grade = w
+            a, b = s.start + m.start(), s.start + m.end()
+            return Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
+    return None
+
+
+def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Optional[Value]:
+    tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
+    for s in zones.sents:
+        if s.zone != "case" or s.generic or not ("cm" in s.low or "mm" in s.low):
+            continue
+        if not SIZE_CUE_RX.search(s.text) and not any(s.start <= p < s.end for p in tumour_pos):
+            continue
+        for m in SIZE_RX.finditer(s.text):
+            nums = [m.group(i) for i in (1, 3, 5)]
+            units = [m.group(i) for i in (2, 4, 6)]
+            unit = next((u for u in reversed(units) if u), None)
+            if unit is None:
+                continue
+            vals = [float(n) for n in nums if n]
+            cm = max(vals) / (10 if unit.lower() == "mm" else 1)
+            if cm <= 0 or cm > 100:
+                continue
+            a, b = s.start + m.start(), s.start + m.end()
+            return Value(round(cm, 2), spans=[Span(a, b, text[a:b])], confidence=0.7)
+    return None

@@ -1,0 +1,233 @@
+"""Behaviour of the rule-based extractor on small invented sentences."""
+from __future__ import annotations
+
+import pytest
+
+from sarcokg.extract import extract
+from sarcokg.extract.textprep import normalise, split_sentences
+from sarcokg.terms import load_terms
+
+
+@pytest.fixture(scope="module")
+def terms():
+    return load_terms()
+
+
+def ex(text, terms):
+    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+
+
+def levels(f):
+    return [lv.vertebra for lv in f.tumour.levels]
+
+
+def sites(f, terms):
+    return {terms.get("site", s.site).summary_key or s.site for s in f.tumour.sites}
+
+
+def kinds(f, terms):
+    return {terms.get("intervention", i.kind).summary_key for i in f.interventions} - {None}
+
+
+def all_spans(f):
+    objs = [f.age, f.sex, f.tumour.grade, f.tumour.size_cm] + f.tumour.types + f.tumour.sites + f.tumour.levels
+    objs += f.interventions + f.outcomes + f.symptoms
+    objs += [f.metadata.title, f.metadata.doi, f.metadata.pmid, f.metadata.year]
+    for o in objs:
+        if o is None:
+            continue
+        for sp in o.spans:
+            yield o, sp
+        for d in getattr(o, "doses", []):
+            for sp in d.spans:
+                yield d, sp
+
+
+def test_normalise_keeps_length():
+    s = "Ewing\u2010sarcoma \u2013 T11\u2013L2 / \u201cq\u201d \u0130"
+    assert len(normalise(s)) == len(s)
+
+
+def test_sentence_split_keeps_abbreviations_together():
+    sents = split_sentences("Dr. Smith saw her. She had a mass, i.e. a lump. Then surgery followed.")
+    assert [s.text for s in sents][0] == "Dr. Smith saw her."
+    assert len(sents) == 3
+
+
+def test_age_sex_and_symptom_duration(terms):
+    f = ex("A 41-year-old woman came to clinic with a 3-year history of hip pain. "
+           "A biopsy of the thigh mass showed leiomyosarcoma.", terms)
+    assert f.age.value == 41 and f.sex.value == "female"
+    assert f.symptoms and f.symptoms[0].duration_months == 36
+
+
+def test_age_variants(terms):
+    assert ex("We describe a boy aged 12 with an osteosarcoma of the femur.", terms).age.value == 12
+    assert ex("An 8-year-old girl had a chordoma of the clivus.", terms).age.value == 8
+    f = ex("Most patients are 40\u201360 years old. A 70-year-old man had a liposarcoma.", terms)
+    assert f.age.value == 70 and f.sex.value == "male"
+
+
+def test_type_abbreviation_and_local_definition(terms):
+    f = ex("A 50-year-old man had a dedifferentiated liposarcoma (DDLPS) of the retroperitoneum. "
+           "The DDLPS was resected.", terms)
+    assert f.tumour.types[0].value == "DDLS"
+    f = ex("A 33-year-old woman was seen. Histology confirmed MPNST of the arm.", terms)
+    assert f.tumour.types[0].value == "MPNST"
+    f = ex("A 30-year-old man presented. Biopsy showed a giant round cell tumour of bone (GRCT). "
+           "The GRCT grew.", terms)
+    assert f.warnings or True   # an unknown long form defines nothing
+
+
+def test_most_specific_type_wins(terms):
+    f = ex("A 52-year-old woman presented with bleeding. Pathology showed a leiomyosarcoma; "
+           "it was a uterine leiomyosarcoma confined to the corpus.", terms)
+    assert f.tumour.types[0].value == "ULMS"
+    assert "uterus" in sites(f, terms)
+
+
+def test_grade(terms):
+    assert ex("A 60-year-old man had a low-intermediate grade chondrosarcoma of the rib.", terms).tumour.grade.value == "low"
+    assert ex("A 60-year-old man had a poorly differentiated angiosarcoma of the scalp skin.",
+              terms).tumour.grade.value == "high"
+    f = ex("A 60-year-old man with a chordoma had grade 1 neuropathy after radiotherapy.", terms)
+    assert f.tumour.grade is None
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("MRI showed a lytic lesion of the L2 vertebra.", ["L2"]),
+    ("The mass destroyed T3 and T4.", ["T3", "T4"]),
+    ("The tumour extended from T11-L2.", ["T11", "T12", "L1", "L2"]),
+    ("CT showed destruction of C5\u2013C6.", ["C5", "C6"]),
+    ("A lesion of the C6-7 vertebral bodies was seen.", ["C6", "C7"]),
+    ("The tumour reached from the sixth cervical to the second thoracic vertebrae.", ["C6", "C7", "T1", "T2"]),
+    ("A lesion was found in the fifth lumbar vertebra.", ["L5"]),
+    ("The sacral mass spread from S1 to S3.", ["S1", "S2", "S3"]),
+])
+def test_levels(terms, sentence, expected):
+    f = ex("A 45-year-old man presented with back pain. " + sentence, terms)
+    assert levels(f) == expected
+    assert "vertebral column" in sites(f, terms) or "sacrum" in sites(f, terms)
+
+
+@pytest.mark.parametrize("sentence", [
+    "He reported tingling in the L4 dermatome.",
+    "Posterior fixation from C4 to T2 was done for stability.",
+    "A T12-L3 fusion was added.",
+    "A cervical C3-C5 diskectomy was done 20 years ago.",
+    "Axial T1-weighted images showed a bright signal.",
+    "He had weakness at the C6-level and a Horner sign.",
+])
+def test_levels_not_from_procedures_or_neurology(terms, sentence):
+    f = ex("A 45-year-old man had a chondrosarcoma of the pelvis. " + sentence, terms)
+    assert levels(f) == []
+
+
+def test_sites_metastatic_and_not_symptoms(terms):
+    f = ex("A 58-year-old man complained of abdominal pain and leg weakness. "
+           "CT of the chest, abdomen and pelvis revealed a retroperitoneal mass with multiple liver metastases.",
+           terms)
+    assert sites(f, terms) == {"retroperitoneum", "liver"}
+    met = {s.site for s in f.tumour.sites if s.metastatic}
+    assert met == {"liver"}
+
+
+def test_site_lists_after_metastasis(terms):
+    f = ex("A 44-year-old woman with an osteosarcoma of the femur developed a metastasis to the lung "
+           "and pleura after surgery.", terms)
+    met = {terms.get("site", s.site).summary_key for s in f.tumour.sites if s.metastatic}
+    assert met == {"lung", "pleura"}
+
+
+def test_compression_and_benign_are_not_sites(terms):
+    f = ex("A 61-year-old man had a benign thyroid nodule. MRI showed a chordoma of T4 "
+           "compressing the adjacent spinal cord.", terms)
+    assert sites(f, terms) == {"vertebral column"}
+
+
+def test_interventions_rt_dose_and_agents(terms):
+    f = ex("A 39-year-old woman had an undifferentiated pleomorphic sarcoma of the thigh. "
+           "She received adjuvant radiotherapy to a total of 60 Gy in 30 fractions and then "
+           "doxorubicin 75 mg/m2 for 6 cycles with mesna. The tumour was excised with wide margins.", terms)
+    rt = [i for i in f.interventions if i.kind == "radiotherapy"][0]
+    assert (rt.dose_gy, rt.fractions, rt.intent) == (60.0, 30, "adjuvant")
+    ch = [i for i in f.interventions if i.kind == "chemotherapy"][0]
+    assert ch.agents == ["doxorubicin"] and ch.cycles == 6
+    assert ch.doses[0].value == 75 and ch.doses[0].unit == "mg/m2"
+    assert kinds(f, terms) == {"radiotherapy", "chemotherapy", "surgery"}
+
+
+def test_targeted_agent_overrides_chemotherapy_word(terms):
+    f = ex("A 29-year-old man had an alveolar soft part sarcoma. He was given the chemotherapy drug "
+           "pazopanib after the operation.", terms)
+    assert kinds(f, terms) == {"targeted therapy", "surgery"}
+
+
+def test_negated_and_hypothetical_treatments(terms):
+    f = ex("A 70-year-old man had a chordoma of the sacrum. He was unsuitable for surgery because of "
+           "his age. Chemotherapy may be considered later. He received proton therapy.", terms)
+    assert kinds(f, terms) == {"radiotherapy"}
+
+
+def test_other_cancer_history_gives_no_facts(terms):
+    f = ex("A 66-year-old woman with an angiosarcoma of the breast had a history of lobular cancer of "
+           "the breast treated with lumpectomy, paclitaxel and irradiation with 45 Gy. "
+           "The angiosarcoma was excised.", terms)
+    assert [a for i in f.interventions for a in i.agents] == []
+    assert all(i.dose_gy is None for i in f.interventions)
+
+
+def test_outcome_timeline_and_relative_time(terms):
+    f = ex("A 48-year-old man had a leiomyosarcoma of the thigh that was resected. "
+           "Four months later a local recurrence was found and he received radiotherapy. "
+           "Eight months later he was free of disease.", terms)
+    assert [o.status for o in f.outcomes][-1] == "no evidence of disease"
+    assert f.outcomes[-1].months == 12
+
+
+def test_negated_recurrence_after_treatment_is_ned(terms):
+    f = ex("A 55-year-old woman with a synovial sarcoma of the knee underwent wide resection. "
+           "At 30 months after surgery there were no signs of local recurrence or distant metastasis.", terms)
+    last = f.outcomes[-1]
+    assert last.status == "no evidence of disease" and last.months == 30 and last.since == "treatment"
+
+
+def test_follow_up_keeps_status(terms):
+    f = ex("A 35-year-old man with a chordoma received imatinib and showed stable disease at 3 months. "
+           "He is doing well at 11 months of follow-up.", terms)
+    assert f.outcomes[-1].status == "stable disease" and f.outcomes[-1].months == 11
+
+
+def test_literature_sentences_give_no_facts(terms):
+    f = ex("Background: Leiomyosarcoma usually spreads to the lungs and liver in most patients. "
+           "Case report: A 62-year-old woman presented with a leiomyosarcoma of the uterus. "
+           "She underwent hysterectomy.\nDiscussion\nRecurrence may occur in 50% of cases after surgery.", terms)
+    assert sites(f, terms) == {"uterus"}
+    assert f.outcomes == []
+
+
+def test_metadata(terms):
+    text = ("Case report\nPrimary synovial sarcoma of the kidney: a rare case\n"
+            "J Rare Tumours. 2019; 12:33-35. doi: 10.1234/JRT.2019.0042.\nPMID: 31234567\n\n"
+            "A 23-year-old man presented with haematuria.")
+    f = ex(text, terms)
+    md = f.metadata
+    assert md.doi.value == "10.1234/jrt.2019.0042"
+    assert md.pmid.value == "31234567" and md.year.value == 2019
+    assert md.title.value.startswith("Primary synovial sarcoma")
+
+
+def test_spans_point_into_text(terms):
+    text = ("Title: Spindle cell sarcoma \u2013 report\nA 57\u2010year\u2010old woman had a high-grade "
+            "myxofibrosarcoma of the left thigh (9 \u00d7 7 cm). She received ifosfamide 3 g/m2 and "
+            "radiotherapy (50 Gy in 25 fractions). At 2 years she had no evidence of disease.")
+    f = ex(text, terms)
+    n = 0
+    for _, sp in all_spans(f):
+        assert text[sp.start:sp.end] == sp.text
+        n += 1
+    assert n > 8
+    assert f.tumour.types[0].value == "MFS" and f.tumour.grade.value == "high"
+    assert f.tumour.size_cm.value == 9.0
+    for fact in f.tumour.types + f.tumour.sites + f.interventions + f.outcomes:
+        assert fact.method == "rules" and 0 <= fact.confidence <= 1
