@@ -19,7 +19,7 @@ from ..namespaces import SKO
 from ..terms import Terms, load_terms
 from . import context, interventions, levels, metadata, outcomes, patient, sites, tumour
 from .lexicon import lexicon_for, local_abbreviations, merge
-from .textprep import normalise, split_sentences
+from .textprep import normalise, spaced, split_sentences
 
 __all__ = ["extract"]
 
@@ -28,9 +28,10 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
             terms: Optional[Terms] = None) -> CaseFacts:
     terms = terms or load_terms()
     lex = lexicon_for(terms)
-    norm = normalise(text)
+    sp = spaced(text)
+    norm = normalise(text, sp)
     sents = split_sentences(text)
-    mentions = lex.match(text, norm)
+    mentions = lex.match(text, norm, sp)
     mentions = merge(mentions, local_abbreviations(text, mentions))
 
     # the introduction of the patient bounds the title search
@@ -40,7 +41,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
             intro_start = s.start
             break
     title_span = metadata.find_title(text, mentions, intro_start)
-    zones = context.Zones(text, sents, title_span)
+    zones = context.Zones(text, sents, title_span, norm)
 
     facts = CaseFacts(report_id=report_id, source_file=source_file, source_sha256=source_sha256)
     facts.metadata = metadata.extract_metadata(text, title_span)

@@ -15,7 +15,8 @@ import bisect
 import re
 from typing import Optional
 
-from .textprep import DASH, Sentence, heading_of
+from .cues import cue_positions
+from .textprep import DASH, Sentence, heading_of, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -65,13 +66,26 @@ HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
 class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
-    def __init__(self, text: str, sentences: list[Sentence], title_span: Optional[tuple[int, int]]):
+    def __init__(self, text: str, sentences: list[Sentence], title_span: Optional[tuple[int, int]],
+                 norm: Optional[str] = None):
         self.text = text
+        self.norm = norm if norm is not None else normalise(text)
         self.sents = sentences
         self._starts = [s.start for s in sentences]
         self.title_span = title_span
         self.intro: Optional[Sentence] = None
+        self.low = text.lower() if len(text.lower()) == len(text) else "".join(s.low for s in sentences)
         self._classify()
+
+    def hits(self, rx: re.Pattern, lower: bool = True) -> dict[int, list[re.Match]]:
+        """Matches of rx over the whole (lowercased) text, by sentence index: one scan, not one per sentence."""
+        out: dict[int, list[re.Match]] = {}
+        src = self.low if lower and len(self.low) == len(self.text) else self.text
+        for m in rx.finditer(src):
+            s = self.at(m.start())
+            if s is not None:
+                out.setdefault(s.index, []).append(m)
+        return out
 
     def at(self, pos: int) -> Optional[Sentence]:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -91,15 +105,18 @@ class Zones:
                     intro_i = s.index
         if intro_i is not None:
             self.intro = self.sents[intro_i]
+        cues = cue_positions(self.norm)
+        anchors, refs, gens = ({self.at(p).index for p in cues[k] if self.at(p) is not None}
+                               for k in ("anchor", "caseref", "generic"))
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
             h = heading_of(s.text) if (s.line_start or s.index == 0 or True) else None
             if h is not None:
                 s.heading = h[0]
-            s.anchor = bool(ANCHOR_RX.search(s.low))
-            s.caseref = bool(CASEREF_RX.search(s.low))
-            s.generic = bool(GENERIC_RX.search(s.low)) and not s.anchor and not s.caseref
+            s.anchor = s.index in anchors
+            s.caseref = s.index in refs
+            s.generic = s.index in gens and not s.anchor and not s.caseref
             if s.zone == "title":
                 continue
             if h is not None:
@@ -166,7 +183,7 @@ def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[
     """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""
     out = []
     low = sent.low
-    if not OTHER_CANCER_RX.search(low):
+    if not ("cancer" in low or "oma" in low or "leuk" in low) or not OTHER_CANCER_RX.search(low):
         return out
     for m in HISTORY_RX.finditer(low):
         if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):

@@ -27,11 +27,11 @@ AGENT_CLASS_KIND = {
     SKO + "HormonalAgent": "hormonal therapy",
     SKO + "SupportiveAgent": None,
 }
-VERB_RX = re.compile(r"\b(?:was|were|been|being|is|are|had been)\s+(?:\w+ly\s+)?(?P<v>resected|excised|removed|"
-                     r"amputated|irradiated|operated)\b", re.I)
+VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated)\b")
+PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery"}
-COMBINED_RX = re.compile(r"\b(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
+COMBINED_RX = re.compile(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b", re.I)
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 DOSE_GY_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cGy|Gy|Gray)\b")
@@ -55,6 +55,12 @@ class _M:
     end: int
     sent: object
     drug: Optional[str] = None
+
+
+def _extracorporeal(s) -> bool:
+    """Irradiation of a resected graft outside the body is no radiotherapy of the patient."""
+    low = s.low
+    return ("extracorpor" in low or "ex vivo" in low or "in vitro" in low) and bool(EXTRACORPOREAL_RX.search(low))
 
 
 def _agent_kind(terms: Terms, key: str) -> Optional[str]:
@@ -96,7 +102,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
         if s is None:
             continue
         if m.axis == "intervention":
-            if EXTRACORPOREAL_RX.search(s.text) and _family(terms, m.key) == "radiotherapy":
+            if _extracorporeal(s) and _family(terms, m.key) == "radiotherapy":
                 continue
             out.append(_M(m.key, m.start, m.end, s))
         else:
@@ -104,21 +110,34 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             if kind is None or terms.find("intervention", kind) is None:
                 continue
             out.append(_M(kind, m.start, m.end, s, drug=m.key))
-    for s in zones.sents:
+    low = zones.low
+    combined = zones.hits(COMBINED_RX) if ("chemo" in low and "radi" in low) else {}
+    verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
+    for si, vms in verbs.items():
+        s = zones.sents[si]
         if s.zone != "case" or s.generic:
             continue
-        for vm in VERB_RX.finditer(s.text):
+        for vm in vms:
+            if (vm.start() > 0 and zones.low[vm.start() - 1].isalnum()) or \
+                    not PASSIVE_RX.search(zones.low[max(s.start, vm.start() - 30):vm.start()]):
+                continue
             kind = VERB_KIND[vm.group("v").lower()]
-            a, b = s.start + vm.start("v"), s.start + vm.end("v")
+            a, b = vm.start("v"), vm.end("v")
             if terms.find("intervention", kind) is None or ok(a, b) is None:
                 continue
             if kind in ("resection", "amputation") and not TUMOURISH_RX.search(s.text):
                 continue
-            if kind == "radiotherapy" and EXTRACORPOREAL_RX.search(s.text):
+            if kind == "radiotherapy" and _extracorporeal(s):
                 continue
             out.append(_M(kind, a, b, s))
-        for cm in COMBINED_RX.finditer(s.text):
-            a, b = s.start + cm.start(), s.start + cm.end()
+    for si, cms in combined.items():
+        s = zones.sents[si]
+        if s.zone != "case" or s.generic:
+            continue
+        for cm in cms:
+            a, b = cm.start(), cm.end()
+            if a > 0 and zones.low[a - 1].isalnum():
+                continue
             if ok(a, b) is None:
                 continue
             for kind in ("chemotherapy", "radiotherapy"):
@@ -173,7 +192,7 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 w = im.group(1).lower()
                 f.intent = INTENT_MAP.get(w, w)
             fam = _family(terms, f.kind)
-            if fam == "radiotherapy" and not EXTRACORPOREAL_RX.search(sent.text):
+            if fam == "radiotherapy" and not _extracorporeal(sent):
                 dm = DOSE_GY_RX.search(sent.text)
                 if dm:
                     v = float(dm.group(1)) / (100 if dm.group(2) == "cGy" else 1)

@@ -19,7 +19,7 @@ from .textprep import DASH
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co"}
 LEVEL = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
-_LEVEL_RX = re.compile(r"(?<![A-Za-z0-9])(?P<a>" + LEVEL + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
+_LEVEL_RX = re.compile(r"(?P<a>" + LEVEL + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
                        r"(?P<b>" + LEVEL + r"|\d{1,2})(?![\d]))?(?![A-Za-z\d])")
 ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
        "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
@@ -32,6 +32,8 @@ _SPELLED_RX = re.compile(
     r"(?:\s*(?:to|through|" + DASH + r"|and)\s*(?:the\s+)?(?P<o2>" + _ORD + r")(?:\s+(?P<r2>" + _RW + r"))?)?"
     r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])", re.I)
 _REGION_WORD_HINT = re.compile(_RW)
+_ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+              "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
     r"^\s*(?:" + DASH + r"\s*)?(?:weighted|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
@@ -80,12 +82,18 @@ def _expand(a: str, b: Optional[str], order: list[str], idx: dict[str, int]) -> 
 def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     order, idx = _order(terms)
     found: dict[str, LevelFact] = {}
+    notations = zones.hits(_LEVEL_RX, lower=False)
+    spelled = zones.hits(_REGION_WORD_HINT) if any(o in zones.low for o in _ORD_WORDS) else {}
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue
+        if s.index not in notations and s.index not in spelled:
+            continue
         t = s.text
         groups = []
-        for m in _LEVEL_RX.finditer(t):
+        for m in (_LEVEL_RX.finditer(t) if s.index in notations else ()):
+            if m.start() > 0 and t[m.start() - 1].isalnum():
+                continue      # pT1, HCT116: part of a word
             a = _norm(m.group("a"))
             if a is None:
                 continue
@@ -94,7 +102,7 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
             if b is not None:
                 bn = b if b.isdigit() else _norm(b)
             groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
-        for m in (_SPELLED_RX.finditer(t) if _REGION_WORD_HINT.search(s.low) else ()):
+        for m in (_SPELLED_RX.finditer(t) if s.index in spelled else ()):
             r1 = _REG_WORD[m.group("r1").lower()]
             a = f"{r1}{ORD[m.group('o1').lower()]}"
             b = None

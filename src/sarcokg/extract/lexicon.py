@@ -19,7 +19,7 @@ from typing import Optional
 import ahocorasick
 
 from ..terms import Terms
-from .textprep import _TRANS, normalise
+from .textprep import _TRANS, normalise, spaced
 
 AXES = ("tumour", "site", "intervention", "agent", "outcome", "survival")
 # a tumour name must name a tumour: labels such as "Myxoid" or "Spindle Cell"
@@ -109,9 +109,9 @@ class Lexicon:
             return False
         return True
 
-    def match(self, text: str, norm: str) -> list[Mention]:
+    def match(self, text: str, norm: str, sp: Optional[str] = None) -> list[Mention]:
         cands: list[Mention] = []
-        case_view = text.translate(_TRANS)
+        case_view = sp if sp is not None else spaced(text)
         if len(case_view) != len(text):
             case_view = text
         for view, auto, src in ((norm, self._ci, "lexicon"), (case_view, self._cs, "abbreviation")):

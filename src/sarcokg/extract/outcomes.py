@@ -32,6 +32,9 @@ RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|r
 AWD_RX = re.compile(r"\b(?:residual|persistent)\s+(?:tumou?r|disease|mass)\b|\btumou?r\s+residual\b", re.I)
 FOLLOW_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b", re.I)
+_HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
+          "recurrence": ("recur", "occurred"), "partial response": ("response",),
+          "alive with disease": ("residual", "persistent")}
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
 
@@ -72,7 +75,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     t = s.text
     for rx, st in ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
                    (RESP_RX, "partial response"), (AWD_RX, "alive with disease")):
-        if rx is RESP_RX and "response" not in s.low:
+        if not any(h in s.low for h in _HINTS[st]):
             continue
         for x in rx.finditer(t):
             a, b = s.start + x.start(), s.start + x.end()

@@ -37,6 +37,8 @@ IMAGING_OF_RX = re.compile(
     r"(?:tomography|\bCT\b|\bMRI\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bPET\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", re.I)
+_SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
+                  "radiating", "discomfort", "heaviness", "tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
@@ -61,9 +63,11 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     t = sent.text
     rs, re_ = m.start - sent.start, m.end - sent.start
     before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
-    if SYMPTOM_AFTER_RX.match(after) or SYMPTOM_BEFORE_RX.search(before):
+    lb = before.lower()
+    if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
         return False
-    if IMAGING_OF_RX.search(before) or COMPRESS_RX.search(before) or BENIGN_RX.search(before):
+    if (" of " in lb and IMAGING_OF_RX.search(before)) or ("compress" in lb and COMPRESS_RX.search(before)) \
+            or ("benign" in lb and BENIGN_RX.search(before)):
         return False
     if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
         return False

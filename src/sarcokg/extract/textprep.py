@@ -15,9 +15,25 @@ _TRANS = {ord(c): " " for c in DASHES + "/\u00a0\u2009\u202f"}
 _TRANS.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u201c"): '"', ord("\u201d"): '"'})
 
 
-def normalise(text: str) -> str:
+_SPACE_RX = re.compile("[" + DASHES + "/\u00a0\u2009\u202f]")
+_QUOTES_RX = re.compile("[\u2018\u2019\u201c\u201d]")
+
+
+_REPL = [(c, " ") for c in DASHES + "/\u00a0\u2009\u202f"] + [("\u2019", "'"), ("\u2018", "'"),
+                                                               ("\u201c", '"'), ("\u201d", '"')]
+
+
+def spaced(text: str) -> str:
+    """Dashes, slashes and odd spaces to a plain space, curly quotes straight; same length."""
+    for c, r in _REPL:
+        if c in text:
+            text = text.replace(c, r)
+    return text
+
+
+def normalise(text: str, sp: str | None = None) -> str:
     """Lowercase, dashes/slashes/odd spaces to a space; same length as text."""
-    low = text.translate(_TRANS).lower()
+    low = (sp if sp is not None else spaced(text)).lower()
     if len(low) == len(text):
         return low
     # a few characters change length when lowercased (Turkish dotted I): one by one
@@ -39,7 +55,7 @@ _GLUED_HINT = re.compile(r"(?:Background|Purpose|Methods|Results|Conclusion|Stud
                          r"Case Presentation|Objective|Introduction|Discussion)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
@@ -52,7 +68,6 @@ class Sentence:
     caseref: bool = False
     anchor: bool = False
     index: int = 0
-    flags: dict = field(default_factory=dict)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -106,10 +121,19 @@ BOILER_HEADS = re.compile(r"^(?i:references|bibliography|footnotes|acknowledge?m
     r"talk to us|skip to" + _END)
 
 
+_HEAD_PREFIXES = tuple(
+    "case clinical presentation description method result investigation intervention treatment outcome follow "
+    "patient introduction background discussion conclusion summary highlight keyword key learning purpose objective "
+    "aim relevance literature review significance what lesson reference bibliography footnote acknowledg funding "
+    "competing conflict author contributor related citation cited correspondence about disclaimer copyright "
+    "permission request newsletter share download similar ethic consent abbreviation data supplementary full peer "
+    "view statistics talk skip".split())
+
+
 def heading_of(line: str) -> tuple[str, str] | None:
     """(kind, heading text) when a line or sentence opens with a section heading."""
     s = line.strip().lstrip("-\u2022*# ").strip()
-    if not s:
+    if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):
         return None
     short = len(s) <= 60 and not s.endswith(".")
     for kind, rx in (("boiler", BOILER_HEADS), ("lit", LIT_HEADS), ("case", CASE_HEADS)):

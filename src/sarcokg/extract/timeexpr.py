@@ -65,12 +65,15 @@ PATTERNS = [
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
                         r"initiation|transplant|procedure")
+_HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
 
 
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
+    if not _HINT.search(sentence):
+        return out
     taken: list[tuple[int, int]] = []
     for rx, rel in PATTERNS:
         for m in rx.finditer(sentence):

@@ -1,0 +1,69 @@
+"""Context cue words found in one pass (pyahocorasick), not by one regex per sentence.
+
+Cue classes: 'generic' (the sentence speaks of patients in general or of the
+literature), 'anchor' (it speaks of this patient), 'caseref' (it points at the
+reported case). Matched on the normalised view (lowercase, dashes as spaces)
+on word boundaries.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import ahocorasick
+
+
+def _generic_phrases() -> list[str]:
+    words = ("literature", "previously reported", "previously published", "previously described", "case reports",
+             "reported cases", "cases", "incidence", "prevalence", "typically", "usually", "commonly", "most common",
+             "generally", "often", "frequently", "unusual", "account for", "accounts for", "should", "may", "might",
+             "could", "can be", "can cause", "can occur", "advised", "recommended", "remains unclear",
+             "remain unclear", "remains controversial", "remain controversial", "whether", "prognosis",
+             "survival rate", "survival rates", "per million", "et al", "studies", "trial", "trials", "seem", "seems",
+             "suggest", "likely", "possibility", "rate", "rates", "exploration", "mainstay", "subtype", "subtypes",
+             "differential diagnosis", "differential diagnoses", "patients")
+    out = list(words)
+    for v in ("is", "are"):
+        for art in ("", "a ", "an "):
+            for adv in ("", "very ", "extremely ", "relatively "):
+                for adj in ("rare", "uncommon", "unusual", "common", "aggressive", "slow"):
+                    out.append(f"{v} {art}{adv}{adj}")
+    return out
+
+
+ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her", "him", "we present",
+          "we report", "we describe", "underwent", "year old", "years old", "in our case", "in this case")
+CASEREF = ("we present", "we report", "we describe", "we reported", "we presented", "our patient", "the patient",
+           "this patient", "in our case", "in this case", "the case of")
+_GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
+_CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    table: dict[str, set[str]] = {}
+    for kind, phrases in (("generic", _generic_phrases()), ("anchor", ANCHOR), ("caseref", CASEREF)):
+        for p in phrases:
+            table.setdefault(p, set()).add(kind)
+    auto = ahocorasick.Automaton()
+    for p, kinds in table.items():
+        auto.add_word(p, (len(p), tuple(sorted(kinds))))
+    auto.make_automaton()
+    return auto
+
+
+def cue_positions(norm: str) -> dict[str, list[int]]:
+    """Start offsets of cue phrases by class, on word boundaries of the normalised text."""
+    out: dict[str, list[int]] = {"generic": [], "anchor": [], "caseref": []}
+    n = len(norm)
+    for end, (ln, kinds) in _automaton().iter(norm):
+        s, e = end - ln + 1, end + 1
+        if (s > 0 and norm[s - 1].isalnum()) or (e < n and norm[e].isalnum()):
+            continue
+        for k in kinds:
+            if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the ":
+                continue      # 'the patients' is a typo for this patient, not a population
+            out[k].append(s)
+    out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm)]
+    out["caseref"] += [m.start() for m in _CASEREF_RX.finditer(norm)]
+    return out
