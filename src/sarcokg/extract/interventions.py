@@ -39,6 +39,7 @@ FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\
                           r"|(\d+(?:\.\d+)?)\s*Gy\s*[x\u00d7]\s*(\d{1,2})\b", re.I)
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
+_INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
 INTENT_MAP = {"postoperative": "adjuvant", "post-operative": "adjuvant", "preoperative": "neoadjuvant",
               "pre-operative": "neoadjuvant", "neo-adjuvant": "neoadjuvant", "definitive": "curative"}
 DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:total\s+)?dose\s+of\s+)?"
@@ -187,7 +188,8 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     f.spans.append(sp)
             first = min(p.start for p in parts)
             rel = first - sent.start
-            im = INTENT_RX.search(sent.text[max(0, rel - 40):rel])
+            win = sent.low[max(0, rel - 40):rel]
+            im = INTENT_RX.search(win) if any(w in win for w in _INTENT_WORDS) else None
             if im:
                 w = im.group(1).lower()
                 f.intent = INTENT_MAP.get(w, w)
@@ -207,7 +209,8 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     a, b = sent.start + fm.start(), sent.start + fm.end()
                     f.spans.append(Span(a, b, text[a:b]))
             if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy"):
-                cm = CYCLES_RX.search(sent.text)
+                cm = CYCLES_RX.search(sent.text) if ("cycle" in sent.low or "course" in sent.low
+                                                      or "round" in sent.low) else None
                 if cm:
                     n = word_number(cm.group(1) or cm.group(2))
                     if n:

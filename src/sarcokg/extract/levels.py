@@ -44,6 +44,9 @@ _EXCL_BEFORE = re.compile(
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between)\s+(?:the\s+)?(?:\w+\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|sensory level|motor level)\s*\(?\s*"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
+_EXCL_WORDS = ("fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
+               "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
+               "fig", "table", "supplement", "appendix")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 
 
@@ -117,9 +120,11 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
         for gs, ge, lv in groups:
             if not lv:
                 continue
-            if _EXCL_AFTER.match(t[ge:ge + 40]) or _EXCL_BEFORE.search(t[max(0, gs - 50):gs]):
+            win = s.low[max(0, gs - 50):gs]
+            if _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
+                                                    _EXCL_BEFORE.search(t[max(0, gs - 50):gs])):
                 continue
-            if _HISTORY_AFTER.match(t[ge:]):
+            if " ago" in s.low[ge:ge + 70] and _HISTORY_AFTER.match(t[ge:]):
                 continue
             a, b = s.start + gs, s.start + ge
             if negated(text, s, a, b):

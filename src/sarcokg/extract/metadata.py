@@ -9,7 +9,7 @@ from .lexicon import Mention
 from .textprep import heading_of
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
-DOI_RX = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.I)
+DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RXS = [
@@ -26,7 +26,7 @@ YEAR_RXS = [
     # "Copyright \u00a9 2016 Name" (a single year, not a range)
     (re.compile(r"Copyright\s*(?:\u00a9|\(c\))?\s*" + YEAR + r"(?!\s*[\-\u2013]\s*\d)", re.I), 0.6),
 ]
-_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEARISH = re.compile(r"(?:19|20)\d\d")
 TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
 JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
 AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
@@ -39,7 +39,7 @@ def _v(text: str, s: int, e: int, value, conf: float) -> Value:
 
 
 def find_title(text: str, mentions: list[Mention], intro_start: Optional[int]) -> Optional[tuple[int, int]]:
-    m = TITLE_LABEL_RX.search(text)
+    m = TITLE_LABEL_RX.search(text) if "title" in text.lower() else None
     if m:
         return m.start(1), m.end(1)
     tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
@@ -80,13 +80,22 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
     if m:
         g = 1 if m.group(1) else 2
         md.pmid = _v(text, m.start(g), m.end(g), m.group(g), 0.95)
-    m = DOI_RX.search(text)
+    m = None
+    for m in DOI_RX.finditer(text) if "10." in text else ():
+        if m.start() == 0 or not text[m.start() - 1].isalnum():
+            break
+    else:
+        m = None
     if m:
         doi = m.group(1).rstrip(".)]")
         md.doi = _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
     best = None
     lines = {}
     for yl in _YEARISH.finditer(text):
+        if (yl.start() > 0 and text[yl.start() - 1].isdigit()) or (yl.end() < len(text) and text[yl.end()].isdigit()):
+            continue
+        if lines and max(lines) <= yl.start() < lines[max(lines)]:
+            continue
         a = text.rfind("\n", 0, yl.start()) + 1
         b = text.find("\n", yl.end())
         lines[a] = b if b >= 0 else len(text)
@@ -104,10 +113,10 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
     if best:
         ym = best[2]
         md.year = _v(text, ym.start(1), ym.end(1), int(ym.group(1)), best[0])
-    m = JOURNAL_LABEL_RX.search(text)
+    m = JOURNAL_LABEL_RX.search(text) if "journal" in low else None
     if m:
         md.journal = _v(text, m.start(1), m.end(1), m.group(1), 0.8)
-    m = AUTHORS_LABEL_RX.search(text)
+    m = AUTHORS_LABEL_RX.search(text) if "author" in low else None
     if m:
         names = [n.strip() for n in re.split(r"\s*[|;]\s*|,\s*(?=[A-Z])", m.group(1)) if n.strip()]
         md.authors = _v(text, m.start(1), m.end(1), "; ".join(names), 0.7)

@@ -107,19 +107,20 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             modifies_tumour = any(a == m.end + 1 or (a > m.end and a - m.end <= 2) for a, _ in tumour_spans) or \
                 any(a <= m.start and m.end <= b for a, b in tumour_spans)
             met = False
-            if METS_AFTER_RX.match(after) or SECONDARY_RX.match(after):
+            lb, la = before.lower(), after.lower()
+            if ("metasta" in la and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
-            elif METS_BEFORE_RX.search(before) and not modifies_tumour:
+            elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
             elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
                     re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
                 met = True
-            if modifies_tumour or PRIMARY_BEFORE_RX.search(before):
+            if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
                 primary.add(m.key)
             prev_met = m if met else None
             if met:
                 mets.add(m.key)
-            lat = LATERAL_RX.search(before)
+            lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
             f = facts.get(m.key)
             span = Span(m.start, m.end, text[m.start:m.end])
             if f is None:
