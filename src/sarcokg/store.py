@@ -68,26 +68,23 @@ def _turtle_error(path: Path, e: SyntaxError) -> InputError:
     return InputError(f"{path}{line}: malformed Turtle: {msg}")
 
 
-def parse_into(store: ox.Store, path: Path, graph: ox.NamedNode, bulk: bool = False) -> None:
-    """Load one Turtle file into a named graph; a bad file raises a one-line InputError.
-
-    The file is parsed fully before anything is added, so a malformed file
-    never leaves half its triples in the store.
-    """
+def parse_file(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The quads of one Turtle file in a named graph; a bad file raises a one-line InputError."""
     try:
         data = path.read_bytes()
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
-                 for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        return [ox.Quad(t.subject, t.predicate, t.object, graph)
+                for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
     except SyntaxError as e:
         raise _turtle_error(path, e) from None
     except FileNotFoundError:
         raise InputError(f"{path}: report file disappeared while the store was being updated; run again") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    if bulk:
-        store.bulk_extend(quads)
-    else:
-        store.extend(quads)
+
+
+def parse_into(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """Load one Turtle file into a named graph, all or nothing (parsed before any is added)."""
+    store.extend(parse_file(path, graph))
 
 
 def sha256(path: Path) -> str:
@@ -236,19 +233,31 @@ def _sync(kg: Path, files: list[Path]) -> KG:
     if todo or gone or rebuilt:
         manifest.update(files=known, pending=sorted(set(pending) | set(todo) | set(gone)))
         _write_json(manifest_path, manifest)
-        bulk = len(todo) > 1000
+        # Many files: parse them in batches and bulk-load each batch (no per-file
+        # transaction). A few files: one small transaction each.
+        bulk = len(todo) > 20
+        batch: list[ox.Quad] = []
         for key in sorted(set(todo) | set(gone)):
             graph = ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
-            if store.contains_named_graph(graph):
+            if not rebuilt and store.contains_named_graph(graph):
                 store.remove_graph(graph)
             if key in wanted:
                 path = wanted[key]
                 st = path.stat()
                 digest = sha256(path)
-                parse_into(store, path, graph, bulk=bulk)
+                quads = parse_file(path, graph)
+                if bulk:
+                    batch.extend(quads)
+                    if len(batch) > 500_000:
+                        store.bulk_extend(batch)
+                        batch = []
+                else:
+                    store.extend(quads)
                 known[key] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "path": str(path)}
             else:
                 known.pop(key, None)
+        if batch:
+            store.bulk_extend(batch)
         store.flush()
         manifest.update(files=known, pending=[])
         _write_json(manifest_path, manifest)
