@@ -63,7 +63,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
 
     facts.interventions, first_tx = interventions.extract_interventions(text, terms, zones, mentions, other)
     type_key = tm.types[0].value if tm.types else None
-    tm.sites = sites.extract_sites(text, terms, lex, zones, mentions, tm.levels, type_key, other)
+    tm.sites = sites.extract_sites(text, terms, lex, zones, mentions, tm.levels, type_key, other, first_tx)
 
     surgery_pos = sorted(sp.start for f in facts.interventions
                          if (terms.find("intervention", f.kind) or None) is not None
@@ -72,10 +72,10 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     facts.outcomes = outcomes.extract_outcomes(text, terms, zones, mentions, first_tx, surgery_pos, removal_pos,
                                                other)
 
-    mets = [f for f in tm.sites if f.metastatic]
+    # presented with metastatic disease: a metastatic site named before any treatment
+    mets = [f for f in tm.sites if f.metastatic and f.spans and (first_tx is None or f.spans[0].start < first_tx)]
     if mets:
         tm.metastatic = Value(True, spans=list(mets[0].spans[:1]), confidence=0.7)
-    tm.__dict__  # keep dataclass
     facts.tumour = tm
     if not tm.types:
         facts.warnings.append("no tumour type found")

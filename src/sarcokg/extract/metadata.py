@@ -17,7 +17,7 @@ YEAR_RXS = [
     (re.compile(r"\b(?:Published(?: online| Online)?|First Online|Date|Epub|Accepted|Received|Issue Date)\s*:?\s*"
                 r"(?:\d{1,2}\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
     # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)"
-    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"\s*\d{0,2}\s*)?;\s*\d"), 0.85),
+    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?;\s*\d"), 0.85),
     # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14"
     (re.compile(r"\b" + YEAR + r"\s*,\s*Vol(?:ume)?\b", re.I), 0.8),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name

@@ -91,7 +91,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
             evs.append(_Ev(st, a, b, weak=weak))
     evs.sort(key=lambda e: e.start)
     statuses = {e.status for e in evs}
-    if len(statuses - {None, "distant metastasis"}) > 0:
+    if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
+        # 'progression of the lung metastases', 'died of metastases': the metastasis is the object
         evs = [e for e in evs if e.status != "distant metastasis"]
     if "partial response" in statuses and "complete response" in statuses:
         evs = [e for e in evs if e.status != "complete response"]

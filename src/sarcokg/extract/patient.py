@@ -106,7 +106,7 @@ def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
             what = _clean_symptom(what)
             for part in re.split(r",\s*|\s+and\s+", what):
                 part = part.strip()
-                if not part or len(part.split()) > 6 or re.match(r"(?i)(a|an)\s+\d", part):
+                if not part or len(part.split()) > 10 or re.match(r"(?i)(a|an)\s+\d", part):
                     continue
                 i = s.text.find(part, m.start("what"))
                 if i < 0:

@@ -50,6 +50,7 @@ METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
+_METASTA_RX = re.compile(r"metasta\w*")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
@@ -83,7 +84,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
 
 def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
                   levels: list[LevelFact], type_key: Optional[str],
-                  other_ranges: list[tuple[int, int]]) -> list[SiteFact]:
+                  other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
     tumour_spans = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
     site_ms = [m for m in mentions if m.axis == "site"]
     facts: dict[str, SiteFact] = {}
@@ -97,10 +98,14 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         if not _accept(text, m, s, tumour_spans):
             continue
         by_sent.setdefault(s.index, []).append(m)
-    for si, ms in by_sent.items():
+    seen: set[str] = set()
+    for si, ms in sorted(by_sent.items()):
         s = zones.sents[si]
         t = s.text
         prev_met: Optional[Mention] = None
+        # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
+        new_mets = first_tx is not None and s.start > first_tx and "metasta" in s.low and not any(
+            negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
         for m in ms:
             rs, re_ = m.start - s.start, m.end - s.start
             before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
@@ -111,6 +116,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if ("metasta" in la and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
+                met = True
+            elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
                 met = True
             elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
                     re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
@@ -131,6 +138,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     f.spans.append(span)
                 if f.laterality is None and lat:
                     f.laterality = lat.group(1).lower()
+        seen.update(x.key for x in ms)
     # vertebrae involved -> their region (vertebral column, or sacrum)
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
