@@ -24,10 +24,13 @@ AGE_RX = re.compile(
     + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
     r"|\baged\s+(\d{1,3})\b(?!\s*(?:" + DASH + r"|to)\s*\d)"
     r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b")
-INTRO_NOUN_RX = re.compile(r"\ban?\s+(?:(?:\w+\s+){0,2}?(?:female|male)\s+patient\b"
-                           r"|(?:previously healthy\s+)?(?:man|woman|boy|girl|gentleman|lady)\s+(?:aged|of|who|with|presented)\b)")
+INTRO_NOUN_RX = re.compile(r"\ban?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|gentleman|"
+                           r"lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
 
 _AGE_HINT = re.compile(r"old|aged|yo\b|y/o")
+
+
+_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b")
 
 
 def is_intro(low: str) -> bool:
@@ -95,19 +98,23 @@ class Zones:
         return s if pos < s.end else None
 
     def _classify(self) -> None:
-        intro_i = None
+        cues = cue_positions(self.norm)
+        anchors, refs, gens = ({self.at(p).index for p in cues[k] if self.at(p) is not None}
+                               for k in ("anchor", "caseref", "generic"))
+        intro_i = first_ref = None
         for s in self.sents:
             if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1:
                 s.zone = "title"
                 continue
-            if intro_i is None and is_intro(s.low):
+            if intro_i is None and is_intro(s.low) and (s.index not in gens or s.index in anchors):
                 if heading_of(s.text) is None or len(s.text) > 40:
                     intro_i = s.index
+            if first_ref is None and s.index in refs and _REPORT_RX.search(s.low):
+                first_ref = s.index
+        if intro_i is None:
+            intro_i = first_ref      # 'We report a woman in her sixties ...'
         if intro_i is not None:
             self.intro = self.sents[intro_i]
-        cues = cue_positions(self.norm)
-        anchors, refs, gens = ({self.at(p).index for p in cues[k] if self.at(p) is not None}
-                               for k in ("anchor", "caseref", "generic"))
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:

@@ -30,11 +30,12 @@ REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent)\s+(?:tumou?r|disease|mass)\b|\btumou?r\s+residual\b", re.I)
+NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b", re.I)
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persistent")}
+          "alive with disease": ("residual", "persistent"), "distant metastasis": ("new ",)}
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
 
@@ -73,8 +74,11 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
             and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
         evs.append(_Ev(m.key, m.start, m.end, weak=weak))
     t = s.text
-    for rx, st in ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
-                   (RESP_RX, "partial response"), (AWD_RX, "alive with disease")):
+    rules = [(NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
+             (RESP_RX, "partial response"), (AWD_RX, "alive with disease")]
+    if after_tx:
+        rules.append((NEW_LESION_RX, "distant metastasis"))
+    for rx, st in rules:
         if not any(h in s.low for h in _HINTS[st]):
             continue
         for x in rx.finditer(t):
@@ -94,6 +98,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
         # 'progression of the lung metastases', 'died of metastases': the metastasis is the object
         evs = [e for e in evs if e.status != "distant metastasis"]
+    if "death" in statuses:      # 'died of progressive disease': the status is death
+        evs = [e for e in evs if e.status == "death"]
     if "partial response" in statuses and "complete response" in statuses:
         evs = [e for e in evs if e.status != "complete response"]
     return evs

@@ -51,6 +51,7 @@ METS_BEFORE_RX = re.compile(
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
+_NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
@@ -104,8 +105,9 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         t = s.text
         prev_met: Optional[Mention] = None
         # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
-        new_mets = first_tx is not None and s.start > first_tx and "metasta" in s.low and not any(
+        new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
             negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
+        new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)))
         for m in ms:
             rs, re_ = m.start - s.start, m.end - s.start
             before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
