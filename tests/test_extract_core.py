@@ -117,6 +117,8 @@ def test_levels(terms, sentence, expected):
     "A cervical C3-C5 diskectomy was done 20 years ago.",
     "Axial T1-weighted images showed a bright signal.",
     "He had weakness at the C6-level and a Horner sign.",
+    "Examination found a sensory level at T6.",
+    "MRI showed cord compression at T8-T9 from a disc.",
 ])
 def test_levels_not_from_procedures_or_neurology(terms, sentence):
     f = ex("A 45-year-old man had a chondrosarcoma of the pelvis. " + sentence, terms)
@@ -167,6 +169,22 @@ def test_negated_and_hypothetical_treatments(terms):
     f = ex("A 70-year-old man had a chordoma of the sacrum. He was unsuitable for surgery because of "
            "his age. Chemotherapy may be considered later. He received proton therapy.", terms)
     assert kinds(f, terms) == {"radiotherapy"}
+
+
+def test_planned_treatment_is_not_given(terms):
+    f = ex("A 52-year-old woman had a desmoid tumour of the abdominal wall. She is scheduled to receive "
+           "sorafenib next month.", terms)
+    assert f.interventions == []
+
+
+def test_introduction_without_age(terms):
+    f = ex("Abstract\nWe report a woman in her seventies with a myxofibrosarcoma of the arm. It was excised "
+           "and she received radiotherapy. Eleven months later new lung nodules appeared.", terms)
+    assert f.sex.value == "female" and f.age is None
+    assert kinds(f, terms) == {"surgery", "radiotherapy"}
+    met = {terms.get("site", s.site).summary_key for s in f.tumour.sites if s.metastatic}
+    assert met == {"lung"}
+    assert f.outcomes[-1].status == "recurrence" and f.outcomes[-1].months == 11
 
 
 def test_other_cancer_history_gives_no_facts(terms):

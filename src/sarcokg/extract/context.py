@@ -56,7 +56,8 @@ NEG_RX = re.compile(
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
-    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent|minimi[sz]e)\b")
+    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent|minimi[sz]e|scheduled|planned|"
+    r"will|to be (?:given|started)|awaiting|pending)\b")
 BREAK_RX = re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")
 POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were) (?:not|ruled out|excluded)\b")
 

@@ -126,7 +126,11 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             a, b = vm.start("v"), vm.end("v")
             if terms.find("intervention", kind) is None or ok(a, b) is None:
                 continue
-            if kind in ("resection", "amputation") and not TUMOURISH_RX.search(s.text):
+            prev = zones.sents[si - 1].text if si > 0 else ""
+            tumour_near = TUMOURISH_RX.search(s.text) or any(
+                m.axis == "tumour" and zones.sents[max(0, si - 1)].start <= m.start < s.end for m in mentions) or \
+                (re.match(r"\s*(?:it|they|this|these)\b", s.low) and TUMOURISH_RX.search(prev))
+            if kind in ("resection", "amputation") and not tumour_near:
                 continue
             if kind == "radiotherapy" and _extracorporeal(s):
                 continue

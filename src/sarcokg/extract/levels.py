@@ -42,9 +42,10 @@ _EXCL_AFTER = re.compile(
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between)\s+(?:the\s+)?(?:\w+\s+)?"
-    r"|(?:radiculopathy|dermatome|root|myelopathy|cord|sensory level|motor level)\s*\(?\s*"
+    r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"
+    r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
-_EXCL_WORDS = ("fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
+_EXCL_WORDS = ("compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
