@@ -27,6 +27,8 @@ YEAR_RXS = [
     (re.compile(r"Copyright\s*(?:\u00a9|\(c\))?\s*" + YEAR + r"(?!\s*[\-\u2013]\s*\d)", re.I), 0.6),
 ]
 _YEARISH = re.compile(r"(?:19|20)\d\d")
+_END_OF_PAGE = re.compile(r"(?i)references|bibliography|footnotes|acknowledg|funding|competing|conflict|"
+                          r"contributors|citation|cited by|related|similar articles")
 TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
 JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
 AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
@@ -50,7 +52,7 @@ def find_title(text: str, mentions: list[Mention], intro_start: Optional[int]) -
         if not line:
             continue
         h = heading_of(line)
-        if re.match(r"(?i)abstract\b", line) or (h and h[0] == "lit"):
+        if re.match(r"(?i)abstract\b", line) or (h and h[0] == "lit") or (h and _END_OF_PAGE.match(h[1])):
             break
         if h:
             continue
