@@ -54,7 +54,7 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
     from . import curation
     from .extract import extract
     from .files import atomic_write, read_report
-    from .rdf import FactError, report_turtle
+    from .rdf import FactError, report_triples, report_turtle
     from .terms import load_terms
 
     try:
@@ -70,15 +70,15 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
             facts = curation.Curator(terms, rt.text).apply(facts, rec)
         if not facts.tumour.types and not facts.curated:
             raise InputError(f"{path}: describes no sarcoma case (no tumour type found)")
-        ttl = report_turtle(facts, terms)
+        triples = report_triples(facts, terms)
         if validate:
-            from .validate import validate_text
-            problems = validate_text(ttl, target.name)
+            from .validate import validate_triples
+            problems = validate_triples(triples, target.name)
             if problems:
                 first = problems[0]
                 raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
                                  f"{first.message} ({len(problems)} violations); nothing written")
-        atomic_write(target, ttl)
+        atomic_write(target, report_turtle(facts, terms, triples))
         return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
     except (SarcoKGError, curation.CurationError, FactError) as e:
         return Outcome(str(path), False, str(e))

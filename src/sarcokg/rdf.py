@@ -215,8 +215,9 @@ def report_writer(report_id: str) -> Writer:
     return Writer({"": report_ns(report_id), **PREFIXES})
 
 
-def report_turtle(facts: F.CaseFacts, terms: Terms) -> str:
-    triples = report_triples(facts, terms)
+def report_turtle(facts: F.CaseFacts, terms: Terms, triples: Optional[list[tuple]] = None) -> str:
+    """The report graph as Turtle (pass the triples when they are already built)."""
+    triples = report_triples(facts, terms) if triples is None else triples
     status = "curated" if facts.curated else "machine-drafted"
     comment = (f"SarcoKG report graph of {facts.source_file} ({status}).\n"
                f"Written by sarcokg; evidence offsets refer to the source text with SHA-256 {facts.source_sha256}.")

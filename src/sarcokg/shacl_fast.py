@@ -85,6 +85,7 @@ class Data:
         self.out: dict = defaultdict(lambda: defaultdict(list))
         self.hierarchy = hierarchy
         self.ancestors = ancestors
+        self._types: dict = {}
         for s, p, o in triples:
             self.out[s][p.value].append(o)
 
@@ -110,10 +111,14 @@ class Data:
         return res
 
     def types(self, node) -> set[str]:
+        cached = self._types.get(node)
+        if cached is not None:
+            return cached
         direct = {t.value for t in self.out.get(node, {}).get(TYPE, [])} if node in self.out else set()
         out = set(direct)
         for t in direct:
             out |= self.ancestors(t)
+        self._types[node] = out
         return out
 
 
@@ -324,8 +329,12 @@ class FastValidator:
     def validate(self, triples) -> list[FastResult]:
         d = Data(triples, self.hierarchy, self._ancestors)
         results = []
+        by_type: dict = defaultdict(list)
+        for s in d.out:
+            for t in d.types(s):
+                by_type[t].append(s)
         for ns in self.shapes.targets:
-            focuses = [s for s in d.out if ns.target in d.types(s)]
+            focuses = by_type.get(ns.target, [])
             for f in focuses:
                 for ps in ns.properties:
                     for comp, v in property_results(ps, d, f):

@@ -63,13 +63,21 @@ class Writer:
         self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
         # longest namespace first, so a nested namespace wins
         self._ns = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+        self._iri: dict[str, str] = {}
 
     # -- terms -------------------------------------------------------------
     def iri(self, value: str) -> str:
+        cached = self._iri.get(value)
+        if cached is not None:
+            return cached
+        out = f"<{value}>"
         for prefix, ns in self._ns:
             if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
-                return f"{prefix}:{value[len(ns):]}"
-        return f"<{value}>"
+                out = f"{prefix}:{value[len(ns):]}"
+                break
+        if len(self._iri) < 100_000:
+            self._iri[value] = out
+        return out
 
     def literal(self, lit: ox.Literal) -> str:
         dt = lit.datatype.value if lit.datatype else XSD + "string"

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""The SarcoKG benchmark: every command at N reports, beside the naive stack.
+
+    python bench/bench.py --sizes 1000 10000 100000 [--naive-sizes 1000 10000] [--work DIR]
+
+For each N it generates a synthetic corpus (bench/synth.py: N texts, N graphs,
+~1% planted violations) and measures, each in a fresh process as a user runs it:
+ingest reports/s (on up to --ingest-cap texts), store build s (cold), validate
+cold s and after one changed report s, each named query ms (median of 5, store
+warm), export s, and the peak RSS of all of these. Then the naive stack on the
+--naive-sizes: one rdflib graph of everything, whole-graph pySHACL, rdflib
+SPARQL; each step capped at --cap seconds (printed '> CAP s'). It prints one
+table and the ratios, with the machine it ran on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+CLI = [sys.executable, "-m", "sarcokg.cli"]
+
+
+def timed(cmd: list[str], cap: float | None = None, env=None) -> tuple[float, int, str]:
+    """(seconds, peak RSS in kB of the child, stdout) of one command."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True,
+                           timeout=cap, env=env)
+    except subprocess.TimeoutExpired:
+        return float("inf"), 0, ""
+    took = time.perf_counter() - start
+    rss = int(p.stderr.strip().splitlines()[-1]) if p.stderr.strip() else 0
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd[-6:])} failed ({p.returncode}): {p.stderr[-400:]}")
+    return took, rss, p.stdout
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {mem:.0f} GiB, {cpu}, Python {platform.python_version()}"
+
+
+def queries() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "queries").glob("*.rq") if not p.stem.endswith("-violation"))
+
+
+def bench_size(n: int, work: Path, ingest_cap: int, jobs: int) -> dict:
+    from synth import generate
+    corpus = work / f"n{n}"
+    if not (corpus / "graph").is_dir() or len(list((corpus / "graph").glob("*.ttl"))) != n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.perf_counter()
+        generate(n, corpus, jobs=jobs)
+        print(f"  generated {n} reports in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    kg = corpus / "graph"
+    shutil.rmtree(kg / ".sarcokg", ignore_errors=True)
+    row: dict = {"n": n}
+    rss = []
+    # ingest on a sample of the texts into a scratch folder
+    texts = sorted((corpus / "texts").glob("*.txt"))[:ingest_cap]
+    scratch = work / f"ingest-{n}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    listfile = work / "ingest-list.txt"
+    secs, r, _ = timed(CLI + ["ingest", "--kg", str(scratch), "--jobs", str(jobs), *map(str, texts)])
+    row["ingest_n"] = len(texts)
+    row["ingest_per_s"] = len(texts) / secs
+    rss.append(r)
+    shutil.rmtree(scratch, ignore_errors=True)
+    listfile.unlink(missing_ok=True)
+    # store build (cold): the first query syncs the store
+    secs, r, _ = timed(CLI + ["query", "--kg", str(kg), "--sparql", "ASK { ?s ?p ?o }"])
+    row["store_build_s"] = secs
+    rss.append(r)
+    # validate cold (no cache) and after one change
+    cache = kg / ".sarcokg"
+    for f in cache.glob("validation-*.json"):
+        f.unlink()
+    secs, r, _ = timed(CLI + ["validate", "--kg", str(kg), "--jobs", str(jobs)])
+    row["validate_cold_s"] = secs
+    rss.append(r)
+    victim = sorted(kg.glob("*.ttl"))[n // 2]
+    text = victim.read_text()
+    victim.write_text(text.replace("sko:ageYears ", "sko:ageYears 1", 1))
+    secs, r, _ = timed(CLI + ["validate", "--kg", str(kg), "--jobs", str(jobs)])
+    row["validate_one_change_s"] = secs
+    rss.append(r)
+    victim.write_text(text)
+    timed(CLI + ["query", "--kg", str(kg), "--sparql", "ASK { ?s ?p ?o }"])  # resync after the change
+    # named queries, median of 5 each, in-process on the warm store (engine time)
+    code = ("import json,statistics,sys,time\n"
+            "from pathlib import Path\n"
+            "from sarcokg import query as q\nfrom sarcokg.store import load\n"
+            f"kg=load(Path({str(kg)!r}))\nout={{}}\n"
+            f"for name in {queries()!r}:\n"
+            "    label,text=q.resolve(name,None); ts=[]\n"
+            "    for _ in range(5):\n"
+            "        t=time.perf_counter(); res=q.run(kg.store,label,text,[]); q.serialize(res,'json'); ts.append(time.perf_counter()-t)\n"
+            "    out[name]=statistics.median(ts)*1000\n"
+            "print(json.dumps(out))\n")
+    secs, r, out = timed([sys.executable, "-c", code])
+    row["query_ms"] = json.loads(out)
+    rss.append(r)
+    secs, r, _ = timed(CLI + ["query", "case-summary", "--kg", str(kg), "--format", "csv", "-o", str(work / "cs.csv")])
+    row["case_summary_cli_s"] = secs
+    secs, r, _ = timed(CLI + ["export", "--kg", str(kg), "-o", str(work / "export.ttl")])
+    row["export_s"] = secs
+    rss.append(r)
+    (work / "export.ttl").unlink(missing_ok=True)
+    row["peak_rss_mb"] = max(rss) / 1024
+    return row
+
+
+NAIVE = r"""
+import sys, time, json, glob
+import rdflib
+from pyshacl import validate
+kg, shapes, onto, step = sys.argv[1:5]
+t = time.perf_counter()
+g = rdflib.Graph()
+g.parse(onto, format="turtle")
+for f in sorted(glob.glob(kg + "/*.ttl")):
+    g.parse(f, format="turtle")
+load = time.perf_counter() - t
+if step == "load":
+    print(json.dumps({"s": load}))
+elif step == "validate":
+    t = time.perf_counter()
+    validate(g, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
+    print(json.dumps({"s": load + time.perf_counter() - t}))
+else:
+    t = time.perf_counter()
+    list(g.query(open(step).read()))
+    print(json.dumps({"s": load + time.perf_counter() - t}))
+"""
+
+
+def bench_naive(n: int, work: Path, cap: float) -> dict:
+    kg = work / f"n{n}" / "graph"
+    row: dict = {"n": n}
+    for step, key in (("load", "naive_load_s"), ("validate", "naive_validate_s"),
+                      (str(ROOT / "queries" / "case-summary.rq"), "naive_case_summary_s")):
+        secs, _, out = timed([sys.executable, "-c", NAIVE, str(kg), str(ROOT / "ontology" / "shapes.ttl"),
+                              str(ROOT / "ontology" / "sarcokg.ttl"), step], cap=cap)
+        row[key] = json.loads(out)["s"] if out else float("inf")
+    return row
+
+
+def cold_start() -> float:
+    times = []
+    for _ in range(5):
+        t, _, _ = timed(["sarcokg" if shutil.which("sarcokg") else CLI[0], *([] if shutil.which("sarcokg") else CLI[1:]),
+                         "query", "case-summary", "--format", "csv"])
+        times.append(t)
+    return statistics.median(times)
+
+
+def fmt(x: float, unit: str = "") -> str:
+    if x == float("inf"):
+        return "> cap"
+    return f"{x:,.1f}{unit}" if x >= 10 else f"{x:.2f}{unit}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--naive-sizes", type=int, nargs="*", default=None)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/sarcokg-bench"))
+    ap.add_argument("--ingest-cap", type=int, default=2000)
+    ap.add_argument("--cap", type=float, default=600.0, help="seconds per naive step")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    a = ap.parse_args()
+    naive_sizes = a.naive_sizes if a.naive_sizes is not None else [n for n in a.sizes if n <= 10000]
+    a.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    rows = []
+    for n in a.sizes:
+        print(f"N={n} ...", file=sys.stderr)
+        rows.append(bench_size(n, a.work, a.ingest_cap, a.jobs))
+    naive = {n: bench_naive(n, a.work, a.cap) for n in naive_sizes}
+    cs = cold_start()
+    names = queries()
+    print(f"\nCLI cold start, `sarcokg query case-summary` on the bundled graph: {cs:.2f} s (median of 5)\n")
+    head = ["metric"] + [f"N={r['n']:,}" for r in rows]
+    lines = [
+        ["ingest reports/s (on N texts, cap)"] + [f"{r['ingest_per_s']:.0f} ({r['ingest_n']})" for r in rows],
+        ["store build s (cold)"] + [fmt(r["store_build_s"]) for r in rows],
+        ["validate cold s"] + [fmt(r["validate_cold_s"]) for r in rows],
+        ["validate after one change s"] + [fmt(r["validate_one_change_s"]) for r in rows],
+    ]
+    for q in names:
+        lines.append([f"query {q} ms"] + [fmt(r["query_ms"][q]) for r in rows])
+    lines += [["case-summary via CLI, s (load incl.)"] + [fmt(r["case_summary_cli_s"]) for r in rows],
+              ["export turtle s"] + [fmt(r["export_s"]) for r in rows],
+              ["peak RSS MB"] + [f"{r['peak_rss_mb']:.0f}" for r in rows]]
+    for n, nv in naive.items():
+        r = next(x for x in rows if x["n"] == n)
+        lines += [[f"naive N={n:,}: rdflib load s"] + [""] * len(rows),
+                  [f"  load + whole-graph pySHACL s: {fmt(nv['naive_validate_s'])}  (ours cold {fmt(r['validate_cold_s'])}: "
+                   f"x{nv['naive_validate_s'] / r['validate_cold_s']:.1f}; after one change x"
+                   f"{nv['naive_validate_s'] / r['validate_one_change_s']:.0f})"] + [""] * len(rows),
+                  [f"  load + rdflib case-summary s: {fmt(nv['naive_case_summary_s'])}  (ours incl. load "
+                   f"{fmt(r['case_summary_cli_s'])}: x{nv['naive_case_summary_s'] / r['case_summary_cli_s']:.0f})"]
+                  + [""] * len(rows)]
+        lines[-3][0] = f"naive N={n:,}: rdflib load s: {fmt(nv['naive_load_s'])}"
+    widths = [max(len(str(x[i])) for x in [head] + lines) for i in range(len(head))]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    for line in lines:
+        print("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
+    if a.json:
+        a.json.write_text(json.dumps({"rows": rows, "naive": naive, "cold_start_s": cs}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
