@@ -14,7 +14,8 @@ from .namespaces import OA, PREFIXES, PROV, ROOT, SKO
 EV_QUERY = """
 SELECT ?node ?prop ?value ?start ?end ?exact ?method ?conf WHERE {
   ?ev a sko:Evidence ; sko:evidenceFor ?node ; sko:evidenceProperty ?prop ;
-      oa:start ?start ; oa:end ?end ; oa:exact ?exact ; prov:wasGeneratedBy ?method ; sko:confidence ?conf .
+      prov:wasGeneratedBy ?method ; sko:confidence ?conf .
+  OPTIONAL { ?ev oa:start ?start ; oa:end ?end ; oa:exact ?exact }
   OPTIONAL { ?node ?prop ?value }
 } ORDER BY ?start ?end ?node ?prop
 """
@@ -56,11 +57,14 @@ def show_evidence(report: str, kg: Path, text_path: Optional[Path], context: int
     prefixes = f"PREFIX sko: <{SKO}>\nPREFIX oa: <{OA}>\nPREFIX prov: <{PROV}>\n"
     lines = [f"{rid}: evidence in {path}"]
     for row in store.query(prefixes + EV_QUERY):
-        start, end = int(row["start"].value), int(row["end"].value)
         node = row["node"].value.rsplit("/", 1)[-1]
         prop = _short(row["prop"].value)
         value = row["value"]
         shown = _short(value.value) if isinstance(value, ox.NamedNode) else (value.value if value else "")
+        if row["start"] is None:
+            lines.append(f"{'-':>13} {node} {prop} = {shown}  (curator, no mention in the text)")
+            continue
+        start, end = int(row["start"].value), int(row["end"].value)
         ok = text[start:end] == row["exact"].value
         left = text[max(0, start - context):start].replace("\n", " ")
         right = text[end:end + context].replace("\n", " ")

@@ -60,8 +60,23 @@ class GraphBuilder:
             raise FactError(f"{self.f.report_id}: {axis} {key!r} is not a term of the ontology")
         return ox.NamedNode(t.iri)
 
+    def pick(self, table: dict, value: str, what: str) -> ox.NamedNode:
+        if value not in table:
+            raise FactError(f"{self.f.report_id}: {what} {value!r} is not one of {', '.join(table)}")
+        return sko(table[value])
+
     def evidence(self, node_local: str, prop: str, fact: F.Evidenced) -> None:
-        """One Evidence node per span of the fact (none for a fact without spans)."""
+        """One Evidence node per span of the fact. A curator's fact with no mention
+        in the text still gets one, without offsets, saying the curator asserted it."""
+        if not fact.spans and fact.method == F.CURATOR:
+            ev = self.node(f"ev-{node_local}-{prop}-curator")
+            self.add(self.node("report"), sko("hasEvidence"), ev)
+            self.add(ev, TYPE, sko("Evidence"))
+            self.add(ev, sko("evidenceFor"), self.node(node_local))
+            self.add(ev, sko("evidenceProperty"), sko(prop))
+            self.add(ev, ox.NamedNode(PROV + "wasGeneratedBy"), sko("CuratorAssertion"))
+            self.add(ev, sko("confidence"), decimal(round(fact.confidence, 3)))
+            return
         for span in sorted(set(fact.spans)):
             key = f"{node_local}-{prop}"
             n = self.evidence_count.get(key, 0) + 1
@@ -103,7 +118,7 @@ class GraphBuilder:
 
         self.add(patient, TYPE, sko("Patient"))
         self.value("patient", "ageYears", f.age, integer)
-        self.value("patient", "sex", f.sex, lambda v: sko(SEX[v]))
+        self.value("patient", "sex", f.sex, lambda v: self.pick(SEX, v, "sex"))
         for i, s in enumerate(f.symptoms, 1):
             local = f"symptom-{i}"
             self.add(patient, sko("hasSymptom"), self.node(local))
@@ -118,7 +133,7 @@ class GraphBuilder:
         self.add(tumour, TYPE, sko("Tumour"))
         if t.types:
             self.value("tumour", "tumourType", t.types[0], lambda v: self.term("tumour", v))
-        self.value("tumour", "grade", t.grade, lambda v: sko(GRADE[v]))
+        self.value("tumour", "grade", t.grade, lambda v: self.pick(GRADE, v, "grade"))
         self.value("tumour", "sizeCm", t.size_cm, decimal)
         self.value("tumour", "metastatic", t.metastatic, boolean)
         for s in _merge(t.sites, lambda x: (x.site, x.metastatic)):
@@ -130,7 +145,7 @@ class GraphBuilder:
             self.add(n, sko("site"), site)
             self.add(n, sko("metastatic"), boolean(s.metastatic))
             if s.laterality:
-                self.add(n, sko("laterality"), sko(LATERALITY[s.laterality]))
+                self.add(n, sko("laterality"), self.pick(LATERALITY, s.laterality, "laterality"))
             self.evidence(local, "site", s)
         for lv in _merge(t.levels, lambda x: (x.vertebra, x.metastatic)):
             v = self.term("vertebra", lv.vertebra)
@@ -165,7 +180,7 @@ class GraphBuilder:
             if iv.cycles is not None:
                 self.add(n, sko("cycles"), integer(iv.cycles))
             if iv.intent:
-                self.add(n, sko("intent"), sko(INTENT[iv.intent]))
+                self.add(n, sko("intent"), self.pick(INTENT, iv.intent, "intent"))
             if iv.months_after_diagnosis is not None:
                 self.add(n, sko("monthsAfterDiagnosis"), decimal(iv.months_after_diagnosis))
             self.evidence(local, "interventionType", iv)
@@ -183,7 +198,7 @@ class GraphBuilder:
             if o.months is not None:
                 self.add(n, sko("followUpMonths"), decimal(o.months))
             if o.since:
-                self.add(n, sko("timeReference"), sko(SINCE[o.since]))
+                self.add(n, sko("timeReference"), self.pick(SINCE, o.since, "time reference"))
             self.evidence(local, "outcomeStatus" if o.status else "followUpMonths", o)
         return self.triples
 

@@ -1,0 +1,124 @@
+"""sarcokg ingest as a curator runs it: bad input, curated reports, evidence."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .conftest import GRAPH, SHARED, needs_shared
+
+# A short case description written for these tests (not from any corpus report).
+CASE = ("Spinal leiomyosarcoma: a case report\n\n"
+        "A 52-year-old woman presented with three months of mid-back pain. MRI showed a lesion "
+        "destroying the T9 vertebra. CT-guided biopsy confirmed a high-grade leiomyosarcoma. She "
+        "underwent total en bloc spondylectomy followed by radiotherapy, 50 Gy in 25 fractions. "
+        "At 24 months after surgery she remains free of disease.\n")
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_text(CASE, encoding="utf-8")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (d / "cp1252.txt").write_bytes(CASE.replace("woman", "woman (caf\u00e9 visit)").encode("cp1252"))
+    big = d / "huge.txt"
+    with open(big, "wb") as fh:
+        fh.write((CASE * 20).encode() * 1000)  # ~20 MB
+    (d / "page.html").write_text("<!DOCTYPE html><html><head><title>x</title><script>var a=1;</script></head>"
+                                 "<body><p>" + CASE.replace("\n", "</p><p>") + "</p></body></html>", encoding="utf-8")
+    (d / "nocase.txt").write_text("Minutes of the hospital parking committee. The new gate opens in May.\n")
+    return d
+
+
+def test_bad_inputs_each_one_line_others_ingested(run, inputs, tmp_path):
+    kg = tmp_path / "kg"
+    files = sorted(inputs.iterdir()) + [inputs / "missing.txt"]
+    r = run("ingest", *files, "--kg", kg)
+    assert r.code == 1
+    errors = [line for line in r.err.splitlines() if line.startswith("sarcokg:")]
+    expect = {"empty.txt": "empty file", "binary.txt": "binary file", "huge.txt": "too large",
+              "nocase.txt": "no sarcoma case", "missing.txt": "no such file"}
+    for name, words in expect.items():
+        hits = [e for e in errors if name in e]
+        assert len(hits) == 1 and words in hits[0], (name, errors)
+    assert "Traceback" not in r.err
+    written = sorted(p.name for p in kg.glob("*.ttl"))
+    assert written == ["cp1252.ttl", "good.ttl", "page.ttl"]
+    assert "cp1252" in r.err and "HTML" in r.err            # warnings name what happened
+    assert not [p for p in kg.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"]
+    assert run("validate", "--kg", kg).code == 0
+    row = run("query", "case-summary", "--kg", kg, "--format", "csv").out.splitlines()
+    good = next(line for line in row if line.startswith("good,"))
+    assert ",52,female,LMS,high,T9," in good and "50" in good
+
+
+def test_html_offsets_point_into_the_page(run, inputs, tmp_path):
+    kg = tmp_path / "kg"
+    assert run("ingest", inputs / "page.html", "--kg", kg).code == 0
+    r = run("evidence", "page", "--kg", kg, "--text", inputs / "page.html")
+    assert r.code == 0 and "MISMATCH" not in r.out and "[[T9]]" in r.out
+
+
+def test_curated_report_is_not_overwritten(run, inputs, tmp_path):
+    kg = tmp_path / "kg"
+    assert run("ingest", inputs / "good.txt", "--kg", kg).code == 0
+    ttl = kg / "good.ttl"
+    curated = ttl.read_text().replace("sko:curationStatus sko:MachineDrafted", "sko:curationStatus sko:Curated")
+    ttl.write_text(curated)
+    r = run("ingest", inputs / "good.txt", "--kg", kg)
+    assert r.code == 1 and "curated" in r.err and "--force" in r.err
+    assert ttl.read_text() == curated
+    assert run("ingest", inputs / "good.txt", "--kg", kg, "--force").code == 0
+    assert "sko:MachineDrafted" in ttl.read_text()
+
+
+def test_curation_record_is_laid_over_the_draft(run, inputs, tmp_path):
+    kg = tmp_path / "kg"
+    (kg / "curation").mkdir(parents=True)
+    (kg / "curation" / "good.json").write_text('{"grade": "intermediate", "agents": ["doxorubicin"]}')
+    r = run("ingest", inputs / "good.txt", "--kg", kg)
+    assert r.code == 0, r.err
+    text = (kg / "good.ttl").read_text()
+    assert "sko:Curated" in text and "sko:IntermediateGrade" in text and "sko:Doxorubicin" in text
+    assert "sko:CuratorAssertion" in text   # the curator's facts are marked as such
+    assert "sko:TotalEnBlocSpondylectomy" in text  # slots the record leaves out keep the draft
+    (kg / "curation" / "good.json").write_text('{"grade": "extreme"}')
+    r = run("ingest", inputs / "good.txt", "--kg", kg)
+    assert r.code == 1 and "good" in r.err
+
+
+def test_ingest_is_deterministic(run, inputs, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run("ingest", inputs / "good.txt", "--kg", a)
+    run("ingest", inputs / "good.txt", "--kg", b, "--jobs", "2")
+    assert (a / "good.ttl").read_bytes() == (b / "good.ttl").read_bytes()
+
+
+@needs_shared
+def test_evidence_shows_each_fact_in_context(run):
+    seed = sorted(GRAPH.glob("*.ttl"))[0].stem
+    r = run("evidence", seed)
+    assert r.code == 0, r.err
+    assert "MISMATCH" not in r.out and r.out.count("[[") >= 5
+
+
+def test_evidence_refuses_a_different_text(run, inputs, tmp_path):
+    kg = tmp_path / "kg"
+    run("ingest", inputs / "good.txt", "--kg", kg)
+    other = tmp_path / "other.txt"
+    other.write_text(CASE + "edited\n")
+    r = run("evidence", "good", "--kg", kg, "--text", other)
+    assert r.code == 2 and "SHA-256" in r.err
+
+
+@needs_shared
+def test_seed_graphs_are_what_ingest_makes(run, tmp_path):
+    """graph/ is reproducible: ingest of the seed texts with the curation records gives the same bytes."""
+    kg = tmp_path / "kg"
+    shutil.copytree(GRAPH / "curation", kg / "curation")
+    texts = sorted((SHARED / "corpus" / "seeds").glob("*.txt"))
+    assert run("ingest", *texts, "--kg", kg).code == 0
+    for f in sorted(GRAPH.glob("*.ttl")):
+        assert (kg / f.name).read_bytes() == f.read_bytes(), f.name
