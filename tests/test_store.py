@@ -9,7 +9,7 @@ import pytest
 
 from sarcokg.store import CACHE_DIR, kg_lock, load
 
-from .conftest import GRAPH
+from .conftest import GRAPH, ROOT
 
 
 def report_ids(kg):
@@ -110,3 +110,60 @@ def test_read_only_folder_is_queried_in_memory(kg_copy):
         assert not (kg_copy / CACHE_DIR).exists()
     finally:
         os.chmod(kg_copy, 0o755)
+
+
+def _synth_graphs(kg, n):
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import synth_case
+    kg.mkdir()
+    for i in range(n):
+        rid, _, ttl = synth_case(i)
+        (kg / f"{rid}.ttl").write_text(ttl)
+
+
+def test_kill_9_during_store_build_recovers(tmp_path, run):
+    import signal
+    import subprocess
+    import sys
+    import time
+    kg = tmp_path / "kg"
+    _synth_graphs(kg, 600)
+    count = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a sko:CaseReport }"
+    for delay in (0.3, 0.6, 0.9):
+        p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql", count],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        r = run("query", "--kg", kg, "--sparql", count, "--format", "csv")
+        assert r.code == 0, r.err
+        assert r.out.split() == ["n", "600"]
+        shutil.rmtree(kg / CACHE_DIR)
+
+
+def test_kill_9_during_ingest_leaves_no_half_file(tmp_path, run):
+    import signal
+    import subprocess
+    import sys
+    import time
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import synth_case
+    for i in range(400):
+        rid, text, _ = synth_case(i)
+        (texts / f"{rid}.txt").write_text(text)
+    kg = tmp_path / "kg"
+    p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "ingest", "--kg", str(kg),
+                          *map(str, sorted(texts.glob("*.txt")))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.2)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    import pyoxigraph as ox
+    for f in kg.glob("*.ttl"):            # every file there is whole
+        list(ox.parse(f.read_bytes(), format=ox.RdfFormat.TURTLE))
+    r = run("ingest", "--kg", kg, *sorted(texts.glob("*.txt")))
+    assert r.code in (0, 1)
+    assert not list(kg.glob(".*.tmp"))
+    assert run("validate", "--kg", kg).code in (0, 1)

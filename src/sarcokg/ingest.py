@@ -93,6 +93,10 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     if kg.exists() and not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
     kg.mkdir(parents=True, exist_ok=True)
+    from .store import hold_lock
+    hold_lock(kg)  # one command at a time on this folder
+    for stale in kg.glob(".*.ttl.*.tmp"):   # left by a process killed mid-write
+        stale.unlink()
     stems: dict[str, Path] = {}
     for f in files:
         if f.stem in stems and stems[f.stem] != f:

@@ -165,13 +165,17 @@ def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True)
     files = report_files(kg)
     if not persistent or not _writable(kg):
         return load_memory(kg)
+    hold_lock(kg)
+    return _sync(kg, files)
+
+
+def hold_lock(kg: Path) -> None:
+    """Take the folder's lock for the rest of this process (the whole command)."""
     key = str((kg / CACHE_DIR).resolve())
     if key not in _HELD:
-        # Held until this process exits: the store stays open for the whole command.
         lock = kg_lock(kg)
         lock.__enter__()
         _HELD[key] = lock
-    return _sync(kg, files)
 
 
 def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.Store], dict, bool]:

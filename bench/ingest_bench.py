@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Ingest speed on real report texts: the corpus texts repeated to 1,000+ reports.
+
+    python bench/ingest_bench.py [--corpus ../shared/corpus] [--n 1000] [--runs 3]
+
+Copies the corpus texts (seeds and dev) under new names until there are N,
+then runs `sarcokg ingest` on all of them, with 1 worker and with one per core,
+several times each, and prints the median reports per second (whole command,
+interpreter start and validation included) and per core.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    texts = sorted(a.corpus.glob("*/*.txt"))
+    if not texts:
+        sys.exit(f"ingest_bench: no texts under {a.corpus}")
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "texts"
+        src.mkdir()
+        for i in range(a.n):
+            t = texts[i % len(texts)]
+            shutil.copy(t, src / f"r{i:05d}-{t.stem}.txt")
+        files = sorted(src.glob("*.txt"))
+        size = sum(f.stat().st_size for f in files) / len(files)
+        print(f"{len(files)} reports ({len(texts)} corpus texts repeated), mean {size / 1000:.1f} kB; "
+              f"machine: {cores} cores")
+        for jobs in sorted({1, cores}):
+            rates = []
+            for _ in range(a.runs):
+                kg = Path(tmp) / "kg"
+                shutil.rmtree(kg, ignore_errors=True)
+                t = time.perf_counter()
+                p = subprocess.run([sys.executable, "-m", "sarcokg.cli", "ingest", "--kg", str(kg),
+                                    "--jobs", str(jobs), *map(str, files)], capture_output=True, text=True)
+                took = time.perf_counter() - t
+                if p.returncode not in (0, 1):
+                    sys.exit(f"ingest_bench: ingest failed: {p.stderr[-300:]}")
+                rates.append(len(files) / took)
+            med = statistics.median(rates)
+            print(f"--jobs {jobs}: {med:.0f} reports/s (median of {a.runs}; runs "
+                  f"{', '.join(f'{r:.0f}' for r in rates)}), {med / jobs:.0f} reports/s per core")
+
+
+if __name__ == "__main__":
+    main()
