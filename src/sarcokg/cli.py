@@ -80,8 +80,12 @@ def main() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME to an RDF term: <iri>, prefix:name, 42, 1.5, true, \"text\" or text.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what each answers.")
+@click.option("--endpoint", metavar="URL",
+              help="Run the query on this remote SPARQL 1.1 endpoint instead of --kg.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
+              help="With --endpoint: give up when the endpoint has not answered in this time.")
 @output_option()
-def query(name, sparql, kg, fmt, params, list_, output) -> None:
+def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
     from . import query as q
     if list_:
@@ -91,6 +95,10 @@ def query(name, sparql, kg, fmt, params, list_, output) -> None:
     label, text = q.resolve(name, sparql)
     for p in params:
         q.parse_param(p)  # bad parameters fail before the graph loads
+    if endpoint is not None:
+        from .remote import run_remote
+        emit(q.serialize(run_remote(endpoint, label, text, list(params), timeout), fmt), output)
+        return
     from .store import load
     kgraph = load(kg)
     emit(q.serialize(q.run(kgraph.store, label, text, list(params)), fmt), output)
@@ -126,11 +134,17 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
 
 @main.command()
 @kg_option
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "jsonld"]), default="turtle",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "trig", "jsonld", "phenopacket"]),
+              default="turtle", show_default=True,
+              help="phenopacket: one GA4GH Phenopacket v2 JSON per report, <id>.json in the folder -o DIR.")
 @output_option()
 def export(kg, fmt, output) -> None:
     """Export the ontology and every report graph, byte-identical across runs."""
+    if fmt == "phenopacket":
+        from .phenopacket import export_phenopackets
+        n = export_phenopackets(kg, output)
+        click.echo(f"wrote {n} phenopackets to {output}", err=True)
+        return
     from .export import export_to
     from .store import report_files
     export_to(report_files(kg), fmt, output)
@@ -147,6 +161,58 @@ def reason(kg, reports) -> None:
     files = report_files(kg)
     msg = do_reason(files[:reports] if reports is not None else files)
     click.echo(msg)
+
+
+@main.command()
+@kg_option
+@click.option("--ontology", "ontology", type=click.Path(path_type=Path), default=None,
+              help="Check this ontology file instead of ontology/sarcokg.ttl.")
+def check(kg, ontology) -> int:
+    """Run the quality checks (queries/checks/*-violation.rq) over ontology and graph.
+
+    Lists each check with its number of offending rows, and the rows. Exit 0
+    when every check is empty, 1 when one is not, 2 when they could not run.
+    """
+    from .checks import format_report, memory_store, run_checks
+    from .store import load, report_files
+    store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
+    results = run_checks(store)
+    click.echo(format_report(results), nl=False)
+    return EXIT_FAILED if any(r.rows for r in results) else 0
+
+
+@main.command()
+@kg_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop any query that runs longer than this.")
+def serve(kg, host, port, timeout) -> int:
+    """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint (Oxigraph
+    server) at http://HOST:PORT/query, the default graph being the union of
+    the ontology and all reports. Serves a snapshot of the store taken at
+    start; Ctrl-C or SIGTERM stops it.
+    """
+    from .serve import serve as do_serve
+    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True))
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph).")
+@kg_option
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
+              help="Give up on a graph when the store has not answered in this time.")
+def push(endpoint, kg, timeout) -> None:
+    """Load the ontology and every report into a remote store (SPARQL 1.1
+    Graph Store HTTP Protocol): PUT <ontology IRI> and one named graph
+    <https://w3id.org/sarcokg/report/ID> per report. PUT replaces a graph, so
+    pushing again gives the same store. A failed push says which graphs went
+    in and exits 2.
+    """
+    from .remote import push as do_push
+    n = do_push(endpoint, kg, timeout, progress=click.echo)
+    click.echo(f"pushed {n} graphs to {endpoint}", err=True)
 
 
 @main.command()

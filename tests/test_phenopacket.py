@@ -1,0 +1,206 @@
+"""Exports for other tools: GA4GH Phenopackets v2, JSON-LD with the published
+context, and Turtle read by a second parser."""
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from google.protobuf import json_format
+from phenopackets import Phenopacket, RadiationTherapy
+
+from sarcokg.export import CONTEXT_FILE, build_context, load_context, read_triples
+from sarcokg.namespaces import ONTOLOGY_IRI, PREFIXES
+from sarcokg.phenopacket import duration
+
+from .conftest import GRAPH, ROOT
+
+REPORTS = sorted(p.stem for p in GRAPH.glob("*.ttl"))
+CURIE = re.compile(r"^[A-Z][A-Z0-9_]*:[^\s:]\S*$")
+ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?$")
+
+
+@pytest.fixture(scope="module")
+def kg_module(tmp_path_factory):
+    import shutil
+    kg = tmp_path_factory.mktemp("pp-kg") / "kg"
+    shutil.copytree(GRAPH, kg, ignore=shutil.ignore_patterns(".sarcokg"))
+    return kg
+
+
+@pytest.fixture(scope="module")
+def packets(tmp_path_factory, kg_module):
+    from .conftest import sarcokg
+    out = tmp_path_factory.mktemp("pp") / "pp"
+    r = sarcokg("export", "--format", "phenopacket", "-o", out, "--kg", kg_module)
+    assert r.code == 0, r.err
+    return out
+
+
+def _parse(path) -> Phenopacket:
+    return json_format.Parse(path.read_text(encoding="utf-8"), Phenopacket(), ignore_unknown_fields=False)
+
+
+def _classes(msg):
+    """Every OntologyClass in a message, recursively."""
+    for field, value in msg.ListFields():
+        items = value if field.is_repeated else [value]
+        for item in items:
+            if hasattr(item, "DESCRIPTOR"):
+                if item.DESCRIPTOR.name == "OntologyClass":
+                    yield item
+                else:
+                    yield from _classes(item)
+
+
+def test_one_file_per_report_parsing_with_the_schema(packets):
+    assert sorted(p.stem for p in packets.glob("*.json")) == REPORTS
+    assert not [p for p in packets.iterdir() if p.name.startswith(".")], "no temporary files left"
+    for path in packets.glob("*.json"):
+        pp = _parse(path)
+        # Required by the Phenopacket v2 schema: id, subject id, meta data with created,
+        # created_by, the schema version and a resource for every prefix used.
+        assert pp.id == path.stem and pp.subject.id
+        meta = pp.meta_data
+        assert meta.HasField("created") and meta.created_by.startswith("SarcoKG ")
+        assert meta.phenopacket_schema_version == "2.0"
+        prefixes = {r.namespace_prefix for r in meta.resources}
+        for r in meta.resources:
+            assert r.id and r.name and r.url and r.version and r.namespace_prefix and r.iri_prefix
+        for oc in _classes(pp):
+            assert CURIE.match(oc.id) and oc.label, oc
+            assert oc.id.split(":")[0] in prefixes, oc.id
+        assert pp.diseases, "every case has its tumour type"
+        for d in pp.diseases:
+            assert d.term.id.startswith(("NCIT:", "ONCOTREE:", "SKO:"))
+            if d.HasField("onset"):
+                assert ISO_DURATION.match(d.onset.age.iso8601duration)
+        for a in pp.medical_actions:
+            kind = a.WhichOneof("action")
+            assert kind in ("procedure", "treatment", "radiation_therapy", "therapeutic_regimen")
+            if kind == "radiation_therapy":
+                rt: RadiationTherapy = a.radiation_therapy
+                assert rt.modality.id and rt.body_site.id and rt.dosage > 0 and rt.fractions > 0
+            if kind == "treatment":
+                assert a.treatment.agent.id
+        for f in pp.phenotypic_features:
+            if f.HasField("onset"):
+                assert ISO_DURATION.match(f.onset.age.iso8601duration)
+
+
+def test_content_matches_the_case_summary(packets, run, kg_module):
+    rows = {r["report"]["value"]: r for r in
+            json.loads(run("query", "case-summary", "--format", "json", "--kg", kg_module).out)["results"]["bindings"]}
+    for rid, row in rows.items():
+        pp = _parse(packets / f"{rid}.json")
+        if "age" in row:
+            assert pp.diseases[0].onset.age.iso8601duration == f"P{row['age']['value']}Y"
+        if "sex" in row:
+            assert pp.subject.sex == {"male": 2, "female": 1}[row["sex"]["value"]]
+        if "rt_dose_gy" in row:
+            rt = [a.radiation_therapy for a in pp.medical_actions if a.HasField("radiation_therapy")]
+            if rt:
+                assert rt[0].dosage == round(float(row["rt_dose_gy"]["value"]))
+                assert rt[0].fractions == int(row["rt_fractions"]["value"])
+        if "agents" in row:
+            agents = {a.treatment.agent.label.lower() for a in pp.medical_actions if a.HasField("treatment")}
+            assert agents == set(row["agents"]["value"].split("|"))
+        if "pmid" in row:
+            assert f"PMID:{row['pmid']['value']}" in [r.id for r in pp.meta_data.external_references]
+        if "doi" in row:
+            assert f"DOI:{row['doi']['value']}" in [r.id for r in pp.meta_data.external_references]
+        if "outcome" in row:
+            assert pp.subject.vital_status.status in (1, 2)  # ALIVE, DECEASED
+
+
+def test_phenopackets_are_deterministic(packets, run, tmp_path, kg_module):
+    again = tmp_path / "again"
+    assert run("export", "--format", "phenopacket", "-o", again, "--kg", kg_module).code == 0
+    for p in packets.glob("*.json"):
+        assert (again / p.name).read_bytes() == p.read_bytes()
+        assert '"created": "1970-01-01T00:00:00Z"' in p.read_text()
+
+
+def test_phenopacket_needs_a_folder(run, tmp_path):
+    r = run("export", "--format", "phenopacket")
+    assert r.code == 2 and "-o DIR" in r.err
+    f = tmp_path / "file"
+    f.write_text("x")
+    r = run("export", "--format", "phenopacket", "-o", f)
+    assert r.code == 2 and "not a folder" in r.err and f.read_text() == "x"
+
+
+@pytest.mark.parametrize("months,iso", [("420", "P35Y"), ("428", "P35Y8M"), ("428.5", "P35Y8M15D"),
+                                        ("0", "P0D"), ("7", "P7M")])
+def test_iso_durations(months, iso):
+    from decimal import Decimal
+    assert duration(Decimal(months)) == iso
+
+
+# -- JSON-LD with the published context --------------------------------------
+
+def test_context_file_is_the_ontology_context():
+    ctx = load_context()
+    for p, ns in PREFIXES.items():
+        assert ctx[p] == ns
+    generated = build_context(read_triples(ROOT / "ontology" / "sarcokg.ttl"))
+    for term, d in generated.items():
+        if term in ctx and isinstance(d, dict):
+            assert ctx[term] == d, term  # what the context says agrees with the ontology's declarations
+    assert ctx["ageYears"] == {"@id": "sko:ageYears", "@type": "xsd:integer"}
+    assert ctx["followUpMonths"] == {"@id": "sko:followUpMonths", "@type": "xsd:decimal"}
+    assert ctx["metastatic"] == {"@id": "sko:metastatic", "@type": "xsd:boolean"}
+    assert ctx["hasTumour"] == {"@id": "sko:hasTumour", "@type": "@id"}
+    assert json.loads(CONTEXT_FILE.read_text())["@context"] == ctx
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory, kg_module):
+    from .conftest import sarcokg
+    d = tmp_path_factory.mktemp("exports")
+    for fmt in ("trig", "jsonld", "turtle"):
+        r = sarcokg("export", "--format", fmt, "-o", d / f"x.{fmt}", "--kg", kg_module)
+        assert r.code == 0, r.err
+    return d
+
+
+def test_jsonld_uses_the_context_and_gives_the_same_triples(exports):
+    doc = json.loads((exports / "x.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == load_context()
+    assert [g["@id"] for g in doc["@graph"]][0] == ONTOLOGY_IRI
+    text = (exports / "x.jsonld").read_text(encoding="utf-8")
+    assert '"ageYears": "' in text and '"hasTumour": "https://w3id.org/sarcokg/report/' in text
+    # rdflib: graph by graph isomorphic with the TriG export.
+    a = rdflib.Dataset().parse(exports / "x.trig", format="trig")
+    b = rdflib.Dataset().parse(exports / "x.jsonld", format="json-ld")
+    ga = {str(g.identifier): g for g in a.graphs() if len(g)}
+    gb = {str(g.identifier): g for g in b.graphs() if len(g)}
+    assert sorted(ga) == sorted(gb) and len(ga) == len(REPORTS) + 1
+    for k in ga:
+        assert isomorphic(ga[k], gb[k]), k
+    # pyoxigraph: the same canonical dataset.
+    da = ox.Dataset(ox.parse(path=str(exports / "x.trig"), format=ox.RdfFormat.TRIG))
+    db = ox.Dataset(ox.parse(path=str(exports / "x.jsonld"), format=ox.RdfFormat.JSON_LD))
+    da.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    db.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert len(da) == len(db) > 4000
+    assert set(map(str, da)) == set(map(str, db))
+
+
+def test_turtle_export_parses_in_two_parsers(exports):
+    g = rdflib.Graph().parse(exports / "x.turtle", format="turtle")
+    ts = list(ox.parse(path=str(exports / "x.turtle"), format=ox.RdfFormat.TURTLE))
+    assert len(g) == len(set(map(str, ts))) > 4000
+    a = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in ts)
+    b = ox.Dataset(ox.Quad(*(ox.BlankNode(x) if isinstance(x, rdflib.BNode) else
+                             ox.NamedNode(str(x)) if isinstance(x, rdflib.URIRef) else
+                             ox.Literal(str(x), language=x.language) if x.language else
+                             ox.Literal(str(x), datatype=ox.NamedNode(str(x.datatype or
+                                                                          "http://www.w3.org/2001/XMLSchema#string")))
+                             for x in t)) for t in g)
+    a.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    b.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert set(map(str, a)) == set(map(str, b))
