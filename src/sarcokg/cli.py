@@ -152,15 +152,22 @@ def export(kg, fmt, output) -> None:
 
 @main.command()
 @kg_option
-@click.option("--reports", type=int, default=None, metavar="N",
-              help="Reason over the ontology and at most N report graphs (default: all).")
+@click.option("--reports", type=click.IntRange(0), default=1000, show_default=True, metavar="N",
+              help="Reason over the ontology plus at most N report graphs, an even sample when there are more.")
 def reason(kg, reports) -> None:
-    """Check with HermiT (owlready2) that the ontology plus data is consistent."""
+    """Check with HermiT (owlready2) that the ontology plus data is consistent.
+
+    HermiT's cost grows fast with the data (about 60 s and 3.6 GB for 10,000
+    reports), so a large graph is reasoned over an even sample of its reports;
+    SHACL validation covers every report.
+    """
     from .reason import reason as do_reason
     from .store import report_files
     files = report_files(kg)
-    msg = do_reason(files[:reports] if reports is not None else files)
-    click.echo(msg)
+    if len(files) > reports:
+        step = len(files) / max(reports, 1)
+        files = [files[int(i * step)] for i in range(reports)]
+    click.echo(do_reason(files))
 
 
 @main.command()

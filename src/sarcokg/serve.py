@@ -97,8 +97,7 @@ def snapshot(kg: Path) -> tuple[Path, int]:
     from . import store as st
     kgraph = st.load(kg)
     n = len(kgraph.reports)
-    key = str((kg / st.CACHE_DIR).resolve())
-    if key in st._HELD:  # on-disk store: back it up beside itself (hard links)
+    if st.holds(kg):  # on-disk store: back it up beside itself (hard links)
         cache = kg / st.CACHE_DIR
         _remove_stale(cache)
         target = cache / f"serve-{os.getpid()}"
@@ -108,9 +107,8 @@ def snapshot(kg: Path) -> tuple[Path, int]:
         except OSError as e:
             raise InputError(f"{kg}: cannot snapshot the query store for serving ({e})") from None
         # Drop our handle and the lock: the server reads only the snapshot.
-        st._OPEN.pop(str((cache / "store").resolve()), None)
         del kgraph
-        st._HELD.pop(key).__exit__(None, None, None)
+        st.release(kg)
         return target, n
     target = Path(tempfile.mkdtemp(prefix="sarcokg-serve-")) / "store"
     disk = ox.Store(str(target))

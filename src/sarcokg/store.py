@@ -169,6 +169,21 @@ def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True)
     return _sync(kg, files)
 
 
+def holds(kg: Path) -> bool:
+    """True when this process holds the folder's lock (an on-disk store is in use)."""
+    return str((kg / CACHE_DIR).resolve()) in _HELD
+
+
+def release(kg: Path) -> None:
+    """Drop this process's handle on the folder's store and release its lock.
+    KG objects from load() must not be used afterwards."""
+    cache = (kg / CACHE_DIR).resolve()
+    _OPEN.pop(str(cache / "store"), None)
+    lock = _HELD.pop(str(cache), None)
+    if lock is not None:
+        lock.__exit__(None, None, None)
+
+
 def hold_lock(kg: Path) -> None:
     """Take the folder's lock for the rest of this process (the whole command)."""
     key = str((kg / CACHE_DIR).resolve())
