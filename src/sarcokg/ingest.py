@@ -8,7 +8,6 @@ the others go on; nothing half-written is left behind.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -105,8 +104,9 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     tasks = [(f, kg, force, validate) for f in files]
     progress = len(files) > 5 and sys.stderr.isatty()
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+        from .parallel import pool
+        with pool(jobs) as workers:
+            results = workers.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
             outcomes = _collect(results, len(tasks), progress)
     else:
         outcomes = _collect(map(_worker, tasks), len(tasks), progress)

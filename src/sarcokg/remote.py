@@ -105,6 +105,9 @@ def request(url: str, method: str = "GET", data: Optional[bytes] = None, headers
             raise InputError(f"{url}: cannot connect (connection refused): is the endpoint running?") from None
         if isinstance(reason, socket.gaierror):
             raise InputError(f"{url}: cannot resolve the host ({reason.strerror})") from None
+        if isinstance(reason, ConnectionError):  # reset or broken pipe: the peer spoke something else
+            raise InputError(f"{url}: the answer is not HTTP, or the connection broke "
+                             f"({type(reason).__name__}): is this a SPARQL endpoint?") from None
         text = getattr(reason, "strerror", None) or str(reason)
         raise InputError(f"{url}: cannot connect ({text})") from None
     except (http.client.HTTPException, ConnectionError) as e:

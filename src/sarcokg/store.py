@@ -87,6 +87,44 @@ def parse_into(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     store.extend(parse_file(path, graph))
 
 
+def _graph_of(key: str) -> ox.NamedNode:
+    return ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
+
+
+def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
+    st = path.stat()
+    digest = sha256(path)
+    quads = parse_file(path, _graph_of(key))
+    return {key: {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "path": str(path)}}, quads
+
+
+def _parse_batch(items: list[tuple[str, Path]]) -> tuple[dict, bytes]:
+    entries: dict = {}
+    quads: list[ox.Quad] = []
+    for key, path in items:
+        e, q = _parse_one(key, path)
+        entries.update(e)
+        quads.extend(q)
+    return entries, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def _parse_batches(items: list[tuple[str, Path]], fresh: bool, store: ox.Store) -> Iterator[tuple[dict, bytes]]:
+    """(manifest entries, N-Quads) per batch of files, parsed in parallel where it pays."""
+    if not fresh:
+        for key, _ in items:
+            if store.contains_named_graph(_graph_of(key)):
+                store.remove_graph(_graph_of(key))
+    size = 500
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    workers = min(os.cpu_count() or 1, len(batches))
+    if workers > 1:
+        from .parallel import pool
+        with pool(workers) as workers_pool:
+            yield from workers_pool.map(_parse_batch, batches)
+    else:
+        yield from map(_parse_batch, batches)
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -254,29 +292,26 @@ def _sync(kg: Path, files: list[Path]) -> KG:
         _write_json(manifest_path, manifest)
         # Many files: parse them in batches and bulk-load each batch (no per-file
         # transaction). A few files: one small transaction each.
-        bulk = len(todo) > 20
-        batch: list[ox.Quad] = []
-        for key in sorted(set(todo) | set(gone)):
-            graph = ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
-            if not rebuilt and store.contains_named_graph(graph):
+        for key in gone:
+            graph = report_graph(key)
+            if store.contains_named_graph(graph):
                 store.remove_graph(graph)
-            if key in wanted:
-                path = wanted[key]
-                st = path.stat()
-                digest = sha256(path)
-                quads = parse_file(path, graph)
-                if bulk:
-                    batch.extend(quads)
-                    if len(batch) > 500_000:
-                        store.bulk_extend(batch)
-                        batch = []
-                else:
-                    store.extend(quads)
-                known[key] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "path": str(path)}
-            else:
-                known.pop(key, None)
-        if batch:
-            store.bulk_extend(batch)
+            known.pop(key, None)
+        keys = sorted(todo)
+        if len(keys) > 20:
+            # Many files: parse in worker processes to N-Quads, bulk-load each batch
+            # as it arrives (no per-file transaction).
+            for entries, nquads in _parse_batches([(k, wanted[k]) for k in keys], rebuilt, store):
+                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                known.update(entries)
+        else:
+            for key in keys:
+                graph = ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
+                if store.contains_named_graph(graph):
+                    store.remove_graph(graph)
+                entries, quads = _parse_one(key, wanted[key])
+                store.extend(quads)
+                known.update(entries)
         store.flush()
         manifest.update(files=known, pending=[])
         _write_json(manifest_path, manifest)

@@ -252,9 +252,9 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
         else:
             todo.append(f)
     if jobs > 1 and len(todo) > 50:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            fresh = list(pool.map(_validate_one, [(f, engine) for f in todo], chunksize=256))
+        from .parallel import pool
+        with pool(jobs) as workers:
+            fresh = list(workers.map(_validate_one, [(f, engine) for f in todo], chunksize=256))
     else:
         fresh = [_validate_one((f, engine)) for f in todo]
     by_name = {f.name: f for f in todo}
