@@ -7,7 +7,7 @@ from typing import Optional
 import pyoxigraph as ox
 
 from .errors import InputError
-from .export import read_triples
+from .store import read_triples
 from .files import read_report
 from .namespaces import OA, PREFIXES, PROV, ROOT, SKO
 

@@ -27,7 +27,7 @@ import json
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, REPORT_BASE, ROOT, SKO, XSD, report_ns
 from .rdf import rank as report_rank
-from .store import ontology_path
+from .store import ontology_path, read_triples
 from .turtle import Writer, canonical_bnodes, ntriples
 
 ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/2002/07/owl#AnnotationProperty": 1,
@@ -37,14 +37,6 @@ ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/200
 
 def onto_rank(subject: str, types: list[str]) -> int:
     return min((ONTO_RANK.get(t, 9) for t in types), default=9)
-
-
-def read_triples(path: Path) -> list[tuple]:
-    try:
-        with open(path, "rb") as fh:
-            return [(t.subject, t.predicate, t.object) for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)]
-    except SyntaxError as e:
-        raise InputError(f"{path}:{e.lineno}: malformed Turtle: {str(e.msg).split(': ', 1)[-1]}") from None
 
 
 def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:

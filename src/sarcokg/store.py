@@ -68,7 +68,7 @@ def _turtle_error(path: Path, e: SyntaxError) -> InputError:
     return InputError(f"{path}{line}: malformed Turtle: {msg}")
 
 
-def parse_file(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
+def parse_file(path: Path, graph) -> list[ox.Quad]:
     """The quads of one Turtle file in a named graph; a bad file raises a one-line InputError."""
     try:
         data = path.read_bytes()
@@ -80,6 +80,11 @@ def parse_file(path: Path, graph: ox.NamedNode) -> list[ox.Quad]:
         raise InputError(f"{path}: report file disappeared while the store was being updated; run again") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def read_triples(path: Path) -> list[tuple]:
+    """The triples of one Turtle file; a bad file raises a one-line InputError naming file and line."""
+    return [(q.subject, q.predicate, q.object) for q in parse_file(path, ox.DefaultGraph())]
 
 
 def parse_into(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:

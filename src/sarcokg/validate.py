@@ -17,9 +17,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH as RSH
 
-from .errors import InputError
 from .namespaces import PREFIXES, ROOT, SH, SHAPES_FILE
-from .store import ontology_path
+from .store import ontology_path, read_triples
 from .turtle import Writer
 
 ENGINES = ("fast", "pyshacl")
@@ -82,16 +81,6 @@ def pyshacl_results(data: rdflib.Graph, report: str) -> list[Result]:
 
 
 # -- both engines ------------------------------------------------------------
-
-def read_triples(path: Path) -> list[tuple]:
-    try:
-        with open(path, "rb") as fh:
-            return [(t.subject, t.predicate, t.object) for t in ox.parse(fh, format=ox.RdfFormat.TURTLE)]
-    except SyntaxError as e:
-        raise InputError(f"{path}:{e.lineno}: malformed Turtle: {str(e.msg).split(': ', 1)[-1]}") from None
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-
 
 def validate_triples(triples: list[tuple], report: str, engine: str = "fast") -> list[Result]:
     if engine == "fast":
