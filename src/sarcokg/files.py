@@ -88,7 +88,7 @@ def read_report(path: Path) -> ReportText:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
+def atomic_output(path: Path, fsync: bool = True) -> Iterator[BinaryIO]:
     """A binary file handle whose content replaces path only if the block succeeds.
 
     It writes to a temporary file in the same folder and renames it onto path:
@@ -104,7 +104,8 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -114,7 +115,11 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write data to path through a temporary file in the same folder and rename."""
-    with atomic_output(path) as fh:
+def atomic_write(path: Path, data: bytes | str, fsync: bool = True) -> None:
+    """Write data to path through a temporary file in the same folder and rename.
+
+    fsync=False still never leaves a partial file if the process dies; it only
+    defers durability against power loss to the caller (ingest syncs once at
+    the end instead of once per report)."""
+    with atomic_output(path, fsync) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)

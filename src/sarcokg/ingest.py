@@ -7,6 +7,7 @@ the others go on; nothing half-written is left behind.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,7 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
                 first = problems[0]
                 raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
                                  f"{first.message} ({len(problems)} violations); nothing written")
-        atomic_write(target, report_turtle(facts, terms, triples))
+        atomic_write(target, report_turtle(facts, terms, triples), fsync=False)
         return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
     except (SarcoKGError, curation.CurationError, FactError) as e:
         return Outcome(str(path), False, str(e))
@@ -110,6 +111,7 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
             outcomes = _collect(results, len(tasks), progress)
     else:
         outcomes = _collect(map(_worker, tasks), len(tasks), progress)
+    os.sync()  # the reports are on disk before the command says so
     failed = 0
     for o in outcomes:
         for w in o.warnings:

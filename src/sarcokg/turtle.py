@@ -46,7 +46,12 @@ def boolean(x: bool) -> ox.Literal:
     return ox.Literal("true" if x else "false", datatype=ox.NamedNode(XSD + "boolean"))
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+
 def escape(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
     out = []
     for ch in text:
         if ch in _ESC:
