@@ -159,3 +159,14 @@ def test_reason_without_java(tmp_path):
     p = subprocess.run([sys.executable, "-m", "sarcokg.cli", "reason"], capture_output=True, text=True,
                        env=env, cwd=ROOT)
     assert p.returncode == 2 and "Java" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_export_of_hand_written_files(run, kg_copy, tmp_path):
+    """A report file in another layout (here rdflib's) exports to the same triples."""
+    from rdflib.compare import isomorphic
+    target = sorted(kg_copy.glob("*.ttl"))[0]
+    g = rdflib.Graph().parse(target, format="turtle")
+    target.write_text(g.serialize(format="turtle"))
+    a = rdflib.Graph().parse(data=run("export").out, format="turtle")
+    b = rdflib.Graph().parse(data=run("export", "--kg", kg_copy).out, format="turtle")
+    assert isomorphic(a, b)

@@ -44,6 +44,20 @@ def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:
         yield f.stem, read_triples(f)
 
 
+def _canonical_body(path: Path, rid: str) -> Optional[str]:
+    """The statements of a report file that sarcokg wrote (comment lines, then
+    the fixed prefix block of its id), else None. The file is parsed all the
+    same, so a malformed one is still reported with its line."""
+    text = path.read_text(encoding="utf-8")
+    head = Writer({"": report_ns(rid), **PREFIXES}).header() + "\n"
+    at = text.find(head)
+    if at < 0 or any(line and not line.startswith("#") for line in text[:at].splitlines()):
+        return None
+    read_triples(path)
+    body = text[at + len(head):]
+    return body if body.endswith("\n") else body + "\n"
+
+
 def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
     """The export, one report at a time: memory stays flat however many reports."""
     onto = read_triples(ontology_path())
@@ -55,9 +69,13 @@ def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
     if fmt == "turtle":
         yield enc("# SarcoKG export: the ontology and every report graph.\n" + base.header() + "\n")
         yield enc(base.body(onto, onto_rank))
-        for rid, triples in _reports(files):
-            w = Writer({"": report_ns(rid), **PREFIXES})
-            yield enc(f"\n# report {rid}\n@prefix : <{report_ns(rid)}> .\n\n" + w.body(triples, report_rank))
+        for f in files:
+            rid = f.stem
+            # A file sarcokg wrote is already in canonical form: copy its statements.
+            body = _canonical_body(f, rid)
+            if body is None:
+                body = Writer({"": report_ns(rid), **PREFIXES}).body(read_triples(f), report_rank)
+            yield enc(f"\n# report {rid}\n@prefix : <{report_ns(rid)}> .\n\n" + body)
     elif fmt == "trig":
         yield enc("# SarcoKG export: the ontology and one named graph per report.\n" + base.header() + "\n")
         yield enc(f"<{ONTOLOGY_IRI}> {{\n{base.body(onto, onto_rank, indent='  ')}}}\n")
