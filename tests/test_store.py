@@ -122,6 +122,30 @@ def _synth_graphs(kg, n):
         (kg / f"{rid}.ttl").write_text(ttl)
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _gone(pids: list[int], wait: float = 5.0) -> bool:
+    import time
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not any(os.path.exists(f"/proc/{p}") and "Z" not in open(f"/proc/{p}/stat").read().rsplit(")", 1)[1][:3]
+                   for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_kill_9_during_store_build_recovers(tmp_path, run):
     import signal
     import subprocess
@@ -134,8 +158,10 @@ def test_kill_9_during_store_build_recovers(tmp_path, run):
         p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql", count],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
+        workers = _children(p.pid)
         p.send_signal(signal.SIGKILL)
         p.wait()
+        assert _gone(workers), "workers outlived the killed command"
         r = run("query", "--kg", kg, "--sparql", count, "--format", "csv")
         assert r.code == 0, r.err
         assert r.out.split() == ["n", "600"]

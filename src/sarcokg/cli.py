@@ -123,8 +123,8 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     """
     from .store import CACHE_DIR, load, report_files
     from .validate import cross_report_results, format_text, format_turtle, validate_kg
-    files = report_files(kg)
     kgraph = load(kg)
+    files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, _ = validate_kg(files, engine, jobs, cache)
     results = sorted(set(results) | set(cross_report_results(kgraph.store)))

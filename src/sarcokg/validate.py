@@ -174,26 +174,28 @@ CROSS_CHECKS = {
 
 def cross_report_results(store) -> list[Result]:
     """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
-    and a report id that differs from its file name (two files, one id)."""
+    and a report id that differs from its file name (two files, one id).
+    Each is one scan with grouping, not a join of every report with every other."""
     from .namespaces import REPORT_BASE, SKO, sparql_prefixes
     out = []
     for _, (prop, message) in CROSS_CHECKS.items():
         q = sparql_prefixes() + f"""
         SELECT ?g ?r ?v WHERE {{
+          {{ SELECT ?v WHERE {{ GRAPH ?x {{ ?s {prop} ?v }} }} GROUP BY ?v HAVING (COUNT(DISTINCT ?x) > 1) }}
           GRAPH ?g {{ ?r {prop} ?v }}
-          GRAPH ?g2 {{ ?r2 {prop} ?v }}
-          FILTER(?g != ?g2)
         }}"""
         for s in store.query(q):
             rid = s["g"].value[len(REPORT_BASE):]
             out.append(Result(f"{rid}.ttl", s["r"].value, SKO + prop.split(":")[1], "SPARQL", s["v"].value, message))
-    q = sparql_prefixes() + """
-    SELECT ?g ?r ?id WHERE { GRAPH ?g { ?r a sko:CaseReport ; sko:reportId ?id } }"""
+    q = sparql_prefixes() + f"""
+    SELECT ?g ?r ?id WHERE {{
+      GRAPH ?g {{ ?r a sko:CaseReport ; sko:reportId ?id }}
+      FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
+    }}"""
     for s in store.query(q):
         rid = s["g"].value[len(REPORT_BASE):]
-        if s["id"].value != rid:
-            out.append(Result(f"{rid}.ttl", s["r"].value, SKO + "reportId", "SPARQL", s["id"].value,
-                              "The report id must be the file's stem; another file may already hold this id."))
+        out.append(Result(f"{rid}.ttl", s["r"].value, SKO + "reportId", "SPARQL", s["id"].value,
+                          "The report id must be the file's stem; another file may already hold this id."))
     return sorted(set(out))
 
 
@@ -257,5 +259,5 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
         del reports[name]
     if cache_file is not None and (todo or len(reports) != len(cache.get("reports", {}))):
         from .files import atomic_write
-        atomic_write(cache_file, json.dumps(cache, sort_keys=True))
+        atomic_write(cache_file, json.dumps(cache, separators=(",", ":"), sort_keys=True))
     return sorted(results), len(todo)
