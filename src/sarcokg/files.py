@@ -22,6 +22,7 @@ from .errors import InputError
 
 MAX_BYTES = 5_000_000  # a case report is a few tens of kB; 5 MB is not one report
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[!/?]?[A-Za-z][^<>]*>", re.S | re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
@@ -76,7 +77,7 @@ def read_report(path: Path) -> ReportText:
         except UnicodeDecodeError:
             raise InputError(f"{path}: neither UTF-8 nor cp1252 text (byte {e.start})") from None
         warnings.append(f"{path}: not UTF-8; read as cp1252 (Windows) text")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > 8:
         raise InputError(f"{path}: binary file ({controls} control characters), not a report text")
     if looks_like_html(text):
