@@ -122,3 +122,13 @@ def test_seed_graphs_are_what_ingest_makes(run, tmp_path):
     assert run("ingest", *texts, "--kg", kg).code == 0
     for f in sorted(GRAPH.glob("*.ttl")):
         assert (kg / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+def test_curated_mark_found_in_any_turtle_form(run, inputs, tmp_path):
+    """A curator's file with full IRIs (another tool's output) is still recognised as curated."""
+    kg = tmp_path / "kg"
+    kg.mkdir()
+    sko = "https://w3id.org/sarcokg/ontology#"
+    (kg / "good.ttl").write_text(f"<urn:r> <{sko}curationStatus> <{sko}Curated> .\n")
+    r = run("ingest", inputs / "good.txt", "--kg", kg)
+    assert r.code == 1 and "curated" in r.err

@@ -243,7 +243,7 @@ def ingest(files, kg, force, jobs, no_validate) -> int:
 @click.argument("report")
 @kg_option
 @click.option("--text", "text_path", type=click.Path(path_type=Path),
-              help="The report's source text (default: looked up next to the graph or in --corpus).")
+              help="The report's source text (default: KG/<file>, KG/sources/<file>, or the shared corpus beside the repository).")
 @click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
 def evidence(report, kg, text_path, context) -> None:
     """Show each fact of REPORT with its mention in context in the source text."""

@@ -8,6 +8,7 @@ the others go on; nothing half-written is left behind.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,9 @@ import click
 
 from .errors import InputError, SarcoKGError
 
-CURATED_MARK = "sko:curationStatus sko:Curated"
+# sko:curationStatus sko:Curated, prefixed or with full IRIs (a hand-edited file may use either)
+CURATED_MARK = re.compile(r"(?:sko:|<https://w3id\.org/sarcokg/ontology#)curationStatus>?\s+"
+                          r"(?:sko:|<https://w3id\.org/sarcokg/ontology#)Curated\b")
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Outcome:
 
 def is_curated(path: Path) -> bool:
     try:
-        return CURATED_MARK in path.read_text(encoding="utf-8", errors="replace")
+        return CURATED_MARK.search(path.read_text(encoding="utf-8", errors="replace")) is not None
     except OSError:
         return False
 
