@@ -59,6 +59,7 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
     from .files import atomic_write, read_report
     from .rdf import FactError, report_triples, report_turtle
     from .terms import load_terms
+    from .turtle import group
 
     try:
         target = kg / f"{path.stem}.ttl"
@@ -74,14 +75,15 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
         if not facts.tumour.types and not facts.curated:
             raise InputError(f"{path}: describes no sarcoma case (no tumour type found)")
         triples = report_triples(facts, terms)
+        grouped = group(triples)   # one index for the checks and the writer
         if validate:
             from .validate import validate_triples
-            problems = validate_triples(triples, target.name)
+            problems = validate_triples(triples, target.name, grouped=grouped)
             if problems:
                 first = problems[0]
                 raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
                                  f"{first.message} ({len(problems)} violations); nothing written")
-        atomic_write(target, report_turtle(facts, terms, triples), fsync=False)
+        atomic_write(target, report_turtle(facts, terms, triples, grouped), fsync=False)
         return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
     except (SarcoKGError, curation.CurationError, FactError) as e:
         return Outcome(str(path), False, str(e))

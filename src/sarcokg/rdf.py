@@ -6,6 +6,7 @@ so the same facts always give the same graph and the same bytes.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Optional
 
 import pyoxigraph as ox
@@ -28,8 +29,14 @@ SINCE = {"diagnosis": "SinceDiagnosis", "treatment": "SinceTreatment"}
 METHOD = {F.RULES: "RuleBasedExtraction", F.CURATOR: "CuratorAssertion"}
 
 
+@lru_cache(maxsize=4096)
 def sko(local: str) -> ox.NamedNode:
     return ox.NamedNode(SKO + local)
+
+
+OA_START, OA_END, OA_EXACT = (ox.NamedNode(OA + x) for x in ("start", "end", "exact"))
+GENERATED_BY = ox.NamedNode(PROV + "wasGeneratedBy")
+NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
 
 
 def string(text: str) -> ox.Literal:
@@ -74,25 +81,26 @@ class GraphBuilder:
             self.add(ev, TYPE, sko("Evidence"))
             self.add(ev, sko("evidenceFor"), self.node(node_local))
             self.add(ev, sko("evidenceProperty"), sko(prop))
-            self.add(ev, ox.NamedNode(PROV + "wasGeneratedBy"), sko("CuratorAssertion"))
+            self.add(ev, GENERATED_BY, sko("CuratorAssertion"))
             self.add(ev, sko("confidence"), decimal(round(fact.confidence, 3)))
             return
+        report, target = self.node("report"), self.node(node_local)
+        confidence = decimal(round(fact.confidence, 3))
         for span in sorted(set(fact.spans)):
             key = f"{node_local}-{prop}"
             n = self.evidence_count.get(key, 0) + 1
             self.evidence_count[key] = n
             ev = self.node(f"ev-{key}-{n}")
-            self.add(self.node("report"), sko("hasEvidence"), ev)
-            self.add(ev, TYPE, sko("Evidence"))
-            self.add(ev, sko("evidenceFor"), self.node(node_local))
-            self.add(ev, sko("evidenceProperty"), sko(prop))
-            self.add(ev, ox.NamedNode(OA + "start"),
-                     ox.Literal(str(span.start), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
-            self.add(ev, ox.NamedNode(OA + "end"),
-                     ox.Literal(str(span.end), datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
-            self.add(ev, ox.NamedNode(OA + "exact"), string(span.text))
-            self.add(ev, ox.NamedNode(PROV + "wasGeneratedBy"), sko(METHOD.get(fact.method, "RuleBasedExtraction")))
-            self.add(ev, sko("confidence"), decimal(round(fact.confidence, 3)))
+            self.triples += (
+                (report, sko("hasEvidence"), ev),
+                (ev, TYPE, sko("Evidence")),
+                (ev, sko("evidenceFor"), target),
+                (ev, sko("evidenceProperty"), sko(prop)),
+                (ev, OA_START, ox.Literal(str(span.start), datatype=NON_NEGATIVE)),
+                (ev, OA_END, ox.Literal(str(span.end), datatype=NON_NEGATIVE)),
+                (ev, OA_EXACT, string(span.text)),
+                (ev, GENERATED_BY, sko(METHOD.get(fact.method, "RuleBasedExtraction"))),
+                (ev, sko("confidence"), confidence))
 
     def value(self, node_local: str, prop: str, fact: Optional[F.Value], obj) -> None:
         if fact is None or fact.value is None:
@@ -226,14 +234,19 @@ def report_triples(facts: F.CaseFacts, terms: Terms) -> list[tuple]:
     return GraphBuilder(facts, terms).build()
 
 
+_SHARED_IRIS: dict[str, str] = {}   # ontology and vocabulary IRIs, abbreviated once for all reports
+
+
 def report_writer(report_id: str) -> Writer:
-    return Writer({"": report_ns(report_id), **PREFIXES})
+    return Writer({"": report_ns(report_id), **PREFIXES}, shared=_SHARED_IRIS)
 
 
-def report_turtle(facts: F.CaseFacts, terms: Terms, triples: Optional[list[tuple]] = None) -> str:
-    """The report graph as Turtle (pass the triples when they are already built)."""
+def report_turtle(facts: F.CaseFacts, terms: Terms, triples: Optional[list[tuple]] = None,
+                  grouped: Optional[dict] = None) -> str:
+    """The report graph as Turtle (pass the triples, and their turtle.group() index,
+    when they are already built)."""
     triples = report_triples(facts, terms) if triples is None else triples
     status = "curated" if facts.curated else "machine-drafted"
     comment = (f"SarcoKG report graph of {facts.source_file} ({status}).\n"
                f"Written by sarcokg; evidence offsets refer to the source text with SHA-256 {facts.source_sha256}.")
-    return report_writer(facts.report_id).document(triples, comment, rank)
+    return report_writer(facts.report_id).document(triples, comment, rank, grouped)

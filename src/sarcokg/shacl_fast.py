@@ -27,9 +27,11 @@ from typing import Callable, Optional
 import pyoxigraph as ox
 
 from .namespaces import RDF, RDFS, SH, XSD
+from .turtle import group
 
 TYPE = RDF + "type"
 SUBCLASS = RDFS + "subClassOf"
+_EMPTY: list = []   # shared, never mutated
 SUPPORTED = {SH + p for p in (
     "targetClass", "property", "path", "minCount", "maxCount", "datatype", "class", "in", "hasValue",
     "node", "pattern", "minLength", "minInclusive", "maxInclusive", "minExclusive", "maxExclusive",
@@ -81,18 +83,18 @@ def _number(term) -> Optional[Decimal]:
 class Data:
     """One report's triples indexed for the checks, plus the class hierarchy."""
 
-    def __init__(self, triples, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset]):
-        self.out: dict = defaultdict(lambda: defaultdict(list))
+    def __init__(self, triples, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset],
+                 grouped: Optional[dict] = None):
+        self.out: dict = group(triples) if grouped is None else grouped
         self.hierarchy = hierarchy
         self.ancestors = ancestors
         self._types: dict = {}
-        for s, p, o in triples:
-            self.out[s][p.value].append(o)
 
     def values(self, node, path: tuple[str, str]) -> list:
         kind, pred = path
         if kind == "iri":
-            return list(self.out.get(node, {}).get(pred, [])) if node in self.out else []
+            m = self.out.get(node)
+            return m.get(pred, _EMPTY) if m is not None else _EMPTY
         # one-or-more / zero-or-more path over one predicate, in data or hierarchy
         seen, todo, res = set(), [node], []
         if kind == "zero":
@@ -141,6 +143,7 @@ class PropertyShape:
     path_text: str
     message: str
     checks: list[tuple[str, Check]] = field(default_factory=list)
+    empty_sensitive: bool = False   # a check that can fail with no value at all (set when built)
 
 
 @dataclass
@@ -289,11 +292,19 @@ class Shapes:
                 raise UnsupportedShape(f"sh:nodeKind {kind} is not supported by the fast engine")
             ps.checks.append(("NodeKind", lambda d, f, vs: [
                 ("NodeKind", v) for v in vs if not isinstance(v, ox.NamedNode)]))
+        # only these can fail when the path has no value; the rest judge values
+        ps.empty_sensitive = any(name in ("MinCount", "HasValue") for name, _ in ps.checks)
         return ps
 
 
 def property_results(ps: PropertyShape, d: Data, focus) -> list[tuple[str, object]]:
-    vs = d.values(focus, ps.path)
+    if ps.path[0] == "iri":
+        m = d.out.get(focus)
+        vs = m.get(ps.path[1], _EMPTY) if m is not None else _EMPTY
+    else:
+        vs = d.values(focus, ps.path)
+    if not vs and not ps.empty_sensitive:
+        return []
     out = []
     for _, check in ps.checks:
         out.extend(check(d, focus, vs))
@@ -326,19 +337,35 @@ class FastValidator:
             self._ancestor_cache[cls] = frozenset(_walk(self.hierarchy, cls))
         return self._ancestor_cache[cls]
 
-    def validate(self, triples) -> list[FastResult]:
-        d = Data(triples, self.hierarchy, self._ancestors)
+    def validate(self, triples, grouped: Optional[dict] = None) -> list[FastResult]:
+        """Results for the triples (pass their turtle.group() index if already built)."""
+        d = Data(triples, self.hierarchy, self._ancestors, grouped)
         results = []
         by_type: dict = defaultdict(list)
         for s in d.out:
             for t in d.types(s):
                 by_type[t].append(s)
+        out = d.out
         for ns in self.shapes.targets:
             focuses = by_type.get(ns.target, [])
+            if not focuses:
+                continue
+            # shape by shape over all its focus nodes: the checks run in tight loops
+            for ps in ns.properties:
+                direct = ps.path[0] == "iri"
+                pred, checks, empty_ok = ps.path[1], ps.checks, not ps.empty_sensitive
+                for f in focuses:
+                    if direct:
+                        m = out.get(f)
+                        vs = m.get(pred, _EMPTY) if m is not None else _EMPTY
+                    else:
+                        vs = d.values(f, ps.path)
+                    if not vs and empty_ok:
+                        continue
+                    for _, check in checks:
+                        for comp, v in check(d, f, vs):
+                            results.append(FastResult(_text(f), ps.path_text, comp, _text(v), ps.message))
             for f in focuses:
-                for ps in ns.properties:
-                    for comp, v in property_results(ps, d, f):
-                        results.append(FastResult(_text(f), ps.path_text, comp, _text(v), ps.message))
                 for alternatives in ns.ors:
                     if not any(not property_results(ps, d, f) for ps in alternatives):
                         results.append(FastResult(_text(f), "", "Or", _text(f), ns.message))

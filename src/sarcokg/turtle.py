@@ -27,6 +27,23 @@ TYPE = RDF + "type"
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def group(triples: Iterable[Triple]) -> dict:
+    """{subject: {predicate IRI: [objects]}}, in first-seen order: the index both the
+    writer and the fast SHACL engine work from (built once per report)."""
+    out: dict = {}
+    for s, p, o in triples:
+        m = out.get(s)
+        if m is None:
+            out[s] = {p.value: [o]}
+            continue
+        vs = m.get(p.value)
+        if vs is None:
+            m[p.value] = [o]
+        else:
+            vs.append(o)
+    return out
+
+
 def decimal_lexical(x: float | int | Decimal) -> str:
     """Canonical-looking xsd:decimal text: 30 -> '30.0', 0.25 -> '0.25'."""
     d = Decimal(str(x)).normalize()
@@ -64,15 +81,20 @@ def escape(text: str) -> str:
 
 
 class Writer:
-    def __init__(self, prefixes: Optional[dict[str, str]] = None):
+    def __init__(self, prefixes: Optional[dict[str, str]] = None, shared: Optional[dict[str, str]] = None):
+        """shared: a cache of abbreviated IRIs that writers with the same prefixes
+        reuse, except for the default (':') namespace, which is each writer's own."""
         self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
         # longest namespace first, so a nested namespace wins
         self._ns = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+        self._own = self.prefixes.get("")
         self._iri: dict[str, str] = {}
+        self._shared = shared if shared is not None and self._own else self._iri
 
     # -- terms -------------------------------------------------------------
     def iri(self, value: str) -> str:
-        cached = self._iri.get(value)
+        cache = self._iri if self._own and value.startswith(self._own) else self._shared
+        cached = cache.get(value)
         if cached is not None:
             return cached
         out = f"<{value}>"
@@ -80,8 +102,8 @@ class Writer:
             if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
                 out = f"{prefix}:{value[len(ns):]}"
                 break
-        if len(self._iri) < 100_000:
-            self._iri[value] = out
+        if len(cache) < 100_000:
+            cache[value] = out
         return out
 
     def literal(self, lit: ox.Literal) -> str:
@@ -104,43 +126,47 @@ class Writer:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
 
     def body(self, triples: Iterable[Triple], rank: Optional[Callable[[str, list], int]] = None,
-             indent: str = "") -> str:
-        """Turtle statements for the triples, deterministic."""
-        by_subject: dict = defaultdict(list)
+             indent: str = "", grouped: Optional[dict] = None) -> str:
+        """Turtle statements for the triples (or their group() index), deterministic."""
+        by_subject = group(triples) if grouped is None else grouped
         refs: dict = defaultdict(int)
-        for s, p, o in triples:
-            by_subject[s].append((p, o))
-            if isinstance(o, ox.BlankNode):
-                refs[o] += 1
-        labels = self._bnode_labels(by_subject)
+        for pos in by_subject.values():
+            for objs in pos.values():
+                for o in objs:
+                    if type(o) is ox.BlankNode:
+                        refs[o] += 1
+        labels = self._bnode_labels(by_subject) if refs or any(
+            type(s) is ox.BlankNode for s in by_subject) else {}
         inline = {b for b, n in refs.items() if n == 1 and b in by_subject}
 
+        iri, literal = self.iri, self.literal
+        NamedNode, Literal = ox.NamedNode, ox.Literal
+
         def term(t, depth: int) -> str:
-            if isinstance(t, ox.NamedNode):
-                return self.iri(t.value)
-            if isinstance(t, ox.Literal):
-                return self.literal(t)
+            kind = type(t)
+            if kind is NamedNode:
+                return iri(t.value)
+            if kind is Literal:
+                return literal(t)
             if t in inline:
                 return "[ " + pred_list(t, depth + 1, inline_mode=True) + " ]"
             return f"_:{labels[t]}"
 
         def pred_list(subject, depth: int, inline_mode: bool = False) -> str:
-            groups: dict[str, list[str]] = defaultdict(list)
-            for p, o in by_subject[subject]:
-                groups[p.value].append(term(o, depth))
-            keys = sorted(groups, key=lambda p: (p != TYPE, self.iri(p)))
+            pos = by_subject[subject]
+            names = {p: ("a" if p == TYPE else iri(p)) for p in pos}
             parts = []
-            for p in keys:
-                pname = "a" if p == TYPE else self.iri(p)
-                objs = sorted(set(groups[p]))
-                parts.append(f"{pname} {', '.join(objs)}")
+            for p in sorted(pos, key=lambda p: (p != TYPE, names[p])):
+                objs = [iri(o.value) if type(o) is NamedNode else literal(o) if type(o) is Literal
+                        else term(o, depth) for o in pos[p]]
+                parts.append(f"{names[p]} {', '.join(sorted(set(objs)) if len(objs) > 1 else objs)}")
             sep = " ; " if inline_mode else " ;\n" + indent + "    "
             return sep.join(parts)
 
         def subject_key(s):
-            types = sorted(o.value for p, o in by_subject[s] if p.value == TYPE and isinstance(o, ox.NamedNode))
-            r = rank(s.value if isinstance(s, ox.NamedNode) else "", types) if rank else 0
-            name = s.value if isinstance(s, ox.NamedNode) else "~" + labels[s]
+            types = sorted(o.value for o in by_subject[s].get(TYPE, ()) if type(o) is NamedNode)
+            r = rank(s.value if type(s) is NamedNode else "", types) if rank else 0
+            name = s.value if type(s) is NamedNode else "~" + labels[s]
             return (r, name)
 
         out = []
@@ -165,18 +191,20 @@ class Writer:
             if b in stack:
                 return "cycle"
             parts = []
-            for p, o in by_subject.get(b, []):
-                ov = "[" + content(o, stack + (b,)) + "]" if isinstance(o, ox.BlankNode) else str(o)
-                parts.append(p.value + " " + ov)
+            for p, objs in by_subject.get(b, {}).items():
+                for o in objs:
+                    ov = "[" + content(o, stack + (b,)) + "]" if isinstance(o, ox.BlankNode) else str(o)
+                    parts.append(p + " " + ov)
             memo[b] = hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()
             return memo[b]
 
         incoming: dict = defaultdict(list)
         for s, pos in by_subject.items():
-            for p, o in pos:
-                if isinstance(o, ox.BlankNode):
-                    src = "[" + content(s) + "]" if isinstance(s, ox.BlankNode) else str(s)
-                    incoming[o].append(src + " " + p.value)
+            for p, objs in pos.items():
+                for o in objs:
+                    if isinstance(o, ox.BlankNode):
+                        src = "[" + content(s) + "]" if isinstance(s, ox.BlankNode) else str(s)
+                        incoming[o].append(src + " " + p)
         bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)} | set(incoming)
         digest = {b: hashlib.sha1((content(b) + "\n" + "\n".join(sorted(incoming[b]))).encode()).hexdigest()[:12]
                   for b in bnodes}
@@ -188,18 +216,15 @@ class Writer:
         return labels
 
     def document(self, triples: Iterable[Triple], comment: str = "",
-                 rank: Optional[Callable[[str, list], int]] = None) -> str:
+                 rank: Optional[Callable[[str, list], int]] = None, grouped: Optional[dict] = None) -> str:
         head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
-        return head + self.header() + "\n" + self.body(triples, rank)
+        return head + self.header() + "\n" + self.body(triples, rank, grouped=grouped)
 
 
 def canonical_bnodes(triples: Iterable[Triple]) -> list[Triple]:
     """The same triples with blank nodes renamed by content (stable labels)."""
     triples = list(triples)
-    by_subject: dict = defaultdict(list)
-    for s, p, o in triples:
-        by_subject[s].append((p, o))
-    labels = Writer()._bnode_labels(by_subject)
+    labels = Writer()._bnode_labels(group(triples))
     if not labels:
         return triples
 

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import RDFS, SH as RSH
 
 from .namespaces import PREFIXES, ROOT, SH, SHAPES_FILE
 from .store import ontology_path, read_triples
@@ -49,18 +47,23 @@ def short(iri: str) -> str:
 
 @lru_cache(maxsize=2)
 def _shapes(path: str) -> rdflib.Graph:
+    import rdflib   # rdflib and pySHACL load only for the reference engine
     return rdflib.Graph().parse(path, format="turtle")
 
 
 @lru_cache(maxsize=2)
 def _hierarchy(path: str) -> tuple:
+    import rdflib
+    from rdflib.namespace import RDFS
     g = rdflib.Graph().parse(path, format="turtle")
     return tuple((s, p, o) for s, p, o in g.triples((None, RDFS.subClassOf, None))
                  if isinstance(o, rdflib.URIRef) and isinstance(s, rdflib.URIRef))
 
 
 def pyshacl_results(data: rdflib.Graph, report: str) -> list[Result]:
+    import rdflib
     from pyshacl import validate as shacl_validate
+    from rdflib.namespace import SH as RSH
     for t in _hierarchy(str(ontology_path())):
         data.add(t)
     _, rg, _ = shacl_validate(data, shacl_graph=_shapes(str(shapes_path())), inference="none",
@@ -82,11 +85,14 @@ def pyshacl_results(data: rdflib.Graph, report: str) -> list[Result]:
 
 # -- both engines ------------------------------------------------------------
 
-def validate_triples(triples: list[tuple], report: str, engine: str = "fast") -> list[Result]:
+def validate_triples(triples: list[tuple], report: str, engine: str = "fast",
+                     grouped: Optional[dict] = None) -> list[Result]:
     if engine == "fast":
         from .shacl_fast import fast_validator
         v = fast_validator(str(shapes_path()), str(ontology_path()))
-        return [Result(report, r.focus, r.path, r.component, r.value, r.message) for r in v.validate(triples)]
+        return [Result(report, r.focus, r.path, r.component, r.value, r.message)
+                for r in v.validate(triples, grouped)]
+    import rdflib
     g = rdflib.Graph()
     nt = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
     g.parse(data=nt, format="nt")
