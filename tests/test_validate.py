@@ -1,6 +1,7 @@
 """Validation at scale: cached results, only changed reports re-validated, cross-report rules."""
 from __future__ import annotations
 
+import re
 import shutil
 
 from sarcokg.store import CACHE_DIR
@@ -57,3 +58,31 @@ def test_cross_report_rules(run, kg_copy):
     r = run("validate", "--kg", kg_copy)
     assert r.code == 0, r.out
     assert (kg_copy / CACHE_DIR / "validation-fast.json").exists()
+
+
+def test_cross_report_rules_incremental_equal_a_full_run(run, kg_copy):
+    """After each change the cached, incremental cross-report results equal a full scan."""
+    src = next(f for f in sorted(kg_copy.glob("*.ttl")) if "sko:pmid" in f.read_text() and "sko:doi" in f.read_text())
+    text = src.read_text().replace(f'sko:reportId "{src.stem}"', 'sko:reportId "twin"')
+    pmid = re.search(r'sko:pmid "(\d+)"', text).group(1)
+    doi = re.search(r'sko:doi "([^"]+)"', text).group(1)
+    twin = kg_copy / "twin.ttl"
+
+    def both() -> str:
+        inc, full = run("validate", "--kg", kg_copy), run("validate", "--kg", kg_copy, "--no-cache")
+        assert inc.out == full.out and inc.code == full.code
+        return inc.out
+
+    assert "conforms" in both()
+    twin.write_text(text)                                    # the same PMID and DOI as src
+    out = both()
+    assert out.count("same PMID") == 2 and out.count("same DOI") == 2
+    twin.write_text(text.replace(f'"{pmid}"', '"1"'))        # PMID fixed, DOI still shared
+    out = both()
+    assert "same PMID" not in out and out.count("same DOI") == 2 and src.name in out
+    twin.write_text(text.replace(f'"{pmid}"', '"1"').replace(f'"{doi}"', '"10.5555/other"'))
+    assert "conforms" in both()
+    twin.write_text(text)
+    assert both().count("same PMID") == 2
+    twin.unlink()                                            # removed: src is unique again
+    assert "conforms" in both()

@@ -122,12 +122,11 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     2 when it could not run.
     """
     from .store import CACHE_DIR, load, report_files
-    from .validate import cross_report_results, format_text, format_turtle, validate_kg
+    from .validate import format_text, format_turtle, validate_kg
     kgraph = load(kg)
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
-    results, _ = validate_kg(files, engine, jobs, cache)
-    results = sorted(set(results) | set(cross_report_results(kgraph.store)))
+    results, _ = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
     return EXIT_FAILED if results else 0
 

@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -39,7 +40,7 @@ from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, REPORT_BASE, ROOT
 CACHE_DIR = ".sarcokg"
 _HELD: dict[str, object] = {}    # knowledge-graph locks this process holds
 _OPEN: dict[str, ox.Store] = {}   # stores this process has open, by folder (RocksDB allows one handle)
-STORE_FORMAT = 1          # bump when the layout of the cache changes
+STORE_FORMAT = 2          # bump when the layout of the cache changes
 LOCK_WAIT_S = float(os.environ.get("SARCOKG_LOCK_WAIT", "30"))
 
 
@@ -47,7 +48,9 @@ def ontology_path(ontology_dir: Optional[Path] = None) -> Path:
     return (ontology_dir or ROOT / "ontology") / ONTOLOGY_FILE
 
 
-def report_files(kg: Path) -> list[Path]:
+def report_names(kg: Path) -> list[str]:
+    """The report graph file names (*.ttl) of a folder, sorted; a missing or
+    empty folder raises a one-line InputError."""
     if not kg.exists():
         raise InputError(f"{kg}: no such knowledge-graph folder")
     if not kg.is_dir():
@@ -56,10 +59,15 @@ def report_files(kg: Path) -> list[Path]:
     with os.scandir(kg) as it:
         names = sorted(e.name for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")
                        and e.is_file())
-    files = [kg / n for n in names]
-    if not files:
+    if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
-    return files
+    return names
+
+
+def report_files(kg: Path, names: Optional[list[str]] = None) -> list[Path]:
+    names = report_names(kg) if names is None else names
+    child = getattr(kg, "_make_child_relpath", None)   # pathlib's fast path, where it has one
+    return [child(n) for n in names] if child is not None else [kg / n for n in names]
 
 
 def report_graph(report_id: str) -> ox.NamedNode:
@@ -104,34 +112,90 @@ def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
     st = path.stat()
     digest = sha256(path)
     quads = parse_file(path, _graph_of(key))
-    return {key: {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "path": str(path)}}, quads
+    return {key: [digest, st.st_size, st.st_mtime_ns]}, quads
 
 
-def _parse_batch(items: list[tuple[str, Path]]) -> tuple[dict, bytes]:
-    entries: dict = {}
-    quads: list[ox.Quad] = []
-    for key, path in items:
-        e, q = _parse_one(key, path)
-        entries.update(e)
-        quads.extend(q)
-    return entries, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+_HEAD_LINE = re.compile(rb"(?:#[^\n]*|@prefix[^\n]*|PREFIX[^\n]*|[ \t\r]*)\n")
+# what may not appear in a body that is wrapped, unparsed, in a TriG graph block:
+# braces (a block's end), labelled blank nodes (TriG scopes labels to the whole
+# document), directives (TriG allows them only outside blocks), long strings
+# (which could run past the file's end)
+_UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|^\s*(?:PREFIX|BASE)\b|"""|' + rb"'''", re.M)
 
 
-def _parse_batches(items: list[tuple[str, Path]], fresh: bool, store: ox.Store) -> Iterator[tuple[dict, bytes]]:
-    """(manifest entries, N-Quads) per batch of files, parsed in parallel where it pays."""
+def _as_trig_block(data: bytes, graph: str) -> Optional[bytes]:
+    """The Turtle file as a TriG graph block (its directives before it), when it
+    is safe to do so without parsing; None when it must be parsed instead."""
+    pos = 0
+    while True:
+        m = _HEAD_LINE.match(data, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    body = data[pos:]
+    if _UNSAFE_BODY.search(body):
+        return None
+    return b"".join((data[:pos], b"\n<", graph.encode(), b"> {\n", body, b"\n}\n"))
+
+
+def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> dict:
+    """Load many files; returns their manifest entries.
+
+    Files in the writer's plain form are wrapped as TriG graph blocks and
+    concatenated, and Oxigraph's bulk loader parses them natively, two chunks
+    at a time (it releases the GIL); other files are parsed one by one. A chunk
+    that fails to parse is loaded again file by file, which names the bad file
+    and line. Each file is read once: its hash, size and content agree."""
+    from concurrent.futures import ThreadPoolExecutor
     if not fresh:
         for key, _ in items:
             if store.contains_named_graph(_graph_of(key)):
                 store.remove_graph(_graph_of(key))
-    size = 500
-    batches = [items[i:i + size] for i in range(0, len(items), size)]
-    workers = min(os.cpu_count() or 1, len(batches))
-    if workers > 1:
-        from .parallel import pool
-        with pool(workers) as workers_pool:
-            yield from workers_pool.map(_parse_batch, batches)
-    else:
-        yield from map(_parse_batch, batches)
+    entries: dict = {}
+    failed: list[list[tuple[str, Path]]] = []
+    running: list = []
+
+    def settle(limit: int) -> None:
+        while len(running) > limit:
+            chunk, fut = running.pop(0)
+            try:
+                fut.result()
+            except SyntaxError:
+                failed.append(chunk)
+
+    with ThreadPoolExecutor(max_workers=2) as loaders:
+        for start in range(0, len(items), 5000):
+            parts, wrapped, quads = [], [], []
+            for key, path in items[start:start + 5000]:
+                try:
+                    st = path.stat()
+                    data = path.read_bytes()
+                except FileNotFoundError:
+                    raise InputError(f"{path}: report file disappeared while the store was being updated; "
+                                     "run again") from None
+                except OSError as e:
+                    raise InputError(f"{path}: cannot read ({e.strerror})") from None
+                entries[key] = [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
+                block = _as_trig_block(data, _graph_of(key).value)
+                if block is None:
+                    quads.extend(parse_file(path, _graph_of(key)))
+                else:
+                    parts.append(block)
+                    wrapped.append((key, path))
+            if quads:
+                store.extend(quads)
+            if parts:
+                running.append((wrapped, loaders.submit(store.bulk_load, b"".join(parts),
+                                                        format=ox.RdfFormat.TRIG)))
+            settle(2)   # at most two chunks in memory besides the one being read
+        settle(0)
+    for chunk in failed:
+        for key, _ in chunk:
+            if store.contains_named_graph(_graph_of(key)):
+                store.remove_graph(_graph_of(key))
+        for key, path in chunk:
+            parse_into(store, path, _graph_of(key))   # raises for the bad file, naming it and the line
+    return entries
 
 
 def sha256(path: Path) -> str:
@@ -148,6 +212,7 @@ class KG:
     reports: list[Path]
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
+    digests: Optional[dict] = None   # {file name: SHA-256} of the report files as loaded
 
 
 def load_memory(kg: Path) -> KG:
@@ -156,7 +221,7 @@ def load_memory(kg: Path) -> KG:
     parse_into(store, ontology_path(), ox.NamedNode(ONTOLOGY_IRI))
     for f in files:
         parse_into(store, f, report_graph(f.stem))
-    return KG(store, files, changed=len(files))
+    return KG(store, files, changed=len(files), digests={f.name: sha256(f) for f in files})
 
 
 @contextmanager
@@ -209,11 +274,11 @@ def _versions() -> dict:
 
 def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True) -> KG:
     """The store for a knowledge-graph folder, up to date with its files."""
-    files = report_files(kg)
+    names = report_names(kg)
     if not persistent or not _writable(kg):
         return load_memory(kg)
     hold_lock(kg)
-    return _sync(kg, files)
+    return _sync(kg, names)
 
 
 def holds(kg: Path) -> bool:
@@ -269,7 +334,7 @@ def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.S
         del old
         shutil.rmtree(store_dir, ignore_errors=True)
         store = ox.Store(key)
-        manifest = {"versions": _versions(), "files": {}, "pending": []}
+        manifest = {"versions": _versions(), "files": {}}
         rebuilt = True
     else:
         rebuilt = False
@@ -277,28 +342,57 @@ def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.S
     return store, manifest, rebuilt
 
 
-def _sync(kg: Path, files: list[Path]) -> KG:
+def _pending(path: Path) -> list[str]:
+    """Graphs an interrupted command was changing (see _sync)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [str(k) for k in data] if isinstance(data, list) else []
+    except FileNotFoundError:
+        return []
+    except (ValueError, OSError):
+        return ["*"]   # unreadable: redo everything
+
+
+def _sync(kg: Path, names: list[str]) -> KG:
+    """Bring the store in step with the files.
+
+    manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]}}.
+    pending.json, written before any graph is touched and removed once the
+    manifest records the new state, lists the graphs being changed: if the
+    process dies in between, the next command finds it and redoes them.
+    """
     cache = kg / CACHE_DIR
-    store_dir, manifest_path = cache / "store", cache / "manifest.json"
+    store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
     store, manifest, rebuilt = _open(store_dir, manifest_path, kg)
     assert store is not None
     known: dict = manifest.get("files", {})
-    pending: list = list(manifest.get("pending", []))
-    wanted = {"ontology": ontology_path(), **{f.stem: f for f in files}}
+    pending = set(_pending(pending_path))
+    folder = str(kg) + os.sep
+    wanted = {"ontology": str(ontology_path())}
+    for name in names:
+        wanted[name[:-4]] = folder + name
     todo, gone = [], [k for k in known if k not in wanted]
+    stat = os.stat
+    redo_all = "*" in pending
+    touched = False   # a file with a new (size, mtime) and the same content
     for key, path in wanted.items():
-        st = path.stat()
+        try:
+            st = stat(path)
+        except FileNotFoundError:
+            raise InputError(f"{path}: report file disappeared while the store was being updated; "
+                             "run again") from None
         entry = known.get(key)
-        if key in pending or entry is None:
+        if entry is None or redo_all or key in pending:
             todo.append(key)
-        elif entry["size"] != st.st_size or entry["mtime_ns"] != st.st_mtime_ns or entry["path"] != str(path):
-            if sha256(path) != entry["sha256"]:
+        elif entry[1] != st.st_size or entry[2] != st.st_mtime_ns:
+            if sha256(Path(path)) != entry[0]:
                 todo.append(key)
             else:
-                known[key] = {**entry, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "path": str(path)}
+                known[key] = [entry[0], st.st_size, st.st_mtime_ns]
+                touched = True
+    gone += [k for k in pending if k not in wanted and k != "*" and k not in gone]
     if todo or gone or rebuilt:
-        manifest.update(files=known, pending=sorted(set(pending) | set(todo) | set(gone)))
-        _write_json(manifest_path, manifest)
+        _write_json(pending_path, sorted(set(todo) | set(gone)))
         # Many files: parse them in batches and bulk-load each batch (no per-file
         # transaction). A few files: one small transaction each.
         for key in gone:
@@ -308,20 +402,20 @@ def _sync(kg: Path, files: list[Path]) -> KG:
             known.pop(key, None)
         keys = sorted(todo)
         if len(keys) > 20:
-            # Many files: parse in worker processes to N-Quads, bulk-load each batch
-            # as it arrives (no per-file transaction).
-            for entries, nquads in _parse_batches([(k, wanted[k]) for k in keys], rebuilt, store):
-                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-                known.update(entries)
+            known.update(_bulk_load(store, [(k, Path(wanted[k])) for k in keys], rebuilt))
         else:
             for key in keys:
-                graph = ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
+                graph = _graph_of(key)
                 if store.contains_named_graph(graph):
                     store.remove_graph(graph)
-                entries, quads = _parse_one(key, wanted[key])
+                entries, quads = _parse_one(key, Path(wanted[key]))
                 store.extend(quads)
                 known.update(entries)
         store.flush()
-        manifest.update(files=known, pending=[])
+        manifest.update(files=known)
         _write_json(manifest_path, manifest)
-    return KG(store, files, changed=len(todo) + len(gone), rebuilt=rebuilt)
+        pending_path.unlink()
+    elif touched:
+        _write_json(manifest_path, manifest)   # new mtimes, same content: spare the hashing next time
+    digests = {key + ".ttl": entry[0] for key, entry in known.items() if key != "ontology"}
+    return KG(store, report_files(kg, names), changed=len(todo) + len(gone), rebuilt=rebuilt, digests=digests)

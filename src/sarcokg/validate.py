@@ -178,30 +178,80 @@ CROSS_CHECKS = {
 }
 
 
-def cross_report_results(store) -> list[Result]:
-    """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
-    and a report id that differs from its file name (two files, one id).
-    Each is one scan with grouping, not a join of every report with every other."""
-    from .namespaces import REPORT_BASE, SKO, sparql_prefixes
-    out = []
-    for _, (prop, message) in CROSS_CHECKS.items():
-        q = sparql_prefixes() + f"""
+def _cross_query(prop: str, values: str = "") -> str:
+    """Reports sharing a value of prop; values: an optional VALUES block that
+    limits the check to those values (the incremental run)."""
+    from .namespaces import sparql_prefixes
+    return sparql_prefixes() + f"""
         SELECT ?g ?r ?v WHERE {{
-          {{ SELECT ?v WHERE {{ GRAPH ?x {{ ?s {prop} ?v }} }} GROUP BY ?v HAVING (COUNT(DISTINCT ?x) > 1) }}
+          {{ SELECT ?v WHERE {{ {values} GRAPH ?x {{ ?s {prop} ?v }} }} GROUP BY ?v HAVING (COUNT(DISTINCT ?x) > 1) }}
           GRAPH ?g {{ ?r {prop} ?v }}
         }}"""
-        for s in store.query(q):
-            rid = s["g"].value[len(REPORT_BASE):]
-            out.append(Result(f"{rid}.ttl", s["r"].value, SKO + prop.split(":")[1], "SPARQL", s["v"].value, message))
-    q = sparql_prefixes() + f"""
+
+
+def _id_query(graphs: str = "") -> str:
+    from .namespaces import REPORT_BASE, sparql_prefixes
+    return sparql_prefixes() + f"""
     SELECT ?g ?r ?id WHERE {{
+      {graphs}
       GRAPH ?g {{ ?r a sko:CaseReport ; sko:reportId ?id }}
       FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
     }}"""
-    for s in store.query(q):
-        rid = s["g"].value[len(REPORT_BASE):]
-        out.append(Result(f"{rid}.ttl", s["r"].value, SKO + "reportId", "SPARQL", s["id"].value,
-                          "The report id must be the file's stem; another file may already hold this id."))
+
+
+def cross_report_results(store, previous: Optional[list[Result]] = None,
+                         changed: Optional[set[str]] = None) -> list[Result]:
+    """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
+    and a report id that differs from its file name (two files, one id).
+
+    Cold (no previous results): one scan with grouping per rule, not a join of
+    every report with every other. Incremental (the previous results and the
+    report files changed or removed since): the previous results of unchanged
+    reports stand, except where they share a value with a changed report; the
+    rules run again, by index lookups, for the values those reports hold now
+    and the values they were flagged for before."""
+    from .namespaces import REPORT_BASE, SKO
+    out: list[Result] = []
+    graph_of = {}
+
+    def rid(g) -> str:
+        return g.value[len(REPORT_BASE):]
+
+    incremental = previous is not None and changed is not None
+    if incremental:
+        graph_of = {name: ox.NamedNode(REPORT_BASE + name[:-len(".ttl")]) for name in changed}
+        present = [g for g in graph_of.values() if store.contains_named_graph(g)]
+    for _, (prop, message) in CROSS_CHECKS.items():
+        path = SKO + prop.split(":")[1]
+        values = ""
+        if incremental:
+            old = [r for r in previous if r.path == path and r.component == "SPARQL"]
+            stale = {r.value for r in old if r.report in changed}
+            keep = [r for r in old if r.report not in changed and r.value not in stale]
+            recheck = {r.report for r in old if r.report not in changed and r.value in stale}
+            out.extend(keep)
+            # exact terms from the store: the changed reports' values now, and the
+            # values of unchanged reports that shared a value with a changed one
+            graphs = present + [ox.NamedNode(REPORT_BASE + n[:-len(".ttl")]) for n in sorted(recheck)]
+            terms = set()
+            for g in graphs:
+                terms.update(q.object for q in store.quads_for_pattern(None, ox.NamedNode(path), None, g))
+            if not terms:
+                continue
+            values = "VALUES ?v { " + " ".join(str(t) for t in sorted(terms, key=str)) + " }"
+        for row in store.query(_cross_query(prop, values)):
+            out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, path, "SPARQL", row["v"].value, message))
+    id_message = "The report id must be the file's stem; another file may already hold this id."
+    graphs = ""
+    if incremental:
+        out.extend(r for r in previous if r.path == SKO + "reportId" and r.component == "SPARQL"
+                   and r.report not in changed)
+        if not present:
+            return sorted(set(out))
+        graphs = "VALUES ?g { " + " ".join(str(g) for g in present) + " }"
+    for row in store.query(_id_query(graphs)):
+        out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, SKO + "reportId", "SPARQL", row["id"].value,
+                          id_message))
     return sorted(set(out))
 
 
@@ -216,12 +266,19 @@ def _validate_one(args) -> tuple[str, list[Result]]:
 
 
 def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
-                cache_file: Optional[Path] = None) -> tuple[list[Result], int]:
+                cache_file: Optional[Path] = None, store=None,
+                digests: Optional[dict[str, str]] = None) -> tuple[list[Result], int]:
     """Validate report files, reusing cached results of unchanged files.
 
-    The cache key of a report is the SHA-256 of the report, the shapes, the
-    ontology and the engine; (size, mtime) spares re-hashing unchanged files.
+    A report's cached results stand while its SHA-256 and those of the shapes
+    and the ontology (and the engine) are the same. digests: {file name:
+    SHA-256} as the store computed them when it loaded the files (else they
+    are computed here). With the store (in step with the files) the
+    cross-report rules run too, incrementally from their cached results.
     Returns the results and how many reports were validated afresh.
+
+    Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
+    path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
     import json
     cache: dict = {}
@@ -230,40 +287,51 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
             cache = json.loads(cache_file.read_text(encoding="utf-8"))
         except (ValueError, OSError):
             cache = {}
-    context = "|".join([engine, _digest(shapes_path()), _digest(ontology_path())])
+    context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
     if cache.get("context") != context:
-        cache = {"context": context, "reports": {}}
-    reports: dict = cache["reports"]
+        cache = {"context": context, "reports": {}, "failed": {}}
+    known: dict = cache["reports"]
+    failed: dict = cache["failed"]
+    names = [f.name for f in files]
+    if digests is None:
+        digests = {name: _digest(f) for f, name in zip(files, names)}
     results: list[Result] = []
     todo: list[Path] = []
-    stats: dict[str, tuple] = {}
-    for f in files:
-        st = f.stat()
-        stats[f.name] = (st.st_size, st.st_mtime_ns)
-        entry = reports.get(f.name)
-        if entry and (entry["size"], entry["mtime_ns"]) == stats[f.name]:
-            results.extend(Result(*r) for r in entry["results"])
-        elif entry and entry["sha256"] == _digest(f):
-            entry["size"], entry["mtime_ns"] = stats[f.name]
-            results.extend(Result(*r) for r in entry["results"])
-        else:
+    for f, name in zip(files, names):
+        if known.get(name) != digests[name]:
             todo.append(f)
+        elif name in failed:
+            results.extend(Result(name, *r) for r in failed[name])
     if jobs > 1 and len(todo) > 50:
         from .parallel import pool
         with pool(jobs) as workers:
             fresh = list(workers.map(_validate_one, [(f, engine) for f in todo], chunksize=256))
     else:
         fresh = [_validate_one((f, engine)) for f in todo]
-    by_name = {f.name: f for f in todo}
     for name, res in fresh:
         results.extend(res)
-        size, mtime = stats[name]
-        reports[name] = {"sha256": _digest(by_name[name]), "size": size, "mtime_ns": mtime,
-                         "results": [list(r.__dict__.values()) for r in res]}
-    present = {f.name for f in files}
-    for name in [n for n in reports if n not in present]:
-        del reports[name]
-    if cache_file is not None and (todo or len(reports) != len(cache.get("reports", {}))):
+        known[name] = digests[name]
+        if res:
+            failed[name] = [[r.focus, r.path, r.component, r.value, r.message] for r in res]
+        else:
+            failed.pop(name, None)
+    present = set(names)
+    gone = [n for n in known if n not in present]
+    for name in gone:
+        del known[name]
+        failed.pop(name, None)
+    changed = {f.name for f in todo} | set(gone)
+    if store is not None:
+        previous = [Result(*r) for r in cache["cross"]] if "cross" in cache else None
+        if previous is not None and not changed:
+            cross = previous
+        else:
+            cross = cross_report_results(store, previous, changed if previous is not None else None)
+        if "cross" not in cache or cross != previous:
+            changed.add("(cross-report results)")
+        cache["cross"] = [list(r.__dict__.values()) for r in cross]
+        results.extend(cross)
+    if cache_file is not None and changed:
         from .files import atomic_write
         atomic_write(cache_file, json.dumps(cache, separators=(",", ":"), sort_keys=True))
-    return sorted(results), len(todo)
+    return sorted(set(results)), len(todo)
