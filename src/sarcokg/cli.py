@@ -101,7 +101,7 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
         return
     from .store import load
     kgraph = load(kg)
-    emit(q.serialize(q.run(kgraph.store, label, text, list(params)), fmt), output)
+    emit(q.serialize(q.run_kg(kg, kgraph, label, text, list(params)), fmt), output)
 
 
 @main.command()

@@ -101,6 +101,22 @@ def run(store: ox.Store, label: str, text: str, params: list[str]):
         raise InputError(f"{label}: the query failed: {e}") from None
 
 
+def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2):
+    """Run a query over a knowledge-graph folder: a per-report query without
+    parameters from the row cache (see rowcache), anything else on the store."""
+    from .store import holds, ontology_path
+    if not params and kgraph.digests is not None and holds(kg):
+        from .rowcache import cached_rows, per_report
+        if per_report(text):
+            try:
+                res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs)
+            except SyntaxError as e:
+                raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+            if res is not None:
+                return res
+    return run(kgraph.store, label, text, params)
+
+
 def _where(message: str, text: str) -> str:
     """' at line L, column C, near "..."' from Oxigraph's long parser message."""
     m = re.search(r"(\d+):(\d+)", message)
