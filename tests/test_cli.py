@@ -170,3 +170,29 @@ def test_export_of_hand_written_files(run, kg_copy, tmp_path):
     a = rdflib.Graph().parse(data=run("export").out, format="turtle")
     b = rdflib.Graph().parse(data=run("export", "--kg", kg_copy).out, format="turtle")
     assert isomorphic(a, b)
+
+
+def test_export_trusts_only_what_the_store_parsed(run, kg_copy, monkeypatch):
+    """Files whose content the store has loaded are copied without parsing them
+    again; a file changed since is parsed, and a malformed one still stops the export."""
+    import sarcokg.export as ex
+    from sarcokg.store import load, release, report_files
+    load(kg_copy)
+    release(kg_copy)
+    parsed = []
+    real = ex.read_triples
+    monkeypatch.setattr(ex, "read_triples", lambda path: parsed.append(path.name) or real(path))
+    first = b"".join(ex.chunks(report_files(kg_copy), "turtle"))
+    assert parsed == [ex.ontology_path().name]
+    target = sorted(kg_copy.glob("*.ttl"))[2]
+    target.write_text(target.read_text() + "\n:oops sko:ageYears .\n")
+    r = run("export", "--kg", kg_copy)
+    assert r.code == 2 and target.name in r.err and "malformed Turtle" in r.err
+    target.write_text(target.read_text().replace("\n:oops sko:ageYears .\n", ""))
+    parsed.clear()      # the content the store loaded again: trusted
+    assert b"".join(ex.chunks(report_files(kg_copy), "turtle")) == first
+    assert parsed == [ex.ontology_path().name]
+    target.write_text(target.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    parsed.clear()      # valid, but not what the store loaded: parsed
+    assert b"".join(ex.chunks(report_files(kg_copy), "turtle")) != first
+    assert parsed == [ex.ontology_path().name, target.name]

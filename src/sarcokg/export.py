@@ -17,6 +17,7 @@ export (tested with rdflib and pyoxigraph).
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -27,7 +28,7 @@ import json
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, REPORT_BASE, ROOT, SKO, XSD, report_ns
 from .rdf import rank as report_rank
-from .store import ontology_path, read_triples
+from .store import loaded_digests, ontology_path, read_triples
 from .turtle import Writer, canonical_bnodes, ntriples
 
 ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/2002/07/owl#AnnotationProperty": 1,
@@ -44,16 +45,19 @@ def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:
         yield f.stem, read_triples(f)
 
 
-def _canonical_body(path: Path, rid: str) -> Optional[str]:
+def _canonical_body(path: Path, rid: str, parsed: Optional[str] = None) -> Optional[str]:
     """The statements of a report file that sarcokg wrote (comment lines, then
     the fixed prefix block of its id), else None. The file is parsed all the
-    same, so a malformed one is still reported with its line."""
-    text = path.read_text(encoding="utf-8")
+    same, so a malformed one is still reported with its line, unless its
+    SHA-256 is parsed: the digest of the content the store loaded from it."""
+    data = path.read_bytes()
+    text = data.decode("utf-8")
     head = Writer({"": report_ns(rid), **PREFIXES}).header() + "\n"
     at = text.find(head)
     if at < 0 or any(line and not line.startswith("#") for line in text[:at].splitlines()):
         return None
-    read_triples(path)
+    if parsed is None or hashlib.sha256(data).hexdigest() != parsed:
+        read_triples(path)
     body = text[at + len(head):]
     return body if body.endswith("\n") else body + "\n"
 
@@ -61,6 +65,7 @@ def _canonical_body(path: Path, rid: str) -> Optional[str]:
 def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
     """The export, one report at a time: memory stays flat however many reports."""
     onto = read_triples(ontology_path())
+    parsed = loaded_digests(files[0].parent) if files else {}
     base = Writer()
 
     def enc(text: str) -> bytes:
@@ -72,7 +77,7 @@ def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
         for f in files:
             rid = f.stem
             # A file sarcokg wrote is already in canonical form: copy its statements.
-            body = _canonical_body(f, rid)
+            body = _canonical_body(f, rid, parsed.get(f.name))
             if body is None:
                 body = Writer({"": report_ns(rid), **PREFIXES}).body(read_triples(f), report_rank)
             yield enc(f"\n# report {rid}\n@prefix : <{report_ns(rid)}> .\n\n" + body)

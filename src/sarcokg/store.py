@@ -342,6 +342,21 @@ def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.S
     return store, manifest, rebuilt
 
 
+def loaded_digests(kg: Path) -> dict[str, str]:
+    """{file name: SHA-256} of the report files the folder's store has loaded
+    (and so parsed) without error, from its manifest; {} when there is none.
+    Read without the lock: the manifest is only ever replaced whole."""
+    try:
+        manifest = json.loads((kg / CACHE_DIR / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict) or manifest.get("versions") != _versions():
+        return {}
+    pending = set(_pending(kg / CACHE_DIR / "pending.json"))
+    return {key + ".ttl": entry[0] for key, entry in manifest.get("files", {}).items()
+            if key != "ontology" and key not in pending and isinstance(entry, list)}
+
+
 def _pending(path: Path) -> list[str]:
     """Graphs an interrupted command was changing (see _sync)."""
     try:
