@@ -164,9 +164,9 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
                 failed.append(chunk)
 
     with ThreadPoolExecutor(max_workers=2) as loaders:
-        for start in range(0, len(items), 5000):
+        for start in range(0, len(items), 2500):
             parts, wrapped, quads = [], [], []
-            for key, path in items[start:start + 5000]:
+            for key, path in items[start:start + 2500]:
                 try:
                     st = path.stat()
                     data = path.read_bytes()
