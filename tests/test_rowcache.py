@@ -94,3 +94,14 @@ def test_parameters_and_blank_nodes_go_to_the_store(kg_copy):
     blank = "# sarcokg:per-report\nSELECT ?report ?b WHERE { ?r <https://w3id.org/sarcokg/ontology#reportId> ?report BIND(BNODE() AS ?b) }"
     assert len(list(q.run_kg(kg_copy, kgraph, "inline", blank, []))) == 5
     release(kg_copy)
+
+
+def test_a_file_changed_after_the_store_loaded_it_is_answered_by_the_store(kg_copy):
+    label, text = q.resolve("case-summary", None)
+    kgraph = load(kg_copy)
+    direct = q.serialize(q.run(kgraph.store, label, text, []), "csv")
+    victim = sorted(kg_copy.glob("*.ttl"))[0]
+    victim.write_text("not turtle at all")        # after the store synced, before the rows are computed
+    assert q.serialize(q.run_kg(kg_copy, kgraph, label, text, []), "csv") == direct
+    assert not list((kg_copy / CACHE_DIR / "rows").glob("*.json"))
+    release(kg_copy)

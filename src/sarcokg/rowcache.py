@@ -30,6 +30,7 @@ from typing import Optional
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
@@ -82,18 +83,22 @@ def chunk_rows(args) -> tuple[list[str], dict]:
     onto = ox.NamedNode(ONTOLOGY_IRI)
     store.extend(parse_file(Path(ontology), onto))
     digests, blocks, stems = {}, [], {}
-    for name, path in files:
-        data = Path(path).read_bytes()
-        digests[name] = hashlib.sha256(data).hexdigest()
-        graph = REPORT_BASE + name[:-4]
-        stems[name[:-4]] = name
-        block = _as_trig_block(data, graph)
-        if block is None:
-            store.extend(parse_file(Path(path), ox.NamedNode(graph)))
-        else:
-            blocks.append(block)
-    if blocks:
-        store.bulk_load(b"".join(blocks), format=ox.RdfFormat.TRIG)
+    try:
+        for name, path in files:
+            data = Path(path).read_bytes()
+            digests[name] = hashlib.sha256(data).hexdigest()
+            graph = REPORT_BASE + name[:-4]
+            stems[name[:-4]] = name
+            block = _as_trig_block(data, graph)
+            if block is None:
+                store.extend(parse_file(Path(path), ox.NamedNode(graph)))
+            else:
+                blocks.append(block)
+        if blocks:
+            store.bulk_load(b"".join(blocks), format=ox.RdfFormat.TRIG)
+    except (OSError, SyntaxError, InputError) as e:
+        # changed since the store loaded it: the store, in step as of this command, answers
+        raise Uncacheable(str(e)) from None
     names, rows = _evaluate(store, text)
     col = names.index("report")
     # rows go to files by ?report, which is exact when every graph's report id is its file's stem
@@ -134,7 +139,8 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     context = hashlib.sha256("\n".join([str(FORMAT), text, sha256(ontology),
                                         json.dumps(PREFIXES, sort_keys=True)]).encode()).hexdigest()
     folder = kg / CACHE_DIR / "rows"
-    path = folder / f"{context[:32]}.json"
+    # one file per query text; an ontology or format change starts it afresh
+    path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.json"
     cache: dict = {}
     if path.exists():
         try:
