@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sarcokg.store import CACHE_DIR, kg_lock, load
+from sarcokg.store import CACHE_DIR, kg_lock, load, release
 
 from .conftest import GRAPH, ROOT
 
@@ -254,3 +254,24 @@ def test_malformed_file_among_many_is_named(tmp_path, run):
     bad.write_text(bad.read_text().replace("\n:oops sko:ageYears .\n", ""))
     r = run("query", "case-summary", "--kg", kg, "--format", "csv")
     assert r.code == 0 and len(r.out.strip().splitlines()) == 31
+
+
+@pytest.mark.parametrize("damage", ["undeclared prefix", "no final dot", "triple on a comment line"])
+def test_bulk_load_is_as_strict_as_turtle(tmp_path, damage):
+    """Among many files, a file that is not valid Turtle on its own is refused,
+    naming it, whatever the files around it declare."""
+    from sarcokg.errors import InputError
+    kg = tmp_path / "kg"
+    _synth_graphs(kg, 30)
+    bad = sorted(kg.glob("*.ttl"))[12]
+    text = bad.read_text()
+    if damage == "undeclared prefix":      # sko: is declared by every other file
+        text = text.replace("@prefix sko: <https://w3id.org/sarcokg/ontology#> .\n", "")
+    elif damage == "no final dot":
+        text = text.rstrip()[:-1]
+    else:                                   # a CR ends a Turtle comment: the rest is a statement
+        text = "# note\r<urn:s> <urn:p> <urn:o\n" + text
+    bad.write_text(text)
+    with pytest.raises(InputError, match=bad.name):
+        load(kg)
+    release(kg)

@@ -86,3 +86,11 @@ def test_cross_report_rules_incremental_equal_a_full_run(run, kg_copy):
     assert both().count("same PMID") == 2
     twin.unlink()                                            # removed: src is unique again
     assert "conforms" in both()
+
+
+def test_blank_node_identifiers_do_not_break_the_incremental_rules(run, kg_copy):
+    assert run("validate", "--kg", kg_copy).code == 0
+    src = next(f for f in sorted(kg_copy.glob("*.ttl")) if "sko:doi" in f.read_text())
+    src.write_text(re.sub(r'sko:doi "[^"]+"', "sko:doi []", src.read_text()))
+    inc, full = run("validate", "--kg", kg_copy), run("validate", "--kg", kg_copy, "--no-cache")
+    assert inc.code == full.code == 1 and inc.out == full.out and "Traceback" not in inc.err

@@ -112,6 +112,8 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
                 res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs)
             except SyntaxError as e:
                 raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+            except (ValueError, OSError, RuntimeError) as e:
+                raise InputError(f"{label}: the query failed: {e}") from None
             if res is not None:
                 return res
     return run(kgraph.store, label, text, params)

@@ -35,7 +35,7 @@ from typing import Iterator, Optional
 import pyoxigraph as ox
 
 from .errors import InputError, SarcoKGError
-from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, REPORT_BASE, ROOT
+from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, REPORT_BASE, ROOT, report_ns
 
 CACHE_DIR = ".sarcokg"
 _HELD: dict[str, object] = {}    # knowledge-graph locks this process holds
@@ -61,6 +61,9 @@ def report_names(kg: Path) -> list[str]:
                        and e.is_file())
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
+    if "ontology.ttl" in names:
+        raise InputError(f"{kg / 'ontology.ttl'}: 'ontology' is reserved for the ontology's graph; "
+                         "rename this report file")
     return names
 
 
@@ -80,10 +83,11 @@ def _turtle_error(path: Path, e: SyntaxError) -> InputError:
     return InputError(f"{path}{line}: malformed Turtle: {msg}")
 
 
-def parse_file(path: Path, graph) -> list[ox.Quad]:
-    """The quads of one Turtle file in a named graph; a bad file raises a one-line InputError."""
+def parse_file(path: Path, graph, data: Optional[bytes] = None) -> list[ox.Quad]:
+    """The quads of one Turtle file (or of its bytes, already read) in a named
+    graph; a bad file raises a one-line InputError."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         return [ox.Quad(t.subject, t.predicate, t.object, graph)
                 for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
     except SyntaxError as e:
@@ -109,33 +113,46 @@ def _graph_of(key: str) -> ox.NamedNode:
 
 
 def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
-    st = path.stat()
-    digest = sha256(path)
-    quads = parse_file(path, _graph_of(key))
-    return {key: [digest, st.st_size, st.st_mtime_ns]}, quads
+    """The manifest entry and quads of one file, read once (hash and content agree)."""
+    try:
+        st = path.stat()
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: report file disappeared while the store was being updated; run again") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    quads = parse_file(path, _graph_of(key), data)
+    return {key: [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]}, quads
 
 
-_HEAD_LINE = re.compile(rb"(?:#[^\n]*|@prefix[^\n]*|PREFIX[^\n]*|[ \t\r]*)\n")
 # what may not appear in a body that is wrapped, unparsed, in a TriG graph block:
 # braces (a block's end), labelled blank nodes (TriG scopes labels to the whole
-# document), directives (TriG allows them only outside blocks), long strings
-# (which could run past the file's end)
-_UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|^\s*(?:PREFIX|BASE)\b|"""|' + rb"'''", re.M)
+# document), directives (TriG allows them only outside blocks; PREFIX and BASE
+# in any case), long strings (which could run past the file's end)
+_UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|"""|' + rb"'''", re.M)
+_COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 
-def _as_trig_block(data: bytes, graph: str) -> Optional[bytes]:
-    """The Turtle file as a TriG graph block (its directives before it), when it
-    is safe to do so without parsing; None when it must be parsed instead."""
+def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
+    """A report file in the writer's form (comment lines, then exactly the
+    prefix block of its own id, a blank line, statements ending in ' .') as a
+    TriG graph block with its directives before it; None for any other file,
+    which must be parsed instead. Every wrapped file declares the same
+    prefixes, so nothing of one file can change how the next one reads."""
     pos = 0
-    while True:
-        m = _HEAD_LINE.match(data, pos)
-        if m is None or m.end() == pos:
-            break
-        pos = m.end()
-    body = data[pos:]
-    if _UNSAFE_BODY.search(body):
+    while data.startswith(b"#", pos):
+        end = data.find(b"\n", pos)
+        if end < 0 or b"\r" in data[pos:end]:
+            return None
+        pos = end + 1
+    own = f"@prefix : <{report_ns(report_id)}> .\n".encode()
+    if not data.startswith(own, pos) or not data.startswith(_COMMON_HEADER + b"\n", pos + len(own)):
         return None
-    return b"".join((data[:pos], b"\n<", graph.encode(), b"> {\n", body, b"\n}\n"))
+    start = pos + len(own) + len(_COMMON_HEADER) + 1
+    body = data[start:]
+    if _UNSAFE_BODY.search(body) or not body.rstrip().endswith(b" ."):
+        return None
+    return b"".join((data[:start], b"<", report_graph(report_id).value.encode(), b"> {\n", body, b"\n}\n"))
 
 
 def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> dict:
@@ -176,7 +193,7 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
                 except OSError as e:
                     raise InputError(f"{path}: cannot read ({e.strerror})") from None
                 entries[key] = [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
-                block = _as_trig_block(data, _graph_of(key).value)
+                block = None if key == "ontology" else _as_trig_block(data, key)
                 if block is None:
                     quads.extend(parse_file(path, _graph_of(key)))
                 else:
@@ -219,9 +236,12 @@ def load_memory(kg: Path) -> KG:
     files = report_files(kg)
     store = ox.Store()
     parse_into(store, ontology_path(), ox.NamedNode(ONTOLOGY_IRI))
+    digests = {}
     for f in files:
-        parse_into(store, f, report_graph(f.stem))
-    return KG(store, files, changed=len(files), digests={f.name: sha256(f) for f in files})
+        entry, quads = _parse_one(f.stem, f)
+        store.extend(quads)
+        digests[f.name] = entry[f.stem][0]
+    return KG(store, files, changed=len(files), digests=digests)
 
 
 @contextmanager
@@ -332,6 +352,8 @@ def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.S
             print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
         old = _OPEN.pop(key, None)
         del old
+        # the manifest goes first: a crash from here on finds no manifest and rebuilds
+        manifest_path.unlink(missing_ok=True)
         shutil.rmtree(store_dir, ignore_errors=True)
         store = ox.Store(key)
         manifest = {"versions": _versions(), "files": {}}

@@ -32,11 +32,16 @@ class Result:
     message: str
 
 
+BLANK = "_:"   # a blank node in a result: parsers name them at random, so the name is left out
+
+
 def shapes_path(ontology_dir: Optional[Path] = None) -> Path:
     return (ontology_dir or ROOT / "ontology") / SHAPES_FILE
 
 
 def short(iri: str) -> str:
+    if iri == BLANK:
+        return "a blank node"
     for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and p:
             return f"{p}:{iri[len(ns):]}"
@@ -78,20 +83,26 @@ def pyshacl_results(data: rdflib.Graph, report: str) -> list[Result]:
             path_text = "" if path is None else str(path)
         value = rg.value(r, RSH.value)
         comp = str(rg.value(r, RSH.sourceConstraintComponent)).rsplit("#", 1)[-1].replace("ConstraintComponent", "")
-        out.append(Result(report, str(rg.value(r, RSH.focusNode)), path_text, comp,
-                          "" if value is None else str(value), str(rg.value(r, RSH.resultMessage) or "")))
+        focus = rg.value(r, RSH.focusNode)
+        out.append(Result(report, BLANK if isinstance(focus, rdflib.BNode) else str(focus), path_text, comp,
+                          "" if value is None else BLANK if isinstance(value, rdflib.BNode) else str(value),
+                          str(rg.value(r, RSH.resultMessage) or "")))
     return sorted(set(out))
 
 
 # -- both engines ------------------------------------------------------------
+
+def _stable(text: str) -> str:
+    return BLANK if text.startswith("_:") else text
+
 
 def validate_triples(triples: list[tuple], report: str, engine: str = "fast",
                      grouped: Optional[dict] = None) -> list[Result]:
     if engine == "fast":
         from .shacl_fast import fast_validator
         v = fast_validator(str(shapes_path()), str(ontology_path()))
-        return [Result(report, r.focus, r.path, r.component, r.value, r.message)
-                for r in v.validate(triples, grouped)]
+        return sorted({Result(report, _stable(r.focus), r.path, r.component, _stable(r.value), r.message)
+                       for r in v.validate(triples, grouped)})
     import rdflib
     g = rdflib.Graph()
     nt = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
@@ -132,9 +143,9 @@ def format_text(results: list[Result], n_reports: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _term(text: str):
+def _term(text: str, label: str = "b"):
     if text.startswith("_:"):
-        return ox.BlankNode(text[2:])
+        return ox.BlankNode(label)
     if "://" in text or text.startswith("urn:"):
         return ox.NamedNode(text)
     return ox.Literal(text)
@@ -151,7 +162,7 @@ def format_turtle(results: list[Result]) -> str:
         res = n(f"urn:sarcokg:validation-report:result-{i}")
         triples += [(report, n(SH + "result"), res),
                     (res, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationResult")),
-                    (res, n(SH + "focusNode"), _term(r.focus)),
+                    (res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")),
                     (res, n(SH + "resultSeverity"), n(SH + "Violation")),
                     (res, n(SH + "sourceConstraintComponent"), n(SH + r.component + "ConstraintComponent")),
                     (res, n(SH + "resultMessage"), ox.Literal(r.message)),
@@ -163,7 +174,7 @@ def format_turtle(results: list[Result]) -> str:
         elif r.path:
             triples.append((res, n(SH + "resultPath"), n(r.path)))
         if r.value:
-            triples.append((res, n(SH + "value"), _term(r.value)))
+            triples.append((res, n(SH + "value"), _term(r.value, f"value{i}")))
     writer = Writer({"sh": SH, **PREFIXES})
     return writer.document(triples, "SHACL validation report of the SarcoKG report graphs.")
 
@@ -235,7 +246,9 @@ def cross_report_results(store, previous: Optional[list[Result]] = None,
             graphs = present + [ox.NamedNode(REPORT_BASE + n[:-len(".ttl")]) for n in sorted(recheck)]
             terms = set()
             for g in graphs:
-                terms.update(q.object for q in store.quads_for_pattern(None, ox.NamedNode(path), None, g))
+                # a blank node is never shared between graphs (and cannot go in VALUES)
+                terms.update(q.object for q in store.quads_for_pattern(None, ox.NamedNode(path), None, g)
+                             if not isinstance(q.object, ox.BlankNode))
             if not terms:
                 continue
             values = "VALUES ?v { " + " ".join(str(t) for t in sorted(terms, key=str)) + " }"
