@@ -1,6 +1,7 @@
 """Per-report queries answered from cached rows give exactly what the store gives."""
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -57,6 +58,8 @@ def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
     # a changed report, a removed one, and an added one whose id is not its file
     # name (the rows of its chunk are then found file by file)
     files[3].write_text(files[3].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    # escapes and non-ASCII in a literal that case-summary shows
+    files[4].write_text(re.sub(r'sko:doi "[^"]+"', r'sko:doi "10.5555/t\\tq\\"n\\n\\\\ é"', files[4].read_text()))
     files[5].unlink()
     text = files[8].read_text().replace(f"/report/{files[8].stem}/", "/report/aaa-clash/")
     (kg / "aaa-clash.ttl").write_text(text.replace(f'sko:reportId "{files[8].stem}"', 'sko:reportId "zzz-other"'))

@@ -8,13 +8,15 @@ concatenation, in report order, of its results over each report. So the rows
 of each report are computed once, by content hash, and kept in
 KG/.sarcokg/rows/; after a change only the changed reports are evaluated again,
 and a query over 100,000 reports reads cached rows instead of joining millions
-of quads on disk.
+of quads on disk. The assembled result is kept too, with a fingerprint of the
+name and digest of every report it came from, and read as it is while that
+fingerprint holds.
 
 Rows are computed in chunks: a chunk of report files goes into an in-memory
 Oxigraph store with the ontology, the query runs once over the chunk, and its
 rows are split by ?report (a chunk whose rows cannot be told apart that way,
 such as two files with one report id, is evaluated file by file). The final
-result is built by Oxigraph itself from a VALUES block of the rows, so every
+result is parsed by Oxigraph itself from the rows as SPARQL TSV results, so every
 output format is exactly what a direct evaluation gives; tests compare the two.
 Queries run with parameters, queries without the mark, results with blank
 nodes, graphs where two files carry one report id (which the validator
@@ -35,7 +37,7 @@ from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
-FORMAT = 2        # bump when the layout of the row cache changes
+FORMAT = 3        # bump when the layout of the row cache changes
 CHUNK = 2000      # report files per in-memory evaluation
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
@@ -50,7 +52,7 @@ def per_report(text: str) -> bool:
 
 
 def _cell(term) -> Optional[str]:
-    """A term as a SPARQL VALUES entry (short forms for common literals)."""
+    """A term as in the SPARQL TSV results format (Turtle syntax, short forms for common literals)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
@@ -77,7 +79,7 @@ def _evaluate(store: ox.Store, text: str, default_graph=None) -> tuple[list[str]
 
 
 def chunk_rows(args) -> tuple[list[str], dict]:
-    """Worker: (variables, {file name: [sha256, report id, rows as VALUES lines]}) for a chunk of files."""
+    """Worker: (variables, {file name: [sha256, report id, rows as SPARQL TSV results lines]}) for a chunk."""
     text, ontology, files = args
     from .store import _as_trig_block, parse_file
     store = ox.Store()
@@ -126,7 +128,7 @@ def chunk_rows(args) -> tuple[list[str], dict]:
         keys = {r[col].value for r in rows if isinstance(r[col], ox.Literal)}
         if len(keys) > 1 or any(not isinstance(r[col], ox.Literal) for r in rows):
             raise Uncacheable(f"{name}: rows with more than one report id")
-        lines = ("(" + " ".join("UNDEF" if c is None else c for c in map(_cell, r)) + ")" for r in rows)
+        lines = ("\t".join("" if c is None else c for c in map(_cell, r)) for r in rows)
         out[name] = [digests[name], next(iter(keys), ""), "\n".join(lines)]
     return names, out
 
@@ -141,7 +143,18 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
                                         json.dumps(PREFIXES, sort_keys=True)]).encode()).hexdigest()
     folder = kg / CACHE_DIR / "rows"
     # one file per query text; an ontology or format change starts it afresh
-    path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.json"
+    stem = hashlib.sha256(text.encode()).hexdigest()[:32]
+    path = folder / f"{stem}.json"
+    # the assembled result, kept with the fingerprint of every report's name and
+    # digest it was assembled from: while nothing changes it is read as it is
+    assembled, fingerprint_path = folder / f"{stem}.tsv", folder / f"{stem}.state"
+    fingerprint = hashlib.sha256("\n".join([context, *(f"{f.name} {digests.get(f.name)}" for f in files)])
+                                 .encode()).hexdigest()
+    try:
+        if fingerprint_path.read_text(encoding="utf-8") == fingerprint:
+            return ox.parse_query_results(assembled.read_bytes(), format=ox.QueryResultsFormat.TSV)
+    except OSError:
+        pass
     cache: dict = {}
     if path.exists():
         try:
@@ -179,9 +192,13 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     if todo or gone:
         folder.mkdir(exist_ok=True)
         atomic_write(path, json.dumps(cache, separators=(",", ":"), sort_keys=True))
-    variables = " ".join("?" + v for v in cache["variables"])
     ordered = sorted((rows[n] for n in names if rows[n][2]), key=lambda e: e[1])
     if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
         return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
-    body = "\n".join(e[2] for e in ordered)
-    return ox.Store().query(f"SELECT {variables} WHERE {{ VALUES ({variables}) {{\n{body}\n}} }}")
+    head = "\t".join("?" + v for v in cache["variables"])
+    tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
+    folder.mkdir(exist_ok=True)
+    fingerprint_path.unlink(missing_ok=True)     # never a fingerprint beside another result
+    atomic_write(assembled, tsv)
+    atomic_write(fingerprint_path, fingerprint)
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
