@@ -40,3 +40,13 @@ def kg_copy(tmp_path) -> Path:
     dst = tmp_path / "kg"
     shutil.copytree(GRAPH, dst, ignore=shutil.ignore_patterns(".sarcokg"))
     return dst
+
+
+def synth_graphs(kg: Path, n: int) -> None:
+    """n synthetic report graphs (bench/synth.py) in a new folder kg."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import synth_case
+    kg.mkdir()
+    for i in range(n):
+        rid, _, ttl = synth_case(i)
+        (kg / f"{rid}.ttl").write_text(ttl)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
@@ -10,7 +9,7 @@ from sarcokg import query as q
 from sarcokg.rowcache import per_report
 from sarcokg.store import CACHE_DIR, load, release
 
-from .conftest import ROOT
+from .conftest import synth_graphs
 
 PER_REPORT = [name for name, path in q.named_queries().items() if per_report(path.read_text())]
 FORMATS = ["csv", "tsv", "json", "table"]
@@ -37,20 +36,11 @@ def test_cached_rows_equal_the_store_on_the_bundled_graph(kg_copy, name):
     assert list((kg_copy / CACHE_DIR / "rows").glob("*.json"))
 
 
-def _synth(kg, n):
-    sys.path.insert(0, str(ROOT / "bench"))
-    from synth import synth_case
-    kg.mkdir()
-    for i in range(n):
-        rid, _, ttl = synth_case(i)
-        (kg / f"{rid}.ttl").write_text(ttl)
-
-
 def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
     import sarcokg.rowcache as rc
     monkeypatch.setattr(rc, "CHUNK", 7)   # several chunks, some in worker processes
     kg = tmp_path / "kg"
-    _synth(kg, 40)
+    synth_graphs(kg, 40)
     files = sorted(kg.glob("*.ttl"))
     for name in PER_REPORT:
         cached, direct = _both(kg, name)

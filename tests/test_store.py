@@ -9,7 +9,7 @@ import pytest
 
 from sarcokg.store import CACHE_DIR, kg_lock, load, release
 
-from .conftest import GRAPH, ROOT
+from .conftest import GRAPH, ROOT, synth_graphs
 
 
 def report_ids(kg):
@@ -120,16 +120,6 @@ def test_read_only_folder_is_queried_in_memory(kg_copy):
         os.chmod(kg_copy, 0o755)
 
 
-def _synth_graphs(kg, n):
-    import sys
-    sys.path.insert(0, str(ROOT / "bench"))
-    from synth import synth_case
-    kg.mkdir()
-    for i in range(n):
-        rid, _, ttl = synth_case(i)
-        (kg / f"{rid}.ttl").write_text(ttl)
-
-
 def _children(pid: int) -> list[int]:
     out = []
     for d in os.listdir("/proc"):
@@ -160,7 +150,7 @@ def test_kill_9_during_store_build_recovers(tmp_path, run):
     import sys
     import time
     kg = tmp_path / "kg"
-    _synth_graphs(kg, 600)
+    synth_graphs(kg, 600)
     count = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a sko:CaseReport }"
     for delay in (0.3, 0.6, 0.9):
         p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql", count],
@@ -214,7 +204,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     import pyoxigraph as ox
     from sarcokg.store import ontology_path, parse_file, report_graph
     kg = tmp_path / "kg"
-    _synth_graphs(kg, 30)
+    synth_graphs(kg, 30)
     files = sorted(kg.glob("*.ttl"))
     # one file per special case, each still valid Turtle
     files[0].write_text(files[0].read_text() + '\n_:x <urn:p> "a" .\n<urn:s> <urn:p> _:x .\n')
@@ -245,7 +235,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
 
 def test_malformed_file_among_many_is_named(tmp_path, run):
     kg = tmp_path / "kg"
-    _synth_graphs(kg, 30)
+    synth_graphs(kg, 30)
     bad = sorted(kg.glob("*.ttl"))[7]
     bad.write_text(bad.read_text() + "\n:oops sko:ageYears .\n")
     r = run("query", "case-summary", "--kg", kg)
@@ -262,7 +252,7 @@ def test_bulk_load_is_as_strict_as_turtle(tmp_path, damage):
     naming it, whatever the files around it declare."""
     from sarcokg.errors import InputError
     kg = tmp_path / "kg"
-    _synth_graphs(kg, 30)
+    synth_graphs(kg, 30)
     bad = sorted(kg.glob("*.ttl"))[12]
     text = bad.read_text()
     if damage == "undeclared prefix":      # sko: is declared by every other file

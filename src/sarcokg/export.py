@@ -28,7 +28,7 @@ import json
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, REPORT_BASE, ROOT, SKO, XSD, report_ns
 from .rdf import rank as report_rank
-from .store import loaded_digests, ontology_path, read_triples
+from .store import loaded_digests, ontology_path, read_triples, writer_body_start
 from .turtle import Writer, canonical_bnodes, ntriples
 
 ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/2002/07/owl#AnnotationProperty": 1,
@@ -51,14 +51,12 @@ def _canonical_body(path: Path, rid: str, parsed: Optional[str] = None) -> Optio
     same, so a malformed one is still reported with its line, unless its
     SHA-256 is parsed: the digest of the content the store loaded from it."""
     data = path.read_bytes()
-    text = data.decode("utf-8")
-    head = Writer({"": report_ns(rid), **PREFIXES}).header() + "\n"
-    at = text.find(head)
-    if at < 0 or any(line and not line.startswith("#") for line in text[:at].splitlines()):
+    start = writer_body_start(data, rid)
+    if start is None:
         return None
     if parsed is None or hashlib.sha256(data).hexdigest() != parsed:
         read_triples(path)
-    body = text[at + len(head):]
+    body = data[start:].decode("utf-8")
     return body if body.endswith("\n") else body + "\n"
 
 

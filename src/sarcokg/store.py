@@ -133,12 +133,10 @@ _UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|""
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 
-def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
-    """A report file in the writer's form (comment lines, then exactly the
-    prefix block of its own id, a blank line, statements ending in ' .') as a
-    TriG graph block with its directives before it; None for any other file,
-    which must be parsed instead. Every wrapped file declares the same
-    prefixes, so nothing of one file can change how the next one reads."""
+def writer_body_start(data: bytes, report_id: str) -> Optional[int]:
+    """Where the statements start in a report file in the writer's form (comment
+    lines, then exactly the prefix block of its own id and a blank line); None
+    for any other layout."""
     pos = 0
     while data.startswith(b"#", pos):
         end = data.find(b"\n", pos)
@@ -148,7 +146,17 @@ def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
     own = f"@prefix : <{report_ns(report_id)}> .\n".encode()
     if not data.startswith(own, pos) or not data.startswith(_COMMON_HEADER + b"\n", pos + len(own)):
         return None
-    start = pos + len(own) + len(_COMMON_HEADER) + 1
+    return pos + len(own) + len(_COMMON_HEADER) + 1
+
+
+def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
+    """A report file in the writer's form, with statements ending in ' .', as a
+    TriG graph block with its directives before it; None for any other file,
+    which must be parsed instead. Every wrapped file declares the same
+    prefixes, so nothing of one file can change how the next one reads."""
+    start = writer_body_start(data, report_id)
+    if start is None:
+        return None
     body = data[start:]
     if _UNSAFE_BODY.search(body) or not body.rstrip().endswith(b" ."):
         return None
