@@ -101,8 +101,9 @@ def test_vertebral_range_expands_across_regions(kg):
 
 def test_interventions_and_outcomes_per_tumour_type(kg):
     got = rows(kg, "interventions-by-tumour-type")
-    expected = {(rec["tumour_type"][0], t) for rec in RECORDS.values() for t in rec["treatments"]}
-    assert {(r["tumour_type"], r["modality"]) for r in got if r["modality"]} == expected
+    expected = {(rec["tumour_type"][0], t, rec["outcome"]["status"] or "not stated")
+                for rec in RECORDS.values() for t in rec["treatments"]}
+    assert {(r["tumour_type"], r["modality"], r["outcome"]) for r in got if r["modality"]} == expected
     per_type = {}
     for rec in RECORDS.values():
         per_type[rec["tumour_type"][0]] = per_type.get(rec["tumour_type"][0], 0) + 1
@@ -115,6 +116,15 @@ def test_metastatic_sites_per_tumour_type(kg):
     expected = {(rec["tumour_type"][0], s) for rec in RECORDS.values() for s in rec["metastatic_sites"]}
     got = {(r["tumour_type"], r["site"]) for r in rows(kg, "metastatic-sites-by-tumour-type")}
     assert got == expected
+
+
+def test_metastatic_vertebral_levels_per_tumour_type_in_spine_order(kg):
+    expected = sorted(((rec["tumour_type"][0], lv) for rec in RECORDS.values()
+                       if "vertebral column" in rec["metastatic_sites"] for lv in rec["vertebral_levels"]),
+                      key=lambda tl: (tl[0], spine_key(tl[1])))
+    got = rows(kg, "metastatic-levels-by-tumour-type")
+    assert [(r["tumour_type"], r["vertebra"]) for r in got] == expected and expected
+    assert all(r["cases"] == "1" and r["region"].endswith("region of vertebral column") for r in got)
 
 
 def test_follow_up_by_outcome(kg):

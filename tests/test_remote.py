@@ -26,6 +26,7 @@ QUERIES = [
     ("interventions-by-tumour-type",),
     ("outcomes-by-tumour-type",),
     ("metastatic-sites-by-tumour-type",),
+    ("metastatic-levels-by-tumour-type",),
     ("follow-up-by-outcome",),
 ]
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"

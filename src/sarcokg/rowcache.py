@@ -1,44 +1,57 @@
 """Results of per-report queries, kept per report and reused while the report is unchanged.
 
 A named query whose header has the line `# sarcokg:per-report` promises that
-its pattern joins the nodes of one report graph only (plus the ontology), that
-it projects the report id as ?report, and that it orders by ?report first,
-then totally within a report. Its result over all reports is then the
-concatenation, in report order, of its results over each report. So the rows
-of each report are computed once, by content hash, and kept in
-KG/.sarcokg/rows/; after a change only the changed reports are evaluated again,
-and a query over 100,000 reports reads cached rows instead of joining millions
-of quads on disk. The assembled result is kept too, with a fingerprint of the
-name and digest of every report it came from, and read as it is while that
-fingerprint holds.
+every solution of its pattern joins the nodes of one report graph only (plus
+the ontology). Then its answer over all reports can be built from answers per
+report, so those are computed once, by content hash, and kept in
+KG/.sarcokg/rows/; after a change only the changed reports are evaluated
+again, and a query over 100,000 reports reads cached rows instead of joining
+millions of quads on disk. Two kinds:
+
+- a query without aggregates projects the report id as ?report and orders by
+  ?report first, then totally within a report: its result is the concatenation,
+  in report order, of its rows per report (one JSON file of rows per query);
+- an aggregate query (GROUP BY, COUNT, SUM, AVG, MIN, MAX) is evaluated in two
+  stages (aggregate.py): the solutions of its pattern per report, then the
+  aggregates over all of them. Reports fall into buckets; each bucket keeps its
+  solutions and their partial aggregates, so a change recomputes one report's
+  solutions and one bucket's partials, and the buckets' partials are merged.
+
+The assembled result is kept too, with a fingerprint of the name and digest of
+every report it came from, and read as it is while that fingerprint holds.
 
 Rows are computed in chunks: a chunk of report files goes into an in-memory
-Oxigraph store with the ontology, the query runs once over the chunk, and its
-rows are split by ?report (a chunk whose rows cannot be told apart that way,
-such as two files with one report id, is evaluated file by file). The final
-result is parsed by Oxigraph itself from the rows as SPARQL TSV results, so every
-output format is exactly what a direct evaluation gives; tests compare the two.
-Queries run with parameters, queries without the mark, results with blank
-nodes, graphs where two files carry one report id (which the validator
-flags) and files changed since the store loaded them are evaluated directly
-on the store.
+Oxigraph store with the ontology and the query runs once over the chunk. Rows
+go to their report by ?report, or, for an aggregate's solutions, by the report
+nodes they bind; this is exact because every file must name its own nodes only
+(`confined`: subjects in its namespace, no other report's node), which is
+checked as the chunk loads. The final result is parsed by Oxigraph itself
+(SPARQL TSV results, or the stage-2 query), so every output format is exactly
+what a direct evaluation gives; tests compare the two. Queries run with
+parameters, queries without the mark, results with blank nodes, aggregates
+aggregate.py does not plan, graphs where two files carry one report id (which
+the validator flags), a file naming another report's nodes, and files changed
+since the store loaded them are evaluated directly on the store.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import zlib
 from pathlib import Path
 from typing import Optional
 
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
+from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
+from .store import _as_trig_block
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
-FORMAT = 3        # bump when the layout of the row cache changes
+FORMAT = 4        # bump when the layout of the row cache changes
 CHUNK = 2000      # report files per in-memory evaluation
+BUCKETS = 32      # groups of reports whose partial aggregates are kept together (bench: 32 beats 256 at 100k)
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
 
@@ -67,21 +80,42 @@ def _cell(term) -> Optional[str]:
     raise Uncacheable("a blank node in the results")
 
 
-def _evaluate(store: ox.Store, text: str, default_graph=None) -> tuple[list[str], list[list]]:
+def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) -> tuple[list[str], list[list]]:
     kwargs = {"default_graph": default_graph} if default_graph is not None else {"use_default_graph_as_union": True}
     res = store.query(text, prefixes=dict(PREFIXES), **kwargs)
     if not isinstance(res, ox.QuerySolutions):
         raise Uncacheable("not a SELECT query")
     names = [v.value for v in res.variables]
-    if "report" not in names:
+    if need_report and "report" not in names:
         raise Uncacheable("no ?report column")
     return names, [[sol[n] for n in names] for sol in res]
 
 
-def chunk_rows(args) -> tuple[list[str], dict]:
-    """Worker: (variables, {file name: [sha256, report id, rows as SPARQL TSV results lines]}) for a chunk."""
-    text, ontology, files = args
-    from .store import _as_trig_block, parse_file
+_FOREIGN_SUBJECT = re.compile(rb"^[^\s:#]", re.M)   # a statement whose subject is not one of the file's own nodes
+
+
+def confined(stem: str, body: Optional[bytes] = None, quads=None) -> bool:
+    """Whether a report file describes its own nodes only: every subject is in
+    its namespace (or a blank node) and no other report's node is named. Then no
+    solution can join two report files through a report node, and per-report
+    evaluation gives what the store gives. `body` is the statements of a file in
+    the writer's form (subjects at the start of a line, own nodes as ':name');
+    `quads` those of any other file."""
+    own = report_ns(stem)
+    if body is not None:
+        return _FOREIGN_SUBJECT.search(body) is None and REPORT_BASE.encode() not in body
+    for q in quads:
+        s, o = q.subject, q.object
+        if not (isinstance(s, ox.BlankNode) or s.value.startswith(own)):
+            return False
+        if isinstance(o, ox.NamedNode) and o.value.startswith(REPORT_BASE) and not o.value.startswith(own):
+            return False
+    return True
+
+
+def _load_chunk(ontology: str, files) -> tuple[ox.Store, dict, dict]:
+    """An in-memory store of the ontology and a chunk of report files; their digests."""
+    from .store import parse_file, writer_body_start
     store = ox.Store()
     onto = ox.NamedNode(ONTOLOGY_IRI)
     store.extend(parse_file(Path(ontology), onto))
@@ -90,18 +124,58 @@ def chunk_rows(args) -> tuple[list[str], dict]:
         for name, path in files:
             data = Path(path).read_bytes()
             digests[name] = hashlib.sha256(data).hexdigest()
-            graph = REPORT_BASE + name[:-4]
-            stems[name[:-4]] = name
-            block = _as_trig_block(data, name[:-4])
+            stem = name[:-4]
+            stems[stem] = name
+            block = _as_trig_block(data, stem)
             if block is None:
-                store.extend(parse_file(Path(path), ox.NamedNode(graph)))
+                quads = parse_file(Path(path), ox.NamedNode(REPORT_BASE + stem), data)
+                if not confined(stem, quads=quads):
+                    raise Uncacheable(f"{name} names nodes of another report")
+                store.extend(quads)
             else:
+                if not confined(stem, body=data[writer_body_start(data, stem):]):
+                    raise Uncacheable(f"{name} names nodes of another report")
                 blocks.append(block)
         if blocks:
             store.bulk_load(b"".join(blocks), format=ox.RdfFormat.TRIG)
     except (OSError, SyntaxError, InputError) as e:
         # changed since the store loaded it: the store, in step as of this command, answers
         raise Uncacheable(str(e)) from None
+    return store, digests, stems
+
+
+def _owner(row, stems: dict) -> Optional[str]:
+    """The file whose report nodes a solution binds: exactly one, or None."""
+    owners = set()
+    for term in row:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(REPORT_BASE):
+            owners.add(term.value[len(REPORT_BASE):].split("/", 1)[0])
+    return stems.get(owners.pop()) if len(owners) == 1 else None
+
+
+def chunk_rows(args) -> tuple[list[str], dict]:
+    """Worker: (variables, {file name: [sha256, report id, rows as SPARQL TSV results lines]}) for a chunk.
+
+    `keep` None: the query's own rows, which go to files by ?report. Otherwise
+    the solutions of an aggregate's pattern (aggregate.Plan.rows_query), which
+    go to the file whose report nodes they bind, with the `keep` columns only."""
+    text, ontology, files, keep = args
+    store, digests, stems = _load_chunk(ontology, files)
+    onto = ox.NamedNode(ONTOLOGY_IRI)
+    by_file: dict[str, list] = {}
+    if keep is not None:
+        names, rows = _evaluate(store, text, need_report=False)
+        at = [names.index(c) if c in names else None for c in keep]
+        for row in rows:
+            name = _owner(row, stems)
+            if name is None:
+                raise Uncacheable("a solution that binds no report node, or nodes of two reports")
+            by_file.setdefault(name, []).append([row[i] if i is not None else None for i in at])
+        out = {}
+        for name, _ in files:
+            lines = ("".join("\t" + ("" if c is None else c) for c in map(_cell, r)) for r in by_file.get(name, []))
+            out[name] = [digests[name], "", "\n".join(lines)]
+        return list(keep), out
     names, rows = _evaluate(store, text)
     col = names.index("report")
     # rows go to files by ?report, which is exact when every graph's report id is its file's stem
@@ -110,7 +184,6 @@ def chunk_rows(args) -> tuple[list[str], dict]:
     for s in store.query(q):
         ids.setdefault(s["g"].value, set()).add(s["id"].value)
     exact = all(ids.get(REPORT_BASE + stem) == {stem} for stem in stems)
-    by_file: dict[str, list] = {}
     for row in rows:
         name = stems.get(row[col].value) if exact and isinstance(row[col], ox.Literal) else None
         if name is None:
@@ -133,62 +206,102 @@ def chunk_rows(args) -> tuple[list[str], dict]:
     return names, out
 
 
+def _split(lines: str) -> list[list[str]]:
+    """Solutions kept as TSV lines, back as lists of cells ('' unbound). Every
+    line starts with a tab, so a solution with no bound value is still a line."""
+    return [line.split("\t")[1:] for line in lines.split("\n")] if lines else []
+
+
+def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[list, dict]:
+    """(variables, {file name: entry}) for the files to evaluate, in chunks, on
+    `jobs` processes; raises Uncacheable."""
+    chunks = [(text, str(ontology), todo[i:i + CHUNK], keep) for i in range(0, len(todo), CHUNK)]
+    if jobs > 1 and len(chunks) > 1:
+        from .parallel import pool
+        with pool(min(jobs, len(chunks))) as workers:
+            done = list(workers.map(chunk_rows, chunks))
+    else:
+        done = [chunk_rows(c) for c in chunks]
+    variables, out = None, {}
+    for variables, part in done:
+        out.update(part)
+    return variables, out
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return {}
+
+
+def _keep(folder: Path, assembled: Path, fingerprint_path: Path, fingerprint: str, tsv: bytes):
+    from .files import atomic_write
+    folder.mkdir(parents=True, exist_ok=True)
+    fingerprint_path.unlink(missing_ok=True)     # never a fingerprint beside another result
+    atomic_write(assembled, tsv)
+    atomic_write(fingerprint_path, fingerprint)
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _fingerprint(context: str, names: list[str], digests: dict[str, str]) -> str:
+    """The name and digest of every report, with the query's context, in one hash."""
+    return _digest(context, *map("{} {}".format, names, map(digests.get, names)))
+
+
 def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
                 jobs: int = 2) -> Optional[ox.QuerySolutions]:
     """The query's results over all reports from the row cache, brought up to date;
     None when the query's rows cannot be cached (evaluate it directly)."""
-    from .files import atomic_write
+    from .aggregate import plan
     from .store import CACHE_DIR, sha256
-    context = hashlib.sha256("\n".join([str(FORMAT), ox.__version__, text, sha256(ontology),
-                                        json.dumps(PREFIXES, sort_keys=True)]).encode()).hexdigest()
+    context = _digest(str(FORMAT), ox.__version__, text, sha256(ontology), json.dumps(PREFIXES, sort_keys=True))
     folder = kg / CACHE_DIR / "rows"
-    # one file per query text; an ontology or format change starts it afresh
+    # one cache per query text; an ontology or format change starts it afresh
     stem = hashlib.sha256(text.encode()).hexdigest()[:32]
+    agg = plan(text)   # an aggregate: its pattern's solutions are kept per report, aggregated here
+    try:
+        if agg is not None:
+            return _aggregated(folder, stem, context, agg, files, digests, ontology, jobs)
+        return _per_report(folder, stem, context, text, files, digests, ontology, jobs)
+    except Uncacheable:
+        return None
+
+
+def _per_report(folder, stem, context, text, files, digests, ontology, jobs):
+    from .files import atomic_write
     path = folder / f"{stem}.json"
     # the assembled result, kept with the fingerprint of every report's name and
     # digest it was assembled from: while nothing changes it is read as it is
     assembled, fingerprint_path = folder / f"{stem}.tsv", folder / f"{stem}.state"
-    fingerprint = hashlib.sha256("\n".join([context, *(f"{f.name} {digests.get(f.name)}" for f in files)])
-                                 .encode()).hexdigest()
+    names = [f.name for f in files]
+    fingerprint = _fingerprint(context, names, digests)
     try:
         if fingerprint_path.read_text(encoding="utf-8") == fingerprint:
             return ox.parse_query_results(assembled.read_bytes(), format=ox.QueryResultsFormat.TSV)
     except OSError:
         pass
-    cache: dict = {}
-    if path.exists():
-        try:
-            cache = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            cache = {}
+    cache = _read_json(path)
     if cache.get("context") != context:
         cache = {"context": context, "variables": None, "rows": {}}
     rows: dict = cache["rows"]
-    names = [f.name for f in files]
     todo = [(n, str(f)) for n, f in zip(names, files)
             if (e := rows.get(n)) is None or e[0] != digests.get(n)]
     present = set(names)
     gone = [n for n in rows if n not in present]
     for n in gone:
         del rows[n]
-    try:
-        if todo:
-            chunks = [(text, str(ontology), todo[i:i + CHUNK]) for i in range(0, len(todo), CHUNK)]
-            if jobs > 1 and len(chunks) > 1:
-                from .parallel import pool
-                with pool(min(jobs, len(chunks))) as workers:
-                    done = list(workers.map(chunk_rows, chunks))
-            else:
-                done = [chunk_rows(c) for c in chunks]
-            for variables, out in done:
-                cache["variables"] = variables
-                rows.update(out)
-    except Uncacheable:
-        return None
+    if todo:
+        cache["variables"], out = _compute(todo, text, ontology, None, jobs)
+        rows.update(out)
     if any(rows[n][0] != digests.get(n) for n, _ in todo):
         return None   # a file changed since the store loaded it: the store answers, nothing is kept
     if cache["variables"] is None:   # nothing evaluated yet (no reports): the variables from an empty run
-        cache["variables"], _ = _evaluate(ox.Store(), text)
+        cache["variables"] = _evaluate(ox.Store(), text)[0]
     if todo or gone:
         folder.mkdir(exist_ok=True)
         atomic_write(path, json.dumps(cache, separators=(",", ":"), sort_keys=True))
@@ -197,8 +310,81 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
         return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
     head = "\t".join("?" + v for v in cache["variables"])
     tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
-    folder.mkdir(exist_ok=True)
-    fingerprint_path.unlink(missing_ok=True)     # never a fingerprint beside another result
-    atomic_write(assembled, tsv)
-    atomic_write(fingerprint_path, fingerprint)
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return _keep(folder, assembled, fingerprint_path, fingerprint, tsv)
+
+
+
+
+def _aggregated(folder, stem, context, agg, files, digests, ontology, jobs):
+    """An aggregate query from totals kept up to date report by report.
+
+    Reports fall into BUCKETS buckets by name; each bucket keeps its reports'
+    solutions (<bucket>.rows.json, with a print of its reports' names and
+    digests). totals.json keeps the aggregates' states over every report and
+    the print of each bucket they hold. A change evaluates the changed reports,
+    takes their old solutions out of the totals and puts the new ones in: one
+    bucket read, not all. Should the totals and a bucket disagree (a crash
+    between their writes), the totals are added up again from every bucket."""
+    from .aggregate import Unsupported
+    from .files import atomic_write
+    sub = folder / stem
+    assembled, fingerprint_path = folder / f"{stem}.tsv", folder / f"{stem}.state"
+    names = [f.name for f in files]
+    fingerprint = _fingerprint(context, names, digests)
+    try:
+        if fingerprint_path.read_text(encoding="utf-8") == fingerprint:
+            return ox.parse_query_results(assembled.read_bytes(), format=ox.QueryResultsFormat.TSV)
+    except OSError:
+        pass
+    path_of = dict(zip(names, files))
+    buckets: dict = {}
+    for n, b in zip(names, (zlib.crc32(n.encode("utf-8")) % BUCKETS for n in names)):
+        buckets.setdefault(b, []).append(n)
+    buckets = {f"{b:02x}": ns for b, ns in buckets.items()}
+    prints = {b: _fingerprint(context, ns, digests) for b, ns in buckets.items()}
+    kept = _read_json(sub / "totals.json")
+    if kept.get("context") != context:
+        kept = {}
+    totals, held = kept.get("groups", {}), kept.get("buckets", {})   # held: bucket -> print in the totals
+
+    def read(bs):
+        out = {}
+        for b in bs:
+            c = _read_json(sub / f"{b}.rows.json")
+            out[b] = c if c.get("context") == context else {"context": context, "print": None, "rows": {}}
+        return out
+
+    stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
+    caches = read(stale)
+    if any(b in held and caches[b]["print"] != held[b] for b in stale):
+        totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
+        caches = read(stale)
+    todo = [(n, str(path_of[n])) for b in stale for n in buckets.get(b, [])
+            if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
+    done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}
+    if any(done[n][0] != digests.get(n) for n, _ in todo):
+        return None   # a file changed since the store loaded it: the store answers, nothing is kept
+    try:
+        for b in stale:
+            old = caches[b]["rows"] if b in held else {}
+            new = {n: done.get(n) or caches[b]["rows"][n] for n in buckets.get(b, [])}
+            for n, e in old.items():       # whole reports in and out, one at a time
+                if n not in new or new[n][0] != e[0]:
+                    agg.add(totals, _split(e[2]), -1)
+            for n, e in new.items():
+                if n not in old or old[n][0] != e[0]:
+                    agg.add(totals, _split(e[2]), 1)
+            caches[b] = {"context": context, "print": prints.get(b), "rows": new}
+        res = ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES))
+    except Unsupported:
+        return None
+    if stale:
+        sub.mkdir(parents=True, exist_ok=True)
+        for b in stale:
+            if b in prints:
+                atomic_write(sub / f"{b}.rows.json", json.dumps(caches[b], separators=(",", ":"), sort_keys=True))
+            else:
+                (sub / f"{b}.rows.json").unlink(missing_ok=True)
+        atomic_write(sub / "totals.json", json.dumps({"context": context, "buckets": prints, "groups": totals},
+                                                     separators=(",", ":"), sort_keys=True))
+    return _keep(folder, assembled, fingerprint_path, fingerprint, res.serialize(format=ox.QueryResultsFormat.TSV))
