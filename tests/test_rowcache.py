@@ -237,3 +237,12 @@ def test_aggregate_totals_that_disagree_with_their_buckets_are_added_up_again(tm
     (rows_dir / "totals.json").unlink()
     files[6].unlink()
     assert _both_text(kg, text)
+
+
+def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
+    from sarcokg.errors import InputError
+    bad = f"# sarcokg:per-report\n{SKO}SELECT ?sex ?p (COUNT(*) AS ?n) {PATTERN} GROUP BY ?sex"
+    kgraph = load(kg_copy)
+    with pytest.raises(InputError, match="SPARQL syntax error"):
+        q.run_kg(kg_copy, kgraph, "inline", bad, [])
+    release(kg_copy)

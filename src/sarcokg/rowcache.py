@@ -264,6 +264,10 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     # one cache per query text; an ontology or format change starts it afresh
     stem = hashlib.sha256(text.encode()).hexdigest()[:32]
     agg = plan(text)   # an aggregate: its pattern's solutions are kept per report, aggregated here
+    if agg is not None:
+        # the two stages are valid SPARQL even where the query is not (a variable
+        # projected but not grouped): Oxigraph judges the query itself first
+        ox.Store().query(text, prefixes=dict(PREFIXES))
     try:
         if agg is not None:
             return _aggregated(folder, stem, context, agg, files, digests, ontology, jobs)
