@@ -235,15 +235,6 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def _keep(folder: Path, assembled: Path, fingerprint_path: Path, fingerprint: str, tsv: bytes):
-    from .files import atomic_write
-    folder.mkdir(parents=True, exist_ok=True)
-    fingerprint_path.unlink(missing_ok=True)     # never a fingerprint beside another result
-    atomic_write(assembled, tsv)
-    atomic_write(fingerprint_path, fingerprint)
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-
-
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -258,6 +249,7 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     """The query's results over all reports from the row cache, brought up to date;
     None when the query's rows cannot be cached (evaluate it directly)."""
     from .aggregate import plan
+    from .files import atomic_write
     from .store import CACHE_DIR, sha256
     context = _digest(str(FORMAT), ox.__version__, text, sha256(ontology), json.dumps(PREFIXES, sort_keys=True))
     folder = kg / CACHE_DIR / "rows"
@@ -268,27 +260,34 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
         # the two stages are valid SPARQL even where the query is not (a variable
         # projected but not grouped): Oxigraph judges the query itself first
         ox.Store().query(text, prefixes=dict(PREFIXES))
-    try:
-        if agg is not None:
-            return _aggregated(folder, stem, context, agg, files, digests, ontology, jobs)
-        return _per_report(folder, stem, context, text, files, digests, ontology, jobs)
-    except Uncacheable:
-        return None
-
-
-def _per_report(folder, stem, context, text, files, digests, ontology, jobs):
-    from .files import atomic_write
-    path = folder / f"{stem}.json"
     # the assembled result, kept with the fingerprint of every report's name and
     # digest it was assembled from: while nothing changes it is read as it is
-    assembled, fingerprint_path = folder / f"{stem}.tsv", folder / f"{stem}.state"
     names = [f.name for f in files]
     fingerprint = _fingerprint(context, names, digests)
     try:
-        if fingerprint_path.read_text(encoding="utf-8") == fingerprint:
-            return ox.parse_query_results(assembled.read_bytes(), format=ox.QueryResultsFormat.TSV)
+        if (folder / f"{stem}.state").read_text(encoding="utf-8") == fingerprint:
+            return ox.parse_query_results((folder / f"{stem}.tsv").read_bytes(), format=ox.QueryResultsFormat.TSV)
     except OSError:
         pass
+    try:
+        if agg is not None:
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs)
+        else:
+            tsv = _per_report(folder / f"{stem}.json", context, text, files, names, digests, ontology, jobs)
+    except Uncacheable:
+        return None
+    if tsv is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stem}.state").unlink(missing_ok=True)     # never a fingerprint beside another result
+    atomic_write(folder / f"{stem}.tsv", tsv)
+    atomic_write(folder / f"{stem}.state", fingerprint)
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+
+
+def _per_report(path, context, text, files, names, digests, ontology, jobs) -> Optional[bytes]:
+    """The result of a row query as SPARQL TSV, from the rows kept in `path`; None: ask the store."""
+    from .files import atomic_write
     cache = _read_json(path)
     if cache.get("context") != context:
         cache = {"context": context, "variables": None, "rows": {}}
@@ -307,19 +306,18 @@ def _per_report(folder, stem, context, text, files, digests, ontology, jobs):
     if cache["variables"] is None:   # nothing evaluated yet (no reports): the variables from an empty run
         cache["variables"] = _evaluate(ox.Store(), text)[0]
     if todo or gone:
-        folder.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(cache, separators=(",", ":"), sort_keys=True))
     ordered = sorted((rows[n] for n in names if rows[n][2]), key=lambda e: e[1])
     if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
         return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
     head = "\t".join("?" + v for v in cache["variables"])
-    tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
-    return _keep(folder, assembled, fingerprint_path, fingerprint, tsv)
+    return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
 
 
 
 
-def _aggregated(folder, stem, context, agg, files, digests, ontology, jobs):
+def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Optional[bytes]:
     """An aggregate query from totals kept up to date report by report.
 
     Reports fall into BUCKETS buckets by name; each bucket keeps its reports'
@@ -328,18 +326,10 @@ def _aggregated(folder, stem, context, agg, files, digests, ontology, jobs):
     the print of each bucket they hold. A change evaluates the changed reports,
     takes their old solutions out of the totals and puts the new ones in: one
     bucket read, not all. Should the totals and a bucket disagree (a crash
-    between their writes), the totals are added up again from every bucket."""
+    between their writes), the totals are added up again from every bucket.
+    Returns the result as SPARQL TSV; None: ask the store."""
     from .aggregate import Unsupported
     from .files import atomic_write
-    sub = folder / stem
-    assembled, fingerprint_path = folder / f"{stem}.tsv", folder / f"{stem}.state"
-    names = [f.name for f in files]
-    fingerprint = _fingerprint(context, names, digests)
-    try:
-        if fingerprint_path.read_text(encoding="utf-8") == fingerprint:
-            return ox.parse_query_results(assembled.read_bytes(), format=ox.QueryResultsFormat.TSV)
-    except OSError:
-        pass
     path_of = dict(zip(names, files))
     buckets: dict = {}
     for n, b in zip(names, (zlib.crc32(n.encode("utf-8")) % BUCKETS for n in names)):
@@ -391,4 +381,4 @@ def _aggregated(folder, stem, context, agg, files, digests, ontology, jobs):
                 (sub / f"{b}.rows.json").unlink(missing_ok=True)
         atomic_write(sub / "totals.json", json.dumps({"context": context, "buckets": prints, "groups": totals},
                                                      separators=(",", ":"), sort_keys=True))
-    return _keep(folder, assembled, fingerprint_path, fingerprint, res.serialize(format=ox.QueryResultsFormat.TSV))
+    return res.serialize(format=ox.QueryResultsFormat.TSV)
