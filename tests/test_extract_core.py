@@ -249,3 +249,77 @@ def test_spans_point_into_text(terms):
     assert f.tumour.size_cm.value == 9.0
     for fact in f.tumour.types + f.tumour.sites + f.interventions + f.outcomes:
         assert fact.method == "rules" and 0 <= fact.confidence <= 1
+
+
+# -- fast spellings of patterns: the same matches as the patterns as first written --------
+
+def _texts() -> list[str]:
+    """Invented and mixed-case strings with the characters re.I folds, plus the corpus texts."""
+    import random
+    from .conftest import SHARED
+    words = ["a", "an", "A", "man", "woman's", "old", "but", "rebut", "But", "however", "which", "who", "whom",
+             "then", "thence", "after", "followed", ",", ";", ":", "T11", "L2", "C5", "C6", "Co1", "Th12", "S1",
+             "T3/4", "C6-7", "to", "thru", "pT1", "first", "Fifth", "cervical", "THORACIC", "vertebra", "and",
+             "Chemo-Radiotherapy", "chemoradiation", "radio", "chemotherapy", "CT", "MRI", "PET", "scan", "of",
+             "the", "chest", "Tumour", "mass", "involving", "metastatic", "revealed", "Diagnosis", "mimicking",
+             "follow-up", "Alive", "now", "2-year", "history of", "back pain", "(", ")", "\u0131", "\u017f",
+             "\u0130", "\u212a", "sarcoma", "Discussion", "Methods", "Case Report", "x", ".", "\n", " ", "  ",
+             # words of the patterns with letters re.I takes for i, s, k: dotless \u0131, long \u017f, \u0130, Kelvin
+             "chemoradiat\u0131on", "rad\u0131otherapy", "\u017fcan", "\u0130nvolving", "h\u0131story of",
+             "D\u0131agnosis", "\u017furvival", "meta\u017ftatic", "\u0130MAGING of the", "firſt cervical",
+             "2 year\u017f history of pain", "\u212aNOWN", "ne\u212a mass", "ma\u017f\u017f"]
+    rnd = random.Random(3)
+    out = [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 14))) for _ in range(3000)]
+    out += ["".join(rnd.choice(words) for _ in range(rnd.randint(1, 8))) for _ in range(2000)]
+    out += [p.read_text(encoding="utf-8") for p in sorted(SHARED.glob("corpus/*/*.txt"))]
+    return out
+
+
+def _view(text: str) -> str:
+    """The lowercased same-length view, as split_sentences makes Sentence.low."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _same(a, b, text_a: str, text_b: str) -> None:
+    ma, mb = list(a.finditer(text_a)), list(b.finditer(text_b))
+    assert [(m.span(), m.regs) for m in ma] == [(m.span(), m.regs) for m in mb], text_a[:200]
+
+
+def test_rewritten_patterns_find_what_the_originals_found():
+    import re
+    from sarcokg.extract.context import BREAK_RX, INTRO_NOUN_RX
+    from sarcokg.extract.levels import _LEVEL_RX
+    from sarcokg.extract.textprep import DASH, _GLUED, _GLUED_HINT
+    level = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
+    originals = [
+        (BREAK_RX, re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")),
+        (INTRO_NOUN_RX, re.compile(r"\ban?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
+                                   r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")),
+        (_LEVEL_RX, re.compile(r"(?P<a>" + level + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
+                               r"(?P<b>" + level + r"|\d{1,2})(?![\d]))?(?![A-Za-z\d])")),
+    ]
+    for text in _texts():
+        for new, old in originals:
+            _same(new, old, text, text)
+            _same(new, old, _view(text), _view(text))
+        for line in text.split("\n"):   # glued headings: tried only where a hint word starts
+            glued = [m.start() for m in (_GLUED.finditer(line) if _GLUED_HINT.search(line) else ()) if m.start() > 0]
+            assert glued == [h.start() for h in _GLUED_HINT.finditer(line)
+                             if h.start() > 0 and _GLUED.match(line, h.start())]
+
+
+def test_caseless_patterns_on_the_lowercased_view_match_re_i_on_the_text():
+    import re
+    from sarcokg.extract import context, interventions, levels, outcomes, patient, sites, tumour
+    from sarcokg.extract.textprep import Caseless
+    patterns = [x for mod in (context, interventions, levels, outcomes, patient, sites, tumour)
+                for x in vars(mod).values() if isinstance(x, Caseless)]
+    assert len(patterns) >= 8
+    for text in _texts():
+        for c in patterns:
+            _same(c, re.compile(c.pattern, c.flags | re.I), _view(text), text)
+    with pytest.raises(ValueError):
+        Caseless(r"\bCT\b")          # an upper-case letter would not match the lowercased view
+    with pytest.raises(ValueError):
+        Caseless(r"\u00b5g")         # nor would a non-ASCII letter re.I folds (micro sign ~ Greek mu)

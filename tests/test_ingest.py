@@ -132,3 +132,33 @@ def test_curated_mark_found_in_any_turtle_form(run, inputs, tmp_path):
     (kg / "good.ttl").write_text(f"<urn:r> <{sko}curationStatus> <{sko}Curated> .\n")
     r = run("ingest", inputs / "good.txt", "--kg", kg)
     assert r.code == 1 and "curated" in r.err
+
+
+def test_a_graph_that_breaks_the_shapes_is_not_written(tmp_path, monkeypatch):
+    """ingest checks its graph in plain terms; a violation gives validate_triples' first
+    result in one line and writes nothing."""
+    import sarcokg.extract as X
+    from sarcokg import facts as F
+    from sarcokg.files import read_report
+    from sarcokg.ingest import build_report
+    from sarcokg.rdf import report_triples
+    from sarcokg.terms import load_terms
+    from sarcokg.validate import validate_triples
+    real = X.extract
+
+    def aged_150(text, **kw):
+        f = real(text, **kw)
+        f.age = F.Value(150, spans=list(f.age.spans))   # the shapes allow 0 to 120
+        return f
+    monkeypatch.setattr(X, "extract", aged_150)
+    src, kg = tmp_path / "r1.txt", tmp_path / "kg"
+    src.write_text(CASE, encoding="utf-8")
+    kg.mkdir()
+    out = build_report(src, kg)
+    assert not out.ok and not (kg / "r1.ttl").exists()
+    facts = aged_150(CASE, report_id="r1", source_file="r1.txt", source_sha256=read_report(src).sha256)
+    problems = validate_triples(report_triples(facts, load_terms()), "r1.ttl")
+    first = problems[0]
+    assert "ageYears" in first.path and out.message == (
+        f"{src}: extracted graph violates the shapes: {first.focus} {first.path}: {first.message} "
+        f"({len(problems)} violations); nothing written")

@@ -28,3 +28,18 @@ def test_same_on_planted_violations(name, mutate, expected):
     fast, ref = both(g)
     assert fast, name
     assert fast == ref
+
+
+def test_ingest_check_agrees_with_validate():
+    """ingest checks its plain-term graphs with FastValidator.validate_index; it must
+    judge every clean graph and every planted violation as validate_triples does."""
+    from sarcokg.ingest import conforms
+    from sarcokg.shacl_fast import plain_index
+    graphs = [rdflib.Graph().parse(path, format="turtle") for path in sorted(GRAPH.glob("*.ttl"))]
+    for name, mutate, expected in VIOLATIONS:
+        g = seed()
+        mutate(g)
+        graphs.append(g)
+    for g in graphs:
+        triples = to_ox(g)
+        assert conforms(plain_index(triples)) == (validate_triples(triples, "x.ttl", "fast") == [])

@@ -57,9 +57,8 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
     from . import curation
     from .extract import extract
     from .files import atomic_write, read_report
-    from .rdf import FactError, report_triples, report_turtle
+    from .rdf import FactError, report_index, report_turtle, triples_of
     from .terms import load_terms
-    from .turtle import group
 
     try:
         target = kg / f"{path.stem}.ttl"
@@ -74,19 +73,29 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
             facts = curation.Curator(terms, rt.text).apply(facts, rec)
         if not facts.tumour.types and not facts.curated:
             raise InputError(f"{path}: describes no sarcoma case (no tumour type found)")
-        triples = report_triples(facts, terms)
-        grouped = group(triples)   # one index for the checks and the writer
-        if validate:
+        index = report_index(facts, terms)   # the graph in plain terms, for the checks and the writer
+        if validate and not conforms(index):
+            from .turtle import ox_triples
             from .validate import validate_triples
-            problems = validate_triples(triples, target.name, grouped=grouped)
+            # the results as `sarcokg validate` gives them
+            problems = validate_triples(ox_triples(triples_of(index)), target.name)
             if problems:
                 first = problems[0]
                 raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
                                  f"{first.message} ({len(problems)} violations); nothing written")
-        atomic_write(target, report_turtle(facts, terms, triples, grouped), fsync=False)
+        atomic_write(target, report_turtle(facts, terms, index), fsync=False)
         return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
     except (SarcoKGError, curation.CurationError, FactError) as e:
         return Outcome(str(path), False, str(e))
+
+
+def conforms(index: dict) -> bool:
+    """Does a report graph in plain terms (rdf.report_index()) conform to the shapes?
+    The fast engine of validate_triples, run without converting to pyoxigraph terms."""
+    from .shacl_fast import fast_validator
+    from .store import ontology_path
+    from .validate import shapes_path
+    return not fast_validator(str(shapes_path()), str(ontology_path())).validate_index(index)
 
 
 def _worker(args) -> Outcome:

@@ -2,21 +2,22 @@
 
 Nodes get IRIs minted from the report id and their content (no blank nodes),
 so the same facts always give the same graph and the same bytes.
+
+The graph is built from plain terms (turtle.Lit, IRIs as str; see turtle.py),
+which ingest checks and writes without making a pyoxigraph object per term;
+report_triples() gives the same triples as pyoxigraph terms.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from typing import Optional
-
-import pyoxigraph as ox
 
 from . import facts as F
 from .namespaces import OA, PREFIXES, PROV, RDF, SKO, XSD, report_ns
 from .terms import Terms
-from .turtle import Writer, boolean, decimal, integer
+from .turtle import XSD_STRING, Lit, Writer, decimal_lexical, index_add, ox_triples
 
-TYPE = ox.NamedNode(RDF + "type")
+TYPE = RDF + "type"
 RANK = {SKO + c: i for i, c in enumerate(
     ["CaseReport", "Patient", "Tumour", "SiteInvolvement", "VertebralLevel", "Symptom",
      "Intervention", "AgentDose", "OutcomeObservation", "Evidence"])}
@@ -29,18 +30,36 @@ SINCE = {"diagnosis": "SinceDiagnosis", "treatment": "SinceTreatment"}
 METHOD = {F.RULES: "RuleBasedExtraction", F.CURATOR: "CuratorAssertion"}
 
 
-@lru_cache(maxsize=4096)
-def sko(local: str) -> ox.NamedNode:
-    return ox.NamedNode(SKO + local)
+def sko(local: str) -> str:
+    return SKO + local
 
 
-OA_START, OA_END, OA_EXACT = (ox.NamedNode(OA + x) for x in ("start", "end", "exact"))
-GENERATED_BY = ox.NamedNode(PROV + "wasGeneratedBy")
-NON_NEGATIVE = ox.NamedNode(XSD + "nonNegativeInteger")
+OA_START, OA_END, OA_EXACT = (OA + x for x in ("start", "end", "exact"))
+GENERATED_BY = PROV + "wasGeneratedBy"
+HAS_EVIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, CONFIDENCE = (
+    SKO + x for x in ("hasEvidence", "Evidence", "evidenceFor", "evidenceProperty", "confidence"))
+NON_NEGATIVE = XSD + "nonNegativeInteger"
+_INTEGER, _DECIMAL, _BOOLEAN = XSD + "integer", XSD + "decimal", XSD + "boolean"
+TRUE, FALSE = Lit("true", _BOOLEAN), Lit("false", _BOOLEAN)
 
 
-def string(text: str) -> ox.Literal:
-    return ox.Literal(text)
+_new_lit = tuple.__new__   # _new_lit(Lit, (value, datatype, "")) is Lit(value, datatype), minus a Python call
+
+
+def string(text: str) -> Lit:
+    return _new_lit(Lit, (text, XSD_STRING, ""))
+
+
+def integer(x: int) -> Lit:
+    return _new_lit(Lit, (str(int(x)), _INTEGER, ""))
+
+
+def decimal(x) -> Lit:
+    return _new_lit(Lit, (decimal_lexical(x), _DECIMAL, ""))
+
+
+def boolean(x: bool) -> Lit:
+    return TRUE if x else FALSE
 
 
 class FactError(ValueError):
@@ -52,22 +71,24 @@ class GraphBuilder:
         self.f = facts
         self.terms = terms
         self.ns = report_ns(facts.report_id)
-        self.triples: list[tuple] = []
+        # the graph as {subject: {predicate: [objects]}}, in first-added order: the
+        # turtle.group_plain() index of its triples, built directly
+        self.index: dict = {}
         self.evidence_count: dict[str, int] = {}
 
-    def node(self, local: str) -> ox.NamedNode:
-        return ox.NamedNode(self.ns + local)
+    def node(self, local: str) -> str:
+        return self.ns + local
 
     def add(self, s, p, o) -> None:
-        self.triples.append((s, p, o))
+        index_add(self.index, s, p, o)
 
-    def term(self, axis: str, key: str) -> ox.NamedNode:
+    def term(self, axis: str, key: str) -> str:
         t = self.terms.find(axis, key)
         if t is None:
             raise FactError(f"{self.f.report_id}: {axis} {key!r} is not a term of the ontology")
-        return ox.NamedNode(t.iri)
+        return t.iri
 
-    def pick(self, table: dict, value: str, what: str) -> ox.NamedNode:
+    def pick(self, table: dict, value: str, what: str) -> str:
         if value not in table:
             raise FactError(f"{self.f.report_id}: {what} {value!r} is not one of {', '.join(table)}")
         return sko(table[value])
@@ -86,21 +107,23 @@ class GraphBuilder:
             return
         report, target = self.node("report"), self.node(node_local)
         confidence = decimal(round(fact.confidence, 3))
-        for span in sorted(set(fact.spans)):
-            key = f"{node_local}-{prop}"
+        method = sko(METHOD.get(fact.method, "RuleBasedExtraction"))
+        key = f"{node_local}-{prop}"
+        spans = fact.spans
+        for span in (spans if len(spans) == 1 else sorted(set(spans))):
             n = self.evidence_count.get(key, 0) + 1
             self.evidence_count[key] = n
             ev = self.node(f"ev-{key}-{n}")
-            self.triples += (
-                (report, sko("hasEvidence"), ev),
-                (ev, TYPE, sko("Evidence")),
-                (ev, sko("evidenceFor"), target),
-                (ev, sko("evidenceProperty"), sko(prop)),
-                (ev, OA_START, ox.Literal(str(span.start), datatype=NON_NEGATIVE)),
-                (ev, OA_END, ox.Literal(str(span.end), datatype=NON_NEGATIVE)),
-                (ev, OA_EXACT, string(span.text)),
-                (ev, GENERATED_BY, sko(METHOD.get(fact.method, "RuleBasedExtraction"))),
-                (ev, sko("confidence"), confidence))
+            self.add(report, HAS_EVIDENCE, ev)
+            props = {TYPE: [EVIDENCE], EVIDENCE_FOR: [target], EVIDENCE_PROPERTY: [sko(prop)],
+                     OA_START: [_new_lit(Lit, (str(span.start), NON_NEGATIVE, ""))],
+                     OA_END: [_new_lit(Lit, (str(span.end), NON_NEGATIVE, ""))],
+                     OA_EXACT: [string(span.text)], GENERATED_BY: [method], CONFIDENCE: [confidence]}
+            if ev in self.index:   # never for minted names, but then add them one by one
+                for p, (o,) in props.items():
+                    self.add(ev, p, o)
+            else:                  # a new node: its predicates at once
+                self.index[ev] = props
 
     def value(self, node_local: str, prop: str, fact: Optional[F.Value], obj) -> None:
         if fact is None or fact.value is None:
@@ -108,7 +131,7 @@ class GraphBuilder:
         self.add(self.node(node_local), sko(prop), obj(fact.value))
         self.evidence(node_local, prop, fact)
 
-    def build(self) -> list[tuple]:
+    def build(self) -> dict:
         f, md = self.f, self.f.metadata
         report, patient, tumour = self.node("report"), self.node("patient"), self.node("tumour")
         self.add(report, TYPE, sko("CaseReport"))
@@ -146,7 +169,7 @@ class GraphBuilder:
         self.value("tumour", "metastatic", t.metastatic, boolean)
         for s in _merge(t.sites, lambda x: (x.site, x.metastatic)):
             site = self.term("site", s.site)
-            local = f"site-{site.value[len(SKO):]}" + ("-metastasis" if s.metastatic else "")
+            local = f"site-{site[len(SKO):]}" + ("-metastasis" if s.metastatic else "")
             n = self.node(local)
             self.add(tumour, sko("hasSiteInvolvement"), n)
             self.add(n, TYPE, sko("SiteInvolvement"))
@@ -208,7 +231,7 @@ class GraphBuilder:
             if o.since:
                 self.add(n, sko("timeReference"), self.pick(SINCE, o.since, "time reference"))
             self.evidence(local, "outcomeStatus" if o.status else "followUpMonths", o)
-        return self.triples
+        return self.index
 
 
 def _merge(items: list, key) -> list:
@@ -227,11 +250,29 @@ def _merge(items: list, key) -> list:
 
 
 def rank(subject: str, types: list[str]) -> int:
+    if len(types) == 1:   # the usual case, quicker
+        return RANK.get(types[0], 99)
     return min((RANK.get(t, 99) for t in types), default=99)
 
 
-def report_triples(facts: F.CaseFacts, terms: Terms) -> list[tuple]:
+def report_index(facts: F.CaseFacts, terms: Terms) -> dict:
+    """The report graph in plain terms (IRIs as str, literals as turtle.Lit), as the
+    turtle.group_plain() index of its triples: what the writer and the checks use."""
     return GraphBuilder(facts, terms).build()
+
+
+def report_plain(facts: F.CaseFacts, terms: Terms) -> list[tuple]:
+    """The report graph's triples as plain terms."""
+    return triples_of(report_index(facts, terms))
+
+
+def triples_of(index: dict) -> list[tuple]:
+    return [(s, p, o) for s, pos in index.items() for p, objs in pos.items() for o in objs]
+
+
+def report_triples(facts: F.CaseFacts, terms: Terms) -> list[tuple]:
+    """The report graph's triples as pyoxigraph terms."""
+    return ox_triples(report_plain(facts, terms))
 
 
 _SHARED_IRIS: dict[str, str] = {}   # ontology and vocabulary IRIs, abbreviated once for all reports
@@ -241,12 +282,10 @@ def report_writer(report_id: str) -> Writer:
     return Writer({"": report_ns(report_id), **PREFIXES}, shared=_SHARED_IRIS)
 
 
-def report_turtle(facts: F.CaseFacts, terms: Terms, triples: Optional[list[tuple]] = None,
-                  grouped: Optional[dict] = None) -> str:
-    """The report graph as Turtle (pass the triples, and their turtle.group() index,
-    when they are already built)."""
-    triples = report_triples(facts, terms) if triples is None else triples
+def report_turtle(facts: F.CaseFacts, terms: Terms, index: Optional[dict] = None) -> str:
+    """The report graph as Turtle (pass its report_index() when it is already built)."""
+    index = report_index(facts, terms) if index is None else index
     status = "curated" if facts.curated else "machine-drafted"
     comment = (f"SarcoKG report graph of {facts.source_file} ({status}).\n"
                f"Written by sarcokg; evidence offsets refer to the source text with SHA-256 {facts.source_sha256}.")
-    return report_writer(facts.report_id).document(triples, comment, rank, grouped)
+    return report_writer(facts.report_id).plain_document(index, comment, rank)

@@ -80,6 +80,7 @@ class Terms:
             self.is_a[c] = sorted(p for p in parents.get(c, []) if not p.startswith("_:"))
             self.part_of[c] = sorted(some[b] for b in parents.get(c, [])
                                      if b.startswith("_:") and onprop.get(b) == PART_OF and b in some)
+        self._subclass: dict[tuple[str, str], bool] = {}
         self.terms: dict[str, Term] = {}
         self.by_axis: dict[str, dict[str, Term]] = defaultdict(dict)
         for c in sorted(classes):
@@ -151,7 +152,11 @@ class Terms:
         return sorted((t for t in self.by_axis["vertebra"].values() if t.order), key=lambda t: t.order or 0)
 
     def is_subclass(self, c: str, ancestor: str) -> bool:
-        return ancestor in self._ancestors(c, with_parts=False)
+        key = (c, ancestor)   # asked for the same few classes in every report: remembered
+        hit = self._subclass.get(key)
+        if hit is None:
+            hit = self._subclass[key] = ancestor in self._ancestors(c, with_parts=False)
+        return hit
 
 
 @lru_cache(maxsize=4)

@@ -12,19 +12,96 @@ import hashlib
 import re
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES, RDF, XSD
 
-Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+Triple = tuple  # (subject, predicate, object) of pyoxigraph terms (or of plain terms, below)
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _INT = re.compile(r"^[+-]?\d+$")
 _DEC = re.compile(r"^[+-]?\d*\.\d+$")
 TYPE = RDF + "type"
+_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = XSD + "integer", XSD + "decimal", XSD + "boolean"
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+# -- plain terms ---------------------------------------------------------------
+# Building a report graph from pyoxigraph terms costs a Rust object per term,
+# and every .value / .datatype read makes a new Python string. Ingest builds,
+# checks and writes each report from plain Python values instead: an IRI is a
+# str, a literal a Lit, a blank node a BNode. They hash, compare and sort
+# like the terms they stand for; plain() and to_ox() convert between the two.
+
+XSD_STRING = XSD + "string"
+LANG_STRING = RDF + "langString"
+
+
+class BNode(str):
+    """A blank node as plain text: its label with "_:" in front."""
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        return self[2:]
+
+
+class Lit(tuple):
+    """A literal as plain values: (lexical form, datatype IRI, language tag or "")."""
+    __slots__ = ()
+
+    def __new__(cls, value: str, datatype: str = XSD_STRING, language: str = ""):
+        return tuple.__new__(cls, (value, LANG_STRING if language else datatype, language))
+
+    value = property(lambda self: self[0])
+    datatype = property(lambda self: self[1])
+    language = property(lambda self: self[2])
+
+
+def plain(term):
+    """A pyoxigraph term as a plain term (a quoted triple stays as it is)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        return tuple.__new__(Lit, (term.value, term.datatype.value, term.language or ""))
+    if kind is ox.BlankNode:
+        return BNode("_:" + term.value)
+    return term
+
+
+def to_ox(term):
+    """A plain term as a pyoxigraph term."""
+    kind = type(term)
+    if kind is str:
+        return ox.NamedNode(term)
+    if kind is Lit:
+        v, dt, lang = term
+        return ox.Literal(v, language=lang) if lang else ox.Literal(v, datatype=ox.NamedNode(dt))
+    if kind is BNode:
+        return ox.BlankNode(term.label)
+    return term
+
+
+def ox_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Plain triples as pyoxigraph triples."""
+    preds: dict[str, ox.NamedNode] = {}
+    out = []
+    for s, p, o in triples:
+        pn = preds.get(p)
+        if pn is None:
+            pn = preds[p] = ox.NamedNode(p)
+        out.append((to_ox(s), pn, to_ox(o)))
+    return out
+
+
+def plain_value(term) -> str:
+    """What pyoxigraph's .value gives for the term: IRI, lexical form or blank-node label."""
+    kind = type(term)
+    return term if kind is str else term[0] if kind is Lit else term[2:] if kind is BNode else term.value
 
 
 def group(triples: Iterable[Triple]) -> dict:
@@ -44,10 +121,35 @@ def group(triples: Iterable[Triple]) -> dict:
     return out
 
 
+def index_add(index: dict, s, p, o) -> None:
+    """Put one plain triple into a {subject: {predicate: [objects]}} index."""
+    m = index.get(s)
+    if m is None:
+        index[s] = {p: [o]}
+        return
+    vs = m.get(p)
+    if vs is None:
+        m[p] = [o]
+    else:
+        vs.append(o)
+
+
+def group_plain(triples: Iterable[Triple]) -> dict:
+    """group() for plain triples (predicates are already IRI strings)."""
+    out: dict = {}
+    for s, p, o in triples:
+        index_add(out, s, p, o)
+    return out
+
+
 def decimal_lexical(x: float | int | Decimal) -> str:
     """Canonical-looking xsd:decimal text: 30 -> '30.0', 0.25 -> '0.25'."""
-    d = Decimal(str(x)).normalize()
-    s = format(d, "f")
+    return _decimal_text(str(x))
+
+
+@lru_cache(maxsize=4096)   # reports repeat the same few numbers (confidences, doses, months)
+def _decimal_text(text: str) -> str:
+    s = format(Decimal(text).normalize(), "f")
     return s if "." in s else s + ".0"
 
 
@@ -121,6 +223,18 @@ class Writer:
             return f'"{escape(v)}"'
         return f'"{escape(v)}"^^{self.iri(dt)}'
 
+    def plain_literal(self, lit: Lit) -> str:
+        """literal() for a plain Lit: the same text."""
+        v, dt, lang = lit
+        if lang:
+            return f'"{escape(v)}"@{lang}'
+        if dt == XSD_STRING:
+            return f'"{escape(v)}"'
+        if (dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v)) \
+                or (dt == _XSD_BOOLEAN and v in ("true", "false")):
+            return v
+        return f'"{escape(v)}"^^{self.iri(dt)}'
+
     # -- documents ---------------------------------------------------------
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
@@ -175,6 +289,72 @@ class Writer:
             out.append(f"{indent}{head} {pred_list(s, 0)} .\n")
         return "\n".join(out)
 
+    def plain_body(self, index: dict, rank: Optional[Callable[[str, list], int]] = None,
+                   indent: str = "") -> str:
+        """body() for a group_plain() index of plain terms: the same bytes.
+
+        Report graphs have no blank nodes, so this path leaves out the
+        blank-node labelling and inlining; an index with blank nodes is
+        converted and written by body()."""
+        try:
+            return self._plain_body(index, rank, indent)
+        except _BlankNodeFound:
+            triples = ox_triples((s, p, o) for s, pos in index.items() for p, objs in pos.items() for o in objs)
+            return self.body(triples, rank, indent)
+
+    def _plain_body(self, index: dict, rank, indent: str) -> str:
+        iri, literal = self.iri, self.plain_literal
+        # memos for this document: IRI or literal -> its text, and the predicates of a
+        # subject (in the index's order) -> (predicate, its text) in written order;
+        # subjects of one kind have the same predicates, so most lookups hit
+        names: dict = {}
+        orders: dict = {}
+
+        def text(o) -> str:
+            kind = type(o)
+            if kind is str:
+                t = names.get(o)
+                if t is None:
+                    t = names[o] = iri(o)
+                return t
+            if kind is Lit:
+                t = names[o] = literal(o)
+                return t
+            raise _BlankNodeFound
+
+        def order(preds: tuple) -> list:
+            pn = [(p, "a" if p == TYPE else iri(p)) for p in preds]
+            out = orders[preds] = sorted(pn, key=lambda x: (x[0] != TYPE, x[1]))
+            return out
+
+        def subject_key(s):
+            if type(s) is not str:
+                raise _BlankNodeFound
+            ts = index[s].get(TYPE, ())
+            if len(ts) == 1:   # the usual case, without the sort
+                types = [ts[0]] if type(ts[0]) is str else []
+            else:
+                types = sorted(o for o in ts if type(o) is str)
+            return (rank(s, types) if rank else 0, s)
+
+        sep = " ;\n" + indent + "    "
+        out = []
+        for s in sorted(index, key=subject_key):
+            pos = index[s]
+            preds = tuple(pos)
+            parts = []
+            for p, pname in orders.get(preds) or order(preds):
+                objs = pos[p]
+                if len(objs) == 1:
+                    o = objs[0]
+                    kind = type(o)   # text(o) for a term met before, inlined
+                    t = names.get(o) if kind is str or kind is Lit else None
+                    parts.append(f"{pname} {t if t is not None else text(o)}")
+                else:
+                    parts.append(f"{pname} {', '.join(sorted({text(o) for o in objs}))}")
+            out.append(f"{indent}{text(s)} {sep.join(parts)} .\n")
+        return "\n".join(out)
+
     def _bnode_labels(self, by_subject: dict) -> dict:
         """Content-derived labels: stable across runs whatever the parser named them.
 
@@ -217,8 +397,20 @@ class Writer:
 
     def document(self, triples: Iterable[Triple], comment: str = "",
                  rank: Optional[Callable[[str, list], int]] = None, grouped: Optional[dict] = None) -> str:
+        return self._head(comment) + self.body(triples, rank, grouped=grouped)
+
+    def plain_document(self, index: dict, comment: str = "",
+                       rank: Optional[Callable[[str, list], int]] = None) -> str:
+        """document() for a group_plain() index of plain terms."""
+        return self._head(comment) + self.plain_body(index, rank)
+
+    def _head(self, comment: str) -> str:
         head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
-        return head + self.header() + "\n" + self.body(triples, rank, grouped=grouped)
+        return head + self.header() + "\n"
+
+
+class _BlankNodeFound(Exception):
+    """Raised inside plain_body() to hand an index with blank nodes to body()."""
 
 
 def canonical_bnodes(triples: Iterable[Triple]) -> list[Triple]:

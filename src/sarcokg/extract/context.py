@@ -16,7 +16,7 @@ import re
 from typing import Optional
 
 from .cues import cue_positions
-from .textprep import DASH, Sentence, heading_of, normalise
+from .textprep import DASH, Caseless, Sentence, heading_of, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -24,8 +24,10 @@ AGE_RX = re.compile(
     + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
     r"|\baged\s+(\d{1,3})\b(?!\s*(?:" + DASH + r"|to)\s*\d)"
     r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b")
-INTRO_NOUN_RX = re.compile(r"\ban?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|gentleman|"
-                           r"lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
+# \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
+# regex engine jumps from one "a" to the next instead of trying every position
+INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
+                           r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
 
 _AGE_HINT = re.compile(r"old|aged|yo\b|y/o")
 
@@ -58,7 +60,12 @@ HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
     r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent|minimi[sz]e|scheduled|planned|"
     r"will|to be (?:given|started)|awaiting|pending)\b")
-BREAK_RX = re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")
+# [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
+# every alternative starts with a literal character (the word boundary checked
+# just after it: (?<!\wb) is \b before that b): the regex engine then jumps
+# from one of those characters to the next instead of trying every position
+BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthough|fter)\b|"
+                      r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
 POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were) (?:not|ruled out|excluded)\b")
 
 OTHER_CANCER_RX = re.compile(
@@ -78,13 +85,16 @@ class Zones:
         self._starts = [s.start for s in sentences]
         self.title_span = title_span
         self.intro: Optional[Sentence] = None
-        self.low = text.lower() if len(text.lower()) == len(text) else "".join(s.low for s in sentences)
+        low = text.lower()
+        self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
 
-    def hits(self, rx: re.Pattern, lower: bool = True) -> dict[int, list[re.Match]]:
+    def hits(self, rx: re.Pattern | Caseless, lower: bool = True) -> dict[int, list[re.Match]]:
         """Matches of rx over the whole (lowercased) text, by sentence index: one scan, not one per sentence."""
         out: dict[int, list[re.Match]] = {}
         src = self.low if lower and len(self.low) == len(self.text) else self.text
+        if isinstance(rx, Caseless):
+            rx = rx.on(src) if src is self.low else rx.folding
         for m in rx.finditer(src):
             s = self.at(m.start())
             if s is not None:
@@ -100,7 +110,8 @@ class Zones:
 
     def _classify(self) -> None:
         cues = cue_positions(self.norm)
-        anchors, refs, gens = ({self.at(p).index for p in cues[k] if self.at(p) is not None}
+        at = self.at
+        anchors, refs, gens = ({s.index for s in map(at, cues[k]) if s is not None}
                                for k in ("anchor", "caseref", "generic"))
         intro_i = first_ref = None
         for s in self.sents:

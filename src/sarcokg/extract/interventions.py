@@ -18,6 +18,7 @@ from ..namespaces import SKO
 from ..terms import Terms
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
+from .textprep import Caseless
 from .timeexpr import word_number
 
 AGENT_CLASS_KIND = {
@@ -31,8 +32,8 @@ VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|opera
 PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery"}
-COMBINED_RX = re.compile(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
-                         r"radiochemotherapy|chemoradiotherapy)\b", re.I)
+COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
+                         r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 DOSE_GY_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cGy|Gy|Gray)\b")
 FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\s*(?:of|:)?\s*\d+(?:\.\d+)?\s*Gy\s*[x\u00d7]\s*(\d{1,2})"

@@ -15,10 +15,12 @@ from typing import Optional
 from ..facts import LevelFact, Span
 from ..terms import Terms
 from .context import Zones, negated
-from .textprep import DASH
+from .textprep import DASH, Caseless
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co"}
-LEVEL = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
+# (?:Co|Th|[CTLS]) spelled as alternatives that each start with a letter, so the
+# regex engine can skip ahead to those letters instead of trying every position
+LEVEL = r"(?:Co|Th|C|T|L|S)\s?\d{1,2}"
 _LEVEL_RX = re.compile(r"(?P<a>" + LEVEL + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
                        r"(?P<b>" + LEVEL + r"|\d{1,2})(?![\d]))?(?![A-Za-z\d])")
 ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -27,10 +29,10 @@ ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 _ORD = "|".join(ORD)
 _REG_WORD = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S", "coccygeal": "Co"}
 _RW = "cervical|thoracic|dorsal|lumbar|sacral|coccygeal"
-_SPELLED_RX = re.compile(
+_SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow scan
     r"\b(?:the\s+)?(?P<o1>" + _ORD + r")\s+(?P<r1>" + _RW + r")(?:\s+vertebra\w*|\s+vertebral body)?"
     r"(?:\s*(?:to|through|" + DASH + r"|and)\s*(?:the\s+)?(?P<o2>" + _ORD + r")(?:\s+(?P<r2>" + _RW + r"))?)?"
-    r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])", re.I)
+    r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])")
 _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
@@ -52,8 +54,15 @@ _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 
 
 def _order(terms: Terms) -> tuple[list[str], dict[str, int]]:
-    vs = [t.key for t in terms.vertebrae()]
-    return vs, {k: i for i, k in enumerate(vs)}
+    """The vertebrae in spine order, and each one's place (once per Terms)."""
+    hit = _ORDERS.get(id(terms))
+    if hit is None or hit[0] is not terms:
+        vs = [t.key for t in terms.vertebrae()]
+        hit = _ORDERS[id(terms)] = (terms, vs, {k: i for i, k in enumerate(vs)})
+    return hit[1], hit[2]
+
+
+_ORDERS: dict[int, tuple] = {}
 
 
 def _norm(tok: str) -> Optional[str]:
@@ -106,14 +115,14 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
             if b is not None:
                 bn = b if b.isdigit() else _norm(b)
             groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
-        for m in (_SPELLED_RX.finditer(t) if s.index in spelled else ()):
+        for m in (_SPELLED_RX.finditer(s.low) if s.index in spelled else ()):
             r1 = _REG_WORD[m.group("r1").lower()]
             a = f"{r1}{ORD[m.group('o1').lower()]}"
             b = None
             if m.group("o2"):
                 r2 = _REG_WORD[m.group("r2").lower()] if m.group("r2") else r1
                 b = f"{r2}{ORD[m.group('o2').lower()]}"
-            if m.group("o2") and re.search(r"\band\b", m.group(0)):
+            if m.group("o2") and re.search(r"\band\b", t[m.start():m.end()]):
                 lv = [x for x in (a, b) if x in idx]
             else:
                 lv = _expand(a, b, order, idx)

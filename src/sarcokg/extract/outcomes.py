@@ -20,6 +20,7 @@ from ..facts import OutcomeFact, Span
 from ..terms import Terms
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
+from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
 
 NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?)\s+of\s+(?:[\w-]+\s+){0,3}?"
@@ -31,8 +32,8 @@ RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|r
                      r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent)\s+(?:tumou?r|disease|mass)\b|\btumou?r\s+residual\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
-FOLLOW_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
-                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b", re.I)
+FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
+                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persistent"), "distant metastasis": ("new ",)}
@@ -78,8 +79,12 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
              (RESP_RX, "partial response"), (AWD_RX, "alive with disease")]
     if after_tx:
         rules.append((NEW_LESION_RX, "distant metastasis"))
+    low = s.low
     for rx, st in rules:
-        if not any(h in s.low for h in _HINTS[st]):
+        for h in _HINTS[st]:   # a hint word of the rule in the sentence, else no scan
+            if h in low:
+                break
+        else:
             continue
         for x in rx.finditer(t):
             a, b = s.start + x.start(), s.start + x.end()
@@ -131,7 +136,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         evs = _sentence_events(text, terms, s, by_sent.get(s.index, []), first_tx)
         times = find_times(s.low)
         if not evs:
-            if times and FOLLOW_RX.search(s.text):
+            if times and FOLLOW_RX.search(s.low):
                 t = times[-1]
                 months = (clock or 0) + t.months if t.relative else t.months
                 evs = [_Ev(None, s.start + t.start, s.start + t.end)]

@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..facts import Span, Symptom, Value
 from .context import AGE_RX, Zones
-from .textprep import DASH
+from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number
 
 FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife"}
@@ -14,9 +14,10 @@ MALE = {"man", "male", "boy", "gentleman", "men", "father", "son", "husband"}
 SEX_WORD_RX = re.compile(r"\b(" + "|".join(sorted(FEMALE | MALE)) + r")\b", re.I)
 PRONOUN_RX = re.compile(r"\b(she|her|hers|he|his|him)\b", re.I)
 
-HISTORY_RX = re.compile(
+# on the lowercased Sentence.low, without re.I's slow scan (groups read from the text by position)
+HISTORY_RX = Caseless(
     r"\b(?P<num>" + NUM + r")\s*" + DASH + r"?\s*(?P<unit>years?|months?|weeks?|days?)\s*" + DASH
-    + r"?\s*history of (?P<what>[^.;:()]+)", re.I)
+    + r"?\s*history of (?P<what>[^.;:()]+)")
 COMPLAINT_RX = re.compile(
     r"\b(?:presented|presenting|complained|complaining|admitted|referred|reported)\b(?:\s+\w+){0,6}?\s+"
     r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I)
@@ -85,9 +86,10 @@ def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
         return out
     sents = [zones.intro] + [s for s in zones.sents[zones.intro.index + 1: zones.intro.index + 2] if s.zone == "case"]
     for s in sents:
-        for m in HISTORY_RX.finditer(s.text):
-            what = _clean_symptom(m.group("what"))
-            months = to_months(word_number(m.group("num")), m.group("unit"))
+        for m in HISTORY_RX.finditer(s.low):
+            what = _clean_symptom(s.text[m.start("what"):m.end("what")])
+            months = to_months(word_number(s.text[m.start("num"):m.end("num")]),
+                               s.text[m.start("unit"):m.end("unit")])
             for part in re.split(r",\s*|\s+and\s+", what):
                 part = part.strip()
                 if not part or len(part.split()) > 6:

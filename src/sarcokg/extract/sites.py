@@ -19,13 +19,14 @@ from ..facts import LevelFact, SiteFact, Span
 from ..terms import Terms
 from .context import Zones, negated
 from .lexicon import Lexicon, Mention
-from .textprep import normalise
+from .textprep import Caseless, normalise
 
-INVOLVE_RX = re.compile(
+# Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
+INVOLVE_RX = Caseless(
     r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
     r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relapse|progression|residual|spread|sarcomas?|"
-    r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b", re.I)
+    r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
     r"radicul\w*|paresis|paraparesis|hemiparesis|plegia|discomfort|tenderness|bleeding|circumference|heaviness|"
@@ -33,10 +34,10 @@ SYMPTOM_AFTER_RX = re.compile(
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
     r"discomfort|heaviness|tenderness)\s+(?:[\w-]+\s+){0,5}$", re.I)
-IMAGING_OF_RX = re.compile(
-    r"(?:tomography|\bCT\b|\bMRI\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bPET\b|"
+IMAGING_OF_RX = Caseless(
+    r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", re.I)
+    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
 _SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
                   "radiating", "discomfort", "heaviness", "tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
@@ -68,8 +69,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     lb = before.lower()
     if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
         return False
-    if (" of " in lb and IMAGING_OF_RX.search(before)) or ("compress" in lb and COMPRESS_RX.search(before)) \
-            or ("benign" in lb and BENIGN_RX.search(before)):
+    if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
+            or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
         return False
     if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
         return False
@@ -80,7 +81,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     if sent.zone == "title":
         return True
     in_tumour = any(a <= m.start and m.end <= b for a, b in tumour_spans)
-    return in_tumour or bool(INVOLVE_RX.search(t)) or any(sent.start <= a < sent.end for a, _ in tumour_spans)
+    return in_tumour or bool(INVOLVE_RX.search(sent.low)) or any(sent.start <= a < sent.end for a, _ in tumour_spans)
 
 
 def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],

@@ -40,6 +40,56 @@ def normalise(text: str, sp: str | None = None) -> str:
     return "".join((c.lower() if len(c.lower()) == 1 else c) for c in text.translate(_TRANS))
 
 
+# ------------------------------------------------------- caseless patterns
+class Caseless:
+    """A case-insensitive pattern for a lowercased view (Sentence.low, Zones.low).
+
+    re.I makes the regex engine fold the case of each character it tries, which
+    is several times slower. On a lowercased view the same pattern without re.I
+    finds the same matches, since the pattern's own letters are lowercase ASCII
+    (checked here): only a view with a character that re.I takes for such a
+    letter but lowering leaves as it is (dotless \u0131, long \u017f, the
+    dotted \u0130 that split_sentences keeps, the Kelvin sign) gets the re.I
+    pattern. Matches are of the view: take text from the original by position.
+    """
+
+    _FOLDS = ("\u0131", "\u017f", "\u0130", "\u212a")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        syntax = re.sub(r"\\[^u]|\(\?P<\w+>|\(\?P=\w+\)", "", pattern)   # escapes, group names
+        literal = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), syntax)
+        cased = sorted({c for c in literal if c.lower() != c or c.upper() != c}
+                       - set("abcdefghijklmnopqrstuvwxyz"))
+        if cased:
+            raise ValueError(f"a Caseless pattern needs lowercase ASCII letters, not {cased}: {pattern!r}")
+        self.pattern, self.flags = pattern, flags
+        self.plain = re.compile(pattern, flags & ~re.I)
+        self._folding: re.Pattern | None = None
+
+    @property
+    def folding(self) -> re.Pattern:
+        """The pattern with re.I (compiled when first needed: rarely)."""
+        if self._folding is None:
+            self._folding = re.compile(self.pattern, self.flags | re.I)
+        return self._folding
+
+    def on(self, low: str) -> re.Pattern:
+        """The compiled pattern to run on this lowercased view."""
+        for c in self._FOLDS:
+            if c in low:
+                return self.folding
+        return self.plain
+
+    def search(self, low: str) -> re.Match | None:
+        return self.on(low).search(low)
+
+    def match(self, low: str) -> re.Match | None:
+        return self.on(low).match(low)
+
+    def finditer(self, low: str):
+        return self.on(low).finditer(low)
+
+
 # ---------------------------------------------------------------- sentences
 _ABBREV_BEFORE_DOT = re.compile(
     r"(?:\b(?:et al|e\.g|i\.e|vs|Fig|Figs|Dr|Mr|Mrs|Ms|Prof|No|Vol|approx|ca|St|Jr|resp|cf|incl|min|max)"
@@ -83,9 +133,13 @@ def split_sentences(text: str) -> list[Sentence]:
             if _ABBREV_BEFORE_DOT.search(head):
                 continue
             cuts.append(m.end())
-        for m in (_GLUED.finditer(line) if _GLUED_HINT.search(line) else ()):
-            if m.start() > 0:
-                cuts.append(m.start())
+        # _GLUED can only match where a hint word starts, so it is tried there
+        # alone, not at every position (and none starts inside another: the
+        # capitals inside hint words follow a space, which _GLUED rules out)
+        for h in _GLUED_HINT.finditer(line):
+            p = h.start()
+            if p > 0 and _GLUED.match(line, p):
+                cuts.append(p)
         cuts = sorted(set(cuts)) + [len(line)]
         first = True
         for a, b in zip(cuts, cuts[1:]):

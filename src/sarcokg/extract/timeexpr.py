@@ -53,14 +53,17 @@ class TimeExpr:
 _N = r"(?P<num>" + NUM + r")"
 _U = r"(?P<unit>" + UNIT + r")"
 _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
+# (pattern, relative, words of which a match has one): a sentence without any
+# of the words is not scanned with the pattern (None: always scanned)
 PATTERNS = [
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+later\b"), True),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+later\b"), True, ("later",)),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
-                ), False),
+                ), False, ("after", "since", "post", "following", "from")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
-                + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False),
-    (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False),
+                + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
+     ("follow",)),
+    (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
 ]
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
@@ -75,7 +78,13 @@ def find_times(sentence: str) -> list[TimeExpr]:
     if not _HINT.search(sentence):
         return out
     taken: list[tuple[int, int]] = []
-    for rx, rel in PATTERNS:
+    for rx, rel, needs in PATTERNS:
+        if needs is not None:
+            for w in needs:
+                if w in sentence:
+                    break
+            else:
+                continue
         for m in rx.finditer(sentence):
             a, b = m.start("num"), m.end()
             if any(a < y and x < b for x, y in taken):

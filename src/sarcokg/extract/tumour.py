@@ -9,11 +9,12 @@ from ..namespaces import SKO
 from ..terms import Terms
 from .context import Zones, negated
 from .lexicon import Mention
-from .textprep import DASH
+from .textprep import DASH, Caseless
 
-DIAG_RX = re.compile(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
-                     r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b", re.I)
-DIFFERENTIAL_RX = re.compile(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b", re.I)
+# Caseless: run on the lowercased Sentence.low, without re.I's slow scan
+DIAG_RX = Caseless(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
+                     r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b")
+DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b")
 GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
 
 GRADE_WORD_RX = re.compile(
@@ -54,13 +55,13 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         s = zones.usable(m.start)
         if s is None:
             continue
-        if negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.text):
+        if negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.low):
             continue
         sc = scores.setdefault(m.key, [0, 0, 0, 0, -m.start, []])
         if s.zone == "title":
             sc[2] += 1
         else:
-            if DIAG_RX.search(s.text):
+            if DIAG_RX.search(s.low):
                 sc[0] += 1
             if zones.intro is not None and s is zones.intro:
                 sc[1] += 1
