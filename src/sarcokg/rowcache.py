@@ -229,10 +229,12 @@ def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[li
 
 
 def _read_json(path: Path) -> dict:
+    from .files import json_read
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json_read(path)
     except (ValueError, OSError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _digest(*parts: str) -> str:
@@ -262,7 +264,7 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
         ox.Store().query(text, prefixes=dict(PREFIXES))
     # the assembled result, kept with the fingerprint of every report's name and
     # digest it was assembled from: while nothing changes it is read as it is
-    names = [f.name for f in files]
+    names = files.names if hasattr(files, "names") else [f.name for f in files]
     fingerprint = _fingerprint(context, names, digests)
     try:
         if (folder / f"{stem}.state").read_text(encoding="utf-8") == fingerprint:
@@ -287,12 +289,12 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
 
 def _per_report(path, context, text, files, names, digests, ontology, jobs) -> Optional[bytes]:
     """The result of a row query as SPARQL TSV, from the rows kept in `path`; None: ask the store."""
-    from .files import atomic_write
+    from .files import atomic_write, json_bytes
     cache = _read_json(path)
     if cache.get("context") != context:
         cache = {"context": context, "variables": None, "rows": {}}
     rows: dict = cache["rows"]
-    todo = [(n, str(f)) for n, f in zip(names, files)
+    todo = [(n, str(files[i])) for i, n in enumerate(names)
             if (e := rows.get(n)) is None or e[0] != digests.get(n)]
     present = set(names)
     gone = [n for n in rows if n not in present]
@@ -307,7 +309,7 @@ def _per_report(path, context, text, files, names, digests, ontology, jobs) -> O
         cache["variables"] = _evaluate(ox.Store(), text)[0]
     if todo or gone:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(cache, separators=(",", ":"), sort_keys=True))
+        atomic_write(path, json_bytes(cache))
     ordered = sorted((rows[n] for n in names if rows[n][2]), key=lambda e: e[1])
     if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
         return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
@@ -329,8 +331,8 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Opt
     between their writes), the totals are added up again from every bucket.
     Returns the result as SPARQL TSV; None: ask the store."""
     from .aggregate import Unsupported
-    from .files import atomic_write
-    path_of = dict(zip(names, files))
+    from .files import atomic_write, json_bytes
+    position = {n: i for i, n in enumerate(names)}
     buckets: dict = {}
     for n, b in zip(names, (zlib.crc32(n.encode("utf-8")) % BUCKETS for n in names)):
         buckets.setdefault(b, []).append(n)
@@ -353,7 +355,7 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Opt
     if any(b in held and caches[b]["print"] != held[b] for b in stale):
         totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
         caches = read(stale)
-    todo = [(n, str(path_of[n])) for b in stale for n in buckets.get(b, [])
+    todo = [(n, str(files[position[n]])) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}
     if any(done[n][0] != digests.get(n) for n, _ in todo):
@@ -376,9 +378,8 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Opt
         sub.mkdir(parents=True, exist_ok=True)
         for b in stale:
             if b in prints:
-                atomic_write(sub / f"{b}.rows.json", json.dumps(caches[b], separators=(",", ":"), sort_keys=True))
+                atomic_write(sub / f"{b}.rows.json", json_bytes(caches[b]))
             else:
                 (sub / f"{b}.rows.json").unlink(missing_ok=True)
-        atomic_write(sub / "totals.json", json.dumps({"context": context, "buckets": prints, "groups": totals},
-                                                     separators=(",", ":"), sort_keys=True))
+        atomic_write(sub / "totals.json", json_bytes({"context": context, "buckets": prints, "groups": totals}))
     return res.serialize(format=ox.QueryResultsFormat.TSV)

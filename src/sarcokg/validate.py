@@ -293,11 +293,11 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
     Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
     path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
-    import json
+    from .files import atomic_write, json_bytes, json_read
     cache: dict = {}
     if cache_file is not None and cache_file.exists():
         try:
-            cache = json.loads(cache_file.read_text(encoding="utf-8"))
+            cache = json_read(cache_file)
         except (ValueError, OSError):
             cache = {}
     context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
@@ -305,14 +305,14 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
         cache = {"context": context, "reports": {}, "failed": {}}
     known: dict = cache["reports"]
     failed: dict = cache["failed"]
-    names = [f.name for f in files]
+    names = files.names if hasattr(files, "names") else [f.name for f in files]
     if digests is None:
         digests = {name: _digest(f) for f, name in zip(files, names)}
     results: list[Result] = []
     todo: list[Path] = []
-    for f, name in zip(files, names):
+    for i, name in enumerate(names):
         if known.get(name) != digests[name]:
-            todo.append(f)
+            todo.append(files[i])
         elif name in failed:
             results.extend(Result(name, *r) for r in failed[name])
     if jobs > 1 and len(todo) > 50:
@@ -345,6 +345,5 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
         cache["cross"] = [list(r.__dict__.values()) for r in cross]
         results.extend(cross)
     if cache_file is not None and changed:
-        from .files import atomic_write
-        atomic_write(cache_file, json.dumps(cache, separators=(",", ":"), sort_keys=True))
+        atomic_write(cache_file, json_bytes(cache))
     return sorted(set(results)), len(todo)
