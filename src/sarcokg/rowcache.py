@@ -12,10 +12,10 @@ millions of quads on disk. Two kinds:
   ?report first, then totally within a report: its result is the concatenation,
   in report order, of its rows per report (one JSON file of rows per query);
 - an aggregate query (GROUP BY, COUNT, SUM, AVG, MIN, MAX) is evaluated in two
-  stages (aggregate.py): the solutions of its pattern per report, then the
-  aggregates over all of them. Reports fall into buckets; each bucket keeps its
-  solutions and their partial aggregates, so a change recomputes one report's
-  solutions and one bucket's partials, and the buckets' partials are merged.
+  stages (aggregate.py): the solutions of its pattern per report, kept in
+  buckets of reports, and the aggregates as totals that a changed report's
+  old solutions are taken out of and its new ones put into, so a change reads
+  one bucket and the totals, not every report's solutions.
 
 The assembled result is kept too, with a fingerprint of the name and digest of
 every report it came from, and read as it is while that fingerprint holds.
@@ -51,7 +51,7 @@ from .store import _as_trig_block
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 4        # bump when the layout of the row cache changes
 CHUNK = 2000      # report files per in-memory evaluation
-BUCKETS = 32      # groups of reports whose partial aggregates are kept together (bench: 32 beats 256 at 100k)
+BUCKETS = 32      # files of an aggregate's solutions: a change reads and writes one (1/32 of all)
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
 
