@@ -162,3 +162,25 @@ def test_a_graph_that_breaks_the_shapes_is_not_written(tmp_path, monkeypatch):
     assert "ageYears" in first.path and out.message == (
         f"{src}: extracted graph violates the shapes: {first.focus} {first.path}: {first.message} "
         f"({len(problems)} violations); nothing written")
+
+
+@needs_shared
+def test_several_workers_give_the_same_files_and_messages_in_order(run, inputs, tmp_path):
+    """--jobs 3: two workers and the command's own process share the reports;
+    every file, every message and their order are those of --jobs 1."""
+    texts = sorted((SHARED / "corpus").glob("*/*.txt"))
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):   # 75 reports, so each process takes some
+        for t in texts:
+            shutil.copy(t, src / f"r{i}-{t.stem}.txt")
+    shutil.copy(inputs / "empty.txt", src / "r1-zz-empty.txt")   # a failure in the middle
+    files = sorted(src.glob("*.txt"))
+    one, three = tmp_path / "one", tmp_path / "three"
+    a = run("ingest", "--kg", one, "--jobs", "1", *files)
+    b = run("ingest", "--kg", three, "--jobs", "3", *files)
+    assert a.code == b.code == 1
+    assert a.out == b.out and a.err.replace(str(one), "KG") == b.err.replace(str(three), "KG")
+    names = sorted(p.name for p in one.glob("*.ttl"))
+    assert len(names) == 75 and names == sorted(p.name for p in three.glob("*.ttl"))
+    assert all((one / n).read_bytes() == (three / n).read_bytes() for n in names)

@@ -119,10 +119,7 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     tasks = [(f, kg, force, validate) for f in files]
     progress = len(files) > 5 and sys.stderr.isatty()
     if jobs > 1 and len(files) > 1:
-        from .parallel import pool
-        with pool(jobs) as workers:
-            results = workers.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
-            outcomes = _collect(results, len(tasks), progress)
+        outcomes = _in_parallel(tasks, jobs, progress)
     else:
         outcomes = _collect(map(_worker, tasks), len(tasks), progress)
     os.sync()  # the reports are on disk before the command says so
@@ -138,6 +135,42 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     echo(f"ingested {len(outcomes) - failed} of {len(outcomes)} reports into {kg}"
          + (f"; {failed} failed" if failed else ""), err=True)
     return failed
+
+
+def _chunk(tasks: list) -> list[Outcome]:
+    return [build_report(*t) for t in tasks]
+
+
+def _in_parallel(tasks: list, jobs: int, progress: bool) -> list[Outcome]:
+    """The tasks' outcomes, in order, from jobs - 1 worker processes and this one.
+
+    The tasks go to the workers in chunks, in order. This process, which has
+    everything loaded already, takes chunks from the end that no worker has
+    started (a queued chunk can still be cancelled), so it works while the
+    workers start, and the two ends meet in the middle."""
+    from .parallel import pool
+    size = max(1, min(16, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(tasks), unit="report", file=sys.stderr)
+    with pool(jobs - 1) as workers:
+        futures = [workers.submit(_chunk, c) for c in chunks]
+        if bar is not None:
+            for f, c in zip(futures, chunks):
+                f.add_done_callback(lambda f, n=len(c): f.cancelled() or bar.update(n))
+        own: dict[int, list[Outcome]] = {}
+        for i in range(len(chunks) - 1, -1, -1):
+            if not futures[i].cancel():
+                break     # a worker has it, and every chunk before it
+            own[i] = _chunk(chunks[i])
+            if bar is not None:
+                bar.update(len(chunks[i]))
+        outcomes = [o for i, f in enumerate(futures) for o in (own[i] if i in own else f.result())]
+    if bar is not None:
+        bar.close()
+    return outcomes
 
 
 def _collect(results, total: int, progress: bool) -> list[Outcome]:
