@@ -27,6 +27,15 @@ DCTERMS = "http://purl.org/dc/terms/"
 
 PART_OF = OBO + "BFO_0000050"
 
+# The evidence model: a sko:Evidence node per mention, linked from its report.
+OA_START, OA_END, OA_EXACT = (OA + x for x in ("start", "end", "exact"))
+GENERATED_BY = PROV + "wasGeneratedBy"
+HAS_EVIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, CONFIDENCE = (
+    SKO + x for x in ("hasEvidence", "Evidence", "evidenceFor", "evidenceProperty", "confidence"))
+# the properties only evidence uses (sko:hasEvidence links a report to it)
+EVIDENCE_PROPERTIES = frozenset({OA_START, OA_END, OA_EXACT, GENERATED_BY, HAS_EVIDENCE, EVIDENCE_FOR,
+                                 EVIDENCE_PROPERTY, CONFIDENCE})
+
 # Fixed prefixes of every file the project writes, in this order.
 PREFIXES: dict[str, str] = {
     "sko": SKO,

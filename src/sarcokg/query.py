@@ -116,6 +116,11 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
                 raise InputError(f"{label}: the query failed: {e}") from None
             if res is not None:
                 return res
+    if kgraph.deferred:
+        from .evidence_defer import may_read_evidence
+        from .store import complete
+        if may_read_evidence(text):
+            complete(kgraph)
     return run(kgraph.store, label, text, params)
 
 

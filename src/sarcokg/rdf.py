@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import Optional
 
 from . import facts as F
-from .namespaces import OA, PREFIXES, PROV, RDF, SKO, XSD, report_ns
+from .namespaces import (CONFIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, GENERATED_BY, HAS_EVIDENCE,
+                         OA_END, OA_EXACT, OA_START, PREFIXES, RDF, SKO, XSD, report_ns)
 from .terms import Terms
 from .turtle import XSD_STRING, Lit, Writer, decimal_lexical, index_add, ox_triples
 
@@ -34,10 +35,6 @@ def sko(local: str) -> str:
     return SKO + local
 
 
-OA_START, OA_END, OA_EXACT = (OA + x for x in ("start", "end", "exact"))
-GENERATED_BY = PROV + "wasGeneratedBy"
-HAS_EVIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, CONFIDENCE = (
-    SKO + x for x in ("hasEvidence", "Evidence", "evidenceFor", "evidenceProperty", "confidence"))
 NON_NEGATIVE = XSD + "nonNegativeInteger"
 _INTEGER, _DECIMAL, _BOOLEAN = XSD + "integer", XSD + "decimal", XSD + "boolean"
 TRUE, FALSE = Lit("true", _BOOLEAN), Lit("false", _BOOLEAN)

@@ -43,6 +43,10 @@ _HELD: dict[str, object] = {}    # knowledge-graph locks this process holds
 _OPEN: dict[str, ox.Store] = {}   # stores this process has open, by folder (RocksDB allows one handle)
 STORE_FORMAT = 2          # bump when the layout of the cache changes
 LOCK_WAIT_S = float(os.environ.get("SARCOKG_LOCK_WAIT", "30"))
+# a load of this many files or more leaves the reports' evidence for the first
+# query that may read it (evidence_defer); a smaller one loads everything
+DEFER_EVIDENCE_MIN = int(os.environ.get("SARCOKG_DEFER_EVIDENCE_MIN", "1000"))
+_CHUNK = 2500             # files per bulk load
 
 
 def ontology_path(ontology_dir: Optional[Path] = None) -> Path:
@@ -145,6 +149,27 @@ def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
 # document), directives (TriG allows them only outside blocks; PREFIX and BASE
 # in any case), long strings (which could run past the file's end)
 _UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|"""|' + rb"'''", re.M)
+# the same test, quicker: only the characters the tokens are made of, then the
+# directive words where they occur (a body holds few); the regex decides when
+# the quick look finds a token character
+_NOT_TOKEN_CHARS = bytes(c for c in range(256) if c not in b"{}_:@\"'")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _unsafe_body(body: bytes) -> bool:
+    """_UNSAFE_BODY.search(body) is not None, in a fraction of the time."""
+    kept = body.translate(None, _NOT_TOKEN_CHARS)   # deleting can join tokens, never split one
+    if b"{" in kept or b"}" in kept or b"@" in kept or b"_:" in kept or b'"""' in kept or b"''" in kept:
+        return _UNSAFE_BODY.search(body) is not None
+    low = body.lower()
+    for word in (b"prefix", b"base"):
+        i = low.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if (j == len(low) or low[j] not in _WORD) and not low[low.rfind(b"\n", 0, i) + 1:i].strip():
+                return True   # at the start of a line, after blanks only
+            i = low.find(word, j)
+    return False
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 
@@ -169,17 +194,38 @@ def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
     TriG graph block with its directives before it; None for any other file,
     which must be parsed instead. Every wrapped file declares the same
     prefixes, so nothing of one file can change how the next one reads."""
+    blocks = _as_trig_blocks(data, report_id, defer=False)
+    return None if blocks is None else blocks[0]
+
+
+def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> Optional[tuple[bytes, Optional[bytes]]]:
+    """_as_trig_block(), and with defer the file's evidence apart: (the TriG
+    block of its facts, the TriG block of its evidence or None when the file
+    cannot be split; see evidence_defer.split_body)."""
     start = writer_body_start(data, report_id)
     if start is None:
         return None
     body = data[start:]
-    if _UNSAFE_BODY.search(body) or not body.rstrip().endswith(b" ."):
+    if _unsafe_body(body) or not body.rstrip().endswith(b" ."):
         return None
-    return b"".join((data[:start], b"<", report_graph(report_id).value.encode(), b"> {\n", body, b"\n}\n"))
+    later = None
+    if defer:
+        from .evidence_defer import split_body
+        parts = split_body(body)
+        if parts is not None:
+            body, evidence = parts
+            later = _wrap(data[:start], report_id, evidence)
+    return _wrap(data[:start], report_id, body), later
 
 
-def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> dict:
-    """Load many files; returns their manifest entries.
+def _wrap(header: bytes, report_id: str, body: bytes) -> bytes:
+    return b"".join((header, b"<", report_graph(report_id).value.encode(), b"> {\n", body, b"\n}\n"))
+
+
+def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool,
+               defer: bool = False) -> tuple[dict, set[str]]:
+    """Load many files; returns their manifest entries, and the keys of the
+    files whose evidence was left out (with defer; see complete()).
 
     Files in the writer's plain form are wrapped as TriG graph blocks and
     concatenated, and Oxigraph's bulk loader parses them natively, two chunks
@@ -192,6 +238,7 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
             if store.contains_named_graph(_graph_of(key)):
                 store.remove_graph(_graph_of(key))
     entries: dict = {}
+    deferred: set[str] = set()
     failed: list[list[tuple[str, Path]]] = []
     running: list = []
 
@@ -200,13 +247,14 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
             chunk, fut = running.pop(0)
             try:
                 fut.result()
+                deferred.update(key for key, _, later in chunk if later)
             except SyntaxError:
-                failed.append(chunk)
+                failed.append([(key, path) for key, path, _ in chunk])
 
     with ThreadPoolExecutor(max_workers=2) as loaders:
-        for start in range(0, len(items), 2500):
+        for start in range(0, len(items), _CHUNK):
             parts, wrapped, quads = [], [], []
-            for key, path in items[start:start + 2500]:
+            for key, path in items[start:start + _CHUNK]:
                 try:
                     st = path.stat()
                     data = path.read_bytes()
@@ -216,12 +264,12 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
                 except OSError as e:
                     raise InputError(f"{path}: cannot read ({e.strerror})") from None
                 entries[key] = [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
-                block = None if key == "ontology" else _as_trig_block(data, key)
-                if block is None:
+                blocks = None if key == "ontology" else _as_trig_blocks(data, key, defer)
+                if blocks is None:
                     quads.extend(parse_file(path, _graph_of(key)))
                 else:
-                    parts.append(block)
-                    wrapped.append((key, path))
+                    parts.append(blocks[0])
+                    wrapped.append((key, path, blocks[1] is not None))
             if quads:
                 store.extend(quads)
             if parts:
@@ -235,7 +283,7 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool) -> d
                 store.remove_graph(_graph_of(key))
         for key, path in chunk:
             parse_into(store, path, _graph_of(key))   # raises for the bad file, naming it and the line
-    return entries
+    return entries, deferred
 
 
 def sha256(path: Path) -> str:
@@ -253,6 +301,8 @@ class KG:
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
     digests: Optional[dict] = None   # {file name: SHA-256} of the report files as loaded
+    deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
+    folder: Optional[Path] = None      # the --kg folder of an on-disk store
 
 
 def load_memory(kg: Path) -> KG:
@@ -315,13 +365,21 @@ def _versions() -> dict:
     return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
 
 
-def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True) -> KG:
-    """The store for a knowledge-graph folder, up to date with its files."""
+def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True,
+         evidence: bool = True) -> KG:
+    """The store for a knowledge-graph folder, up to date with its files.
+
+    evidence=False: a bulk load may leave the reports' evidence out
+    (DEFER_EVIDENCE_MIN); the caller then calls complete() before it runs
+    anything that may read evidence (evidence_defer.may_read_evidence)."""
     names = report_names(kg)
     if not persistent or not _writable(kg):
         return load_memory(kg)
     hold_lock(kg)
-    return _sync(kg, names)
+    kgraph = _sync(kg, names)
+    if evidence:
+        complete(kgraph)
+    return kgraph
 
 
 def holds(kg: Path) -> bool:
@@ -451,6 +509,7 @@ def _sync(kg: Path, names: list[str]) -> KG:
                 known[key] = [entry[0], st.st_size, st.st_mtime_ns]
                 touched = True
     gone += [k for k in pending if k not in wanted and k != "*" and k not in gone]
+    deferred = set(manifest.get("deferred", ())) - set(todo) - set(gone)
     if todo or gone or rebuilt:
         _write_json(pending_path, sorted(set(todo) | set(gone)))
         # Many files: parse them in batches and bulk-load each batch (no per-file
@@ -462,7 +521,10 @@ def _sync(kg: Path, names: list[str]) -> KG:
             known.pop(key, None)
         keys = sorted(todo)
         if len(keys) > 20:
-            known.update(_bulk_load(store, [(k, Path(wanted[k])) for k in keys], rebuilt))
+            entries, later = _bulk_load(store, [(k, Path(wanted[k])) for k in keys], rebuilt,
+                                        defer=len(keys) >= DEFER_EVIDENCE_MIN)
+            known.update(entries)
+            deferred |= later
         else:
             for key in keys:
                 graph = _graph_of(key)
@@ -472,10 +534,73 @@ def _sync(kg: Path, names: list[str]) -> KG:
                 store.extend(quads)
                 known.update(entries)
         store.flush()
-        manifest.update(files=known)
+        manifest.update(files=known, deferred=sorted(deferred))
         _write_json(manifest_path, manifest)
         pending_path.unlink()
     elif touched:
         _write_json(manifest_path, manifest)   # new mtimes, same content: spare the hashing next time
     digests = {key + ".ttl": entry[0] for key, entry in known.items() if key != "ontology"}
-    return KG(store, report_files(kg, names), changed=len(todo) + len(gone), rebuilt=rebuilt, digests=digests)
+    return KG(store, report_files(kg, names), changed=len(todo) + len(gone), rebuilt=rebuilt, digests=digests,
+              deferred=frozenset(deferred), folder=kg)
+
+
+def complete(kgraph: KG) -> None:
+    """Load the evidence a bulk load left out (kgraph.deferred), so the store
+    holds every triple of every file. Crash-safe like _sync: the reports are
+    listed in pending.json first, and a command that finds them there reloads
+    them whole. A file that changed since the store was synced is reloaded
+    whole too."""
+    if not kgraph.deferred or kgraph.folder is None:
+        return
+    kg, store = kgraph.folder, kgraph.store
+    cache = kg / CACHE_DIR
+    manifest_path, pending_path = cache / "manifest.json", cache / "pending.json"
+    manifest = json_read(manifest_path)
+    known: dict = manifest["files"]
+    keys = sorted(kgraph.deferred)
+    _write_json(pending_path, keys)
+    folder = str(kg) + os.sep
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=2) as loaders:
+        running: list = []
+        for start in range(0, len(keys), _CHUNK):
+            running.append(loaders.submit(store.bulk_load, _evidence_chunk(store, keys[start:start + _CHUNK], folder,
+                                                                          known), format=ox.RdfFormat.TRIG))
+            while len(running) > 2:
+                running.pop(0).result()
+        for fut in running:
+            fut.result()
+    store.flush()
+    manifest.update(files=known, deferred=[])
+    _write_json(manifest_path, manifest)
+    pending_path.unlink()
+    kgraph.deferred = frozenset()
+    if kgraph.digests is not None:
+        kgraph.digests.update((key + ".ttl", entry[0]) for key, entry in known.items() if key != "ontology")
+
+
+def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
+    """The evidence blocks of these reports, for one bulk load; a report whose
+    file changed since it was loaded is reloaded whole (and its entry updated)."""
+    parts = []
+    for key in keys:
+        path = Path(folder + key + ".ttl")
+        try:
+            st = path.stat()
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: report file disappeared while the store was being updated; "
+                             "run again") from None
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+        digest = hashlib.sha256(data).hexdigest()
+        blocks = _as_trig_blocks(data, key, defer=True) if digest == known[key][0] else None
+        if blocks is not None and blocks[1] is not None:
+            parts.append(blocks[1])
+        else:   # changed meanwhile: the whole file again
+            graph = report_graph(key)
+            quads = parse_file(path, graph, data)
+            store.remove_graph(graph)
+            store.extend(quads)
+            known[key] = [digest, st.st_size, st.st_mtime_ns]
+    return b"".join(parts)

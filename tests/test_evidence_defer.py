@@ -1,0 +1,232 @@
+"""Evidence left out of a bulk-built store until a query may read it: every
+query answers as on the full store, and the store stays crash-safe."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from sarcokg import store as S
+from sarcokg.evidence_defer import may_read_evidence, split_body
+from sarcokg.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF, ROOT
+from sarcokg.query import run_kg
+from sarcokg.rowcache import MARK
+from sarcokg.store import CACHE_DIR, complete, load, load_memory, release, writer_body_start
+
+from .conftest import GRAPH, synth_graphs
+
+TYPE = RDF + "type"
+
+AD_HOC = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
+    "SELECT ?r WHERE { ?r a sko:CaseReport }",
+    "SELECT ?x ?q WHERE { ?e sko:evidenceFor ?x ; oa:exact ?q }",
+    "SELECT ?e WHERE { ?r sko:hasEvidence ?e }",
+    "SELECT ?s WHERE { ?s a/rdfs:subClassOf* sko:Evidence }",
+    "SELECT ?s ?o WHERE { ?s !sko:ageYears ?o }",
+    "SELECT ?p ?a WHERE { ?p sko:ageYears ?a FILTER NOT EXISTS { ?e sko:evidenceFor ?p } }",
+    "SELECT ?p ?a WHERE { ?p sko:ageYears ?a FILTER EXISTS { ?p sko:sex ?x } }",
+    "SELECT ?t ?v WHERE { ?t sko:hasVertebralLevel/sko:vertebra ?v }",
+    "CONSTRUCT { ?p sko:ageYears ?a } WHERE { ?p sko:ageYears ?a }",
+    "ASK { ?e sko:confidence ?c FILTER(?c < 0.9) }",
+    "DESCRIBE ?p WHERE { ?p a sko:Patient }",
+]
+
+
+def _queries() -> list[str]:
+    named = [MARK.sub("", p.read_text()) for p in sorted((ROOT / "queries").glob("*.rq"))]
+    checks = [p.read_text() for p in sorted((ROOT / "queries" / "checks").glob("*.rq"))]
+    return named + checks + AD_HOC
+
+
+def _term(t) -> str:
+    return "" if t is None else "_:b" if isinstance(t, ox.BlankNode) else str(t)   # labels differ by store
+
+
+def _rows(res):
+    if isinstance(res, ox.QueryBoolean):
+        return bool(res)
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        return sorted(tuple(_term(s[n]) for n in names) for s in res)
+    return sorted(" ".join(map(_term, (t.subject, t.predicate, t.object))) for t in res)
+
+
+@pytest.fixture
+def big_kg(tmp_path, monkeypatch):
+    """40 synthetic reports and the bundled ones, in a folder whose bulk loads defer evidence."""
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 40)
+    for f in GRAPH.glob("*.ttl"):
+        shutil.copy(f, kg / f.name)
+    monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 21)
+    yield kg
+    release(kg)
+
+
+def _release(kg):
+    import gc
+    release(kg)
+    gc.collect()
+
+
+def _fresh(kg):
+    import gc
+    release(kg)
+    gc.collect()   # RocksDB allows one handle: the last KG must be gone
+    shutil.rmtree(kg / CACHE_DIR, ignore_errors=True)
+    kgraph = load(kg, evidence=False)
+    assert kgraph.deferred == {f.stem for f in kg.glob("*.ttl")}
+    return kgraph
+
+
+def test_split_is_a_partition_that_defers_only_evidence(tmp_path):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    files = sorted(GRAPH.glob("*.ttl")) + sorted(kg.glob("*.ttl"))
+    share = []
+    for f in files:
+        data = f.read_bytes()
+        start = writer_body_start(data, f.stem)
+        facts, evidence = split_body(data[start:])
+        whole = set(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        a = set(ox.parse(data[:start] + facts, format=ox.RdfFormat.TURTLE))
+        b = set(ox.parse(data[:start] + evidence, format=ox.RdfFormat.TURTLE))
+        assert a | b == whole and not a & b, f.name
+        for t in b:
+            assert t.predicate.value in EVIDENCE_PROPERTIES or (
+                t.predicate.value == TYPE and t.object.value == EVIDENCE), (f.name, t)
+        share.append(len(b) / len(whole))
+    assert min(share) > 0.4   # the evidence is most of a report
+
+
+@pytest.mark.parametrize("change", [
+    ("    oa:exact ", "    sko:ageYears 3 ;\n    oa:exact "),             # a fact property on evidence
+    ("    oa:exact ", "    oa:exact \"x\" ; sko:ageYears 3 ;\n    oa:exact "),  # two statements on a line
+    (" a sko:Evidence ;", " a sko:Evidence, sko:Patient ;"),            # another type
+])
+def test_a_file_off_the_strict_form_is_not_split(tmp_path, change):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 1)
+    f = next(kg.glob("*.ttl"))
+    data = f.read_bytes()
+    start = writer_body_start(data, f.stem)
+    assert split_body(data[start:]) is not None
+    old, new = change
+    i = data.rindex(old.encode())     # in the last evidence block
+    changed = data[:i] + new.encode() + data[i + len(old):]
+    ox.parse(changed, format=ox.RdfFormat.TURTLE)   # still valid Turtle
+    assert split_body(changed[start:]) is None
+
+
+def test_fact_blocks_after_evidence_are_not_split(tmp_path):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 1)
+    f = next(kg.glob("*.ttl"))
+    data = f.read_bytes()
+    start = writer_body_start(data, f.stem)
+    changed = data.rstrip(b"\n") + b"\n\n:extra a sko:Patient ;\n    sko:ageYears 9 .\n"
+    assert split_body(changed[start:]) is None
+
+
+def test_deferred_store_answers_every_query_as_the_full_store(big_kg):
+    reference = load_memory(big_kg).store
+    kept = loaded = 0
+    for text in _queries():
+        kgraph = _fresh(big_kg)
+        got = _rows(run_kg(big_kg, kgraph, "q", text, []))
+        want = _rows(reference.query(text, use_default_graph_as_union=True, prefixes=dict(S.PREFIXES)))
+        assert got == want, text
+        reads = may_read_evidence(text)
+        assert bool(kgraph.deferred) is not reads, text   # evidence loaded exactly when it may be read
+        kept, loaded = kept + (not reads), loaded + reads
+        kgraph = None
+    assert kept >= 5 and loaded >= 5
+
+
+def test_the_rules_across_reports_read_no_evidence():
+    from sarcokg.validate import CROSS_CHECKS, _cross_query, _id_query
+    for prop, _ in CROSS_CHECKS.values():
+        assert not may_read_evidence(_cross_query(prop))
+        assert not may_read_evidence(_cross_query(prop, 'VALUES ?v { "1" }'))
+    assert not may_read_evidence(_id_query())
+
+
+def test_a_small_change_keeps_the_rest_deferred(big_kg):
+    _fresh(big_kg)
+    victim = sorted(big_kg.glob("synth-*.ttl"))[3]
+    victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    kgraph = load(big_kg, evidence=False)
+    assert kgraph.changed == 1 and victim.stem not in kgraph.deferred and len(kgraph.deferred) == 44
+    complete(kgraph)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _rows(kgraph.store.query(q, use_default_graph_as_union=True)) == \
+        _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True))
+    manifest = json.loads((big_kg / CACHE_DIR / "manifest.json").read_text())
+    assert manifest["deferred"] == [] and load(big_kg).changed == 0
+
+
+def test_a_file_changed_after_the_sync_is_reloaded_whole(big_kg):
+    kgraph = _fresh(big_kg)
+    victim = sorted(big_kg.glob("synth-*.ttl"))[5]
+    text = victim.read_text()
+    victim.write_text(text.replace("sko:ageYears ", "sko:ageYears 1", 1).replace("oa:exact \"", "oa:exact \"changed ", 1))
+    complete(kgraph)
+    q = ("SELECT ?a ?x WHERE { { ?p sko:ageYears ?a } UNION { ?e oa:exact ?x FILTER(STRSTARTS(?x, 'changed ')) } }")
+    got = _rows(kgraph.store.query(q, use_default_graph_as_union=True, prefixes=dict(S.PREFIXES)))
+    assert got == _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True,
+                                                         prefixes=dict(S.PREFIXES)))
+    assert any(x.startswith('"changed ') for _, x in got)
+    assert load(big_kg).changed == 0   # the manifest records the file as reloaded
+
+
+def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
+    kgraph = _fresh(big_kg)
+    calls = []
+
+    def dying(store, keys, folder, known):
+        if calls:
+            raise KeyboardInterrupt   # as if killed after the first chunk went in
+        calls.append(1)
+        return real(store, keys, folder, known)
+
+    real = S._evidence_chunk
+    monkeypatch.setattr(S, "_evidence_chunk", dying)
+    keys = sorted(kgraph.deferred)
+    # two chunks: the second dies
+    monkeypatch.setattr(S, "_CHUNK", len(keys) // 2)
+    with pytest.raises(KeyboardInterrupt):
+        complete(kgraph)
+    assert (big_kg / CACHE_DIR / "pending.json").exists()
+    monkeypatch.setattr(S, "_evidence_chunk", real)
+    kgraph = None
+    _release(big_kg)
+    kgraph = load(big_kg)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _rows(kgraph.store.query(q, use_default_graph_as_union=True)) == \
+        _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True))
+    assert not kgraph.deferred and not (big_kg / CACHE_DIR / "pending.json").exists()
+
+
+def test_cli_loads_evidence_only_for_a_query_that_may_read_it(tmp_path, run):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    env = {**os.environ, "SARCOKG_DEFER_EVIDENCE_MIN": "21"}
+    import subprocess
+    import sys
+
+    def query(q):
+        p = subprocess.run([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--format", "csv",
+                            "--sparql", q], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert p.returncode == 0, p.stderr
+        return p.stdout, json.loads((kg / CACHE_DIR / "manifest.json").read_text())["deferred"]
+
+    out, deferred = query("SELECT (COUNT(*) AS ?n) WHERE { ?r a sko:CaseReport }")
+    assert out.split() == ["n", "30"] and len(deferred) == 30
+    out, deferred = query("SELECT (COUNT(*) AS ?n) WHERE { ?e a sko:Evidence }")
+    want = sum(f.read_text().count(" a sko:Evidence ;") for f in kg.glob("*.ttl"))
+    assert out.split() == ["n", str(want)] and want > 30 and deferred == []
