@@ -131,15 +131,19 @@ def _graph_of(key: str) -> ox.NamedNode:
     return ox.NamedNode(ONTOLOGY_IRI) if key == "ontology" else report_graph(key)
 
 
-def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
-    """The manifest entry and quads of one file, read once (hash and content agree)."""
+def _read(path: Path) -> tuple[os.stat_result, bytes]:
+    """A report file's stat and bytes; a file gone or unreadable raises a one-line InputError."""
     try:
-        st = path.stat()
-        data = path.read_bytes()
+        return path.stat(), path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: report file disappeared while the store was being updated; run again") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _parse_one(key: str, path: Path) -> tuple[dict, list[ox.Quad]]:
+    """The manifest entry and quads of one file, read once (hash and content agree)."""
+    st, data = _read(path)
     quads = parse_file(path, _graph_of(key), data)
     return {key: [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]}, quads
 
@@ -255,14 +259,7 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool,
         for start in range(0, len(items), _CHUNK):
             parts, wrapped, quads = [], [], []
             for key, path in items[start:start + _CHUNK]:
-                try:
-                    st = path.stat()
-                    data = path.read_bytes()
-                except FileNotFoundError:
-                    raise InputError(f"{path}: report file disappeared while the store was being updated; "
-                                     "run again") from None
-                except OSError as e:
-                    raise InputError(f"{path}: cannot read ({e.strerror})") from None
+                st, data = _read(path)
                 entries[key] = [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
                 blocks = None if key == "ontology" else _as_trig_blocks(data, key, defer)
                 if blocks is None:
@@ -585,14 +582,7 @@ def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) 
     parts = []
     for key in keys:
         path = Path(folder + key + ".ttl")
-        try:
-            st = path.stat()
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: report file disappeared while the store was being updated; "
-                             "run again") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+        st, data = _read(path)
         digest = hashlib.sha256(data).hexdigest()
         blocks = _as_trig_blocks(data, key, defer=True) if digest == known[key][0] else None
         if blocks is not None and blocks[1] is not None:
