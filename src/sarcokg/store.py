@@ -13,6 +13,9 @@ rewritten atomically after, so a crash leaves a record of what to redo and the
 next command redoes it. A store written by another version, or one that does
 not open, is rebuilt from the files, with a note on stderr. One command at a
 time holds KG/.sarcokg/lock; a second waits, then says who holds it.
+A bulk load of DEFER_EVIDENCE_MIN files or more leaves the reports' evidence
+out until complete() loads it, before the first query that may read it
+(evidence_defer); the manifest lists those reports under "deferred".
 
 A read-only folder is loaded into memory instead.
 """
