@@ -1,6 +1,6 @@
 """Evidence loaded into the store on first use.
 
-About 60% of a report graph's triples are evidence (a sko:Evidence node per
+About two thirds of a report graph's triples are evidence (a sko:Evidence node per
 mention: offsets, the exact string, method, confidence). Most queries never
 read them, and indexing them is most of what a cold store build costs. So a
 bulk build loads each report's facts and leaves its evidence for the first

@@ -38,6 +38,7 @@ from typing import Iterator, Optional
 import pyoxigraph as ox
 
 from .errors import InputError, SarcoKGError
+from .evidence_defer import split_body
 from .files import json_bytes, json_read
 from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, REPORT_BASE, ROOT, report_ns
 
@@ -177,6 +178,8 @@ def _unsafe_body(body: bytes) -> bool:
                 return True   # at the start of a line, after blanks only
             i = low.find(word, j)
     return False
+
+
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 
@@ -217,7 +220,6 @@ def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> Optional[tuple[
         return None
     later = None
     if defer:
-        from .evidence_defer import split_body
         parts = split_body(body)
         if parts is not None:
             body, evidence = parts
