@@ -230,3 +230,26 @@ def test_cli_loads_evidence_only_for_a_query_that_may_read_it(tmp_path, run):
     out, deferred = query("SELECT (COUNT(*) AS ?n) WHERE { ?e a sko:Evidence }")
     want = sum(f.read_text().count(" a sko:Evidence ;") for f in kg.glob("*.ttl"))
     assert out.split() == ["n", str(want)] and want > 30 and deferred == []
+
+
+def test_the_query_check_keeps_nothing_of_its_caller_alive():
+    # rdflib's parser leaves reference cycles through its exceptions' frames; run in
+    # the caller's thread, they would hold the caller's objects (an open store) alive
+    import gc
+    import uuid
+    import weakref
+
+    class Held:
+        pass
+
+    def caller():
+        held = Held()   # noqa: F841 (a local of the calling frame)
+        query = f"# {uuid.uuid4()}\nSELECT ?r WHERE {{ ?r sko:reportId ?id OPTIONAL {{ ?r sko:title ?t }} }}"
+        assert may_read_evidence(query) is False
+        return weakref.ref(held)
+
+    gc.disable()
+    try:
+        assert caller()() is None
+    finally:
+        gc.enable()

@@ -246,3 +246,39 @@ def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
     with pytest.raises(InputError, match="SPARQL syntax error"):
         q.run_kg(kg_copy, kgraph, "inline", bad, [])
     release(kg_copy)
+
+
+def test_many_reports_are_evaluated_without_their_evidence_when_the_query_reads_none(tmp_path, monkeypatch):
+    import sarcokg.rowcache as rc
+    import sarcokg.store as S
+    monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 10)   # "many" is 10 here
+    monkeypatch.setattr(rc, "CHUNK", 40)   # one chunk, evaluated in this process
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    flags = []
+    real = rc.chunk_rows
+
+    def spy(args):
+        flags.append(args[4])
+        store, _, _ = rc._load_chunk(args[1], args[2], args[4])
+        has = bool(store.query("ASK { GRAPH ?g { ?e a <https://w3id.org/sarcokg/ontology#Evidence> } }"))
+        assert has is not args[4]      # evidence is in the chunk exactly when it is not facts-only
+        return real(args)
+
+    monkeypatch.setattr(rc, "chunk_rows", spy)
+    for name in PER_REPORT:
+        flags.clear()
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+        assert flags and all(flags), name
+    # a per-report query that reads evidence gets the whole files, and the same rows as the store
+    reads = ("# sarcokg:per-report\nPREFIX oa: <http://www.w3.org/ns/oa#>\n"
+             "SELECT ?report (COUNT(?x) AS ?n) WHERE { ?r sko:reportId ?report ; sko:hasEvidence ?e . "
+             "?e oa:exact ?x } GROUP BY ?report ORDER BY ?report")
+    flags.clear()
+    kgraph = load(kg)
+    cached = q.serialize(q.run_kg(kg, kgraph, "inline", reads, []), "csv")
+    direct = q.serialize(q.run(kgraph.store, "inline", reads, []), "csv")
+    release(kg)
+    assert cached == direct and cached.count(b"\n") > 20
+    assert flags and not any(flags)

@@ -88,7 +88,19 @@ def split_body(body: bytes) -> Optional[tuple[bytes, bytes]]:
 @lru_cache(maxsize=256)
 def may_read_evidence(query: str) -> bool:
     """May the query match a triple that split_body() defers? (See the module
-    docstring; True whenever in doubt.)"""
+    docstring; True whenever in doubt.)
+
+    The analysis runs on a thread of its own: rdflib's parser (pyparsing)
+    keeps exceptions whose tracebacks form reference cycles, and a cycle that
+    reached the caller's frames would keep the caller's objects alive (an
+    open store, and with it the store's lock) until the next garbage
+    collection."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as one:
+        return one.submit(_analyse, query).result()
+
+
+def _analyse(query: str) -> bool:
     try:
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery

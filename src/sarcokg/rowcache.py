@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
-from .store import _as_trig_block
+from .store import _as_trig_blocks
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 4        # bump when the layout of the row cache changes
@@ -113,8 +113,10 @@ def confined(stem: str, body: Optional[bytes] = None, quads=None) -> bool:
     return True
 
 
-def _load_chunk(ontology: str, files) -> tuple[ox.Store, dict, dict]:
-    """An in-memory store of the ontology and a chunk of report files; their digests."""
+def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Store, dict, dict]:
+    """An in-memory store of the ontology and a chunk of report files; their digests.
+    facts_only: leave out the evidence of files that evidence_defer can split
+    (for a query that reads none: the same rows, a third of the triples)."""
     from .store import parse_file, writer_body_start
     store = ox.Store()
     onto = ox.NamedNode(ONTOLOGY_IRI)
@@ -126,7 +128,8 @@ def _load_chunk(ontology: str, files) -> tuple[ox.Store, dict, dict]:
             digests[name] = hashlib.sha256(data).hexdigest()
             stem = name[:-4]
             stems[stem] = name
-            block = _as_trig_block(data, stem)
+            blocks_of = _as_trig_blocks(data, stem, defer=facts_only)
+            block = None if blocks_of is None else blocks_of[0]
             if block is None:
                 quads = parse_file(Path(path), ox.NamedNode(REPORT_BASE + stem), data)
                 if not confined(stem, quads=quads):
@@ -159,8 +162,8 @@ def chunk_rows(args) -> tuple[list[str], dict]:
     `keep` None: the query's own rows, which go to files by ?report. Otherwise
     the solutions of an aggregate's pattern (aggregate.Plan.rows_query), which
     go to the file whose report nodes they bind, with the `keep` columns only."""
-    text, ontology, files, keep = args
-    store, digests, stems = _load_chunk(ontology, files)
+    text, ontology, files, keep, facts_only = args
+    store, digests, stems = _load_chunk(ontology, files, facts_only)
     onto = ox.NamedNode(ONTOLOGY_IRI)
     by_file: dict[str, list] = {}
     if keep is not None:
@@ -214,8 +217,15 @@ def _split(lines: str) -> list[list[str]]:
 
 def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[list, dict]:
     """(variables, {file name: entry}) for the files to evaluate, in chunks, on
-    `jobs` processes; raises Uncacheable."""
-    chunks = [(text, str(ontology), todo[i:i + CHUNK], keep) for i in range(0, len(todo), CHUNK)]
+    `jobs` processes; raises Uncacheable. Many files to evaluate for a query
+    that reads no evidence (evidence_defer.may_read_evidence, which costs an
+    rdflib import: not worth it for a few) are loaded without their evidence."""
+    from . import store
+    facts_only = False
+    if len(todo) >= store.DEFER_EVIDENCE_MIN:
+        from .evidence_defer import may_read_evidence
+        facts_only = not may_read_evidence(text)
+    chunks = [(text, str(ontology), todo[i:i + CHUNK], keep, facts_only) for i in range(0, len(todo), CHUNK)]
     if jobs > 1 and len(chunks) > 1:
         from .parallel import pool
         with pool(min(jobs, len(chunks))) as workers:

@@ -199,19 +199,15 @@ def writer_body_start(data: bytes, report_id: str) -> Optional[int]:
     return pos + len(own) + len(_COMMON_HEADER) + 1
 
 
-def _as_trig_block(data: bytes, report_id: str) -> Optional[bytes]:
+def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> Optional[tuple[bytes, Optional[bytes]]]:
     """A report file in the writer's form, with statements ending in ' .', as a
     TriG graph block with its directives before it; None for any other file,
     which must be parsed instead. Every wrapped file declares the same
-    prefixes, so nothing of one file can change how the next one reads."""
-    blocks = _as_trig_blocks(data, report_id, defer=False)
-    return None if blocks is None else blocks[0]
+    prefixes, so nothing of one file can change how the next one reads.
 
-
-def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> Optional[tuple[bytes, Optional[bytes]]]:
-    """_as_trig_block(), and with defer the file's evidence apart: (the TriG
-    block of its facts, the TriG block of its evidence or None when the file
-    cannot be split; see evidence_defer.split_body)."""
+    Returns (that block, None); with defer, (the block of the file's facts,
+    the block of its evidence), or (the whole file, None) when it cannot be
+    split (see evidence_defer.split_body)."""
     start = writer_body_start(data, report_id)
     if start is None:
         return None
