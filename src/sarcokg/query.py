@@ -115,6 +115,8 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
             except (ValueError, OSError, RuntimeError) as e:
                 raise InputError(f"{label}: the query failed: {e}") from None
             if res is not None:
+                from .rowcache import prefetch_named
+                prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs)
                 return res
     if kgraph.deferred:
         from .evidence_defer import may_read_evidence
