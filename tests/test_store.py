@@ -213,7 +213,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     import sarcokg.store as st
     parsed = []
     real_parse = st.parse_file
-    monkeypatch.setattr(st, "parse_file", lambda path, graph: parsed.append(path.name) or real_parse(path, graph))
+    monkeypatch.setattr(st, "parse_file", lambda path, graph, data=None: parsed.append(path.name) or real_parse(path, graph, data))
     kg_store = load(kg)
     assert kg_store.changed == 31
     # only the three special files (and perhaps the ontology) went through the parser

@@ -264,7 +264,7 @@ def _bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool,
                 entries[key] = [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
                 blocks = None if key == "ontology" else _as_trig_blocks(data, key, defer)
                 if blocks is None:
-                    quads.extend(parse_file(path, _graph_of(key)))
+                    quads.extend(parse_file(path, _graph_of(key), data))
                 else:
                     parts.append(blocks[0])
                     wrapped.append((key, path, blocks[1] is not None))
