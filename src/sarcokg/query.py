@@ -114,9 +114,9 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
                 raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
             except (ValueError, OSError, RuntimeError) as e:
                 raise InputError(f"{label}: the query failed: {e}") from None
+            from .rowcache import prefetch_named
+            prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs)
             if res is not None:
-                from .rowcache import prefetch_named
-                prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs)
                 return res
     if kgraph.deferred:
         from .evidence_defer import may_read_evidence

@@ -252,6 +252,8 @@ def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[li
         return hit[0], {n: hit[1][n] for n, _ in todo}
     facts_only, others = False, []
     if len(todo) >= store.DEFER_EVIDENCE_MIN:
+        _PREFETCHED.clear()   # a new first run: nothing of an earlier one (another folder, say) stays
+        _PENDING.clear()
         from .evidence_defer import may_read_evidence
         facts_only = not may_read_evidence(text)
         if facts_only:
