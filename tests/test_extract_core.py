@@ -165,6 +165,27 @@ def test_targeted_agent_overrides_chemotherapy_word(terms):
     assert kinds(f, terms) == {"targeted therapy", "surgery"}
 
 
+def test_a_regimen_acronym_names_its_drugs(terms):
+    f = ex("A 17-year-old boy had an Ewing sarcoma of the L3 vertebra. He was given six cycles of "
+           "VIDE chemotherapy, then a spondylectomy.", terms)
+    ch = [i for i in f.interventions if i.kind == "chemotherapy"]
+    assert len(ch) == 1 and sorted(ch[0].agents) == ["doxorubicin", "etoposide", "ifosfamide", "vincristine"]
+    assert ch[0].cycles == 6
+    assert "VIDE" in {sp.text for sp in ch[0].spans}    # the evidence is the acronym
+    # the supportive drug of a regimen is no agent; a dose after the name is no one drug's
+    f = ex("A 45-year-old woman had a leiomyosarcoma of the uterus. She received the AIM regimen "
+           "75 mg/m2 after the resection.", terms)
+    ch = [i for i in f.interventions if i.kind == "chemotherapy"][0]
+    assert sorted(ch.agents) == ["doxorubicin", "ifosfamide"] and ch.doses == []
+
+
+def test_a_regimen_acronym_without_a_word_of_drug_treatment_is_not_one(terms):
+    f = ex("A 60-year-old man had a chondrosarcoma of the T8 vertebra. His MAP was 85 mmHg during the "
+           "resection, and a VAC dressing covered the wound.", terms)
+    assert all(not i.agents for i in f.interventions)
+    assert "chemotherapy" not in kinds(f, terms)
+
+
 def test_negated_and_hypothetical_treatments(terms):
     f = ex("A 70-year-old man had a chordoma of the sacrum. He was unsuitable for surgery because of "
            "his age. Chemotherapy may be considered later. He received proton therapy.", terms)

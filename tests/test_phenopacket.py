@@ -155,6 +155,10 @@ def test_context_file_is_the_ontology_context():
     assert ctx["metastatic"] == {"@id": "sko:metastatic", "@type": "xsd:boolean"}
     assert ctx["hasTumour"] == {"@id": "sko:hasTumour", "@type": "@id"}
     assert json.loads(CONTEXT_FILE.read_text())["@context"] == ctx
+    # and it is exactly what the ontology generates now: a new property is not missing
+    from sarcokg.export import context_json
+    assert CONTEXT_FILE.read_text(encoding="utf-8") == context_json(), \
+        "ontology/context.jsonld is stale: regenerate it (see the README's Layout)"
 
 
 @pytest.fixture(scope="module")

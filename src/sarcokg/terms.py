@@ -23,6 +23,7 @@ AXES = {
     "site": SKO + "AnatomicalSite",
     "intervention": SKO + "Intervention",
     "agent": SKO + "Drug",
+    "regimen": SKO + "Regimen",
     "outcome": SKO + "OutcomeStatus",
     "survival": SKO + "SurvivalMeasure",
 }
@@ -39,6 +40,7 @@ class Term:
     summary_key: Optional[str] = None  # own or inherited case-summary word
     parents: list[str] = field(default_factory=list)
     order: Optional[int] = None   # vertebrae: 1..33
+    components: list[str] = field(default_factory=list)   # regimens: the keys of their agents
 
     @property
     def local(self) -> str:
@@ -58,6 +60,7 @@ class Terms:
         restriction_of: dict[str, tuple[str, str]] = {}
         some: dict[str, str] = {}
         onprop: dict[str, str] = {}
+        regimen_agents: dict[str, list[str]] = defaultdict(list)
         for q in store:
             s, p, o = q.subject, q.predicate.value, q.object
             sv = s.value if isinstance(s, ox.NamedNode) else "_:" + s.value
@@ -70,6 +73,8 @@ class Terms:
                 some[sv] = o.value
             elif p == OWL + "onProperty":
                 onprop[sv] = o.value
+            elif p == SKO + "regimenAgent" and isinstance(o, ox.NamedNode):
+                regimen_agents[sv].append(o.value)
             elif isinstance(o, ox.Literal):
                 lit[(sv, p)].append(o.value)
         del restriction_of
@@ -109,6 +114,10 @@ class Terms:
             )
             self.terms[c] = term
             self.by_axis[axis][key] = term
+        for c, agents in regimen_agents.items():
+            if c in self.terms:
+                self.terms[c].components = sorted(self.terms[a].key for a in agents
+                                                  if a in self.terms and self.terms[a].axis == "agent")
         own = {c: (lit.get((c, SKO + "summaryKey")) or [None])[0] for c in classes}
         for t in self.terms.values():
             t.summary_key = self._summary(t.iri, own)

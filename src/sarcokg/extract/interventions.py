@@ -48,6 +48,7 @@ DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:tot
 CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:cycles|courses|rounds)\b"
                        r"|\b(\d{1,2})(?:st|nd|rd|th)\b[^.;]{0,20}\b(?:last\s+)?cycle\b", re.I)
 EXTRACORPOREAL_RX = re.compile(r"extracorporeal|ex vivo|in vitro", re.I)
+REGIMEN_CUE_RX = re.compile(r"chemo|regimen|protocol|cycle|course|induction|cytotoxic")   # on Sentence.low
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _M:
     end: int
     sent: object
     drug: Optional[str] = None
+    regimen: bool = False       # a drug named by its regimen's acronym
 
 
 def _extracorporeal(s) -> bool:
@@ -98,12 +100,21 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
         return s
 
     for m in mentions:
-        if m.axis not in ("intervention", "agent"):
+        if m.axis not in ("intervention", "agent", "regimen"):
             continue
         s = ok(m.start, m.end)
         if s is None:
             continue
-        if m.axis == "intervention":
+        if m.axis == "regimen":
+            # an acronym (MAP, AI) is a regimen only beside a word of drug treatment
+            term = terms.find("regimen", m.key)
+            if term is None or not REGIMEN_CUE_RX.search(s.low):
+                continue
+            for key in term.components:
+                kind = _agent_kind(terms, key)
+                if kind is not None and terms.find("intervention", kind) is not None:
+                    out.append(_M(kind, m.start, m.end, s, drug=key, regimen=True))
+        elif m.axis == "intervention":
             if _extracorporeal(s) and _family(terms, m.key) == "radiotherapy":
                 continue
             out.append(_M(m.key, m.start, m.end, s))
@@ -221,7 +232,7 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     if n:
                         f.cycles = int(n)
                 for p in parts:
-                    if not p.drug:
+                    if not p.drug or p.regimen:   # a dose after a regimen's name is no one drug's
                         continue
                     dd = DRUG_DOSE_RX.match(text[p.end:min(sent.end, p.end + 45)])
                     if dd:

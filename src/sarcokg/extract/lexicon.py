@@ -21,7 +21,7 @@ import ahocorasick
 from ..terms import Terms
 from .textprep import _TRANS, normalise, spaced
 
-AXES = ("tumour", "site", "intervention", "agent", "outcome", "survival")
+AXES = ("tumour", "site", "intervention", "agent", "regimen", "outcome", "survival")
 # a tumour name must name a tumour: labels such as "Myxoid" or "Spindle Cell"
 # (halves of an OncoTree name split at a slash) would match adjectives
 _TUMOUR_NOUN = re.compile(r"(?:oma|sarcoma|tumou?r|neoplasm|fibromatosis|desmoid)s?\b", re.I)
