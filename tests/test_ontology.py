@@ -17,6 +17,7 @@ from .conftest import ROOT, SHARED, needs_shared
 
 ONTO = ROOT / "ontology" / "sarcokg.ttl"
 OBOINOWL = rdflib.Namespace("http://www.geneontology.org/formats/oboInOwl#")
+SKO_NS = rdflib.Namespace(SKO)
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,17 @@ def test_tumour_hierarchy_and_sarcoma_grouping():
     assert T.get("intervention", "total en bloc spondylectomy").summary_key == "surgery"
     assert T.get("intervention", "ct-guided biopsy").summary_key is None
     assert T.get("outcome", "complete response").summary_key == "no evidence of disease"
+
+
+def test_every_regimen_names_drugs_of_the_ontology(g):
+    """A regimen's sko:regimenAgent values are drug classes, each one found: a
+    misspelt class would silently drop a drug from every report naming the regimen."""
+    terms = load_terms()
+    regimens = terms.by_axis["regimen"]
+    assert len(regimens) >= 10
+    for key, t in regimens.items():
+        named = set(g.objects(rdflib.URIRef(t.iri), SKO_NS.regimenAgent))
+        assert named and len(t.components) == len(named), key
+        assert all(terms.find("agent", c) is not None for c in t.components), key
+        assert t.abbreviations, key    # matched by its acronym
+
