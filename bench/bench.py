@@ -7,8 +7,10 @@ For each N it generates a synthetic corpus (bench/synth.py: N texts, N graphs,
 ~1% planted violations) and measures, each in a fresh process as a user runs it:
 ingest reports/s (on up to --ingest-cap texts), store build s (cold: facts; then
 the evidence on first use), validate
-cold s and after one changed report s, each named query ms (the first run, which
-for a per-report query computes every report's rows, then the median of 5 more),
+cold s and after one changed report s, each named query ms (the first run, in
+name order after the kept results are removed: the first per-report query
+computes every report's results for all of them, see rowcache; then the median
+of 5 more),
 case-summary through the CLI, export s, and the peak RSS of all of these. Then the naive stack on the
 --naive-sizes: one rdflib graph of everything, whole-graph pySHACL, rdflib
 SPARQL; each step capped at --cap seconds (printed '> CAP s'). It prints one
@@ -119,8 +121,8 @@ def bench_size(n: int, work: Path, ingest_cap: int, jobs: int, runs: int = 5) ->
     rss.append(r)
     victim.write_text(text)
     timed(CLI + ["query", "--kg", str(kg), "--sparql", "ASK { ?s ?p ?o }"])  # resync after the change
-    # named queries in-process on the synced store: the first run (for a per-report
-    # query it computes every report's rows), then the median of `runs` more, then
+    # named queries in-process on the synced store: the first run (the first
+    # per-report query computes every report's rows, for every named query), then the median of `runs` more, then
     # the median of 3 runs each after one report changed (store synced, not timed)
     shutil.rmtree(kg / ".sarcokg" / "rows", ignore_errors=True)
     code = ("import json,statistics,sys,time\n"
