@@ -231,6 +231,12 @@ def test_negated_recurrence_after_treatment_is_ned(terms):
     assert last.status == "no evidence of disease" and last.months == 30 and last.since == "treatment"
 
 
+def test_an_outcome_takes_the_time_of_its_own_clause(terms):
+    f = ex("A 58-year-old man had an osteosarcoma of the sacrum, treated by sacrectomy. Lung metastases "
+           "developed 10 months later, and he died of disease 18 months after diagnosis.", terms)
+    assert (f.outcomes[-1].status, f.outcomes[-1].months) == ("death", 18.0)
+
+
 def test_follow_up_keeps_status(terms):
     f = ex("A 35-year-old man with a chordoma received imatinib and showed stable disease at 3 months. "
            "He is doing well at 11 months of follow-up.", terms)

@@ -18,7 +18,7 @@ from typing import Optional
 
 from ..facts import OutcomeFact, Span
 from ..terms import Terms
-from .context import Zones, hypothetical, negated
+from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
@@ -110,10 +110,19 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     return evs
 
 
-def _nearest(times: list[TimeExpr], rel_pos: int) -> Optional[TimeExpr]:
+def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> Optional[TimeExpr]:
+    """The time of an event at rel_pos in a sentence: one in the event's own clause
+    first ('metastases developed 10 months later, and he died 18 months after
+    diagnosis': 18), then the nearest, a later one before an earlier one."""
     if not times:
         return None
-    return min(times, key=lambda t: (abs(t.start - rel_pos) if t.start >= rel_pos else abs(rel_pos - t.end) + 5,
+
+    def crosses(t: TimeExpr) -> bool:
+        between = low[t.end:rel_pos] if t.end <= rel_pos else low[rel_pos:t.start]
+        return BREAK_RX.search(between) is not None
+
+    return min(times, key=lambda t: (crosses(t),
+                                     abs(t.start - rel_pos) if t.start >= rel_pos else abs(rel_pos - t.end) + 5,
                                      t.anchor != "diagnosis"))
 
 
@@ -147,7 +156,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             else:
                 continue
         for e in evs:
-            t = _nearest(times, e.start - s.start)
+            t = _nearest(times, e.start - s.start, s.low)
             months, since, tspan = None, None, None
             if t is not None:
                 months = (clock or 0) + t.months if t.relative else t.months
