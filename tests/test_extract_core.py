@@ -237,6 +237,12 @@ def test_an_outcome_takes_the_time_of_its_own_clause(terms):
     assert (f.outcomes[-1].status, f.outcomes[-1].months) == ("death", 18.0)
 
 
+def test_afterwards_and_thereafter_count_from_the_previous_event(terms):
+    f = ex("A 40-year-old man had a synovial sarcoma of the thigh, treated by wide resection. Lung metastases "
+           "appeared 12 months after surgery. He died two months afterwards.", terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == ("death", 14.0)
+
+
 def test_follow_up_keeps_status(terms):
     f = ex("A 35-year-old man with a chordoma received imatinib and showed stable disease at 3 months. "
            "He is doing well at 11 months of follow-up.", terms)

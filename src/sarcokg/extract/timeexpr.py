@@ -56,7 +56,8 @@ _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 # (pattern, relative, words of which a match has one): a sentence without any
 # of the words is not scanned with the pattern (None: always scanned)
 PATTERNS = [
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+later\b"), True, ("later",)),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
+     ("later", "afterward", "thereafter")),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
                 ), False, ("after", "since", "post", "following", "from")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
