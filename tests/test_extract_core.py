@@ -92,6 +92,13 @@ def test_grade(terms):
               terms).tumour.grade.value == "high"
     f = ex("A 60-year-old man with a chordoma had grade 1 neuropathy after radiotherapy.", terms)
     assert f.tumour.grade is None
+    # a grade number right after the tumour's name
+    assert ex("A 52-year-old woman had a lesion at L2. Biopsy showed a leiomyosarcoma, grade 2, of 4 cm.",
+              terms).tumour.grade.value == "intermediate"
+    assert ex("A 60-year-old man had a chondrosarcoma grade III of the T9 vertebra.",
+              terms).tumour.grade.value == "high"
+    f = ex("A 60-year-old man had a leiomyosarcoma of the thigh. He had grade 2 neutropenia after chemotherapy.", terms)
+    assert f.tumour.grade is None
 
 
 @pytest.mark.parametrize("sentence,expected", [

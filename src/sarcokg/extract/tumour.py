@@ -23,7 +23,8 @@ GRADE_WORD_RX = re.compile(
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
     r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
-    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)", re.I)
+    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
 SIZE_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)?(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?"
