@@ -166,6 +166,19 @@ def test_interventions_rt_dose_and_agents(terms):
     assert kinds(f, terms) == {"radiotherapy", "chemotherapy", "surgery"}
 
 
+def test_a_dose_in_gy_is_radiotherapy_where_no_word_names_it(terms):
+    f = ex("A 70-year-old man had an undifferentiated pleomorphic sarcoma of the retroperitoneum. He was "
+           "treated with 50 Gy in 25 fractions, followed by resection.", terms)
+    rt = [i for i in f.interventions if i.kind == "radiotherapy"]
+    assert len(rt) == 1 and (rt[0].dose_gy, rt[0].fractions) == (50.0, 25)
+    assert [sp.text for sp in rt[0].spans] == ["50 Gy", "25 fractions"]
+    # named radiotherapy stays one intervention; a dose only considered is none
+    f = ex("A 70-year-old man had a chordoma of the sacrum. He received proton therapy of 70 Gy.", terms)
+    assert [i.kind for i in f.interventions] == ["proton therapy"]
+    f = ex("A 70-year-old man had a chordoma of the sacrum. A dose of 70 Gy could be considered.", terms)
+    assert f.interventions == []
+
+
 def test_targeted_agent_overrides_chemotherapy_word(terms):
     f = ex("A 29-year-old man had an alveolar soft part sarcoma. He was given the chemotherapy drug "
            "pazopanib after the operation.", terms)

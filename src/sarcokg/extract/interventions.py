@@ -36,6 +36,7 @@ COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 DOSE_GY_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cGy|Gy|Gray)\b")
+GY_RX = Caseless(r"(?<![\d.])\d+(?:\.\d+)?\s*c?gy\b")   # for Zones.hits: a dose in Gy
 FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\s*(?:of|:)?\s*\d+(?:\.\d+)?\s*Gy\s*[x\u00d7]\s*(\d{1,2})"
                           r"|(\d+(?:\.\d+)?)\s*Gy\s*[x\u00d7]\s*(\d{1,2})\b", re.I)
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
@@ -160,6 +161,17 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             for kind in ("chemotherapy", "radiotherapy"):
                 if terms.find("intervention", kind) is not None:
                     out.append(_M(kind, a, b, s))
+    # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
+    # radiotherapy where the sentence names no radiotherapy itself
+    if "gy" in low and terms.find("intervention", "radiotherapy") is not None:
+        has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
+        for si, dms in zones.hits(GY_RX).items():
+            s = zones.sents[si]
+            if si in has_rt or s.zone != "case" or s.generic or _extracorporeal(s):
+                continue
+            dm = dms[0]
+            if ok(dm.start(), dm.end()) is not None:
+                out.append(_M("radiotherapy", dm.start(), dm.end(), s))
     out.sort(key=lambda x: x.start)
     return out
 
@@ -217,7 +229,8 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     if 0 < v <= 100:
                         f.dose_gy = v
                         a, b = sent.start + dm.start(), sent.start + dm.end()
-                        f.spans.append(Span(a, b, text[a:b]))
+                        if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
+                            f.spans.append(Span(a, b, text[a:b]))
                 fm = FRACTIONS_RX.search(sent.text)
                 if fm:
                     g = next(i for i in (1, 2, 4) if fm.group(i))
