@@ -179,6 +179,18 @@ def test_a_dose_in_gy_is_radiotherapy_where_no_word_names_it(terms):
     assert f.interventions == []
 
 
+def test_intent_written_after_the_treatment(terms):
+    def intents(sentence):
+        f = ex("A 70-year-old man had a leiomyosarcoma of the thigh. " + sentence, terms)
+        return [(i.kind, i.intent) for i in f.interventions]
+    assert intents("He was treated with 50 Gy in 25 fractions preoperatively.") == [("radiotherapy", "neoadjuvant")]
+    assert intents("Doxorubicin was given as palliative treatment.") == [("chemotherapy", "palliative")]
+    # the word belongs to the next treatment, or to something else after a comma
+    assert intents("He underwent resection and RT preoperatively.") == \
+        [("resection", None), ("radiotherapy", "neoadjuvant")]
+    assert intents("Radiotherapy was given, and postoperatively he recovered well.") == [("radiotherapy", None)]
+
+
 def test_targeted_agent_overrides_chemotherapy_word(terms):
     f = ex("A 29-year-old man had an alveolar soft part sarcoma. He was given the chemotherapy drug "
            "pazopanib after the operation.", terms)

@@ -42,6 +42,8 @@ FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
+AFTER_INTENT_RX = re.compile(r"[^.;,]{0,25}?\b(?:(postoperatively|post-operatively|preoperatively|pre-operatively)|"
+                             r"as\s+(?:an?\s+)?(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage))\b")  # on .low
 INTENT_MAP = {"postoperative": "adjuvant", "post-operative": "adjuvant", "preoperative": "neoadjuvant",
               "pre-operative": "neoadjuvant", "neo-adjuvant": "neoadjuvant", "definitive": "curative"}
 DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:total\s+)?dose\s+of\s+)?"
@@ -252,6 +254,14 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                         a, b = p.end + dd.start(1), p.end + dd.end(2)
                         f.doses.append(AgentDose(p.drug, float(dd.group(1)), dd.group(2),
                                                  spans=[Span(a, b, text[a:b])], confidence=0.8))
+            if f.intent is None and f.spans:
+                # or just after it, in the same clause: '50 Gy in 25 fractions preoperatively'
+                end = max(sp.end for sp in f.spans) - sent.start
+                am = AFTER_INTENT_RX.match(sent.low[end:end + 40]) if end >= 0 else None
+                if am and not any(end <= m.start - sent.start < end + am.start(am.lastindex) for m in group):
+                    w = am.group(am.lastindex)   # and no other treatment named before the word
+                    w = w[:-2] if w.endswith("ly") else w
+                    f.intent = INTENT_MAP.get(w, w)
             _merge(terms, facts, f)
     return facts
 
