@@ -61,6 +61,14 @@ def test_age_sex_and_symptom_duration(terms):
     assert f.symptoms and f.symptoms[0].duration_months == 36
 
 
+def test_the_tumour_is_no_symptom(terms):
+    f = ex("A 63-year-old man presented with a chordoma of the clivus.", terms)
+    assert f.symptoms == []
+    f = ex("A 50-year-old woman presented with a uterine leiomyosarcoma with abnormal vaginal bleeding.", terms)
+    assert [x.text for x in f.symptoms] == ["abnormal vaginal bleeding"]
+    assert f.symptoms[0].spans[0].text == "abnormal vaginal bleeding"
+
+
 def test_age_variants(terms):
     assert ex("We describe a boy aged 12 with an osteosarcoma of the femur.", terms).age.value == 12
     assert ex("An 8-year-old girl had a chordoma of the clivus.", terms).age.value == 8

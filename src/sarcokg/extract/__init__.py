@@ -47,7 +47,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     facts.metadata = metadata.extract_metadata(text, title_span)
     facts.age = patient.extract_age(text, zones)
     facts.sex = patient.extract_sex(text, zones)
-    facts.symptoms = patient.extract_symptoms(text, zones)
+    facts.symptoms = patient.extract_symptoms(text, zones, mentions)
 
     tm = Tumour()
     tm.types = tumour.extract_types(text, terms, zones, mentions)

@@ -80,8 +80,26 @@ def _clean_symptom(s: str) -> str:
     return s.strip(" ,")
 
 
-def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
+def extract_symptoms(text: str, zones: Zones, mentions=()) -> list[Symptom]:
+    """What the patient presented with; not the tumour itself ('presented with a chordoma
+    of the clivus': a part naming a tumour type, by its lexicon mentions, is none,
+    except what it says the tumour came with)."""
     out: list[Symptom] = []
+    tumour_at = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
+
+    def add(part: str, a: int, b: int, months, confidence: float) -> None:
+        """The part as a symptom, or what follows 'with' after the tumour it names
+        ('a uterine LMS with abnormal bleeding': abnormal bleeding)."""
+        ends = [y for x, y in tumour_at if a <= x and y <= b]
+        if ends:
+            w = text.find(" with ", max(ends), b)
+            if w < 0:
+                return
+            a = w + len(" with ")
+            if any(a <= x < b for x, _ in tumour_at) or a >= b:
+                return
+        out.append(Symptom(text[a:b], months, spans=[Span(a, b, text[a:b])], confidence=confidence))
+
     if zones.intro is None:
         return out
     sents = [zones.intro] + [s for s in zones.sents[zones.intro.index + 1: zones.intro.index + 2] if s.zone == "case"]
@@ -96,7 +114,7 @@ def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
                     continue
                 i = s.text.find(part, m.start("what"))
                 a, b = s.start + i, s.start + i + len(part)
-                out.append(Symptom(part, months, spans=[Span(a, b, text[a:b])], confidence=0.7))
+                add(part, a, b, months, 0.7)
         if out:
             continue
         for m in COMPLAINT_RX.finditer(s.text):
@@ -114,5 +132,5 @@ def extract_symptoms(text: str, zones: Zones) -> list[Symptom]:
                 if i < 0:
                     continue
                 a, b = s.start + i, s.start + i + len(part)
-                out.append(Symptom(part, months, spans=[Span(a, b, text[a:b])], confidence=0.5))
+                add(part, a, b, months, 0.5)
     return out
