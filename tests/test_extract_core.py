@@ -199,6 +199,16 @@ def test_intent_written_after_the_treatment(terms):
     assert intents("Radiotherapy was given, and postoperatively he recovered well.") == [("radiotherapy", None)]
 
 
+def test_a_fusion_by_its_approach_is_spinal_fusion_not_a_level_of_the_tumour(terms):
+    f = ex("A 55-year-old woman had a leiomyosarcoma destroying the L4 vertebral body. She underwent L4 "
+           "corpectomy with posterior fusion from L2 to S1.", terms)
+    assert [i.kind for i in f.interventions] == ["corpectomy", "spinal fusion"]
+    assert levels(f) == ["L4"]
+    # a gene fusion is no operation
+    assert ex("A 20-year-old man had an Ewing sarcoma of the T7 vertebra with an EWSR1-FLI1 fusion.",
+              terms).interventions == []
+
+
 def test_targeted_agent_overrides_chemotherapy_word(terms):
     f = ex("A 29-year-old man had an alveolar soft part sarcoma. He was given the chemotherapy drug "
            "pazopanib after the operation.", terms)
