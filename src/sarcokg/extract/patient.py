@@ -87,8 +87,8 @@ def extract_symptoms(text: str, zones: Zones, mentions=()) -> list[Symptom]:
     out: list[Symptom] = []
     tumour_at = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
 
-    def add(part: str, a: int, b: int, months, confidence: float) -> None:
-        """The part as a symptom, or what follows 'with' after the tumour it names
+    def add(a: int, b: int, months, confidence: float) -> None:
+        """text[a:b] as a symptom, or what follows 'with' after the tumour it names
         ('a uterine LMS with abnormal bleeding': abnormal bleeding)."""
         ends = [y for x, y in tumour_at if a <= x and y <= b]
         if ends:
@@ -114,7 +114,7 @@ def extract_symptoms(text: str, zones: Zones, mentions=()) -> list[Symptom]:
                     continue
                 i = s.text.find(part, m.start("what"))
                 a, b = s.start + i, s.start + i + len(part)
-                add(part, a, b, months, 0.7)
+                add(a, b, months, 0.7)
         if out:
             continue
         for m in COMPLAINT_RX.finditer(s.text):
@@ -132,5 +132,5 @@ def extract_symptoms(text: str, zones: Zones, mentions=()) -> list[Symptom]:
                 if i < 0:
                     continue
                 a, b = s.start + i, s.start + i + len(part)
-                add(part, a, b, months, 0.5)
+                add(a, b, months, 0.5)
     return out
