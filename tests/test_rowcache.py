@@ -79,6 +79,73 @@ def test_rows_are_reused_not_recomputed(kg_copy, monkeypatch):
     assert calls == [1] and cached == direct
 
 
+def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypatch):
+    """A changed, a removed and an added report (one whose id sorts elsewhere):
+    the kept result is patched, reading only the buckets those reports are in,
+    and equals the store's answer; a patch that does not fit the kept result
+    (a crash between writes, a damaged file) assembles it afresh, still exact."""
+    import json
+    import sarcokg.rowcache as rc
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 60)
+    files = sorted(kg.glob("*.ttl"))
+    name = "case-summary"
+    assert _both(kg, name)[0] == _both(kg, name)[1]
+    read, patched = [], []
+    real_read, real_patch = rc._read_buckets, rc._patch
+    monkeypatch.setattr(rc, "_read_buckets", lambda sub, c, bs: read.append(len(list(bs))) or real_read(sub, c, bs))
+    monkeypatch.setattr(rc, "_patch", lambda *a: patched.append(real_patch(*a)) or patched[-1])
+    files[3].write_text(files[3].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    cached, direct = _both(kg, name)
+    assert cached == direct and read == [1] and patched[-1] is not None
+    files[5].unlink()
+    text = files[8].read_text().replace(f"/report/{files[8].stem}/", "/report/000-first/")
+    (kg / "000-first.ttl").write_text(text.replace(f'"{files[8].stem}"', '"000-first"'))
+    read.clear()
+    cached, direct = _both(kg, name)
+    assert cached == direct and b"000-first" in cached["csv"] and patched[-1] is not None
+    assert 1 <= sum(read) <= 2 and len(read) == 1
+    # a bucket written by an update whose result never was: every bucket, afresh
+    sub = next(p for p in (kg / CACHE_DIR / "rows").iterdir() if p.is_dir() and (p / "index.json").exists())
+    files[10].write_text(files[10].read_text().replace("sko:ageYears ", "sko:ageYears 2", 1))
+    bucket = sub / f"{rc.zlib.crc32(files[10].name.encode()) % rc.BUCKETS:02x}.rows.json"
+    saved = json.loads(bucket.read_text())
+    saved["print"] = "written by an update that did not finish"
+    bucket.write_text(json.dumps(saved))
+    read.clear()
+    cached, direct = _both(kg, name)
+    assert cached == direct and sum(read) > 2
+    # the kept result damaged: it is not patched but assembled again
+    result = next((kg / CACHE_DIR / "rows").glob("*.tsv"), None)
+    for tsv in (kg / CACHE_DIR / "rows").glob("*.tsv"):
+        lines = tsv.read_bytes().split(b"\n")
+        if len(lines) > 20:
+            result = tsv
+    body = result.read_bytes().split(b"\n")
+    result.write_bytes(b"\n".join(body[:5] + body[9:]))
+    files[20].write_text(files[20].read_text().replace("sko:ageYears ", "sko:ageYears 3", 1))
+    patched.clear()
+    cached, direct = _both(kg, name)
+    assert cached == direct and patched == []
+    # rows that do not fit the patch (as if the buckets and the result were of two updates)
+    monkeypatch.setattr(rc.zlib, "crc32", lambda data: 0)
+    files[20].write_text(files[20].read_text().replace("sko:ageYears 3", "sko:ageYears 4", 1))
+    cached, direct = _both(kg, name)
+    body = result.read_bytes().split(b"\n")
+    result.write_bytes(b"\n".join(body[:4] + body[30:]))
+    files[20].write_text(files[20].read_text().replace("sko:ageYears 4", "sko:ageYears 5", 1))
+    patched.clear()
+    cached, direct = _both(kg, name)
+    assert cached == direct and patched == [None]
+
+
+def test_the_report_id_of_a_result_line():
+    from sarcokg.rowcache import _line_id
+    assert _line_id(b'<urn:x>\t"case-7"\t1', 1) == "case-7"
+    assert _line_id(b'"a \\"quoted\\" \\u00e9 id"', 0) == 'a "quoted" \u00e9 id'
+    assert _line_id('"é-case"@en\tx'.encode(), 0) == "é-case"
+
+
 def test_parameters_and_blank_nodes_go_to_the_store(kg_copy):
     label, text = q.resolve("cases-by-vertebral-level", None)
     kgraph = load(kg_copy)
@@ -100,7 +167,7 @@ def test_a_file_changed_after_the_store_loaded_it_is_answered_by_the_store(kg_co
     for text_now in ("not turtle at all", original.replace("sko:ageYears ", "sko:ageYears 1", 1)):
         victim.write_text(text_now)
         assert q.serialize(q.run_kg(kg_copy, kgraph, label, text, []), "csv") == direct
-        assert not list((kg_copy / CACHE_DIR / "rows").glob("*.json"))
+        assert not list((kg_copy / CACHE_DIR / "rows").rglob("*.json"))
     release(kg_copy)
 
 

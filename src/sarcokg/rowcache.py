@@ -10,7 +10,8 @@ millions of quads on disk. Two kinds:
 
 - a query without aggregates projects the report id as ?report and orders by
   ?report first, then totally within a report: its result is the concatenation,
-  in report order, of its rows per report (one JSON file of rows per query);
+  in report order, of its rows per report (kept in buckets of reports; a
+  change patches the kept result: the changed reports' rows out and in);
 - an aggregate query (GROUP BY, COUNT, SUM, AVG, MIN, MAX) is evaluated in two
   stages (aggregate.py): the solutions of its pattern per report, kept in
   buckets of reports, and the aggregates as totals that a changed report's
@@ -57,7 +58,7 @@ from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
 from .store import _as_trig_blocks
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
-FORMAT = 4        # bump when the layout of the row cache changes
+FORMAT = 5        # bump when the layout of the row cache changes
 CHUNK = 2000      # report files per in-memory evaluation
 BUCKETS = 32      # files of an aggregate's solutions: a change reads and writes one (1/32 of all)
 _INT = re.compile(r"[+-]?\d+")
@@ -127,8 +128,7 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
     (for a query that reads none: the same rows, a third of the triples)."""
     from .store import parse_file, writer_body_start
     store = ox.Store()
-    onto = ox.NamedNode(ONTOLOGY_IRI)
-    store.extend(parse_file(Path(ontology), onto))
+    store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
     digests, blocks, stems = {}, [], {}
     try:
         for name, path in files:
@@ -321,13 +321,13 @@ def prefetch_named(kg: Path, files, digests: dict, ontology: Path, jobs: int = 2
         _PENDING.clear()
 
 
-def _paths(files):
-    """i -> the path of files[i] as a string, without a Path object per file
-    where the files are a folder's ReportFiles (100,000 of them cost seconds)."""
+def _paths(files, names: list[str]):
+    """file name -> its path as a string, without a Path object per file where
+    the files are a folder's ReportFiles (100,000 of them cost seconds)."""
     if hasattr(files, "kg") and hasattr(files, "names"):
-        base, names = os.path.join(str(files.kg), ""), files.names
-        return lambda i: base + names[i]
-    return lambda i: str(files[i])
+        base = os.path.join(str(files.kg), "")
+        return lambda name: base + name
+    return dict(zip(names, map(str, files))).__getitem__
 
 
 def _read_json(path: Path) -> dict:
@@ -343,9 +343,42 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _fingerprint(context: str, names: list[str], digests: dict[str, str]) -> str:
-    """The name and digest of every report, with the query's context, in one hash."""
-    return _digest(context, *map("{} {}".format, names, map(digests.get, names)))
+def _buckets(context: str, names: list[str], digests: dict[str, str]) -> tuple[dict, dict]:
+    """Reports in BUCKETS buckets by name ({bucket: [names]}) and each bucket's
+    print ({bucket: one hash of its reports' names and digests, in order})."""
+    groups: list[list] = [[] for _ in range(BUCKETS)]
+    to_group = [g.append for g in groups]
+    for n, b in zip(names, map(zlib.crc32, map(str.encode, names))):
+        to_group[b % BUCKETS](n)
+    prints = {}
+    for b, ns in enumerate(groups):
+        if ns:
+            values = list(map(digests.get, ns))
+            prints[f"{b:02x}"] = _digest(context, *ns, *(values if None not in values else map(str, values)))
+    return {f"{b:02x}": ns for b, ns in enumerate(groups) if ns}, prints
+
+
+def _whole(context: str, prints: dict) -> str:
+    """The fingerprint of every report, from the prints of the buckets."""
+    return _digest(context, *(f"{b} {p}" for b, p in sorted(prints.items())))
+
+
+def _read_buckets(sub: Path, context: str, bs) -> dict:
+    out = {}
+    for b in bs:
+        c = _read_json(sub / f"{b}.rows.json")
+        out[b] = c if c.get("context") == context else {"context": context, "print": None, "rows": {}}
+    return out
+
+
+def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
+    from .files import atomic_write, json_bytes
+    sub.mkdir(parents=True, exist_ok=True)
+    for b, cache in caches.items():
+        if b in prints:
+            atomic_write(sub / f"{b}.rows.json", json_bytes(cache))
+        else:
+            (sub / f"{b}.rows.json").unlink(missing_ok=True)
 
 
 def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
@@ -367,65 +400,152 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     # the assembled result, kept with the fingerprint of every report's name and
     # digest it was assembled from: while nothing changes it is read as it is
     names = files.names if hasattr(files, "names") else [f.name for f in files]
-    fingerprint = _fingerprint(context, names, digests)
+    buckets, prints = _buckets(context, names, digests)
+    fingerprint = _whole(context, prints)
+    state, result = folder / f"{stem}.state", folder / f"{stem}.tsv"
     try:
-        if (folder / f"{stem}.state").read_text(encoding="utf-8") == fingerprint:
-            return ox.parse_query_results((folder / f"{stem}.tsv").read_bytes(), format=ox.QueryResultsFormat.TSV)
+        kept = state.read_text(encoding="utf-8")
     except OSError:
-        pass
+        kept = None
+    if kept == fingerprint:
+        try:
+            return ox.parse_query_results(result.read_bytes(), format=ox.QueryResultsFormat.TSV)
+        except OSError:
+            kept = None
+    index = None
     try:
         if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs)
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, buckets, prints)
         else:
-            tsv = _per_report(folder / f"{stem}.json", context, text, files, names, digests, ontology, jobs)
+            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, buckets, prints,
+                          result, kept)
+            tsv, index = got if got is not None else (None, None)
     except Uncacheable:
         return None
     if tsv is None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{stem}.state").unlink(missing_ok=True)     # never a fingerprint beside another result
-    atomic_write(folder / f"{stem}.tsv", tsv)
-    atomic_write(folder / f"{stem}.state", fingerprint)
+    state.unlink(missing_ok=True)     # never a fingerprint beside another result
+    atomic_write(result, tsv)
+    if index is not None:   # what the result was assembled from, for the next change to patch it
+        atomic_write(folder / stem / "index.json", index)
+        (folder / f"{stem}.json").unlink(missing_ok=True)   # the rows as an earlier version kept them
+    atomic_write(state, fingerprint)
     return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
-def _per_report(path, context, text, files, names, digests, ontology, jobs) -> Optional[bytes]:
-    """The result of a row query as SPARQL TSV, from the rows kept in `path`; None: ask the store."""
-    from .files import atomic_write, json_bytes
-    cache = _read_json(path)
-    if cache.get("context") != context:
-        cache = {"context": context, "variables": None, "rows": {}}
-    rows: dict = cache["rows"]
-    path_of = _paths(files)
-    todo = [(n, path_of(i)) for i, n in enumerate(names)
-            if (e := rows.get(n)) is None or e[0] != digests.get(n)]
-    present = set(names)
-    gone = [n for n in rows if n not in present]
-    for n in gone:
-        del rows[n]
+def _listed(sub, context, text, files, names, digests, ontology, jobs, buckets, prints,
+            result: Path, kept: Optional[str]) -> Optional[tuple[bytes, bytes]]:
+    """The result of a row query as SPARQL TSV, and the index to keep beside it;
+    None: ask the store.
+
+    Each report's rows are kept in its bucket (<bucket>.rows.json: {name:
+    [digest, report id, rows as TSV lines]}), and the assembled result with an
+    index of the bucket prints it came from. A change reads the changed
+    reports' buckets and patches the kept result: their old rows out, their
+    new rows in at their report id's place, found by binary search (the result
+    is ordered by report id first). Whenever the kept result, its index and the
+    buckets do not agree (a crash between their writes, a lost or damaged
+    file: the index has the result's CRC-32), the result is assembled again
+    from every bucket."""
+    from .files import json_bytes
+    index = _read_json(sub / "index.json")
+    held = index.get("buckets", {}) if index.get("context") == context else {}
+    variables = index.get("variables") if held else None
+    stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
+    caches = _read_buckets(sub, context, stale)
+    lines = None
+    if held and kept == _whole(context, held) \
+            and all(b not in held or caches[b]["print"] == held[b] for b in stale):
+        try:
+            data = result.read_bytes()
+        except OSError:
+            data = None
+        if data is not None and index.get("crc32") == zlib.crc32(data):   # the result as it was written
+            lines = data.split(b"\n")
+    if lines is None:   # assemble from every bucket
+        stale = sorted(set(prints) | set(held))
+        caches = _read_buckets(sub, context, stale)
+    path_of = _paths(files, names)
+    todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
+            if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
+    done: dict = {}
     if todo:
-        cache["variables"], out = _compute(todo, text, ontology, None, jobs)
-        rows.update(out)
-    if any(rows[n][0] != digests.get(n) for n, _ in todo):
-        return None   # a file changed since the store loaded it: the store answers, nothing is kept
-    if cache["variables"] is None:   # nothing evaluated yet (no reports): the variables from an empty run
-        cache["variables"] = _evaluate(ox.Store(), text)[0]
-    if todo or gone:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json_bytes(cache))
-    ordered = sorted((rows[n] for n in names if rows[n][2]), key=lambda e: e[1])
-    if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
-        return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
-    head = "\t".join("?" + v for v in cache["variables"])
-    return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
+        variables, done = _compute(todo, text, ontology, None, jobs)
+        if any(done[n][0] != digests.get(n) for n, _ in todo):
+            return None   # a file changed since the store loaded it: the store answers, nothing is kept
+    if variables is None:   # nothing evaluated yet (no reports): the variables from an empty run
+        variables = _evaluate(ox.Store(), text)[0]
+    head = "\t".join("?" + v for v in variables)
+    changes = []
+    for b in stale:
+        old = caches[b]["rows"]
+        new = {n: done.get(n) or old[n] for n in buckets.get(b, [])}
+        changes += [(old.get(n), new.get(n)) for n in sorted(set(old) | set(new))
+                    if (old.get(n) or [None])[0] != (new.get(n) or [None])[0]]
+        caches[b] = {"context": context, "print": prints.get(b), "rows": new}
+    if stale:
+        _write_buckets(sub, caches, prints)
+    if lines is not None:
+        lines = _patch(lines, head, variables.index("report"), changes)
+    if lines is None:
+        if len(caches) < len(prints):   # a patch that did not match: every bucket
+            caches.update(_read_buckets(sub, context, [b for b in prints if b not in caches]))
+        ordered = sorted((e for b in sorted(prints) for e in caches[b]["rows"].values() if e[2]),
+                         key=lambda e: e[1])
+        if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
+            return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
+        tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
+    else:
+        tsv = b"\n".join(lines)
+    return tsv, json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": zlib.crc32(tsv)})
 
 
+_PLAIN_ID = re.compile(rb'"([^"\\]*)"')
 
 
-def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Optional[bytes]:
+def _line_id(line: bytes, col: int) -> str:
+    """The report id in a result line: the value of its ?report literal."""
+    cell = line.split(b"\t")[col]
+    m = _PLAIN_ID.fullmatch(cell)
+    if m:
+        return m.group(1).decode("utf-8")
+    sol = next(iter(ox.parse_query_results(b"?report\n" + cell + b"\n", format=ox.QueryResultsFormat.TSV)))
+    return sol["report"].value
+
+
+def _patch(lines: list[bytes], head: str, col: int, changes: list) -> Optional[list[bytes]]:
+    """The kept result's lines (header, rows, '' after the last newline) with
+    each changed report's old rows taken out and its new rows put in; None
+    where they do not match (assemble the result afresh)."""
+    import bisect
+    if len(lines) < 2 or lines[0] != head.encode("utf-8") or lines[-1] != b"":
+        return None
+    body = lines[1:-1]
+
+    def span(report_id: str) -> tuple[int, int]:
+        lo = bisect.bisect_left(body, report_id, key=lambda line: _line_id(line, col))
+        return lo, bisect.bisect_right(body, report_id, lo=lo, key=lambda line: _line_id(line, col))
+
+    for old, _ in changes:      # every old row out first: a report id may move between files
+        if old is not None and old[2]:
+            lo, hi = span(old[1])
+            if b"\n".join(body[lo:hi]) != old[2].encode("utf-8"):
+                return None
+            del body[lo:hi]
+    for _, new in changes:
+        if new is not None and new[2]:
+            lo, hi = span(new[1])
+            if hi != lo:
+                return None   # one report id in two files: assembled afresh, where the store is asked
+            body[lo:lo] = new[2].encode("utf-8").split(b"\n")
+    return [lines[0], *body, b""]
+
+
+def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, buckets, prints) -> Optional[bytes]:
     """An aggregate query from totals kept up to date report by report.
 
-    Reports fall into BUCKETS buckets by name; each bucket keeps its reports'
+    Reports fall into BUCKETS buckets by name (_buckets); each bucket keeps its reports'
     solutions (<bucket>.rows.json, with a print of its reports' names and
     digests). totals.json keeps the aggregates' states over every report and
     the print of each bucket they hold. A change evaluates the changed reports,
@@ -435,31 +555,18 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Opt
     Returns the result as SPARQL TSV; None: ask the store."""
     from .aggregate import Unsupported
     from .files import atomic_write, json_bytes
-    position = {n: i for i, n in enumerate(names)}
-    buckets: dict = {}
-    for n, b in zip(names, (zlib.crc32(n.encode("utf-8")) % BUCKETS for n in names)):
-        buckets.setdefault(b, []).append(n)
-    buckets = {f"{b:02x}": ns for b, ns in buckets.items()}
-    prints = {b: _fingerprint(context, ns, digests) for b, ns in buckets.items()}
     kept = _read_json(sub / "totals.json")
     if kept.get("context") != context:
         kept = {}
     totals, held = kept.get("groups", {}), kept.get("buckets", {})   # held: bucket -> print in the totals
 
-    def read(bs):
-        out = {}
-        for b in bs:
-            c = _read_json(sub / f"{b}.rows.json")
-            out[b] = c if c.get("context") == context else {"context": context, "print": None, "rows": {}}
-        return out
-
     stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
-    caches = read(stale)
+    caches = _read_buckets(sub, context, stale)
     if any(b in held and caches[b]["print"] != held[b] for b in stale):
         totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
-        caches = read(stale)
-    path_of = _paths(files)
-    todo = [(n, path_of(position[n])) for b in stale for n in buckets.get(b, [])
+        caches = _read_buckets(sub, context, stale)
+    path_of = _paths(files, names)
+    todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}
     if any(done[n][0] != digests.get(n) for n, _ in todo):
@@ -479,11 +586,6 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs) -> Opt
     except Unsupported:
         return None
     if stale:
-        sub.mkdir(parents=True, exist_ok=True)
-        for b in stale:
-            if b in prints:
-                atomic_write(sub / f"{b}.rows.json", json_bytes(caches[b]))
-            else:
-                (sub / f"{b}.rows.json").unlink(missing_ok=True)
+        _write_buckets(sub, {b: caches[b] for b in stale}, prints)
         atomic_write(sub / "totals.json", json_bytes({"context": context, "buckets": prints, "groups": totals}))
     return res.serialize(format=ox.QueryResultsFormat.TSV)
