@@ -109,13 +109,13 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
         from .rowcache import cached_rows, per_report
         if per_report(text):
             try:
-                res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs)
+                res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
             except SyntaxError as e:
                 raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
             except (ValueError, OSError, RuntimeError) as e:
                 raise InputError(f"{label}: the query failed: {e}") from None
             from .rowcache import prefetch_named
-            prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs)
+            prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
             if res is not None:
                 return res
     if kgraph.deferred:

@@ -53,14 +53,15 @@ from typing import Optional
 
 import pyoxigraph as ox
 
+from . import tally
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
 from .store import _as_trig_blocks
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
-FORMAT = 5        # bump when the layout of the row cache changes
+FORMAT = 6        # bump when the layout of the row cache changes
 CHUNK = 2000      # report files per in-memory evaluation
-BUCKETS = 32      # files of an aggregate's solutions: a change reads and writes one (1/32 of all)
+BUCKETS = tally.BUCKETS   # files of a query's rows: a change reads and writes one (1/32 of all)
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
 
@@ -306,14 +307,15 @@ def _named_specs() -> list[tuple[str, str, Optional[tuple]]]:
     return out
 
 
-def prefetch_named(kg: Path, files, digests: dict, ontology: Path, jobs: int = 2) -> None:
+def prefetch_named(kg: Path, files, digests: dict, ontology: Path, jobs: int = 2,
+                   tallies: Optional[dict] = None) -> None:
     """Keep the entries a first run computed for the other named queries (see
     _compute), each in its own cache, as if it had been run."""
     try:
         while _PENDING:
             text = _PENDING.pop()
             try:
-                cached_rows(kg, files, digests, text, ontology, jobs)
+                cached_rows(kg, files, digests, text, ontology, jobs, tallies)
             except Exception:   # noqa: BLE001 - that query is computed when it is first run instead
                 pass
     finally:
@@ -343,19 +345,10 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _buckets(context: str, names: list[str], digests: dict[str, str]) -> tuple[dict, dict]:
-    """Reports in BUCKETS buckets by name ({bucket: [names]}) and each bucket's
-    print ({bucket: one hash of its reports' names and digests, in order})."""
-    groups: list[list] = [[] for _ in range(BUCKETS)]
-    to_group = [g.append for g in groups]
-    for n, b in zip(names, map(zlib.crc32, map(str.encode, names))):
-        to_group[b % BUCKETS](n)
-    prints = {}
-    for b, ns in enumerate(groups):
-        if ns:
-            values = list(map(digests.get, ns))
-            prints[f"{b:02x}"] = _digest(context, *ns, *(values if None not in values else map(str, values)))
-    return {f"{b:02x}": ns for b, ns in enumerate(groups) if ns}, prints
+def _prints(context: str, tallies: dict) -> dict:
+    """Each bucket's print ({bucket: a hash of the context and its tally, which
+    changes with any name or digest in the bucket}; see tally.py)."""
+    return {b: _digest(context, str(c), s) for b, (c, s) in tallies.items()}
 
 
 def _whole(context: str, prints: dict) -> str:
@@ -382,9 +375,10 @@ def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
 
 
 def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
-                jobs: int = 2) -> Optional[ox.QuerySolutions]:
+                jobs: int = 2, tallies: Optional[dict] = None) -> Optional[ox.QuerySolutions]:
     """The query's results over all reports from the row cache, brought up to date;
-    None when the query's rows cannot be cached (evaluate it directly)."""
+    None when the query's rows cannot be cached (evaluate it directly).
+    tallies: tally.tallies() of the files' names and digests, if known (the store keeps them)."""
     from .aggregate import plan
     from .files import atomic_write
     from .store import CACHE_DIR, sha256
@@ -400,7 +394,9 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     # the assembled result, kept with the fingerprint of every report's name and
     # digest it was assembled from: while nothing changes it is read as it is
     names = files.names if hasattr(files, "names") else [f.name for f in files]
-    buckets, prints = _buckets(context, names, digests)
+    if tallies is None:
+        tallies = tally.tallies((n, digests.get(n)) for n in names)
+    prints = _prints(context, tallies)
     fingerprint = _whole(context, prints)
     state, result = folder / f"{stem}.state", folder / f"{stem}.tsv"
     try:
@@ -415,9 +411,9 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     index = None
     try:
         if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, buckets, prints)
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, prints)
         else:
-            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, buckets, prints,
+            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, prints,
                           result, kept)
             tsv, index = got if got is not None else (None, None)
     except Uncacheable:
@@ -434,7 +430,7 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
-def _listed(sub, context, text, files, names, digests, ontology, jobs, buckets, prints,
+def _listed(sub, context, text, files, names, digests, ontology, jobs, prints,
             result: Path, kept: Optional[str]) -> Optional[tuple[bytes, bytes]]:
     """The result of a row query as SPARQL TSV, and the index to keep beside it;
     None: ask the store.
@@ -467,6 +463,7 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, buckets, 
         stale = sorted(set(prints) | set(held))
         caches = _read_buckets(sub, context, stale)
     path_of = _paths(files, names)
+    buckets = tally.members(names, stale)
     todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done: dict = {}
@@ -542,10 +539,10 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> Optional[l
     return [lines[0], *body, b""]
 
 
-def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, buckets, prints) -> Optional[bytes]:
+def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, prints) -> Optional[bytes]:
     """An aggregate query from totals kept up to date report by report.
 
-    Reports fall into BUCKETS buckets by name (_buckets); each bucket keeps its reports'
+    Reports fall into BUCKETS buckets by name (tally.py); each bucket keeps its reports'
     solutions (<bucket>.rows.json, with a print of its reports' names and
     digests). totals.json keeps the aggregates' states over every report and
     the print of each bucket they hold. A change evaluates the changed reports,
@@ -566,6 +563,7 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, bucket
         totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
         caches = _read_buckets(sub, context, stale)
     path_of = _paths(files, names)
+    buckets = tally.members(names, stale)
     todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}

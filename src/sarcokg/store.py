@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, SarcoKGError
 from .evidence_defer import split_body
+from . import tally
 from .files import json_bytes, json_read
 from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, REPORT_BASE, ROOT, report_ns
 
@@ -301,6 +302,7 @@ class KG:
     digests: Optional[dict] = None   # {file name: SHA-256} of the report files as loaded
     deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
     folder: Optional[Path] = None      # the --kg folder of an on-disk store
+    tallies: Optional[dict] = None     # tally.tallies() of `digests`, kept in the manifest (rowcache buckets)
 
 
 def load_memory(kg: Path) -> KG:
@@ -312,7 +314,7 @@ def load_memory(kg: Path) -> KG:
         entry, quads = _parse_one(f.stem, f)
         store.extend(quads)
         digests[f.name] = entry[f.stem][0]
-    return KG(store, files, changed=len(files), digests=digests)
+    return KG(store, files, changed=len(files), digests=digests, tallies=tally.tallies(digests.items()))
 
 
 @contextmanager
@@ -472,7 +474,8 @@ def _pending(path: Path) -> list[str]:
 def _sync(kg: Path, names: list[str]) -> KG:
     """Bring the store in step with the files.
 
-    manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]}}.
+    manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]},
+    "tallies": tally.tallies() of the report files, adjusted file by file}.
     pending.json, written before any graph is touched and removed once the
     manifest records the new state, lists the graphs being changed: if the
     process dies in between, the next command finds it and redoes them.
@@ -508,6 +511,7 @@ def _sync(kg: Path, names: list[str]) -> KG:
                 touched = True
     gone += [k for k in pending if k not in wanted and k != "*" and k not in gone]
     deferred = set(manifest.get("deferred", ())) - set(todo) - set(gone)
+    before = {k: (known[k][0] if k in known else None) for k in (*todo, *gone)}
     if todo or gone or rebuilt:
         _write_json(pending_path, sorted(set(todo) | set(gone)))
         # Many files: parse them in batches and bulk-load each batch (no per-file
@@ -532,14 +536,37 @@ def _sync(kg: Path, names: list[str]) -> KG:
                 store.extend(quads)
                 known.update(entries)
         store.flush()
-        manifest.update(files=known, deferred=sorted(deferred))
+        manifest.update(files=known, deferred=sorted(deferred),
+                        tallies=_tallies(manifest.get("tallies"), known, before))
         _write_json(manifest_path, manifest)
         pending_path.unlink()
     elif touched:
         _write_json(manifest_path, manifest)   # new mtimes, same content: spare the hashing next time
     digests = {key + ".ttl": entry[0] for key, entry in known.items() if key != "ontology"}
+    tallies = manifest.get("tallies")
+    if not tally.well_formed(tallies, len(digests)):   # a manifest of an earlier version, or damaged
+        tallies = manifest["tallies"] = tally.tallies(digests.items())
+        _write_json(manifest_path, manifest)
     return KG(store, report_files(kg, names), changed=len(todo) + len(gone), rebuilt=rebuilt, digests=digests,
-              deferred=frozenset(deferred), folder=kg)
+              deferred=frozenset(deferred), folder=kg, tallies=tallies)
+
+
+def _tallies(held, known: dict, before: dict) -> dict:
+    """The tallies of the report files in `known`, from those held before the
+    files in `before` ({key: its digest then}) changed; computed afresh when
+    none are held or they do not add up."""
+    n = sum(1 for k in known if k != "ontology")
+    if isinstance(held, dict):
+        t = {b: list(v) for b, v in held.items()}
+        try:
+            for key, old in before.items():
+                if key != "ontology":
+                    tally.adjust(t, key + ".ttl", old, (known.get(key) or [None])[0])
+        except (TypeError, ValueError, AttributeError):
+            t = None
+        if t is not None and tally.well_formed(t, n):
+            return t
+    return tally.tallies((k + ".ttl", e[0]) for k, e in known.items() if k != "ontology")
 
 
 def complete(kgraph: KG) -> None:
@@ -556,6 +583,7 @@ def complete(kgraph: KG) -> None:
     manifest = json_read(manifest_path)
     known: dict = manifest["files"]
     keys = sorted(kgraph.deferred)
+    before = {k: (known[k][0] if k in known else None) for k in keys}
     _write_json(pending_path, keys)
     folder = str(kg) + os.sep
     from concurrent.futures import ThreadPoolExecutor
@@ -569,12 +597,13 @@ def complete(kgraph: KG) -> None:
         for fut in running:
             fut.result()
     store.flush()
-    manifest.update(files=known, deferred=[])
+    manifest.update(files=known, deferred=[], tallies=_tallies(manifest.get("tallies"), known, before))
     _write_json(manifest_path, manifest)
     pending_path.unlink()
     kgraph.deferred = frozenset()
     if kgraph.digests is not None:
         kgraph.digests.update((key + ".ttl", entry[0]) for key, entry in known.items() if key != "ontology")
+        kgraph.tallies = manifest["tallies"]
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
