@@ -102,3 +102,24 @@ def test_tallies_follow_a_file_changed_before_its_evidence_is_loaded(tmp_path, m
         _check(kg)
     finally:
         release(kg)
+
+
+def test_the_names_of_a_changed_bucket_are_found_without_missing_an_added_one():
+    from sarcokg.rowcache import _members
+    names = sorted(f"report-{i:04d}.ttl" for i in range(400))
+    b = tally.bucket_of(names[0])
+    mine = [n for n in names if tally.bucket_of(n) == b]
+    others = [n for n in names if tally.bucket_of(n) != b]
+    caches = {b: {"rows": {n: ["digest", "", ""] for n in mine}}}
+
+    def members(now):
+        counts = tally.tallies((n, "d") for n in now)
+        return _members(now, [b], caches, counts).get(b, [])
+
+    assert members(names) == mine                                         # unchanged
+    assert members([n for n in names if n != mine[1]]) == mine[:1] + mine[2:]   # one gone
+    new = next(f"new-{i}.ttl" for i in range(1000) if tally.bucket_of(f"new-{i}.ttl") == b)
+    assert members(sorted(names + [new])) == sorted(mine + [new])         # one added
+    swapped = sorted([n for n in names if n != mine[1]] + [new])          # one gone, one added: as many
+    assert members(swapped) == sorted(mine[:1] + mine[2:] + [new])
+    assert members(others) == []                                          # the bucket emptied

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal
+from functools import lru_cache
 from typing import Optional
 
 from .namespaces import REPORT_BASE
@@ -122,8 +123,10 @@ def _value_vars(aggregates) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _number(cell: str) -> tuple[Decimal, bool]:
-    """(value, is decimal) of an xsd:integer or xsd:decimal cell."""
+    """(value, is decimal) of an xsd:integer or xsd:decimal cell (memoised: MIN and
+    MAX read every value of every group on each run, and values repeat)."""
     m = _NUMBER.fullmatch(cell)
     if not m:
         raise Unsupported(f"not an xsd:integer or xsd:decimal: {cell}")

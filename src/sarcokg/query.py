@@ -166,6 +166,11 @@ def table(results) -> str:
 
 
 def serialize(results, fmt: str) -> bytes:
+    from .renders import KeptResult
+    if isinstance(results, KeptResult):   # a cached result: its kept rendering, or made from its TSV
+        if fmt == "table":
+            return table(results.solutions()).encode("utf-8")
+        return results.serialize(RESULT_FORMATS[fmt])
     if fmt == "table":
         return table(results).encode("utf-8")
     if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):

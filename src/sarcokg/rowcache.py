@@ -56,6 +56,7 @@ import pyoxigraph as ox
 from . import tally
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
+from .renders import KeptResult
 from .store import _as_trig_blocks
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
@@ -351,6 +352,33 @@ def _prints(context: str, tallies: dict) -> dict:
     return {b: _digest(context, str(c), s) for b, (c, s) in tallies.items()}
 
 
+def _members(names: list[str], stale: list[str], caches: dict, tallies: dict) -> dict[str, list[str]]:
+    """{bucket: its reports' names} for the stale buckets. A bucket whose kept
+    names still here are as many as its tally counts holds just those (a
+    name's bucket never changes); any other needs a pass over every name."""
+    out, rest, present = {}, [], None
+    for b in stale:
+        kept = caches[b]["rows"]
+        count = tallies.get(b, [0])[0]
+        if count == 0:
+            continue
+        if len(kept) >= count:
+            if present is None:
+                present = set(names)
+            here = [n for n in kept if n in present]
+            if len(here) == count:
+                out[b] = sorted(here)
+                continue
+        rest.append(b)
+    out.update(tally.members(names, rest))
+    return out
+
+
+def _crc(data: bytes) -> int:
+    """The CRC-32 a kept result's index records."""
+    return zlib.crc32(data)
+
+
 def _whole(context: str, prints: dict) -> str:
     """The fingerprint of every report, from the prints of the buckets."""
     return _digest(context, *(f"{b} {p}" for b, p in sorted(prints.items())))
@@ -375,9 +403,10 @@ def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
 
 
 def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
-                jobs: int = 2, tallies: Optional[dict] = None) -> Optional[ox.QuerySolutions]:
-    """The query's results over all reports from the row cache, brought up to date;
-    None when the query's rows cannot be cached (evaluate it directly).
+                jobs: int = 2, tallies: Optional[dict] = None) -> Optional[KeptResult]:
+    """The query's results over all reports from the row cache, brought up to date
+    (with its renderings in each output format, renders.py); None when the
+    query's rows cannot be cached (evaluate it directly).
     tallies: tally.tallies() of the files' names and digests, if known (the store keeps them)."""
     from .aggregate import plan
     from .files import atomic_write
@@ -403,19 +432,16 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
         kept = state.read_text(encoding="utf-8")
     except OSError:
         kept = None
-    if kept == fingerprint:
-        try:
-            return ox.parse_query_results(result.read_bytes(), format=ox.QueryResultsFormat.TSV)
-        except OSError:
-            kept = None
-    index = None
+    if kept == fingerprint and result.is_file():
+        return KeptResult(folder, stem, fingerprint)
+    index, changes = None, None
     try:
         if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, prints)
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, tallies, prints)
         else:
-            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, prints,
+            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, tallies, prints,
                           result, kept)
-            tsv, index = got if got is not None else (None, None)
+            tsv, index, changes = got if got is not None else (None, None, None)
     except Uncacheable:
         return None
     if tsv is None:
@@ -427,13 +453,13 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
         atomic_write(folder / stem / "index.json", index)
         (folder / f"{stem}.json").unlink(missing_ok=True)   # the rows as an earlier version kept them
     atomic_write(state, fingerprint)
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return KeptResult(folder, stem, fingerprint, tsv, before=kept, changes=changes)
 
 
-def _listed(sub, context, text, files, names, digests, ontology, jobs, prints,
-            result: Path, kept: Optional[str]) -> Optional[tuple[bytes, bytes]]:
-    """The result of a row query as SPARQL TSV, and the index to keep beside it;
-    None: ask the store.
+def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, prints,
+            result: Path, kept: Optional[str]) -> Optional[tuple[bytes, bytes, Optional[list]]]:
+    """The result of a row query as SPARQL TSV, the index to keep beside it,
+    and the changes it was patched with (None: assembled afresh); None: ask the store.
 
     Each report's rows are kept in its bucket (<bucket>.rows.json: {name:
     [digest, report id, rows as TSV lines]}), and the assembled result with an
@@ -457,13 +483,13 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, prints,
             data = result.read_bytes()
         except OSError:
             data = None
-        if data is not None and index.get("crc32") == zlib.crc32(data):   # the result as it was written
+        if data is not None and index.get("crc32") == _crc(data):   # the result as it was written
             lines = data.split(b"\n")
     if lines is None:   # assemble from every bucket
         stale = sorted(set(prints) | set(held))
         caches = _read_buckets(sub, context, stale)
     path_of = _paths(files, names)
-    buckets = tally.members(names, stale)
+    buckets = _members(names, stale, caches, tallies)
     todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done: dict = {}
@@ -485,6 +511,7 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, prints,
         _write_buckets(sub, caches, prints)
     if lines is not None:
         lines = _patch(lines, head, variables.index("report"), changes)
+    patched_with = changes if lines is not None else None
     if lines is None:
         if len(caches) < len(prints):   # a patch that did not match: every bucket
             caches.update(_read_buckets(sub, context, [b for b in prints if b not in caches]))
@@ -495,7 +522,8 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, prints,
         tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
     else:
         tsv = b"\n".join(lines)
-    return tsv, json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": zlib.crc32(tsv)})
+    index = json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": _crc(tsv)})
+    return tsv, index, patched_with
 
 
 _PLAIN_ID = re.compile(rb'"([^"\\]*)"')
@@ -539,7 +567,7 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> Optional[l
     return [lines[0], *body, b""]
 
 
-def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, prints) -> Optional[bytes]:
+def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallies, prints) -> Optional[bytes]:
     """An aggregate query from totals kept up to date report by report.
 
     Reports fall into BUCKETS buckets by name (tally.py); each bucket keeps its reports'
@@ -563,7 +591,7 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, prints
         totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
         caches = _read_buckets(sub, context, stale)
     path_of = _paths(files, names)
-    buckets = tally.members(names, stale)
+    buckets = _members(names, stale, caches, tallies)
     todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}
