@@ -361,3 +361,29 @@ def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_qu
     release(kg)
     assert cached == direct and cached.count(b"\n") > 20
     assert flags and not any(flags)
+
+
+def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch, run):
+    """Validating many reports afresh pays the named queries' first run; the
+    queries after it read kept results (equal to the store's); validating one
+    changed report does not."""
+    import sarcokg.rowcache as rc
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")     # "many" for the subprocesses
+    r = run("validate", "--kg", kg)
+    assert r.code in (0, 1) and "kept the named queries' results for 30 reports" in r.err, r.err
+    assert len(list((kg / CACHE_DIR / "rows").glob("*.state"))) == len(PER_REPORT)
+    calls = []
+    real = rc.chunk_rows
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
+    for name in PER_REPORT:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+    assert calls == []
+    victim = sorted(kg.glob("*.ttl"))[4]
+    victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    r = run("validate", "--kg", kg)
+    assert r.code in (0, 1) and "kept" not in r.err
+    r = run("validate", "--kg", kg, "--no-cache")     # every report afresh, but no caches wanted
+    assert r.code in (0, 1) and "kept" not in r.err

@@ -126,6 +126,24 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
     return run(kgraph.store, label, text, params)
 
 
+def prepare_named(kg: Path, kgraph, jobs: int = 2) -> bool:
+    """Compute and keep the results of the named per-report queries, as their
+    first run would (rowcache: one pass over the reports serves all of them
+    that read no evidence); False when there is no such query or they cannot
+    be kept here. `sarcokg validate` calls it after validating many reports
+    afresh, so that the queries after it read kept results."""
+    from .evidence_defer import may_read_evidence
+    from .rowcache import per_report
+    from .store import holds
+    if kgraph.digests is None or not holds(kg):
+        return False
+    for name, path in named_queries().items():
+        text = path.read_text(encoding="utf-8")
+        if per_report(text) and not may_read_evidence(text):
+            return run_kg(kg, kgraph, name, text, [], jobs) is not None
+    return False
+
+
 def _where(message: str, text: str) -> str:
     """' at line L, column C, near "..."' from Oxigraph's long parser message."""
     m = re.search(r"(\d+):(\d+)", message)
