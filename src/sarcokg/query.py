@@ -132,15 +132,21 @@ def prepare_named(kg: Path, kgraph, jobs: int = 2) -> bool:
     that read no evidence); False when there is no such query or they cannot
     be kept here. `sarcokg validate` calls it after validating many reports
     afresh, so that the queries after it read kept results."""
+    from .errors import SarcoKGError
     from .evidence_defer import may_read_evidence
-    from .rowcache import per_report
-    from .store import holds
+    from .rowcache import cached_rows, per_report, prefetch_named
+    from .store import holds, ontology_path
     if kgraph.digests is None or not holds(kg):
         return False
-    for name, path in named_queries().items():
+    for path in named_queries().values():
         text = path.read_text(encoding="utf-8")
         if per_report(text) and not may_read_evidence(text):
-            return run_kg(kg, kgraph, name, text, [], jobs) is not None
+            try:   # never on the store (slow at scale), and never a reason for the caller to fail
+                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
+                prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
+            except (SarcoKGError, SyntaxError, ValueError, OSError, RuntimeError):
+                return False
+            return kept is not None
     return False
 
 

@@ -37,9 +37,9 @@ from typing import Iterator, Optional
 
 import pyoxigraph as ox
 
+from . import tally
 from .errors import InputError, SarcoKGError
 from .evidence_defer import split_body
-from . import tally
 from .files import json_bytes, json_read
 from .namespaces import ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES, REPORT_BASE, ROOT, report_ns
 

@@ -14,7 +14,7 @@ import hashlib
 import zlib
 from typing import Iterable, Optional
 
-BUCKETS = 32
+BUCKETS = 32   # a change of it changes every bucket: bump rowcache.FORMAT with it
 _MOD = 1 << 256
 
 
