@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -373,6 +374,7 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")     # "many" for the subprocesses
     r = run("validate", "--kg", kg)
     assert r.code in (0, 1) and "kept the named queries' results for 30 reports" in r.err, r.err
+    assert f"computing the results of {len(PER_REPORT)} named queries for 30 reports once" in r.err
     assert len(list((kg / CACHE_DIR / "rows").glob("*.state"))) == len(PER_REPORT)
     calls = []
     real = rc.chunk_rows
@@ -387,3 +389,9 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     assert r.code in (0, 1) and "kept" not in r.err
     r = run("validate", "--kg", kg, "--no-cache")     # every report afresh, but no caches wanted
     assert r.code in (0, 1) and "kept" not in r.err
+    # a query with nothing kept says what it is doing, once
+    shutil.rmtree(kg / CACHE_DIR / "rows")
+    r = run("query", "cases-by-vertebral-level", "--kg", kg, "--format", "csv")
+    assert r.code == 0 and r.err.count("computing the results of") == 1, r.err
+    r = run("query", "cases-by-vertebral-level", "--kg", kg, "--format", "csv")
+    assert r.code == 0 and r.err == ""

@@ -263,12 +263,13 @@ def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[li
                       and not may_read_evidence(spec[1])]
     specs = [(t, k) for _, t, k in others]
     chunks = [(text, str(ontology), todo[i:i + CHUNK], keep, facts_only, specs) for i in range(0, len(todo), CHUNK)]
+    bar = _progress(len(todo), 1 + len(specs))
     if jobs > 1 and len(chunks) > 1:
         from .parallel import pool
         with pool(min(jobs, len(chunks))) as workers:
-            done = list(workers.map(chunk_rows, chunks))
+            done = list(bar(workers.map(chunk_rows, chunks), chunks))
     else:
-        done = [chunk_rows(c) for c in chunks]
+        done = list(bar(map(chunk_rows, chunks), chunks))
     variables, out = None, {}
     extra: list = [[None, {}] for _ in specs]
     for variables, part, parts in done:
@@ -284,6 +285,29 @@ def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[li
             _PREFETCHED[(t, _key(k))] = (v, entries)
             _PENDING.append(original)
     return variables, out
+
+
+def _progress(reports: int, queries: int):
+    """For a first run over many reports (minutes at 100,000): one line on
+    stderr saying what is happening, and a progress bar over the chunks when
+    stderr is a terminal. Returns a wrapper of the chunks' results."""
+    import sys
+    from . import store
+    if reports < store.DEFER_EVIDENCE_MIN:
+        return lambda results, chunks: results
+    print(f"sarcokg: computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
+          f"for {reports} reports once; later runs read them",
+          file=sys.stderr, flush=True)
+    if not sys.stderr.isatty():
+        return lambda results, chunks: results
+
+    def wrap(results, chunks):
+        from tqdm import tqdm
+        with tqdm(total=sum(len(c[2]) for c in chunks), unit="report", file=sys.stderr) as bar:
+            for got, chunk in zip(results, chunks):
+                bar.update(len(chunk[2]))
+                yield got
+    return wrap
 
 
 # entries computed for other queries on a first run: (text, keep) -> (variables, {file name: entry})
