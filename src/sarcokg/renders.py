@@ -65,7 +65,8 @@ class KeptResult:
             return self.solutions().serialize(format=format)
         sub = self.folder / self.stem
         out, state = sub / f"out.{ext}", sub / f"out.{ext}.state"
-        held = _held(state, out)
+        wanted = {self.fingerprint} | ({self.before} if self.changes is not None and self.before else set())
+        held = _held(state, out, wanted)
         if held is not None and held[0] == self.fingerprint:
             return held[1]
         data = None
@@ -81,10 +82,13 @@ class KeptResult:
         return data
 
 
-def _held(state: Path, out: Path) -> Optional[tuple[str, bytes]]:
-    """(fingerprint, bytes) of a kept rendering whose size is the one its state records."""
+def _held(state: Path, out: Path, wanted: set) -> Optional[tuple[str, bytes]]:
+    """(fingerprint, bytes) of a kept rendering of one of the wanted
+    fingerprints whose size is the one its state records (read only then)."""
     try:
         fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
+        if fingerprint not in wanted:
+            return None
         data = out.read_bytes()
     except (OSError, ValueError):
         return None
