@@ -134,7 +134,7 @@ def bench_size(n: int, work: Path, ingest_cap: int, jobs: int, runs: int = 5) ->
     # the median of 3 runs each after one report changed (store synced, not timed)
     code = ("import json,statistics,sys,time\n"
             "from pathlib import Path\n"
-            "from sarcokg import query as q\nfrom sarcokg.store import load, release\n"
+            "from sarcokg.query import run as q\nfrom sarcokg.store.kgstore import load, release\n"
             f"kgp=Path({str(kg)!r}); victim=Path({str(victim)!r}); text0=victim.read_text()\n"
             "def timed(kg, label, text):\n"
             "    t=time.perf_counter(); res=q.run_kg(kgp,kg,label,text,[]); q.serialize(res,'json'); del res\n"

@@ -19,10 +19,10 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from sarcokg import facts as F
-from sarcokg.namespaces import SKO
-from sarcokg.rdf import report_turtle
-from sarcokg.terms import load_terms
+from sarcokg.model import facts as F
+from sarcokg.model.namespaces import SKO
+from sarcokg.model.rdf import report_turtle
+from sarcokg.model.terms import load_terms
 
 SYMPTOMS = ["back pain", "a painless swelling", "leg weakness", "numbness", "a growing mass", "cough", "fatigue"]
 SURGERY = ["resection", "en bloc resection", "total en bloc spondylectomy", "corpectomy", "debulking",

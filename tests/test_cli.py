@@ -175,8 +175,8 @@ def test_export_of_hand_written_files(run, kg_copy, tmp_path):
 def test_export_trusts_only_what_the_store_parsed(run, kg_copy, monkeypatch):
     """Files whose content the store has loaded are copied without parsing them
     again; a file changed since is parsed, and a malformed one still stops the export."""
-    import sarcokg.export as ex
-    from sarcokg.store import load, release, report_files
+    import sarcokg.interop.export as ex
+    from sarcokg.store.kgstore import load, release, report_files
     load(kg_copy)
     release(kg_copy)
     parsed = []

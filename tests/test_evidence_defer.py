@@ -9,12 +9,14 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from sarcokg import store as S
-from sarcokg.evidence_defer import may_read_evidence, split_body
-from sarcokg.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF, ROOT
-from sarcokg.query import run_kg
-from sarcokg.rowcache import MARK
-from sarcokg.store import CACHE_DIR, complete, load, load_memory, release, writer_body_start
+from sarcokg.store import kgstore as S
+from sarcokg.store.evidence_defer import may_read_evidence, split_body
+from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF
+
+from .conftest import ROOT
+from sarcokg.query.run import run_kg
+from sarcokg.query.rowcache import MARK
+from sarcokg.store.kgstore import CACHE_DIR, complete, load, load_memory, release, writer_body_start
 
 from .conftest import GRAPH, synth_graphs
 
@@ -149,7 +151,7 @@ def test_deferred_store_answers_every_query_as_the_full_store(big_kg):
 
 
 def test_the_rules_across_reports_read_no_evidence():
-    from sarcokg.validate import CROSS_CHECKS, _cross_query, _id_query
+    from sarcokg.validate.shacl import CROSS_CHECKS, _cross_query, _id_query
     for prop, _ in CROSS_CHECKS.values():
         assert not may_read_evidence(_cross_query(prop))
         assert not may_read_evidence(_cross_query(prop, 'VALUES ?v { "1" }'))

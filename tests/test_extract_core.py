@@ -5,7 +5,7 @@ import pytest
 
 from sarcokg.extract import extract
 from sarcokg.extract.textprep import normalise, split_sentences
-from sarcokg.terms import load_terms
+from sarcokg.model.terms import load_terms
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sarcokg.extract import extract
-from sarcokg.terms import load_terms
+from sarcokg.model.terms import load_terms
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 CORPUS = SHARED / "corpus"

@@ -97,9 +97,10 @@ def test_ingest_is_deterministic(run, inputs, tmp_path):
 
 
 @needs_shared
+@needs_shared
 def test_evidence_shows_each_fact_in_context(run):
     seed = sorted(GRAPH.glob("*.ttl"))[0].stem
-    r = run("evidence", seed)
+    r = run("evidence", seed, "--text", SHARED / "corpus" / "seeds" / f"{seed}.txt")
     assert r.code == 0, r.err
     assert "MISMATCH" not in r.out and r.out.count("[[") >= 5
 
@@ -138,12 +139,12 @@ def test_a_graph_that_breaks_the_shapes_is_not_written(tmp_path, monkeypatch):
     """ingest checks its graph in plain terms; a violation gives validate_triples' first
     result in one line and writes nothing."""
     import sarcokg.extract as X
-    from sarcokg import facts as F
-    from sarcokg.files import read_report
-    from sarcokg.ingest import build_report
-    from sarcokg.rdf import report_triples
-    from sarcokg.terms import load_terms
-    from sarcokg.validate import validate_triples
+    from sarcokg.model import facts as F
+    from sarcokg.common.files import read_report
+    from sarcokg.ingest.pipeline import build_report
+    from sarcokg.model.rdf import report_triples
+    from sarcokg.model.terms import load_terms
+    from sarcokg.validate.shacl import validate_triples
     real = X.extract
 
     def aged_150(text, **kw):

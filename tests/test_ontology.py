@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from sarcokg.namespaces import SKO
-from sarcokg.terms import load_terms
+from sarcokg.model.namespaces import SKO
+from sarcokg.model.terms import load_terms
 
 from .conftest import ROOT, SHARED, needs_shared
 

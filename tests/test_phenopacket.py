@@ -12,9 +12,9 @@ from rdflib.compare import isomorphic
 from google.protobuf import json_format
 from phenopackets import Phenopacket, RadiationTherapy
 
-from sarcokg.export import CONTEXT_FILE, build_context, load_context, read_triples
-from sarcokg.namespaces import ONTOLOGY_IRI, PREFIXES
-from sarcokg.phenopacket import duration
+from sarcokg.interop.export import CONTEXT_FILE, build_context, load_context, read_triples
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES
+from sarcokg.interop.phenopacket import duration
 
 from .conftest import GRAPH, ROOT
 
@@ -156,7 +156,7 @@ def test_context_file_is_the_ontology_context():
     assert ctx["hasTumour"] == {"@id": "sko:hasTumour", "@type": "@id"}
     assert json.loads(CONTEXT_FILE.read_text())["@context"] == ctx
     # and it is exactly what the ontology generates now: a new property is not missing
-    from sarcokg.export import context_json
+    from sarcokg.interop.export import context_json
     assert CONTEXT_FILE.read_text(encoding="utf-8") == context_json(), \
         "ontology/context.jsonld is stale: regenerate it (see the README's Layout)"
 

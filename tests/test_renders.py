@@ -6,9 +6,9 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from sarcokg import query as q
-from sarcokg import renders
-from sarcokg.store import CACHE_DIR, load, release
+from sarcokg.query import run as q
+from sarcokg.query import renders
+from sarcokg.store.kgstore import CACHE_DIR, load, release
 
 from .conftest import synth_graphs
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from sarcokg import query as q
-from sarcokg.rowcache import per_report
-from sarcokg.store import CACHE_DIR, load, release
+from sarcokg.query import run as q
+from sarcokg.query.rowcache import per_report
+from sarcokg.store.kgstore import CACHE_DIR, load, release
 
 from .conftest import synth_graphs
 
@@ -39,7 +39,7 @@ def test_cached_rows_equal_the_store_on_the_bundled_graph(kg_copy, name):
 
 
 def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
-    import sarcokg.rowcache as rc
+    import sarcokg.query.rowcache as rc
     monkeypatch.setattr(rc, "CHUNK", 7)   # several chunks, some in worker processes
     kg = tmp_path / "kg"
     synth_graphs(kg, 40)
@@ -67,7 +67,7 @@ def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
 
 
 def test_rows_are_reused_not_recomputed(kg_copy, monkeypatch):
-    import sarcokg.rowcache as rc
+    import sarcokg.query.rowcache as rc
     _both(kg_copy, "case-summary")
     calls = []
     real = rc.chunk_rows
@@ -86,7 +86,7 @@ def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypat
     and equals the store's answer; a patch that does not fit the kept result
     (a crash between writes, a damaged file) assembles it afresh, still exact."""
     import json
-    import sarcokg.rowcache as rc
+    import sarcokg.query.rowcache as rc
     kg = tmp_path / "kg"
     synth_graphs(kg, 60)
     files = sorted(kg.glob("*.ttl"))
@@ -141,7 +141,7 @@ def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypat
 
 
 def test_the_report_id_of_a_result_line():
-    from sarcokg.rowcache import _line_id
+    from sarcokg.query.rowcache import _line_id
     assert _line_id(b'<urn:x>\t"case-7"\t1', 1) == "case-7"
     assert _line_id(b'"a \\"quoted\\" \\u00e9 id"', 0) == 'a "quoted" \u00e9 id'
     assert _line_id('"é-case"@en\tx'.encode(), 0) == "é-case"
@@ -207,7 +207,7 @@ GROUP BY ?sex ?type ORDER BY ?type ?sex LIMIT 3 OFFSET 1""",
 def test_aggregates_from_cached_solutions_equal_the_store(tmp_path, label):
     """SUM, AVG, MIN, MAX, COUNT (DISTINCT, *), unbound values, no GROUP BY, an
     empty pattern, expressions over aggregates, ORDER BY an alias, LIMIT/OFFSET."""
-    from sarcokg import aggregate
+    from sarcokg.query import aggregate
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     text = AGGREGATES[label]
@@ -231,7 +231,7 @@ def test_aggregates_from_cached_solutions_equal_the_store(tmp_path, label):
     "SELECT ?s ?o WHERE { ?s ?p ?o }",
 ])
 def test_what_the_two_stages_do_not_plan(text):
-    from sarcokg import aggregate
+    from sarcokg.query import aggregate
     assert aggregate.plan(text) is None
 
 
@@ -260,7 +260,7 @@ def _both_text(kg, text) -> bool:
 
 
 def test_aggregates_recompute_only_the_changed_reports(tmp_path, monkeypatch):
-    import sarcokg.rowcache as rc
+    import sarcokg.query.rowcache as rc
     kg = tmp_path / "kg"
     synth_graphs(kg, 40)
     files = sorted(kg.glob("*.ttl"))
@@ -308,7 +308,7 @@ def test_aggregate_totals_that_disagree_with_their_buckets_are_added_up_again(tm
 
 
 def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
-    from sarcokg.errors import InputError
+    from sarcokg.common.errors import InputError
     bad = f"# sarcokg:per-report\n{SKO}SELECT ?sex ?p (COUNT(*) AS ?n) {PATTERN} GROUP BY ?sex"
     kgraph = load(kg_copy)
     with pytest.raises(InputError, match="SPARQL syntax error"):
@@ -317,8 +317,8 @@ def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
 
 
 def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_query(tmp_path, monkeypatch):
-    import sarcokg.rowcache as rc
-    import sarcokg.store as S
+    import sarcokg.query.rowcache as rc
+    import sarcokg.store.kgstore as S
     monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 10)   # "many" is 10 here
     monkeypatch.setattr(rc, "CHUNK", 40)   # one chunk, evaluated in this process
     kg = tmp_path / "kg"
@@ -368,7 +368,7 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     """Validating many reports afresh pays the named queries' first run; the
     queries after it read kept results (equal to the store's); validating one
     changed report does not."""
-    import sarcokg.rowcache as rc
+    import sarcokg.query.rowcache as rc
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")     # "many" for the subprocesses

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from sarcokg.validate import validate_triples
+from sarcokg.validate.shacl import validate_triples
 
 from .conftest import GRAPH
 from .test_shapes import VIOLATIONS, seed, to_ox
@@ -33,8 +33,8 @@ def test_same_on_planted_violations(name, mutate, expected):
 def test_ingest_check_agrees_with_validate():
     """ingest checks its plain-term graphs with FastValidator.validate_index; it must
     judge every clean graph and every planted violation as validate_triples does."""
-    from sarcokg.ingest import conforms
-    from sarcokg.shacl_fast import plain_index
+    from sarcokg.ingest.pipeline import conforms
+    from sarcokg.validate.shacl_fast import plain_index
     graphs = [rdflib.Graph().parse(path, format="turtle") for path in sorted(GRAPH.glob("*.ttl"))]
     for name, mutate, expected in VIOLATIONS:
         g = seed()

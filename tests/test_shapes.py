@@ -6,10 +6,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from sarcokg.namespaces import OA, PROV, SKO, report_ns
+from sarcokg.model.namespaces import OA, PROV, SKO, report_ns
 import pyoxigraph as ox
 
-from sarcokg.validate import ENGINES, validate_triples
+from sarcokg.validate.shacl import ENGINES, validate_triples
 
 from .conftest import GRAPH
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from sarcokg.store import CACHE_DIR, kg_lock, load, release
+from sarcokg.store.kgstore import CACHE_DIR, kg_lock, load, release
 
 from .conftest import GRAPH, ROOT, synth_graphs
 
@@ -57,7 +57,7 @@ def test_crash_mid_update_is_redone(kg_copy):
     victim = sorted(data["files"])[1]
     # as if the process died after marking the graph pending and removing it
     kg = load(kg_copy)
-    from sarcokg.store import report_graph
+    from sarcokg.store.kgstore import report_graph
     kg.store.remove_graph(report_graph(victim))
     kg.store.flush()
     del kg
@@ -202,7 +202,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     would not keep exactly (blank node labels, a directive or a long string in
     the body) are parsed; either way the store holds what each file says."""
     import pyoxigraph as ox
-    from sarcokg.store import ontology_path, parse_file, report_graph
+    from sarcokg.store.kgstore import ontology_path, parse_file, report_graph
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     files = sorted(kg.glob("*.ttl"))
@@ -210,7 +210,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     files[0].write_text(files[0].read_text() + '\n_:x <urn:p> "a" .\n<urn:s> <urn:p> _:x .\n')
     files[1].write_text(files[1].read_text() + '\n@prefix ex: <urn:ex:> .\nex:s ex:p """two\nlines""" .\n')
     files[2].write_text(files[2].read_text() + '\n<urn:s> <urn:p> "brace } and { inside" .\n')
-    import sarcokg.store as st
+    import sarcokg.store.kgstore as st
     parsed = []
     real_parse = st.parse_file
     monkeypatch.setattr(st, "parse_file", lambda path, graph, data=None: parsed.append(path.name) or real_parse(path, graph, data))
@@ -250,7 +250,7 @@ def test_malformed_file_among_many_is_named(tmp_path, run):
 def test_bulk_load_is_as_strict_as_turtle(tmp_path, damage):
     """Among many files, a file that is not valid Turtle on its own is refused,
     naming it, whatever the files around it declare."""
-    from sarcokg.errors import InputError
+    from sarcokg.common.errors import InputError
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     bad = sorted(kg.glob("*.ttl"))[12]
@@ -271,7 +271,7 @@ def test_quick_unsafe_body_check_agrees_with_the_regex():
     """store._unsafe_body is a quicker _UNSAFE_BODY.search: the same answer on
     report bodies with tokens and directive words planted anywhere."""
     import random
-    from sarcokg.store import _UNSAFE_BODY, _unsafe_body, writer_body_start
+    from sarcokg.store.kgstore import _UNSAFE_BODY, _unsafe_body, writer_body_start
     bodies = []
     for f in sorted(GRAPH.glob("*.ttl")):
         data = f.read_bytes()

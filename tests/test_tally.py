@@ -6,9 +6,9 @@ import json
 import random
 import shutil
 
-from sarcokg import store as S
-from sarcokg import tally
-from sarcokg.store import CACHE_DIR, complete, load, release
+from sarcokg.store import kgstore as S
+from sarcokg.store import tally
+from sarcokg.store.kgstore import CACHE_DIR, complete, load, release
 
 from .conftest import GRAPH, synth_graphs
 
@@ -105,7 +105,7 @@ def test_tallies_follow_a_file_changed_before_its_evidence_is_loaded(tmp_path, m
 
 
 def test_the_names_of_a_changed_bucket_are_found_without_missing_an_added_one():
-    from sarcokg.rowcache import _members
+    from sarcokg.query.rowcache import _members
     names = sorted(f"report-{i:04d}.ttl" for i in range(400))
     b = tally.bucket_of(names[0])
     mine = [n for n in names if tally.bucket_of(n) == b]

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import isomorphic
 
-from sarcokg.turtle import Writer, decimal_lexical, ntriples
+from sarcokg.model.turtle import Writer, decimal_lexical, ntriples
 
 from .conftest import GRAPH, ROOT
 
@@ -44,7 +44,7 @@ def test_literals_and_escapes():
 
 def test_bundled_graph_files_are_written_deterministically():
     """Each committed report graph is byte-identical to a fresh write of its own triples."""
-    from sarcokg.rdf import rank, report_writer
+    from sarcokg.model.rdf import rank, report_writer
     for path in sorted(GRAPH.glob("*.ttl")):
         text = path.read_text(encoding="utf-8")
         body = text[text.index("\n\n") + 2:]
@@ -53,7 +53,7 @@ def test_bundled_graph_files_are_written_deterministically():
 
 
 def test_plain_terms_round_trip():
-    from sarcokg.turtle import BNode, Lit, plain, plain_value, to_ox
+    from sarcokg.model.turtle import BNode, Lit, plain, plain_value, to_ox
     xsd = "http://www.w3.org/2001/XMLSchema#"
     quoted = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"))
     n, lit = ox.NamedNode, ox.Literal
@@ -73,8 +73,8 @@ def test_plain_terms_round_trip():
 def test_plain_writer_gives_the_same_bytes_as_the_term_writer():
     """Writer.plain_body (ingest's path, from plain terms) writes what Writer.body writes;
     with blank nodes (the ontology) it hands over to body()."""
-    from sarcokg.rdf import rank, report_writer
-    from sarcokg.shacl_fast import plain_index
+    from sarcokg.model.rdf import rank, report_writer
+    from sarcokg.validate.shacl_fast import plain_index
     xsd = "http://www.w3.org/2001/XMLSchema#"
     n, lit = ox.NamedNode, ox.Literal
     odd = [(n("urn:s"), n("urn:p"), lit(v, datatype=n(xsd + dt))) for v, dt in

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import shutil
 
-from sarcokg.store import CACHE_DIR
-from sarcokg.validate import validate_kg
+from sarcokg.store.kgstore import CACHE_DIR
+from sarcokg.validate.shacl import validate_kg
 
 
 def test_only_changed_reports_are_validated_again(kg_copy):
@@ -27,7 +27,7 @@ def test_shapes_change_invalidates_the_cache(kg_copy, monkeypatch):
     files = sorted(kg_copy.glob("*.ttl"))
     cache = kg_copy / "cache.json"
     validate_kg(files, cache_file=cache)
-    import sarcokg.validate as v
+    import sarcokg.validate.shacl as v
     alt = kg_copy / "shapes.ttl"
     shutil.copy(v.shapes_path(), alt)
     alt.write_text(alt.read_text() + "\n# edited\n")

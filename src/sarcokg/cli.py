@@ -12,10 +12,11 @@ from typing import Optional
 
 import click
 
-from .errors import EXIT_FAILED, EXIT_USAGE, SarcoKGError
-from .namespaces import ROOT, VERSION
+from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, SarcoKGError
+from sarcokg.common.resources import bundled_graph
+from sarcokg.model.namespaces import VERSION
 
-DEFAULT_KG = ROOT / "graph"
+DEFAULT_KG = bundled_graph()
 
 
 class Group(click.Group):
@@ -51,7 +52,7 @@ def output_option(default: Optional[str] = None):
 
 
 def emit(data: bytes | str, output: Optional[Path]) -> None:
-    from .files import atomic_write
+    from sarcokg.common.files import atomic_write
     if isinstance(data, str):
         data = data.encode("utf-8")
     if output is None:
@@ -87,7 +88,7 @@ def main() -> None:
 @output_option()
 def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
-    from . import query as q
+    from sarcokg.query import run as q
     if list_:
         for qname, path in q.named_queries().items():
             click.echo(f"{qname:32} {q.describe(path)}")
@@ -96,10 +97,10 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
     for p in params:
         q.parse_param(p)  # bad parameters fail before the graph loads
     if endpoint is not None:
-        from .remote import run_remote
+        from sarcokg.interop.remote import run_remote
         emit(q.serialize(run_remote(endpoint, label, text, list(params), timeout), fmt), output)
         return
-    from .store import load
+    from sarcokg.store.kgstore import load
     kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
     emit(q.serialize(q.run_kg(kg, kgraph, label, text, list(params)), fmt), output)
 
@@ -121,9 +122,9 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     shapes and ontology). Exit 0 when the graph conforms, 1 when it does not,
     2 when it could not run.
     """
-    from . import store
-    from .store import CACHE_DIR, load
-    from .validate import format_text, format_turtle, validate_kg
+    from sarcokg.store import kgstore as store
+    from sarcokg.store.kgstore import CACHE_DIR, load
+    from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
     kgraph = load(kg, evidence=False)   # the rules across reports read no evidence (tested)
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
@@ -134,7 +135,7 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
         # named queries' first run, which reads every report again, is paid here
         # rather than by the next query (see README, "The query store, and scale")
         import time
-        from .query import prepare_named
+        from sarcokg.query.run import prepare_named
         start = time.perf_counter()
         if prepare_named(kg, kgraph, jobs):
             click.echo(f"kept the named queries' results for {len(files)} reports "
@@ -151,12 +152,12 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
 def export(kg, fmt, output) -> None:
     """Export the ontology and every report graph, byte-identical across runs."""
     if fmt == "phenopacket":
-        from .phenopacket import export_phenopackets
+        from sarcokg.interop.phenopacket import export_phenopackets
         n = export_phenopackets(kg, output)
         click.echo(f"wrote {n} phenopackets to {output}", err=True)
         return
-    from .export import export_to
-    from .store import report_files
+    from sarcokg.interop.export import export_to
+    from sarcokg.store.kgstore import report_files
     export_to(report_files(kg), fmt, output)
 
 
@@ -171,8 +172,8 @@ def reason(kg, reports) -> None:
     reports), so a large graph is reasoned over an even sample of its reports;
     SHACL validation covers every report.
     """
-    from .reason import reason as do_reason
-    from .store import report_files
+    from sarcokg.validate.reason import reason as do_reason
+    from sarcokg.store.kgstore import report_files
     files = report_files(kg)
     if len(files) > reports:
         step = len(files) / max(reports, 1)
@@ -190,8 +191,8 @@ def check(kg, ontology) -> int:
     Lists each check with its number of offending rows, and the rows. Exit 0
     when every check is empty, 1 when one is not, 2 when they could not run.
     """
-    from .checks import format_report, memory_store, run_checks
-    from .store import load, report_files
+    from sarcokg.validate.checks import format_report, memory_store, run_checks
+    from sarcokg.store.kgstore import load, report_files
     store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
     results = run_checks(store)
     click.echo(format_report(results), nl=False)
@@ -210,7 +211,7 @@ def serve(kg, host, port, timeout) -> int:
     the ontology and all reports. Serves a snapshot of the store taken at
     start; Ctrl-C or SIGTERM stops it.
     """
-    from .serve import serve as do_serve
+    from sarcokg.interop.serve import serve as do_serve
     return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True))
 
 
@@ -227,7 +228,7 @@ def push(endpoint, kg, timeout) -> None:
     pushing again gives the same store. A failed push says which graphs went
     in and exits 2.
     """
-    from .remote import push as do_push
+    from sarcokg.interop.remote import push as do_push
     n = do_push(endpoint, kg, timeout, progress=click.echo)
     click.echo(f"pushed {n} graphs to {endpoint}", err=True)
 
@@ -244,7 +245,7 @@ def ingest(files, kg, force, jobs, no_validate) -> int:
     A curation record KG/curation/<stem>.json, where present, is laid over the
     extracted draft. Exit 1 when any report failed; the others are still written.
     """
-    from .ingest import ingest_files
+    from sarcokg.ingest.pipeline import ingest_files
     failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate)
     return EXIT_FAILED if failed else 0
 
@@ -257,7 +258,7 @@ def ingest(files, kg, force, jobs, no_validate) -> int:
 @click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
 def evidence(report, kg, text_path, context) -> None:
     """Show each fact of REPORT with its mention in context in the source text."""
-    from .evidence import show_evidence
+    from sarcokg.views.evidence import show_evidence
     click.echo(show_evidence(report, kg, text_path, context), nl=False)
 
 

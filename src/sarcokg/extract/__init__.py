@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..facts import CaseFacts, Span, Tumour, Value
-from ..namespaces import SKO
-from ..terms import Terms, load_terms
-from . import context, interventions, levels, metadata, outcomes, patient, sites, tumour
+from sarcokg.model.facts import CaseFacts, Span, Tumour, Value
+from sarcokg.model.namespaces import SKO
+from sarcokg.model.terms import Terms, load_terms
+from sarcokg.extract import context, interventions, levels, metadata, outcomes, patient, sites, tumour
 from .lexicon import lexicon_for, local_abbreviations, merge
 from .textprep import normalise, spaced, split_sentences
 

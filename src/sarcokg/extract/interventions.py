@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..facts import AgentDose, InterventionFact, Span
-from ..namespaces import SKO
-from ..terms import Terms
+from sarcokg.model.facts import AgentDose, InterventionFact, Span
+from sarcokg.model.namespaces import SKO
+from sarcokg.model.terms import Terms
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless

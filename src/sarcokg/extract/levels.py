@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..facts import LevelFact, Span
-from ..terms import Terms
+from sarcokg.model.facts import LevelFact, Span
+from sarcokg.model.terms import Terms
 from .context import Zones, negated
 from .textprep import DASH, Caseless
 

@@ -18,7 +18,7 @@ from typing import Optional
 
 import ahocorasick
 
-from ..terms import Terms
+from sarcokg.model.terms import Terms
 from .textprep import _TRANS, normalise, spaced
 
 AXES = ("tumour", "site", "intervention", "agent", "regimen", "outcome", "survival")

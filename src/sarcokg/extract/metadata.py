@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..facts import Metadata, Span, Value
+from sarcokg.model.facts import Metadata, Span, Value
 from .lexicon import Mention
 from .textprep import heading_of
 

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..facts import OutcomeFact, Span
-from ..terms import Terms
+from sarcokg.model.facts import OutcomeFact, Span
+from sarcokg.model.terms import Terms
 from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..facts import Span, Symptom, Value
+from sarcokg.model.facts import Span, Symptom, Value
 from .context import AGE_RX, Zones
 from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number

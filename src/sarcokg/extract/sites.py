@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..facts import LevelFact, SiteFact, Span
-from ..terms import Terms
+from sarcokg.model.facts import LevelFact, SiteFact, Span
+from sarcokg.model.terms import Terms
 from .context import Zones, negated
 from .lexicon import Lexicon, Mention
 from .textprep import Caseless, normalise

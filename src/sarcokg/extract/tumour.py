@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..facts import Span, Value
-from ..namespaces import SKO
-from ..terms import Terms
+from sarcokg.model.facts import Span, Value
+from sarcokg.model.namespaces import SKO
+from sarcokg.model.terms import Terms
 from .context import Zones, negated
 from .lexicon import Mention
 from .textprep import DASH, Caseless

@@ -1,0 +1,4 @@
+"""`python -m sarcokg`: the command line."""
+from sarcokg.cli import main
+
+main()

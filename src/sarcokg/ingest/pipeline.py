@@ -1,0 +1,180 @@
+"""Report texts -> validated report graphs in the knowledge-graph folder.
+
+Per file: read and check the text, extract its case, lay the curation record
+(KG/curation/<stem>.json) over the draft where there is one, write the Turtle
+atomically, validate it. A failure in one report is reported in one line and
+the others go on; nothing half-written is left behind.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from sarcokg.common.errors import InputError, SarcoKGError
+
+# sko:curationStatus sko:Curated, prefixed or with full IRIs (a hand-edited file may use either)
+CURATED_MARK = re.compile(r"(?:sko:|<https://w3id\.org/sarcokg/ontology#)curationStatus>?\s+"
+                          r"(?:sko:|<https://w3id\.org/sarcokg/ontology#)Curated\b")
+
+
+@dataclass
+class Outcome:
+    source: str
+    ok: bool
+    message: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_curated(path: Path) -> bool:
+    try:
+        return CURATED_MARK.search(path.read_text(encoding="utf-8", errors="replace")) is not None
+    except OSError:
+        return False
+
+
+def summarise(facts) -> str:
+    t = facts.tumour
+    bits = [t.types[0].value if t.types else "no tumour type"]
+    if t.levels:
+        bits.append("/".join(lv.vertebra for lv in t.levels))
+    if facts.interventions:
+        bits.append(f"{len(facts.interventions)} interventions")
+    if facts.outcomes:
+        last = facts.outcomes[-1]
+        bits.append(f"last outcome {last.status or 'time only'}"
+                    + (f" at {last.months:g} months" if last.months is not None else ""))
+    return ", ".join(bits)
+
+
+def build_report(path: Path, kg: Path, force: bool = False, validate: bool = True) -> Outcome:
+    """Ingest one file; never raises for bad input, returns what happened."""
+    from sarcokg.model import curation
+    from sarcokg.extract import extract
+    from sarcokg.common.files import atomic_write, read_report
+    from sarcokg.model.rdf import FactError, report_index, report_turtle, triples_of
+    from sarcokg.model.terms import load_terms
+
+    try:
+        target = kg / f"{path.stem}.ttl"
+        record_path = kg / "curation" / f"{path.stem}.json"
+        if target.exists() and is_curated(target) and not force and not record_path.exists():
+            raise InputError(f"{target}: curated report graph; not overwritten (use --force to replace it)")
+        rt = read_report(path)
+        terms = load_terms()
+        facts = extract(rt.text, report_id=path.stem, source_file=path.name, source_sha256=rt.sha256, terms=terms)
+        if record_path.exists():
+            rec = curation.load_record(record_path)
+            facts = curation.Curator(terms, rt.text).apply(facts, rec)
+        if not facts.tumour.types and not facts.curated:
+            raise InputError(f"{path}: describes no sarcoma case (no tumour type found)")
+        index = report_index(facts, terms)   # the graph in plain terms, for the checks and the writer
+        if validate and not conforms(index):
+            from sarcokg.model.turtle import ox_triples
+            from sarcokg.validate.shacl import validate_triples
+            # the results as `sarcokg validate` gives them
+            problems = validate_triples(ox_triples(triples_of(index)), target.name)
+            if problems:
+                first = problems[0]
+                raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
+                                 f"{first.message} ({len(problems)} violations); nothing written")
+        atomic_write(target, report_turtle(facts, terms, index), fsync=False)
+        return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings)
+    except (SarcoKGError, curation.CurationError, FactError) as e:
+        return Outcome(str(path), False, str(e))
+
+
+def conforms(index: dict) -> bool:
+    """Does a report graph in plain terms (rdf.report_index()) conform to the shapes?
+    The fast engine of validate_triples, run without converting to pyoxigraph terms."""
+    from sarcokg.validate.shacl_fast import fast_validator
+    from sarcokg.store.kgstore import ontology_path
+    from sarcokg.validate.shacl import shapes_path
+    return not fast_validator(str(shapes_path()), str(ontology_path())).validate_index(index)
+
+
+def _worker(args) -> Outcome:
+    return build_report(*args)
+
+
+def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1,
+                 validate: bool = True, echo=click.echo) -> int:
+    if kg.exists() and not kg.is_dir():
+        raise InputError(f"{kg}: not a folder")
+    kg.mkdir(parents=True, exist_ok=True)
+    from sarcokg.store.kgstore import hold_lock
+    hold_lock(kg)  # one command at a time on this folder
+    for stale in kg.glob(".*.ttl.*.tmp"):   # left by a process killed mid-write
+        stale.unlink()
+    stems: dict[str, Path] = {}
+    for f in files:
+        if f.stem in stems and stems[f.stem] != f:
+            raise InputError(f"{f}: same report id {f.stem!r} as {stems[f.stem]}; rename one of them")
+        stems[f.stem] = f
+    tasks = [(f, kg, force, validate) for f in files]
+    progress = len(files) > 5 and sys.stderr.isatty()
+    if jobs > 1 and len(files) > 1:
+        outcomes = _in_parallel(tasks, jobs, progress)
+    else:
+        outcomes = _collect(map(_worker, tasks), len(tasks), progress)
+    os.sync()  # the reports are on disk before the command says so
+    failed = 0
+    for o in outcomes:
+        for w in o.warnings:
+            echo(f"warning: {w}", err=True)
+        if o.ok:
+            echo(f"{o.source}: {o.message}")
+        else:
+            failed += 1
+            echo(f"sarcokg: {o.message}", err=True)
+    echo(f"ingested {len(outcomes) - failed} of {len(outcomes)} reports into {kg}"
+         + (f"; {failed} failed" if failed else ""), err=True)
+    return failed
+
+
+def _chunk(tasks: list) -> list[Outcome]:
+    return [build_report(*t) for t in tasks]
+
+
+def _in_parallel(tasks: list, jobs: int, progress: bool) -> list[Outcome]:
+    """The tasks' outcomes, in order, from jobs - 1 worker processes and this one.
+
+    The tasks go to the workers in chunks, in order. This process, which has
+    everything loaded already, takes chunks from the end that no worker has
+    started (a queued chunk can still be cancelled), so it works while the
+    workers start, and the two ends meet in the middle."""
+    from sarcokg.common.parallel import pool
+    size = max(1, min(16, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(tasks), unit="report", file=sys.stderr)
+    with pool(jobs - 1) as workers:
+        futures = [workers.submit(_chunk, c) for c in chunks]
+        if bar is not None:
+            for f, c in zip(futures, chunks):
+                f.add_done_callback(lambda f, n=len(c): f.cancelled() or bar.update(n))
+        own: dict[int, list[Outcome]] = {}
+        for i in range(len(chunks) - 1, -1, -1):
+            if not futures[i].cancel():
+                break     # a worker has it, and every chunk before it
+            own[i] = _chunk(chunks[i])
+            if bar is not None:
+                bar.update(len(chunks[i]))
+        outcomes = [o for i, f in enumerate(futures) for o in (own[i] if i in own else f.result())]
+    if bar is not None:
+        bar.close()
+    return outcomes
+
+
+def _collect(results, total: int, progress: bool) -> list[Outcome]:
+    if not progress:
+        return list(results)
+    from tqdm import tqdm
+    return list(tqdm(results, total=total, unit="report", file=sys.stderr))

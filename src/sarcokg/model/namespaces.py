@@ -1,0 +1,65 @@
+"""The one place for namespaces, prefixes and the version."""
+from __future__ import annotations
+
+from importlib import metadata
+
+try:
+    VERSION = metadata.version("sarcokg")
+except metadata.PackageNotFoundError:  # running from a source tree
+    VERSION = "0.0.0"
+
+SKO = "https://w3id.org/sarcokg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/sarcokg/ontology"
+REPORT_BASE = "https://w3id.org/sarcokg/report/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+OBO = "http://purl.obolibrary.org/obo/"
+OBOINOWL = "http://www.geneontology.org/formats/oboInOwl#"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+SH = "http://www.w3.org/ns/shacl#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+PART_OF = OBO + "BFO_0000050"
+
+# The evidence model: a sko:Evidence node per mention, linked from its report.
+OA_START, OA_END, OA_EXACT = (OA + x for x in ("start", "end", "exact"))
+GENERATED_BY = PROV + "wasGeneratedBy"
+HAS_EVIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, CONFIDENCE = (
+    SKO + x for x in ("hasEvidence", "Evidence", "evidenceFor", "evidenceProperty", "confidence"))
+# the properties only evidence uses (sko:hasEvidence links a report to it)
+EVIDENCE_PROPERTIES = frozenset({OA_START, OA_END, OA_EXACT, GENERATED_BY, HAS_EVIDENCE, EVIDENCE_FOR,
+                                 EVIDENCE_PROPERTY, CONFIDENCE})
+
+# Fixed prefixes of every file the project writes, in this order.
+PREFIXES: dict[str, str] = {
+    "sko": SKO,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "obo": OBO,
+    "oboInOwl": OBOINOWL,
+    "prov": PROV,
+    "oa": OA,
+    "dcterms": DCTERMS,
+}
+
+
+
+def report_ns(report_id: str) -> str:
+    """Namespace of the nodes of one report graph."""
+    return f"{REPORT_BASE}{report_id}/"
+
+
+def report_iri(report_id: str) -> str:
+    return report_ns(report_id) + "report"
+
+
+def sparql_prefixes() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

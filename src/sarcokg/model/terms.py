@@ -1,0 +1,175 @@
+"""The ontology's terms as lookup tables: one source of truth for every name.
+
+Loads ontology/sarcokg.ttl (fast, with pyoxigraph) and indexes each class by
+its axis (tumour, site, vertebra, intervention, agent, outcome, survival) and
+key, with the labels, synonyms and abbreviations the extraction lexicon uses
+and the summary keys the case summary uses.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import pyoxigraph as ox
+
+from sarcokg.common.resources import ONTOLOGY_FILE, ontology_dir as package_ontology_dir
+from sarcokg.model.namespaces import OBOINOWL, OWL, PART_OF, RDF, RDFS, SKO, SKOS
+
+AXES = {
+    "tumour": SKO + "Tumour",
+    "vertebra": SKO + "Vertebra",
+    "site": SKO + "AnatomicalSite",
+    "intervention": SKO + "Intervention",
+    "agent": SKO + "Drug",
+    "regimen": SKO + "Regimen",
+    "outcome": SKO + "OutcomeStatus",
+    "survival": SKO + "SurvivalMeasure",
+}
+
+
+@dataclass
+class Term:
+    iri: str
+    axis: str
+    key: str                      # the key facts use for this term
+    label: str
+    synonyms: list[str] = field(default_factory=list)
+    abbreviations: list[str] = field(default_factory=list)
+    summary_key: Optional[str] = None  # own or inherited case-summary word
+    parents: list[str] = field(default_factory=list)
+    order: Optional[int] = None   # vertebrae: 1..33
+    components: list[str] = field(default_factory=list)   # regimens: the keys of their agents
+
+    @property
+    def local(self) -> str:
+        return self.iri[len(SKO):] if self.iri.startswith(SKO) else self.iri
+
+
+class Terms:
+    """Index of the ontology's classes by axis and key."""
+
+    def __init__(self, ontology_path: Path):
+        store = ox.Store()
+        with open(ontology_path, "rb") as fh:
+            store.load(fh, format=ox.RdfFormat.TURTLE)
+        lit: dict[tuple[str, str], list[str]] = defaultdict(list)
+        parents: dict[str, list[str]] = defaultdict(list)
+        classes: set[str] = set()
+        restriction_of: dict[str, tuple[str, str]] = {}
+        some: dict[str, str] = {}
+        onprop: dict[str, str] = {}
+        regimen_agents: dict[str, list[str]] = defaultdict(list)
+        for q in store:
+            s, p, o = q.subject, q.predicate.value, q.object
+            sv = s.value if isinstance(s, ox.NamedNode) else "_:" + s.value
+            if p == RDF + "type" and isinstance(o, ox.NamedNode) and o.value == OWL + "Class":
+                classes.add(sv)
+            elif p == RDFS + "subClassOf":
+                ov = o.value if isinstance(o, ox.NamedNode) else "_:" + o.value
+                parents[sv].append(ov)
+            elif p == OWL + "someValuesFrom":
+                some[sv] = o.value
+            elif p == OWL + "onProperty":
+                onprop[sv] = o.value
+            elif p == SKO + "regimenAgent" and isinstance(o, ox.NamedNode):
+                regimen_agents[sv].append(o.value)
+            elif isinstance(o, ox.Literal):
+                lit[(sv, p)].append(o.value)
+        del restriction_of
+        # part_of restrictions become "part" parents, for summary keys.
+        self.is_a: dict[str, list[str]] = {}
+        self.part_of: dict[str, list[str]] = {}
+        for c in classes:
+            self.is_a[c] = sorted(p for p in parents.get(c, []) if not p.startswith("_:"))
+            self.part_of[c] = sorted(some[b] for b in parents.get(c, [])
+                                     if b.startswith("_:") and onprop.get(b) == PART_OF and b in some)
+        self._subclass: dict[tuple[str, str], bool] = {}
+        self.terms: dict[str, Term] = {}
+        self.by_axis: dict[str, dict[str, Term]] = defaultdict(dict)
+        for c in sorted(classes):
+            if not c.startswith(SKO):
+                continue
+            axis = self._axis(c)
+            if axis is None or c in AXES.values():
+                continue
+            label = (lit.get((c, RDFS + "label")) or [c.rsplit("#", 1)[-1]])[0]
+            notation = (lit.get((c, SKOS + "notation")) or [None])[0]
+            code = (lit.get((c, SKO + "oncotreeCode")) or [None])[0]
+            order = lit.get((c, SKO + "spineOrder"))
+            if axis == "tumour":
+                key = code or label.lower()
+            elif axis == "vertebra":
+                key = notation or label.lower()
+            elif axis == "site":
+                key = (lit.get((c, SKO + "summaryKey")) or [label.lower()])[0]
+            else:
+                key = label.lower() if axis != "agent" else label
+            term = Term(
+                iri=c, axis=axis, key=key, label=label,
+                synonyms=sorted(set(lit.get((c, OBOINOWL + "hasExactSynonym"), []))),
+                abbreviations=sorted(set(lit.get((c, SKO + "abbreviation"), []))),
+                parents=self.is_a[c], order=int(order[0]) if order else None,
+            )
+            self.terms[c] = term
+            self.by_axis[axis][key] = term
+        for c, agents in regimen_agents.items():
+            if c in self.terms:
+                self.terms[c].components = sorted(self.terms[a].key for a in agents
+                                                  if a in self.terms and self.terms[a].axis == "agent")
+        own = {c: (lit.get((c, SKO + "summaryKey")) or [None])[0] for c in classes}
+        for t in self.terms.values():
+            t.summary_key = self._summary(t.iri, own)
+
+    def _ancestors(self, c: str, with_parts: bool) -> list[str]:
+        seen, todo, out = {c}, [c], []
+        while todo:
+            x = todo.pop(0)
+            out.append(x)
+            nxt = self.is_a.get(x, []) + (self.part_of.get(x, []) if with_parts else [])
+            for p in nxt:
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return out
+
+    def _axis(self, c: str) -> Optional[str]:
+        anc = set(self._ancestors(c, with_parts=False))
+        for axis, root in AXES.items():  # vertebra before site: more specific first
+            if root in anc:
+                return axis
+        return None
+
+    def _summary(self, c: str, own: dict[str, Optional[str]]) -> Optional[str]:
+        for a in self._ancestors(c, with_parts=True):
+            if own.get(a):
+                return own[a]
+        return None
+
+    # -- lookups -----------------------------------------------------------
+    def get(self, axis: str, key: str) -> Term:
+        try:
+            return self.by_axis[axis][key]
+        except KeyError:
+            raise KeyError(f"no {axis} term with key {key!r} in the ontology") from None
+
+    def find(self, axis: str, key: str) -> Optional[Term]:
+        return self.by_axis[axis].get(key)
+
+    def vertebrae(self) -> list[Term]:
+        return sorted((t for t in self.by_axis["vertebra"].values() if t.order), key=lambda t: t.order or 0)
+
+    def is_subclass(self, c: str, ancestor: str) -> bool:
+        key = (c, ancestor)   # asked for the same few classes in every report: remembered
+        hit = self._subclass.get(key)
+        if hit is None:
+            hit = self._subclass[key] = ancestor in self._ancestors(c, with_parts=False)
+        return hit
+
+
+@lru_cache(maxsize=4)
+def load_terms(ontology_dir: Optional[str] = None) -> Terms:
+    base = Path(ontology_dir) if ontology_dir else package_ontology_dir()
+    return Terms(base / ONTOLOGY_FILE)

@@ -1,0 +1,431 @@
+"""A deterministic writer for Turtle, TriG and N-Triples.
+
+Same triples in, same bytes out: fixed prefixes, subjects in a stable order
+(by the rank the caller gives, then IRI), rdf:type first, then predicates and
+objects sorted; blank nodes used once are written inline as [ ... ], others
+get labels from a hash of their content, so no random identifiers reach a
+file. No timestamps, no dependence on dict or set order.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from decimal import Decimal
+from functools import lru_cache
+from typing import Callable, Iterable, Optional
+
+import pyoxigraph as ox
+
+from sarcokg.model.namespaces import PREFIXES, RDF, XSD
+
+Triple = tuple  # (subject, predicate, object) of pyoxigraph terms (or of plain terms, below)
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?\d*\.\d+$")
+TYPE = RDF + "type"
+_XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = XSD + "integer", XSD + "decimal", XSD + "boolean"
+_ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+# -- plain terms ---------------------------------------------------------------
+# Building a report graph from pyoxigraph terms costs a Rust object per term,
+# and every .value / .datatype read makes a new Python string. Ingest builds,
+# checks and writes each report from plain Python values instead: an IRI is a
+# str, a literal a Lit, a blank node a BNode. They hash, compare and sort
+# like the terms they stand for; plain() and to_ox() convert between the two.
+
+XSD_STRING = XSD + "string"
+LANG_STRING = RDF + "langString"
+
+
+class BNode(str):
+    """A blank node as plain text: its label with "_:" in front."""
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        return self[2:]
+
+
+class Lit(tuple):
+    """A literal as plain values: (lexical form, datatype IRI, language tag or "")."""
+    __slots__ = ()
+
+    def __new__(cls, value: str, datatype: str = XSD_STRING, language: str = ""):
+        return tuple.__new__(cls, (value, LANG_STRING if language else datatype, language))
+
+    value = property(lambda self: self[0])
+    datatype = property(lambda self: self[1])
+    language = property(lambda self: self[2])
+
+
+def plain(term):
+    """A pyoxigraph term as a plain term (a quoted triple stays as it is)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        return tuple.__new__(Lit, (term.value, term.datatype.value, term.language or ""))
+    if kind is ox.BlankNode:
+        return BNode("_:" + term.value)
+    return term
+
+
+def to_ox(term):
+    """A plain term as a pyoxigraph term."""
+    kind = type(term)
+    if kind is str:
+        return ox.NamedNode(term)
+    if kind is Lit:
+        v, dt, lang = term
+        return ox.Literal(v, language=lang) if lang else ox.Literal(v, datatype=ox.NamedNode(dt))
+    if kind is BNode:
+        return ox.BlankNode(term.label)
+    return term
+
+
+def ox_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Plain triples as pyoxigraph triples."""
+    preds: dict[str, ox.NamedNode] = {}
+    out = []
+    for s, p, o in triples:
+        pn = preds.get(p)
+        if pn is None:
+            pn = preds[p] = ox.NamedNode(p)
+        out.append((to_ox(s), pn, to_ox(o)))
+    return out
+
+
+def plain_value(term) -> str:
+    """What pyoxigraph's .value gives for the term: IRI, lexical form or blank-node label."""
+    kind = type(term)
+    return term if kind is str else term[0] if kind is Lit else term[2:] if kind is BNode else term.value
+
+
+def group(triples: Iterable[Triple]) -> dict:
+    """{subject: {predicate IRI: [objects]}}, in first-seen order: the index both the
+    writer and the fast SHACL engine work from (built once per report)."""
+    out: dict = {}
+    for s, p, o in triples:
+        m = out.get(s)
+        if m is None:
+            out[s] = {p.value: [o]}
+            continue
+        vs = m.get(p.value)
+        if vs is None:
+            m[p.value] = [o]
+        else:
+            vs.append(o)
+    return out
+
+
+def index_add(index: dict, s, p, o) -> None:
+    """Put one plain triple into a {subject: {predicate: [objects]}} index."""
+    m = index.get(s)
+    if m is None:
+        index[s] = {p: [o]}
+        return
+    vs = m.get(p)
+    if vs is None:
+        m[p] = [o]
+    else:
+        vs.append(o)
+
+
+def group_plain(triples: Iterable[Triple]) -> dict:
+    """group() for plain triples (predicates are already IRI strings)."""
+    out: dict = {}
+    for s, p, o in triples:
+        index_add(out, s, p, o)
+    return out
+
+
+def decimal_lexical(x: float | int | Decimal) -> str:
+    """Canonical-looking xsd:decimal text: 30 -> '30.0', 0.25 -> '0.25'."""
+    return _decimal_text(str(x))
+
+
+@lru_cache(maxsize=4096)   # reports repeat the same few numbers (confidences, doses, months)
+def _decimal_text(text: str) -> str:
+    s = format(Decimal(text).normalize(), "f")
+    return s if "." in s else s + ".0"
+
+
+def decimal(x: float | int | Decimal) -> ox.Literal:
+    return ox.Literal(decimal_lexical(x), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def integer(x: int) -> ox.Literal:
+    return ox.Literal(str(int(x)), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def boolean(x: bool) -> ox.Literal:
+    return ox.Literal("true" if x else "false", datatype=ox.NamedNode(XSD + "boolean"))
+
+
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+
+def escape(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    out = []
+    for ch in text:
+        if ch in _ESC:
+            out.append(_ESC[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class Writer:
+    def __init__(self, prefixes: Optional[dict[str, str]] = None, shared: Optional[dict[str, str]] = None):
+        """shared: a cache of abbreviated IRIs that writers with the same prefixes
+        reuse, except for the default (':') namespace, which is each writer's own."""
+        self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
+        # longest namespace first, so a nested namespace wins
+        self._ns = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+        self._own = self.prefixes.get("")
+        self._iri: dict[str, str] = {}
+        self._shared = shared if shared is not None and self._own else self._iri
+
+    # -- terms -------------------------------------------------------------
+    def iri(self, value: str) -> str:
+        cache = self._iri if self._own and value.startswith(self._own) else self._shared
+        cached = cache.get(value)
+        if cached is not None:
+            return cached
+        out = f"<{value}>"
+        for prefix, ns in self._ns:
+            if value.startswith(ns) and _LOCAL.match(value[len(ns):]):
+                out = f"{prefix}:{value[len(ns):]}"
+                break
+        if len(cache) < 100_000:
+            cache[value] = out
+        return out
+
+    def literal(self, lit: ox.Literal) -> str:
+        dt = lit.datatype.value if lit.datatype else XSD + "string"
+        v = lit.value
+        if lit.language:
+            return f'"{escape(v)}"@{lit.language}'
+        if dt == XSD + "integer" and _INT.match(v):
+            return v
+        if dt == XSD + "decimal" and _DEC.match(v):
+            return v
+        if dt == XSD + "boolean" and v in ("true", "false"):
+            return v
+        if dt == XSD + "string":
+            return f'"{escape(v)}"'
+        return f'"{escape(v)}"^^{self.iri(dt)}'
+
+    def plain_literal(self, lit: Lit) -> str:
+        """literal() for a plain Lit: the same text."""
+        v, dt, lang = lit
+        if lang:
+            return f'"{escape(v)}"@{lang}'
+        if dt == XSD_STRING:
+            return f'"{escape(v)}"'
+        if (dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v)) \
+                or (dt == _XSD_BOOLEAN and v in ("true", "false")):
+            return v
+        return f'"{escape(v)}"^^{self.iri(dt)}'
+
+    # -- documents ---------------------------------------------------------
+    def header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
+
+    def body(self, triples: Iterable[Triple], rank: Optional[Callable[[str, list], int]] = None,
+             indent: str = "", grouped: Optional[dict] = None) -> str:
+        """Turtle statements for the triples (or their group() index), deterministic."""
+        by_subject = group(triples) if grouped is None else grouped
+        refs: dict = defaultdict(int)
+        for pos in by_subject.values():
+            for objs in pos.values():
+                for o in objs:
+                    if type(o) is ox.BlankNode:
+                        refs[o] += 1
+        labels = self._bnode_labels(by_subject) if refs or any(
+            type(s) is ox.BlankNode for s in by_subject) else {}
+        inline = {b for b, n in refs.items() if n == 1 and b in by_subject}
+
+        iri, literal = self.iri, self.literal
+        NamedNode, Literal = ox.NamedNode, ox.Literal
+
+        def term(t, depth: int) -> str:
+            kind = type(t)
+            if kind is NamedNode:
+                return iri(t.value)
+            if kind is Literal:
+                return literal(t)
+            if t in inline:
+                return "[ " + pred_list(t, depth + 1, inline_mode=True) + " ]"
+            return f"_:{labels[t]}"
+
+        def pred_list(subject, depth: int, inline_mode: bool = False) -> str:
+            pos = by_subject[subject]
+            names = {p: ("a" if p == TYPE else iri(p)) for p in pos}
+            parts = []
+            for p in sorted(pos, key=lambda p: (p != TYPE, names[p])):
+                objs = [iri(o.value) if type(o) is NamedNode else literal(o) if type(o) is Literal
+                        else term(o, depth) for o in pos[p]]
+                parts.append(f"{names[p]} {', '.join(sorted(set(objs)) if len(objs) > 1 else objs)}")
+            sep = " ; " if inline_mode else " ;\n" + indent + "    "
+            return sep.join(parts)
+
+        def subject_key(s):
+            types = sorted(o.value for o in by_subject[s].get(TYPE, ()) if type(o) is NamedNode)
+            r = rank(s.value if type(s) is NamedNode else "", types) if rank else 0
+            name = s.value if type(s) is NamedNode else "~" + labels[s]
+            return (r, name)
+
+        out = []
+        for s in sorted((s for s in by_subject if s not in inline), key=subject_key):
+            head = self.iri(s.value) if isinstance(s, ox.NamedNode) else f"_:{labels[s]}"
+            out.append(f"{indent}{head} {pred_list(s, 0)} .\n")
+        return "\n".join(out)
+
+    def plain_body(self, index: dict, rank: Optional[Callable[[str, list], int]] = None,
+                   indent: str = "") -> str:
+        """body() for a group_plain() index of plain terms: the same bytes.
+
+        Report graphs have no blank nodes, so this path leaves out the
+        blank-node labelling and inlining; an index with blank nodes is
+        converted and written by body()."""
+        try:
+            return self._plain_body(index, rank, indent)
+        except _BlankNodeFound:
+            triples = ox_triples((s, p, o) for s, pos in index.items() for p, objs in pos.items() for o in objs)
+            return self.body(triples, rank, indent)
+
+    def _plain_body(self, index: dict, rank, indent: str) -> str:
+        iri, literal = self.iri, self.plain_literal
+        # memos for this document: IRI or literal -> its text, and the predicates of a
+        # subject (in the index's order) -> (predicate, its text) in written order;
+        # subjects of one kind have the same predicates, so most lookups hit
+        names: dict = {}
+        orders: dict = {}
+
+        def text(o) -> str:
+            kind = type(o)
+            if kind is str:
+                t = names.get(o)
+                if t is None:
+                    t = names[o] = iri(o)
+                return t
+            if kind is Lit:
+                t = names[o] = literal(o)
+                return t
+            raise _BlankNodeFound
+
+        def order(preds: tuple) -> list:
+            pn = [(p, "a" if p == TYPE else iri(p)) for p in preds]
+            out = orders[preds] = sorted(pn, key=lambda x: (x[0] != TYPE, x[1]))
+            return out
+
+        def subject_key(s):
+            if type(s) is not str:
+                raise _BlankNodeFound
+            ts = index[s].get(TYPE, ())
+            if len(ts) == 1:   # the usual case, without the sort
+                types = [ts[0]] if type(ts[0]) is str else []
+            else:
+                types = sorted(o for o in ts if type(o) is str)
+            return (rank(s, types) if rank else 0, s)
+
+        sep = " ;\n" + indent + "    "
+        out = []
+        for s in sorted(index, key=subject_key):
+            pos = index[s]
+            preds = tuple(pos)
+            parts = []
+            for p, pname in orders.get(preds) or order(preds):
+                objs = pos[p]
+                if len(objs) == 1:
+                    o = objs[0]
+                    kind = type(o)   # text(o) for a term met before, inlined
+                    t = names.get(o) if kind is str or kind is Lit else None
+                    parts.append(f"{pname} {t if t is not None else text(o)}")
+                else:
+                    parts.append(f"{pname} {', '.join(sorted({text(o) for o in objs}))}")
+            out.append(f"{indent}{text(s)} {sep.join(parts)} .\n")
+        return "\n".join(out)
+
+    def _bnode_labels(self, by_subject: dict) -> dict:
+        """Content-derived labels: stable across runs whatever the parser named them.
+
+        A blank node's label hashes what it says (its outgoing triples, nested
+        blank nodes by their own content) and where it is used (the subjects
+        and predicates pointing at it), so two equal restrictions on two
+        classes still get different, stable labels.
+        """
+        memo: dict = {}
+
+        def content(b, stack=()) -> str:
+            if b in memo:
+                return memo[b]
+            if b in stack:
+                return "cycle"
+            parts = []
+            for p, objs in by_subject.get(b, {}).items():
+                for o in objs:
+                    ov = "[" + content(o, stack + (b,)) + "]" if isinstance(o, ox.BlankNode) else str(o)
+                    parts.append(p + " " + ov)
+            memo[b] = hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()
+            return memo[b]
+
+        incoming: dict = defaultdict(list)
+        for s, pos in by_subject.items():
+            for p, objs in pos.items():
+                for o in objs:
+                    if isinstance(o, ox.BlankNode):
+                        src = "[" + content(s) + "]" if isinstance(s, ox.BlankNode) else str(s)
+                        incoming[o].append(src + " " + p)
+        bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)} | set(incoming)
+        digest = {b: hashlib.sha1((content(b) + "\n" + "\n".join(sorted(incoming[b]))).encode()).hexdigest()[:12]
+                  for b in bnodes}
+        labels, used = {}, defaultdict(int)
+        for b in sorted(bnodes, key=lambda b: digest[b]):
+            d = digest[b]
+            used[d] += 1
+            labels[b] = f"b{d}" if used[d] == 1 else f"b{d}x{used[d]}"
+        return labels
+
+    def document(self, triples: Iterable[Triple], comment: str = "",
+                 rank: Optional[Callable[[str, list], int]] = None, grouped: Optional[dict] = None) -> str:
+        return self._head(comment) + self.body(triples, rank, grouped=grouped)
+
+    def plain_document(self, index: dict, comment: str = "",
+                       rank: Optional[Callable[[str, list], int]] = None) -> str:
+        """document() for a group_plain() index of plain terms."""
+        return self._head(comment) + self.plain_body(index, rank)
+
+    def _head(self, comment: str) -> str:
+        head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
+        return head + self.header() + "\n"
+
+
+class _BlankNodeFound(Exception):
+    """Raised inside plain_body() to hand an index with blank nodes to body()."""
+
+
+def canonical_bnodes(triples: Iterable[Triple]) -> list[Triple]:
+    """The same triples with blank nodes renamed by content (stable labels)."""
+    triples = list(triples)
+    labels = Writer()._bnode_labels(group(triples))
+    if not labels:
+        return triples
+
+    def t(x):
+        return ox.BlankNode(labels[x]) if isinstance(x, ox.BlankNode) else x
+
+    return [(t(s), p, t(o)) for s, p, o in triples]
+
+
+def ntriples(triples: Iterable[Triple]) -> list[str]:
+    """Sorted N-Triples lines, blank nodes labelled by content."""
+    return sorted(f"{s} {p} {o} .\n" for s, p, o in canonical_bnodes(triples))

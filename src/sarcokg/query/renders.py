@@ -1,0 +1,159 @@
+"""A cached query result in each output format, kept beside the row cache.
+
+cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV with the
+fingerprint of the reports it came from. Writing it in the format asked for
+means Oxigraph parses the TSV and writes the format: at 100,000 reports that
+was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON of
+cases-by-vertebral-level, 0.9 s for case-summary). So each format's rendering
+is kept too (`<stem>/out.<ext>`, with `<stem>/out.<ext>.state`: the
+fingerprint and the size), and read as it is while the fingerprint holds.
+
+After a change to a row query, a kept rendering of the result as it was
+before the change is patched instead of made afresh: each changed report's
+old rows and new rows are rendered by Oxigraph as a block (the rows of one
+report, without the header and footer around them); the old block must occur
+exactly once in the kept rendering, where it is replaced by the new one. It
+must occur, since the rendering is of the result before the change and these
+formats render each row on its own; exactly once, so it can only be that
+report's rows. The framing (header, footer, separator between rows) is
+checked on the rows themselves each time. A report added, or one whose
+report id changed, and anything that does not check out, gets a rendering
+made afresh. Tests compare patched renderings with fresh ones.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pyoxigraph as ox
+
+TSV = ox.QueryResultsFormat.TSV
+_EXT = {ox.QueryResultsFormat.JSON: "json", ox.QueryResultsFormat.CSV: "csv", ox.QueryResultsFormat.TSV: "tsv"}
+
+
+class KeptResult:
+    """A SELECT result as the row cache keeps it: its SPARQL TSV (read when
+    needed) and its kept renderings. Iterates and has `variables` like
+    pyoxigraph's QuerySolutions; serialize() gives the same bytes."""
+
+    def __init__(self, folder: Path, stem: str, fingerprint: str, tsv: Optional[bytes] = None,
+                 before: Optional[str] = None, changes: Optional[list] = None):
+        self.folder, self.stem, self.fingerprint = folder, stem, fingerprint
+        self._tsv = tsv
+        self.before = before      # the fingerprint of the result that `changes` were applied to
+        self.changes = changes    # [(old entry, new entry)]: entry [digest, report id, rows as TSV lines] or None
+
+    def tsv(self) -> bytes:
+        if self._tsv is None:
+            self._tsv = (self.folder / f"{self.stem}.tsv").read_bytes()
+        return self._tsv
+
+    def solutions(self) -> ox.QuerySolutions:
+        return ox.parse_query_results(self.tsv(), format=TSV)
+
+    @property
+    def variables(self):
+        return self.solutions().variables
+
+    def __iter__(self):
+        return iter(self.solutions())
+
+    def serialize(self, format: ox.QueryResultsFormat) -> bytes:
+        from sarcokg.common.files import atomic_write
+        ext = _EXT.get(format)
+        if ext is None:
+            return self.solutions().serialize(format=format)
+        sub = self.folder / self.stem
+        out, state = sub / f"out.{ext}", sub / f"out.{ext}.state"
+        wanted = {self.fingerprint} | ({self.before} if self.changes is not None and self.before else set())
+        held = _held(state, out, wanted)
+        if held is not None and held[0] == self.fingerprint:
+            return held[1]
+        data = None
+        if held is not None and self.changes is not None and held[0] == self.before:
+            data = patched(held[1], format, self.tsv().split(b"\n", 1)[0], self.changes)
+        if data is None:
+            data = self.solutions().serialize(format=format)
+        sub.mkdir(parents=True, exist_ok=True)
+        state.unlink(missing_ok=True)     # never a fingerprint beside another rendering
+        # no fsync: a rendering is made again from the TSV whenever its size is not its state's
+        atomic_write(out, data, fsync=False)
+        atomic_write(state, f"{self.fingerprint}\n{len(data)}\n", fsync=False)
+        return data
+
+
+def _held(state: Path, out: Path, wanted: set) -> Optional[tuple[str, bytes]]:
+    """(fingerprint, bytes) of a kept rendering of one of the wanted
+    fingerprints whose size is the one its state records (read only then)."""
+    try:
+        fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
+        if fingerprint not in wanted:
+            return None
+        data = out.read_bytes()
+    except (OSError, ValueError):
+        return None
+    return (fingerprint, data) if size.isdigit() and int(size) == len(data) else None
+
+
+def _render(fmt, head: bytes, lines: list[bytes]) -> bytes:
+    return ox.parse_query_results(b"\n".join([head, *lines, b""]), format=TSV).serialize(format=fmt)
+
+
+def _frame(fmt, head: bytes, line: bytes) -> tuple[bytes, bytes]:
+    """(what comes before the first row, what comes after the last) in this format."""
+    none, one = _render(fmt, head, []), _render(fmt, head, [line])
+    p = 0
+    while p < len(none) and p < len(one) and none[p] == one[p]:
+        p += 1
+    s = 0
+    while s < len(none) - p and none[-1 - s] == one[-1 - s]:
+        s += 1
+    return none[:p], none[len(none) - s:]
+
+
+def _block(fmt, head: bytes, lines: list[bytes], before: bytes, after: bytes) -> Optional[bytes]:
+    r = _render(fmt, head, lines)
+    if not (r.startswith(before) and r.endswith(after)) or len(r) < len(before) + len(after):
+        return None
+    return r[len(before):len(r) - len(after)]
+
+
+def patched(data: bytes, fmt, head: bytes, changes: list) -> Optional[bytes]:
+    """The kept rendering `data` with each changed report's rows replaced (or
+    taken out); None where that cannot be shown to be exact."""
+    for old, new in changes:
+        if (old is None or not old[2]) and (new is None or not new[2]):
+            continue                          # no rows before or after
+        if old is None or not old[2]:
+            return None                       # a report added: its place is not known here
+        old_lines = old[2].encode("utf-8").split(b"\n")
+        new_lines = new[2].encode("utf-8").split(b"\n") if new is not None and new[2] else []
+        if new_lines and new[1] != old[1]:
+            return None                       # the report id changed: its rows move
+        before, after = _frame(fmt, head, old_lines[0])
+        ob = _block(fmt, head, old_lines, before, after)
+        twice = _block(fmt, head, old_lines + old_lines, before, after)
+        if not ob or twice is None or not (twice.startswith(ob) and twice.endswith(ob)) \
+                or len(twice) < 2 * len(ob):
+            return None
+        sep = twice[len(ob):len(twice) - len(ob)]
+        if new_lines:
+            nb = _block(fmt, head, new_lines, before, after)
+            both = _block(fmt, head, old_lines + new_lines, before, after)
+            if not nb or both != ob + sep + nb:
+                return None
+        at = data.find(ob, len(before))
+        if at < 0 or data.find(ob, at + 1) >= 0 or not data.startswith(before) or not data.endswith(after):
+            return None
+        end = at + len(ob)
+        if new_lines:
+            data = data[:at] + nb + data[end:]
+        elif at > len(before):                # not the first block: the separator before it goes too
+            data = data[:at - len(sep)] + data[end:] if data[at - len(sep):at] == sep else None
+        elif end < len(data) - len(after):    # the first of several: the separator after it
+            data = data[:at] + data[end + len(sep):] if data[end:end + len(sep)] == sep else None
+        else:
+            data = data[:at] + data[end:]
+        if data is None:
+            return None
+    return data

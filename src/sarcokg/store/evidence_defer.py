@@ -1,0 +1,156 @@
+"""Evidence loaded into the store on first use.
+
+About two thirds of a report graph's triples are evidence (a sko:Evidence node per
+mention: offsets, the exact string, method, confidence). Most queries never
+read them, and indexing them is most of what a cold store build costs. So a
+bulk build loads each report's facts and leaves its evidence for the first
+query that may read it (store.complete()).
+
+Two guarantees make that exact:
+
+- split_body() defers only triples whose predicate is an evidence property
+  (namespaces.EVIDENCE_PROPERTIES) or that type a node sko:Evidence. It takes
+  them from the writer's form of a report file: the evidence blocks come last
+  and each line holds one predicate and its objects. The deferred text must
+  match a strict grammar of exactly such lines; any other file is loaded whole.
+- may_read_evidence() says whether a query may match such a triple: a pattern
+  with an evidence property, with rdf:type and an object that is a variable or
+  sko:Evidence, with a variable predicate, or a property path through any of
+  them or a negated property set; DESCRIBE, SERVICE, or a query rdflib cannot
+  parse count as reading evidence too. Any other query gives the same answer
+  with or without the deferred triples.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, HAS_EVIDENCE, PREFIXES, RDF
+
+_QNAME = {iri: f"{p}:{iri[len(ns):]}".encode() for iri in EVIDENCE_PROPERTIES
+          for p, ns in PREFIXES.items() if iri.startswith(ns)}
+assert len(_QNAME) == len(EVIDENCE_PROPERTIES)
+
+_LOCAL = rb":[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?"                 # a node of the report
+_PNAME = rb"[A-Za-z][A-Za-z0-9_\-]*" + _LOCAL                                  # sko:Foo, xsd:decimal
+_STRING = rb'"(?:[^"\\\n\r]|\\.)*"(?:\^\^' + _PNAME + rb"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?"
+_NUMBER = rb"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_OBJECT = rb"(?:" + _STRING + rb"|" + _NUMBER + rb"|" + _LOCAL + rb"|" + _PNAME + rb")"
+_OBJECTS = _OBJECT + rb"(?:, " + _OBJECT + rb")*"
+_PREDICATE = rb"(?:" + rb"|".join(re.escape(q) for q in sorted(_QNAME.values())) + rb")"
+_EVIDENCE_HEAD = _LOCAL + rb" a sko:Evidence"
+_BLOCK = _EVIDENCE_HEAD + rb"(?: ;\n    " + _PREDICATE + rb" " + _OBJECTS + rb")* \.\n"
+_TAIL = re.compile(_BLOCK + rb"(?:\n" + _BLOCK + rb")*")
+_HEAD_END = b" a sko:Evidence ;\n"
+_NAME = re.compile(_LOCAL)
+_LINK_START = b"\n    " + _QNAME[HAS_EVIDENCE] + b" "
+_LINK = re.compile(_LINK_START[1:] + _LOCAL + rb"(?:, " + _LOCAL + rb")* ;\n")
+_SUBJECT = re.compile(_LOCAL + rb" ")
+
+
+def split_body(body: bytes) -> Optional[tuple[bytes, bytes]]:
+    """(facts, evidence) of the statements of a report file in the writer's
+    form, each itself a run of Turtle statements with the same prefixes;
+    None when the file does not fit the strict form (load it whole).
+
+    The evidence part is the trailing sko:Evidence blocks plus the
+    sko:hasEvidence lines taken out of the fact blocks (never a block's last
+    line, which ends in ' .')."""
+    end = body.find(_HEAD_END)
+    if end < 0:
+        return None
+    start = body.rfind(b"\n", 0, end) + 1   # the line of the first evidence block
+    if _NAME.fullmatch(body, start, end) is None or (start and body[start - 2:start] != b"\n\n"):
+        return None
+    head, tail = body[:start], body[start:]
+    if _TAIL.fullmatch(tail) is None:
+        return None
+    links, kept, pos = [], [], 0
+    i = head.find(_LINK_START)
+    while i >= 0:
+        m = _LINK.match(head, i + 1)
+        if m is None:
+            return None
+        block = head.rfind(b"\n\n", 0, i + 1)
+        block = 0 if block < 0 else block + 2
+        subject = _SUBJECT.match(head, block)
+        if subject is None:
+            return None
+        links.append(subject.group(0) + head[m.start() + 4:m.end() - 3] + b" .\n")
+        kept.append(head[pos:m.start()])
+        pos = m.end()
+        i = head.find(_LINK_START, pos - 1)
+    kept.append(head[pos:])
+    return b"".join(kept), b"".join(links) + b"\n" + tail
+
+
+@lru_cache(maxsize=256)
+def may_read_evidence(query: str) -> bool:
+    """May the query match a triple that split_body() defers? (See the module
+    docstring; True whenever in doubt.)
+
+    The analysis runs on a thread of its own: rdflib's parser (pyparsing)
+    keeps exceptions whose tracebacks form reference cycles, and a cycle that
+    reached the caller's frames would keep the caller's objects alive (an
+    open store, and with it the store's lock) until the next garbage
+    collection."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as one:
+        return one.submit(_analyse, query).result()
+
+
+def _analyse(query: str) -> bool:
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+        parsed = translateQuery(parseQuery(query), initNs=dict(PREFIXES))
+    except Exception:   # rdflib may not read every query Oxigraph does
+        return True
+    return _reads(parsed.algebra)
+
+
+def _reads(node) -> bool:
+    from rdflib.paths import NegatedPath, Path
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import BNode, URIRef, Variable
+
+    def path_reads(p) -> bool:
+        if isinstance(p, NegatedPath):
+            return True
+        if isinstance(p, URIRef):
+            return str(p) in EVIDENCE_PROPERTIES or str(p) == RDF + "type"
+        if isinstance(p, Path):
+            return any(path_reads(v) for v in vars(p).values()
+                       for v in (v if isinstance(v, (list, tuple)) else [v]))
+        return False
+
+    def triple_reads(s, p, o) -> bool:
+        if isinstance(p, (Variable, BNode)):
+            return True
+        if isinstance(p, URIRef):
+            if str(p) == RDF + "type":
+                return not isinstance(o, URIRef) or str(o) == EVIDENCE
+            return str(p) in EVIDENCE_PROPERTIES
+        return path_reads(p)
+
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, CompValue):
+            if n.name in ("DescribeQuery", "ServiceGraphPattern") or n.name.startswith("Service"):
+                return True
+            # BGP and TriplesBlock hold triples; a pattern never seen as one is read as evidence
+            if "triples" in n and any(len(t) != 3 or triple_reads(*t) for t in n["triples"] or ()):
+                return True
+            stack.extend(n.values())
+            stack.extend(vars(n).values())   # rdflib keeps translated EXISTS patterns as attributes
+        elif isinstance(n, dict):
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple, set)):
+            stack.extend(n)
+    return False
