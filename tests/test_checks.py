@@ -8,8 +8,8 @@ import shutil
 import pytest
 import rdflib
 
-from sarcokg.validate.checks import CHECK_DIR, check_files, memory_store, run_checks
 from sarcokg.store.kgstore import report_files
+from sarcokg.validate.checks import CHECK_DIR, check_files, memory_store, run_checks
 
 from .conftest import GRAPH, ROOT
 

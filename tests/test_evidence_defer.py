@@ -9,16 +9,14 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
+from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF
+from sarcokg.query.rowcache import MARK
+from sarcokg.query.run import run_kg
 from sarcokg.store import kgstore as S
 from sarcokg.store.evidence_defer import may_read_evidence, split_body
-from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF
-
-from .conftest import ROOT
-from sarcokg.query.run import run_kg
-from sarcokg.query.rowcache import MARK
 from sarcokg.store.kgstore import CACHE_DIR, complete, load, load_memory, release, writer_body_start
 
-from .conftest import GRAPH, synth_graphs
+from .conftest import GRAPH, ROOT, synth_graphs
 
 TYPE = RDF + "type"
 

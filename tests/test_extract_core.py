@@ -339,6 +339,7 @@ def test_spans_point_into_text(terms):
 def _texts() -> list[str]:
     """Invented and mixed-case strings with the characters re.I folds, plus the corpus texts."""
     import random
+
     from .conftest import SHARED
     words = ["a", "an", "A", "man", "woman's", "old", "but", "rebut", "But", "however", "which", "who", "whom",
              "then", "thence", "after", "followed", ",", ";", ":", "T11", "L2", "C5", "C6", "Co1", "Th12", "S1",
@@ -371,9 +372,10 @@ def _same(a, b, text_a: str, text_b: str) -> None:
 
 def test_rewritten_patterns_find_what_the_originals_found():
     import re
+
     from sarcokg.extract.context import BREAK_RX, INTRO_NOUN_RX
     from sarcokg.extract.levels import _LEVEL_RX
-    from sarcokg.extract.textprep import DASH, _GLUED, _GLUED_HINT
+    from sarcokg.extract.textprep import _GLUED, _GLUED_HINT, DASH
     level = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
     originals = [
         (BREAK_RX, re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")),
@@ -394,6 +396,7 @@ def test_rewritten_patterns_find_what_the_originals_found():
 
 def test_caseless_patterns_on_the_lowercased_view_match_re_i_on_the_text():
     import re
+
     from sarcokg.extract import context, interventions, levels, outcomes, patient, sites, tumour
     from sarcokg.extract.textprep import Caseless
     patterns = [x for mod in (context, interventions, levels, outcomes, patient, sites, tumour)

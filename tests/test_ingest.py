@@ -139,9 +139,9 @@ def test_a_graph_that_breaks_the_shapes_is_not_written(tmp_path, monkeypatch):
     """ingest checks its graph in plain terms; a violation gives validate_triples' first
     result in one line and writes nothing."""
     import sarcokg.extract as X
-    from sarcokg.model import facts as F
     from sarcokg.common.files import read_report
     from sarcokg.ingest.pipeline import build_report
+    from sarcokg.model import facts as F
     from sarcokg.model.rdf import report_triples
     from sarcokg.model.terms import load_terms
     from sarcokg.validate.shacl import validate_triples

@@ -8,13 +8,13 @@ import re
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from google.protobuf import json_format
 from phenopackets import Phenopacket, RadiationTherapy
+from rdflib.compare import isomorphic
 
 from sarcokg.interop.export import CONTEXT_FILE, build_context, load_context, read_triples
-from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES
 from sarcokg.interop.phenopacket import duration
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES
 
 from .conftest import GRAPH, ROOT
 

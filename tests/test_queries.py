@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
+from sarcokg.model.terms import load_terms
 from sarcokg.query import run as q
 from sarcokg.store.kgstore import load
-from sarcokg.model.terms import load_terms
 
 from .conftest import GRAPH, ROOT, SHARED, needs_shared
 
@@ -66,9 +66,10 @@ def test_case_summary_matches_the_curated_records(kg):
 
 def test_levels_are_in_spine_order(kg):
     # Plant a multi-level case in a scratch store: T11 before L2 before S1.
+    import pyoxigraph as ox
+
     from sarcokg.model import facts as F
     from sarcokg.model.rdf import report_triples
-    import pyoxigraph as ox
     f = F.CaseFacts("scratch", "scratch.txt", "0" * 64)
     f.tumour.types = [F.Value("CHDM")]
     f.tumour.levels = [F.LevelFact(v) for v in ("S1", "L2", "T11", "C7")]

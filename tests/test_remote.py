@@ -13,7 +13,7 @@ from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE
 from sarcokg.store.kgstore import load_memory
 
 from .conftest import GRAPH
-from .netutil import (HOST, fake_http, free_port, non_http_server, oxigraph_rw, reply, silent_server, sparql)
+from .netutil import HOST, fake_http, free_port, non_http_server, oxigraph_rw, reply, silent_server, sparql
 
 REPORTS = sorted(p.stem for p in GRAPH.glob("*.ttl"))
 N_GRAPHS = len(REPORTS) + 1
@@ -239,8 +239,8 @@ def test_construct_is_refused_before_sending(run):
 
 
 def test_bind_values_places_the_block_in_the_outermost_group():
-    from sarcokg.query.run import parse_param
     from sarcokg.interop.remote import bind_values
+    from sarcokg.query.run import parse_param
     b = dict([parse_param('v="a\\" } {"')])
     text = 'PREFIX x: <http://x/> # not { this\nSELECT ("{" AS ?brace) ?v WHERE { BIND(1 AS ?one) } ORDER BY ?v'
     out = bind_values(text, b)

@@ -6,8 +6,8 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from sarcokg.query import run as q
 from sarcokg.query import renders
+from sarcokg.query import run as q
 from sarcokg.store.kgstore import CACHE_DIR, load, release
 
 from .conftest import synth_graphs

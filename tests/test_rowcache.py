@@ -86,6 +86,7 @@ def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypat
     and equals the store's answer; a patch that does not fit the kept result
     (a crash between writes, a damaged file) assembles it afresh, still exact."""
     import json
+
     import sarcokg.query.rowcache as rc
     kg = tmp_path / "kg"
     synth_graphs(kg, 60)

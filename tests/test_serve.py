@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 
 from .conftest import ROOT
-from .netutil import HOST, http, port_closed, sparql, stop, wait_listening, free_port
+from .netutil import HOST, free_port, http, port_closed, sparql, stop, wait_listening
 
 CASE_SUMMARY = (ROOT / "queries" / "case-summary.rq").read_text(encoding="utf-8")
 
@@ -38,6 +38,7 @@ def wait_for_text(path, text, wait=30.0) -> str:
 def served(tmp_path_factory):
     """The bundled graph (a copy) served on a free loopback port: (endpoint URL, kg, process)."""
     import shutil
+
     from .conftest import GRAPH
     kg = tmp_path_factory.mktemp("serve") / "kg"
     shutil.copytree(GRAPH, kg, ignore=shutil.ignore_patterns(".sarcokg"))

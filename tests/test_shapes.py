@@ -1,14 +1,13 @@
 """Each SHACL shape catches a planted violation, and the clean graph passes."""
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
 from sarcokg.model.namespaces import OA, PROV, SKO, report_ns
-import pyoxigraph as ox
-
 from sarcokg.validate.shacl import ENGINES, validate_triples
 
 from .conftest import GRAPH

@@ -202,6 +202,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     would not keep exactly (blank node labels, a directive or a long string in
     the body) are parsed; either way the store holds what each file says."""
     import pyoxigraph as ox
+
     from sarcokg.store.kgstore import ontology_path, parse_file, report_graph
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
@@ -271,6 +272,7 @@ def test_quick_unsafe_body_check_agrees_with_the_regex():
     """store._unsafe_body is a quicker _UNSAFE_BODY.search: the same answer on
     report bodies with tokens and directive words planted anywhere."""
     import random
+
     from sarcokg.store.kgstore import _UNSAFE_BODY, _unsafe_body, writer_body_start
     bodies = []
     for f in sorted(GRAPH.glob("*.ttl")):

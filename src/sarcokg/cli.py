@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -46,12 +45,12 @@ kg_option = click.option(
     help="Knowledge-graph folder of report graphs (<id>.ttl).")
 
 
-def output_option(default: Optional[str] = None):
+def output_option(default: str | None = None):
     return click.option("-o", "--output", type=click.Path(path_type=Path), default=default,
                         help="Write to this file (atomically) instead of standard output.")
 
 
-def emit(data: bytes | str, output: Optional[Path]) -> None:
+def emit(data: bytes | str, output: Path | None) -> None:
     from sarcokg.common.files import atomic_write
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -135,6 +134,7 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
         # named queries' first run, which reads every report again, is paid here
         # rather than by the next query (see README, "The query store, and scale")
         import time
+
         from sarcokg.query.run import prepare_named
         start = time.perf_counter()
         if prepare_named(kg, kgraph, jobs):
@@ -172,8 +172,8 @@ def reason(kg, reports) -> None:
     reports), so a large graph is reasoned over an even sample of its reports;
     SHACL validation covers every report.
     """
-    from sarcokg.validate.reason import reason as do_reason
     from sarcokg.store.kgstore import report_files
+    from sarcokg.validate.reason import reason as do_reason
     files = report_files(kg)
     if len(files) > reports:
         step = len(files) / max(reports, 1)
@@ -191,8 +191,8 @@ def check(kg, ontology) -> int:
     Lists each check with its number of offending rows, and the rows. Exit 0
     when every check is empty, 1 when one is not, 2 when they could not run.
     """
-    from sarcokg.validate.checks import format_report, memory_store, run_checks
     from sarcokg.store.kgstore import load, report_files
+    from sarcokg.validate.checks import format_report, memory_store, run_checks
     store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
     results = run_checks(store)
     click.echo(format_report(results), nl=False)

@@ -12,7 +12,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -54,9 +53,9 @@ def summarise(facts) -> str:
 
 def build_report(path: Path, kg: Path, force: bool = False, validate: bool = True) -> Outcome:
     """Ingest one file; never raises for bad input, returns what happened."""
-    from sarcokg.model import curation
-    from sarcokg.extract import extract
     from sarcokg.common.files import atomic_write, read_report
+    from sarcokg.extract import extract
+    from sarcokg.model import curation
     from sarcokg.model.rdf import FactError, report_index, report_turtle, triples_of
     from sarcokg.model.terms import load_terms
 
@@ -92,9 +91,9 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
 def conforms(index: dict) -> bool:
     """Does a report graph in plain terms (rdf.report_index()) conform to the shapes?
     The fast engine of validate_triples, run without converting to pyoxigraph terms."""
-    from sarcokg.validate.shacl_fast import fast_validator
     from sarcokg.store.kgstore import ontology_path
     from sarcokg.validate.shacl import shapes_path
+    from sarcokg.validate.shacl_fast import fast_validator
     return not fast_validator(str(shapes_path()), str(ontology_path())).validate_index(index)
 
 

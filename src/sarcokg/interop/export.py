@@ -18,19 +18,19 @@ export (tested with rdflib and pyoxigraph).
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import pyoxigraph as ox
 
-import json
-
 from sarcokg.common.errors import InputError
-from sarcokg.common.resources import CONTEXT_FILE as CONTEXT_NAME, bundled_graph, ontology_dir
+from sarcokg.common.resources import CONTEXT_FILE as CONTEXT_NAME
+from sarcokg.common.resources import bundled_graph, ontology_dir
 from sarcokg.model.namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, REPORT_BASE, SKO, XSD, report_ns
 from sarcokg.model.rdf import rank as report_rank
-from sarcokg.store.kgstore import loaded_digests, ontology_path, read_triples, writer_body_start
 from sarcokg.model.turtle import Writer, canonical_bnodes, ntriples
+from sarcokg.store.kgstore import loaded_digests, ontology_path, read_triples, writer_body_start
 
 ONTO_RANK = {"http://www.w3.org/2002/07/owl#Ontology": 0, "http://www.w3.org/2002/07/owl#AnnotationProperty": 1,
              "http://www.w3.org/2002/07/owl#ObjectProperty": 2, "http://www.w3.org/2002/07/owl#DatatypeProperty": 3,
@@ -46,7 +46,7 @@ def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:
         yield f.stem, read_triples(f)
 
 
-def _canonical_body(path: Path, rid: str, parsed: Optional[str] = None) -> Optional[str]:
+def _canonical_body(path: Path, rid: str, parsed: str | None = None) -> str | None:
     """The statements of a report file that sarcokg wrote (comment lines, then
     the fixed prefix block of its id), else None. The file is parsed all the
     same, so a malformed one is still reported with its line, unless its
@@ -163,7 +163,7 @@ def build_context(onto: list[tuple]) -> dict:
     return {**PREFIXES, **{k: v for k, v in standard.items() if k not in terms}, **terms}
 
 
-def context_json(onto: Optional[list[tuple]] = None) -> str:
+def context_json(onto: list[tuple] | None = None) -> str:
     """The text of ontology/context.jsonld, generated from the ontology (and, for
     annotation properties only the data uses, the bundled graph)."""
     if onto is None:
@@ -193,7 +193,7 @@ class JsonLdWriter:
     """Compact JSON-LD for one named graph at a time, under a fixed context."""
 
     def __init__(self, ctx: dict):
-        self.by_iri: dict[str, tuple[str, Optional[str]]] = {}
+        self.by_iri: dict[str, tuple[str, str | None]] = {}
         for name, d in ctx.items():
             if name.startswith("@") or name in PREFIXES:
                 continue
@@ -211,7 +211,7 @@ class JsonLdWriter:
     def _id(term) -> str:
         return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
 
-    def _value(self, o, coerce: Optional[str]):
+    def _value(self, o, coerce: str | None):
         if isinstance(o, (ox.NamedNode, ox.BlankNode)):
             return self._id(o) if coerce == "@id" else {"@id": self._id(o)}
         if o.language:
@@ -254,9 +254,10 @@ def export(files: list[Path], fmt: str) -> bytes:
     return b"".join(chunks(files, fmt))
 
 
-def export_to(files: list[Path], fmt: str, output: Optional[Path]) -> None:
+def export_to(files: list[Path], fmt: str, output: Path | None) -> None:
     """Stream the export to stdout, or atomically to output."""
     import sys
+
     from sarcokg.common.files import atomic_output
     if output is None:
         for c in chunks(files, fmt):

@@ -42,7 +42,6 @@ import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
@@ -134,7 +133,7 @@ def _natural(iri: str) -> list:
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", iri)]
 
 
-def _v(term) -> Optional[str]:
+def _v(term) -> str | None:
     return None if term is None else term.value
 
 
@@ -198,9 +197,24 @@ def created_timestamp():
 
 def build(store: ox.Store) -> dict[str, object]:
     """Report id -> Phenopacket message, for every report in the store."""
-    from phenopackets import (Age, Disease, ExternalReference, Individual, MedicalAction, MetaData,
-                              Phenopacket, PhenotypicFeature, Procedure, RadiationTherapy, Resource, Sex,
-                              TherapeuticRegimen, TimeElement, Treatment, VitalStatus)
+    from phenopackets import (
+        Age,
+        Disease,
+        ExternalReference,
+        Individual,
+        MedicalAction,
+        MetaData,
+        Phenopacket,
+        PhenotypicFeature,
+        Procedure,
+        RadiationTherapy,
+        Resource,
+        Sex,
+        TherapeuticRegimen,
+        TimeElement,
+        Treatment,
+        VitalStatus,
+    )
     terms = Terms(store)
     tumours, sites, levels = defaultdict(list), defaultdict(list), defaultdict(list)
     interventions, agents, outcomes = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -227,7 +241,7 @@ def build(store: ox.Store) -> dict[str, object]:
         terms.used = set()
         age = int(s["age"].value) if s["age"] is not None else None
 
-        def at(months: Optional[str]):
+        def at(months: str | None):
             if age is None or months is None:
                 return None
             return TimeElement(age=Age(iso8601duration=duration(Decimal(age * 12) + Decimal(months))))
@@ -350,7 +364,7 @@ def to_json(message) -> str:
     return json_format.MessageToJson(message, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def export_phenopackets(kg: Path, output: Optional[Path]) -> int:
+def export_phenopackets(kg: Path, output: Path | None) -> int:
     """Write <report id>.json for every report into the folder output; the number written.
 
     Every message is built before the first file is written, and each file is

@@ -32,9 +32,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import pyoxigraph as ox
 
@@ -66,7 +66,7 @@ def check_url(url: str) -> str:
     return url
 
 
-def request(url: str, method: str = "GET", data: Optional[bytes] = None, headers: Optional[dict] = None,
+def request(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None,
             timeout: float = 60.0) -> Answer:
     """One HTTP exchange with bounded waits; network failures raise a one-line InputError.
 
@@ -95,7 +95,7 @@ def request(url: str, method: str = "GET", data: Optional[bytes] = None, headers
                 chunks.append(block)
             ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             return Answer(resp.status if hasattr(resp, "status") else resp.code, ctype, b"".join(chunks))
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise InputError(f"{url}: no answer within {timeout:g} s (timed out)") from None
     except urllib.error.URLError as e:
         reason = e.reason
@@ -247,14 +247,14 @@ def graph_url(endpoint: str, graph: str) -> str:
     return endpoint + sep + urllib.parse.urlencode({"graph": graph})
 
 
-def push(endpoint: str, kg: Path, timeout: float = 60.0, progress: Optional[Callable[[str], None]] = None) -> int:
+def push(endpoint: str, kg: Path, timeout: float = 60.0, progress: Callable[[str], None] | None = None) -> int:
     """PUT the ontology and each report into its named graph; the number of graphs.
 
     Every file is parsed before anything is sent, so a malformed file stops
     the push before it starts. PUT replaces a graph, so pushing twice gives
     the same remote store."""
-    from sarcokg.store.kgstore import ontology_path, report_files
     from sarcokg.model.namespaces import REPORT_BASE
+    from sarcokg.store.kgstore import ontology_path, report_files
     check_url(endpoint)
     files = report_files(kg)
     graphs = [(ONTOLOGY_IRI, ontology_path())] + [(REPORT_BASE + f.stem, f) for f in files]

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
@@ -155,7 +154,7 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print) -> int
     log = Path(tempfile.mkstemp(prefix="sarcokg-serve-", suffix=".log")[1])
     cmd = [binary, "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
            "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
-    proc: Optional[subprocess.Popen] = None
+    proc: subprocess.Popen | None = None
 
     def on_term(signum, frame):
         raise _Stop()

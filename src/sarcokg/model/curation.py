@@ -14,7 +14,7 @@ import json
 import re
 from copy import deepcopy
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from sarcokg.model import facts as F
 from sarcokg.model.terms import Term, Terms
@@ -41,7 +41,7 @@ def load_record(path: Path) -> dict:
     return record
 
 
-def _find(text: str, forms: list[str], case: bool = False) -> Optional[F.Span]:
+def _find(text: str, forms: list[str], case: bool = False) -> F.Span | None:
     best = None
     for form in forms:
         if not form:
@@ -66,7 +66,7 @@ class Curator:
     def __init__(self, terms: Terms, text: str):
         self.terms, self.text = terms, text
 
-    def value(self, old: Optional[F.Value], new: Any, forms: list[str]) -> Optional[F.Value]:
+    def value(self, old: F.Value | None, new: Any, forms: list[str]) -> F.Value | None:
         if new is None:
             return None
         if old is not None and old.value == new:
@@ -222,7 +222,7 @@ class Curator:
         return outs + [new]
 
 
-def _status_key(terms: Terms, status: Optional[str]) -> Optional[str]:
+def _status_key(terms: Terms, status: str | None) -> str | None:
     if status is None:
         return None
     t = terms.find("outcome", status)

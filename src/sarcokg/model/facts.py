@@ -14,7 +14,7 @@ the decoded source text, end exclusive), the method and a confidence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Optional, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -48,14 +48,14 @@ class Value(Evidenced, Generic[T]):
 @dataclass
 class Symptom(Evidenced):
     text: str
-    duration_months: Optional[float] = None
+    duration_months: float | None = None
 
 
 @dataclass
 class SiteFact(Evidenced):
     site: str                        # summary key of an anatomic-site class
     metastatic: bool = False
-    laterality: Optional[str] = None  # "left" | "right" | "bilateral"
+    laterality: str | None = None  # "left" | "right" | "bilateral"
 
 
 @dataclass
@@ -76,37 +76,37 @@ class InterventionFact(Evidenced):
     kind: str                        # label of an intervention class
     agents: list[str] = field(default_factory=list)
     doses: list[AgentDose] = field(default_factory=list)
-    dose_gy: Optional[float] = None
-    fractions: Optional[int] = None
-    cycles: Optional[int] = None
-    intent: Optional[str] = None     # curative | palliative | adjuvant | neoadjuvant | salvage
-    months_after_diagnosis: Optional[float] = None
+    dose_gy: float | None = None
+    fractions: int | None = None
+    cycles: int | None = None
+    intent: str | None = None     # curative | palliative | adjuvant | neoadjuvant | salvage
+    months_after_diagnosis: float | None = None
 
 
 @dataclass
 class OutcomeFact(Evidenced):
-    status: Optional[str] = None     # label of an outcome-status class, or None: time only
-    months: Optional[float] = None   # time of the observation
-    since: Optional[str] = None      # "diagnosis" | "treatment"
-    survival_measure: Optional[str] = None
+    status: str | None = None     # label of an outcome-status class, or None: time only
+    months: float | None = None   # time of the observation
+    since: str | None = None      # "diagnosis" | "treatment"
+    survival_measure: str | None = None
 
 
 @dataclass
 class Metadata:
-    title: Optional[Value[str]] = None
-    authors: Optional[Value[str]] = None   # "A; B; C"
-    journal: Optional[Value[str]] = None
-    year: Optional[Value[int]] = None
-    pmid: Optional[Value[str]] = None
-    doi: Optional[Value[str]] = None
+    title: Value[str] | None = None
+    authors: Value[str] | None = None   # "A; B; C"
+    journal: Value[str] | None = None
+    year: Value[int] | None = None
+    pmid: Value[str] | None = None
+    doi: Value[str] | None = None
 
 
 @dataclass
 class Tumour:
     types: list[Value[str]] = field(default_factory=list)  # OncoTree code or label; first preferred
-    grade: Optional[Value[str]] = None                      # high | intermediate | low
-    size_cm: Optional[Value[float]] = None
-    metastatic: Optional[Value[bool]] = None                # presented with metastatic disease
+    grade: Value[str] | None = None                      # high | intermediate | low
+    size_cm: Value[float] | None = None
+    metastatic: Value[bool] | None = None                # presented with metastatic disease
     sites: list[SiteFact] = field(default_factory=list)
     levels: list[LevelFact] = field(default_factory=list)
 
@@ -117,8 +117,8 @@ class CaseFacts:
     source_file: str
     source_sha256: str
     metadata: Metadata = field(default_factory=Metadata)
-    age: Optional[Value[int]] = None
-    sex: Optional[Value[str]] = None                         # female | male
+    age: Value[int] | None = None
+    sex: Value[str] | None = None                         # female | male
     symptoms: list[Symptom] = field(default_factory=list)
     tumour: Tumour = field(default_factory=Tumour)
     interventions: list[InterventionFact] = field(default_factory=list)

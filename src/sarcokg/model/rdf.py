@@ -10,11 +10,24 @@ report_triples() gives the same triples as pyoxigraph terms.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
 
 from sarcokg.model import facts as F
-from sarcokg.model.namespaces import (CONFIDENCE, EVIDENCE, EVIDENCE_FOR, EVIDENCE_PROPERTY, GENERATED_BY, HAS_EVIDENCE,
-                         OA_END, OA_EXACT, OA_START, PREFIXES, RDF, SKO, XSD, report_ns)
+from sarcokg.model.namespaces import (
+    CONFIDENCE,
+    EVIDENCE,
+    EVIDENCE_FOR,
+    EVIDENCE_PROPERTY,
+    GENERATED_BY,
+    HAS_EVIDENCE,
+    OA_END,
+    OA_EXACT,
+    OA_START,
+    PREFIXES,
+    RDF,
+    SKO,
+    XSD,
+    report_ns,
+)
 from sarcokg.model.terms import Terms
 from sarcokg.model.turtle import XSD_STRING, Lit, Writer, decimal_lexical, index_add, ox_triples
 
@@ -122,7 +135,7 @@ class GraphBuilder:
             else:                  # a new node: its predicates at once
                 self.index[ev] = props
 
-    def value(self, node_local: str, prop: str, fact: Optional[F.Value], obj) -> None:
+    def value(self, node_local: str, prop: str, fact: F.Value | None, obj) -> None:
         if fact is None or fact.value is None:
             return
         self.add(self.node(node_local), sko(prop), obj(fact.value))
@@ -279,7 +292,7 @@ def report_writer(report_id: str) -> Writer:
     return Writer({"": report_ns(report_id), **PREFIXES}, shared=_SHARED_IRIS)
 
 
-def report_turtle(facts: F.CaseFacts, terms: Terms, index: Optional[dict] = None) -> str:
+def report_turtle(facts: F.CaseFacts, terms: Terms, index: dict | None = None) -> str:
     """The report graph as Turtle (pass its report_index() when it is already built)."""
     index = report_index(facts, terms) if index is None else index
     status = "curated" if facts.curated else "machine-drafted"

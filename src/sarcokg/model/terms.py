@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
-from sarcokg.common.resources import ONTOLOGY_FILE, ontology_dir as package_ontology_dir
+from sarcokg.common.resources import ONTOLOGY_FILE
+from sarcokg.common.resources import ontology_dir as package_ontology_dir
 from sarcokg.model.namespaces import OBOINOWL, OWL, PART_OF, RDF, RDFS, SKO, SKOS
 
 AXES = {
@@ -38,9 +38,9 @@ class Term:
     label: str
     synonyms: list[str] = field(default_factory=list)
     abbreviations: list[str] = field(default_factory=list)
-    summary_key: Optional[str] = None  # own or inherited case-summary word
+    summary_key: str | None = None  # own or inherited case-summary word
     parents: list[str] = field(default_factory=list)
-    order: Optional[int] = None   # vertebrae: 1..33
+    order: int | None = None   # vertebrae: 1..33
     components: list[str] = field(default_factory=list)   # regimens: the keys of their agents
 
     @property
@@ -135,14 +135,14 @@ class Terms:
                     todo.append(p)
         return out
 
-    def _axis(self, c: str) -> Optional[str]:
+    def _axis(self, c: str) -> str | None:
         anc = set(self._ancestors(c, with_parts=False))
         for axis, root in AXES.items():  # vertebra before site: more specific first
             if root in anc:
                 return axis
         return None
 
-    def _summary(self, c: str, own: dict[str, Optional[str]]) -> Optional[str]:
+    def _summary(self, c: str, own: dict[str, str | None]) -> str | None:
         for a in self._ancestors(c, with_parts=True):
             if own.get(a):
                 return own[a]
@@ -155,7 +155,7 @@ class Terms:
         except KeyError:
             raise KeyError(f"no {axis} term with key {key!r} in the ontology") from None
 
-    def find(self, axis: str, key: str) -> Optional[Term]:
+    def find(self, axis: str, key: str) -> Term | None:
         return self.by_axis[axis].get(key)
 
     def vertebrae(self) -> list[Term]:
@@ -170,6 +170,6 @@ class Terms:
 
 
 @lru_cache(maxsize=4)
-def load_terms(ontology_dir: Optional[str] = None) -> Terms:
+def load_terms(ontology_dir: str | None = None) -> Terms:
     base = Path(ontology_dir) if ontology_dir else package_ontology_dir()
     return Terms(base / ONTOLOGY_FILE)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable, Iterable, Optional
 
 import pyoxigraph as ox
 
@@ -183,7 +183,7 @@ def escape(text: str) -> str:
 
 
 class Writer:
-    def __init__(self, prefixes: Optional[dict[str, str]] = None, shared: Optional[dict[str, str]] = None):
+    def __init__(self, prefixes: dict[str, str] | None = None, shared: dict[str, str] | None = None):
         """shared: a cache of abbreviated IRIs that writers with the same prefixes
         reuse, except for the default (':') namespace, which is each writer's own."""
         self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
@@ -239,8 +239,8 @@ class Writer:
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
 
-    def body(self, triples: Iterable[Triple], rank: Optional[Callable[[str, list], int]] = None,
-             indent: str = "", grouped: Optional[dict] = None) -> str:
+    def body(self, triples: Iterable[Triple], rank: Callable[[str, list], int] | None = None,
+             indent: str = "", grouped: dict | None = None) -> str:
         """Turtle statements for the triples (or their group() index), deterministic."""
         by_subject = group(triples) if grouped is None else grouped
         refs: dict = defaultdict(int)
@@ -289,7 +289,7 @@ class Writer:
             out.append(f"{indent}{head} {pred_list(s, 0)} .\n")
         return "\n".join(out)
 
-    def plain_body(self, index: dict, rank: Optional[Callable[[str, list], int]] = None,
+    def plain_body(self, index: dict, rank: Callable[[str, list], int] | None = None,
                    indent: str = "") -> str:
         """body() for a group_plain() index of plain terms: the same bytes.
 
@@ -396,11 +396,11 @@ class Writer:
         return labels
 
     def document(self, triples: Iterable[Triple], comment: str = "",
-                 rank: Optional[Callable[[str, list], int]] = None, grouped: Optional[dict] = None) -> str:
+                 rank: Callable[[str, list], int] | None = None, grouped: dict | None = None) -> str:
         return self._head(comment) + self.body(triples, rank, grouped=grouped)
 
     def plain_document(self, index: dict, comment: str = "",
-                       rank: Optional[Callable[[str, list], int]] = None) -> str:
+                       rank: Callable[[str, list], int] | None = None) -> str:
         """document() for a group_plain() index of plain terms."""
         return self._head(comment) + self.plain_body(index, rank)
 

@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from functools import lru_cache
-from typing import Optional
 
 from sarcokg.model.namespaces import REPORT_BASE
 
@@ -58,7 +57,7 @@ class Unsupported(Exception):
 class Aggregate:
     function: str            # COUNT, SUM, AVG, MIN, MAX
     distinct: bool
-    var: Optional[str]       # None for COUNT(*)
+    var: str | None       # None for COUNT(*)
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ def _count(counts: dict, value: str, sign: int) -> None:
         del counts[value]
 
 
-def _add(agg: Aggregate, state: list, value: Optional[str], sign: int) -> None:
+def _add(agg: Aggregate, state: list, value: str | None, sign: int) -> None:
     if agg.var is None:
         state[0] += sign
     elif agg.function == "COUNT":
@@ -238,7 +237,7 @@ def _prologue_only(toks) -> bool:
     return True
 
 
-def plan(text: str) -> Optional[Plan]:
+def plan(text: str) -> Plan | None:
     """The two-stage plan of an aggregate query; None when the query does not
     aggregate (its rows are kept as they are) or when it is not supported."""
     toks = [t for t in _tokens(text) if t[0] not in ("ws", "comment")]

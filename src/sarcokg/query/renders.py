@@ -23,7 +23,6 @@ made afresh. Tests compare patched renderings with fresh ones.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
@@ -36,8 +35,8 @@ class KeptResult:
     needed) and its kept renderings. Iterates and has `variables` like
     pyoxigraph's QuerySolutions; serialize() gives the same bytes."""
 
-    def __init__(self, folder: Path, stem: str, fingerprint: str, tsv: Optional[bytes] = None,
-                 before: Optional[str] = None, changes: Optional[list] = None):
+    def __init__(self, folder: Path, stem: str, fingerprint: str, tsv: bytes | None = None,
+                 before: str | None = None, changes: list | None = None):
         self.folder, self.stem, self.fingerprint = folder, stem, fingerprint
         self._tsv = tsv
         self.before = before      # the fingerprint of the result that `changes` were applied to
@@ -82,7 +81,7 @@ class KeptResult:
         return data
 
 
-def _held(state: Path, out: Path, wanted: set) -> Optional[tuple[str, bytes]]:
+def _held(state: Path, out: Path, wanted: set) -> tuple[str, bytes] | None:
     """(fingerprint, bytes) of a kept rendering of one of the wanted
     fingerprints whose size is the one its state records (read only then)."""
     try:
@@ -111,14 +110,14 @@ def _frame(fmt, head: bytes, line: bytes) -> tuple[bytes, bytes]:
     return none[:p], none[len(none) - s:]
 
 
-def _block(fmt, head: bytes, lines: list[bytes], before: bytes, after: bytes) -> Optional[bytes]:
+def _block(fmt, head: bytes, lines: list[bytes], before: bytes, after: bytes) -> bytes | None:
     r = _render(fmt, head, lines)
     if not (r.startswith(before) and r.endswith(after)) or len(r) < len(before) + len(after):
         return None
     return r[len(before):len(r) - len(after)]
 
 
-def patched(data: bytes, fmt, head: bytes, changes: list) -> Optional[bytes]:
+def patched(data: bytes, fmt, head: bytes, changes: list) -> bytes | None:
     """The kept rendering `data` with each changed report's rows replaced (or
     taken out); None where that cannot be shown to be exact."""
     for old, new in changes:

@@ -49,14 +49,13 @@ import os
 import re
 import zlib
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
-from sarcokg.store import tally
 from sarcokg.common.errors import InputError
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
 from sarcokg.query.renders import KeptResult
+from sarcokg.store import tally
 from sarcokg.store.kgstore import _as_trig_blocks
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
@@ -75,7 +74,7 @@ def per_report(text: str) -> bool:
     return MARK.search(text) is not None
 
 
-def _cell(term) -> Optional[str]:
+def _cell(term) -> str | None:
     """A term as in the SPARQL TSV results format (Turtle syntax, short forms for common literals)."""
     if term is None:
         return None
@@ -105,7 +104,7 @@ def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) 
 _FOREIGN_SUBJECT = re.compile(rb"^[^\s:#]", re.M)   # a statement whose subject is not one of the file's own nodes
 
 
-def confined(stem: str, body: Optional[bytes] = None, quads=None) -> bool:
+def confined(stem: str, body: bytes | None = None, quads=None) -> bool:
     """Whether a report file describes its own nodes only: every subject is in
     its namespace (or a blank node) and no other report's node is named. Then no
     solution can join two report files through a report node, and per-report
@@ -157,7 +156,7 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
     return store, digests, stems
 
 
-def _owner(row, stems: dict) -> Optional[str]:
+def _owner(row, stems: dict) -> str | None:
     """The file whose report nodes a solution binds: exactly one, or None."""
     owners = set()
     for term in row:
@@ -292,6 +291,7 @@ def _progress(reports: int, queries: int):
     stderr saying what is happening, and a progress bar over the chunks when
     stderr is a terminal. Returns a wrapper of the chunks' results."""
     import sys
+
     from sarcokg.store import kgstore as store
     if reports < store.DEFER_EVIDENCE_MIN:
         return lambda results, chunks: results
@@ -315,11 +315,11 @@ _PREFETCHED: dict = {}
 _PENDING: list[str] = []     # the texts of the queries they belong to, to keep
 
 
-def _key(keep) -> Optional[tuple]:
+def _key(keep) -> tuple | None:
     return None if keep is None else tuple(keep)
 
 
-def _named_specs() -> list[tuple[str, str, Optional[tuple]]]:
+def _named_specs() -> list[tuple[str, str, tuple | None]]:
     """(query text, text evaluated per report, keep) of every named per-report query."""
     from sarcokg.query.aggregate import plan
     from sarcokg.query.named import named_queries
@@ -333,7 +333,7 @@ def _named_specs() -> list[tuple[str, str, Optional[tuple]]]:
 
 
 def prefetch_named(kg: Path, files, digests: dict, ontology: Path, jobs: int = 2,
-                   tallies: Optional[dict] = None) -> None:
+                   tallies: dict | None = None) -> None:
     """Keep the entries a first run computed for the other named queries (see
     _compute), each in its own cache, as if it had been run."""
     try:
@@ -427,13 +427,13 @@ def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
 
 
 def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
-                jobs: int = 2, tallies: Optional[dict] = None) -> Optional[KeptResult]:
+                jobs: int = 2, tallies: dict | None = None) -> KeptResult | None:
     """The query's results over all reports from the row cache, brought up to date
     (with its renderings in each output format, renders.py); None when the
     query's rows cannot be cached (evaluate it directly).
     tallies: tally.tallies() of the files' names and digests, if known (the store keeps them)."""
-    from sarcokg.query.aggregate import plan
     from sarcokg.common.files import atomic_write
+    from sarcokg.query.aggregate import plan
     from sarcokg.store.kgstore import CACHE_DIR, sha256
     context = _digest(str(FORMAT), ox.__version__, text, sha256(ontology), json.dumps(PREFIXES, sort_keys=True))
     folder = kg / CACHE_DIR / "rows"
@@ -481,7 +481,7 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
 
 
 def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, prints,
-            result: Path, kept: Optional[str]) -> Optional[tuple[bytes, bytes, Optional[list]]]:
+            result: Path, kept: str | None) -> tuple[bytes, bytes, list | None] | None:
     """The result of a row query as SPARQL TSV, the index to keep beside it,
     and the changes it was patched with (None: assembled afresh); None: ask the store.
 
@@ -563,7 +563,7 @@ def _line_id(line: bytes, col: int) -> str:
     return sol["report"].value
 
 
-def _patch(lines: list[bytes], head: str, col: int, changes: list) -> Optional[list[bytes]]:
+def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes] | None:
     """The kept result's lines (header, rows, '' after the last newline) with
     each changed report's old rows taken out and its new rows put in; None
     where they do not match (assemble the result afresh)."""
@@ -591,7 +591,7 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> Optional[l
     return [lines[0], *body, b""]
 
 
-def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallies, prints) -> Optional[bytes]:
+def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallies, prints) -> bytes | None:
     """An aggregate query from totals kept up to date report by report.
 
     Reports fall into BUCKETS buckets by name (tally.py); each bucket keeps its reports'
@@ -602,8 +602,8 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallie
     bucket read, not all. Should the totals and a bucket disagree (a crash
     between their writes), the totals are added up again from every bucket.
     Returns the result as SPARQL TSV; None: ask the store."""
-    from sarcokg.query.aggregate import Unsupported
     from sarcokg.common.files import atomic_write, json_bytes
+    from sarcokg.query.aggregate import Unsupported
     kept = _read_json(sub / "totals.json")
     if kept.get("context") != context:
         kept = {}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
@@ -21,7 +20,7 @@ RESULT_FORMATS = {
 }
 
 
-def resolve(name: Optional[str], sparql: Optional[str]) -> tuple[str, str]:
+def resolve(name: str | None, sparql: str | None) -> tuple[str, str]:
     """(label, query text) from a query name, a .rq file, or inline text."""
     if sparql is not None:
         return "--sparql", sparql
@@ -120,8 +119,8 @@ def prepare_named(kg: Path, kgraph, jobs: int = 2) -> bool:
     be kept here. `sarcokg validate` calls it after validating many reports
     afresh, so that the queries after it read kept results."""
     from sarcokg.common.errors import SarcoKGError
-    from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.query.rowcache import cached_rows, per_report, prefetch_named
+    from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.store.kgstore import holds, ontology_path
     if kgraph.digests is None or not holds(kg):
         return False

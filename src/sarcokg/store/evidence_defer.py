@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, HAS_EVIDENCE, PREFIXES, RDF
 
@@ -49,7 +48,7 @@ _LINK = re.compile(_LINK_START[1:] + _LOCAL + rb"(?:, " + _LOCAL + rb")* ;\n")
 _SUBJECT = re.compile(_LOCAL + rb" ")
 
 
-def split_body(body: bytes) -> Optional[tuple[bytes, bytes]]:
+def split_body(body: bytes) -> tuple[bytes, bytes] | None:
     """(facts, evidence) of the statements of a report file in the writer's
     form, each itself a run of Turtle statements with the same prefixes;
     None when the file does not fit the strict form (load it whole).

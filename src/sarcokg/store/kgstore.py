@@ -29,20 +29,20 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
-from typing import Iterator, Optional
 
 import pyoxigraph as ox
 
-from sarcokg.store import tally
 from sarcokg.common.errors import InputError, SarcoKGError
-from sarcokg.store.evidence_defer import split_body
 from sarcokg.common.files import json_bytes, json_read
-from sarcokg.common.resources import ONTOLOGY_FILE, bundled_graph, ontology_dir as package_ontology_dir
+from sarcokg.common.resources import ONTOLOGY_FILE, bundled_graph
+from sarcokg.common.resources import ontology_dir as package_ontology_dir
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, report_ns
+from sarcokg.store import tally
+from sarcokg.store.evidence_defer import split_body
 
 CACHE_DIR = ".sarcokg"
 _HELD: dict[str, object] = {}    # knowledge-graph locks this process holds
@@ -55,7 +55,7 @@ DEFER_EVIDENCE_MIN = int(os.environ.get("SARCOKG_DEFER_EVIDENCE_MIN", "1000"))
 _CHUNK = 2500             # files per bulk load
 
 
-def ontology_path(ontology_dir: Optional[Path] = None) -> Path:
+def ontology_path(ontology_dir: Path | None = None) -> Path:
     return (ontology_dir or package_ontology_dir()) / ONTOLOGY_FILE
 
 
@@ -94,7 +94,7 @@ class ReportFiles(Sequence):
         return self.kg / self.names[i]
 
 
-def report_files(kg: Path, names: Optional[list[str]] = None) -> ReportFiles:
+def report_files(kg: Path, names: list[str] | None = None) -> ReportFiles:
     return ReportFiles(kg, report_names(kg) if names is None else names)
 
 
@@ -108,7 +108,7 @@ def _turtle_error(path: Path, e: SyntaxError) -> InputError:
     return InputError(f"{path}{line}: malformed Turtle: {msg}")
 
 
-def parse_file(path: Path, graph, data: Optional[bytes] = None) -> list[ox.Quad]:
+def parse_file(path: Path, graph, data: bytes | None = None) -> list[ox.Quad]:
     """The quads of one Turtle file (or of its bytes, already read) in a named
     graph; a bad file raises a one-line InputError."""
     try:
@@ -185,7 +185,7 @@ def _unsafe_body(body: bytes) -> bool:
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 
 
-def writer_body_start(data: bytes, report_id: str) -> Optional[int]:
+def writer_body_start(data: bytes, report_id: str) -> int | None:
     """Where the statements start in a report file in the writer's form (comment
     lines, then exactly the prefix block of its own id and a blank line); None
     for any other layout."""
@@ -201,7 +201,7 @@ def writer_body_start(data: bytes, report_id: str) -> Optional[int]:
     return pos + len(own) + len(_COMMON_HEADER) + 1
 
 
-def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> Optional[tuple[bytes, Optional[bytes]]]:
+def _as_trig_blocks(data: bytes, report_id: str, defer: bool) -> tuple[bytes, bytes | None] | None:
     """A report file in the writer's form, with statements ending in ' .', as a
     TriG graph block with its directives before it; None for any other file,
     which must be parsed instead. Every wrapped file declares the same
@@ -300,10 +300,10 @@ class KG:
     reports: list[Path]
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
-    digests: Optional[dict] = None   # {file name: SHA-256} of the report files as loaded
+    digests: dict | None = None   # {file name: SHA-256} of the report files as loaded
     deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
-    folder: Optional[Path] = None      # the --kg folder of an on-disk store
-    tallies: Optional[dict] = None     # tally.tallies() of `digests`, kept in the manifest (rowcache buckets)
+    folder: Path | None = None      # the --kg folder of an on-disk store
+    tallies: dict | None = None     # tally.tallies() of `digests`, kept in the manifest (rowcache buckets)
 
 
 def load_memory(kg: Path) -> KG:
@@ -372,7 +372,7 @@ def _versions() -> dict:
     return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
 
 
-def load(kg: Path, ontology_dir: Optional[Path] = None, persistent: bool = True,
+def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
          evidence: bool = True) -> KG:
     """The store for a knowledge-graph folder, up to date with its files.
 
@@ -413,7 +413,7 @@ def hold_lock(kg: Path) -> None:
         _HELD[key] = lock
 
 
-def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[Optional[ox.Store], dict, bool]:
+def _open(store_dir: Path, manifest_path: Path, kg: Path) -> tuple[ox.Store | None, dict, bool]:
     manifest: dict = {}
     if manifest_path.exists():
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 BUCKETS = 32   # a change of it changes every bucket: bump rowcache.FORMAT with it
 _MOD = 1 << 256
@@ -22,11 +22,11 @@ def bucket_of(name: str) -> str:
     return f"{zlib.crc32(name.encode()) % BUCKETS:02x}"
 
 
-def _term(name: str, digest: Optional[str]) -> int:
+def _term(name: str, digest: str | None) -> int:
     return int.from_bytes(hashlib.sha256(f"{name}\n{digest}".encode()).digest(), "big")
 
 
-def tallies(pairs: Iterable[tuple[str, Optional[str]]]) -> dict[str, list]:
+def tallies(pairs: Iterable[tuple[str, str | None]]) -> dict[str, list]:
     """{bucket: [count, sum as hex]} of (file name, digest) pairs; empty buckets left out."""
     counts: dict[str, int] = {}
     sums: dict[str, int] = {}
@@ -37,7 +37,7 @@ def tallies(pairs: Iterable[tuple[str, Optional[str]]]) -> dict[str, list]:
     return {b: [counts[b], f"{sums[b]:x}"] for b in sorted(counts)}
 
 
-def adjust(t: dict[str, list], name: str, old: Optional[str], new: Optional[str]) -> None:
+def adjust(t: dict[str, list], name: str, old: str | None, new: str | None) -> None:
     """A file's digest went from old to new (None: absent), in place."""
     if old == new:
         return

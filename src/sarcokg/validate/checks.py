@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
@@ -49,7 +48,7 @@ def memory_store(ontology: Path, reports: list[Path]) -> ox.Store:
     return store
 
 
-def run_checks(store: ox.Store, files: Optional[list[Path]] = None) -> list[CheckResult]:
+def run_checks(store: ox.Store, files: list[Path] | None = None) -> list[CheckResult]:
     results = []
     for path in files or check_files():
         name = path.stem[:-len(SUFFIX)]

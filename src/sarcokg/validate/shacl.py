@@ -8,17 +8,18 @@ default, pySHACL is there to check it (`--engine pyshacl`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 import pyoxigraph as ox
 
-from sarcokg.common.resources import SHAPES_FILE, ontology_dir as package_ontology_dir
+from sarcokg.common.resources import SHAPES_FILE
+from sarcokg.common.resources import ontology_dir as package_ontology_dir
 from sarcokg.model.namespaces import PREFIXES, SH
-from sarcokg.store.kgstore import ontology_path, read_triples
 from sarcokg.model.turtle import Writer
+from sarcokg.store.kgstore import ontology_path, read_triples
 
 ENGINES = ("fast", "pyshacl")
 
@@ -36,7 +37,7 @@ class Result:
 BLANK = "_:"   # a blank node in a result: parsers name them at random, so the name is left out
 
 
-def shapes_path(ontology_dir: Optional[Path] = None) -> Path:
+def shapes_path(ontology_dir: Path | None = None) -> Path:
     return (ontology_dir or package_ontology_dir()) / SHAPES_FILE
 
 
@@ -53,7 +54,7 @@ def short(iri: str) -> str:
 
 @lru_cache(maxsize=2)
 def _shapes(path: str) -> rdflib.Graph:
-    import rdflib   # rdflib and pySHACL load only for the reference engine
+    import rdflib  # rdflib and pySHACL load only for the reference engine
     return rdflib.Graph().parse(path, format="turtle")
 
 
@@ -98,7 +99,7 @@ def _stable(text: str) -> str:
 
 
 def validate_triples(triples: list[tuple], report: str, engine: str = "fast",
-                     grouped: Optional[dict] = None) -> list[Result]:
+                     grouped: dict | None = None) -> list[Result]:
     if engine == "fast":
         from sarcokg.validate.shacl_fast import fast_validator
         v = fast_validator(str(shapes_path()), str(ontology_path()))
@@ -211,8 +212,8 @@ def _id_query(graphs: str = "") -> str:
     }}"""
 
 
-def cross_report_results(store, previous: Optional[list[Result]] = None,
-                         changed: Optional[set[str]] = None) -> list[Result]:
+def cross_report_results(store, previous: list[Result] | None = None,
+                         changed: set[str] | None = None) -> list[Result]:
     """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
     and a report id that differs from its file name (two files, one id).
 
@@ -280,8 +281,8 @@ def _validate_one(args) -> tuple[str, list[Result]]:
 
 
 def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
-                cache_file: Optional[Path] = None, store=None,
-                digests: Optional[dict[str, str]] = None) -> tuple[list[Result], int]:
+                cache_file: Path | None = None, store=None,
+                digests: dict[str, str] | None = None) -> tuple[list[Result], int]:
     """Validate report files, reusing cached results of unchanged files.
 
     A report's cached results stand while its SHA-256 and those of the shapes

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
 
 import pyoxigraph as ox
 
@@ -86,7 +86,7 @@ def _well_formed(v: str, dt: str) -> bool:
     return ok is None or ok(v)
 
 
-def _number(term) -> Optional[Decimal]:
+def _number(term) -> Decimal | None:
     if type(term) is not Lit:
         return None
     try:
@@ -108,7 +108,7 @@ _NUMBERS: dict = {}   # Lit -> its number or None: reports repeat offsets and co
 _MEMO_SIZE = 100_000  # at most this many remembered
 
 
-def plain_index(triples, grouped: Optional[dict] = None) -> dict:
+def plain_index(triples, grouped: dict | None = None) -> dict:
     """{subject: {predicate IRI: [objects]}} of plain terms, from pyoxigraph triples
     (or from their turtle.group() index)."""
     if grouped is None:
@@ -187,8 +187,8 @@ class PropertyShape:
     empty_sensitive: bool = False   # a check that can fail with no value at all (set when built)
     # set when built: sh:minCount / sh:maxCount (None if absent), and the checks that
     # judge each value on its own, so they can run over many focus nodes' values at once
-    min_count: Optional[int] = None
-    max_count: Optional[int] = None
+    min_count: int | None = None
+    max_count: int | None = None
     value_checks: list[Check] = field(default_factory=list)
     batchable: bool = False     # an IRI path with only counts and value checks (all_pass)
     counts_only: bool = False   # an IRI path with only sh:minCount / sh:maxCount (passes)
@@ -197,7 +197,7 @@ class PropertyShape:
 @dataclass
 class NodeShape:
     iri: str
-    target: Optional[str]
+    target: str | None
     properties: list[PropertyShape] = field(default_factory=list)
     ors: list[list[PropertyShape]] = field(default_factory=list)
     message: str = ""
@@ -438,7 +438,7 @@ class FastValidator:
             self._ancestor_cache[cls] = frozenset(_walk(self.hierarchy, cls))
         return self._ancestor_cache[cls]
 
-    def validate(self, triples, grouped: Optional[dict] = None) -> list[FastResult]:
+    def validate(self, triples, grouped: dict | None = None) -> list[FastResult]:
         """Results for pyoxigraph triples (pass their turtle.group() index if already built)."""
         return self.validate_index(plain_index(triples, grouped))
 

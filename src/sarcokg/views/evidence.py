@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
-from sarcokg.store.kgstore import read_triples
 from sarcokg.common.files import read_report
 from sarcokg.model.namespaces import OA, PREFIXES, PROV, SKO
+from sarcokg.store.kgstore import read_triples
 
 EV_QUERY = """
 SELECT ?node ?prop ?value ?start ?end ?exact ?method ?conf WHERE {
@@ -21,7 +20,7 @@ SELECT ?node ?prop ?value ?start ?end ?exact ?method ?conf WHERE {
 """
 
 
-def _find_text(kg: Path, name: str) -> Optional[Path]:
+def _find_text(kg: Path, name: str) -> Path | None:
     for cand in [kg / name, kg / "sources" / name]:
         if cand.is_file():
             return cand
@@ -35,7 +34,7 @@ def _short(v: str) -> str:
     return v
 
 
-def show_evidence(report: str, kg: Path, text_path: Optional[Path], context: int) -> str:
+def show_evidence(report: str, kg: Path, text_path: Path | None, context: int) -> str:
     rid = Path(report).stem
     graph_file = kg / f"{rid}.ttl"
     if not graph_file.is_file():
