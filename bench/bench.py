@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -30,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from results import machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,19 +60,6 @@ def timed(cmd: list[str], cap: float | None = None, env=None) -> tuple[float, in
     if p.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd[-6:])} failed ({p.returncode}): {err[-400:]}")
     return took, rss, out
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem:.0f} GiB, {cpu}, Python {platform.python_version()}"
 
 
 def queries() -> list[str]:
@@ -285,4 +273,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from results import recording
+    with recording("bench"):
+        main()
