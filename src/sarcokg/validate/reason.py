@@ -32,8 +32,7 @@ def reason(files: list[Path]) -> str:
         with open(nt, "wb") as out:
             for path in [ontology_path(), *files]:
                 with open(path, "rb") as fh:
-                    out.write(ox.serialize(ox.parse(fh, format=ox.RdfFormat.TURTLE),
-                                           format=ox.RdfFormat.N_TRIPLES))
+                    ox.serialize(ox.parse(fh, format=ox.RdfFormat.TURTLE), out, format=ox.RdfFormat.N_TRIPLES)
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
         try:
@@ -43,7 +42,8 @@ def reason(files: list[Path]) -> str:
             raise Inconsistent(f"inconsistent: HermiT finds the ontology plus {len(files)} report graphs "
                                "inconsistent") from None
         except (OSError, owlready2.base.OwlReadyError) as e:
-            raise SarcoKGError(f"HermiT could not run: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise SarcoKGError(f"HermiT could not run: {first}") from None
         unsat = [c for c in world.inconsistent_classes() if c is not owlready2.Nothing]
         n_classes = len(list(onto.classes()))
     took = time.perf_counter() - start
