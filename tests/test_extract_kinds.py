@@ -55,3 +55,39 @@ def test_rt_boost_in_a_later_sentence_adds(terms):
     f = ex("A 50-year-old man had a leiomyosarcoma of the thigh. He received radiotherapy of 50 Gy in 25 fractions. "
            "A boost of 10 Gy in 5 fractions was then given to the tumour bed.", terms)
     assert rt_of(f, terms) == (60, 30)
+
+
+# ------------------------------------------------------------- year and DOI in publishers' headers
+@pytest.mark.parametrize("header,year", [
+    ("Case Reports in Imaginary Oncology\nVol. 12, No. 3, 2019\n", 2019),
+    ("Volume 7 | Issue 2 | March 2021\n", 2021),
+    ("Received: 3 December 2013; Accepted: 20 January 2014\n", 2014),
+    ("Received 12 May 2017\n", 2017),
+    ("\u00a9 The Author(s) 2020. Open access.\n", 2020),
+    ("Imag Case Rep. 2018 Jan-Feb;8(1):33-36.\n", 2018),
+    ("Imaginary Tumors 2015, 7(3):5812\n", 2015),
+    ("Published: 5th March 2021\n", 2021),
+    ("Accepted 2 Feb 2016. Published online 9 March 2016.\n", 2016),
+])
+def test_year_header_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_year_and_doi_of_the_references_are_not_the_papers():
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata("A 60-year-old man had a sarcoma.\nReferences\n1. Doe J. A paper. J Imag. 2010;5:1. "
+                          "doi:10.1000/xyz123\n", None)
+    assert md.year is None and md.doi is None
+
+
+@pytest.mark.parametrize("line,doi", [
+    ("https://doi.org/10.1186/s99999-019-2001-9Background\n", "10.1186/s99999-019-2001-9"),
+    ("doi: 10.1097/MD.0000000000001234. Then text\n", "10.1097/md.0000000000001234"),
+    ("DOI 10.3389/fonc.2020.00123Keywords\n", "10.3389/fonc.2020.00123"),
+])
+def test_doi_glued_to_the_next_word(line, doi):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(line, None)
+    assert md.doi is not None and md.doi.value == doi
