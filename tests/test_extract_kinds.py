@@ -91,3 +91,43 @@ def test_doi_glued_to_the_next_word(line, doi):
     from sarcokg.extract.metadata import extract_metadata
     md = extract_metadata(line, None)
     assert md.doi is not None and md.doi.value == doi
+
+
+# ------------------------------------------------------------- fine-grained anatomy through part-of
+def site_keys(f, terms):
+    return {terms.get("site", s.site).summary_key or s.site for s in f.tumour.sites}
+
+
+@pytest.mark.parametrize("sentence,coarse", [
+    ("A 30-year-old man had a painless mass of the left humerus, and biopsy showed osteosarcoma.", "upper limb"),
+    ("A 45-year-old woman had a synovial sarcoma arising in the popliteal fossa.", "lower limb"),
+    ("A 52-year-old man presented with a chondrosarcoma of the clivus.", "skull"),
+    ("A 61-year-old woman was found to have a leiomyosarcoma involving the duodenum.", "small intestine"),
+    ("A 38-year-old man had a liposarcoma of the spermatic cord.", "pelvis"),
+    ("A 70-year-old man had an angiosarcoma of the scalp.", "head and neck"),
+])
+def test_fine_anatomy_maps_to_its_coarse_site(terms, sentence, coarse):
+    f = ex(sentence, terms)
+    assert coarse in site_keys(f, terms)
+
+
+def test_every_anatomy_subsite_reaches_one_coarse_site(terms):
+    for key, t in terms.by_axis["site"].items():
+        assert t.summary_key, key
+
+
+# ------------------------------------------------------------- regimens by acronym
+@pytest.mark.parametrize("sentence,agents", [
+    ("He was treated with six cycles of VAC chemotherapy.", {"vincristine", "actinomycin d", "cyclophosphamide"}),
+    ("She received chemotherapy with VDC/IE for 14 cycles.",
+     {"vincristine", "doxorubicin", "cyclophosphamide", "ifosfamide", "etoposide"}),
+    ("Chemotherapy with the VAC/IE protocol was started.",
+     {"vincristine", "doxorubicin", "cyclophosphamide", "ifosfamide", "etoposide"}),
+    ("Second-line chemotherapy with Gem/Doc was given for four cycles.", {"gemcitabine", "docetaxel"}),
+    ("He received two courses of ICE chemotherapy.", {"ifosfamide", "carboplatin", "etoposide"}),
+    ("She was given chemotherapy with Taxotere and Gemzar.", {"gemcitabine", "docetaxel"}),
+])
+def test_regimen_acronyms_and_brands_give_generic_agents(terms, sentence, agents):
+    f = ex("A 25-year-old man had a sarcoma of the thigh. " + sentence, terms)
+    got = {a for i in f.interventions for a in i.agents} - {"mesna"}
+    assert got == agents
