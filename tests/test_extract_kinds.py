@@ -131,3 +131,37 @@ def test_regimen_acronyms_and_brands_give_generic_agents(terms, sentence, agents
     f = ex("A 25-year-old man had a sarcoma of the thigh. " + sentence, terms)
     got = {a for i in f.interventions for a in i.agents} - {"mesna"}
     assert got == agents
+
+
+# ------------------------------------------------------------- metastatic sites written in many ways
+def met_keys(f, terms):
+    return {terms.get("site", s.site).summary_key or s.site for s in f.tumour.sites if s.metastatic}
+
+
+@pytest.mark.parametrize("sentence,met", [
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Two years later the disease had spread to the liver.",
+     {"liver"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Imaging found deposits in the lung and pleura.",
+     {"lung", "pleura"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. CT showed nodules in both lungs.", {"lung"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. He developed pulmonary and hepatic metastases.",
+     {"lung", "liver"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Staging showed multiple pulmonary nodules.", {"lung"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Metastatic lesions of the liver and brain were found.",
+     {"liver", "brain"}),
+])
+def test_metastasis_phrasings(terms, sentence, met):
+    f = ex(sentence, terms)
+    assert met_keys(f, terms) == met
+
+
+def test_primary_before_a_metastasis_list_is_not_metastatic(terms):
+    f = ex("A 40-year-old man had a mass in the thigh and lung metastases at diagnosis. Biopsy showed "
+           "leiomyosarcoma.", terms)
+    assert met_keys(f, terms) == {"lung"}
+
+
+def test_metastases_of_the_literature_review_do_not_count(terms):
+    f = ex("A 40-year-old man had a leiomyosarcoma of the thigh, resected with clear margins.\nDiscussion\n"
+           "Leiomyosarcomas usually spread to the lung and liver, as reported in the literature.", terms)
+    assert met_keys(f, terms) == set()

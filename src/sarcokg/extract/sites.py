@@ -26,6 +26,7 @@ INVOLVE_RX = Caseless(
     r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
     r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relapse|progression|residual|spread|sarcomas?|"
+    r"deposits?|secondaries|foci|implants|seeding|disseminat\w*|"
     r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
@@ -51,6 +52,23 @@ METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
+# other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
+SPREAD_BEFORE_RX = re.compile(
+    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
+    r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
+    r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
+    r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
+PLURAL_LESION_BEFORE_RX = re.compile(
+    r"\b(?:nodules|lesions|masses|foci|opacities|tumou?rs)\s+(?:were\s+\w+\s+)?(?:in|of|within|throughout|involving)"
+    r"\s+(?:the\s+)?(?P<both>(?:both|bilateral)\s+)?$", re.I)
+QUANT_BEFORE_RX = re.compile(r"\b(?:multiple|numerous|innumerable|bilateral|several|diffuse|disseminated|new|"
+                             r"widespread|scattered)\s+(?:[\w-]+\s+){0,2}$", re.I)
+LESION_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:nodules|lesions|masses|foci|deposits|secondaries|opacities|"
+                             r"nodular\s+(?:lesions|opacities|shadows))\b", re.I)
+LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as)\s+)(?:the\s+|both\s+|"
+                          r"(?:left|right)\s+)?(?:[\w-]+\s+)?$", re.I)
+# 'a mass in the thigh and lung metastases': the thigh is the object of 'in', no member of the list
+PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
@@ -109,6 +127,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
             negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
         new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)))
+        met_sent = "metasta" in s.low or (si > 0 and "metasta" in zones.sents[si - 1].low)
+        cues: list[bool] = []
         for m in ms:
             rs, re_ = m.start - s.start, m.end - s.start
             before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
@@ -120,6 +140,13 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
+            elif not modifies_tumour and SPREAD_BEFORE_RX.search(before):
+                met = True
+            elif not modifies_tumour and (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
+                met = True
+            elif not modifies_tumour and LESION_AFTER_RX.match(after) and QUANT_BEFORE_RX.search(before) and \
+                    (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
+                met = True
             elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
                 met = True
             elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
@@ -128,8 +155,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
                 primary.add(m.key)
             prev_met = m if met else None
-            if met:
-                mets.add(m.key)
+            cues.append(met)
             lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
             f = facts.get(m.key)
             span = Span(m.start, m.end, text[m.start:m.end])
@@ -141,6 +167,15 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     f.spans.append(span)
                 if f.laterality is None and lat:
                     f.laterality = lat.group(1).lower()
+        # a list whose last member is metastatic ('lung, liver and bone metastases'): all its members are
+        for i in range(len(ms) - 2, -1, -1):
+            if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
+                    ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
+                    not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
+                cues[i] = True
+        for m, met in zip(ms, cues):
+            if met:
+                mets.add(m.key)
         seen.update(x.key for x in ms)
     # vertebrae involved -> their region (vertebral column, or sacrum)
     for lv in levels:
