@@ -165,3 +165,42 @@ def test_metastases_of_the_literature_review_do_not_count(terms):
     f = ex("A 40-year-old man had a leiomyosarcoma of the thigh, resected with clear margins.\nDiscussion\n"
            "Leiomyosarcomas usually spread to the lung and liver, as reported in the literature.", terms)
     assert met_keys(f, terms) == set()
+
+
+# ------------------------------------------------------------- outcome: the status at the last follow-up
+def last(f, terms):
+    o = f.outcomes[-1] if f.outcomes else None
+    st = terms.get("outcome", o.status).summary_key if o and o.status else None
+    return st, (o.months if o else None)
+
+
+START = "A 47-year-old woman had a leiomyosarcoma of the thigh, which was resected with wide margins. "
+
+
+@pytest.mark.parametrize("story,status,months", [
+    ("A local recurrence appeared 10 months later and was excised. She has remained free of recurrence "
+     "at 36 months after the first operation.", "no evidence of disease", 36),
+    ("Pulmonary metastases were found after 8 months. At the last visit, 20 months after diagnosis, she was "
+     "alive with persisting lung metastases.", "alive with disease", 20),
+    ("She then received chemotherapy for lung metastases. The lesions remained stable at 14 months.",
+     "stable disease", 14),
+    ("Lung metastases appeared after a year and she received doxorubicin. The nodules shrank markedly after "
+     "four cycles.", "partial response", None),
+    ("Her disease progressed despite chemotherapy and she passed away 2 years after diagnosis.", "death", 24),
+    ("The follow-up period was 30 months, and she is disease-free.", "no evidence of disease", 30),
+    ("She was last seen after approximately 18 months with no evidence of disease.", "no evidence of disease", 18),
+])
+def test_last_status_kinds(terms, story, status, months):
+    f = ex(START + story, terms)
+    assert last(f, terms) == (status, months)
+
+
+def test_recurrence_removed_then_only_follow_up_says_nothing(terms):
+    f = ex(START + "A local recurrence was found 6 months later. It was resected. She was seen in clinic "
+           "at 30 months of follow-up.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_tumour_markers_decreasing_is_no_response(terms):
+    f = ex(START + "Tumour markers decreased after surgery.", terms)
+    assert all(o.status != "partial response" for o in f.outcomes)
