@@ -204,3 +204,22 @@ def test_recurrence_removed_then_only_follow_up_says_nothing(terms):
 def test_tumour_markers_decreasing_is_no_response(terms):
     f = ex(START + "Tumour markers decreased after surgery.", terms)
     assert all(o.status != "partial response" for o in f.outcomes)
+
+
+# ------------------------------------------------------------- vertebral levels of the tumour only
+@pytest.mark.parametrize("text,want", [
+    ("A 50-year-old man had a chordoma of the first and second lumbar vertebrae.", ["L1", "L2"]),
+    ("A 50-year-old man had a metastasis in thoracic vertebrae 3 to 5.", ["T3", "T4", "T5"]),
+    ("A 50-year-old man had an osteosarcoma of T-11. Posterior fixation T9-L1 was done.", ["T11"]),
+    ("A 50-year-old man had a chondrosarcoma destroying the D8 vertebral body.", ["T8"]),
+    ("A 50-year-old man had a chordoma of L3. Pedicle screws were placed in L1, L2, L4 and L5.", ["L3"]),
+    ("A 50-year-old man had a sarcoma of C5 and C6; fusion from C3 to C7 followed.", ["C5", "C6"]),
+])
+def test_levels_kinds(terms, text, want):
+    f = ex(text, terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == want
+
+
+def test_dorsal_notation_needs_a_spine_sentence(terms):
+    f = ex("A 50-year-old man had a leiomyosarcoma of the thigh; the D2 dimer level was raised.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == []
