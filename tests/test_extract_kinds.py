@@ -223,3 +223,36 @@ def test_levels_kinds(terms, text, want):
 def test_dorsal_notation_needs_a_spine_sentence(terms):
     f = ex("A 50-year-old man had a leiomyosarcoma of the thigh; the D2 dimer level was raised.", terms)
     assert [lv.vertebra for lv in f.tumour.levels] == []
+
+
+def test_mri_weightings_are_no_levels_and_ordinal_ranges_of_the_spine(terms):
+    f = ex("A 33-year-old man had a chondrosarcoma arising from the 2nd to 4th lumbar spine. "
+           "The mass was hypointense on T1-W and bright on T2-WI images.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["L2", "L3", "L4"]
+
+
+# ------------------------------------------------------------- sites that are not the tumour's
+@pytest.mark.parametrize("text,absent", [
+    ("A 51-year-old man had a retroperitoneal liposarcoma seen on abdominal computed tomography.", "abdomen"),
+    ("A 51-year-old man had a retroperitoneal liposarcoma pushing the left kidney.", "kidney"),
+    ("A 51-year-old man with a thigh leiomyosarcoma had no recurrence until he died of ischaemic cardiac disease.",
+     "heart"),
+    ("A 51-year-old man developed lower extremity deficits from a thoracic chordoma.", "lower limb"),
+    ("A 40-year-old woman with a chondrosarcoma of the spine presented with a spinal cord syndrome.", "spinal cord"),
+])
+def test_sites_named_for_something_else(terms, text, absent):
+    f = ex(text, terms)
+    assert absent not in site_keys(f, terms)
+
+
+def test_intramedullary_spine_tumour_is_in_the_cord(terms):
+    f = ex("A 35-year-old woman had an intramedullary cervical spine tumour, resected and found to be an MPNST.",
+           terms)
+    assert "spinal cord" in site_keys(f, terms) and "vertebral column" not in site_keys(f, terms)
+
+
+def test_the_lesson_of_the_case_is_not_its_course(terms):
+    f = ex("A 70-year-old man had a GIST of the stomach, resected; he was free of disease at 2 years. "
+           "This case has shown that surgery is effective for GIST with liver metastases.", terms)
+    assert "liver" not in site_keys(f, terms)
+    assert last(f, terms) == ("no evidence of disease", 24)

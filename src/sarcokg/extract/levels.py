@@ -36,14 +36,14 @@ _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow 
     r"(?:\s*(?:to|through|" + DASH + r"|and)\s*(?:the\s+)?(?P<o2>" + _ORD + r")(?:\s+(?P<r2>" + _RW + r"))?)?"
     r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])"
     r"|\b(?:the\s+)?(?P<p1>" + _ORD + r")(?:\s*,\s*(?P<p2>" + _ORD + r"))?\s*(?:,\s*)?(?P<pj>and|to|through|" + DASH
-    + r")\s*(?:the\s+)?(?P<p3>" + _ORD + r")\s+(?P<pr>" + _RW + r")\s+vertebra\w*"
+    + r")\s*(?:the\s+)?(?P<p3>" + _ORD + r")\s+(?P<pr>" + _RW + r")\s+(?:vertebra\w*|spine|vertebral\s+bod\w+|levels?)"
     # 'thoracic vertebrae 3 to 5', 'lumbar vertebra 2'
     r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
 _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|laminectom\w*|laminoplast\w*|laminotom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)

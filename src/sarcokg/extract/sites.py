@@ -31,7 +31,14 @@ INVOLVE_RX = Caseless(
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
     r"radicul\w*|paresis|paraparesis|hemiparesis|plegia|discomfort|tenderness|bleeding|circumference|heaviness|"
-    r"cough|dyspnea|edema|oedema|claudication)\b", re.I)
+    r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
+    r"failure|arrest|infarction|insufficiency|function|tamponade)\b", re.I)
+# an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
+NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
+                                 r"infectious|interstitial|fatty)\s+(?:[\w-]+\s+)?$", re.I)
+# the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
+COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradural|epidural|extramedullary)\s+"
+                                   r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
     r"discomfort|heaviness|tenderness)\s+(?:[\w-]+\s+){0,5}$", re.I)
@@ -42,6 +49,13 @@ IMAGING_OF_RX = Caseless(
 _SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
                   "radiating", "discomfort", "heaviness", "tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+# a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
+IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
+                              r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
+                              r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
+# a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
+DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with)\s+"
+                         r"(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
@@ -87,6 +101,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     lb = before.lower()
     if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
         return False
+    if IMAGING_AFTER_RX.match(after) or DISPLACE_RX.search(before[-40:]) or NONTUMOUR_BEFORE_RX.search(before[-30:]):
+        return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
         return False
@@ -117,6 +133,12 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             continue
         if not _accept(text, m, s, tumour_spans):
             continue
+        if m.key == "vertebral column":
+            cm = COMPARTMENT_BEFORE_RX.search(text[max(s.start, m.start - 40):m.start])
+            if cm:
+                key = "spinal cord" if cm.group("c").lower() == "intramedullary" else "spinal canal"
+                if terms.find("site", key) is not None:
+                    m = Mention(m.axis, key, m.start, m.end, m.source)
         by_sent.setdefault(s.index, []).append(m)
     seen: set[str] = set()
     for si, ms in sorted(by_sent.items()):
