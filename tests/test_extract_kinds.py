@@ -256,3 +256,42 @@ def test_the_lesson_of_the_case_is_not_its_course(terms):
            "This case has shown that surgery is effective for GIST with liver metastases.", terms)
     assert "liver" not in site_keys(f, terms)
     assert last(f, terms) == ("no evidence of disease", 24)
+
+
+# ------------------------------------------------------------- round A kinds
+def test_overall_survival_gives_the_time_of_death(terms):
+    f = ex(START + "Lung metastases progressed on chemotherapy. The progression-free survival was 4 months and "
+           "the overall survival was 11 months. She eventually succumbed to respiratory failure.", terms)
+    assert last(f, terms) == ("death", 11)
+
+
+def test_treated_and_free_of_recurrence_in_one_sentence(terms):
+    f = ex("A 30-year-old man had an epithelioid sarcoma of the finger. He was treated with wide excision and "
+           "over a 4-year follow-up was free of local recurrence.", terms)
+    assert last(f, terms) == ("no evidence of disease", 48)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Imag Dermatol Rev 2013; XXX, 2: 101-104\n", 2013),
+    ("Accepted: March, 2012\nPublished: April, 2012\n", 2012),
+])
+def test_year_roman_volume_and_month_comma(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_misspelt_drug_with_a_doubled_letter(terms):
+    f = ex("A 25-year-old man had a synovial sarcoma of the thigh. He received chemotherapy with "
+           "ifosfamide and doxorrubicin.", terms)
+    assert {a for i in f.interventions for a in i.agents} == {"ifosfamide", "doxorubicin"}
+
+
+def test_a_treatment_rejected_afterwards_was_not_given(terms):
+    f = ex("A 25-year-old man had an unresectable synovial sarcoma of the mediastinum. The disease progressed "
+           "after chemotherapy with doxorubicin, so surgery was finally rejected.", terms)
+    assert "surgery" not in kinds_of(f, terms)
+
+
+def kinds_of(f, terms):
+    return {terms.get("intervention", i.kind).summary_key for i in f.interventions} - {None}

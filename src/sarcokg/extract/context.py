@@ -66,7 +66,9 @@ HYPO_RX = re.compile(
 # from one of those characters to the next instead of trying every position
 BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthough|fter)\b|"
                       r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
-POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were) (?:not|ruled out|excluded)\b")
+POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
+                         r"(?:not|ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
+                         r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b")
 
 OTHER_CANCER_RX = re.compile(
     r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
@@ -161,6 +163,15 @@ class Zones:
                 s.zone = "case"
             else:
                 s.zone = "lit" if state == "lit" else "other"
+        if intro_i is None:
+            # no introduction (an abstract that never gives age or sex): a plain sentence between two
+            # sentences of the case belongs to it ('The overall survival was 7 months.')
+            ss = self.sents
+            for i in range(1, len(ss) - 1):
+                x = ss[i]
+                if x.zone == "other" and not x.generic and x.heading is None and \
+                        ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
+                    x.zone = "case"
 
     def usable(self, pos: int, allow_title: bool = True) -> Optional[Sentence]:
         """The sentence at pos when facts may be read from it."""

@@ -10,7 +10,7 @@ from .textprep import heading_of
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
-MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RXS = [
     # labelled publication dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
@@ -20,7 +20,8 @@ YEAR_RXS = [
                 r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
                 + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
     # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)"
-    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?;\s*\d"), 0.85),
+    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?;\s*"
+                r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)"), 0.85),   # the volume may be a Roman numeral
     # accepted before received: the nearer to publication
     (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),

@@ -83,7 +83,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
             continue
         fam = terms.get("outcome", m.key).summary_key
         if negated(text, s, m.start, m.end):
-            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and after_tx:
+            treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
+            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
                 evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
             continue
         if m.key == "distant metastasis" and not after_tx:
@@ -181,7 +182,12 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             else:
                 continue
         for e in evs:
-            t = _nearest(times, e.start - s.start, s.low)
+            t = None
+            if e.survival:
+                # 'the overall survival was 7 months': the survival's own time follows it, before the next event
+                nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
+                t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
+            t = t or _nearest(times, e.start - s.start, s.low)
             months, since, tspan = None, None, None
             if t is not None:
                 months = (clock or 0) + t.months if t.relative else t.months
@@ -192,6 +198,13 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 pt = pending[1]
                 ps = zones.sents[pending[2]]
                 tspan = (ps.start + pt.start, ps.start + pt.end)
+            if e.status == "death" and months is None:
+                # 'the overall survival was 7 months ... she died': the time of death is the overall survival
+                os_f = next((x for x in reversed(facts) if x.survival_measure == "overall survival"
+                             and x.months is not None), None)
+                if os_f is not None:
+                    months, since = os_f.months, "diagnosis"
+                    tspan = next(((sp.start, sp.end) for sp in os_f.spans[1:]), None)
             spans = [Span(e.start, e.end, text[e.start:e.end])]
             if tspan:
                 spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
