@@ -65,7 +65,14 @@ def main() -> None:
     ap.add_argument("--list", action="store_true", help="print the fold of each report and stop")
     ap.add_argument("--only", type=int, action="append", help="show only these folds (repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--json", help="write the per-fold counts (tp, fp, miss per slot) to this file")
+    ap.add_argument("--combine", nargs="+", metavar="FILE:FOLDS",
+                    help="pool counts from earlier --json files, e.g. a.json:2,3 b.json:0,1 (each fold from the "
+                         "state of the code that did not look at it): the cross-validated per-slot table")
     a = ap.parse_args()
+    if a.combine:
+        combine(a.combine)
+        return
     k = a.folds
     all_ids = ids(a.gold)
     by_fold = {f: [r for r in all_ids if fold_of(r, k) == f] for f in range(k)}
@@ -90,11 +97,44 @@ def main() -> None:
                 print(f"== fold {f} ==")
                 print(out)
             tables[f] = parse_table(out)
+    if a.json:
+        import json
+        with open(a.json, "w", encoding="utf-8") as fh:
+            json.dump({str(f): {s: list(v[:3]) for s, v in tables[f][0].items()} for f in show}, fh, indent=1)
     slots = list(next(iter(tables.values()))[0])
     print(f"{'slot':18}" + "".join(f"  fold{f:<2}" for f in show))
     for s in slots:
         print(f"{s:18}" + "".join(f"  {tables[f][0][s][3]:6.3f}" for f in show))
     print(f"{'micro':18}" + "".join(f"  {tables[f][1]:6.3f}" for f in show))
+
+
+def combine(specs: list[str]) -> None:
+    import json
+    pooled: dict[str, list[int]] = {}
+    used = []
+    for spec in specs:
+        path, folds = spec.rsplit(":", 1)
+        data = json.load(open(path, encoding="utf-8"))
+        for f in folds.split(","):
+            used.append(f"{f}<-{os.path.basename(path)}")
+            for slot, (t, fp, m) in data[f].items():
+                acc = pooled.setdefault(slot, [0, 0, 0])
+                acc[0] += t
+                acc[1] += fp
+                acc[2] += m
+    print("folds: " + ", ".join(used))
+    print(f"{'slot':18} {'tp':>4} {'fp':>4} {'miss':>4} {'prec':>6} {'rec':>6} {'f1':>6}")
+    T = F = M = 0
+    for slot, (t, fp, m) in pooled.items():
+        T, F, M = T + t, F + fp, M + m
+        p = t / (t + fp) if t + fp else 1.0
+        r = t / (t + m) if t + m else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"{slot:18} {t:4} {fp:4} {m:4} {p:6.3f} {r:6.3f} {f1:6.3f}")
+    p = T / (T + F) if T + F else 1.0
+    r = T / (T + M) if T + M else 1.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"pooled facts {T + M}  micro precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
 
 
 if __name__ == "__main__":
