@@ -295,3 +295,46 @@ def test_a_treatment_rejected_afterwards_was_not_given(terms):
 
 def kinds_of(f, terms):
     return {terms.get("intervention", i.kind).summary_key for i in f.interventions} - {None}
+
+
+# ------------------------------------------------------------- round B kinds
+@pytest.mark.parametrize("header,year", [
+    ("Front Imag. 2021 Mar 28:13:1109643. doi: 10.3389/fimag.2021.1109643. eCollection 2021.\n", 2021),
+    ("Year : 1995  |  Volume : 41  |  Issue : 2  |  Page : 77-9\n", 1995),
+    ("Acta Imag (Wien) (2006) 148: 295-297\nPublished online December 9, 2005\n", 2006),
+    ("Imag Nerv Syst 2014;\n30:1177-80. [PMID:\n", 2014),
+    ("[Received: 01/30/2015] [Accepted: 05/23/2015]\n", 2015),
+])
+def test_year_more_header_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_pmid_with_leading_zeros():
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata("PMID: 0001234567\nA 60-year-old man had a sarcoma.\n", None)
+    assert md.pmid.value == "1234567"
+
+
+@pytest.mark.parametrize("sentence,age", [
+    ("A forty year old male patient presented with a mass of the hand.", 40),
+    ("A twenty-three-year-old woman had a swelling of the calf.", 23),
+    ("A fourteen year old boy complained of knee pain.", 14),
+])
+def test_ages_in_words(terms, sentence, age):
+    f = ex(sentence + " Biopsy showed an epithelioid sarcoma.", terms)
+    assert f.age is not None and f.age.value == age
+
+
+def test_the_patient_under_a_discussion_heading_of_an_abstract(terms):
+    f = ex("Abstract\nMETHOD\nWe report a 12-year-old girl with an epidural mass at T10. The tumour was removed "
+           "completely.\nDISCUSSION\nThe final diagnosis was alveolar rhabdomyosarcoma. She received radiotherapy "
+           "and chemotherapy with vincristine and ifosfamide.", terms)
+    assert {"radiotherapy", "chemotherapy"} <= kinds_of(f, terms)
+    assert {a for i in f.interventions for a in i.agents} == {"vincristine", "ifosfamide"}
+
+
+def test_levels_of_a_hemilaminectomy_are_the_procedures(terms):
+    f = ex("A 12-year-old girl had an epidural sarcoma at T5. She underwent T6 hemilaminectomy.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["T5"]

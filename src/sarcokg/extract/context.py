@@ -73,6 +73,8 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
 OTHER_CANCER_RX = re.compile(
     r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
+_PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
+                                 r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
 
 
@@ -129,6 +131,8 @@ class Zones:
             intro_i = first_ref      # 'We report a woman in her sixties ...'
         if intro_i is not None:
             self.intro = self.sents[intro_i]
+        # sentences whose subject is the patient: 'she', 'he', 'the patient', 'our patient' opening the sentence
+        pat_refs = {s.index for s in self.sents if _PATIENT_SUBJECT_RX.match(s.low)}
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
@@ -161,6 +165,8 @@ class Zones:
                 s.zone = "case"
             elif s.caseref and state != "boiler":
                 s.zone = "case"
+            elif state == "lit" and (s.anchor or s.caseref) and not s.generic and s.index in pat_refs:
+                s.zone = "case"   # the patient's course told under a discussion heading ('She received ...')
             else:
                 s.zone = "lit" if state == "lit" else "other"
         if intro_i is None:

@@ -45,7 +45,7 @@ _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
 _EXCL_AFTER = re.compile(
     r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
-    r"stabili[sz]ation|laminectom\w*|laminoplast\w*|laminotom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
+    r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"

@@ -8,22 +8,27 @@ from ..facts import Metadata, Span, Value
 from .lexicon import Mention
 from .textprep import heading_of
 
-PMID_RX = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
+PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RXS = [
     # labelled publication dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
     (re.compile(r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
-                r"Issue Date|Publication date|Date of publication|Available online|Online publication date)"
+                r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
+                r"eCollection|Year)"
                 r"\s*(?:on\s*)?:?\s*"
                 r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
                 + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
-    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)"
-    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?;\s*"
-                r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)"), 0.85),   # the volume may be a Roman numeral
+    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)", "2023 Mar 28:13:1109643"
+    # (the issue's year, before an online-first date)
+    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
+                r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92),   # a Roman volume, a colon form
+    # "Acta Imag (Wien) (2004) 146: 195-197"
+    (re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92),
     # accepted before received: the nearer to publication
-    (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
+                r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
     # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14", "2019, 7(2)"
     (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\))", re.I), 0.8),
@@ -33,7 +38,7 @@ YEAR_RXS = [
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     (re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?" + YEAR + r"\)",
                 re.I), 0.8),
-    (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
+    (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
                 + YEAR + r"(?!\d)", re.I), 0.7),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
     (re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
@@ -125,7 +130,8 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
         lines[a] = b if b >= 0 else len(text)
     for rx, conf in YEAR_RXS:
         for a, b in sorted(lines.items()):
-            ym = rx.search(text, a, b)
+            nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
+            ym = rx.search(text, a, min(nl if nl >= 0 else len(text), b + 60, refs_at))
             if ym is None:
                 continue
             y = int(ym.group(1))
