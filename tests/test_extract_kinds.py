@@ -338,3 +338,62 @@ def test_the_patient_under_a_discussion_heading_of_an_abstract(terms):
 def test_levels_of_a_hemilaminectomy_are_the_procedures(terms):
     f = ex("A 12-year-old girl had an epidural sarcoma at T5. She underwent T6 hemilaminectomy.", terms)
     assert [lv.vertebra for lv in f.tumour.levels] == ["T5"]
+
+
+def test_death_ends_the_timeline(terms):
+    f = ex(START + "After an amputation she never regained consciousness and died. At autopsy, metastases were "
+           "found in the pleura and kidney.", terms)
+    assert last(f, terms)[0] == "death"
+    assert {"pleura", "kidney"} <= met_keys(f, terms)
+
+
+def test_a_metastasis_invading_a_neighbour_makes_it_metastatic(terms):
+    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years later "
+           "lung metastases were found. The largest nodule was resected with the adjacent parietal pleura because "
+           "of infiltration.", terms)
+    assert met_keys(f, terms) == {"lung", "pleura"}
+
+
+def test_a_metastatic_mass_at_levels_and_its_compartments(terms):
+    f = ex("A 41-year-old woman had a myxoid liposarcoma of the thigh, resected, and adjuvant chemotherapy. "
+           "One year later MRI found a metastatic mass with bony invasion at the C6-T1 level. "
+           "This mass had extradural and intradural components.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C6", "C7", "T1"]
+    assert {"vertebral column", "spinal canal"} <= met_keys(f, terms)
+
+
+def test_levels_of_an_epidural_tumour_are_the_canal(terms):
+    f = ex("A 12-year-old girl had an epidural mass at the T11-T12 level, removed completely.", terms)
+    assert "vertebral column" not in site_keys(f, terms) and "spinal canal" in site_keys(f, terms)
+
+
+def test_boost_fractions_in_words():
+    r = read("24 Gy was given in 15 fractions of 1.6 Gy, followed by a 16 Gy boost in eight fractions of 2 Gy.")
+    assert (r.dose_gy, r.fractions) == (40, 23)
+
+
+@pytest.mark.parametrize("story,status", [
+    ("Peritoneal metastases were irradiated. A PET scan 8 weeks later showed a complete metabolic response.",
+     "no evidence of disease"),
+    ("Peritoneal metastases were irradiated. At 20 weeks most lesions had disappeared, except for two small "
+     "residual nodules.", "partial response"),
+])
+def test_response_qualified_or_lesions_gone(terms, story, status):
+    f = ex(START + story, terms)
+    assert last(f, terms)[0] == status
+
+
+def test_peritoneal_seeding_is_a_metastasis(terms):
+    f = ex(START + "Two years later CT showed peritoneal seeding.", terms)
+    assert "peritoneum" in met_keys(f, terms)
+
+
+def test_tyrosine_kinase_inhibitors_are_targeted_therapy(terms):
+    f = ex("A 63-year-old woman with a jejunal GIST previously treated with various TKIs presented with a T9 "
+           "vertebral tumour.", terms)
+    assert "targeted therapy" in kinds_of(f, terms)
+
+
+def test_monoparesis_is_a_symptom_not_a_site(terms):
+    f = ex("A 15-year-old girl presented with a right lower extremity monoparesis due to a T4 osteosarcoma.", terms)
+    assert "lower limb" not in site_keys(f, terms)

@@ -43,7 +43,8 @@ _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
+    r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
@@ -54,9 +55,12 @@ _EXCL_BEFORE = re.compile(
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"
+    r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)\s+(?:\w+\s+){0,2}?"
+    r"(?:at|of|below|from|in)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
-_EXCL_WORDS = ("compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
+_EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
+               "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix")
 _NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")

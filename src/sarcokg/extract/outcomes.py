@@ -38,7 +38,17 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
                    r"|\bno\s+(?:significant\s+)?change\s+in\s+(?:the\s+)?(?:size\s+of\s+(?:the\s+)?)?"
                    r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b", re.I)
+# 'did not die', 'no death': a negation right before; 'never woke and died' is a death
+_DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
+# a response qualified by how it was seen: 'complete metabolic response', 'partial radiological response'
+QUAL_RESP_RX = re.compile(r"\b(?P<k>complete|partial|near[\s-]complete)\s+(?:metabolic|radiologic(?:al)?|clinical|"
+                          r"pathologic(?:al)?|morphologic(?:al)?|imaging|clinico-?radiologic(?:al)?)\s+"
+                          r"(?:response|remission|regression)\b", re.I)
+# lesions gone: complete, or partial when some are left ('had disappeared, except for two residual nodules')
+GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,3}?"
+                     r"(?:had\s+|have\s+|has\s+)?(?:completely\s+)?(?:disappeared|resolved|vanished)\b", re.I)
+_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but)\b")
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
                        r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished)\b"
@@ -51,7 +61,8 @@ _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": (
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change"),
-          "partial response ": ("shr", "decreas", "regress", "diminish", "reduction")}
+          "partial response ": ("shr", "decreas", "regress", "diminish", "reduction"),
+          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
 CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressive disease", "alive with disease"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
@@ -82,7 +93,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
         if hypothetical(text, s, m.start, m.end):
             continue
         fam = terms.get("outcome", m.key).summary_key
-        if negated(text, s, m.start, m.end):
+        if (negated(text, s, m.start, m.end) if fam != "death"
+                else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
             treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
             if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
                 evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
@@ -95,7 +107,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     t = s.text
     rules = [(NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
              (RESP_RX, "partial response"), (AWD_RX, "alive with disease"), (SD_RX, "stable disease"),
-             (SHRINK_RX, "partial response ")]
+             (SHRINK_RX, "partial response "), (QUAL_RESP_RX, "response"), (GONE_RX, "gone")]
     if after_tx:
         rules.append((NEW_LESION_RX, "distant metastasis"))
     low = s.low
@@ -105,8 +117,14 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
                 break
         else:
             continue
-        stv = st.strip()
         for x in rx.finditer(t):
+            stv = st.strip()
+            if rx is QUAL_RESP_RX:
+                stv = "partial response" if x.group("k").lower() != "complete" else "complete response"
+            elif rx is GONE_RX:
+                stv = "partial response" if _LEFT_RX.search(s.low) else "complete response"
+            if terms.find("outcome", stv) is None:
+                continue
             a, b = s.start + x.start(), s.start + x.end()
             if rx is RESP_RX and re.search(r"\b(?:no|poor|without|minimal|partial|complete)\s+$", s.low[:x.start()]):
                 continue
@@ -116,13 +134,14 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
                 continue
             if st == "alive with disease" and negated(text, s, a, b):
                 continue
-            if rx in (SD_RX, SHRINK_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
+            if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
                 continue     # 'such regression would be exceptional': a comment, not the course
             if st not in ("no evidence of disease", "stable disease") and (negated(text, s, a, b)
                                                                           or hypothetical(text, s, a, b)):
                 continue
             weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
-            evs.append(_Ev(stv, a, b, weak=weak or rx is SHRINK_RX, inferred=rx is SHRINK_RX))
+            inferred = rx in (SHRINK_RX, GONE_RX)
+            evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
     evs.sort(key=lambda e: e.start)
     statuses = {e.status for e in evs}
     if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
@@ -235,7 +254,11 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
 
 def _tidy(facts: list[OutcomeFact], no_carry: set[int] = frozenset()) -> list[OutcomeFact]:
     out: list[OutcomeFact] = []
+    dead = False
     for f in facts:
+        if dead and f.status not in (None, "death"):
+            continue      # death ends the timeline: what follows is an autopsy finding or a look back
+        dead = dead or f.status == "death"
         if f.status is None and f.months is None:
             continue
         if f.status is None and out and id(f) not in no_carry:

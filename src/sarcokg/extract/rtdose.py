@@ -33,7 +33,11 @@ PER_BEFORE_RX = re.compile(r"(?:fractions?|doses|sessions)\s+of\s+(?:\w+\s+)?$|\
 # a count written next to the dose: '2 Gy x 25', '25 x 2 Gy'
 COUNT_AFTER_RX = re.compile(r"^" + _X + r"(\d{1,2})\b(?!\s*(?:c?gy|mg|cm|mm|%))", re.I)
 COUNT_BEFORE_RX = re.compile(r"\b(\d{1,2})" + _X + r"$", re.I)
-FRACTIONS_RX = re.compile(r"(?<![\w.])(\d{1,2})\s*(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
+_WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30}
+FRACTIONS_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
+                          r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
                           r"(?:fractions|fx|fr|sessions|treatments)\b|\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
@@ -105,7 +109,8 @@ def fraction_counts(s: str) -> list[tuple[int, int, int]]:
     out = []
     for m in FRACTIONS_RX.finditer(s):
         g = 1 if m.group(1) else 2
-        n = int(m.group(g))
+        v = m.group(g).lower()
+        n = _WORDN[v] if v in _WORDN else int(v)
         if 1 <= n <= 60:
             out.append((n, m.start(), m.end()))
     for d in DOSE_RX.finditer(s):

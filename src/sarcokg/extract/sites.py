@@ -17,7 +17,7 @@ from typing import Optional
 
 from ..facts import LevelFact, SiteFact, Span
 from ..terms import Terms
-from .context import Zones, negated
+from .context import BREAK_RX, Zones, negated
 from .lexicon import Lexicon, Mention
 from .textprep import Caseless, normalise
 
@@ -30,7 +30,7 @@ INVOLVE_RX = Caseless(
     r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
-    r"radicul\w*|paresis|paraparesis|hemiparesis|plegia|discomfort|tenderness|bleeding|circumference|heaviness|"
+    r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
     r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
     r"failure|arrest|infarction|insufficiency|function|tamponade)\b", re.I)
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
@@ -61,7 +61,7 @@ DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|window|cement)\b", re.I)
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
-METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?metasta\w*", re.I)
+METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
@@ -84,6 +84,11 @@ LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s
 # 'a mass in the thigh and lung metastases': the thigh is the object of 'in', no member of the list
 PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
+_ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?(?:mass|masses|lesions?|tumou?rs?|"
+                         r"metasta\w*|deposits?|nodules?)\b")
+_COMPARTMENT_WORD_RX = re.compile(r"\b(?:epidural|extradural|intradural|extramedullary|intramedullary)\b")
+_BONE_WORD_RX = re.compile(r"\b(?:bon[ey]|osseous|vertebra\w*|lytic|osteolytic|destruct\w*|body|bodies|collapse)\b")
+_INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
@@ -149,6 +154,16 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
             negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
         new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)))
+        # a metastasis, once found after treatment, that invades a neighbour: the neighbour is metastatic too
+        spread_sent = bool(mets) and first_tx is not None and s.start > first_tx and not new_mets and \
+            _INVADE_RX.search(s.low) is not None and "recurr" not in s.low and "local" not in s.low
+        new_mets = new_mets or spread_sent
+        # 'This mass consisted of ...' after a sentence that found a metastasis: the same metastasis
+        anaphor_met = False
+        if si > 0 and first_tx is not None and s.start > first_tx and _ANAPHOR_RX.match(s.low):
+            ps = zones.sents[si - 1]
+            anaphor_met = any(not negated(text, ps, ps.start + x.start(), ps.start + x.end())
+                              for x in _METASTA_RX.finditer(ps.low))
         met_sent = "metasta" in s.low or (si > 0 and "metasta" in zones.sents[si - 1].low)
         cues: list[bool] = []
         for m in ms:
@@ -158,7 +173,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 any(a <= m.start and m.end <= b for a, b in tumour_spans)
             met = False
             lb, la = before.lower(), after.lower()
-            if ("metasta" in la and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
+            if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
+                    and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
@@ -170,6 +186,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
                 met = True
             elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
+                met = True
+            elif anaphor_met and not modifies_tumour:
                 met = True
             elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
                     re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
@@ -199,10 +217,40 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if met:
                 mets.add(m.key)
         seen.update(x.key for x in ms)
-    # vertebrae involved -> their region (vertebral column, or sacrum)
+    # vertebrae named in a clause about a metastasis ('a metastatic mass at the C6-T1 level') -> a metastatic region
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        for sp in lv.spans:
+            ls = zones.at(sp.start)
+            if ls is None or "metasta" not in ls.low:
+                continue
+            clause = ls.low[:sp.start - ls.start]
+            cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
+            mm = list(_METASTA_RX.finditer(clause, cut))
+            if mm and not negated(text, ls, ls.start + mm[-1].start(), ls.start + mm[-1].end()) and \
+                    not any(a <= ls.start + mm[-1].start() < b for a, b in other_ranges):
+                mets.add(key)
+    # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
+    # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
+    def compartment(lv: LevelFact) -> Optional[str]:
+        keys = set()
+        for sp in lv.spans:
+            ls = zones.at(sp.start)
+            clause = ls.low[max(0, sp.start - ls.start - 60):sp.start - ls.start] if ls else ""
+            cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
+            cm = _COMPARTMENT_WORD_RX.search(clause, cut)
+            if cm is None or _BONE_WORD_RX.search(clause, cut):
+                return None
+            keys.add("spinal cord" if cm.group(0) == "intramedullary" else "spinal canal")
+        return keys.pop() if len(keys) == 1 else None
+
+    for lv in levels:
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        comp = compartment(lv) if key == "vertebral column" else None
+        if comp is not None and terms.find("site", comp) is not None:
+            key = comp
         if terms.find("site", key) is None:
             continue
         f = facts.get(key)
