@@ -58,7 +58,7 @@ def parse_table(out: str) -> tuple[dict[str, tuple[int, int, int, float]], float
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gold", required=True)
+    ap.add_argument("--gold", help="folder of <id>.txt and <id>.gold.json (all modes but --combine)")
     ap.add_argument("--folds", type=int, default=4)
     ap.add_argument("--cli", default=os.path.join(HERE, "..", ".venv", "bin", "sarcokg"))
     ap.add_argument("--tools", default=DEFAULT_TOOLS, help="folder holding score.py")
