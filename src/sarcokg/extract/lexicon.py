@@ -100,6 +100,18 @@ class Lexicon:
                 auto.add_word(pat, (len(pat), tuple(uniq)))
             auto.make_automaton()
 
+    def collapsed_agents(self) -> dict[str, str]:
+        """Single-word agent names (label and synonyms, 7 letters or more) by their collapsed spelling."""
+        if getattr(self, "_collapsed", None) is None:
+            table: dict[str, str] = {}
+            for key, term in sorted(self.terms.by_axis.get("agent", {}).items()):
+                for name in [term.label] + list(term.synonyms):
+                    n = name.lower()
+                    if len(n) >= 7 and n.isalpha():
+                        table.setdefault(_collapse(n), key)
+            self._collapsed = table
+        return self._collapsed
+
     # ------------------------------------------------------------------
     @staticmethod
     def _boundary(view: str, s: int, e: int) -> bool:
@@ -179,6 +191,31 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in rx.finditer(text):
         lf = defs[m.group(1)]
         out.append(Mention(lf.axis, lf.key, m.start(), m.end(), "local"))
+    return out
+
+
+# drug-like words: the endings of generic drug names ('-rubicin', '-famide', '-platin', '-tinib', '-mab', '-taxel')
+_DRUGLIKE_RX = re.compile(r"\b[a-z]{3,}(?:icin|mide|platin|platinum|nib|mab|taxel|stine|bine|xate|sine|mycin|"
+                          r"tecan|rubicin|zine|lide|mus|olimus)\b")
+
+
+def _collapse(w: str) -> str:
+    """A word with doubled letters single: 'doxorrubicin' and 'doxorubicin' are one."""
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def misspelt_agents(lex: "Lexicon", norm: str, mentions: list[Mention]) -> list[Mention]:
+    """Drug names written with a letter doubled or undoubled ('doxorrubicin', 'ifosfamid'):
+    a drug-like word whose letters, doubled letters made single, spell one agent's name."""
+    table = lex.collapsed_agents()
+    taken = {(m.start, m.end) for m in mentions if m.axis == "agent"}
+    out = []
+    for m in _DRUGLIKE_RX.finditer(norm):
+        if (m.start(), m.end()) in taken:
+            continue
+        key = table.get(_collapse(m.group(0)))
+        if key is not None:
+            out.append(Mention("agent", key, m.start(), m.end(), "local"))
     return out
 
 
