@@ -9,11 +9,17 @@ import shutil
 import pytest
 import rdflib
 
-from .conftest import GRAPH, ROOT
+from .conftest import GRAPH, ROOT, sarcokg
 
 SUMMARY_COLUMNS = ["report", "pmid", "doi", "year", "age", "sex", "tumour_type", "grade", "vertebral_levels",
                    "sites", "metastatic_sites", "treatments", "agents", "rt_dose_gy", "rt_fractions",
                    "outcome", "follow_up_months"]
+
+
+@pytest.fixture
+def run(inproc):
+    """This module's tests look at exit codes, formats and messages: in process."""
+    return inproc
 
 
 def one_line_error(r, code=2, *words):
@@ -97,7 +103,8 @@ def test_kg_missing_or_empty(run, tmp_path):
         one_line_error(run(*args, "--kg", tmp_path / "empty"), 2, "no report graphs")
 
 
-def test_malformed_turtle_names_file_and_line(run, kg_copy):
+def test_malformed_turtle_names_file_and_line(kg_copy):
+    run = sarcokg   # one command per process: the store of a failed command is not reopened in this one
     bad = kg_copy / "broken.ttl"
     bad.write_text("@prefix sko: <https://w3id.org/sarcokg/ontology#> .\n\nsko:a sko:b sko:c ;\n  sko:d \"open .\n")
     for cmd in (["query", "case-summary"], ["export"], ["validate"]):

@@ -175,10 +175,9 @@ def reason(kg, reports) -> None:
     from sarcokg.store.kgstore import report_files
     from sarcokg.validate.reason import reason as do_reason
     files = report_files(kg)
-    if len(files) > reports:
-        step = len(files) / max(reports, 1)
-        files = [files[int(i * step)] for i in range(reports)]
-    click.echo(do_reason(files))
+    step = len(files) / max(reports, 1)
+    sample = [files[int(i * step)] for i in range(reports)] if len(files) > reports else list(files)
+    click.echo(do_reason(sample))
 
 
 @main.command()
@@ -254,7 +253,7 @@ def ingest(files, kg, force, jobs, no_validate) -> int:
 @click.argument("report")
 @kg_option
 @click.option("--text", "text_path", type=click.Path(path_type=Path),
-              help="The report's source text (default: KG/<file>, KG/sources/<file>, or the shared corpus beside the repository).")
+              help="The report's source text (default: KG/<file> or KG/sources/<file>).")
 @click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
 def evidence(report, kg, text_path, context) -> None:
     """Show each fact of REPORT with its mention in context in the source text."""

@@ -8,6 +8,7 @@ at the report data.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def check_files(check_dir: Path = CHECK_DIR) -> list[Path]:
     return files
 
 
-def memory_store(ontology: Path, reports: list[Path]) -> ox.Store:
+def memory_store(ontology: Path, reports: Sequence[Path]) -> ox.Store:
     """An in-memory store of this ontology file and these report files."""
     from sarcokg.store.kgstore import parse_into, report_graph
     if not ontology.is_file():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ class Inconsistent(SarcoKGError):
     exit_code = EXIT_FAILED
 
 
-def reason(files: list[Path]) -> str:
+def reason(files: Sequence[Path]) -> str:
     if shutil.which("java") is None:
         raise ToolMissing("HermiT needs Java, which is not installed: install a JRE "
                           "(Debian/Ubuntu: apt-get install default-jre-headless) and run again")
