@@ -397,3 +397,22 @@ def test_tyrosine_kinase_inhibitors_are_targeted_therapy(terms):
 def test_monoparesis_is_a_symptom_not_a_site(terms):
     f = ex("A 15-year-old girl presented with a right lower extremity monoparesis due to a T4 osteosarcoma.", terms)
     assert "lower limb" not in site_keys(f, terms)
+
+
+# ------------------------------------------------------------- more drugs and radiotherapy techniques by name
+@pytest.mark.parametrize("sentence,agents,modality", [
+    ("After progression on imatinib she was switched to Qinlock.", {"imatinib", "ripretinib"}, "targeted therapy"),
+    ("Isolated limb perfusion with melphalan and TNF-alpha was performed.", {"melphalan", "tasonermin"},
+     "chemotherapy"),
+    ("Hormonal therapy with Arimidex was started.", {"anastrozole"}, "hormonal therapy"),
+])
+def test_more_drugs_by_generic_or_brand(terms, sentence, agents, modality):
+    f = ex("A 55-year-old woman had a sarcoma of the thigh. " + sentence, terms)
+    assert agents <= {a for i in f.interventions for a in i.agents}
+    assert modality in kinds_of(f, terms)
+
+
+def test_radiotherapy_techniques_by_name(terms):
+    f = ex("A 55-year-old woman had a sarcoma of the sacrum. She was treated with CyberKnife, 24 Gy in 3 fractions.",
+           terms)
+    assert "radiotherapy" in kinds_of(f, terms) and rt_of(f, terms) == (24, 3)
