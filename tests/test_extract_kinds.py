@@ -416,3 +416,18 @@ def test_radiotherapy_techniques_by_name(terms):
     f = ex("A 55-year-old woman had a sarcoma of the sacrum. She was treated with CyberKnife, 24 Gy in 3 fractions.",
            terms)
     assert "radiotherapy" in kinds_of(f, terms) and rt_of(f, terms) == (24, 3)
+
+
+PRESENT = "A 40-year-old man presented with a leiomyosarcoma of the thigh. "
+
+
+@pytest.mark.parametrize("sentence,met", [
+    ("Staging CT showed multiple metastases including the lung, liver and bone.", {"lung", "liver", "bone"}),
+    ("Staging showed metastatic disease involving the liver and both lungs.", {"liver", "lung"}),
+    ("Metastases were found in the right lung and in the left adrenal gland.", {"lung", "adrenal gland"}),
+    ("A bone scan showed uptake in the ribs, consistent with metastases.", {"rib"}),
+    ("There were no metastases in the lung or liver.", set()),
+])
+def test_metastases_at_presentation_phrasings(terms, sentence, met):
+    f = ex(PRESENT + sentence, terms)
+    assert met_keys(f, terms) == met
