@@ -431,3 +431,16 @@ PRESENT = "A 40-year-old man presented with a leiomyosarcoma of the thigh. "
 def test_metastases_at_presentation_phrasings(terms, sentence, met):
     f = ex(PRESENT + sentence, terms)
     assert met_keys(f, terms) == met
+
+
+@pytest.mark.parametrize("story,status,months", [
+    ("Lung metastases were treated with doxorubicin. Eight months later a CT scan showed stable pulmonary nodules.",
+     "stable disease", None),
+    ("She was treated for lung metastases and remains disease-free 4 years after diagnosis.",
+     "no evidence of disease", 48),
+    ("She has been followed for 3 years without recurrence.", "no evidence of disease", 36),
+])
+def test_more_last_status_kinds(terms, story, status, months):
+    f = ex(START + story, terms)
+    st, mo = last(f, terms)
+    assert st == status and (months is None or mo == months)
