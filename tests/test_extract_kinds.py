@@ -397,3 +397,50 @@ def test_tyrosine_kinase_inhibitors_are_targeted_therapy(terms):
 def test_monoparesis_is_a_symptom_not_a_site(terms):
     f = ex("A 15-year-old girl presented with a right lower extremity monoparesis due to a T4 osteosarcoma.", terms)
     assert "lower limb" not in site_keys(f, terms)
+
+
+# ------------------------------------------------------------- more drugs and radiotherapy techniques by name
+@pytest.mark.parametrize("sentence,agents,modality", [
+    ("After progression on imatinib she was switched to Qinlock.", {"imatinib", "ripretinib"}, "targeted therapy"),
+    ("Isolated limb perfusion with melphalan and TNF-alpha was performed.", {"melphalan", "tasonermin"},
+     "chemotherapy"),
+    ("Hormonal therapy with Arimidex was started.", {"anastrozole"}, "hormonal therapy"),
+])
+def test_more_drugs_by_generic_or_brand(terms, sentence, agents, modality):
+    f = ex("A 55-year-old woman had a sarcoma of the thigh. " + sentence, terms)
+    assert agents <= {a for i in f.interventions for a in i.agents}
+    assert modality in kinds_of(f, terms)
+
+
+def test_radiotherapy_techniques_by_name(terms):
+    f = ex("A 55-year-old woman had a sarcoma of the sacrum. She was treated with CyberKnife, 24 Gy in 3 fractions.",
+           terms)
+    assert "radiotherapy" in kinds_of(f, terms) and rt_of(f, terms) == (24, 3)
+
+
+PRESENT = "A 40-year-old man presented with a leiomyosarcoma of the thigh. "
+
+
+@pytest.mark.parametrize("sentence,met", [
+    ("Staging CT showed multiple metastases including the lung, liver and bone.", {"lung", "liver", "bone"}),
+    ("Staging showed metastatic disease involving the liver and both lungs.", {"liver", "lung"}),
+    ("Metastases were found in the right lung and in the left adrenal gland.", {"lung", "adrenal gland"}),
+    ("A bone scan showed uptake in the ribs, consistent with metastases.", {"rib"}),
+    ("There were no metastases in the lung or liver.", set()),
+])
+def test_metastases_at_presentation_phrasings(terms, sentence, met):
+    f = ex(PRESENT + sentence, terms)
+    assert met_keys(f, terms) == met
+
+
+@pytest.mark.parametrize("story,status,months", [
+    ("Lung metastases were treated with doxorubicin. Eight months later a CT scan showed stable pulmonary nodules.",
+     "stable disease", None),
+    ("She was treated for lung metastases and remains disease-free 4 years after diagnosis.",
+     "no evidence of disease", 48),
+    ("She has been followed for 3 years without recurrence.", "no evidence of disease", 36),
+])
+def test_more_last_status_kinds(terms, story, status, months):
+    f = ex(START + story, terms)
+    st, mo = last(f, terms)
+    assert st == status and (months is None or mo == months)

@@ -195,8 +195,9 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 # drug-like words: the endings of generic drug names ('-rubicin', '-famide', '-platin', '-tinib', '-mab', '-taxel')
-_DRUGLIKE_RX = re.compile(r"\b[a-z]{3,}(?:icin|mide|platin|platinum|nib|mab|taxel|stine|bine|xate|sine|mycin|"
-                          r"tecan|rubicin|zine|lide|mus|olimus)\b")
+# found by its ending (a literal alternation the regex engine skips to), the word start found backwards
+_DRUG_ENDING_RX = re.compile(r"(?:icin|mide|platin|platinum|nib|mab|taxel|stine|bine|xate|sine|mycin|tecan|zine|lide|"
+                             r"mus)(?![a-z0-9])")
 
 
 def _collapse(w: str) -> str:
@@ -206,16 +207,31 @@ def _collapse(w: str) -> str:
 
 def misspelt_agents(lex: "Lexicon", norm: str, mentions: list[Mention]) -> list[Mention]:
     """Drug names written with a letter doubled or undoubled ('doxorrubicin', 'ifosfamid'):
-    a drug-like word whose letters, doubled letters made single, spell one agent's name."""
+    a drug-like word whose letters, doubled letters made single, spell one agent's name.
+    Looked for only near a treatment already named (a drug, a regimen, chemotherapy ...)."""
+    wins: list[list[int]] = []
+    for m in mentions:
+        if m.axis in ("agent", "regimen", "intervention"):
+            a, b = max(0, m.start - 160), m.end + 160
+            if wins and a <= wins[-1][1]:
+                wins[-1][1] = max(wins[-1][1], b)
+            else:
+                wins.append([a, b])
+    if not wins:
+        return []
     table = lex.collapsed_agents()
-    taken = {(m.start, m.end) for m in mentions if m.axis == "agent"}
+    taken = {m.start for m in mentions if m.axis == "agent"}
     out = []
-    for m in _DRUGLIKE_RX.finditer(norm):
-        if (m.start(), m.end()) in taken:
-            continue
-        key = table.get(_collapse(m.group(0)))
-        if key is not None:
-            out.append(Mention("agent", key, m.start(), m.end(), "local"))
+    for a, b in wins:
+        for m in _DRUG_ENDING_RX.finditer(norm, a, min(b, len(norm))):
+            s, e = m.start(), m.end()
+            while s > 0 and "a" <= norm[s - 1] <= "z":
+                s -= 1
+            if e - s < 7 or s in taken or (s > 0 and norm[s - 1].isalnum()):
+                continue
+            key = table.get(_collapse(norm[s:e]))
+            if key is not None:
+                out.append(Mention("agent", key, s, e, "local"))
     return out
 
 

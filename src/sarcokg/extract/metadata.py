@@ -44,6 +44,11 @@ YEAR_RXS = [
     (re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
                 + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6),
 ]
+# a word each pattern needs in its window (lowercased), so most lines are not searched at all
+_YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
+               (")",), ("accept", "revis"), (",",), ("vol",), ("(",), ("receiv",), ("copyright", "\u00a9")]
+assert len(_YEAR_HINTS) == len(YEAR_RXS)
+_YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
 # the references: years and DOIs there are other papers'
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
@@ -128,10 +133,20 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
         a = text.rfind("\n", 0, yl.start()) + 1
         b = text.find("\n", yl.end())
         lines[a] = b if b >= 0 else len(text)
-    for rx, conf in YEAR_RXS:
-        for a, b in sorted(lines.items()):
-            nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
-            ym = rx.search(text, a, min(nl if nl >= 0 else len(text), b + 60, refs_at))
+    wins = []
+    for a, b in sorted(lines.items()):
+        nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
+        e = min(nl if nl >= 0 else len(text), b + 60, refs_at)
+        wins.append((a, e, text[a:e].lower()))
+    for i in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
+        rx, conf = YEAR_RXS[i]
+        if best is not None and conf < best[0]:
+            break
+        hints = _YEAR_HINTS[i]
+        for a, e, w in wins:
+            if not any(h in w for h in hints):
+                continue
+            ym = rx.search(text, a, e)
             if ym is None:
                 continue
             y = int(ym.group(1))

@@ -37,7 +37,8 @@ AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+
 SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
                    r"|\bno\s+(?:significant\s+)?change\s+in\s+(?:the\s+)?(?:size\s+of\s+(?:the\s+)?)?"
-                   r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b", re.I)
+                   r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
+                   r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")

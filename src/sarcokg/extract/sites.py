@@ -12,6 +12,7 @@ organ ('uterine leiomyosarcoma' -> uterus).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -36,6 +37,11 @@ SYMPTOM_AFTER_RX = re.compile(
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty)\s+(?:[\w-]+\s+)?$", re.I)
+# cheap first looks (plain alternations on lowercased text) before the anchored patterns above
+_IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|film|exam")
+_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact")
+_NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
+                             r"interstitial|fatty")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
 COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradural|epidural|extramedullary)\s+"
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
@@ -63,7 +69,10 @@ DESCRIPTOR_AFTER_RX = re.compile(
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
-    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
+    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
+    r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
+    r"identified|present|located|demonstrated|confirmed))?"
+    r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
@@ -91,7 +100,10 @@ _BONE_WORD_RX = re.compile(r"\b(?:bon[ey]|osseous|vertebra\w*|lytic|osteolytic|d
 _INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
-LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:(?:in|to|of|within)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# a site then what it shows: 'uptake in the ribs, consistent with metastases'
+METS_LATER_RX = re.compile(r"^[^.;]{0,40}?\b(?:consistent\s+with|compatible\s+with|representing|confirmed\s+as|"
+                           r"proven\s+to\s+be)\s+(?:\w+\s+)?metasta", re.I)
 LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
 PRIMARY_BEFORE_RX = re.compile(r"\bprimary\s+(?:[\w-]+\s+)?$", re.I)
 # sites that are bones: a more specific bone makes the generic 'bone' redundant
@@ -106,7 +118,9 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     lb = before.lower()
     if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
         return False
-    if IMAGING_AFTER_RX.match(after) or DISPLACE_RX.search(before[-40:]) or NONTUMOUR_BEFORE_RX.search(before[-30:]):
+    if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
+            (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before[-40:])) or \
+            (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
@@ -119,14 +133,31 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
         return False
     if sent.zone == "title":
         return True
-    in_tumour = any(a <= m.start and m.end <= b for a, b in tumour_spans)
-    return in_tumour or bool(INVOLVE_RX.search(sent.low)) or any(sent.start <= a < sent.end for a, _ in tumour_spans)
+    return _inside(tumour_spans, m.start, m.end) or bool(INVOLVE_RX.search(sent.low)) or \
+        _any_start_in(tumour_spans, sent.start, sent.end)
+
+
+def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does one of the (sorted, non-nested) spans contain [a, b)?"""
+    i = bisect.bisect_right(spans, (a, 1 << 60)) - 1
+    while i >= 0 and spans[i][0] <= a:
+        if b <= spans[i][1]:
+            return True
+        i -= 1
+        if i >= 0 and spans[i][1] < a:
+            break
+    return False
+
+
+def _any_start_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    i = bisect.bisect_left(spans, (a, -1))
+    return i < len(spans) and spans[i][0] < b
 
 
 def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
                   levels: list[LevelFact], type_key: Optional[str],
                   other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
-    tumour_spans = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
+    tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
     site_ms = [m for m in mentions if m.axis == "site"]
     facts: dict[str, SiteFact] = {}
     primary: set[str] = set()
@@ -169,14 +200,16 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         for m in ms:
             rs, re_ = m.start - s.start, m.end - s.start
             before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
-            modifies_tumour = any(a == m.end + 1 or (a > m.end and a - m.end <= 2) for a, _ in tumour_spans) or \
-                any(a <= m.start and m.end <= b for a, b in tumour_spans)
+            modifies_tumour = _any_start_in(tumour_spans, m.end + 1, m.end + 3) or \
+                _inside(tumour_spans, m.start, m.end)
             met = False
             lb, la = before.lower(), after.lower()
             if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
                     and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
+                met = True
+            elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
                 met = True
             elif not modifies_tumour and SPREAD_BEFORE_RX.search(before):
                 met = True
