@@ -26,7 +26,8 @@ def one_line_error(r, code=2, *words):
 
 
 def test_help_on_every_command(run):
-    for cmd in ([], ["query"], ["validate"], ["export"], ["reason"], ["ingest"], ["evidence"]):
+    for cmd in ([], ["query"], ["validate"], ["export"], ["reason"], ["ingest"], ["evidence"], ["show"], ["list"],
+                ["remove"]):
         r = run(*cmd, "--help")
         assert r.code == 0 and "Usage:" in r.out, cmd
 

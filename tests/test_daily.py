@@ -240,3 +240,9 @@ def test_json_output_ends_with_a_newline():
         r = cli(*args)
         assert r.exit_code == 0 and r.stdout.endswith("\n") and not r.stdout.endswith("\n\n")
         json.loads(r.stdout)
+
+
+def test_validate_counts_in_the_right_number(tmp_path):
+    from sarcokg.validate.shacl import format_text
+    assert format_text([], 1) == "conforms: 1 report graph, 0 violations\n"
+    assert format_text([], 2) == "conforms: 2 report graphs, 0 violations\n"

@@ -167,7 +167,8 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
         from sarcokg.query.run import prepare_named
         start = time.perf_counter()
         if prepare_named(kg, kgraph, jobs):
-            click.echo(f"kept the named queries' results for {len(files)} reports "
+            from sarcokg.common.text import plural
+            click.echo(f"kept the named queries' results for {plural(len(files), 'report')} "
                        f"({time.perf_counter() - start:.0f} s)", err=True)
     return EXIT_FAILED if results else 0
 

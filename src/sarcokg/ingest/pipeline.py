@@ -88,7 +88,7 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
             if problems:
                 first = problems[0]
                 raise InputError(f"{path}: extracted graph violates the shapes: {first.focus} {first.path}: "
-                                 f"{first.message} ({len(problems)} violations); nothing written")
+                                 f"{first.message} ({plural(len(problems), 'violation')}); nothing written")
         atomic_write(target, report_turtle(facts, terms, index), fsync=False)
         return Outcome(str(path), True, summarise(facts), rt.warnings + facts.warnings, path.stem, rt.sha256)
     except (SarcoKGError, curation.CurationError, FactError) as e:
