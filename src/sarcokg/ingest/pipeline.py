@@ -142,8 +142,9 @@ def record_sources(kg: Path, files: list[Path], outcomes: list[Outcome]) -> None
         return
     sources = read_sources(kg)
     for f in files:
-        if f.stem in done:
-            sources[f.stem] = (done[f.stem], str(f.resolve()))
+        where = str(f.resolve())
+        if f.stem in done and not any(c in where for c in "\t\r\n"):   # such a path cannot be a TSV cell
+            sources[f.stem] = (done[f.stem], where)
     write_sources(kg, sources)
 
 
