@@ -246,3 +246,10 @@ def test_validate_counts_in_the_right_number(tmp_path):
     from sarcokg.validate.shacl import format_text
     assert format_text([], 1) == "conforms: 1 report graph, 0 violations\n"
     assert format_text([], 2) == "conforms: 2 report graphs, 0 violations\n"
+
+
+def test_a_table_to_a_file_or_pipe_keeps_its_natural_width(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    r = cli("query", "case-summary")      # CliRunner's output is no terminal
+    assert r.exit_code == 0 and r.stdout.splitlines()[0].split()[:3] == ["report", "pmid", "doi"]
+    assert max(len(x) for x in r.stdout.splitlines()) > 200

@@ -1,5 +1,8 @@
 """Plain text tables for people, fitted to the terminal.
 
+Output that goes to a file or a pipe (no terminal, no COLUMNS) is not fitted:
+the table keeps its natural width and descriptions their whole line.
+
 A table whose natural width fits is printed as aligned columns. One that does
 not is fitted by wrapping its widest columns' cells (on spaces and on `|`,
 the separator of the named queries' lists), as long as every column keeps a
@@ -9,7 +12,9 @@ line per non-empty cell, rows separated by a blank line.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,11 @@ GAP = 2
 MIN_COL = 8          # narrowest column a wrapped table may give a column
 
 
-def terminal_width() -> int:
+def terminal_width() -> int | None:
+    """The terminal's width (COLUMNS when set); None when the output is no terminal
+    (a file or a pipe gets the table at its natural width)."""
+    if not os.environ.get("COLUMNS") and not sys.stdout.isatty():
+        return None
     return shutil.get_terminal_size((100, 24)).columns
 
 
@@ -77,7 +86,7 @@ def render(names: list[str], rows: list[list[str]], width: int | None = None, no
     """names and rows (strings) as a table that fits width (default: the terminal's)."""
     width = terminal_width() if width is None else width
     natural = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    if sum(natural) + GAP * (len(names) - 1) <= width:
+    if width is None or sum(natural) + GAP * (len(names) - 1) <= width:
         lines = _columns(names, rows, natural)
     else:
         fitted = _fit(natural, width)
@@ -111,7 +120,8 @@ def described(items: list[tuple[str, str]], width: int | None = None) -> str:
     key = max((len(n) for n, _ in items), default=0)
     lines = []
     for name, text in items:
-        wrapped = textwrap.wrap(text, width=max(20, width - key - 2), break_on_hyphens=False) or [""]
+        wrapped = [text] if width is None else \
+            textwrap.wrap(text, width=max(20, width - key - 2), break_on_hyphens=False) or [""]
         lines.append(f"{name.ljust(key)}  {wrapped[0]}".rstrip())
         lines += [" " * (key + 2) + more for more in wrapped[1:]]
     return "\n".join(lines) + "\n"
