@@ -322,3 +322,9 @@ def test_every_report_with_a_pmid_or_doi_has_its_reference(packets, kg_module):
         assert ids == want
         n += bool(want)
     assert n >= 2
+
+
+def test_every_prefix_the_export_can_choose_has_a_resource():
+    from sarcokg.interop.phenopacket import PREFERRED, load_resources
+    known = load_resources()
+    assert {p for axis in PREFERRED.values() for p in axis} | {"SKO"} <= set(known)
