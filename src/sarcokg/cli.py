@@ -261,8 +261,7 @@ def push(endpoint, kg, timeout) -> None:
     """
     from sarcokg.interop.remote import push as do_push
     n = do_push(endpoint, kg, timeout, progress=click.echo)
-    from sarcokg.common.text import plural
-    click.echo(f"pushed {plural(n, 'graph')} to {endpoint}", err=True)
+    click.echo(f"pushed {n} graphs to {endpoint}", err=True)
 
 
 @main.command()
