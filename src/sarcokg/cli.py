@@ -6,12 +6,13 @@ a problem (graph does not conform, a report failed to ingest); 2 could not run
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, SarcoKGError
+from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, InputError, SarcoKGError
 from sarcokg.common.resources import bundled_graph
 from sarcokg.model.namespaces import VERSION
 
@@ -45,6 +46,27 @@ kg_option = click.option(
     help="Knowledge-graph folder of report graphs (<id>.ttl).")
 
 
+KG_ENV = "SARCOKG_KG"
+
+
+def writable_kg_option(f):
+    """--kg for the commands that write into the folder: no default (the package's
+    own graph is read, never written); SARCOKG_KG stands in for it."""
+    return click.option(
+        "--kg", "kg", type=click.Path(path_type=Path), default=None,
+        help=f"Knowledge-graph folder to write into (required, or set {KG_ENV}).")(f)
+
+
+def require_kg(kg: Path | None, command: str) -> Path:
+    if kg is not None:
+        return kg
+    env = os.environ.get(KG_ENV, "").strip()
+    if env:
+        return Path(env)
+    raise InputError(f"{command} writes into a knowledge-graph folder: give it with --kg DIR or {KG_ENV}=DIR "
+                     "(the bundled graph is read-only)")
+
+
 def output_option(default: str | None = None):
     return click.option("-o", "--output", type=click.Path(path_type=Path), default=default,
                         help="Write to this file (atomically) instead of standard output.")
@@ -54,6 +76,8 @@ def emit(data: bytes | str, output: Path | None) -> None:
     from sarcokg.common.files import atomic_write
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if data and not data.endswith(b"\n") and data[:1] in (b"{", b"["):
+        data += b"\n"   # JSON results end with a newline, as text files do
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -88,20 +112,25 @@ def main() -> None:
 def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
     from sarcokg.query import run as q
+    from sarcokg.views.table import described, header_description, query_table
+
+    def render(results) -> bytes:
+        return query_table(results).encode("utf-8") if fmt == "table" else q.serialize(results, fmt)
+
     if list_:
-        for qname, path in q.named_queries().items():
-            click.echo(f"{qname:32} {q.describe(path)}")
+        click.echo(described([(qname, header_description(path)) for qname, path in q.named_queries().items()]),
+                   nl=False)
         return
     label, text = q.resolve(name, sparql)
     for p in params:
         q.parse_param(p)  # bad parameters fail before the graph loads
     if endpoint is not None:
         from sarcokg.interop.remote import run_remote
-        emit(q.serialize(run_remote(endpoint, label, text, list(params), timeout), fmt), output)
+        emit(render(run_remote(endpoint, label, text, list(params), timeout)), output)
         return
     from sarcokg.store.kgstore import load
     kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
-    emit(q.serialize(q.run_kg(kg, kgraph, label, text, list(params)), fmt), output)
+    emit(render(q.run_kg(kg, kgraph, label, text, list(params))), output)
 
 
 @main.command()
@@ -138,7 +167,8 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
         from sarcokg.query.run import prepare_named
         start = time.perf_counter()
         if prepare_named(kg, kgraph, jobs):
-            click.echo(f"kept the named queries' results for {len(files)} reports "
+            from sarcokg.common.text import plural
+            click.echo(f"kept the named queries' results for {plural(len(files), 'report')} "
                        f"({time.perf_counter() - start:.0f} s)", err=True)
     return EXIT_FAILED if results else 0
 
@@ -154,7 +184,8 @@ def export(kg, fmt, output) -> None:
     if fmt == "phenopacket":
         from sarcokg.interop.phenopacket import export_phenopackets
         n = export_phenopackets(kg, output)
-        click.echo(f"wrote {n} phenopackets to {output}", err=True)
+        from sarcokg.common.text import plural
+        click.echo(f"wrote {plural(n, 'phenopacket')} to {output}", err=True)
         return
     from sarcokg.interop.export import export_to
     from sarcokg.store.kgstore import report_files
@@ -234,31 +265,80 @@ def push(endpoint, kg, timeout) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@kg_option
+@writable_kg_option
 @click.option("--force", is_flag=True, help="Overwrite curated report graphs too.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of each new graph.")
-def ingest(files, kg, force, jobs, no_validate) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures (and their summary line).")
+def ingest(files, kg, force, jobs, no_validate, quiet) -> int:
     """Read report texts, extract their cases and write KG/<stem>.ttl for each.
 
     A curation record KG/curation/<stem>.json, where present, is laid over the
-    extracted draft. Exit 1 when any report failed; the others are still written.
+    extracted draft. KG/sources.tsv records where each text was read (for
+    `sarcokg evidence`). Exit 1 when any report failed; the others are still written.
     """
     from sarcokg.ingest.pipeline import ingest_files
-    failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate)
+    kg = require_kg(kg, "ingest")
+    failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate, quiet=quiet)
     return EXIT_FAILED if failed else 0
+
+
+@main.command()
+@click.argument("report")
+@writable_kg_option
+@click.option("--with-curation", is_flag=True, help="Remove the curation record KG/curation/<id>.json too.")
+def remove(report, kg, with_curation) -> None:
+    """Remove the report graph KG/REPORT.ttl (its curation record is kept unless --with-curation)."""
+    from sarcokg.ingest.pipeline import remove_report
+    kg = require_kg(kg, "remove")
+    done = remove_report(report, kg, with_curation)
+    kept = "; its curation record removed too" if done.curation else ""
+    click.echo(f"removed {done.report_id} from {kg}{kept}", err=True)
 
 
 @main.command()
 @click.argument("report")
 @kg_option
 @click.option("--text", "text_path", type=click.Path(path_type=Path),
-              help="The report's source text (default: KG/<file> or KG/sources/<file>).")
-@click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
-def evidence(report, kg, text_path, context) -> None:
-    """Show each fact of REPORT with its mention in context in the source text."""
+              help="The report's source text (default: where KG/sources.tsv says ingest read it, "
+                   "else KG/<file> or KG/sources/<file>).")
+@click.option("--context", type=click.IntRange(0), default=40, show_default=True,
+              help="Characters of context each side.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evidence(report, kg, text_path, context, fmt) -> None:
+    """Show each fact of REPORT with its stored mention (the exact string and its
+    offsets), and the mention in context when the source text is at hand (its
+    SHA-256 checked against the graph)."""
     from sarcokg.views.evidence import show_evidence
-    click.echo(show_evidence(report, kg, text_path, context), nl=False)
+    click.echo(show_evidence(report, kg, text_path, context, fmt), nl=False)
+
+
+@main.command()
+@click.argument("report")
+@kg_option
+def show(report, kg) -> None:
+    """Show one case: the report, patient, tumour, interventions and outcomes, and
+    whether it is curated or a draft."""
+    from sarcokg.views.case import show_case
+    click.echo(show_case(report, kg), nl=False)
+
+
+@main.command(name="list")
+@kg_option
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+def list_(kg, fmt) -> None:
+    """List the reports: id, title, year, tumour type, curated or draft."""
+    import json
+
+    from sarcokg.views.case import list_reports
+    from sarcokg.views.table import render
+    names, rows = list_reports(kg)
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], indent=2, ensure_ascii=False))
+    elif fmt == "tsv":
+        click.echo("\n".join("\t".join(c.replace("\t", " ") for c in r) for r in [names, *rows]))
+    else:
+        click.echo(render(names, rows, noun="report"), nl=False)
 
 
 if __name__ == "__main__":

@@ -159,30 +159,12 @@ def _cell(term) -> str:
     return term.value
 
 
-def table(results) -> str:
-    """A plain text table for people."""
-    if isinstance(results, ox.QueryBoolean):
-        return "yes\n" if bool(results) else "no\n"
-    if not isinstance(results, ox.QuerySolutions):
-        raise InputError("a CONSTRUCT or DESCRIBE query gives triples; use 'sarcokg export' or a SELECT query")
-    names = [v.value for v in results.variables]
-    rows = [[_cell(sol[n]) for n in names] for sol in results]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
-
-
 def serialize(results, fmt: str) -> bytes:
+    """results in a W3C SPARQL results format (json, csv, tsv); the table for
+    people is a view (sarcokg.views.table)."""
     from sarcokg.query.renders import KeptResult
     if isinstance(results, KeptResult):   # a cached result: its kept rendering, or made from its TSV
-        if fmt == "table":
-            return table(results.solutions()).encode("utf-8")
         return results.serialize(RESULT_FORMATS[fmt])
-    if fmt == "table":
-        return table(results).encode("utf-8")
     if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
         return results.serialize(format=RESULT_FORMATS[fmt])
     raise InputError("a CONSTRUCT or DESCRIBE query gives triples; use 'sarcokg export' or a SELECT query")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sarcokg.common.errors import EXIT_FAILED, SarcoKGError, ToolMissing
+from sarcokg.common.text import plural
 from sarcokg.store.kgstore import ontology_path
 
 
@@ -40,7 +41,7 @@ def reason(files: Sequence[Path]) -> str:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            raise Inconsistent(f"inconsistent: HermiT finds the ontology plus {len(files)} report graphs "
+            raise Inconsistent(f"inconsistent: HermiT finds the ontology plus {plural(len(files), 'report graph')} "
                                "inconsistent") from None
         except (OSError, owlready2.base.OwlReadyError) as e:
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -50,6 +51,6 @@ def reason(files: Sequence[Path]) -> str:
     took = time.perf_counter() - start
     if unsat:
         names = ", ".join(sorted(c.name for c in unsat)[:10])
-        raise Inconsistent(f"inconsistent: {len(unsat)} unsatisfiable classes ({names})")
-    return (f"consistent: ontology ({n_classes} classes) plus {len(files)} report graphs, "
+        raise Inconsistent(f"inconsistent: {plural(len(unsat), 'unsatisfiable class', 'unsatisfiable classes')} ({names})")
+    return (f"consistent: ontology ({plural(n_classes, 'class', 'classes')}) plus {plural(len(files), 'report graph')}, "
             f"HermiT {took:.1f} s")

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from sarcokg.common.resources import SHAPES_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
+from sarcokg.common.text import plural
 from sarcokg.model.namespaces import PREFIXES, SH
 from sarcokg.model.turtle import Writer
 from sarcokg.store.kgstore import ontology_path, read_triples
@@ -133,15 +134,15 @@ def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
 
 def format_text(results: list[Result], n_reports: int) -> str:
     if not results:
-        return f"conforms: {n_reports} report graph{'s' if n_reports != 1 else ''}, 0 violations\n"
+        return f"conforms: {plural(n_reports, 'report graph')}, 0 violations\n"
     lines = []
     for r in results:
         value = f" (value: {short(r.value)})" if r.value and r.component != "Or" else ""
         path = f" {short(r.path)}" if r.path else ""
         lines.append(f"{r.report}: {short(r.focus)}{path}: {r.message}{value}")
     reports = len({r.report for r in results})
-    lines.append(f"does not conform: {len(results)} violation{'s' if len(results) != 1 else ''} "
-                 f"in {reports} of {n_reports} report graphs")
+    lines.append(f"does not conform: {plural(len(results), 'violation')} "
+                 f"in {reports} of {plural(n_reports, 'report graph')}")
     return "\n".join(lines) + "\n"
 
 
