@@ -48,7 +48,9 @@ class KeptResult:
         return self._tsv
 
     def solutions(self) -> ox.QuerySolutions:
-        return ox.parse_query_results(self.tsv(), format=TSV)
+        res = ox.parse_query_results(self.tsv(), format=TSV)
+        assert isinstance(res, ox.QuerySolutions)   # kept results are SELECT results
+        return res
 
     @property
     def variables(self):
@@ -61,7 +63,7 @@ class KeptResult:
         from sarcokg.common.files import atomic_write
         ext = _EXT.get(format)
         if ext is None:
-            return self.solutions().serialize(format=format)
+            return as_bytes(self.solutions().serialize(format=format))
         sub = self.folder / self.stem
         out, state = sub / f"out.{ext}", sub / f"out.{ext}.state"
         wanted = {self.fingerprint} | ({self.before} if self.changes is not None and self.before else set())
@@ -72,7 +74,7 @@ class KeptResult:
         if held is not None and self.changes is not None and held[0] == self.before:
             data = patched(held[1], format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
-            data = self.solutions().serialize(format=format)
+            data = as_bytes(self.solutions().serialize(format=format))
         sub.mkdir(parents=True, exist_ok=True)
         state.unlink(missing_ok=True)     # never a fingerprint beside another rendering
         # no fsync: a rendering is made again from the TSV whenever its size is not its state's
@@ -94,8 +96,14 @@ def _held(state: Path, out: Path, wanted: set) -> tuple[str, bytes] | None:
     return (fingerprint, data) if size.isdigit() and int(size) == len(data) else None
 
 
+def as_bytes(data: bytes | None) -> bytes:
+    """What pyoxigraph's serialize() returns when given no file."""
+    assert data is not None
+    return data
+
+
 def _render(fmt, head: bytes, lines: list[bytes]) -> bytes:
-    return ox.parse_query_results(b"\n".join([head, *lines, b""]), format=TSV).serialize(format=fmt)
+    return as_bytes(ox.parse_query_results(b"\n".join([head, *lines, b""]), format=TSV).serialize(format=fmt))
 
 
 def _frame(fmt, head: bytes, line: bytes) -> tuple[bytes, bytes]:
@@ -136,6 +144,7 @@ def patched(data: bytes, fmt, head: bytes, changes: list) -> bytes | None:
                 or len(twice) < 2 * len(ob):
             return None
         sep = twice[len(ob):len(twice) - len(ob)]
+        nb: bytes | None = b""
         if new_lines:
             nb = _block(fmt, head, new_lines, before, after)
             both = _block(fmt, head, old_lines + new_lines, before, after)
@@ -146,13 +155,15 @@ def patched(data: bytes, fmt, head: bytes, changes: list) -> bytes | None:
             return None
         end = at + len(ob)
         if new_lines:
-            data = data[:at] + nb + data[end:]
+            data = data[:at] + (nb or b"") + data[end:]
         elif at > len(before):                # not the first block: the separator before it goes too
-            data = data[:at - len(sep)] + data[end:] if data[at - len(sep):at] == sep else None
+            if data[at - len(sep):at] != sep:
+                return None
+            data = data[:at - len(sep)] + data[end:]
         elif end < len(data) - len(after):    # the first of several: the separator after it
-            data = data[:at] + data[end + len(sep):] if data[end:end + len(sep)] == sep else None
+            if data[end:end + len(sep)] != sep:
+                return None
+            data = data[:at] + data[end + len(sep):]
         else:
             data = data[:at] + data[end:]
-        if data is None:
-            return None
     return data

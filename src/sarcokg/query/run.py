@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sarcokg.common.errors import InputError
+from sarcokg.common.errors import InputError, SarcoKGError
+from sarcokg.common.settings import Progress
 from sarcokg.model.namespaces import PREFIXES, XSD
 from sarcokg.query.named import QUERY_DIR, describe, named_queries  # noqa: F401  (re-exported for the CLI)
 
@@ -77,7 +78,7 @@ def parse_term(value: str, context: str):
 
 
 def run(store: ox.Store, label: str, text: str, params: list[str]):
-    subs = dict(parse_param(p) for p in params)
+    subs: dict = dict(parse_param(p) for p in params)
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
                            prefixes=dict(PREFIXES))
@@ -87,23 +88,14 @@ def run(store: ox.Store, label: str, text: str, params: list[str]):
         raise InputError(f"{label}: the query failed: {e}") from None
 
 
-def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2):
+def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2,
+           progress: Progress | None = None):
     """Run a query over a knowledge-graph folder: a per-report query without
     parameters from the row cache (see rowcache), anything else on the store."""
-    from sarcokg.store.kgstore import holds, ontology_path
-    if not params and kgraph.digests is not None and holds(kg):
-        from sarcokg.query.rowcache import cached_rows, per_report
-        if per_report(text):
-            try:
-                res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
-            except SyntaxError as e:
-                raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
-            except (ValueError, OSError, RuntimeError) as e:
-                raise InputError(f"{label}: the query failed: {e}") from None
-            from sarcokg.query.rowcache import prefetch_named
-            prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
-            if res is not None:
-                return res
+    if not params:
+        kept = _kept(kg, kgraph, label, text, jobs, progress)
+        if kept is not None:
+            return kept
     if kgraph.deferred:
         from sarcokg.store.evidence_defer import may_read_evidence
         from sarcokg.store.kgstore import complete
@@ -112,24 +104,83 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
     return run(kgraph.store, label, text, params)
 
 
-def prepare_named(kg: Path, kgraph, jobs: int = 2) -> bool:
+def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str, timeout: float | None = None,
+           jobs: int = 2, progress: Progress | None = None) -> bytes:
+    """The query's result in an output format. A query the store evaluates runs
+    on a thread of its own, given up after `timeout` seconds or at Ctrl-C
+    (Oxigraph cannot stop a query; the thread ends with the process)."""
+    if not params:
+        kept = _kept(kg, kgraph, label, text, jobs, progress)
+        if kept is not None:
+            return serialize(kept, fmt)
+    if kgraph.deferred:
+        from sarcokg.store.evidence_defer import may_read_evidence
+        from sarcokg.store.kgstore import complete
+        if may_read_evidence(text):
+            complete(kgraph)
+    return _abandonable(lambda: serialize(run(kgraph.store, label, text, params), fmt), label, timeout)
+
+
+def _abandonable(work, label: str, timeout: float | None) -> bytes:
+    import threading
+    import time
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:   # noqa: BLE001 - handed to the waiting thread
+            box["error"] = e
+
+    worker = threading.Thread(target=target, name="sarcokg-query", daemon=True)
+    worker.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while worker.is_alive():
+        left = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+        if left <= 0:
+            raise SarcoKGError(f"{label}: the query did not finish in {timeout:g} s (--timeout); stopped")
+        worker.join(left)   # short waits: Ctrl-C is seen at once
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress | None):
+    """A per-report query's result from the row cache; None when it is not
+    kept there (the store answers)."""
+    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
+    from sarcokg.store.kgstore import holds, ontology_path
+    if kgraph.digests is None or not holds(kg) or not per_report(text):
+        return None
+    how = Run(ontology_path(), jobs, kgraph.settings, progress)
+    try:
+        res = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
+    except SyntaxError as e:
+        raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+    except (ValueError, OSError, RuntimeError) as e:
+        raise InputError(f"{label}: the query failed: {e}") from None
+    prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
+    return res
+
+
+def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
     """Compute and keep the results of the named per-report queries, as their
     first run would (rowcache: one pass over the reports serves all of them
     that read no evidence); False when there is no such query or they cannot
     be kept here. `sarcokg validate` calls it after validating many reports
     afresh, so that the queries after it read kept results."""
-    from sarcokg.common.errors import SarcoKGError
-    from sarcokg.query.rowcache import cached_rows, per_report, prefetch_named
+    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
     from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.store.kgstore import holds, ontology_path
     if kgraph.digests is None or not holds(kg):
         return False
+    how = Run(ontology_path(), jobs, kgraph.settings, progress)
     for path in named_queries().values():
         text = path.read_text(encoding="utf-8")
         if per_report(text) and not may_read_evidence(text):
             try:   # never on the store (slow at scale), and never a reason for the caller to fail
-                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
-                prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
+                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
+                prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
             except (SarcoKGError, SyntaxError, ValueError, OSError, RuntimeError):
                 return False
             return kept is not None
@@ -168,15 +219,15 @@ def table(results) -> str:
     names = [v.value for v in results.variables]
     rows = [[_cell(sol[n]) for n in names] for sol in results]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
 def serialize(results, fmt: str) -> bytes:
-    from sarcokg.query.renders import KeptResult
+    from sarcokg.query.renders import KeptResult, as_bytes
     if isinstance(results, KeptResult):   # a cached result: its kept rendering, or made from its TSV
         if fmt == "table":
             return table(results.solutions()).encode("utf-8")
@@ -184,5 +235,5 @@ def serialize(results, fmt: str) -> bytes:
     if fmt == "table":
         return table(results).encode("utf-8")
     if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
-        return results.serialize(format=RESULT_FORMATS[fmt])
+        return as_bytes(results.serialize(format=RESULT_FORMATS[fmt]))
     raise InputError("a CONSTRUCT or DESCRIBE query gives triples; use 'sarcokg export' or a SELECT query")
