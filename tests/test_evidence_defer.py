@@ -195,11 +195,11 @@ def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
     kgraph = _fresh(big_kg)
     calls = []
 
-    def dying(store, keys, folder, known):
+    def dying(store, keys, folder, known, unconfined):
         if calls:
             raise KeyboardInterrupt   # as if killed after the first chunk went in
         calls.append(1)
-        return real(store, keys, folder, known)
+        return real(store, keys, folder, known, unconfined)
 
     real = S._evidence_chunk
     monkeypatch.setattr(S, "_evidence_chunk", dying)

@@ -114,10 +114,10 @@ def progress_on_stderr():
     state: dict = {}
 
     def progress(message: str, done: int, total: int) -> None:
-        if "bar" not in state:
+        if state.get("message") != message:
             click.echo(f"sarcokg: {message}", err=True)
-            state["bar"] = None
-            if sys.stderr.isatty():
+            state.update(message=message, bar=None)
+            if total and sys.stderr.isatty():
                 from tqdm import tqdm
                 state["bar"] = tqdm(total=total, unit="report", file=sys.stderr)
         bar = state["bar"]

@@ -92,16 +92,35 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
            progress: Progress | None = None):
     """Run a query over a knowledge-graph folder: a per-report query without
     parameters from the row cache (see rowcache), anything else on the store."""
-    if not params:
+    if not params and not kgraph.unconfined:
         kept = _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return kept
+    return run(_store_for(kgraph, text, progress), label, text, params)
+
+
+def _store_for(kgraph, text: str, progress: Progress | None) -> ox.Store:
+    """The store to evaluate a query on: the folder's, with the evidence loaded
+    when the query may read it; or, when a report file holds triples about
+    nodes not its own (a copy of another report, a file adding to another
+    report's nodes), their RDF merge in memory, since Oxigraph's union of the
+    graphs would match such a triple once per file that holds it."""
+    from sarcokg.store.kgstore import complete
     if kgraph.deferred:
         from sarcokg.store.evidence_defer import may_read_evidence
-        from sarcokg.store.kgstore import complete
-        if may_read_evidence(text):
+        if kgraph.unconfined or may_read_evidence(text):
             complete(kgraph)
-    return run(kgraph.store, label, text, params)
+    if not kgraph.unconfined:
+        return kgraph.store
+    if progress is not None:
+        some = ", ".join(sorted(kgraph.unconfined)[:3]) + (", ..." if len(kgraph.unconfined) > 3 else "")
+        progress(f"{len(kgraph.unconfined)} report file(s) describe nodes of another report ({some}); "
+                 "answering from their merge in memory (run validate)", 0, 0)
+    merged = ox.Store()
+    graph = ox.NamedNode("urn:sarcokg:merged")
+    merged.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                  for q in kgraph.store.quads_for_pattern(None, None, None, None))
+    return merged
 
 
 def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str, timeout: float | None = None,
@@ -109,16 +128,12 @@ def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str,
     """The query's result in an output format. A query the store evaluates runs
     on a thread of its own, given up after `timeout` seconds or at Ctrl-C
     (Oxigraph cannot stop a query; the thread ends with the process)."""
-    if not params:
+    if not params and not kgraph.unconfined:
         kept = _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return serialize(kept, fmt)
-    if kgraph.deferred:
-        from sarcokg.store.evidence_defer import may_read_evidence
-        from sarcokg.store.kgstore import complete
-        if may_read_evidence(text):
-            complete(kgraph)
-    return _abandonable(lambda: serialize(run(kgraph.store, label, text, params), fmt), label, timeout)
+    store = _store_for(kgraph, text, progress)
+    return _abandonable(lambda: serialize(run(store, label, text, params), fmt), label, timeout)
 
 
 def _abandonable(work, label: str, timeout: float | None) -> bytes:
@@ -172,7 +187,7 @@ def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = N
     from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
     from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.store.kgstore import holds, ontology_path
-    if kgraph.digests is None or not holds(kg):
+    if kgraph.digests is None or not holds(kg) or kgraph.unconfined:
         return False
     how = Run(ontology_path(), jobs, kgraph.settings, progress)
     for path in named_queries().values():

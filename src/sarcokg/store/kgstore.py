@@ -34,6 +34,7 @@ from sarcokg.store.reportfiles import (
     report_graph,
     report_names,
     sha256,
+    subjects_confined,
 )
 from sarcokg.store.sync import loaded_digests
 from sarcokg.store.writerform import writer_body_start
@@ -55,19 +56,24 @@ class KG:
     folder: Path | None = None      # the --kg folder of an on-disk store
     tallies: dict | None = None     # tally.tallies() of `digests`, kept in the manifest (rowcache buckets)
     settings: Settings = field(default_factory=Settings)
+    # reports with a triple about a node not their own: the union of the graphs
+    # is then not their merge (see reportfiles.subjects_confined; query.run answers from a merge)
+    unconfined: frozenset = frozenset()
 
 
 def load_memory(kg: Path, settings: Settings | None = None) -> KG:
     files = report_files(kg)
     store = ox.Store()
     parse_into(store, ontology_path(), ox.NamedNode(ONTOLOGY_IRI))
-    digests = {}
+    digests, unconfined = {}, set()
     for f in files:
         entry, quads = parse_one(f.stem, f)
         store.extend(quads)
         digests[f.name] = entry[0]
+        if not subjects_confined(f.stem, quads):
+            unconfined.add(f.stem)
     return KG(store, files, changed=len(files), digests=digests, tallies=tally.tallies(digests.items()),
-              settings=settings or Settings())
+              settings=settings or Settings(), unconfined=frozenset(unconfined))
 
 
 def in_package(kg: Path) -> bool:
@@ -108,7 +114,8 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
     hold_lock(kg, settings.lock_wait, exclusive=False)
     s = sync.sync(kg, names, settings)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=_digests(s.known), deferred=s.deferred, folder=kg, tallies=s.tallies, settings=settings)
+                digests=_digests(s.known), deferred=s.deferred, folder=kg, tallies=s.tallies, settings=settings,
+                unconfined=s.unconfined)
     if evidence:
         complete(kgraph)
     return kgraph
@@ -123,7 +130,8 @@ def complete(kgraph: KG) -> None:
     holds every triple of every file (sync.complete)."""
     if not kgraph.deferred or kgraph.folder is None:
         return
-    kgraph.store, known, tallies = sync.complete(kgraph.folder, kgraph.store, kgraph.deferred, kgraph.settings)
+    kgraph.store, known, tallies, kgraph.unconfined = sync.complete(kgraph.folder, kgraph.store, kgraph.deferred,
+                                                                    kgraph.settings)
     kgraph.deferred = frozenset()
     kgraph.digests = _digests(known)
     kgraph.tallies = tallies

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from sarcokg.common.errors import InputError
 from sarcokg.common.resources import ONTOLOGY_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
-from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE
+from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, report_ns
 
 ONTOLOGY_KEY = "ontology"   # the ontology's key among the report files' stems (a reserved name)
 
@@ -120,6 +120,16 @@ def read_triples(path: Path) -> list[tuple]:
 def parse_into(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """Load one Turtle file into a named graph, all or nothing (parsed before any is added)."""
     store.extend(parse_file(path, graph))
+
+
+def subjects_confined(stem: str, quads) -> bool:
+    """Whether every triple of a report file is about its own nodes (a subject
+    in its namespace, or a blank node). Then no triple can be in two report
+    files, and the union of their graphs is their RDF merge (Oxigraph's union
+    default graph is a bag: a triple held by two graphs would match twice)."""
+    own = report_ns(stem)
+    return all(isinstance(q.subject, ox.BlankNode)
+               or (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)) for q in quads)
 
 
 def entry(st: os.stat_result, data: bytes) -> list:

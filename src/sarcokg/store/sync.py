@@ -1,8 +1,9 @@
 """The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
 
 manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]},
-"deferred": [keys whose evidence is not loaded yet], "tallies": tally.tallies()
-of the report files, adjusted file by file}. Each command compares the folder
+"deferred": [keys whose evidence is not loaded yet], "unconfined": [keys of
+files with a triple about a node not their own (reportfiles.subjects_confined)],
+"tallies": tally.tallies() of the report files, adjusted file by file}. Each command compares the folder
 with the manifest (size and mtime first, the hash only when those changed)
 and reloads exactly the files added, changed or removed. pending.json,
 written before any graph is touched and removed once the manifest records the
@@ -38,15 +39,15 @@ from sarcokg.store.reportfiles import (
     graph_of,
     ontology_path,
     parse_file,
-    parse_into,
     parse_one,
     read_file,
     report_graph,
     sha256,
+    subjects_confined,
 )
-from sarcokg.store.writerform import as_trig_blocks
+from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, writer_body_start
 
-STORE_FORMAT = 2          # bump when the layout of the cache changes
+STORE_FORMAT = 3          # bump when the layout of the cache changes (3: "unconfined")
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
 
 
@@ -194,6 +195,7 @@ class Synced:
     known: dict                 # the manifest's files
     deferred: frozenset
     tallies: dict
+    unconfined: frozenset
     changed: int = 0
     rebuilt: bool = False
 
@@ -239,6 +241,7 @@ def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reas
     todo = plan(kg, names, manifest, pending)
     known = todo.known
     deferred = set(manifest.get("deferred", ())) - set(todo.todo) - set(todo.gone)
+    unconfined = set(manifest.get("unconfined", ())) - set(todo.todo) - set(todo.gone)
     before = {k: (known[k][0] if k in known else None) for k in (*todo.todo, *todo.gone)}
     if todo.clean and not rebuilt:
         if todo.touched:
@@ -251,17 +254,20 @@ def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reas
         known.pop(key, None)
     keys = sorted(todo.todo)
     if len(keys) > 20:   # many files: bulk-load them in chunks (no per-file transaction)
-        entries, later = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt, settings.load_chunk,
-                                   defer=len(keys) >= settings.defer_evidence_min)
+        entries, later, foreign = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt,
+                                            settings.load_chunk, defer=len(keys) >= settings.defer_evidence_min)
         known.update(entries)
         deferred |= later
+        unconfined |= foreign
     else:   # a few files: one small transaction each
         for key in keys:
             _drop(store, graph_of(key))
             known[key], quads = parse_one(key, Path(todo.wanted[key]))
+            if key != ONTOLOGY_KEY and not subjects_confined(key, quads):
+                unconfined.add(key)
             store.extend(quads)
     store.flush()
-    manifest.update(files=known, deferred=sorted(deferred),
+    manifest.update(files=known, deferred=sorted(deferred), unconfined=sorted(unconfined),
                     tallies=adjusted_tallies(manifest.get("tallies"), known, before))
     write_json(manifest_path, manifest)
     pending_path.unlink()
@@ -277,7 +283,8 @@ def _finish(kg: Path, store: ox.Store, manifest: dict, manifest_path: Path, chan
         tallies = manifest["tallies"] = tally.tallies((k + ".ttl", e[0]) for k, e in known.items()
                                                       if k != ONTOLOGY_KEY)
         write_json(manifest_path, manifest)   # the same content whoever writes it: safe under a shared lock
-    return Synced(store, known, frozenset(manifest.get("deferred", ())), tallies or {}, changed, rebuilt)
+    return Synced(store, known, frozenset(manifest.get("deferred", ())), tallies or {},
+                  frozenset(manifest.get("unconfined", ())), changed, rebuilt)
 
 
 def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
@@ -312,6 +319,7 @@ class _Loader:
         self.store, self.pool = store, pool
         self.running: list[tuple[list, Future]] = []
         self.deferred: set[str] = set()
+        self.unconfined: set[str] = set()
         self.failed: list[list[tuple[str, Path]]] = []
 
     def submit(self, wrapped: list, parts: list[bytes]) -> None:
@@ -330,9 +338,10 @@ class _Loader:
 
 
 def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500,
-              defer: bool = False) -> tuple[dict, set[str]]:
-    """Load many files; returns their manifest entries, and the keys of the
-    files whose evidence was left out (with defer; see complete()).
+              defer: bool = False) -> tuple[dict, set[str], set[str]]:
+    """Load many files; returns their manifest entries, the keys of the files
+    whose evidence was left out (with defer; see complete()), and the keys of
+    those not confined to their own nodes (reportfiles.subjects_confined).
 
     Files in the writer's plain form are wrapped as TriG graph blocks and
     concatenated (writerform), and Oxigraph's bulk loader parses them natively;
@@ -352,8 +361,13 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
                 entries[key] = entry(st, data)
                 blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
                 if blocks is None:
-                    quads.extend(parse_file(path, graph_of(key), data))
+                    parsed = parse_file(path, graph_of(key), data)
+                    if key != ONTOLOGY_KEY and not subjects_confined(key, parsed):
+                        loader.unconfined.add(key)
+                    quads.extend(parsed)
                 else:
+                    if not body_subjects_confined(data[writer_body_start(data, key) or 0:]):
+                        loader.unconfined.add(key)
                     parts.append(blocks[0])
                     wrapped.append((key, path, blocks[1] is not None))
             if quads:
@@ -365,11 +379,15 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
         for key, _ in failed:
             _drop(store, graph_of(key))
         for key, path in failed:
-            parse_into(store, path, graph_of(key))   # raises for the bad file, naming it and the line
-    return entries, loader.deferred
+            parsed = parse_file(path, graph_of(key))   # raises for the bad file, naming it and the line
+            store.extend(parsed)
+            if not subjects_confined(key, parsed):
+                loader.unconfined.add(key)
+    return entries, loader.deferred, loader.unconfined
 
 
-def complete(kg: Path, store: ox.Store, deferred: frozenset, settings: Settings) -> tuple[ox.Store, dict, dict]:
+def complete(kg: Path, store: ox.Store, deferred: frozenset,
+             settings: Settings) -> tuple[ox.Store, dict, dict, frozenset]:
     """Load the evidence a bulk load left out (`deferred`), so the store holds
     every triple of every file; returns (the store, the manifest's files, its
     tallies). Upgrades the lock to exclusive. Crash-safe like sync: the
@@ -388,6 +406,7 @@ def complete(kg: Path, store: ox.Store, deferred: frozenset, settings: Settings)
     store = opened
     known: dict = manifest["files"]
     keys = sorted(set(manifest.get("deferred", ())) & set(known))
+    unconfined = set(manifest.get("unconfined", ()))
     if keys:
         before = {k: known[k][0] for k in keys}
         write_json(pending_path, keys)
@@ -395,20 +414,21 @@ def complete(kg: Path, store: ox.Store, deferred: frozenset, settings: Settings)
         with ThreadPoolExecutor(max_workers=2) as loaders:
             running: list[Future] = []
             for start in range(0, len(keys), settings.load_chunk):
-                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, known)
+                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, known, unconfined)
                 running.append(loaders.submit(store.bulk_load, data, format=ox.RdfFormat.TRIG))
                 while len(running) > 2:
                     running.pop(0).result()
             for fut in running:
                 fut.result()
         store.flush()
-        manifest.update(files=known, deferred=[], tallies=adjusted_tallies(manifest.get("tallies"), known, before))
+        manifest.update(files=known, deferred=[], unconfined=sorted(unconfined),
+                        tallies=adjusted_tallies(manifest.get("tallies"), known, before))
         write_json(manifest_path, manifest)
         pending_path.unlink()
-    return store, known, manifest.get("tallies") or {}
+    return store, known, manifest.get("tallies") or {}, frozenset(unconfined)
 
 
-def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
+def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:
     """The evidence blocks of these reports, for one bulk load; a report whose
     file changed since it was loaded is reloaded whole (and its entry updated)."""
     parts = []
@@ -425,4 +445,8 @@ def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) 
             store.remove_graph(graph)
             store.extend(quads)
             known[key] = e
+            if subjects_confined(key, quads):
+                unconfined.discard(key)
+            else:
+                unconfined.add(key)
     return b"".join(parts)

@@ -60,6 +60,12 @@ def writer_body_start(data: bytes, report_id: str) -> int | None:
     return pos + len(own) + len(_COMMON_HEADER) + 1
 
 
+def body_subjects_confined(body: bytes) -> bool:
+    """Whether every statement of a file in the writer's form is about one of
+    the file's own nodes (':name' at the start of its line)."""
+    return _FOREIGN_SUBJECT.search(body) is None
+
+
 def body_confined(body: bytes) -> bool:
     """Whether the statements of a file in the writer's form (subjects at the
     start of a line, own nodes as ':name') describe the file's own nodes only
