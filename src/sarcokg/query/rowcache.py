@@ -47,6 +47,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -424,11 +425,27 @@ def _whole(context: str, prints: dict) -> str:
 
 
 def _read_buckets(sub: Path, context: str, bs) -> dict:
+    """The kept buckets; one that does not read back as a bucket of this
+    context is an empty one (its reports are evaluated again)."""
     out = {}
     for b in bs:
         c = _read_json(sub / f"{b}.rows.json")
-        out[b] = c if c.get("context") == context else {"context": context, "print": None, "rows": {}}
+        out[b] = c if c.get("context") == context and _bucket_ok(c) else {"context": context, "print": None,
+                                                                          "rows": {}}
     return out
+
+
+def _bucket_ok(c: dict) -> bool:
+    rows = c.get("rows")
+    return isinstance(c.get("print"), (str, type(None))) and isinstance(rows, dict) and all(
+        isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e) for e in rows.values())
+
+
+def _index_ok(index: dict) -> bool:
+    held, variables = index.get("buckets"), index.get("variables")
+    return isinstance(held, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in held.items()) \
+        and isinstance(variables, list) and "report" in variables and all(isinstance(v, str) for v in variables) \
+        and isinstance(index.get("crc32"), int)
 
 
 def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
@@ -466,32 +483,59 @@ def cached_rows(kg: Path, files, digests: dict[str, str], text: str, run: Run,
     prints = _prints(context, tallies)
     fingerprint = _whole(context, prints)
     state, result = folder / f"{stem}.state", folder / f"{stem}.tsv"
+    kept = _read_state(state, result)
+    if kept == fingerprint:
+        def remake() -> KeptResult | None:   # the kept result does not read back: made again
+            state.unlink(missing_ok=True)
+            result.unlink(missing_ok=True)
+            return cached_rows(kg, files, digests, text, run, tallies)
+        return KeptResult(folder, stem, fingerprint, remake=remake)
+    args = (folder, stem, context, agg, text, files, names, digests, run, tallies, prints, kept)
     try:
-        kept = state.read_text(encoding="utf-8")
-    except OSError:
-        kept = None
-    if kept == fingerprint and result.is_file():
-        return KeptResult(folder, stem, fingerprint)
-    index, changes = None, None
-    try:
-        if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, run, tallies, prints)
-        else:
-            got = _listed(folder / stem, context, text, files, names, digests, run, tallies, prints,
-                          result, kept)
-            tsv, index, changes = got if got is not None else (None, None, None)
-    except Uncacheable:
+        got = _bring_up_to_date(*args)
+    except (TypeError, KeyError, IndexError, AttributeError, ValueError):
+        # a kept file that read back as JSON but not as what was written (damaged): drop this query's kept files
+        shutil.rmtree(folder / stem, ignore_errors=True)
+        state.unlink(missing_ok=True)
+        got = _bring_up_to_date(*args[:-1], None)
+    if got is None:
         return None
-    if tsv is None:
-        return None
+    tsv, index, changes = got
     folder.mkdir(parents=True, exist_ok=True)
     state.unlink(missing_ok=True)     # never a fingerprint beside another result
     atomic_write(result, tsv)
     if index is not None:   # what the result was assembled from, for the next change to patch it
         atomic_write(folder / stem / "index.json", index)
         (folder / f"{stem}.json").unlink(missing_ok=True)   # the rows as an earlier version kept them
-    atomic_write(state, fingerprint)
+    atomic_write(state, f"{fingerprint}\n{len(tsv)}\n")
     return KeptResult(folder, stem, fingerprint, tsv, before=kept, changes=changes)
+
+
+def _read_state(state: Path, result: Path) -> str | None:
+    """The fingerprint a kept result's state names, when the result is there
+    with the size the state records; None for anything else."""
+    try:
+        fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
+        if size.isdigit() and result.stat().st_size == int(size):
+            return fingerprint
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _bring_up_to_date(folder: Path, stem: str, context: str, agg, text: str, files, names: list[str],
+                      digests: dict, run: Run, tallies: dict, prints: dict,
+                      kept: str | None) -> tuple[bytes, bytes | None, list | None] | None:
+    """(the result as SPARQL TSV, the index to keep beside it, the changes it
+    was patched with); None: the store answers."""
+    try:
+        if agg is not None:
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, run, tallies, prints)
+            return None if tsv is None else (tsv, None, None)
+        return _listed(folder / stem, context, text, files, names, digests, run, tallies, prints,
+                       folder / f"{stem}.tsv", kept)
+    except Uncacheable:
+        return None
 
 
 def _listed(sub, context, text, files, names, digests, run, tallies, prints,
@@ -510,7 +554,7 @@ def _listed(sub, context, text, files, names, digests, run, tallies, prints,
     from every bucket."""
     from sarcokg.common.files import json_bytes
     index = _read_json(sub / "index.json")
-    held = index.get("buckets", {}) if index.get("context") == context else {}
+    held = index["buckets"] if index.get("context") == context and _index_ok(index) else {}
     variables = index.get("variables") if held else None
     stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
     caches = _read_buckets(sub, context, stale)
@@ -620,7 +664,8 @@ def _aggregated(sub, context, agg, files, names, digests, run, tallies, prints) 
     from sarcokg.common.files import atomic_write, json_bytes
     from sarcokg.query.aggregate import Unsupported
     kept = _read_json(sub / "totals.json")
-    if kept.get("context") != context:
+    if kept.get("context") != context or not isinstance(kept.get("groups"), dict) \
+            or not isinstance(kept.get("buckets"), dict):
         kept = {}
     totals, held = kept.get("groups", {}), kept.get("buckets", {})   # held: bucket -> print in the totals
 

@@ -136,15 +136,27 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
 
 
 def _rebuild(store_dir: Path, manifest_path: Path, kg: Path, reason: str) -> tuple[ox.Store, dict]:
+    _OPEN.pop(str(store_dir.resolve()), None)
+    if store_dir.is_dir() and not reason.startswith(("damaged", "does not open")):
+        _not_open_elsewhere(store_dir, kg)   # never remove a store another program has open
     if reason != "new":
         print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
-    _OPEN.pop(str(store_dir.resolve()), None)
     # the manifest goes first: a crash from here on finds no manifest and rebuilds
     manifest_path.unlink(missing_ok=True)
     shutil.rmtree(store_dir, ignore_errors=True)
     store = ox.Store(str(store_dir.resolve()))
     _OPEN[str(store_dir.resolve())] = (store, True)
     return store, {"versions": versions(), "files": {}}
+
+
+def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
+    try:
+        probe = ox.Store(str(store_dir.resolve()))
+    except (OSError, RuntimeError) as e:
+        if _is_lock_held(e) and not is_corruption(e):
+            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        return
+    del probe
 
 
 @dataclass
