@@ -106,8 +106,9 @@ def main() -> None:
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what each answers.")
 @click.option("--endpoint", metavar="URL",
               help="Run the query on this remote SPARQL 1.1 endpoint instead of --kg.")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
-              help="With --endpoint: give up when the endpoint has not answered in this time.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Stop the query after this many seconds (default: 300, SARCOKG_QUERY_TIMEOUT; "
+                   "60 with --endpoint).")
 @output_option()
 def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
@@ -126,11 +127,38 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
         q.parse_param(p)  # bad parameters fail before the graph loads
     if endpoint is not None:
         from sarcokg.interop.remote import run_remote
-        emit(render(run_remote(endpoint, label, text, list(params), timeout)), output)
+        emit(render(run_remote(endpoint, label, text, list(params), timeout or 60.0)), output)
         return
+    import pyoxigraph as ox
+
+    from sarcokg.common.settings import Settings
     from sarcokg.store.kgstore import load
-    kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
-    emit(render(q.run_kg(kg, kgraph, label, text, list(params))), output)
+    settings = Settings.from_env()
+    kgraph = load(kg, evidence=False, settings=settings)   # answer() loads deferred evidence when the query may read it
+    data = q.answer(kg, kgraph, label, text, list(params), "json" if fmt == "table" else fmt,
+                    timeout or settings.query_timeout, progress=progress_on_stderr())
+    emit(query_table(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)).encode("utf-8")
+         if fmt == "table" else data, output)
+
+
+def progress_on_stderr():
+    """A progress callback (message, done, total): the message once on stderr,
+    and a progress bar while stderr is a terminal."""
+    state: dict = {}
+
+    def progress(message: str, done: int, total: int) -> None:
+        if state.get("message") != message:
+            click.echo(f"sarcokg: {message}", err=True)
+            state.update(message=message, bar=None)
+            if total and sys.stderr.isatty():
+                from tqdm import tqdm
+                state["bar"] = tqdm(total=total, unit="report", file=sys.stderr)
+        bar = state["bar"]
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+    return progress
 
 
 @main.command()
@@ -150,15 +178,16 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     shapes and ontology). Exit 0 when the graph conforms, 1 when it does not,
     2 when it could not run.
     """
-    from sarcokg.store import kgstore as store
+    from sarcokg.common.settings import Settings
     from sarcokg.store.kgstore import CACHE_DIR, load
     from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
-    kgraph = load(kg, evidence=False)   # the rules across reports read no evidence (tested)
+    settings = Settings.from_env()
+    kgraph = load(kg, evidence=False, settings=settings)   # the rules across reports read no evidence (tested)
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
-    if fresh >= store.DEFER_EVIDENCE_MIN and cache is not None:
+    if fresh >= settings.defer_evidence_min and cache is not None:
         # many reports validated afresh (a new folder, shapes or ontology): the
         # named queries' first run, which reads every report again, is paid here
         # rather than by the next query (see README, "The query store, and scale")
@@ -166,7 +195,7 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
 
         from sarcokg.query.run import prepare_named
         start = time.perf_counter()
-        if prepare_named(kg, kgraph, jobs):
+        if prepare_named(kg, kgraph, jobs, progress=progress_on_stderr()):
             from sarcokg.common.text import plural
             click.echo(f"kept the named queries' results for {plural(len(files), 'report')} "
                        f"({time.perf_counter() - start:.0f} s)", err=True)

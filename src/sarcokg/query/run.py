@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sarcokg.common.errors import InputError
+from sarcokg.common.errors import InputError, SarcoKGError
+from sarcokg.common.settings import Progress
 from sarcokg.model.namespaces import PREFIXES, XSD
 from sarcokg.query.named import QUERY_DIR, describe, named_queries  # noqa: F401  (re-exported for the CLI)
 
@@ -77,7 +78,7 @@ def parse_term(value: str, context: str):
 
 
 def run(store: ox.Store, label: str, text: str, params: list[str]):
-    subs = dict(parse_param(p) for p in params)
+    subs: dict = dict(parse_param(p) for p in params)
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
                            prefixes=dict(PREFIXES))
@@ -87,49 +88,114 @@ def run(store: ox.Store, label: str, text: str, params: list[str]):
         raise InputError(f"{label}: the query failed: {e}") from None
 
 
-def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2):
+def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2,
+           progress: Progress | None = None):
     """Run a query over a knowledge-graph folder: a per-report query without
     parameters from the row cache (see rowcache), anything else on the store."""
-    from sarcokg.store.kgstore import holds, ontology_path
-    if not params and kgraph.digests is not None and holds(kg):
-        from sarcokg.query.rowcache import cached_rows, per_report
-        if per_report(text):
-            try:
-                res = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
-            except SyntaxError as e:
-                raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
-            except (ValueError, OSError, RuntimeError) as e:
-                raise InputError(f"{label}: the query failed: {e}") from None
-            from sarcokg.query.rowcache import prefetch_named
-            prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
-            if res is not None:
-                return res
+    if not params and not kgraph.unconfined:
+        kept = _kept(kg, kgraph, label, text, jobs, progress)
+        if kept is not None:
+            return kept
+    return run(_store_for(kgraph, text, progress), label, text, params)
+
+
+def _store_for(kgraph, text: str, progress: Progress | None) -> ox.Store:
+    """The store to evaluate a query on: the folder's, with the evidence loaded
+    when the query may read it; or, when a report file holds triples about
+    nodes not its own (a copy of another report, a file adding to another
+    report's nodes), their RDF merge in memory, since Oxigraph's union of the
+    graphs would match such a triple once per file that holds it."""
+    from sarcokg.store.kgstore import complete
     if kgraph.deferred:
         from sarcokg.store.evidence_defer import may_read_evidence
-        from sarcokg.store.kgstore import complete
-        if may_read_evidence(text):
+        if kgraph.unconfined or may_read_evidence(text):
             complete(kgraph)
-    return run(kgraph.store, label, text, params)
+    if not kgraph.unconfined:
+        return kgraph.store
+    if progress is not None:
+        some = ", ".join(sorted(kgraph.unconfined)[:3]) + (", ..." if len(kgraph.unconfined) > 3 else "")
+        progress(f"{len(kgraph.unconfined)} report file(s) describe nodes of another report ({some}); "
+                 "answering from their merge in memory (run validate)", 0, 0)
+    merged = ox.Store()
+    graph = ox.NamedNode("urn:sarcokg:merged")
+    merged.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                  for q in kgraph.store.quads_for_pattern(None, None, None, None))
+    return merged
 
 
-def prepare_named(kg: Path, kgraph, jobs: int = 2) -> bool:
+def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str, timeout: float | None = None,
+           jobs: int = 2, progress: Progress | None = None) -> bytes:
+    """The query's result in an output format. A query the store evaluates runs
+    on a thread of its own, given up after `timeout` seconds or at Ctrl-C
+    (Oxigraph cannot stop a query; the thread ends with the process)."""
+    if not params and not kgraph.unconfined:
+        kept = _kept(kg, kgraph, label, text, jobs, progress)
+        if kept is not None:
+            return serialize(kept, fmt)
+    store = _store_for(kgraph, text, progress)
+    return _abandonable(lambda: serialize(run(store, label, text, params), fmt), label, timeout)
+
+
+def _abandonable(work, label: str, timeout: float | None) -> bytes:
+    import threading
+    import time
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:   # noqa: BLE001 - handed to the waiting thread
+            box["error"] = e
+
+    worker = threading.Thread(target=target, name="sarcokg-query", daemon=True)
+    worker.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while worker.is_alive():
+        left = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+        if left <= 0:
+            raise SarcoKGError(f"{label}: the query did not finish in {timeout:g} s (--timeout); stopped")
+        worker.join(left)   # short waits: Ctrl-C is seen at once
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress | None):
+    """A per-report query's result from the row cache; None when it is not
+    kept there (the store answers)."""
+    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
+    from sarcokg.store.kgstore import holds, ontology_path
+    if kgraph.digests is None or not holds(kg) or not per_report(text):
+        return None
+    how = Run(ontology_path(), jobs, kgraph.settings, progress)
+    try:
+        res = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
+    except SyntaxError as e:
+        raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+    except (ValueError, OSError, RuntimeError) as e:
+        raise InputError(f"{label}: the query failed: {e}") from None
+    prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
+    return res
+
+
+def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
     """Compute and keep the results of the named per-report queries, as their
     first run would (rowcache: one pass over the reports serves all of them
     that read no evidence); False when there is no such query or they cannot
     be kept here. `sarcokg validate` calls it after validating many reports
     afresh, so that the queries after it read kept results."""
-    from sarcokg.common.errors import SarcoKGError
-    from sarcokg.query.rowcache import cached_rows, per_report, prefetch_named
+    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
     from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.store.kgstore import holds, ontology_path
-    if kgraph.digests is None or not holds(kg):
+    if kgraph.digests is None or not holds(kg) or kgraph.unconfined:
         return False
+    how = Run(ontology_path(), jobs, kgraph.settings, progress)
     for path in named_queries().values():
         text = path.read_text(encoding="utf-8")
         if per_report(text) and not may_read_evidence(text):
             try:   # never on the store (slow at scale), and never a reason for the caller to fail
-                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, ontology_path(), jobs, kgraph.tallies)
-                prefetch_named(kg, kgraph.reports, kgraph.digests, ontology_path(), jobs, kgraph.tallies)
+                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
+                prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
             except (SarcoKGError, SyntaxError, ValueError, OSError, RuntimeError):
                 return False
             return kept is not None
@@ -162,9 +228,9 @@ def _cell(term) -> str:
 def serialize(results, fmt: str) -> bytes:
     """results in a W3C SPARQL results format (json, csv, tsv); the table for
     people is a view (sarcokg.views.table)."""
-    from sarcokg.query.renders import KeptResult
+    from sarcokg.query.renders import KeptResult, as_bytes
     if isinstance(results, KeptResult):   # a cached result: its kept rendering, or made from its TSV
         return results.serialize(RESULT_FORMATS[fmt])
     if isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
-        return results.serialize(format=RESULT_FORMATS[fmt])
+        return as_bytes(results.serialize(format=RESULT_FORMATS[fmt]))
     raise InputError("a CONSTRUCT or DESCRIBE query gives triples; use 'sarcokg export' or a SELECT query")

@@ -281,6 +281,27 @@ def _validate_one(args) -> tuple[str, list[Result]]:
     return path.name, validate_file(path, engine)
 
 
+def _read_cache(cache_file: Path | None, context: str) -> dict:
+    """The validation cache of this context, or a new one when there is none
+    or it does not read back as one (damaged: it is made again)."""
+    from sarcokg.common.files import json_read
+    fresh = {"context": context, "reports": {}, "failed": {}}
+    if cache_file is None:
+        return fresh
+    try:
+        cache = json_read(cache_file)
+    except (ValueError, OSError):
+        return fresh
+    if not isinstance(cache, dict) or cache.get("context") != context:
+        return fresh
+    reports, failed, cross = cache.get("reports"), cache.get("failed"), cache.get("cross", [])
+    ok = isinstance(reports, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in reports.items()) \
+        and isinstance(failed, dict) and all(isinstance(v, list) and all(isinstance(r, list) and len(r) == 5
+                                                                         for r in v) for v in failed.values()) \
+        and isinstance(cross, list) and all(isinstance(r, list) and len(r) == 6 for r in cross)
+    return cache if ok else fresh
+
+
 def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
                 cache_file: Path | None = None, store=None,
                 digests: dict[str, str] | None = None) -> tuple[list[Result], int]:
@@ -296,16 +317,9 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
     Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
     path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
-    from sarcokg.common.files import atomic_write, json_bytes, json_read
-    cache: dict = {}
-    if cache_file is not None and cache_file.exists():
-        try:
-            cache = json_read(cache_file)
-        except (ValueError, OSError):
-            cache = {}
+    from sarcokg.common.files import atomic_write, json_bytes
     context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
-    if cache.get("context") != context:
-        cache = {"context": context, "reports": {}, "failed": {}}
+    cache = _read_cache(cache_file, context)
     known: dict = cache["reports"]
     failed: dict = cache["failed"]
     names = files.names if hasattr(files, "names") else [f.name for f in files]
