@@ -6,6 +6,8 @@ a problem (graph does not conform, a report failed to ingest); 2 could not run
 """
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -36,8 +38,37 @@ class Group(click.Group):
             click.echo(f"sarcokg: {msg}", err=True)
             sys.exit(EXIT_USAGE)
         except BrokenPipeError:
+            _quiet_stdout()
             sys.exit(0)
+        except OSError as e:
+            if e.errno not in _WRITE_ERRORS:
+                raise
+            where = e.filename or "standard output"
+            click.echo(f"sarcokg: {where}: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
+        try:
+            sys.stdout.flush()   # what click.echo left in the buffer: a failure is reported, not ignored at exit
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as e:
+            _quiet_stdout()
+            click.echo(f"sarcokg: standard output: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
         sys.exit(rv or 0)
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit
+    does not fail again on a closed pipe or a full device."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass   # not a real file descriptor (a test runner's capture)
 
 
 kg_option = click.option(
@@ -51,12 +82,12 @@ def output_option(default: str | None = None):
 
 
 def emit(data: bytes | str, output: Path | None) -> None:
-    from sarcokg.common.files import atomic_write
+    from sarcokg.common.files import atomic_write, stdout_output
     if isinstance(data, str):
         data = data.encode("utf-8")
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        with stdout_output() as fh:
+            fh.write(data)
     else:
         atomic_write(output, data)
 

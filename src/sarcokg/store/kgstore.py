@@ -37,7 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError, SarcoKGError
-from sarcokg.common.files import json_bytes, json_read
+from sarcokg.common.files import json_bytes, json_read, listed_file, state_folder
 from sarcokg.common.resources import ONTOLOGY_FILE, bundled_graph
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, report_ns
@@ -66,10 +66,13 @@ def report_names(kg: Path) -> list[str]:
         raise InputError(f"{kg}: no such knowledge-graph folder")
     if not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
-    # os.scandir and string sort: 100,000 files in a fraction of a second (Path sorting is slow)
+    state_folder(kg / CACHE_DIR)
+    # os.scandir and string sort: 100,000 files in a fraction of a second (Path sorting is slow);
+    # a FIFO or a symlink loop named *.ttl is an error that says what it is (listed_file)
     with os.scandir(kg) as it:
-        names = sorted(e.name for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")
-                       and e.is_file())
+        entries = {e.name: e for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")}
+    names = sorted(entries)
+    names = [n for n in names if listed_file(entries[n])]
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
     if "ontology.ttl" in names:

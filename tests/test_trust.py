@@ -1,0 +1,206 @@
+"""Bad inputs a tester tries (issue #16), each driven through the CLI.
+
+Each test asserts the exit code, a one-line message on stderr without a
+traceback, and that nothing outside the intended output changed (files,
+modes, FIFOs, symlinks, devices). The char device is a pty this test opens
+(os.openpty), never a node of the real /dev. /dev/full, when present, is
+only ever standard output (opened by the test, not by sarcokg), which cannot
+harm it whatever the code does; `-o /dev/full` is NOT tested, because a
+regression would replace the device (it did once, before the fix).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sarcokg.cli import main
+from tests.conftest import GRAPH, ROOT, SHARED
+
+SEED = SHARED / "corpus" / "seeds"
+DEV = SHARED / "corpus" / "dev"
+
+
+def cli(*args, stdin: str | None = None):
+    """The CLI in process: (exit code, stdout, stderr)."""
+    r = CliRunner().invoke(main, [str(a) for a in args], input=stdin)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def one_line(err: str) -> str:
+    """stderr is one line starting with 'sarcokg: ' and holds no traceback."""
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err, err
+    assert len(lines) == 1, err
+    assert lines[0].startswith("sarcokg: "), err
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict:
+    """Every entry under folder (not following links): kind, mode, link target, content hash."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if ".sarcokg" in p.relative_to(folder).parts:
+            continue
+        st = p.lstat()
+        kind = stat.S_IFMT(st.st_mode)
+        entry = (kind, stat.S_IMODE(st.st_mode))
+        if stat.S_ISLNK(st.st_mode):
+            entry += (os.readlink(p),)
+        elif stat.S_ISREG(st.st_mode):
+            entry += (p.read_bytes(),)
+        out[str(p.relative_to(folder))] = entry
+    return out
+
+
+@pytest.fixture
+def kg(tmp_path) -> Path:
+    dst = tmp_path / "kg"
+    shutil.copytree(GRAPH, dst, ignore=shutil.ignore_patterns(".sarcokg"))
+    return dst
+
+
+@pytest.fixture
+def umask022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+# -- damage outside the graph: -o and standard output --------------------------
+
+def test_output_to_a_folder_is_refused(kg, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    for args in (["export"], ["validate"], ["query", "case-summary"]):
+        code, _, err = cli(*args, "--kg", kg, "-o", out)
+        assert code == 2
+        assert "is a folder" in one_line(err) and str(out) in err
+    assert snapshot(tmp_path) == before
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(kg, tmp_path):
+    target = tmp_path / "target.ttl"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    link = tmp_path / "link.ttl"
+    link.symlink_to("target.ttl")
+    code, _, err = cli("export", "--kg", kg, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == "target.ttl"
+    assert target.read_text().startswith("# SarcoKG")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640      # the replaced file keeps its mode
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_output_into_a_fifo_streams_and_keeps_the_fifo(kg, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = cli("query", "case-summary", "--kg", kg, "--format", "tsv", "-o", fifo)
+    reader.join(10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got and got[0].startswith(b"?report")
+
+
+def test_output_into_a_char_device_streams_and_keeps_the_device(kg, tmp_path):
+    master, slave = os.openpty()       # a character device this test owns
+    try:
+        dev = Path(os.ttyname(slave))
+        assert stat.S_ISCHR(dev.stat().st_mode)
+        got = bytearray()
+
+        def drain():
+            while b"rows)" not in got:
+                try:
+                    got.extend(os.read(master, 65536))
+                except OSError:
+                    return
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        code, _, err = cli("query", "case-summary", "--kg", kg, "-o", dev)
+        reader.join(10)
+        assert code == 0, err
+        assert stat.S_ISCHR(dev.stat().st_mode)
+        assert b"(5 rows)" in got
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_new_files_get_the_umask_mode_not_0600(kg, tmp_path, umask022):
+    out = tmp_path / "all.ttl"
+    code, _, err = cli("export", "--kg", kg, "-o", out)
+    assert code == 0, err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    os.umask(0o027)
+    out2 = tmp_path / "rows.tsv"
+    assert cli("query", "case-summary", "--kg", kg, "--format", "tsv", "-o", out2)[0] == 0
+    assert stat.S_IMODE(out2.stat().st_mode) == 0o640
+
+
+def test_output_symlink_loop_is_named(kg, tmp_path):
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    before = snapshot(tmp_path)
+    code, _, err = cli("export", "--kg", kg, "-o", tmp_path / "a")
+    assert code == 2 and "symlink loop" in one_line(err)
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("args", [["export"], ["export", "--kg", "KG"], ["query", "case-summary", "--kg", "KG"],
+                                  ["validate", "--kg", "KG"], ["check", "--kg", "KG"]])
+def test_a_full_stdout_is_an_error(kg, args):
+    args = [str(kg) if a == "KG" else a for a in args]
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([sys.executable, "-m", "sarcokg.cli", *args], stdout=full, stderr=subprocess.PIPE,
+                           text=True, cwd=ROOT)
+    assert p.returncode == 2, p.stderr
+    assert "standard output: cannot write (No space left on device)" in one_line(p.stderr)
+
+
+def test_a_closed_pipe_ends_quietly(kg):
+    p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "export", "--kg", str(kg)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, cwd=ROOT)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    p.wait(60)
+    assert err == ""
+
+
+# -- the graph folder: odd entries -----------------------------------------------
+
+def test_symlink_loop_in_the_folder_is_named(kg):
+    (kg / "a.ttl").symlink_to("b.ttl")
+    (kg / "b.ttl").symlink_to("a.ttl")
+    code, _, err = cli("query", "case-summary", "--kg", kg)
+    assert code == 2 and "a.ttl: a symlink loop" in one_line(err)
+
+
+def test_fifo_in_the_folder_is_named_not_read(kg):
+    os.mkfifo(kg / "f.ttl")
+    code, _, err = cli("validate", "--kg", kg)     # would hang if it opened the FIFO
+    assert code == 2 and "f.ttl: a FIFO (named pipe)" in one_line(err)
+    assert stat.S_ISFIFO((kg / "f.ttl").lstat().st_mode)
+
+
+def test_state_folder_being_a_file(kg):
+    (kg / ".sarcokg").write_text("not a folder")
+    code, _, err = cli("query", "case-summary", "--kg", kg)
+    assert code == 2 and ".sarcokg: not a folder" in one_line(err)
+    assert (kg / ".sarcokg").read_text() == "not a folder"
