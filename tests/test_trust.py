@@ -204,3 +204,62 @@ def test_state_folder_being_a_file(kg):
     code, _, err = cli("query", "case-summary", "--kg", kg)
     assert code == 2 and ".sarcokg: not a folder" in one_line(err)
     assert (kg / ".sarcokg").read_text() == "not a folder"
+
+
+# -- wrong answers with exit 0: every .ttl is one report graph -------------------
+
+REPORT = "001_18a7e7130607ba5e"
+OTHER = "000_5319ae1f09e49777"
+NOT_ONE_GRAPH = {
+    "prefix": lambda kg: (kg / f"{REPORT}.ttl").read_text().replace(
+        "@prefix sko: <https://w3id.org/sarcokg/ontology#>", "@prefix sko: <http://example.org/elsewhere#>"),
+    "empty": lambda kg: "",
+    "unrelated": lambda kg: '<http://example.org/a> <http://example.org/b> "c" .\n',
+    "adds-to-another": lambda kg: (kg / f"{REPORT}.ttl").read_text() + (
+        f"<https://w3id.org/sarcokg/report/{OTHER}/patient> sko:ageYears 99 .\n"),
+}
+
+
+def _break(kg: Path, kind: str) -> str:
+    """Write the kind of bad file into kg; its name."""
+    name = f"{REPORT}.ttl" if kind in ("prefix", "adds-to-another") else f"zz_{kind}.ttl"
+    (kg / name).write_text(NOT_ONE_GRAPH[kind](kg))
+    return name
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_ONE_GRAPH))
+def test_a_file_that_is_not_one_report_graph_fails_validate_cold_and_warm(kg, kind):
+    assert cli("validate", "--kg", kg)[0] == 0          # warm cache of the good folder
+    name = _break(kg, kind)
+    for _ in ("warm", "cached"):
+        code, out, err = cli("validate", "--kg", kg)
+        assert code == 1, out + err
+        assert out.splitlines()[0].startswith(f"{name}: ")
+        assert out.splitlines()[-1].startswith("does not conform") and "in 1 of" in out.splitlines()[-1]
+    code, out, _ = cli("validate", "--kg", kg, "--no-cache")   # cold
+    assert code == 1 and out.splitlines()[0].startswith(f"{name}: ")
+
+
+def test_fixing_the_file_makes_the_folder_conform_again(kg):
+    good = (kg / f"{REPORT}.ttl").read_bytes()
+    _break(kg, "adds-to-another")
+    assert cli("validate", "--kg", kg)[0] == 1
+    (kg / f"{REPORT}.ttl").write_bytes(good)
+    code, out, _ = cli("validate", "--kg", kg)
+    assert code == 0 and out.startswith("conforms: 5 report graphs")
+
+
+def test_the_rule_holds_with_both_engines(kg):
+    name = _break(kg, "empty")
+    code, out, _ = cli("validate", "--kg", kg, "--engine", "pyshacl", "--no-cache")
+    assert code == 1 and out.startswith(f"{name}: ")
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_ONE_GRAPH))
+def test_phenopacket_export_does_not_skip_a_report(kg, tmp_path, kind):
+    name = _break(kg, kind)
+    out = tmp_path / "packets"
+    code, _, err = cli("export", "--kg", kg, "--format", "phenopacket", "-o", out)
+    assert code == 2
+    assert f"{name}: " in one_line(err) and "no phenopacket written" in err
+    assert not out.exists()

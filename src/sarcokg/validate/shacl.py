@@ -119,7 +119,12 @@ def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result
 
 
 def validate_file(path: Path, engine: str = "fast") -> list[Result]:
-    return validate_triples(read_triples(path), path.name, engine)
+    """The shapes' results, and the one-report-graph rule's (validate/reportgraph.py)."""
+    from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
+    triples = read_triples(path)
+    rule = [Result(path.name, focus, "", COMPONENT, value, message)
+            for focus, value, message in report_graph_problems(path.name[:-len(".ttl")], triples)]
+    return sorted(set(validate_triples(triples, path.name, engine) + rule))
 
 
 def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
@@ -302,7 +307,8 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
             cache = json_read(cache_file)
         except (ValueError, OSError):
             cache = {}
-    context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
+    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
+    context = "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
     if cache.get("context") != context:
         cache = {"context": context, "reports": {}, "failed": {}}
     known: dict = cache["reports"]
