@@ -263,3 +263,63 @@ def test_phenopacket_export_does_not_skip_a_report(kg, tmp_path, kind):
     assert code == 2
     assert f"{name}: " in one_line(err) and "no phenopacket written" in err
     assert not out.exists()
+
+
+# -- parameters naming no term ------------------------------------------------------
+
+@pytest.mark.parametrize("value,closest", [
+    ("sko:NoSuchRegion", "closest: sko:"),
+    ("sko:LumbarSpin", "closest: sko:LumbarSpine"),
+    ("<https://w3id.org/sarcokg/ontology#LumbarSpin>", "closest: sko:LumbarSpine"),
+    ("sko:Lumbar Spine", "closest: sko:LumbarSpine"),
+    ("lumbar spine", "closest: sko:LumbarSpine"),
+])
+def test_a_parameter_naming_no_term_is_an_error(kg, value, closest):
+    code, out, err = cli("query", "cases-by-vertebral-level", "--kg", kg, "--param", f"within={value}")
+    assert code == 2 and out == ""
+    assert closest in one_line(err)
+
+
+def test_defined_terms_and_quoted_text_still_bind(kg):
+    code, out, _ = cli("query", "cases-by-vertebral-level", "--kg", kg, "--param", "within=sko:LumbarSpine")
+    assert code == 0 and "(2 rows)" in out
+    code, out, _ = cli("query", "cases-by-vertebral-level", "--kg", kg, "--param", 'within="lumbar spine"')
+    assert code == 0 and "(0 rows)" in out
+
+
+# -- open doors: SERVICE, updates ------------------------------------------------------
+
+@pytest.mark.parametrize("iri", ["http://127.0.0.1:9/sparql", "file:///etc/hostname"])
+def test_service_is_off_in_local_queries(kg, iri):
+    q = f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}"
+    code, out, err = cli("query", "--kg", kg, "--sparql", q)
+    assert code == 2 and out == ""
+    assert "SERVICE" in one_line(err) and "--allow-service" in err
+
+
+def test_service_hidden_by_an_escape_is_still_seen(kg):
+    code, _, err = cli("query", "--kg", kg, "--sparql", "SELECT * WHERE { \\u0053ERVICE <file:///x> { ?s ?p ?o } }")
+    assert code == 2 and "SERVICE" in one_line(err)
+
+
+def test_the_word_service_elsewhere_is_no_service(kg):
+    q = 'SELECT ?service WHERE { ?service sko:title ?t FILTER(?t != "SERVICE") } # SERVICE <http://x/>'
+    code, out, err = cli("query", "--kg", kg, "--sparql", q)
+    assert code == 0, err
+    assert "(5 rows)" in out
+
+
+def test_allowed_service_that_fails_is_one_line(kg):
+    q = "SELECT * WHERE { SERVICE <file:///nonexistent> { ?s ?p ?o } }"
+    code, _, err = cli("query", "--kg", kg, "--allow-service", "--sparql", q)
+    assert code == 2 and "the query failed" in one_line(err)
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                                    "PREFIX ex: <http://example.org/>\nDELETE WHERE { ?s ex:p ?o }",
+                                    "DROP ALL", "LOAD <http://127.0.0.1:9/x.ttl>"])
+def test_an_update_is_called_an_update(kg, update):
+    before = snapshot(kg)
+    code, _, err = cli("query", "--kg", kg, "--sparql", update)
+    assert code == 2 and "updates are not allowed" in one_line(err)
+    assert snapshot(kg) == before

@@ -115,8 +115,10 @@ def main() -> None:
               help="Run the query on this remote SPARQL 1.1 endpoint instead of --kg.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
               help="With --endpoint: give up when the endpoint has not answered in this time.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE (federated query) send requests to the servers or files the query names; off by default.")
 @output_option()
-def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
+def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
     from sarcokg.query import run as q
     if list_:
@@ -132,7 +134,13 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
         return
     from sarcokg.store.kgstore import load
     kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
-    emit(q.serialize(q.run_kg(kg, kgraph, label, text, list(params)), fmt), output)
+    results = q.run_kg(kg, kgraph, label, text, list(params), allow_service=allow_service)
+    try:
+        data = q.serialize(results, fmt)
+    except (OSError, RuntimeError, ValueError) as e:   # Oxigraph evaluates as the results are read
+        why = (str(e).splitlines() or [type(e).__name__])[0]
+        raise SarcoKGError(f"{label}: the query failed: {why}") from None
+    emit(data, output)
 
 
 @main.command()
