@@ -10,7 +10,9 @@ regression would replace the device (it did once, before the fix).
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -22,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from sarcokg.cli import main
-from tests.conftest import GRAPH, ROOT, SHARED
+from tests.conftest import GRAPH, ROOT, SHARED, needs_shared
 
 SEED = SHARED / "corpus" / "seeds"
 DEV = SHARED / "corpus" / "dev"
@@ -323,3 +325,112 @@ def test_an_update_is_called_an_update(kg, update):
     code, _, err = cli("query", "--kg", kg, "--sparql", update)
     assert code == 2 and "updates are not allowed" in one_line(err)
     assert snapshot(kg) == before
+
+
+# -- lost work: curated reports and curation records ------------------------------------
+
+CURATED = "000_5319ae1f09e49777"
+
+
+def _ingest(kg: Path, *files, force: bool = False):
+    return cli("ingest", "--kg", kg, *(["--force"] if force else []), "--", *files)
+
+
+def _errors(err: str) -> list[str]:
+    """ingest's stderr: its lines but the closing count, with no traceback."""
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("ingested "), err
+    return lines[:-1]
+
+
+@needs_shared
+def test_a_new_text_never_changes_a_curated_report(kg, tmp_path):
+    text = tmp_path / f"{CURATED}.txt"
+    shutil.copy(SEED / text.name, text)
+    code, _, err = _ingest(kg, text)                 # the same text: the curation laid again, same bytes
+    before = snapshot(kg)
+    assert code == 0, err
+    text.write_text(text.read_text() + "\nA later note: the patient also had a cough.\n")
+    code, _, err = _ingest(kg, text)
+    assert code == 1
+    (line,) = _errors(err)
+    old = re.search(r'sko:sourceSha256 "(\w+)"', (kg / f"{CURATED}.ttl").read_text()).group(1)
+    assert CURATED in line and "source text changed" in line and old in line
+    assert hashlib.sha256(text.read_bytes()).hexdigest() in line
+    assert snapshot(kg) == before                   # the curation and the old digest kept
+    code, _, err = _ingest(kg, text, force=True)    # the curator decides
+    assert code == 0, err
+    assert hashlib.sha256(text.read_bytes()).hexdigest() in (kg / f"{CURATED}.ttl").read_text()
+
+
+BROKEN_RECORDS = {
+    "truncated": lambda p: p.write_text(p.read_text()[:40]),
+    "bad-bytes": lambda p: p.write_bytes(b'{"id": "\xff\xfe"}'),
+    "folder": lambda p: (p.unlink(), p.mkdir()),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_RECORDS))
+def test_a_broken_curation_record_fails_validate_and_check(kg, kind):
+    record = kg / "curation" / f"{CURATED}.json"
+    BROKEN_RECORDS[kind](record)
+    code, out, err = cli("validate", "--kg", kg)
+    assert code == 1, out + err
+    assert out.splitlines()[0].startswith(f"curation/{record.name}: ")
+    assert out.splitlines()[-1].endswith("and 1 curation record")
+    code, out, err = cli("check", "--kg", kg)
+    assert code == 1 and f"curation/{record.name}" in out and "FAIL  curation-record" in out
+
+
+@needs_shared
+@pytest.mark.parametrize("kind", sorted(BROKEN_RECORDS))
+def test_a_broken_curation_record_is_one_line_at_ingest(kg, tmp_path, kind):
+    record = kg / "curation" / f"{CURATED}.json"
+    BROKEN_RECORDS[kind](record)
+    before = snapshot(kg)
+    code, _, err = _ingest(kg, SEED / f"{CURATED}.txt", force=True)
+    assert code == 1
+    (line,) = _errors(err)
+    assert line.startswith(f"sarcokg: {record}")
+    assert snapshot(kg) == before
+
+
+# -- ingest: names, encodings, folders -----------------------------------------------------
+
+@needs_shared
+@pytest.mark.parametrize("name", ["my report.txt", "-dash.txt", ".dot.txt", "é?.txt"])
+def test_a_file_name_that_cannot_be_a_report_id(tmp_path, name):
+    src = tmp_path / name
+    shutil.copy(DEV / "ccs-foot-2010.txt", src)
+    kg = tmp_path / "kg"
+    code, _, err = _ingest(kg, src)
+    assert code == 1
+    (line,) = _errors(err)
+    assert "cannot be a report id" in line and "letters, digits" in line and "https://" not in line
+    assert not list(kg.glob("*.ttl"))
+
+
+@needs_shared
+def test_utf16_text_with_a_bom_is_read(tmp_path, umask022):
+    src = tmp_path / "ccs16.txt"
+    src.write_bytes((DEV / "ccs-foot-2010.txt").read_text(encoding="utf-8").encode("utf-16"))
+    kg = tmp_path / "kg"
+    code, out, err = _ingest(kg, src)
+    assert code == 0, err
+    assert "read as UTF-16" in err and "binary" not in err
+    assert stat.S_IMODE((kg / "ccs16.ttl").stat().st_mode) == 0o644    # the umask, not 0600
+
+
+@needs_shared
+@pytest.mark.skipif(not os.path.isdir("/proc/sys"), reason="no /proc/sys")
+def test_a_folder_that_cannot_be_written(tmp_path):
+    code, _, err = _ingest(Path("/proc/sys"), DEV / "ccs-foot-2010.txt")
+    assert code == 2 and "/proc/sys: cannot write" in one_line(err)
+
+
+@needs_shared
+def test_ingest_into_a_folder_whose_state_folder_is_a_file(kg):
+    (kg / ".sarcokg").write_text("x")
+    code, _, err = _ingest(kg, DEV / "ccs-foot-2010.txt")
+    assert code == 2 and ".sarcokg: not a folder" in one_line(err)

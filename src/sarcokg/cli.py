@@ -167,6 +167,8 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
+    from sarcokg.validate.records import record_results
+    results = sorted(results + record_results(kg))
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
     if fresh >= store.DEFER_EVIDENCE_MIN and cache is not None:
         # many reports validated afresh (a new folder, shapes or ontology): the
@@ -234,6 +236,8 @@ def check(kg, ontology) -> int:
     from sarcokg.validate.checks import format_report, memory_store, run_checks
     store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
     results = run_checks(store)
+    from sarcokg.validate.records import record_check
+    results.append(record_check(kg))
     click.echo(format_report(results), nl=False)
     return EXIT_FAILED if any(r.rows for r in results) else 0
 

@@ -143,10 +143,13 @@ def format_text(results: list[Result], n_reports: int) -> str:
     for r in results:
         value = f" (value: {short(r.value)})" if r.value and r.component != "Or" else ""
         path = f" {short(r.path)}" if r.path else ""
-        lines.append(f"{r.report}: {short(r.focus)}{path}: {r.message}{value}")
-    reports = len({r.report for r in results})
+        focus = f"{short(r.focus)}{path}: " if r.focus or path else ""   # a curation record: no node
+        lines.append(f"{r.report}: {focus}{r.message}{value}")
+    reports = len({r.report for r in results if r.report.endswith(".ttl")})
+    records = len({r.report for r in results if not r.report.endswith(".ttl")})   # curation/<id>.json
     lines.append(f"does not conform: {len(results)} violation{'s' if len(results) != 1 else ''} "
-                 f"in {reports} of {n_reports} report graphs")
+                 f"in {reports} of {n_reports} report graphs"
+                 + (f" and {records} curation record{'s' if records != 1 else ''}" if records else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -169,11 +172,12 @@ def format_turtle(results: list[Result]) -> str:
         res = n(f"urn:sarcokg:validation-report:result-{i}")
         triples += [(report, n(SH + "result"), res),
                     (res, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationResult")),
-                    (res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")),
                     (res, n(SH + "resultSeverity"), n(SH + "Violation")),
                     (res, n(SH + "sourceConstraintComponent"), n(SH + r.component + "ConstraintComponent")),
                     (res, n(SH + "resultMessage"), ox.Literal(r.message)),
                     (res, n(PREFIXES["rdfs"] + "comment"), ox.Literal(f"in report graph {r.report}"))]
+        if r.focus:   # a curation record that does not read has no node
+            triples.append((res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")))
         if r.path.endswith(("+", "*")):
             b = ox.BlankNode(f"path{i}")
             triples += [(res, n(SH + "resultPath"), b),
