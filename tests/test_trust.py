@@ -14,10 +14,12 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -434,3 +436,58 @@ def test_ingest_into_a_folder_whose_state_folder_is_a_file(kg):
     (kg / ".sarcokg").write_text("x")
     code, _, err = _ingest(kg, DEV / "ccs-foot-2010.txt")
     assert code == 2 and ".sarcokg: not a folder" in one_line(err)
+
+
+# -- open doors: the endpoint -------------------------------------------------------------
+
+@pytest.mark.slow
+def test_service_is_off_at_the_endpoint_and_on_with_the_flag(kg, tmp_path):
+    from tests.netutil import fake_http, free_port, http, sparql, stop, wait_listening
+
+    def answer(handler, method, n):
+        handler.send_response(500)
+        handler.end_headers()
+
+    with fake_http(answer) as (target, seen):
+        q = f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"
+        for extra, expect in (([], 403), (["--allow-service"], None)):
+            port = free_port()
+            proc = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "serve", "--kg", str(kg), "--port",
+                                     str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.DEVNULL, cwd=ROOT)
+            try:
+                wait_listening(port, proc)
+                base = f"http://127.0.0.1:{port}/query"
+                assert sparql(base, "ASK { ?s ?p ?o }")["boolean"] is True     # ordinary queries pass
+                for req in ((base + "?" + urllib.parse.urlencode({"query": q}), None, {}),
+                            (base, q.encode(), {"Content-Type": "application/sparql-query"}),
+                            (base, urllib.parse.urlencode({"query": q}).encode(),
+                             {"Content-Type": "application/x-www-form-urlencoded"})):
+                    status, _, body = http(*req)
+                    if expect == 403:
+                        assert status == 403 and b"SERVICE" in body
+                        assert seen == [], "the endpoint sent a request"
+                if extra:
+                    assert seen, "with --allow-service the request goes out"
+            finally:
+                stop(proc)
+
+
+def test_non_loopback_host_is_warned_about():
+    from sarcokg.interop.gate import network_warning
+    assert network_warning("127.0.0.1") is None and network_warning("localhost") is None
+    assert network_warning("::1") is None
+    warning = network_warning("0.0.0.0")
+    assert warning is not None and "reachable from the network" in warning and "docs/security.md" in warning
+
+
+def test_non_loopback_host_warning_through_the_cli(kg):
+    """The warning comes before anything listens (here the port is taken, so nothing does)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen(1)
+        port = held.getsockname()[1]
+        code, _, err = cli("serve", "--kg", kg, "--host", "0.0.0.0", "--port", port)
+    lines = err.strip().splitlines()
+    assert code == 2 and "Traceback" not in err
+    assert "reachable from the network" in lines[0] and "port already in use" in lines[1]
