@@ -176,6 +176,45 @@ def test_a_full_stdout_is_an_error(kg, args):
     assert "standard output: cannot write (No space left on device)" in one_line(p.stderr)
 
 
+def test_output_dash_writes_standard_output(kg):
+    code, out, err = cli("query", "case-summary", "--kg", kg, "-o", "-")
+    assert code == 0, err
+    assert "(5 rows)" in out
+
+
+def test_dev_stdout_is_taken_as_standard_output():
+    """Decided without writing: a regression must not replace the real /dev/stdout link."""
+    from sarcokg.common.files import output_target
+    for name in ("/dev/stdout", "/dev/fd/1", "-"):
+        assert output_target(Path(name)).stream
+
+
+def test_export_into_a_fifo_streams(kg, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = cli("export", "--kg", kg, "-o", fifo)
+    reader.join(10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and got and got[0].startswith(b"# SarcoKG")
+
+
+def test_a_write_that_fails_midway_keeps_the_old_file(tmp_path):
+    """A file-size limit stands in for a full disk: the write fails with EFBIG."""
+    out = tmp_path / "all.ttl"
+    out.write_text("old\n")
+    code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)); "
+            "from sarcokg.cli import main; sys.argv = ['sarcokg', 'export', '-o', sys.argv[1]]; main()")
+    p = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 2, p.stderr
+    assert f"{out}: cannot write" in one_line(p.stderr)
+    assert out.read_text() == "old\n"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["all.ttl"]
+
+
 def test_a_closed_pipe_ends_quietly(kg):
     p = subprocess.Popen([sys.executable, "-m", "sarcokg.cli", "export", "--kg", str(kg)], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, cwd=ROOT)
@@ -201,6 +240,17 @@ def test_fifo_in_the_folder_is_named_not_read(kg):
     code, _, err = cli("validate", "--kg", kg)     # would hang if it opened the FIFO
     assert code == 2 and "f.ttl: a FIFO (named pipe)" in one_line(err)
     assert stat.S_ISFIFO((kg / "f.ttl").lstat().st_mode)
+
+
+@pytest.mark.parametrize("kind,words", [("broken-link", "a broken symlink"), ("folder", "a folder")])
+def test_odd_entries_in_the_folder_are_named(kg, kind, words):
+    odd = kg / "odd.ttl"
+    if kind == "broken-link":
+        odd.symlink_to("nowhere.ttl")
+    else:
+        odd.mkdir()
+    code, _, err = cli("validate", "--kg", kg)
+    assert code == 2 and f"odd.ttl: {words}" in one_line(err)
 
 
 def test_state_folder_being_a_file(kg):
