@@ -40,7 +40,7 @@ def test_bundled_graph_passes(run):
     assert r.code == 0, r.out + r.err
     for name in NAMES:
         assert re.search(rf"^ok\s+{name}\s+0\b", r.out, re.M), r.out
-    assert "10 checks, 0 failed" in r.out
+    assert "11 checks, 0 failed" in r.out   # 10 SPARQL checks and the curation records
 
 
 def _edit(text: str, old: str, new: str) -> str:
@@ -184,7 +184,7 @@ def test_check_cli_fails_and_lists_rows(run, tmp_path):
     assert r.code == 1, r.err
     assert re.search(r"^FAIL\s+missing-label\s+1\b", r.out, re.M)
     assert "sko:Unlabelled  rdfs:label" in r.out
-    assert "10 checks, 1 failed, 1 offending row\n" in r.out
+    assert "11 checks, 1 failed, 1 offending row\n" in r.out
 
 
 @pytest.mark.parametrize("args,needle", [

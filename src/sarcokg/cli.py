@@ -6,6 +6,7 @@ a problem (graph does not conform, a report failed to ingest); 2 could not run
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -37,8 +38,37 @@ class Group(click.Group):
             click.echo(f"sarcokg: {msg}", err=True)
             sys.exit(EXIT_USAGE)
         except BrokenPipeError:
+            _quiet_stdout()
             sys.exit(0)
+        except OSError as e:
+            if e.errno not in _WRITE_ERRORS:
+                raise
+            where = e.filename or "standard output"
+            click.echo(f"sarcokg: {where}: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
+        try:
+            sys.stdout.flush()   # what click.echo left in the buffer: a failure is reported, not ignored at exit
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as e:
+            _quiet_stdout()
+            click.echo(f"sarcokg: standard output: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
         sys.exit(rv or 0)
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit
+    does not fail again on a closed pipe or a full device."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass   # not a real file descriptor (a test runner's capture)
 
 
 kg_option = click.option(
@@ -73,14 +103,14 @@ def output_option(default: str | None = None):
 
 
 def emit(data: bytes | str, output: Path | None) -> None:
-    from sarcokg.common.files import atomic_write
+    from sarcokg.common.files import atomic_write, stdout_output
     if isinstance(data, str):
         data = data.encode("utf-8")
     if data and not data.endswith(b"\n") and data[:1] in (b"{", b"["):
         data += b"\n"   # JSON results end with a newline, as text files do
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        with stdout_output() as fh:
+            fh.write(data)
     else:
         atomic_write(output, data)
 
@@ -109,8 +139,11 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Stop the query after this many seconds (default: 300, SARCOKG_QUERY_TIMEOUT; "
                    "60 with --endpoint).")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE (federated query) send requests to the servers or files the query names; "
+                   "off by default.")
 @output_option()
-def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
+def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
     from sarcokg.query import run as q
     from sarcokg.views.table import described, header_description, query_table
@@ -136,7 +169,8 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
     settings = Settings.from_env()
     kgraph = load(kg, evidence=False, settings=settings)   # answer() loads deferred evidence when the query may read it
     data = q.answer(kg, kgraph, label, text, list(params), "json" if fmt == "table" else fmt,
-                    timeout or settings.query_timeout, progress=progress_on_stderr())
+                    timeout or settings.query_timeout, progress=progress_on_stderr(),
+                    allow_service=allow_service)
     emit(query_table(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)).encode("utf-8")
          if fmt == "table" else data, output)
 
@@ -186,6 +220,8 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
+    from sarcokg.validate.records import record_results
+    results = sorted(results + record_results(kg))
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
     if fresh >= settings.defer_evidence_min and cache is not None:
         # many reports validated afresh (a new folder, shapes or ontology): the
@@ -254,6 +290,8 @@ def check(kg, ontology) -> int:
     from sarcokg.validate.checks import format_report, memory_store, run_checks
     store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
     results = run_checks(store)
+    from sarcokg.validate.records import record_check
+    results.append(record_check(kg))
     click.echo(format_report(results), nl=False)
     return EXIT_FAILED if any(r.rows for r in results) else 0
 
@@ -264,14 +302,16 @@ def check(kg, ontology) -> int:
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop any query that runs longer than this.")
-def serve(kg, host, port, timeout) -> int:
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE (federation): the server then sends requests to any URL a client names.")
+def serve(kg, host, port, timeout, allow_service) -> int:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint (Oxigraph
     server) at http://HOST:PORT/query, the default graph being the union of
     the ontology and all reports. Serves a snapshot of the store taken at
     start; Ctrl-C or SIGTERM stops it.
     """
     from sarcokg.interop.serve import serve as do_serve
-    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True))
+    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), allow_service=allow_service)
 
 
 @main.command()

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import click
@@ -58,6 +59,45 @@ def summarise(facts) -> str:
     return ", ".join(bits)
 
 
+# sko:sourceSha256 "<64 hex>" in a report graph, prefixed or with its full IRI
+SOURCE_DIGEST = re.compile(r'(?:sko:|<https://w3id\.org/sarcokg/ontology#)sourceSha256>?\s+"([0-9a-f]{64})"')
+# what a report id (a file's stem) may be: as the shapes say (ontology/shapes.ttl, shapes:report-id)
+REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def check_report_id(path: Path) -> None:
+    """A one-line InputError when the file's stem cannot be a report id."""
+    stem = path.stem
+    if not REPORT_ID.fullmatch(stem):
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).lstrip(".-") or "report"
+        raise InputError(f"{path}: {stem!r} cannot be a report id (the file name without its extension): use "
+                         f"letters, digits, '_', '.' and '-', not starting with '.' or '-'; rename it, "
+                         f"e.g. to {safe}{path.suffix}")
+
+
+def source_digest(path: Path) -> str | None:
+    """The SHA-256 of the source text a report graph was made from (sko:sourceSha256), or None."""
+    try:
+        m = SOURCE_DIGEST.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def _keep_curated(path: Path, target: Path, record_path: Path, new_digest: str) -> None:
+    """A curated report graph is changed only with --force: raises InputError
+    unless its curation record is to be laid again over the same source text
+    (the curator's own edit of KG/curation/<id>.json)."""
+    old_digest = source_digest(target)
+    if not record_path.exists():
+        raise InputError(f"{target}: curated report graph; not overwritten (use --force to replace it)")
+    if old_digest != new_digest:
+        raise InputError(f"{target}: curated report graph, and its source text changed "
+                         f"(SHA-256 {old_digest or 'unknown'} curated, {new_digest} in {path}): not updated, "
+                         f"the curation and the old digest kept; check {record_path.name} against the new text, "
+                         f"then ingest with --force")
+
+
 def build_report(path: Path, kg: Path, force: bool = False, validate: bool = True) -> Outcome:
     """Ingest one file; never raises for bad input, returns what happened."""
     from sarcokg.common.files import atomic_write, read_report
@@ -67,14 +107,18 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
     from sarcokg.model.terms import load_terms
 
     try:
+        check_report_id(path)
         target = kg / f"{path.stem}.ttl"
         record_path = kg / "curation" / f"{path.stem}.json"
-        if target.exists() and is_curated(target) and not force and not record_path.exists():
-            raise InputError(f"{target}: curated report graph; not overwritten (use --force to replace it)")
+        curated = target.exists() and is_curated(target) and not force
+        if curated and not record_path.exists():   # before reading the text: nothing to do
+            _keep_curated(path, target, record_path, "")
         rt = read_report(path)
+        if curated:
+            _keep_curated(path, target, record_path, rt.sha256)
         terms = load_terms()
         facts = extract(rt.text, report_id=path.stem, source_file=path.name, source_sha256=rt.sha256, terms=terms)
-        if record_path.exists():
+        if record_path.exists() or record_path.is_symlink():
             rec = curation.load_record(record_path)
             facts = curation.Curator(terms, rt.text).apply(facts, rec)
         if not facts.tumour.types and not facts.curated:
@@ -152,11 +196,16 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
                  validate: bool = True, echo=click.echo, quiet: bool = False) -> int:
     if kg.exists() and not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
-    kg.mkdir(parents=True, exist_ok=True)
-    from sarcokg.store.kgstore import hold_lock
-    hold_lock(kg)  # one command at a time on this folder
-    for stale in kg.glob(".*.ttl.*.tmp"):   # left by a process killed mid-write
-        stale.unlink()
+    from sarcokg.common.files import state_folder
+    from sarcokg.store.kgstore import CACHE_DIR, hold_lock
+    state_folder(kg / CACHE_DIR)
+    try:
+        kg.mkdir(parents=True, exist_ok=True)
+        hold_lock(kg)  # one command at a time on this folder
+        for stale in kg.glob(".*.ttl.*.tmp"):   # left by a process killed mid-write
+            stale.unlink()
+    except OSError as e:
+        raise InputError(f"{kg}: cannot write report graphs in this folder ({e.strerror or e})") from None
     stems: dict[str, Path] = {}
     for f in files:
         if f.stem in stems and stems[f.stem] != f:
@@ -208,8 +257,8 @@ def _in_parallel(tasks: list, jobs: int, progress: bool) -> list[Outcome]:
     with pool(jobs - 1) as workers:
         futures = [workers.submit(_chunk, c) for c in chunks]
         if bar is not None:
-            for f, c in zip(futures, chunks):
-                f.add_done_callback(lambda f, n=len(c): f.cancelled() or bar.update(n))
+            for fut, c in zip(futures, chunks, strict=True):
+                fut.add_done_callback(partial(_advance, bar, len(c)))
         own: dict[int, list[Outcome]] = {}
         for i in range(len(chunks) - 1, -1, -1):
             if not futures[i].cancel():
@@ -221,6 +270,11 @@ def _in_parallel(tasks: list, jobs: int, progress: bool) -> list[Outcome]:
     if bar is not None:
         bar.close()
     return outcomes
+
+
+def _advance(bar, n: int, fut) -> None:
+    if not fut.cancelled():
+        bar.update(n)
 
 
 def _collect(results, total: int, progress: bool) -> list[Outcome]:

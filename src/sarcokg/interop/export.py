@@ -256,14 +256,7 @@ def export(files: list[Path], fmt: str) -> bytes:
 
 def export_to(files: list[Path], fmt: str, output: Path | None) -> None:
     """Stream the export to stdout, or atomically to output."""
-    import sys
-
-    from sarcokg.common.files import atomic_output
-    if output is None:
-        for c in chunks(files, fmt):
-            sys.stdout.buffer.write(c)
-        sys.stdout.buffer.flush()
-        return
-    with atomic_output(output) as fh:
+    from sarcokg.common.files import atomic_output, stdout_output
+    with (stdout_output() if output is None else atomic_output(output)) as fh:
         for c in chunks(files, fmt):
             fh.write(c)

@@ -528,7 +528,14 @@ def export_phenopackets(kg: Path, output: Path | None) -> int:
         raise InputError("--format phenopacket writes one file per report: give the folder with -o DIR")
     if output.exists() and not output.is_dir():
         raise InputError(f"{output}: not a folder (phenopackets are written as DIR/<report id>.json)")
-    packets = build(load(kg).store)
+    kgraph = load(kg)
+    from sarcokg.validate.reportgraph import first_broken
+    broken = first_broken(kgraph.store, [Path(f).name for f in kgraph.reports])
+    if broken is not None:   # its case would be left out, or merged into another: say so, write nothing
+        name, message, n = broken
+        more = f" (and {n - 1} other file{'s' if n > 2 else ''}; see sarcokg validate)" if n > 1 else ""
+        raise InputError(f"{kg / name}: {message}{more}; no phenopacket written")
+    packets = build(kgraph.store)
     try:
         output.mkdir(exist_ok=True)
     except OSError as e:

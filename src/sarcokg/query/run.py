@@ -10,9 +10,7 @@ from sarcokg.common.errors import InputError, SarcoKGError
 from sarcokg.common.settings import Progress
 from sarcokg.model.namespaces import PREFIXES, XSD
 from sarcokg.query.named import QUERY_DIR, describe, named_queries  # noqa: F401  (re-exported for the CLI)
-
-_PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:(\S*)$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+from sarcokg.query.params import parse_param, parse_term  # noqa: F401  (re-exported)
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -38,65 +36,40 @@ def resolve(name: str | None, sparql: str | None) -> tuple[str, str]:
     return name, queries[name].read_text(encoding="utf-8")
 
 
-def parse_param(text: str) -> tuple[ox.Variable, object]:
-    """name=value -> (variable, RDF term). Values: <iri>, prefix:local, integers,
-    decimals, true/false, "quoted string", or a plain string."""
-    if "=" not in text:
-        raise InputError(f"--param {text!r}: expected name=value")
-    name, value = text.split("=", 1)
-    name = name.strip().lstrip("?$")
-    if not _NAME.match(name):
-        raise InputError(f"--param {text!r}: {name!r} is not a SPARQL variable name")
-    return ox.Variable(name), parse_term(value, text)
+def syntax_error(label: str, e: SyntaxError, text: str) -> InputError:
+    """The one-line error for a query Oxigraph does not parse (an update says so)."""
+    from sarcokg.query.guard import is_update
+    if is_update(text):
+        return InputError(f"{label}: updates are not allowed (INSERT, DELETE, LOAD, DROP...): sarcokg queries only "
+                          "read the graph; change the report files instead")
+    return InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}")
 
 
-def parse_term(value: str, context: str):
-    v = value.strip()
-    if v.startswith("<"):
-        if not v.endswith(">") or len(v) < 3 or re.search(r"[\s<>\"{}|^`\\]", v[1:-1]):
-            raise InputError(f"--param {context!r}: malformed IRI {v!r}")
-        try:
-            return ox.NamedNode(v[1:-1])
-        except ValueError as e:
-            raise InputError(f"--param {context!r}: malformed IRI {v!r} ({e})") from None
-    if len(v) >= 2 and v[0] == v[-1] == '"':
-        return ox.Literal(v[1:-1])
-    if re.fullmatch(r"[+-]?\d+", v):
-        return ox.Literal(v, datatype=ox.NamedNode(XSD + "integer"))
-    if re.fullmatch(r"[+-]?\d*\.\d+", v):
-        return ox.Literal(v, datatype=ox.NamedNode(XSD + "decimal"))
-    if v in ("true", "false"):
-        return ox.Literal(v, datatype=ox.NamedNode(XSD + "boolean"))
-    m = _PNAME.match(v)
-    if m:
-        prefix = m.group(1) or ""
-        if prefix not in PREFIXES:
-            raise InputError(f"--param {context!r}: unknown prefix {prefix + ':'!r}; known: "
-                             + ", ".join(p + ":" for p in PREFIXES))
-        return ox.NamedNode(PREFIXES[prefix] + m.group(2))
-    return ox.Literal(v)
-
-
-def run(store: ox.Store, label: str, text: str, params: list[str]):
+def run(store: ox.Store, label: str, text: str, params: list[str], allow_service: bool = False):
+    from sarcokg.query.guard import check_service
     subs: dict = dict(parse_param(p) for p in params)
+    check_service(label, text, allow_service)
     try:
         return store.query(text, use_default_graph_as_union=True, substitutions=subs or None,
                            prefixes=dict(PREFIXES))
     except SyntaxError as e:
-        raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+        raise syntax_error(label, e, text) from None
     except (ValueError, OSError, RuntimeError) as e:
         raise InputError(f"{label}: the query failed: {e}") from None
 
 
 def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int = 2,
-           progress: Progress | None = None):
+           progress: Progress | None = None, allow_service: bool = False):
     """Run a query over a knowledge-graph folder: a per-report query without
-    parameters from the row cache (see rowcache), anything else on the store."""
+    parameters from the row cache (see rowcache), anything else on the store.
+    SERVICE only with allow_service (query/guard.py)."""
+    from sarcokg.query.guard import check_service
+    check_service(label, text, allow_service)
     if not params and not kgraph.unconfined:
         kept = _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return kept
-    return run(_store_for(kgraph, text, progress), label, text, params)
+    return run(_store_for(kgraph, text, progress), label, text, params, allow_service)
 
 
 def _store_for(kgraph, text: str, progress: Progress | None) -> ox.Store:
@@ -124,16 +97,27 @@ def _store_for(kgraph, text: str, progress: Progress | None) -> ox.Store:
 
 
 def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str, timeout: float | None = None,
-           jobs: int = 2, progress: Progress | None = None) -> bytes:
+           jobs: int = 2, progress: Progress | None = None, allow_service: bool = False) -> bytes:
     """The query's result in an output format. A query the store evaluates runs
     on a thread of its own, given up after `timeout` seconds or at Ctrl-C
-    (Oxigraph cannot stop a query; the thread ends with the process)."""
+    (Oxigraph cannot stop a query; the thread ends with the process).
+    SERVICE only with allow_service (query/guard.py)."""
+    from sarcokg.query.guard import check_service
+    check_service(label, text, allow_service)
     if not params and not kgraph.unconfined:
         kept = _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return serialize(kept, fmt)
     store = _store_for(kgraph, text, progress)
-    return _abandonable(lambda: serialize(run(store, label, text, params), fmt), label, timeout)
+
+    def work() -> bytes:
+        results = run(store, label, text, params, allow_service)
+        try:
+            return serialize(results, fmt)
+        except (OSError, RuntimeError, ValueError) as e:   # Oxigraph evaluates as the results are read
+            why = (str(e).splitlines() or [type(e).__name__])[0]
+            raise SarcoKGError(f"{label}: the query failed: {why}") from None
+    return _abandonable(work, label, timeout)
 
 
 def _abandonable(work, label: str, timeout: float | None) -> bytes:
@@ -171,7 +155,7 @@ def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress
     try:
         res = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
     except SyntaxError as e:
-        raise InputError(f"{label}: SPARQL syntax error{_where(str(e), text)}") from None
+        raise syntax_error(label, e, text) from None
     except (ValueError, OSError, RuntimeError) as e:
         raise InputError(f"{label}: the query failed: {e}") from None
     prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)

@@ -15,9 +15,11 @@ from typing import overload
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
+from sarcokg.common.files import listed_file, state_folder
 from sarcokg.common.resources import ONTOLOGY_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
 from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, report_ns
+from sarcokg.store.lock import CACHE_DIR
 
 ONTOLOGY_KEY = "ontology"   # the ontology's key among the report files' stems (a reserved name)
 
@@ -33,13 +35,15 @@ def report_names(kg: Path) -> list[str]:
         raise InputError(f"{kg}: no such knowledge-graph folder")
     if not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
-    # os.scandir and string sort: 100,000 files in a fraction of a second (Path sorting is slow)
+    state_folder(kg / CACHE_DIR)
+    # os.scandir and string sort: 100,000 files in a fraction of a second (Path sorting is slow);
+    # a FIFO or a symlink loop named *.ttl is an error that says what it is (listed_file)
     try:
         with os.scandir(kg) as it:
-            names = sorted(e.name for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")
-                           and e.is_file())
+            entries = {e.name: e for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")}
     except OSError as e:
         raise InputError(f"{kg}: cannot list the folder ({e.strerror})") from None
+    names = [n for n in sorted(entries) if listed_file(entries[n])]
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
     if ONTOLOGY_KEY + ".ttl" in names:

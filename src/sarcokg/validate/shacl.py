@@ -120,7 +120,12 @@ def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result
 
 
 def validate_file(path: Path, engine: str = "fast") -> list[Result]:
-    return validate_triples(read_triples(path), path.name, engine)
+    """The shapes' results, and the one-report-graph rule's (validate/reportgraph.py)."""
+    from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
+    triples = read_triples(path)
+    rule = [Result(path.name, focus, "", COMPONENT, value, message)
+            for focus, value, message in report_graph_problems(path.name[:-len(".ttl")], triples)]
+    return sorted(set(validate_triples(triples, path.name, engine) + rule))
 
 
 def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
@@ -139,10 +144,13 @@ def format_text(results: list[Result], n_reports: int) -> str:
     for r in results:
         value = f" (value: {short(r.value)})" if r.value and r.component != "Or" else ""
         path = f" {short(r.path)}" if r.path else ""
-        lines.append(f"{r.report}: {short(r.focus)}{path}: {r.message}{value}")
-    reports = len({r.report for r in results})
+        focus = f"{short(r.focus)}{path}: " if r.focus or path else ""   # a curation record: no node
+        lines.append(f"{r.report}: {focus}{r.message}{value}")
+    reports = len({r.report for r in results if r.report.endswith(".ttl")})
+    records = len({r.report for r in results if not r.report.endswith(".ttl")})   # curation/<id>.json
     lines.append(f"does not conform: {plural(len(results), 'violation')} "
-                 f"in {reports} of {plural(n_reports, 'report graph')}")
+                 f"in {reports} of {plural(n_reports, 'report graph')}"
+                 + (f" and {plural(records, 'curation record')}" if records else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -165,11 +173,12 @@ def format_turtle(results: list[Result]) -> str:
         res = n(f"urn:sarcokg:validation-report:result-{i}")
         triples += [(report, n(SH + "result"), res),
                     (res, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationResult")),
-                    (res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")),
                     (res, n(SH + "resultSeverity"), n(SH + "Violation")),
                     (res, n(SH + "sourceConstraintComponent"), n(SH + r.component + "ConstraintComponent")),
                     (res, n(SH + "resultMessage"), ox.Literal(r.message)),
                     (res, n(PREFIXES["rdfs"] + "comment"), ox.Literal(f"in report graph {r.report}"))]
+        if r.focus:   # a curation record that does not read has no node
+            triples.append((res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")))
         if r.path.endswith(("+", "*")):
             b = ox.BlankNode(f"path{i}")
             triples += [(res, n(SH + "resultPath"), b),
@@ -318,7 +327,8 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
     path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
     from sarcokg.common.files import atomic_write, json_bytes
-    context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
+    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
+    context = "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
     cache = _read_cache(cache_file, context)
     known: dict = cache["reports"]
     failed: dict = cache["failed"]
