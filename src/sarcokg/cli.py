@@ -96,8 +96,9 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
     for p in params:
         q.parse_param(p)  # bad parameters fail before the graph loads
     if endpoint is not None:
-        from sarcokg.interop.remote import run_remote
-        emit(q.serialize(run_remote(endpoint, label, text, list(params), timeout), fmt), output)
+        from sarcokg.interop.remote import credentials, run_remote
+        url, login = credentials(endpoint)   # a user:password@host URL, or ~/.netrc
+        emit(q.serialize(run_remote(url, label, text, list(params), timeout, login), fmt), output)
         return
     from sarcokg.store.kgstore import load
     kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
@@ -221,16 +222,21 @@ def serve(kg, host, port, timeout) -> int:
 @kg_option
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
               help="Give up on a graph when the store has not answered in this time.")
-def push(endpoint, kg, timeout) -> None:
+@click.option("--user", metavar="NAME", help="Log in as NAME (HTTP Basic or Digest, as the store asks); the "
+              "password from SARCOKG_PASSWORD, ~/.netrc, or a prompt. Also: a user:password@host URL, or "
+              "~/.netrc alone.")
+def push(endpoint, kg, timeout, user) -> None:
     """Load the ontology and every report into a remote store (SPARQL 1.1
     Graph Store HTTP Protocol): PUT <ontology IRI> and one named graph
     <https://w3id.org/sarcokg/report/ID> per report. PUT replaces a graph, so
     pushing again gives the same store. A failed push says which graphs went
     in and exits 2.
     """
+    from sarcokg.interop.remote import credentials
     from sarcokg.interop.remote import push as do_push
-    n = do_push(endpoint, kg, timeout, progress=click.echo)
-    click.echo(f"pushed {n} graphs to {endpoint}", err=True)
+    url, login = credentials(endpoint, user, prompt=lambda text: click.prompt(text, hide_input=True, err=True))
+    n = do_push(url, kg, timeout, progress=click.echo, auth=login)
+    click.echo(f"pushed {n} graphs to {url}", err=True)
 
 
 @main.command()
