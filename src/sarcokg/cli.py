@@ -206,14 +206,16 @@ def check(kg, ontology) -> int:
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop any query that runs longer than this.")
-def serve(kg, host, port, timeout) -> int:
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (CORS), so a web page on another "
+              "origin (YASGUI, say) can query the endpoint. Off by default.")
+def serve(kg, host, port, timeout, cors) -> int:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint (Oxigraph
     server) at http://HOST:PORT/query, the default graph being the union of
     the ontology and all reports. Serves a snapshot of the store taken at
     start; Ctrl-C or SIGTERM stops it.
     """
     from sarcokg.interop.serve import serve as do_serve
-    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True))
+    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), cors=cors)
 
 
 @main.command()
