@@ -138,3 +138,53 @@ def test_bad_kg(run, tmp_path):
     r = run("serve", "--kg", tmp_path / "none", "--port", free_port())
     assert r.code == 2 and "no such knowledge-graph folder" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def _headers(url: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict]:
+    """(status, response headers in lower case) of one request."""
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(req, timeout=30) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}
+
+
+ORIGIN = "http://yasgui.example.org"
+ASK = "/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+
+
+def test_no_cors_headers_by_default(served):
+    base, _, _ = served
+    status, headers = _headers(base + ASK, headers={"Origin": ORIGIN, "Accept": "application/sparql-results+json"})
+    assert status == 200
+    assert "access-control-allow-origin" not in headers
+
+
+@pytest.mark.slow
+def test_cors_on_request(kg_copy, tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as fh:
+        proc = start(kg_copy, port, "--cors", log=fh)
+    try:
+        wait_listening(port, proc)
+        assert "cross-origin requests allowed" in wait_for_text(log, "Ctrl-C")
+        base = f"http://{HOST}:{port}"
+        status, headers = _headers(base + ASK, headers={"Origin": ORIGIN,
+                                                        "Accept": "application/sparql-results+json"})
+        assert status == 200
+        assert headers.get("access-control-allow-origin") in ("*", ORIGIN), headers
+        # the preflight a browser sends before a POST of a form or a SPARQL query
+        status, headers = _headers(base + "/query", "OPTIONS", {
+            "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert status in (200, 204), status
+        assert headers.get("access-control-allow-origin") in ("*", ORIGIN), headers
+        # POST is a CORS-safelisted method; the content-type header must be allowed
+        assert "content-type" in headers.get("access-control-allow-headers", "").lower(), headers
+    finally:
+        assert stop(proc) == 0

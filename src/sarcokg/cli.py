@@ -159,8 +159,9 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service
     for p in params:
         q.parse_param(p)  # bad parameters fail before the graph loads
     if endpoint is not None:
-        from sarcokg.interop.remote import run_remote
-        emit(render(run_remote(endpoint, label, text, list(params), timeout or 60.0)), output)
+        from sarcokg.interop.remote import credentials, run_remote
+        url, login = credentials(endpoint)   # a user:password@host URL, or ~/.netrc
+        emit(render(run_remote(url, label, text, list(params), timeout or 60.0, login)), output)
         return
     import pyoxigraph as ox
 
@@ -304,14 +305,17 @@ def check(kg, ontology) -> int:
               help="Stop any query that runs longer than this.")
 @click.option("--allow-service", is_flag=True,
               help="Let queries use SERVICE (federation): the server then sends requests to any URL a client names.")
-def serve(kg, host, port, timeout, allow_service) -> int:
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (CORS), so a web page on another "
+              "origin (YASGUI, say) can query the endpoint. Off by default.")
+def serve(kg, host, port, timeout, allow_service, cors) -> int:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint (Oxigraph
     server) at http://HOST:PORT/query, the default graph being the union of
     the ontology and all reports. Serves a snapshot of the store taken at
     start; Ctrl-C or SIGTERM stops it.
     """
     from sarcokg.interop.serve import serve as do_serve
-    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), allow_service=allow_service)
+    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), allow_service=allow_service,
+                    cors=cors)
 
 
 @main.command()
@@ -320,16 +324,21 @@ def serve(kg, host, port, timeout, allow_service) -> int:
 @kg_option
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
               help="Give up on a graph when the store has not answered in this time.")
-def push(endpoint, kg, timeout) -> None:
+@click.option("--user", metavar="NAME", help="Log in as NAME (HTTP Basic or Digest, as the store asks); the "
+              "password from SARCOKG_PASSWORD, ~/.netrc, or a prompt. Also: a user:password@host URL, or "
+              "~/.netrc alone.")
+def push(endpoint, kg, timeout, user) -> None:
     """Load the ontology and every report into a remote store (SPARQL 1.1
     Graph Store HTTP Protocol): PUT <ontology IRI> and one named graph
     <https://w3id.org/sarcokg/report/ID> per report. PUT replaces a graph, so
     pushing again gives the same store. A failed push says which graphs went
     in and exits 2.
     """
+    from sarcokg.interop.remote import credentials
     from sarcokg.interop.remote import push as do_push
-    n = do_push(endpoint, kg, timeout, progress=click.echo)
-    click.echo(f"pushed {n} graphs to {endpoint}", err=True)
+    url, login = credentials(endpoint, user, prompt=lambda text: click.prompt(text, hide_input=True, err=True))
+    n = do_push(url, kg, timeout, progress=click.echo, auth=login)
+    click.echo(f"pushed {n} graphs to {url}", err=True)
 
 
 @main.command()

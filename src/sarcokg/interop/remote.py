@@ -22,10 +22,27 @@ only through the join on that variable.
 Errors (unreachable, HTTP errors, no answer in time, an answer that is not
 SPARQL) are one line naming the URL; nothing is written until the whole
 answer is in and parsed.
+
+Logging in (`credentials`), as HTTP tools do: HTTP Basic or Digest, whichever
+the server asks for (urllib's handlers, one password manager), with the user
+from --user or a `user:password@host` URL and the password from that URL,
+the SARCOKG_PASSWORD environment variable, ~/.netrc (the entry for the host)
+or a prompt that does not echo; with neither, an entry of ~/.netrc for the
+host is used. The user and password are taken out of the URL before it is
+used or shown, so no message names them.
+
+Results from another engine read like a local run's (`normalise`): a boolean
+written 1 or 0 (Virtuoso) becomes true or false, and integers and decimals
+take the canonical form Oxigraph writes them in (+05 as 5, 30.0 as 30, 1.50
+as 1.5), so the same value reads the same wherever it was stored.
 """
 from __future__ import annotations
 
+import base64
 import http.client
+import json
+import netrc
+import os
 import re
 import socket
 import time
@@ -33,7 +50,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,6 +62,8 @@ from sarcokg.model.namespaces import ONTOLOGY_IRI, VERSION, sparql_prefixes
 MAX_ANSWER = 512 * 1024 * 1024
 JSON_RESULTS = "application/sparql-results+json"
 USER_AGENT = f"sarcokg/{VERSION}"
+PASSWORD_ENV = "SARCOKG_PASSWORD"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass
@@ -59,31 +79,167 @@ def _short(text: str, n: int = 160) -> str:
     return text[:n] + ("..." if len(text) > n else "")
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """A login for one server; the password never shows in a repr or a message."""
+
+    user: str
+    password: str = field(repr=False)
+
+
+def without_login(url: str) -> str:
+    """The URL with any user and password taken out (what is used and shown)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"--endpoint {url!r}: not an http:// or https:// URL")
+    if parts.scheme not in ("http", "https") or not parts.netloc.rsplit("@", 1)[-1]:
+        raise InputError(f"--endpoint {without_login(url)!r}: not an http:// or https:// URL")
     return url
 
 
+def credentials(url: str, user: str | None = None,
+                prompt: Callable[[str], str] | None = None) -> tuple[str, Credentials | None]:
+    """(the URL without its login, the login to use or None).
+
+    The user: --user, else the URL's. The password: the URL's (for its own
+    user), else SARCOKG_PASSWORD, else ~/.netrc's entry for the host (and that
+    user), else `prompt`. Without a user, the ~/.netrc entry for the host, if any."""
+    check_url(url)
+    parts = urllib.parse.urlsplit(url)
+    clean = without_login(url)
+    host = parts.hostname or ""
+    url_user = urllib.parse.unquote(parts.username) if parts.username is not None else None
+    url_password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    name = user if user is not None else url_user
+    if name is None:
+        entry = _netrc(host)
+        return clean, Credentials(entry[0], entry[1]) if entry else None
+    if url_password is not None and name == url_user:
+        return clean, Credentials(name, url_password)
+    if os.environ.get(PASSWORD_ENV) is not None:
+        return clean, Credentials(name, os.environ[PASSWORD_ENV])
+    entry = _netrc(host)
+    if entry and entry[0] == name:
+        return clean, Credentials(name, entry[1])
+    if prompt is None:
+        raise InputError(f"{clean}: no password for {name!r}: set {PASSWORD_ENV} or add the host to ~/.netrc")
+    return clean, Credentials(name, prompt(f"password for {name} at {host}"))
+
+
+def _netrc(host: str) -> tuple[str, str] | None:
+    """(login, password) of ~/.netrc's entry for the host (or its default entry)."""
+    path = Path(os.path.expanduser("~")) / ".netrc"
+    if not host or not path.is_file():
+        return None
+    try:
+        found = netrc.netrc(str(path)).authenticators(host)
+    except netrc.NetrcParseError as e:   # its message may quote a token: name the line only
+        raise InputError(f"{path}: cannot read it (line {e.lineno})") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read it ({e.strerror})") from None
+    if not found or found[2] is None:
+        return None
+    return found[0] or "", found[2]
+
+
+def _challenge(headers, scheme: str) -> str | None:
+    """The server's WWW-Authenticate challenge of this scheme, if it makes one."""
+    for h in headers.get_all("WWW-Authenticate") or []:
+        if h.strip().lower().startswith(scheme + " "):
+            return h.strip()
+    return None
+
+
+class _Digest(urllib.request.HTTPDigestAuthHandler):
+    """HTTP Digest (RFC 7616). Once a server has challenged, later requests of the
+    same opener carry the answer from the start (nonce count going up), so a body
+    is not sent to be refused; a refused login gives the 401 back at once."""
+
+    challenge: str | None = None
+
+    def http_request(self, req):
+        if self.challenge is not None and not req.has_header("Authorization"):
+            auth = self.get_authorization(req, urllib.request.parse_keqv_list(
+                urllib.request.parse_http_list(self.challenge.split(" ", 1)[1])))
+            if auth:
+                req.add_unredirected_header(self.auth_header, "Digest " + auth)
+        return req
+
+    https_request = http_request
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        challenge = _challenge(headers, "digest")
+        stale = challenge is not None and re.search(r'stale\s*=\s*"?true', challenge, re.I) is not None
+        if challenge is None or (req.get_header("Authorization") and not stale):
+            return None
+        self.challenge = challenge
+        req.remove_header(self.auth_header)
+        return self.retry_http_digest_auth(req, challenge)
+
+
+class _Basic(urllib.request.HTTPBasicAuthHandler):
+    """HTTP Basic, when the server asks for it (urllib's own raises on a Digest
+    challenge); then on every later request of the opener from the start."""
+
+    asked = False
+
+    def http_request(self, req):
+        if self.asked and not req.has_header("Authorization"):
+            user, password = self.passwd.find_user_password(None, req.full_url)
+            if user is not None:
+                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                req.add_unredirected_header(self.auth_header, "Basic " + token)
+        return req
+
+    https_request = http_request
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        if req.get_header("Authorization") or _challenge(headers, "basic") is None:
+            return None
+        self.asked = True
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
+def opener(url: str, auth: Credentials | None) -> urllib.request.OpenerDirector:
+    """An opener for one server: no proxies (the URL given), the login when asked."""
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+    if auth is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, auth.user, auth.password)
+        handlers += [_Digest(passwords), _Basic(passwords)]   # whichever the server asks for
+    return urllib.request.build_opener(*handlers)
+
+
 def request(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None,
-            timeout: float = 60.0) -> Answer:
+            timeout: float = 60.0, auth: Credentials | None = None,
+            session: urllib.request.OpenerDirector | None = None) -> Answer:
     """One HTTP exchange with bounded waits; network failures raise a one-line InputError.
 
-    HTTP error statuses are returned, not raised, so the caller can say what failed."""
+    HTTP error statuses are returned, not raised, so the caller can say what failed.
+    `url` must carry no login (see `credentials`): it is named in messages. `session`:
+    an `opener` kept over several requests to one server (the login given from the start)."""
     check_url(url)
+    url = without_login(url)
     req = urllib.request.Request(url, data=data, method=method,
                                  headers={"User-Agent": USER_AGENT, **(headers or {})})
     deadline = time.monotonic() + timeout
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxies: talk to the URL given
+    session = session or opener(url, auth)
     try:
         try:
-            resp = opener.open(req, timeout=timeout)
+            resp = session.open(req, timeout=timeout)
         except urllib.error.HTTPError as e:
             resp = e
+        except ValueError as e:   # urllib: a login scheme it does not speak (neither Basic nor Digest)
+            raise InputError(f"{url}: the server asks for a login sarcokg cannot give "
+                             f"({' '.join(str(e).split())[:80]})") from None
         with resp:
             chunks, size = [], 0
-            while True:
+            while resp.fp is not None:   # an HTTPError made by an auth handler has no body
                 if time.monotonic() > deadline:
                     raise TimeoutError()
                 block = resp.read(1 << 16)
@@ -94,7 +250,8 @@ def request(url: str, method: str = "GET", data: bytes | None = None, headers: d
                     raise InputError(f"{url}: the answer is larger than {MAX_ANSWER >> 20} MB")
                 chunks.append(block)
             ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            return Answer(resp.status if hasattr(resp, "status") else resp.code, ctype, b"".join(chunks))
+            status = resp.status if hasattr(resp, "status") else resp.code
+            return Answer(status, ctype, b"".join(chunks))
     except TimeoutError:
         raise InputError(f"{url}: no answer within {timeout:g} s (timed out)") from None
     except urllib.error.URLError as e:
@@ -118,10 +275,16 @@ def request(url: str, method: str = "GET", data: bytes | None = None, headers: d
         raise InputError(f"{url}: network error ({e.strerror or e})") from None
 
 
-def http_error(url: str, ans: Answer, what: str) -> InputError:
+def http_error(url: str, ans: Answer, what: str, auth: Credentials | None = None) -> InputError:
     reason = http.client.responses.get(ans.status, "")
     detail = _short(ans.body.decode("utf-8", "replace")) if ans.body else ""
-    return InputError(f"{url}: {what} failed: HTTP {ans.status} {reason}".rstrip()
+    if auth is not None and detail:
+        detail = detail.replace(auth.password, "***") if auth.password else detail
+    if ans.status == 401:
+        detail = (f"the login as {auth.user!r} was refused" if auth is not None else
+                  f"the server asks for a login: give --user NAME (the password from {PASSWORD_ENV}, "
+                  "~/.netrc or a prompt)")
+    return InputError(f"{without_login(url)}: {what} failed: HTTP {ans.status} {reason}".rstrip()
                       + (f": {detail}" if detail else ""))
 
 
@@ -129,7 +292,8 @@ def http_error(url: str, ans: Answer, what: str) -> InputError:
 
 _TOKEN = re.compile(r"""
     (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<open>\{)
   | (?P<close>\})
@@ -206,10 +370,13 @@ def _matching(toks, i):
 
 # -- queries ---------------------------------------------------------------
 
-def run_remote(endpoint: str, label: str, text: str, params: list[str], timeout: float = 60.0):
-    """Run a query on a SPARQL 1.1 endpoint: QuerySolutions or QueryBoolean."""
+def run_remote(endpoint: str, label: str, text: str, params: list[str], timeout: float = 60.0,
+               auth: Credentials | None = None):
+    """Run a query on a SPARQL 1.1 endpoint: QuerySolutions or QueryBoolean, its
+    terms written as a local run writes them (`normalise`)."""
     from sarcokg.query.run import parse_param
     check_url(endpoint)
+    endpoint = without_login(endpoint)
     bindings = dict(parse_param(p) for p in params)
     form = query_form(text)
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -218,9 +385,9 @@ def run_remote(endpoint: str, label: str, text: str, params: list[str], timeout:
     full = sparql_prefixes().replace("\n", " ") + bind_values(text, bindings)
     body = urllib.parse.urlencode({"query": full}).encode("utf-8")
     ans = request(endpoint, "POST", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                           "Accept": f"{JSON_RESULTS}, application/json;q=0.5"}, timeout)
+                                           "Accept": f"{JSON_RESULTS}, application/json;q=0.5"}, timeout, auth)
     if ans.status >= 400:
-        raise http_error(endpoint, ans, f"the query {label}")
+        raise http_error(endpoint, ans, f"the query {label}", auth)
     if ans.status >= 300:
         raise InputError(f"{endpoint}: answered HTTP {ans.status} (a redirect) instead of results")
     if ans.content_type not in (JSON_RESULTS, "application/json"):
@@ -229,15 +396,57 @@ def run_remote(endpoint: str, label: str, text: str, params: list[str], timeout:
     if b"operation has been cancelled" in ans.body[-200:]:
         raise InputError(f"{endpoint}: the endpoint cancelled the query {label} (its time limit)")
     try:
+        data = normalise(ans.body)
         # Parsing is lazy: read every solution once so a broken answer fails here, before any
         # output is written, then hand over a fresh parse of the (now known good) answer.
-        check = ox.parse_query_results(ans.body, format=ox.QueryResultsFormat.JSON)
+        check = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         if isinstance(check, ox.QuerySolutions):
             for _ in check:
                 pass
-        return ox.parse_query_results(ans.body, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as e:
         raise InputError(f"{endpoint}: malformed SPARQL JSON results ({' '.join(str(e).split())[:100]})") from None
+
+
+def normalise(body: bytes) -> bytes:
+    """SPARQL JSON results with their literals in the local output's forms: booleans
+    true/false (not 1/0), integers and decimals canonical (no sign, no leading zeros,
+    no trailing fraction zeros: Oxigraph keeps numbers by value and writes them so).
+    The answer is returned as it is when it is not such a document."""
+    try:
+        doc = json.loads(body)
+        rows = doc["results"]["bindings"] if isinstance(doc, dict) and "results" in doc else None
+    except (ValueError, TypeError, KeyError):
+        return body          # let the results parser say what is wrong
+    if not isinstance(rows, list):
+        return body
+    changed = False
+    for row in rows:
+        for term in row.values() if isinstance(row, dict) else ():
+            if not isinstance(term, dict) or term.get("type") not in ("literal", "typed-literal"):
+                continue
+            value = _lexical(term.get("datatype"), term.get("value"))
+            if value is not None and value != term["value"]:
+                term["value"], changed = value, True
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8") if changed else body
+
+
+def _lexical(datatype, value) -> str | None:
+    """The local form of a boolean, integer or decimal lexical value; None to keep it."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    if datatype == XSD + "boolean":
+        return {"1": "true", "0": "false", "true": "true", "false": "false"}.get(v)
+    if datatype not in (XSD + "integer", XSD + "decimal") or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", v):
+        return None
+    if datatype == XSD + "integer":
+        return str(int(v)) if "." not in v else None
+    try:
+        number = Decimal(v)
+    except InvalidOperation:
+        return None
+    return format(number.normalize(), "f") if number else "0"
 
 
 # -- push (Graph Store HTTP Protocol) ----------------------------------------
@@ -247,27 +456,36 @@ def graph_url(endpoint: str, graph: str) -> str:
     return endpoint + sep + urllib.parse.urlencode({"graph": graph})
 
 
-def push(endpoint: str, kg: Path, timeout: float = 60.0, progress: Callable[[str], None] | None = None) -> int:
+def push(endpoint: str, kg: Path, timeout: float = 60.0, progress: Callable[[str], None] | None = None,
+         auth: Credentials | None = None) -> int:
     """PUT the ontology and each report into its named graph; the number of graphs.
 
     Every file is parsed before anything is sent, so a malformed file stops
     the push before it starts. PUT replaces a graph, so pushing twice gives
-    the same remote store."""
+    the same remote store. `auth`: the login to give when the store asks."""
     from sarcokg.model.namespaces import REPORT_BASE
     from sarcokg.store.kgstore import ontology_path, report_files
     check_url(endpoint)
+    endpoint = without_login(endpoint)
     files = report_files(kg)
     graphs = [(ONTOLOGY_IRI, ontology_path())] + [(REPORT_BASE + f.stem, f) for f in files]
     for _, path in graphs:
         _ntriples(path)  # fail on a bad file before the first PUT
+    session = opener(endpoint, auth)
+    if auth is not None:
+        # The login is made with a body-less request (a store that refuses a PUT may close
+        # the connection while its body is still being sent); the PUTs then carry it.
+        probe = request(graph_url(endpoint, ONTOLOGY_IRI), "HEAD", None, {}, timeout, auth, session)
+        if probe.status == 401:
+            raise InputError(f"{http_error(endpoint, probe, 'the login', auth)}; 0 of {len(graphs)} graphs went in")
     done: list[str] = []
     for i, (graph, path) in enumerate(graphs):
         data = _ntriples(path)
         url = graph_url(endpoint, graph)
         try:
-            ans = request(url, "PUT", data, {"Content-Type": "application/n-triples"}, timeout)
+            ans = request(url, "PUT", data, {"Content-Type": "application/n-triples"}, timeout, auth, session)
             if ans.status >= 300:
-                raise http_error(endpoint, ans, f"PUT <{graph}>")
+                raise http_error(endpoint, ans, f"PUT <{graph}>", auth)
             if ans.content_type == "text/html" and ans.body.lstrip()[:1] == b"<":
                 raise InputError(f"{endpoint}: PUT <{graph}> answered an HTML page: "
                                  "is this a SPARQL 1.1 Graph Store endpoint?")
@@ -295,4 +513,5 @@ def _ntriples(path: Path) -> bytes:
         raise turtle_error(path, e) from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return data if data is not None else b""

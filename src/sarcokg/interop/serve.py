@@ -13,7 +13,12 @@ drops its own handle and the lock. Other sarcokg commands (ingest, query)
 can then run and write the store while the server runs; the server keeps
 answering from the snapshot it was started with: restart it to serve
 changes. A folder we cannot write is loaded into memory and copied into a
-temporary on-disk store instead. The snapshot is removed when the server
+temporary on-disk store instead.
+
+With `cors` (`sarcokg serve --cors`, off by default) the server answers
+cross-origin requests (Oxigraph's `--cors`: Access-Control-Allow-Origin on
+answers to a request with an Origin header, and the preflight OPTIONS), so a
+page on another origin such as YASGUI can query it. The snapshot is removed when the server
 stops (Ctrl-C, SIGTERM), and a stale one left by a killed server is removed
 at the next start.
 """
@@ -144,10 +149,11 @@ class _Stop(Exception):
     pass
 
 
-def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_service: bool = False) -> int:
+def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_service: bool = False,
+          cors: bool = False) -> int:
     """Run the server until Ctrl-C or SIGTERM; the exit code. Without
     allow_service, queries reach the server through interop/gate.py, which
-    refuses SERVICE."""
+    refuses SERVICE. With cors, Oxigraph answers cross-origin requests."""
     from sarcokg.interop import gate
     binary = oxigraph_binary()
     if timeout <= 0:
@@ -158,7 +164,7 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_
     location, n = snapshot(kg)
     log = Path(tempfile.mkstemp(prefix="sarcokg-serve-", suffix=".log")[1])
     cmd = [binary, "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
-           "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
+           "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))] + (["--cors"] if cors else [])
     proc: subprocess.Popen | None = None
     door = None
 
@@ -184,8 +190,9 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_
         door = gate.open_door(public, port, timeout + 30, allow_service)
         host, port = public
         shown = f"[{host}]" if ":" in host else host
+        allowed = "; cross-origin requests allowed" if cors else ""
         announce(f"sarcokg: serving {kg} ({n} reports, read-only) at http://{shown}:{port}/query "
-                 f"(SPARQL 1.1 Protocol; query timeout {timeout:g} s); Ctrl-C stops")
+                 f"(SPARQL 1.1 Protocol; query timeout {timeout:g} s{allowed}); Ctrl-C stops")
         code = proc.wait()
         why = _last_line(log)
         raise SarcoKGError(f"the Oxigraph server stopped (exit {code}){': ' + why if why else ''}")
