@@ -253,6 +253,16 @@ def test_odd_entries_in_the_folder_are_named(kg, kind, words):
     assert code == 2 and f"odd.ttl: {words}" in one_line(err)
 
 
+@pytest.mark.parametrize("name", ["my report.ttl", "-x.ttl"])
+def test_a_report_file_name_that_cannot_be_an_id(kg, name):
+    shutil.copy(kg / f"{REPORT}.ttl", kg / name)
+    for args in (["query", "case-summary"], ["validate"], ["export"]):
+        code, out, err = cli(*args, "--kg", kg)
+        assert code == 2 and out == ""
+        line = one_line(err)
+        assert f"{name}: " in line and "cannot be a report id" in line and "https://" not in line
+
+
 def test_state_folder_being_a_file(kg):
     (kg / ".sarcokg").write_text("not a folder")
     code, _, err = cli("query", "case-summary", "--kg", kg)

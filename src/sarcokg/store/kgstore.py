@@ -40,7 +40,7 @@ from sarcokg.common.errors import InputError, SarcoKGError
 from sarcokg.common.files import json_bytes, json_read, listed_file, state_folder
 from sarcokg.common.resources import ONTOLOGY_FILE, bundled_graph
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
-from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, report_ns
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, report_id_problem, report_ns
 from sarcokg.store import tally
 from sarcokg.store.evidence_defer import split_body
 
@@ -73,6 +73,10 @@ def report_names(kg: Path) -> list[str]:
         entries = {e.name: e for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")}
     names = sorted(entries)
     names = [n for n in names if listed_file(entries[n])]
+    for n in names:   # a name that cannot be a report id would make an IRI that breaks the store
+        problem = report_id_problem(n[:-len(".ttl")])
+        if problem is not None:
+            raise InputError(f"{kg / n}: {problem}.ttl")
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
     if "ontology.ttl" in names:
