@@ -473,6 +473,22 @@ def test_a_file_name_that_cannot_be_a_report_id(tmp_path, name):
     assert not list(kg.glob("*.ttl"))
 
 
+@pytest.mark.parametrize("kind,words", [("loop", "a symlink loop"), ("fifo", "a FIFO (named pipe)"),
+                                        ("folder", "is a folder")])
+def test_odd_report_texts_are_named(tmp_path, kind, words):
+    src = tmp_path / "odd.txt"
+    if kind == "loop":
+        src.symlink_to("odd.txt")
+    elif kind == "fifo":
+        os.mkfifo(src)
+    else:
+        src.mkdir()
+    code, _, err = _ingest(tmp_path / "kg", src)
+    assert code == 1
+    (line,) = _errors(err)
+    assert f"{src}: {words}" in line
+
+
 @needs_shared
 def test_utf16_text_with_a_bom_is_read(tmp_path, umask022):
     src = tmp_path / "ccs16.txt"

@@ -56,11 +56,19 @@ def blank_html(text: str) -> str:
 
 
 def read_report(path: Path) -> ReportText:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(f"{path}: a symlink loop (a link that leads back to itself), not a report text") from None
+        raise InputError(f"{path}: no such file" if e.errno == errno.ENOENT else
+                         f"{path}: cannot read ({e.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a folder, not a report text")
-    size = path.stat().st_size
+    if not stat.S_ISREG(st.st_mode):   # a FIFO or a device would be read forever, or not at all
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise InputError(f"{path}: {kind}, not a report text; save the text to a file first")
+    size = st.st_size
     if size == 0:
         raise InputError(f"{path}: empty file")
     if size > MAX_BYTES:
