@@ -176,8 +176,10 @@ def test_a_full_stdout_is_an_error(kg, args):
     assert "standard output: cannot write (No space left on device)" in one_line(p.stderr)
 
 
-def test_output_dash_writes_standard_output(kg):
+def test_output_dash_writes_standard_output(kg, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # a regression would write a file named '-' here, not in the checkout
     code, out, err = cli("query", "case-summary", "--kg", kg, "-o", "-")
+    assert not (tmp_path / "-").exists()
     assert code == 0, err
     assert "(5 rows)" in out
 
