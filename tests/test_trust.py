@@ -176,8 +176,10 @@ def test_a_full_stdout_is_an_error(kg, args):
     assert "standard output: cannot write (No space left on device)" in one_line(p.stderr)
 
 
-def test_output_dash_writes_standard_output(kg):
+def test_output_dash_writes_standard_output(kg, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # a regression would write a file named '-' here, not in the checkout
     code, out, err = cli("query", "case-summary", "--kg", kg, "-o", "-")
+    assert not (tmp_path / "-").exists()
     assert code == 0, err
     assert "(5 rows)" in out
 
@@ -251,6 +253,16 @@ def test_odd_entries_in_the_folder_are_named(kg, kind, words):
         odd.mkdir()
     code, _, err = cli("validate", "--kg", kg)
     assert code == 2 and f"odd.ttl: {words}" in one_line(err)
+
+
+@pytest.mark.parametrize("name", ["my report.ttl", "-x.ttl"])
+def test_a_report_file_name_that_cannot_be_an_id(kg, name):
+    shutil.copy(kg / f"{REPORT}.ttl", kg / name)
+    for args in (["query", "case-summary"], ["validate"], ["export"]):
+        code, out, err = cli(*args, "--kg", kg)
+        assert code == 2 and out == ""
+        line = one_line(err)
+        assert f"{name}: " in line and "cannot be a report id" in line and "https://" not in line
 
 
 def test_state_folder_being_a_file(kg):
@@ -461,6 +473,22 @@ def test_a_file_name_that_cannot_be_a_report_id(tmp_path, name):
     (line,) = _errors(err)
     assert "cannot be a report id" in line and "letters, digits" in line and "https://" not in line
     assert not list(kg.glob("*.ttl"))
+
+
+@pytest.mark.parametrize("kind,words", [("loop", "a symlink loop"), ("fifo", "a FIFO (named pipe)"),
+                                        ("folder", "is a folder")])
+def test_odd_report_texts_are_named(tmp_path, kind, words):
+    src = tmp_path / "odd.txt"
+    if kind == "loop":
+        src.symlink_to("odd.txt")
+    elif kind == "fifo":
+        os.mkfifo(src)
+    else:
+        src.mkdir()
+    code, _, err = _ingest(tmp_path / "kg", src)
+    assert code == 1
+    (line,) = _errors(err)
+    assert f"{src}: {words}" in line
 
 
 @needs_shared

@@ -15,7 +15,6 @@ import html
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,11 +56,19 @@ def blank_html(text: str) -> str:
 
 
 def read_report(path: Path) -> ReportText:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(f"{path}: a symlink loop (a link that leads back to itself), not a report text") from None
+        raise InputError(f"{path}: no such file" if e.errno == errno.ENOENT else
+                         f"{path}: cannot read ({e.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a folder, not a report text")
-    size = path.stat().st_size
+    if not stat.S_ISREG(st.st_mode):   # a FIFO or a device would be read forever, or not at all
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise InputError(f"{path}: {kind}, not a report text; save the text to a file first")
+    size = st.st_size
     if size == 0:
         raise InputError(f"{path}: empty file")
     if size > MAX_BYTES:
@@ -152,34 +159,27 @@ def state_folder(path: Path) -> None:
         raise InputError(f"{path}: not a folder; sarcokg keeps its query store there: move or remove this file")
 
 
-def _umask() -> int:
-    """The process's umask, read without changing it (Linux), else by setting it back."""
-    try:
-        with open("/proc/self/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _temp_beside(path: Path, mode: int | None = None) -> tuple[int, str]:
     """A new temporary file in path's folder (open, for writing), named
-    .<name>.*.tmp, with the given mode, else the one a new file gets (0666
-    less the umask; mkstemp alone makes it 0600)."""
+    .<name>.*.tmp, with the given mode, else the one a new file gets: created
+    0666 the kernel masks with the umask (tempfile.mkstemp would make it 0600)."""
     folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise InputError(f"{path}: cannot write here ({e.strerror})") from None
-    try:
-        os.fchmod(fd, (0o666 & ~_umask()) if mode is None else mode)
-    except OSError:
-        pass   # a file system without modes (vfat): what it gives
-    return fd, tmp
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(folder / f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o600 if mode is not None else 0o666)
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise InputError(f"{path}: cannot write here ({e.strerror})") from None
+        if mode is not None:
+            try:
+                os.fchmod(fd, mode)   # the mode of the file it replaces
+            except OSError:
+                pass   # a file system without modes (vfat): what it gives
+        return fd, tmp
+    raise InputError(f"{path}: cannot write here (no free temporary name)")
 
 
 STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")

@@ -61,18 +61,12 @@ def summarise(facts) -> str:
 
 # sko:sourceSha256 "<64 hex>" in a report graph, prefixed or with its full IRI
 SOURCE_DIGEST = re.compile(r'(?:sko:|<https://w3id\.org/sarcokg/ontology#)sourceSha256>?\s+"([0-9a-f]{64})"')
-# what a report id (a file's stem) may be: as the shapes say (ontology/shapes.ttl, shapes:report-id)
-REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-
 def check_report_id(path: Path) -> None:
     """A one-line InputError when the file's stem cannot be a report id."""
-    stem = path.stem
-    if not REPORT_ID.fullmatch(stem):
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).lstrip(".-") or "report"
-        raise InputError(f"{path}: {stem!r} cannot be a report id (the file name without its extension): use "
-                         f"letters, digits, '_', '.' and '-', not starting with '.' or '-'; rename it, "
-                         f"e.g. to {safe}{path.suffix}")
+    from sarcokg.model.namespaces import report_id_problem
+    problem = report_id_problem(path.stem)
+    if problem is not None:
+        raise InputError(f"{path}: {problem}{path.suffix}")
 
 
 def source_digest(path: Path) -> str | None:

@@ -1,6 +1,7 @@
 """The one place for namespaces, prefixes and the version."""
 from __future__ import annotations
 
+import re
 from importlib import metadata
 
 try:
@@ -50,6 +51,19 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
 }
 
+
+
+# What a report id (its file's stem) may be; the shapes say the same (ontology/shapes.ttl, shapes:report-id).
+REPORT_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def report_id_problem(report_id: str) -> str | None:
+    """Why report_id cannot be a report id (one line, no IRI), or None when it can."""
+    if REPORT_ID.fullmatch(report_id):
+        return None
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", report_id).lstrip(".-") or "report"
+    return (f"{report_id!r} cannot be a report id (the file name without its extension): use letters, digits, "
+            f"'_', '.' and '-', not starting with '.' or '-'; rename it, e.g. to {safe}")
 
 
 def report_ns(report_id: str) -> str:

@@ -18,7 +18,7 @@ from sarcokg.common.errors import InputError
 from sarcokg.common.files import listed_file, state_folder
 from sarcokg.common.resources import ONTOLOGY_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
-from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, report_ns
+from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, report_id_problem, report_ns
 from sarcokg.store.lock import CACHE_DIR
 
 ONTOLOGY_KEY = "ontology"   # the ontology's key among the report files' stems (a reserved name)
@@ -44,6 +44,10 @@ def report_names(kg: Path) -> list[str]:
     except OSError as e:
         raise InputError(f"{kg}: cannot list the folder ({e.strerror})") from None
     names = [n for n in sorted(entries) if listed_file(entries[n])]
+    for n in names:   # a name that cannot be a report id would make an IRI that breaks the store
+        problem = report_id_problem(n[:-len(".ttl")])
+        if problem is not None:
+            raise InputError(f"{kg / n}: {problem}.ttl")
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
     if ONTOLOGY_KEY + ".ttl" in names:
