@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -44,9 +43,8 @@ def one_line(r: Run, code: int, *words: str) -> None:
         assert w in lines[0], lines[0]
 
 
-@pytest.fixture(scope="module")
-def dev_kg(tmp_path_factory) -> Path:
-    kg = tmp_path_factory.mktemp("cohort") / "kg"
+def build_dev_kg(kg: Path) -> Path:
+    """The bundled graph plus the dev corpus ingested, with the texts in kg/sources/."""
     shutil.copytree(GRAPH, kg, ignore=shutil.ignore_patterns(".sarcokg"))
     (kg / "sources").mkdir()
     texts = sorted((SHARED / "corpus" / "dev").glob("*.txt"))
@@ -55,6 +53,11 @@ def dev_kg(tmp_path_factory) -> Path:
     r = cli("ingest", *texts, "--kg", kg)
     assert r.code == 0, r.err
     return kg
+
+
+@pytest.fixture(scope="module")
+def dev_kg(tmp_path_factory) -> Path:
+    return build_dev_kg(tmp_path_factory.mktemp("cohort") / "kg")
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ def draw_all(cohort: Cohort, palette: Palette, folder: Path) -> list[Drawn]:
     """Draw every figure and save those drawn in folder (in the style, whose SVG hash salt makes ids stable)."""
     with plt.rc_context(STYLE), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        drawn = [spine_map(cohort, palette), swimmer(cohort, palette), *survival(cohort, palette)]
+        drawn = [spine_map(cohort, palette), *survival(cohort, palette), swimmer(cohort, palette)]
         for d in drawn:
             if d.figure is not None:
                 save(d.figure, folder, d.name)

@@ -120,10 +120,28 @@ def _write(cohort: Cohort, kgraph, opts: Options, root: Path, announce) -> dict:
     common = dict(cohort=cohort, n=len(cohort.cases), selection=opts.selection_label, with_pages=with_pages,
                   case_pages=opts.case_pages, palette=palette)
     _render(env, "index.html", root / "index.html", table=t1, keys=keys, figures=drawn, bias=BIAS, root="",
-            **common)
+            headline=headline(cohort, t1), **common)
     _render(env, "cases.html", root / "cases.html", rows=rows, labels=labels, root="", **common)
     (root / MARKER).write_text("written by sarcokg report; replaced whole by the next run\n", encoding="utf-8")
     return {"cases": len(cohort.cases), "case_pages": pages, "figures": sum(d.figure is not None for d in drawn)}
+
+
+def headline(cohort: Cohort, t1: table1.Table1) -> list[tuple[str, str]]:
+    """The cohort at a glance: (number, what it counts)."""
+    n = len(cohort.cases)
+    out = [(str(n), "cases")]
+    age = t1.section("age")
+    if age.summary:
+        out.append((age.summary.split(" ")[0], "median age, years"))
+    women = sum(c.sex == "female" for c in cohort.cases)
+    out.append((f"{table1.percent(women, n)}%", "female"))
+    spine = sum(bool(c.level_rows) for c in cohort.cases)
+    out.append((str(spine), "with a vertebral level"))
+    fu = t1.section("follow_up")
+    if fu.summary:
+        out.append((fu.summary.split(" ")[0], "median follow-up, months"))
+    out.append((str(sum(c.outcome == "death" for c in cohort.cases)), "deaths reported"))
+    return out
 
 
 def _render(env: jinja2.Environment, template: str, path: Path, **context) -> None:

@@ -17,6 +17,7 @@ from sarcokg.views.cohort.gather import Case, Cohort
 from sarcokg.views.cohort.palette import NOT_STATED
 
 GRADES = ["high", "intermediate", "low"]
+MISSING = (NOT_STATED, "none stated", "no vertebra stated")
 REGIONS = ["cervical", "thoracic", "lumbar", "sacral", "coccygeal"]
 
 
@@ -42,10 +43,22 @@ class Section:
     note: str | None = None
 
 
+    def split(self, shown: int = 8) -> tuple[list[Count], list[Count], list[Count]]:
+        """(the first counts, the long tail folded away on the page, the missing-value counts kept last)."""
+        named = [c for c in self.counts if c.label not in MISSING]
+        missing = [c for c in self.counts if c.label in MISSING]
+        if len(named) <= shown + 2:
+            return named, [], missing
+        return named[:shown], named[shown:], missing
+
+
 @dataclass
 class Table1:
     n: int
     sections: list[Section]
+
+    def section(self, slug: str) -> Section:
+        return next(s for s in self.sections if s.slug == slug)
 
     def keys(self) -> dict[str, list[str]]:
         """{filter key: case ids} of every count."""
