@@ -287,6 +287,17 @@ def test_a_previous_report_is_replaced_whole(dev_kg, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # no temporary folder left
 
 
+def test_bundled_graph_with_texts_from_another_folder(tmp_path):
+    out = tmp_path / "out"
+    r = cli("report", "-o", out)                     # the bundled graph: its texts are not at hand
+    assert r.code == 0, r.err
+    assert "not at hand" in (out / "cases" / "000_5319ae1f09e49777.html").read_text()
+    r = cli("report", "--texts", SHARED / "corpus" / "seeds", "-o", out)
+    assert r.code == 0, r.err
+    page = (out / "cases" / "000_5319ae1f09e49777.html").read_text()
+    assert 'class="report"' in page and "<mark data-ev=" in page and "not at hand" not in page
+
+
 # --- selection --------------------------------------------------------------------
 
 def test_selection_by_named_query_with_a_parameter(dev_kg, tmp_path):
@@ -376,6 +387,23 @@ def test_no_follow_up_and_no_vertebra_say_what_is_missing(tmp_path):
     assert "no time for any event" in case and "not at hand" in case
     assert "resection" in case
     assert section(table1(out), "Follow-up") == {"not stated": 1, "stated": 0}
+
+
+def test_a_negative_follow_up_is_left_out_of_the_figures_and_said(tmp_path):
+    kg = tmp_path / "kg"
+    _bare_case(kg)
+    for rid, months in (("good-case", 12.0), ("bad-case", -3.0)):
+        f = F.CaseFacts(rid, f"{rid}.txt", "0" * 64)
+        f.tumour.types = [F.Value("LMS")]
+        f.outcomes = [F.OutcomeFact(status="recurrence", months=months)]
+        (kg / f"{rid}.ttl").write_text(report_turtle(f, load_terms()), encoding="utf-8")
+    out = tmp_path / "out"
+    r = cli("report", "--kg", kg, "-o", out)
+    assert r.code == 0, r.err
+    html = (out / "index.html").read_text()
+    assert html.count("1 case with a negative follow-up") == 2          # swimmer and survival captions
+    assert "1 of 3 cases state a follow-up" in html
+    assert (out / "figures" / "swimmer.png").is_file() and (out / "figures" / "survival.png").is_file()
 
 
 # --- figures --------------------------------------------------------------------------

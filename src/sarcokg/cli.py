@@ -289,7 +289,8 @@ def report(kg, selection, params, texts, case_pages, out) -> None:
     if selection:
         label = selection + "".join(f" --param {p}" for p in params)
     opts = Options(kg, out, list(texts), case_pages, label)
-    done = make_report(kgraph, opts, selection, list(params), announce=lambda m: click.echo(f"sarcokg: {m}", err=True))
+    done = make_report(kgraph, opts, selection, list(params),
+                       announce=lambda m: click.echo(f"sarcokg: {m}", err=True))
     click.echo(f"wrote the cohort of {done['cases']} cases to {out}/index.html ({done['figures']} figures, "
                f"{done['case_pages']} case pages)", err=True)
 

@@ -153,6 +153,15 @@ def _region_labels(ax, cohort: Cohort) -> None:
         ax.text(-0.9, (lo + hi) / 2, word, ha="right", va="center", fontsize=8.5, color="#444444")
 
 
+def timed(cohort: Cohort) -> tuple[list[Case], str]:
+    """The cases with a usable follow-up time, and a note on those left out for a negative one."""
+    have = [c for c in cohort.cases if c.follow_up is not None and c.follow_up >= 0]
+    bad = sum(1 for c in cohort.cases if c.follow_up is not None and c.follow_up < 0)
+    note = (f" {bad} case{'s' if bad != 1 else ''} with a negative follow-up (an error in the graph, which "
+            "sarcokg validate reports) left out." if bad else "")
+    return have, note
+
+
 # --- swimmer plot ------------------------------------------------------------
 
 def _event_kind(e) -> str | None:
@@ -168,7 +177,7 @@ def _event_kind(e) -> str | None:
 
 def swimmer(cohort: Cohort, palette: Palette) -> Drawn:
     title = "Swimmer plot: follow-up, treatments and events per case"
-    have = [c for c in cohort.cases if c.follow_up is not None]
+    have, left_out = timed(cohort)
     if not have:
         return Drawn("swimmer", title, None, "No case in the cohort states a follow-up time, so there is no swimmer "
                                              "plot.")
@@ -206,7 +215,7 @@ def swimmer(cohort: Cohort, palette: Palette) -> Drawn:
     ax_t.tick_params(axis="y", left=False)
     _swimmer_legend(fig, ax, palette, shown)
     fig.suptitle(title, fontweight="bold", x=0.02, ha="left")
-    return Drawn("swimmer", title, fig, "; ".join(notes) + ".")
+    return Drawn("swimmer", title, fig, "; ".join(notes) + "." + left_out)
 
 
 def _swimmer_marks(ax, ax_t, shown: list[Case]) -> None:
@@ -249,13 +258,13 @@ def _header(text: str) -> Line2D:
 
 def survival(cohort: Cohort, palette: Palette) -> list[Drawn]:
     title = "Overall survival (Kaplan-Meier)"
-    have = [c for c in cohort.cases if c.follow_up is not None]
+    have, left_out = timed(cohort)
     if not have:
         return [Drawn("survival", title, None, "No case in the cohort states a follow-up time, so overall survival "
                                                "cannot be estimated.")]
     deaths = sum(c.outcome == "death" for c in have)
     note = (f"{len(have)} cases with a follow-up time, {deaths} deaths; the others are censored at their last "
-            f"follow-up. The band is the 95% confidence interval.")
+            f"follow-up. The band is the 95% confidence interval.{left_out}")
     drawn = [Drawn("survival", title, _km_figure([("all cases", have, "#0072B2")], title), note)]
     counts: dict[str, list[Case]] = {}
     for c in have:
