@@ -189,8 +189,10 @@ def swimmer(cohort: Cohort, palette: Palette) -> Drawn:
     n = len(shown)
     labelled = n <= 60
     row_h = 0.24 if labelled else 0.12
-    fig, (ax_t, ax) = plt.subplots(1, 2, figsize=(10, max(3.2, row_h * n + 2.2)), sharey=True,
+    height = max(3.2, row_h * n + 2.2)
+    fig, (ax_t, ax) = plt.subplots(1, 2, figsize=(10, height), sharey=True,
                                    gridspec_kw={"width_ratios": [0.9, 8], "wspace": 0.03})
+    fig.subplots_adjust(top=1 - 1.15 / height, bottom=0.75 / height)   # margins in inches, whatever the height
     ys = list(range(n))
     ax.barh(ys, [float(c.follow_up or 0) for c in shown], color=[palette.tumour(c.tumour_type) for c in shown],
             height=0.62, alpha=0.9)
@@ -214,25 +216,34 @@ def swimmer(cohort: Cohort, palette: Palette) -> Drawn:
         ax_t.set_ylabel(f"{n} cases, longest follow-up at the top")
     ax_t.tick_params(axis="y", left=False)
     _swimmer_legend(fig, ax, palette, shown)
-    fig.suptitle(title, fontweight="bold", x=0.02, ha="left")
+    fig.suptitle(title, fontweight="bold", x=0.02, y=1 - 0.2 / height, ha="left", va="top")
     return Drawn("swimmer", title, fig, "; ".join(notes) + "." + left_out)
 
 
 def _swimmer_marks(ax, ax_t, shown: list[Case]) -> None:
+    """Every mark of the plot, one scatter per style (a scatter per point is slow to draw and save)."""
+    points: dict[tuple, list[tuple[float, float]]] = {}
+
+    def put(axis: str, colour: str, marker: str, size: float, edge: str, x: float, y: int) -> None:
+        points.setdefault((axis, colour, marker, size, edge), []).append((x, y))
+
     for y, c in enumerate(shown):
         for col, (group, members) in enumerate(TREATMENT_GROUPS):
             if any(t in members for t in c.treatments):
                 colour, marker, _ = GROUP_STYLE[group]
-                ax_t.scatter([col], [y], marker=marker, color=colour, s=22, zorder=3)
+                put("t", colour, marker, 22, "none", col, y)
         for e in c.events:
             kind = _event_kind(e)
             if kind and e.months is not None:
                 colour, marker = EVENTS[kind]
-                ax.scatter([e.months], [y], marker=marker, color=colour, s=46, zorder=4, edgecolors="white",
-                           linewidths=0.5)
+                put("e", colour, marker, 46, "white", float(e.months), y)
         colour, marker = status_style(c.outcome)
-        ax.scatter([float(c.follow_up or 0)], [y], marker=marker, color=colour, s=40, zorder=5,
-                   edgecolors=INK if c.outcome else "none", linewidths=0.6)
+        put("s", colour, marker, 40, INK if c.outcome else "none", float(c.follow_up or 0), y)
+    order = {"t": 3, "e": 4, "s": 5}
+    for (axis, colour, marker, size, edge), xy in sorted(points.items(), key=lambda kv: (order[kv[0][0]], kv[0])):
+        target = ax_t if axis == "t" else ax
+        target.scatter([x for x, _ in xy], [y for _, y in xy], marker=marker, color=colour, s=size,
+                       zorder=order[axis], edgecolors=edge, linewidths=0.5 if axis == "e" else 0.6)
 
 
 def _swimmer_legend(fig, ax, palette: Palette, shown: list[Case]) -> None:
@@ -270,12 +281,15 @@ def survival(cohort: Cohort, palette: Palette) -> list[Drawn]:
     for c in have:
         if c.tumour_type:
             counts.setdefault(c.tumour_type, []).append(c)
-    big = sorted((t for t, cs in counts.items() if len(cs) >= KM_MIN_PER_TYPE), key=lambda t: (-len(counts[t]), t))
+    # the types with a colour of their own (the cohort's largest), each with enough cases for a curve
+    big = [t for t in palette.named if len(counts.get(t, [])) >= KM_MIN_PER_TYPE]
     if len(big) > 1:
         groups = [(t, counts[t], palette.tumour(t)) for t in big]
         t2 = "Overall survival by tumour type (Kaplan-Meier)"
-        drawn.append(Drawn("survival-by-type", t2, _km_figure(groups, t2),
-                           f"Tumour types with at least {KM_MIN_PER_TYPE} cases with a follow-up time."))
+        more = len([t for t, cs in counts.items() if len(cs) >= KM_MIN_PER_TYPE]) - len(big)
+        note = f"Tumour types with at least {KM_MIN_PER_TYPE} cases with a follow-up time"
+        note += f", the {len(big)} largest of them ({more} more not drawn)." if more else "."
+        drawn.append(Drawn("survival-by-type", t2, _km_figure(groups, t2), note))
     return drawn
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
-from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
 from sarcokg.query import run as q
 
 VERTEBRAE_QUERY = """
@@ -88,18 +88,20 @@ class Cohort:
         return {c.id: c for c in self.cases}
 
 
+_XSD = XSD
+_CONVERT = {**{_XSD + t: int for t in ("integer", "nonNegativeInteger", "int", "long")},
+            **{_XSD + t: float for t in ("decimal", "double", "float")},
+            _XSD + "boolean": lambda v: v == "true"}
+
+
 def value(term):
     """A result term as a Python value: numbers as int/float, booleans, IRIs and strings as str."""
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "nonNegativeInteger", "int", "long"):
-            return int(term.value)
-        if dt in ("decimal", "double", "float"):
-            return float(term.value)
-        if dt == "boolean":
-            return term.value == "true"
+    if type(term) is ox.Literal:
+        convert = _CONVERT.get(term.datatype.value)
+        if convert is not None:
+            return convert(term.value)
     return term.value
 
 
