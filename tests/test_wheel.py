@@ -66,3 +66,19 @@ def test_installed_commands_work_outside_the_checkout(installed):
     assert not (pkg_graph / ".sarcokg").exists()
     ver = _run(exe, "--version", cwd=away)
     assert ver.returncode == 0 and "0.0.0" not in ver.stdout
+
+
+def test_installed_report_writes_the_cohort_site(installed):
+    wheel, exe = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    cohort = ROOT / "src" / "sarcokg" / "views" / "cohort"
+    shipped = {f"sarcokg/views/cohort/{p.relative_to(cohort)}" for p in
+               [*(cohort / "templates").glob("*.html"), *(cohort / "static").glob("*.*")]}
+    assert shipped and shipped <= names, shipped - names
+    away = exe.parents[2] / "elsewhere"
+    r = _run(exe, "report", "-o", "site", cwd=away)
+    assert r.returncode == 0, r.stderr
+    site = away / "site"
+    assert (site / "index.html").is_file() and (site / "static" / "style.css").is_file()
+    assert len(list((site / "cases").glob("*.html"))) == len(list((ROOT / "graph").glob("*.ttl")))
+    assert (site / "figures" / "swimmer.png").is_file()

@@ -419,5 +419,38 @@ def list_(kg, fmt) -> None:
         click.echo(render(names, rows, noun="report"), nl=False)
 
 
+@main.command()
+@kg_option
+@click.option("--select", "selection", metavar="NAME|FILE.rq",
+              help="The cohort: the reports this named query or query file returns (its ?report column).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME in the selection query, as for 'sarcokg query'.")
+@click.option("--texts", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Another folder of report texts for the case pages (after KG and KG/sources).")
+@click.option("--case-pages", type=click.IntRange(0), default=1000, show_default=True, metavar="N",
+              help="Write a page per case when the cohort has at most N cases.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, metavar="DIR",
+              help="The folder to write the site to (a report written before is replaced whole).")
+def report(kg, selection, params, texts, case_pages, out) -> None:
+    """Write the cohort view: a static site of Table 1, spine map, swimmer plot
+    and overall survival (index.html, figures/ as SVG and PNG, table1.csv),
+    the case list, and a page per case with each fact linked to its text.
+    """
+    from sarcokg.common.errors import InputError
+    from sarcokg.views.cohort.site import Options, make_report
+    if params and not selection:
+        raise InputError("--param binds a variable of the selection query; give --select NAME|FILE.rq")
+    from sarcokg.store.kgstore import load
+    kgraph = load(kg, evidence=False)   # case pages load deferred evidence when they are written
+    label = None
+    if selection:
+        label = selection + "".join(f" --param {p}" for p in params)
+    opts = Options(kg, out, list(texts), case_pages, label)
+    done = make_report(kgraph, opts, selection, list(params),
+                       announce=lambda m: click.echo(f"sarcokg: {m}", err=True))
+    click.echo(f"wrote the cohort of {done['cases']} cases to {out}/index.html ({done['figures']} figures, "
+               f"{done['case_pages']} case pages)", err=True)
+
+
 if __name__ == "__main__":
     main()
