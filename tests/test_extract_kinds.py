@@ -444,3 +444,14 @@ def test_more_last_status_kinds(terms, story, status, months):
     f = ex(START + story, terms)
     st, mo = last(f, terms)
     assert st == status and (months is None or mo == months)
+
+
+@pytest.mark.parametrize("sentence,dose,fx", [
+    ("Carbon-ion radiotherapy of 70.4 Gy (RBE) in 16 fractions was given.", 70.4, 16),
+    ("Proton therapy delivered 74 GyE in 37 fractions.", 74, 37),
+    ("Protons were given to 73.8 CGE in 41 fractions.", 73.8, 41),
+    ("A single fraction of 8 Gy was given for pain.", 8, 1),
+])
+def test_rt_particle_units_and_single_fraction(sentence, dose, fx):
+    r = read(sentence)
+    assert (r.dose_gy, r.fractions) == (dose, fx)

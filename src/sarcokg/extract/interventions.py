@@ -36,7 +36,7 @@ VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resect
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
-GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gy|rads?)\b")   # for Zones.hits: a dose in Gy
+GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gye?|rads?|cge)\b")   # for Zones.hits: a dose in Gy
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
@@ -163,7 +163,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                     out.append(_M(kind, a, b, s))
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
-    if ("gy" in low or "rad" in low) and terms.find("intervention", "radiotherapy") is not None:
+    if ("gy" in low or "rad" in low or "cge" in low) and terms.find("intervention", "radiotherapy") is not None:
         has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
         for si, dms in zones.hits(GY_RX).items():
             s = zones.sents[si]

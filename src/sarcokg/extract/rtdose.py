@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
-UNIT = r"(c\s?gy|gy|gray|rads?)"
+# Gy, cGy, rad(s); for particles the biologically weighted GyE, CGE, Gy (RBE), Gy[RBE]
+UNIT = r"(c\s?gy|gye|gy|gray|rads?|cge)"
 _X = r"\s*[x\u00d7\*]\s*"
-DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])", re.I)
+DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])(?:\s*[(\[]\s*rbe\s*[)\]]|-rbe)?", re.I)
 PER_AFTER_RX = re.compile(r"^\s*(?:(?:/|per|a|each)\s*(?:fraction|fx|fr|session|day|dose)s?\b|daily\b|"
                           r"once\s+daily|\(?\s*fractions?\)?\s*$)", re.I)
 PER_BEFORE_RX = re.compile(r"(?:fractions?|doses|sessions)\s+of\s+(?:\w+\s+)?$|\bdaily\s+(?:dose\s+of\s+)?$"
@@ -38,7 +39,8 @@ _WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30}
 FRACTIONS_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
                           r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
-                          r"(?:fractions|fx|fr|sessions|treatments)\b|\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
+                          r"(?:fractions|fx|fr|sessions|treatments)\b|\bfractions?\s*[:=]\s*(\d{1,2})\b|\b(?:a\s+)?(single)\s+"
+                          r"(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
                            r"|^\s*(?:\w+\s+){0,2}boost", re.I)
@@ -71,7 +73,7 @@ class RT:
 def _gy(num: str, unit: str) -> float:
     v = float(num.replace(",", "."))
     u = unit.lower().replace(" ", "")
-    return v / 100 if u.startswith("c") or u.startswith("rad") else v
+    return v / 100 if u in ("cgy", "rad", "rads") else v   # CGE: cobalt gray equivalent, in Gy
 
 
 def doses(s: str) -> list[Dose]:
@@ -108,9 +110,9 @@ def doses(s: str) -> list[Dose]:
 def fraction_counts(s: str) -> list[tuple[int, int, int]]:
     out = []
     for m in FRACTIONS_RX.finditer(s):
-        g = 1 if m.group(1) else 2
+        g = 1 if m.group(1) else (2 if m.group(2) else 3)
         v = m.group(g).lower()
-        n = _WORDN[v] if v in _WORDN else int(v)
+        n = 1 if v == "single" else (_WORDN[v] if v in _WORDN else int(v))
         if 1 <= n <= 60:
             out.append((n, m.start(), m.end()))
     for d in DOSE_RX.finditer(s):
