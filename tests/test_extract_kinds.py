@@ -455,3 +455,14 @@ def test_more_last_status_kinds(terms, story, status, months):
 def test_rt_particle_units_and_single_fraction(sentence, dose, fx):
     r = read(sentence)
     assert (r.dose_gy, r.fractions) == (dose, fx)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Case Reports in Imaginary Medicine\nVolume 2016, Article ID 1234567, 4 pages\n", 2016),
+    ("J Imag Case Rep 2019, 13:62\n", 2019),
+    ("Date of Publication: 03/12/2018\n", 2018),
+])
+def test_year_article_id_bmc_and_numeric_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
