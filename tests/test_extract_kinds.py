@@ -466,3 +466,14 @@ def test_year_article_id_bmc_and_numeric_forms(header, year):
     from sarcokg.extract.metadata import extract_metadata
     md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
     assert md.year is not None and md.year.value == year
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("A 50-year-old man had a leiomyosarcoma of the thigh, resected and covered with a gluteal flap.", "pelvis"),
+    ("A 50-year-old man had a leiomyosarcoma of the thigh, resected under anaesthesia with a laryngeal mask.",
+     "head and neck"),
+    ("A 50-year-old man with an inguinal hernia had a liposarcoma of the thigh, which was resected.", "pelvis"),
+])
+def test_site_words_naming_a_flap_device_or_other_condition(terms, text, absent):
+    f = ex(text, terms)
+    assert absent not in site_keys(f, terms) and "thigh" in site_keys(f, terms)

@@ -66,7 +66,12 @@ BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|window|cement)\b", re.I)
-NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
+# a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
+# 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
+NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|grafts?|tubes?|conduits?|"
+                               r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
+                               r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               r"abscess\w*|hematoma|haematoma)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
