@@ -68,24 +68,41 @@ def _extracorporeal(s) -> bool:
     return ("extracorpor" in low or "ex vivo" in low or "in vitro" in low) and bool(EXTRACORPOREAL_RX.search(low))
 
 
+def _memo(terms: Terms, what: str, key: str, fn):
+    """Per Terms object (kept on it): the same few keys are asked for in every report."""
+    memo = terms.__dict__.get("_extract_memo")
+    if memo is None:
+        memo = terms.__dict__["_extract_memo"] = {}
+    k = (what, key)
+    if k not in memo:
+        memo[k] = fn()
+    return memo[k]
+
+
 def _agent_kind(terms: Terms, key: str) -> Optional[str]:
-    t = terms.find("agent", key)
-    if t is None:
-        return None
-    for p in t.parents:
-        if p in AGENT_CLASS_KIND:
-            return AGENT_CLASS_KIND[p]
-    return "chemotherapy"
+    def f():
+        t = terms.find("agent", key)
+        if t is None:
+            return None
+        for p in t.parents:
+            if p in AGENT_CLASS_KIND:
+                return AGENT_CLASS_KIND[p]
+        return "chemotherapy"
+    return _memo(terms, "agent", key, f)
 
 
 def _family(terms: Terms, kind: str) -> str:
-    t = terms.find("intervention", kind)
-    return (t.summary_key if t and t.summary_key else kind) if t else kind
+    def f():
+        t = terms.find("intervention", kind)
+        return (t.summary_key if t and t.summary_key else kind) if t else kind
+    return _memo(terms, "family", kind, f)
 
 
 def _generic(terms: Terms, kind: str) -> bool:
-    t = terms.find("intervention", kind)
-    return t is not None and t.summary_key == kind
+    def f():
+        t = terms.find("intervention", kind)
+        return t is not None and t.summary_key == kind
+    return _memo(terms, "generic", kind, f)
 
 
 def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],

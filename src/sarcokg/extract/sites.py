@@ -52,8 +52,8 @@ IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
-_SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
-                  "radiating", "discomfort", "heaviness", "tenderness")
+_SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
+                           r"heaviness|tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
@@ -116,12 +116,22 @@ TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
 BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
 
 
-def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) -> bool:
+def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
+            about: Optional[dict[int, bool]] = None) -> bool:
+    # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
+    if sent.zone != "title" and not _inside(tumour_spans, m.start, m.end):
+        hit = about.get(sent.index) if about is not None else None
+        if hit is None:
+            hit = bool(INVOLVE_RX.search(sent.low)) or _any_start_in(tumour_spans, sent.start, sent.end)
+            if about is not None:
+                about[sent.index] = hit
+        if not hit:
+            return False
     t = sent.text
     rs, re_ = m.start - sent.start, m.end - sent.start
     before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
     lb = before.lower()
-    if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
+    if SYMPTOM_AFTER_RX.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
         return False
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
             (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before[-40:])) or \
@@ -134,12 +144,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
         return False
     if NOT_SITE_AFTER_RX.match(after):
         return False
-    if negated(text, sent, m.start, m.end):
-        return False
-    if sent.zone == "title":
-        return True
-    return _inside(tumour_spans, m.start, m.end) or bool(INVOLVE_RX.search(sent.low)) or \
-        _any_start_in(tumour_spans, sent.start, sent.end)
+    return not negated(text, sent, m.start, m.end)
 
 
 def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -163,6 +168,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                   levels: list[LevelFact], type_key: Optional[str],
                   other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
     tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
+    about: dict[int, bool] = {}
     site_ms = [m for m in mentions if m.axis == "site"]
     facts: dict[str, SiteFact] = {}
     primary: set[str] = set()
@@ -172,7 +178,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         s = zones.usable(m.start)
         if s is None or any(a <= m.start < b for a, b in other_ranges):
             continue
-        if not _accept(text, m, s, tumour_spans):
+        if not _accept(text, m, s, tumour_spans, about):
             continue
         if m.key == "vertebral column":
             cm = COMPARTMENT_BEFORE_RX.search(text[max(s.start, m.start - 40):m.start])

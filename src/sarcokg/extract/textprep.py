@@ -186,6 +186,11 @@ _HEAD_PREFIXES = tuple(
 
 def heading_of(line: str) -> tuple[str, str] | None:
     """(kind, heading text) when a line or sentence opens with a section heading."""
+    # the opening words decide most lines: look at them before copying and lowering the whole line
+    head = line[:80].strip().lstrip("-\u2022*# ").strip()
+    if not head or not head.lstrip("0123456789. ")[:24].lower().startswith(_HEAD_PREFIXES):
+        if len(line) <= 80 or line[:80].strip():
+            return None
     s = line.strip().lstrip("-\u2022*# ").strip()
     if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):
         return None
