@@ -477,3 +477,28 @@ def test_year_article_id_bmc_and_numeric_forms(header, year):
 def test_site_words_naming_a_flap_device_or_other_condition(terms, text, absent):
     f = ex(text, terms)
     assert absent not in site_keys(f, terms) and "thigh" in site_keys(f, terms)
+
+
+def test_heading_fast_rejection_changes_nothing():
+    """heading_of's one-match rejection is a superset test: on every corpus line and sentence it
+    gives what the plain prefix test gives."""
+    from pathlib import Path
+
+    from sarcokg.extract import textprep as tp
+
+    def plain(line):
+        s = line.strip().lstrip("-\u2022*# ").strip()
+        if not s or not s.lstrip("0123456789. ").lower().startswith(tp._HEAD_PREFIXES):
+            return None
+        return "maybe"
+
+    corpus = Path(__file__).parents[1] / ".." / "shared" / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/*.txt"))]
+    if not texts:
+        pytest.skip("shared corpus not present")
+    for t in texts:
+        for x in t.split("\n") + [s.text for s in tp.split_sentences(t)]:
+            if plain(x) is None:
+                assert tp.heading_of(x) is None
+            else:
+                assert tp._HEAD_START_RX.match(x), x[:60]
