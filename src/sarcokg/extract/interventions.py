@@ -68,41 +68,43 @@ def _extracorporeal(s) -> bool:
     return ("extracorpor" in low or "ex vivo" in low or "in vitro" in low) and bool(EXTRACORPOREAL_RX.search(low))
 
 
-def _memo(terms: Terms, what: str, key: str, fn):
-    """Per Terms object (kept on it): the same few keys are asked for in every report."""
-    memo = terms.__dict__.get("_extract_memo")
-    if memo is None:
-        memo = terms.__dict__["_extract_memo"] = {}
-    k = (what, key)
-    if k not in memo:
-        memo[k] = fn()
-    return memo[k]
-
-
 def _agent_kind(terms: Terms, key: str) -> Optional[str]:
-    def f():
-        t = terms.find("agent", key)
-        if t is None:
-            return None
-        for p in t.parents:
-            if p in AGENT_CLASS_KIND:
-                return AGENT_CLASS_KIND[p]
-        return "chemotherapy"
-    return _memo(terms, "agent", key, f)
+    t = terms.find("agent", key)
+    if t is None:
+        return None
+    for p in t.parents:
+        if p in AGENT_CLASS_KIND:
+            return AGENT_CLASS_KIND[p]
+    return "chemotherapy"
 
 
 def _family(terms: Terms, kind: str) -> str:
-    def f():
-        t = terms.find("intervention", kind)
-        return (t.summary_key if t and t.summary_key else kind) if t else kind
-    return _memo(terms, "family", kind, f)
+    t = terms.find("intervention", kind)
+    return (t.summary_key if t and t.summary_key else kind) if t else kind
 
 
 def _generic(terms: Terms, kind: str) -> bool:
-    def f():
-        t = terms.find("intervention", kind)
-        return t is not None and t.summary_key == kind
-    return _memo(terms, "generic", kind, f)
+    t = terms.find("intervention", kind)
+    return t is not None and t.summary_key == kind
+
+
+def _has_dose_unit(low: str) -> bool:
+    """Is there a number right before 'gy', 'rad' or 'cge' anywhere? (a cheap superset of GY_RX, which
+    has no literal the regex engine could skip to, so it is only run over texts that pass this)"""
+    for unit in ("gy", "rad", "cge"):
+        i = low.find(unit)
+        while i >= 0:
+            j = i - 1
+            while j >= 0 and low[j].isspace():
+                j -= 1
+            if j >= 0 and low[j] == "c" and unit == "gy":      # 'c gy', 'cgy'
+                j -= 1
+                while j >= 0 and low[j].isspace():
+                    j -= 1
+            if j >= 0 and low[j].isdigit():
+                return True
+            i = low.find(unit, i + 1)
+    return False
 
 
 def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
@@ -180,7 +182,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                     out.append(_M(kind, a, b, s))
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
-    if ("gy" in low or "rad" in low or "cge" in low) and terms.find("intervention", "radiotherapy") is not None:
+    if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
         has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
         for si, dms in zones.hits(GY_RX).items():
             s = zones.sents[si]

@@ -86,6 +86,9 @@ SPREAD_BEFORE_RX = re.compile(
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
+_SPREAD_HINT = re.compile(r"spread|dissemin|seed|deposit|secondar|implant")
+_LESIONS_HINT = re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs")
+_LESION_AFTER_HINT = re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit")
 PLURAL_LESION_BEFORE_RX = re.compile(
     r"\b(?:nodules|lesions|masses|foci|opacities|tumou?rs)\s+(?:were\s+\w+\s+)?(?:in|of|within|throughout|involving)"
     r"\s+(?:the\s+)?(?P<both>(?:both|bilateral)\s+)?$", re.I)
@@ -222,11 +225,13 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 met = True
             elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
                 met = True
-            elif not modifies_tumour and SPREAD_BEFORE_RX.search(before):
+            elif not modifies_tumour and _SPREAD_HINT.search(lb) and SPREAD_BEFORE_RX.search(before):
                 met = True
-            elif not modifies_tumour and (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
+            elif not modifies_tumour and _LESIONS_HINT.search(lb) and \
+                    (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
                 met = True
-            elif not modifies_tumour and LESION_AFTER_RX.match(after) and QUANT_BEFORE_RX.search(before) and \
+            elif not modifies_tumour and _LESION_AFTER_HINT.search(la) and LESION_AFTER_RX.match(after) and \
+                    QUANT_BEFORE_RX.search(before) and \
                     (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
                 met = True
             elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
@@ -277,6 +282,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 mets.add(key)
     # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
     # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
+    has_comp = "dural" in zones.low or "medullary" in zones.low
     def compartment(lv: LevelFact) -> Optional[str]:
         keys = set()
         for sp in lv.spans:
@@ -292,7 +298,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
-        comp = compartment(lv) if key == "vertebral column" else None
+        comp = compartment(lv) if key == "vertebral column" and has_comp else None
         if comp is not None and terms.find("site", comp) is not None:
             key = comp
         if terms.find("site", key) is None:
