@@ -64,7 +64,7 @@ _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": (
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change"),
-          "partial response ": ("shr", "decreas", "regress", "diminish", "reduction"),
+          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
 
 
