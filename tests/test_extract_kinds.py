@@ -502,3 +502,13 @@ def test_heading_fast_rejection_changes_nothing():
                 assert tp.heading_of(x) is None
             else:
                 assert tp._HEAD_START_RX.match(x), x[:60]
+
+
+@pytest.mark.parametrize("story,dose,fx", [
+    ("Radiotherapy was planned to 70 Gy in 35 fractions. He received 46 Gy in 23 fractions before it was stopped "
+     "for toxicity.", 46, 23),
+    ("Proton therapy of 70.2 GyE was planned; treatment was interrupted after 30 fractions (54 GyE).", 54, 30),
+])
+def test_rt_delivered_over_planned_across_sentences(terms, story, dose, fx):
+    f = ex("A 50-year-old man had a chordoma of the sacrum. " + story, terms)
+    assert rt_of(f, terms) == (dose, fx)

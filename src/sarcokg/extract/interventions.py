@@ -198,6 +198,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
 def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
     facts: list[InterventionFact] = []
     boost_only: dict[int, bool] = {}
+    planned: set[int] = set()     # radiotherapy facts whose only dose is a plan
     by_sent: dict[int, list[_M]] = {}
     for m in ms:
         by_sent.setdefault(m.sent.index, []).append(m)
@@ -246,6 +247,8 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 rt = rtdose.read(sent.text)
                 f.dose_gy, f.fractions = rt.dose_gy, rt.fractions
                 boost_only[id(f)] = rt.boost_only
+                if rt.planned_only:
+                    planned.add(id(f))
                 for a, b in rt.spans:
                     a, b = sent.start + a, sent.start + b
                     if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
@@ -273,11 +276,12 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     w = am.group(am.lastindex)   # and no other treatment named before the word
                     w = w[:-2] if w.endswith("ly") else w
                     f.intent = INTENT_MAP.get(w, w)
-            _merge(terms, facts, f, boost_only.get(id(f), False))
+            _merge(terms, facts, f, boost_only.get(id(f), False), planned)
     return facts
 
 
-def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False) -> None:
+def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False,
+           planned: set[int] = frozenset()) -> None:
     fam = _family(terms, f.kind)
     for g in facts:
         if _family(terms, g.kind) != fam:
@@ -294,7 +298,11 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
             if a not in g.agents:
                 g.agents.append(a)
         g.doses += [d for d in f.doses if all(d.agent != x.agent for x in g.doses)]
-        if boost and g.dose_gy is not None and f.dose_gy is not None:
+        if id(g) in planned and f.dose_gy is not None and id(f) not in planned:
+            # the plan, then what was given: the dose delivered replaces the planned one
+            g.dose_gy, g.fractions = f.dose_gy, f.fractions
+            planned.discard(id(g))
+        elif boost and g.dose_gy is not None and f.dose_gy is not None:
             # a boost in a later sentence adds to the first course
             g.dose_gy = round(g.dose_gy + f.dose_gy, 2)
             if g.fractions is not None and f.fractions is not None:

@@ -48,14 +48,18 @@ BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bseque
                            r"|^\s*(?:\w+\s+){0,2}boost", re.I)
 PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
 DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
-                          r"interrupted)\s+(?:\w+\s+){0,4}$", re.I)
+                          r"interrupted|ceased|abandoned)\b[^.;]{0,40}$", re.I)
+# 'a dose of 70 Gy was planned': the plan named after the dose
+PLANNED_AFTER_RX = re.compile(r"^[^.;,]{0,25}?\b(?:was|were|had\s+been|is)\s+(?:initially\s+|originally\s+)?"
+                              r"(?:planned|prescribed|intended|scheduled)\b", re.I)
 
 
 # plain alternations that a window must hold before the anchored patterns above are tried
 _PER_HINT = re.compile(r"fraction|dose|session|daily|per")
 _BOOST_HINT = re.compile(r"boost|plus|additional|further|sequential")
 _PLANNED_HINT = re.compile(r"planned|intended|prescribed|scheduled")
-_DELIVERED_HINT = re.compile(r"received|delivered|completed|only|stopped|discontinued|terminated|halted|interrupted")
+_DELIVERED_HINT = re.compile(r"received|delivered|completed|only|stopped|discontinued|terminated|halted|interrupted|"
+                             r"ceased|abandoned")
 
 
 @dataclass
@@ -77,6 +81,7 @@ class RT:
     fractions: Optional[int] = None
     spans: list[tuple[int, int]] = field(default_factory=list)   # offsets into the string read
     boost_only: bool = False          # the string names only a boost
+    planned_only: bool = False        # every dose it names is a plan ('planned to 70 Gy')
 
 
 def _gy(num: str, unit: str) -> float:
@@ -111,8 +116,9 @@ def doses(s: str, dose_matches: Optional[list] = None) -> list[Dose]:
                             m.start() - len(before) + k + (cb.end(1) - cb.start()))
         d.boost = bool((_BOOST_HINT.search(lb[-25:]) and BOOST_NEAR_RX.search(before[-25:]))
                        or ("boost" in after[:20].lower() and BOOST_NEAR_RX.match(after[:20])))
-        d.planned = bool(_PLANNED_HINT.search(lb) and PLANNED_RX.search(before))
-        d.delivered = bool(_DELIVERED_HINT.search(lb) and DELIVERED_RX.search(before))
+        d.planned = bool((_PLANNED_HINT.search(lb) and PLANNED_RX.search(before))
+                         or (_PLANNED_HINT.search(after.lower()) and PLANNED_AFTER_RX.match(after)))
+        d.delivered = not d.planned and bool(_DELIVERED_HINT.search(lb) and DELIVERED_RX.search(before))
         out.append(d)
     return out
 
@@ -156,6 +162,7 @@ def read(s: str) -> RT:
     if not ds and not fx:
         return rt
     # planned versus delivered: the delivered dose wins
+    rt.planned_only = bool(ds) and all(d.planned for d in ds)
     if any(d.delivered for d in ds) and any(d.planned for d in ds):
         ds = [d for d in ds if not d.planned]
     main = [d for d in ds if not d.boost]
