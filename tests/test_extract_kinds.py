@@ -444,3 +444,71 @@ def test_more_last_status_kinds(terms, story, status, months):
     f = ex(START + story, terms)
     st, mo = last(f, terms)
     assert st == status and (months is None or mo == months)
+
+
+@pytest.mark.parametrize("sentence,dose,fx", [
+    ("Carbon-ion radiotherapy of 70.4 Gy (RBE) in 16 fractions was given.", 70.4, 16),
+    ("Proton therapy delivered 74 GyE in 37 fractions.", 74, 37),
+    ("Protons were given to 73.8 CGE in 41 fractions.", 73.8, 41),
+    ("A single fraction of 8 Gy was given for pain.", 8, 1),
+])
+def test_rt_particle_units_and_single_fraction(sentence, dose, fx):
+    r = read(sentence)
+    assert (r.dose_gy, r.fractions) == (dose, fx)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Case Reports in Imaginary Medicine\nVolume 2016, Article ID 1234567, 4 pages\n", 2016),
+    ("J Imag Case Rep 2019, 13:62\n", 2019),
+    ("Date of Publication: 03/12/2018\n", 2018),
+])
+def test_year_article_id_bmc_and_numeric_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("A 50-year-old man had a leiomyosarcoma of the thigh, resected and covered with a gluteal flap.", "pelvis"),
+    ("A 50-year-old man had a leiomyosarcoma of the thigh, resected under anaesthesia with a laryngeal mask.",
+     "head and neck"),
+    ("A 50-year-old man with an inguinal hernia had a liposarcoma of the thigh, which was resected.", "pelvis"),
+])
+def test_site_words_naming_a_flap_device_or_other_condition(terms, text, absent):
+    f = ex(text, terms)
+    assert absent not in site_keys(f, terms) and "thigh" in site_keys(f, terms)
+
+
+def test_heading_fast_rejection_changes_nothing():
+    """heading_of's one-match rejection is a superset test: on every corpus line and sentence it
+    gives what the plain prefix test gives."""
+    from pathlib import Path
+
+    from sarcokg.extract import textprep as tp
+
+    def plain(line):
+        s = line.strip().lstrip("-\u2022*# ").strip()
+        if not s or not s.lstrip("0123456789. ").lower().startswith(tp._HEAD_PREFIXES):
+            return None
+        return "maybe"
+
+    corpus = Path(__file__).parents[1] / ".." / "shared" / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/*.txt"))]
+    if not texts:
+        pytest.skip("shared corpus not present")
+    for t in texts:
+        for x in t.split("\n") + [s.text for s in tp.split_sentences(t)]:
+            if plain(x) is None:
+                assert tp.heading_of(x) is None
+            else:
+                assert tp._HEAD_START_RX.match(x), x[:60]
+
+
+@pytest.mark.parametrize("story,dose,fx", [
+    ("Radiotherapy was planned to 70 Gy in 35 fractions. He received 46 Gy in 23 fractions before it was stopped "
+     "for toxicity.", 46, 23),
+    ("Proton therapy of 70.2 GyE was planned; treatment was interrupted after 30 fractions (54 GyE).", 54, 30),
+])
+def test_rt_delivered_over_planned_across_sentences(terms, story, dose, fx):
+    f = ex("A 50-year-old man had a chordoma of the sacrum. " + story, terms)
+    assert rt_of(f, terms) == (dose, fx)

@@ -131,8 +131,6 @@ class Zones:
             intro_i = first_ref      # 'We report a woman in her sixties ...'
         if intro_i is not None:
             self.intro = self.sents[intro_i]
-        # sentences whose subject is the patient: 'she', 'he', 'the patient', 'our patient' opening the sentence
-        pat_refs = {s.index for s in self.sents if _PATIENT_SUBJECT_RX.match(s.low)}
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
@@ -165,7 +163,7 @@ class Zones:
                 s.zone = "case"
             elif s.caseref and state != "boiler":
                 s.zone = "case"
-            elif state == "lit" and (s.anchor or s.caseref) and not s.generic and s.index in pat_refs:
+            elif state == "lit" and (s.anchor or s.caseref) and not s.generic and _PATIENT_SUBJECT_RX.match(s.low):
                 s.zone = "case"   # the patient's course told under a discussion heading ('She received ...')
             else:
                 s.zone = "lit" if state == "lit" else "other"

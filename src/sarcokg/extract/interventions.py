@@ -36,7 +36,7 @@ VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resect
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
-GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gy|rads?)\b")   # for Zones.hits: a dose in Gy
+GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gye?|rads?|cge)\b")   # for Zones.hits: a dose in Gy
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
@@ -86,6 +86,25 @@ def _family(terms: Terms, kind: str) -> str:
 def _generic(terms: Terms, kind: str) -> bool:
     t = terms.find("intervention", kind)
     return t is not None and t.summary_key == kind
+
+
+def _has_dose_unit(low: str) -> bool:
+    """Is there a number right before 'gy', 'rad' or 'cge' anywhere? (a cheap superset of GY_RX, which
+    has no literal the regex engine could skip to, so it is only run over texts that pass this)"""
+    for unit in ("gy", "rad", "cge"):
+        i = low.find(unit)
+        while i >= 0:
+            j = i - 1
+            while j >= 0 and low[j].isspace():
+                j -= 1
+            if j >= 0 and low[j] == "c" and unit == "gy":      # 'c gy', 'cgy'
+                j -= 1
+                while j >= 0 and low[j].isspace():
+                    j -= 1
+            if j >= 0 and low[j].isdigit():
+                return True
+            i = low.find(unit, i + 1)
+    return False
 
 
 def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
@@ -163,7 +182,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                     out.append(_M(kind, a, b, s))
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
-    if ("gy" in low or "rad" in low) and terms.find("intervention", "radiotherapy") is not None:
+    if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
         has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
         for si, dms in zones.hits(GY_RX).items():
             s = zones.sents[si]
@@ -179,6 +198,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
 def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
     facts: list[InterventionFact] = []
     boost_only: dict[int, bool] = {}
+    planned: set[int] = set()     # radiotherapy facts whose only dose is a plan
     by_sent: dict[int, list[_M]] = {}
     for m in ms:
         by_sent.setdefault(m.sent.index, []).append(m)
@@ -227,6 +247,8 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 rt = rtdose.read(sent.text)
                 f.dose_gy, f.fractions = rt.dose_gy, rt.fractions
                 boost_only[id(f)] = rt.boost_only
+                if rt.planned_only:
+                    planned.add(id(f))
                 for a, b in rt.spans:
                     a, b = sent.start + a, sent.start + b
                     if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
@@ -254,11 +276,12 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     w = am.group(am.lastindex)   # and no other treatment named before the word
                     w = w[:-2] if w.endswith("ly") else w
                     f.intent = INTENT_MAP.get(w, w)
-            _merge(terms, facts, f, boost_only.get(id(f), False))
+            _merge(terms, facts, f, boost_only.get(id(f), False), planned)
     return facts
 
 
-def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False) -> None:
+def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False,
+           planned: set[int] = frozenset()) -> None:
     fam = _family(terms, f.kind)
     for g in facts:
         if _family(terms, g.kind) != fam:
@@ -275,7 +298,11 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
             if a not in g.agents:
                 g.agents.append(a)
         g.doses += [d for d in f.doses if all(d.agent != x.agent for x in g.doses)]
-        if boost and g.dose_gy is not None and f.dose_gy is not None:
+        if id(g) in planned and f.dose_gy is not None and id(f) not in planned:
+            # the plan, then what was given: the dose delivered replaces the planned one
+            g.dose_gy, g.fractions = f.dose_gy, f.fractions
+            planned.discard(id(g))
+        elif boost and g.dose_gy is not None and f.dose_gy is not None:
             # a boost in a later sentence adds to the first course
             g.dose_gy = round(g.dose_gy + f.dose_gy, 2)
             if g.fractions is not None and f.fractions is not None:

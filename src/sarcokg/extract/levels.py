@@ -112,7 +112,7 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     found: dict[str, LevelFact] = {}
     notations = zones.hits(_LEVEL_RX, lower=False)
     spelled = zones.hits(_REGION_WORD_HINT) if (any(o in zones.low for o in _ORD_WORDS)
-                                                 or _NUMBERED_HINT.search(zones.low)) else {}
+                                                 or ("vertebra" in zones.low and _NUMBERED_HINT.search(zones.low))) else {}
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue

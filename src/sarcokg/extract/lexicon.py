@@ -12,6 +12,7 @@ tumor <-> tumour, -ization <-> -isation.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -27,7 +28,7 @@ AXES = ("tumour", "site", "intervention", "agent", "regimen", "outcome", "surviv
 _TUMOUR_NOUN = re.compile(r"(?:oma|sarcoma|tumou?r|neoplasm|fibromatosis|desmoid)s?\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)   # hashable by value; slots: made by the hundred per report
 class Mention:
     axis: str
     key: str
@@ -208,11 +209,11 @@ def _collapse(w: str) -> str:
 def misspelt_agents(lex: "Lexicon", norm: str, mentions: list[Mention]) -> list[Mention]:
     """Drug names written with a letter doubled or undoubled ('doxorrubicin', 'ifosfamid'):
     a drug-like word whose letters, doubled letters made single, spell one agent's name.
-    Looked for only near a treatment already named (a drug, a regimen, chemotherapy ...)."""
+    Looked for only near a drug treatment already named (a drug, a regimen, chemotherapy ...)."""
     wins: list[list[int]] = []
     for m in mentions:
-        if m.axis in ("agent", "regimen", "intervention"):
-            a, b = max(0, m.start - 160), m.end + 160
+        if m.axis in ("agent", "regimen") or (m.axis == "intervention" and "therap" in m.key):
+            a, b = max(0, m.start - 100), m.end + 100
             if wins and a <= wins[-1][1]:
                 wins[-1][1] = max(wins[-1][1], b)
             else:
@@ -251,9 +252,20 @@ def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
     if not extra:
         return mentions
     out = list(mentions)
+    # within an axis the mentions are sorted and do not overlap, so their ends grow with their starts:
+    # the last one starting before x ends is the only one that can overlap x
+    by_axis: dict[str, list[tuple[int, int]]] = {}
+    for m in mentions:
+        by_axis.setdefault(m.axis, []).append((m.start, m.end))
+    added: dict[str, list[tuple[int, int]]] = {}
     for x in extra:
-        if any(m.axis == x.axis and m.start < x.end and x.start < m.end for m in out):
+        spans = by_axis.get(x.axis, ())
+        i = bisect.bisect_left(spans, (x.end, -1))
+        if i > 0 and spans[i - 1][1] > x.start:
             continue
+        if any(a < x.end and x.start < b for a, b in added.get(x.axis, ())):
+            continue
+        added.setdefault(x.axis, []).append((x.start, x.end))
         out.append(x)
     out.sort(key=lambda m: (m.start, m.end))
     return out

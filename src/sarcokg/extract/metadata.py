@@ -18,7 +18,7 @@ YEAR_RXS = [
                 r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
                 r"eCollection|Year)"
                 r"\s*(?:on\s*)?:?\s*"
-                r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
+                r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
                 + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
     # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)", "2023 Mar 28:13:1109643"
     # (the issue's year, before an online-first date)
@@ -31,7 +31,9 @@ YEAR_RXS = [
                 r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
     # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14", "2019, 7(2)"
-    (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\))", re.I), 0.8),
+    (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)", re.I), 0.8),
+    # "Volume 2016, Article ID 1234567" (the year as the volume)
+    (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
     (re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
                 r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8),
@@ -46,7 +48,8 @@ YEAR_RXS = [
 ]
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), ("vol",), ("(",), ("receiv",), ("copyright", "\u00a9")]
+               (")",), ("accept", "revis"), (",",), ("article id",), ("vol",), ("(",), ("receiv",),
+               ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)
 _YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
 # the references: years and DOIs there are other papers'

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+import ahocorasick
+
 from sarcokg.model.facts import OutcomeFact, Span
 from sarcokg.model.terms import Terms
 from .context import BREAK_RX, Zones, hypothetical, negated
@@ -62,8 +64,19 @@ _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": (
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change"),
-          "partial response ": ("shr", "decreas", "regress", "diminish", "reduction"),
+          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
+
+
+def _hint_automaton():
+    auto = ahocorasick.Automaton()
+    for h in sorted({h for hs in _HINTS.values() for h in hs}):
+        auto.add_word(h, h)
+    auto.make_automaton()
+    return auto
+
+
+_HINT_AUTO = _hint_automaton()   # every hint word of every rule, overlapping ones too, in one pass
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
 CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressive disease", "alive with disease"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
@@ -112,11 +125,9 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     if after_tx:
         rules.append((NEW_LESION_RX, "distant metastasis"))
     low = s.low
+    present = {h for _, h in _HINT_AUTO.iter(low)}
     for rx, st in rules:
-        for h in _HINTS[st]:   # a hint word of the rule in the sentence, else no scan
-            if h in low:
-                break
-        else:
+        if present.isdisjoint(_HINTS[st]):   # no hint word of the rule in the sentence: no scan
             continue
         for x in rx.finditer(t):
             stv = st.strip()

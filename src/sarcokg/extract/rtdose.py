@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
-UNIT = r"(c\s?gy|gy|gray|rads?)"
+# Gy, cGy, rad(s); for particles the biologically weighted GyE, CGE, Gy (RBE), Gy[RBE]
+UNIT = r"(c\s?gy|gye|gy|gray|rads?|cge)"
 _X = r"\s*[x\u00d7\*]\s*"
-DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])", re.I)
+DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])(?:\s*[(\[]\s*rbe\s*[)\]]|-rbe)?", re.I)
 PER_AFTER_RX = re.compile(r"^\s*(?:(?:/|per|a|each)\s*(?:fraction|fx|fr|session|day|dose)s?\b|daily\b|"
                           r"once\s+daily|\(?\s*fractions?\)?\s*$)", re.I)
 PER_BEFORE_RX = re.compile(r"(?:fractions?|doses|sessions)\s+of\s+(?:\w+\s+)?$|\bdaily\s+(?:dose\s+of\s+)?$"
@@ -36,15 +37,29 @@ COUNT_BEFORE_RX = re.compile(r"\b(\d{1,2})" + _X + r"$", re.I)
 _WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
           "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30}
-FRACTIONS_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
-                          r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
-                          r"(?:fractions|fx|fr|sessions|treatments)\b|\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
+# a count of fractions: found by its noun (a literal the regex engine skips to), the count just before it
+FX_NOUN_RX = re.compile(r"(?:fractions|fx|fr|sessions|treatments)\b", re.I)
+FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
+                                r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?$", re.I)
+FX_LABEL_RX = re.compile(r"\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
+FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single\s+(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
                            r"|^\s*(?:\w+\s+){0,2}boost", re.I)
 PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
 DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
-                          r"interrupted)\s+(?:\w+\s+){0,4}$", re.I)
+                          r"interrupted|ceased|abandoned)\b[^.;]{0,40}$", re.I)
+# 'a dose of 70 Gy was planned': the plan named after the dose
+PLANNED_AFTER_RX = re.compile(r"^[^.;,]{0,25}?\b(?:was|were|had\s+been|is)\s+(?:initially\s+|originally\s+)?"
+                              r"(?:planned|prescribed|intended|scheduled)\b", re.I)
+
+
+# plain alternations that a window must hold before the anchored patterns above are tried
+_PER_HINT = re.compile(r"fraction|dose|session|daily|per")
+_BOOST_HINT = re.compile(r"boost|plus|additional|further|sequential")
+_PLANNED_HINT = re.compile(r"planned|intended|prescribed|scheduled")
+_DELIVERED_HINT = re.compile(r"received|delivered|completed|only|stopped|discontinued|terminated|halted|interrupted|"
+                             r"ceased|abandoned")
 
 
 @dataclass
@@ -66,17 +81,18 @@ class RT:
     fractions: Optional[int] = None
     spans: list[tuple[int, int]] = field(default_factory=list)   # offsets into the string read
     boost_only: bool = False          # the string names only a boost
+    planned_only: bool = False        # every dose it names is a plan ('planned to 70 Gy')
 
 
 def _gy(num: str, unit: str) -> float:
     v = float(num.replace(",", "."))
     u = unit.lower().replace(" ", "")
-    return v / 100 if u.startswith("c") or u.startswith("rad") else v
+    return v / 100 if u in ("cgy", "rad", "rads") else v   # CGE: cobalt gray equivalent, in Gy
 
 
-def doses(s: str) -> list[Dose]:
+def doses(s: str, dose_matches: Optional[list] = None) -> list[Dose]:
     out: list[Dose] = []
-    for m in DOSE_RX.finditer(s):
+    for m in (dose_matches if dose_matches is not None else DOSE_RX.finditer(s)):
         num, unit = m.group(1), m.group(2)
         if "," in num and len(num.split(",")[1]) == 3:   # 5,040 cGy: a thousands separator
             num = num.replace(",", "")
@@ -84,8 +100,9 @@ def doses(s: str) -> list[Dose]:
         if not 0 < v <= 150:
             continue
         before, after = s[max(0, m.start() - 40):m.start()], s[m.end():m.end() + 30]
+        lb = before.lower()
         d = Dose(v, m.start(), m.end())
-        if PER_AFTER_RX.match(after) or PER_BEFORE_RX.search(before):
+        if PER_AFTER_RX.match(after) or (_PER_HINT.search(lb) and PER_BEFORE_RX.search(before)):
             d.per_fraction = True
         ca = COUNT_AFTER_RX.match(after)
         cb = COUNT_BEFORE_RX.search(before)
@@ -97,23 +114,37 @@ def doses(s: str) -> list[Dose]:
             k = len(before) - len(before[cb.start():])
             d.count_span = (m.start() - len(before) + k + (cb.start(1) - cb.start()),
                             m.start() - len(before) + k + (cb.end(1) - cb.start()))
-        d.boost = bool(BOOST_NEAR_RX.search(before[-25:]) or BOOST_NEAR_RX.match(after[:20]) and "boost" in
-                       after[:20].lower())
-        d.planned = bool(PLANNED_RX.search(before))
-        d.delivered = bool(DELIVERED_RX.search(before))
+        d.boost = bool((_BOOST_HINT.search(lb[-25:]) and BOOST_NEAR_RX.search(before[-25:]))
+                       or ("boost" in after[:20].lower() and BOOST_NEAR_RX.match(after[:20])))
+        d.planned = bool((_PLANNED_HINT.search(lb) and PLANNED_RX.search(before))
+                         or (_PLANNED_HINT.search(after.lower()) and PLANNED_AFTER_RX.match(after)))
+        d.delivered = not d.planned and bool(_DELIVERED_HINT.search(lb) and DELIVERED_RX.search(before))
         out.append(d)
     return out
 
 
-def fraction_counts(s: str) -> list[tuple[int, int, int]]:
+def fraction_counts(s: str, dose_matches: Optional[list] = None) -> list[tuple[int, int, int]]:
     out = []
-    for m in FRACTIONS_RX.finditer(s):
-        g = 1 if m.group(1) else 2
-        v = m.group(g).lower()
-        n = _WORDN[v] if v in _WORDN else int(v)
-        if 1 <= n <= 60:
-            out.append((n, m.start(), m.end()))
-    for d in DOSE_RX.finditer(s):
+    for m in FX_NOUN_RX.finditer(s):
+        if m.start() > 0 and s[m.start() - 1].isalpha():
+            continue
+        a = max(0, m.start() - 30)
+        c = FX_COUNT_BEFORE_RX.search(s, a, m.start())
+        if c:
+            v = c.group(1).lower()
+            n = _WORDN[v] if v in _WORDN else int(v)
+            if 1 <= n <= 60:
+                out.append((n, c.start(), m.end()))
+    low = s.lower()
+    if "fraction" in low:
+        for m in FX_LABEL_RX.finditer(s):
+            n = int(m.group(1))
+            if 1 <= n <= 60:
+                out.append((n, m.start(), m.end()))
+    if "single" in low:
+        for m in FX_SINGLE_RX.finditer(s):
+            out.append((1, m.start(), m.end()))
+    for d in (dose_matches if dose_matches is not None else DOSE_RX.finditer(s)):
         m = SLASH_FX_RX.match(s[d.end():d.end() + 15])
         if m:
             n = int(m.group(1))
@@ -124,12 +155,14 @@ def fraction_counts(s: str) -> list[tuple[int, int, int]]:
 
 def read(s: str) -> RT:
     """The total dose and fractions a string states (None where it does not)."""
-    ds = doses(s)
-    fx = fraction_counts(s)
+    dm = list(DOSE_RX.finditer(s))
+    ds = doses(s, dm)
+    fx = fraction_counts(s, dm)
     rt = RT()
     if not ds and not fx:
         return rt
     # planned versus delivered: the delivered dose wins
+    rt.planned_only = bool(ds) and all(d.planned for d in ds)
     if any(d.delivered for d in ds) and any(d.planned for d in ds):
         ds = [d for d in ds if not d.planned]
     main = [d for d in ds if not d.boost]

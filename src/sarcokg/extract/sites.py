@@ -52,8 +52,8 @@ IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
-_SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
-                  "radiating", "discomfort", "heaviness", "tenderness")
+_SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
+                           r"heaviness|tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
@@ -66,7 +66,12 @@ BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|window|cement)\b", re.I)
-NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
+# a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
+# 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
+NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|grafts?|tubes?|conduits?|"
+                               r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
+                               r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               r"abscess\w*|hematoma|haematoma)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
@@ -81,6 +86,9 @@ SPREAD_BEFORE_RX = re.compile(
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
+_SPREAD_HINT = re.compile(r"spread|dissemin|seed|deposit|secondar|implant")
+_LESIONS_HINT = re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs")
+_LESION_AFTER_HINT = re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit")
 PLURAL_LESION_BEFORE_RX = re.compile(
     r"\b(?:nodules|lesions|masses|foci|opacities|tumou?rs)\s+(?:were\s+\w+\s+)?(?:in|of|within|throughout|involving)"
     r"\s+(?:the\s+)?(?P<both>(?:both|bilateral)\s+)?$", re.I)
@@ -111,12 +119,22 @@ TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
 BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
 
 
-def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) -> bool:
+def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
+            about: Optional[dict[int, bool]] = None) -> bool:
+    # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
+    if sent.zone != "title" and not _inside(tumour_spans, m.start, m.end):
+        hit = about.get(sent.index) if about is not None else None
+        if hit is None:
+            hit = bool(INVOLVE_RX.search(sent.low)) or _any_start_in(tumour_spans, sent.start, sent.end)
+            if about is not None:
+                about[sent.index] = hit
+        if not hit:
+            return False
     t = sent.text
     rs, re_ = m.start - sent.start, m.end - sent.start
     before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
     lb = before.lower()
-    if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
+    if SYMPTOM_AFTER_RX.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
         return False
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
             (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before[-40:])) or \
@@ -129,12 +147,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
         return False
     if NOT_SITE_AFTER_RX.match(after):
         return False
-    if negated(text, sent, m.start, m.end):
-        return False
-    if sent.zone == "title":
-        return True
-    return _inside(tumour_spans, m.start, m.end) or bool(INVOLVE_RX.search(sent.low)) or \
-        _any_start_in(tumour_spans, sent.start, sent.end)
+    return not negated(text, sent, m.start, m.end)
 
 
 def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -158,6 +171,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                   levels: list[LevelFact], type_key: Optional[str],
                   other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
     tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
+    about: dict[int, bool] = {}
     site_ms = [m for m in mentions if m.axis == "site"]
     facts: dict[str, SiteFact] = {}
     primary: set[str] = set()
@@ -167,7 +181,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         s = zones.usable(m.start)
         if s is None or any(a <= m.start < b for a, b in other_ranges):
             continue
-        if not _accept(text, m, s, tumour_spans):
+        if not _accept(text, m, s, tumour_spans, about):
             continue
         if m.key == "vertebral column":
             cm = COMPARTMENT_BEFORE_RX.search(text[max(s.start, m.start - 40):m.start])
@@ -211,11 +225,13 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 met = True
             elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
                 met = True
-            elif not modifies_tumour and SPREAD_BEFORE_RX.search(before):
+            elif not modifies_tumour and _SPREAD_HINT.search(lb) and SPREAD_BEFORE_RX.search(before):
                 met = True
-            elif not modifies_tumour and (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
+            elif not modifies_tumour and _LESIONS_HINT.search(lb) and \
+                    (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
                 met = True
-            elif not modifies_tumour and LESION_AFTER_RX.match(after) and QUANT_BEFORE_RX.search(before) and \
+            elif not modifies_tumour and _LESION_AFTER_HINT.search(la) and LESION_AFTER_RX.match(after) and \
+                    QUANT_BEFORE_RX.search(before) and \
                     (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
                 met = True
             elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
@@ -266,6 +282,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 mets.add(key)
     # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
     # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
+    has_comp = "dural" in zones.low or "medullary" in zones.low
     def compartment(lv: LevelFact) -> Optional[str]:
         keys = set()
         for sp in lv.spans:
@@ -281,7 +298,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
-        comp = compartment(lv) if key == "vertebral column" else None
+        comp = compartment(lv) if key == "vertebral column" and has_comp else None
         if comp is not None and terms.find("site", comp) is not None:
             key = comp
         if terms.find("site", key) is None:

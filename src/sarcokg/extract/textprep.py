@@ -184,8 +184,14 @@ _HEAD_PREFIXES = tuple(
     "view statistics talk skip".split())
 
 
+_HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
+
+
 def heading_of(line: str) -> tuple[str, str] | None:
     """(kind, heading text) when a line or sentence opens with a section heading."""
+    # most lines open with no heading word: one anchored match (a superset of the test below) rejects them
+    if not _HEAD_START_RX.match(line):
+        return None
     s = line.strip().lstrip("-\u2022*# ").strip()
     if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):
         return None
