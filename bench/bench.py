@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -30,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from results import machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,19 +60,6 @@ def timed(cmd: list[str], cap: float | None = None, env=None) -> tuple[float, in
     if p.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd[-6:])} failed ({p.returncode}): {err[-400:]}")
     return took, rss, out
-
-
-def machine() -> str:
-    cpu = "unknown cpu"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem:.0f} GiB, {cpu}, Python {platform.python_version()}"
 
 
 def queries() -> list[str]:
@@ -206,8 +194,8 @@ def bench_naive(n: int, work: Path, cap: float) -> dict:
 def cold_start() -> float:
     times = []
     for _ in range(5):
-        t, _, _ = timed(["sarcokg" if shutil.which("sarcokg") else CLI[0], *([] if shutil.which("sarcokg") else CLI[1:]),
-                         "query", "case-summary", "--format", "csv"])
+        cli = ["sarcokg"] if shutil.which("sarcokg") else CLI
+        t, _, _ = timed([*cli, "query", "case-summary", "--format", "csv"])
         times.append(t)
     return statistics.median(times)
 
@@ -252,7 +240,8 @@ def main() -> None:
     for q in names:
         lines.append([f"query {q} ms, first after validate / then / after one change"]
                      + [" / ".join(fmt(x) for x in r["query_ms"][q]) for r in rows])
-    lines += [["case-summary via CLI s, results to compute (nothing kept)"] + [fmt(r["case_summary_cli_cold_s"]) for r in rows],
+    lines += [["case-summary via CLI s, results to compute (nothing kept)"]
+              + [fmt(r["case_summary_cli_cold_s"]) for r in rows],
               ["case-summary via CLI s, results kept"] + [fmt(r["case_summary_cli_s"]) for r in rows],
               ["export turtle s"] + [fmt(r["export_s"]) for r in rows],
               ["peak RSS MB"] + [f"{r['peak_rss_mb']:.0f}" for r in rows]]
@@ -270,14 +259,16 @@ def main() -> None:
                   + [fmt(nv["naive_case_summary_s"]) if x["n"] == n else "" for x in rows]]
         v = nv["naive_validate_s"] if nv["naive_validate_s"] != float("inf") else cap
         q = nv["naive_case_summary_s"] if nv["naive_case_summary_s"] != float("inf") else cap
-        notes.append(f"N={n:,}: validation cold {ratio(v, r['validate_cold_s'])} faster than the naive stack, after one "
+        notes.append(f"N={n:,}: validation cold {ratio(v, r['validate_cold_s'])} faster than the naive stack, "
+                     "after one "
                      f"change {ratio(v, r['validate_one_change_s'])}; case-summary including load "
-                     f"{'> ' if nv['naive_case_summary_s'] == float('inf') else ''}x{q / r['case_summary_cli_cold_s']:.0f} "
+                     f"{'> ' if nv['naive_case_summary_s'] == float('inf') else ''}"
+                     f"x{q / r['case_summary_cli_cold_s']:.0f} "
                      f"with its rows to compute, x{q / r['case_summary_cli_s']:.0f} with rows cached")
     widths = [max(len(str(x[i])) for x in [head] + lines) for i in range(len(head))]
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for line in lines:
-        print("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
     for note in notes:
         print(note)
     if a.json:
@@ -285,4 +276,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from results import recording
+    with recording("bench"):
+        main()

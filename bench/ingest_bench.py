@@ -70,4 +70,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from results import recording
+    with recording("ingest"):
+        main()

@@ -33,7 +33,8 @@ EXTRA_AGENTS = [
     ("erlotinib", "targeted therapy", "Tarceva"),
     ("aldesleukin", "immunotherapy", "interleukin-2;interleukin 2;IL-2;Proleukin"),
     ("interferon alfa-2b", "immunotherapy",
-     "interferon alpha-2b;interferon-alpha-2b;interferon-α-2b;interferon α-2b;IFN-α-2b;IFN-alpha;interferon alfa;Intron A"),
+     "interferon alpha-2b;interferon-alpha-2b;interferon-α-2b;interferon α-2b;IFN-α-2b;IFN-alpha;"
+     "interferon alfa;Intron A"),
     ("vinorelbine", "chemotherapy", "Navelbine"),
     ("vinblastine", "chemotherapy", "Velban"),
     ("bleomycin", "chemotherapy", "Blenoxane"),
@@ -106,20 +107,24 @@ def term(iri: str, parents: list[str], label: str, definition: str, extra: list[
     return "\n".join(lines)
 
 
+def banner(title: str) -> str:
+    rule = "#" * 65
+    return f"{rule}\n# {title}\n{rule}"
+
+
 def synonyms(cell: str) -> list[str]:
     return [f"oboInOwl:hasExactSynonym {lit(s.strip())}" for s in cell.split(";") if s.strip()]
 
 
-def main(vocab: Path) -> None:
+def tumour_types(vocab: Path) -> list[str]:
     out: list[str] = []
-    # Tumour types
     onco = rows(vocab, "oncotree.tsv")
     codes = {r["code"] for r in onco}
     iri_of: dict[str, str] = {}
     for r in onco:
         iri_of[r["code"]] = ROOT_NAMES.get(r["code"]) or camel(r["name"].split("/")[0])
     assert len(set(iri_of.values())) == len(iri_of), "tumour IRIs clash"
-    out.append("#################################################################\n# Tumour types (OncoTree)\n#################################################################")
+    out.append(banner("Tumour types (OncoTree)"))
     for r in onco:
         code = r["code"]
         parents = []
@@ -152,9 +157,12 @@ def main(vocab: Path) -> None:
     for iri, label, parent, syn in EXTRA_TUMOURS:
         out.append(term(iri, [f"sko:{parent}"], label, f"A tumour of the type {label}; no OncoTree code.",
                         synonyms(syn)))
+    return out
 
-    # Anatomic sites
-    out.append("#################################################################\n# Anatomic sites (coarse site vocabulary)\n#################################################################")
+
+def sites(vocab: Path) -> list[str]:
+    out: list[str] = []
+    out.append(banner("Anatomic sites (coarse site vocabulary)"))
     vert = {r["notation"]: r for r in rows(vocab, "vertebrae.tsv")}
     site_iri = {}
     for r in rows(vocab, "sites.tsv"):
@@ -174,14 +182,20 @@ def main(vocab: Path) -> None:
             extra.append(f"oboInOwl:hasDbXref {lit(vert['sacrum']['fma'])}")
         parents = ["sko:AnatomicalSite"]
         if r["key"] == "sacrum":
-            parents.append("[ a owl:Restriction ; owl:onProperty obo:BFO_0000050 ; owl:someValuesFrom sko:VertebralColumn ]")
+            parents.append("[ a owl:Restriction ; owl:onProperty obo:BFO_0000050 ; "
+                           "owl:someValuesFrom sko:VertebralColumn ]")
         out.append(term(iri, parents, r["label"], f"The {r['label']}, as a site a tumour involves.", extra))
     for key, syn in EXTRA_SITES:
-        out.append(term(camel(key), ["sko:AnatomicalSite"], key, f"The {key}, as a site a tumour involves; no identifier verified.",
+        out.append(term(camel(key), ["sko:AnatomicalSite"], key,
+                        f"The {key}, as a site a tumour involves; no identifier verified.",
                         [f"sko:summaryKey {lit(key)}"] + synonyms(syn)))
+    return out
 
-    # Vertebrae
-    out.append("#################################################################\n# Vertebrae, ordered, part of their region\n#################################################################")
+
+def vertebrae(vocab: Path) -> list[str]:
+    out: list[str] = []
+    vert = {r["notation"]: r for r in rows(vocab, "vertebrae.tsv")}
+    out.append(banner("Vertebrae, ordered, part of their region"))
     region_iri = {"cervical": "CervicalSpine", "thoracic": "ThoracicSpine", "lumbar": "LumbarSpine",
                   "sacral": "Sacrum", "coccygeal": "Coccyx"}
     group_iri = {"C": "CervicalVertebra", "T": "ThoracicVertebra", "L": "LumbarVertebra",
@@ -223,9 +237,12 @@ def main(vocab: Path) -> None:
         extra += xrefs(r)
         out.append(term(r["notation"], [f"sko:{region_group[r['region']]}"], r["label"],
                         f"The vertebra {r['notation']}, number {int(r['order'])} of 33 counted from the skull.", extra))
+    return out
 
-    # Interventions
-    out.append("#################################################################\n# Interventions\n#################################################################")
+
+def interventions(vocab: Path) -> list[str]:
+    out: list[str] = []
+    out.append(banner("Interventions"))
     inter = rows(vocab, "interventions.tsv")
     inter += [{"key": k, "label": k, "parent_key": p or "", "ncit": "", "snomed": "", "maxo": "", "synonyms": s}
               for k, p, s in EXTRA_INTERVENTIONS]
@@ -241,11 +258,15 @@ def main(vocab: Path) -> None:
         if r.get("maxo"):
             extra += [f"oboInOwl:hasDbXref {lit(r['maxo'])}", f"skos:exactMatch obo:{r['maxo'].replace(':', '_')}"]
         out.append(term(camel(r["key"]), [parent], r["label"], f"An intervention of the kind {r['label']}.", extra))
+    return out
 
-    # Agents
-    out.append("#################################################################\n# Agents\n#################################################################")
+
+def agents(vocab: Path) -> list[str]:
+    out: list[str] = []
+    out.append(banner("Agents"))
     agents = rows(vocab, "agents.tsv")
-    agents += [{"name": n, "class": c, "synonyms": s, "ncit": "", "chebi": "", "drugbank": ""} for n, c, s in EXTRA_AGENTS]
+    agents += [{"name": n, "class": c, "synonyms": s, "ncit": "", "chebi": "", "drugbank": ""}
+               for n, c, s in EXTRA_AGENTS]
     for r in agents:
         extra = synonyms(r["synonyms"])
         if r["ncit"]:
@@ -256,9 +277,12 @@ def main(vocab: Path) -> None:
             extra.append(f"oboInOwl:hasDbXref {lit('DRUGBANK:' + r['drugbank'])}")
         out.append(term(camel(r["name"]), [f"sko:{AGENT_CLASS[r['class']]}"], r["name"].lower(),
                         f"The drug {r['name']}, given as {r['class']}.", extra))
+    return out
 
-    # Outcomes
-    out.append("#################################################################\n# Outcome statuses and survival measures\n#################################################################")
+
+def outcomes(vocab: Path) -> list[str]:
+    out: list[str] = []
+    out.append(banner("Outcome statuses and survival measures"))
     for r in rows(vocab, "outcomes.tsv"):
         key = r["key"]
         if r["category"] == "survival measure":
@@ -273,7 +297,16 @@ def main(vocab: Path) -> None:
         if r["ncit"]:
             extra.append(f"oboInOwl:hasDbXref {lit('NCIT:' + r['ncit'])}")
         out.append(term(camel(key), [parent], r["label"], f"The outcome {r['label']} ({r['category']}).", extra))
+    return out
+
+
+def main(vocab: Path) -> None:
+    out: list[str] = []
+    for section in (tumour_types, sites, vertebrae, interventions, agents, outcomes):
+        out += section(vocab)
     print("\n\n".join(o for o in out if o))
+
+
 
 
 if __name__ == "__main__":

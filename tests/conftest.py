@@ -29,9 +29,24 @@ def sarcokg(*args: str, cwd: Path | None = None) -> Run:
     return Run(p.returncode, p.stdout, p.stderr)
 
 
+def sarcokg_inproc(*args: str) -> Run:
+    """Run the command line in this process (click's CliRunner): for exit codes,
+    formats and messages, where a subprocess adds nothing but its start-up."""
+    from click.testing import CliRunner
+
+    from sarcokg.cli import main
+    r = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return Run(r.exit_code, r.stdout, r.stderr)
+
+
 @pytest.fixture
 def run():
     return sarcokg
+
+
+@pytest.fixture
+def inproc():
+    return sarcokg_inproc
 
 
 @pytest.fixture

@@ -24,10 +24,10 @@ def results(ontology=ONTOLOGY, kg=GRAPH):
     return {r.name: r.rows for r in run_checks(memory_store(ontology, report_files(kg)))}
 
 
-def test_the_eight_checks_exist_with_headers():
+def test_the_ten_checks_exist_with_headers():
     assert NAMES == sorted(["missing-label", "missing-definition", "duplicate-label", "malformed-xref",
                             "deprecated-class-in-use", "missing-license", "vertebra-not-a-vertebra",
-                            "report-without-evidence"])
+                            "report-without-evidence", "multiple-label", "multiple-definition"])
     for path in check_files():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert re.match(r"^# [a-z-]+: \S", first), path
@@ -40,7 +40,7 @@ def test_bundled_graph_passes(run):
     assert r.code == 0, r.out + r.err
     for name in NAMES:
         assert re.search(rf"^ok\s+{name}\s+0\b", r.out, re.M), r.out
-    assert "8 checks, 0 failed" in r.out
+    assert "11 checks, 0 failed" in r.out   # 10 SPARQL checks and the curation records
 
 
 def _edit(text: str, old: str, new: str) -> str:
@@ -95,6 +95,43 @@ def test_duplicate_label(tmp_path):
     assert {r[2].lower() for r in rows} == {"lung"}
 
 
+def test_shipped_ontology_has_one_label_and_definition_per_language():
+    res = results()
+    assert res["multiple-label"] == [] and res["multiple-definition"] == []
+
+
+def test_multiple_label(tmp_path):
+    onto = _ontology(tmp_path, append='\nsko:Lung rdfs:label "lungs"@en .\n')
+    rows = _only_failure(results(onto), "multiple-label")
+    assert sorted(rows) == [("sko:Lung", "rdfs:label", "lung"), ("sko:Lung", "rdfs:label", "lungs")]
+
+
+def test_labels_in_two_languages_are_allowed(tmp_path):
+    onto = _ontology(tmp_path, append='\nsko:Lung rdfs:label "Lunge"@de .\n')
+    res = results(onto)
+    assert not any(res.values()), res
+
+
+def test_multiple_definition(tmp_path):
+    onto = _ontology(tmp_path, append='\nsko:Lung skos:definition "A second definition."@en .\n')
+    rows = _only_failure(results(onto), "multiple-definition")
+    assert {r[0] for r in rows} == {"sko:Lung"} and len(rows) == 2
+    assert "A second definition." in {r[2] for r in rows}
+
+
+def test_multiple_definition_across_skos_and_iao(tmp_path):
+    onto = _ontology(tmp_path, append='\n@prefix obo: <http://purl.obolibrary.org/obo/> .\n'
+                                      'sko:Lung obo:IAO_0000115 "An OBO-style definition."@en .\n')
+    rows = _only_failure(results(onto), "multiple-definition")
+    assert {(r[0], r[1]) for r in rows} == {("sko:Lung", "skos:definition"), ("sko:Lung", "obo:IAO_0000115")}
+
+
+def test_definitions_in_two_languages_are_allowed(tmp_path):
+    onto = _ontology(tmp_path, append='\nsko:Lung skos:definition "Das Atmungsorgan."@de .\n')
+    res = results(onto)
+    assert not any(res.values()), res
+
+
 def test_malformed_xref(tmp_path):
     onto = _ontology(tmp_path, ('oboInOwl:hasDbXref "UBERON:0002048"', 'oboInOwl:hasDbXref "UBERON 0002048"'))
     rows = _only_failure(results(onto), "malformed-xref")
@@ -147,7 +184,7 @@ def test_check_cli_fails_and_lists_rows(run, tmp_path):
     assert r.code == 1, r.err
     assert re.search(r"^FAIL\s+missing-label\s+1\b", r.out, re.M)
     assert "sko:Unlabelled  rdfs:label" in r.out
-    assert "8 checks, 1 failed, 1 offending rows" in r.out
+    assert "11 checks, 1 failed, 1 offending row\n" in r.out
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -9,16 +9,23 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, RDF
+from sarcokg.common.settings import Settings
+from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, PREFIXES, RDF
 from sarcokg.query.rowcache import MARK
 from sarcokg.query.run import run_kg
-from sarcokg.store import kgstore as S
+from sarcokg.store import sync as S
 from sarcokg.store.evidence_defer import may_read_evidence, split_body
-from sarcokg.store.kgstore import CACHE_DIR, complete, load, load_memory, release, writer_body_start
+from sarcokg.store.kgstore import CACHE_DIR, complete, load_memory, release, writer_body_start
+from sarcokg.store.kgstore import load as load_store
 
 from .conftest import GRAPH, ROOT, synth_graphs
 
 TYPE = RDF + "type"
+MANY = Settings(defer_evidence_min=21)   # a bulk load of 21 files or more defers evidence here
+
+
+def load(kg, evidence=True, settings=MANY):
+    return load_store(kg, evidence=evidence, settings=settings)
 
 AD_HOC = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -63,7 +70,6 @@ def big_kg(tmp_path, monkeypatch):
     synth_graphs(kg, 40)
     for f in GRAPH.glob("*.ttl"):
         shutil.copy(f, kg / f.name)
-    monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 21)
     yield kg
     release(kg)
 
@@ -139,7 +145,7 @@ def test_deferred_store_answers_every_query_as_the_full_store(big_kg):
     for text in _queries():
         kgraph = _fresh(big_kg)
         got = _rows(run_kg(big_kg, kgraph, "q", text, []))
-        want = _rows(reference.query(text, use_default_graph_as_union=True, prefixes=dict(S.PREFIXES)))
+        want = _rows(reference.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES)))
         assert got == want, text
         reads = may_read_evidence(text)
         assert bool(kgraph.deferred) is not reads, text   # evidence loaded exactly when it may be read
@@ -174,12 +180,13 @@ def test_a_file_changed_after_the_sync_is_reloaded_whole(big_kg):
     kgraph = _fresh(big_kg)
     victim = sorted(big_kg.glob("synth-*.ttl"))[5]
     text = victim.read_text()
-    victim.write_text(text.replace("sko:ageYears ", "sko:ageYears 1", 1).replace("oa:exact \"", "oa:exact \"changed ", 1))
+    victim.write_text(text.replace("sko:ageYears ", "sko:ageYears 1", 1)
+                      .replace("oa:exact \"", "oa:exact \"changed ", 1))
     complete(kgraph)
     q = ("SELECT ?a ?x WHERE { { ?p sko:ageYears ?a } UNION { ?e oa:exact ?x FILTER(STRSTARTS(?x, 'changed ')) } }")
-    got = _rows(kgraph.store.query(q, use_default_graph_as_union=True, prefixes=dict(S.PREFIXES)))
+    got = _rows(kgraph.store.query(q, use_default_graph_as_union=True, prefixes=dict(PREFIXES)))
     assert got == _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True,
-                                                         prefixes=dict(S.PREFIXES)))
+                                                         prefixes=dict(PREFIXES)))
     assert any(x.startswith('"changed ') for _, x in got)
     assert load(big_kg).changed == 0   # the manifest records the file as reloaded
 
@@ -188,17 +195,17 @@ def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
     kgraph = _fresh(big_kg)
     calls = []
 
-    def dying(store, keys, folder, known):
+    def dying(store, keys, folder, known, unconfined):
         if calls:
             raise KeyboardInterrupt   # as if killed after the first chunk went in
         calls.append(1)
-        return real(store, keys, folder, known)
+        return real(store, keys, folder, known, unconfined)
 
     real = S._evidence_chunk
     monkeypatch.setattr(S, "_evidence_chunk", dying)
     keys = sorted(kgraph.deferred)
     # two chunks: the second dies
-    monkeypatch.setattr(S, "_CHUNK", len(keys) // 2)
+    kgraph.settings = Settings(defer_evidence_min=21, load_chunk=len(keys) // 2)
     with pytest.raises(KeyboardInterrupt):
         complete(kgraph)
     assert (big_kg / CACHE_DIR / "pending.json").exists()

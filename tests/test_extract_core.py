@@ -376,7 +376,7 @@ def test_rewritten_patterns_find_what_the_originals_found():
     from sarcokg.extract.context import BREAK_RX, INTRO_NOUN_RX
     from sarcokg.extract.levels import _LEVEL_RX
     from sarcokg.extract.textprep import _GLUED, _GLUED_HINT, DASH
-    level = r"(?:Co|Th|[CTLS])\s?\d{1,2}"
+    level = r"(?:Co|Th|[CTLSD])(?:\s?|-)\d{1,2}"   # D: dorsal; T-11 with a hyphen
     originals = [
         (BREAK_RX, re.compile(r"[;:,]|\b(?:but|however|although|which|who|then|after|followed)\b")),
         (INTRO_NOUN_RX, re.compile(r"\ban?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"

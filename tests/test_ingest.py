@@ -162,7 +162,7 @@ def test_a_graph_that_breaks_the_shapes_is_not_written(tmp_path, monkeypatch):
     first = problems[0]
     assert "ageYears" in first.path and out.message == (
         f"{src}: extracted graph violates the shapes: {first.focus} {first.path}: {first.message} "
-        f"({len(problems)} violations); nothing written")
+        f"({len(problems)} violation{'s' if len(problems) != 1 else ''}); nothing written")
 
 
 @needs_shared

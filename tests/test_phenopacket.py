@@ -208,3 +208,123 @@ def test_turtle_export_parses_in_two_parsers(exports):
     a.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     b.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert set(map(str, a)) == set(map(str, b))
+
+
+# -- public identifiers, resources, treatments and outcomes as the schema means them --
+
+def _graph_store(kg):
+    from sarcokg.store.kgstore import load
+    return load(kg).store
+
+
+def test_sko_only_where_the_ontology_has_no_public_identifier(packets, kg_module):
+    from sarcokg.interop.phenopacket import PREFERRED, Terms
+    terms = Terms(_graph_store(kg_module))
+    public = {p for axis in PREFERRED.values() for p in axis}
+    seen = 0
+    for path in packets.glob("*.json"):
+        for oc in _classes(_parse(path)):
+            if oc.id.startswith("SKO:"):
+                seen += 1
+                iri = "https://w3id.org/sarcokg/ontology#" + oc.id[4:]
+                assert not set(terms.xrefs.get(iri, {})) & public, f"{oc.id} has a public identifier"
+    assert seen, "the bundled graph uses a few terms without public identifiers (intents)"
+
+
+def test_a_site_with_a_vocab_identifier_is_exported_with_it():
+    from sarcokg.interop.phenopacket import Terms
+    from sarcokg.validate.checks import memory_store
+    terms = Terms(memory_store(ROOT / "ontology" / "sarcokg.ttl", []))
+    assert terms.oc("https://w3id.org/sarcokg/ontology#Hand", "site").id == "UBERON:0002398"
+    assert terms.oc("https://w3id.org/sarcokg/ontology#AdjuvantIntent").id == "SKO:AdjuvantIntent"
+
+
+def test_every_resource_has_its_release(packets):
+    from sarcokg.interop.phenopacket import load_resources
+    from sarcokg.model.namespaces import VERSION
+    known = load_resources()
+    assert known["SKO"].version == VERSION and known["UBERON"].version == "2026-04-01"
+    for path in packets.glob("*.json"):
+        for r in _parse(path).meta_data.resources:
+            assert r.version and r.version != "unknown", r
+            want = known[r.namespace_prefix]
+            assert (r.version, r.iri_prefix) == (want.version, want.iri_prefix)
+
+
+def test_resources_file_needs_every_field(tmp_path):
+    from sarcokg.common.errors import InputError
+    from sarcokg.interop.phenopacket import load_resources
+    bad = tmp_path / "resources.tsv"
+    bad.write_text("prefix\tid\tname\turl\tiri_prefix\tversion\tnote\nNCIT\tncit\tNCI Thesaurus\thttp://x\thttp://y\t\t\n")
+    with pytest.raises(InputError, match="NCIT"):
+        load_resources(bad)
+
+
+Q_RT = """SELECT ?p ?dose ?fx WHERE { ?p sko:receivedIntervention ?iv . ?iv sko:interventionType ?t .
+  ?t rdfs:subClassOf* sko:Radiotherapy . OPTIONAL { ?iv sko:totalDoseGy ?dose } OPTIONAL { ?iv sko:fractions ?fx } }"""
+
+
+def test_radiotherapy_structured_when_the_dose_is_known_else_a_procedure_with_body_site(packets, kg_module):
+    from sarcokg.model.namespaces import PREFIXES
+    store = _graph_store(kg_module)
+    rows = list(store.query(Q_RT, use_default_graph_as_union=True, prefixes=dict(PREFIXES)))
+    assert rows
+    for path in packets.glob("*.json"):
+        pp = _parse(path)
+        rt = [a.radiation_therapy for a in pp.medical_actions if a.HasField("radiation_therapy")]
+        for r in rt:
+            assert r.body_site.id == pp.diseases[0].primary_site.id and r.dosage > 0 and r.fractions > 0
+        for a in pp.medical_actions:
+            if a.HasField("procedure") and pp.diseases[0].HasField("primary_site"):
+                assert a.procedure.body_site.id == pp.diseases[0].primary_site.id
+    dosed = sum(1 for r in rows if r["dose"] is not None and r["fx"] is not None)
+    structured = sum(1 for path in packets.glob("*.json") for a in _parse(path).medical_actions
+                     if a.HasField("radiation_therapy"))
+    assert structured == dosed > 0
+
+
+def test_outcomes_are_responses_and_disease_course_not_features(packets, kg_module):
+    for path in packets.glob("*.json"):
+        pp = _parse(path)
+        for f in pp.phenotypic_features:
+            assert f.modifiers and f.description.startswith("metastatic site"), f
+    # 002: progression, partial response, recurrence, then no evidence of disease at 41 months
+    # since diagnosis; no treatment has a time: the first status is the response of the last
+    # treatment (ifosfamide), the recurrence why it ended; the disease resolved at 66 y + 41 months
+    pp = _parse(packets / "002_2c3740a5c6caac8c.json")
+    last = pp.medical_actions[-1]
+    assert last.treatment.agent.label == "ifosfamide"
+    assert last.response_to_treatment.label == "progressive disease"
+    assert last.treatment_termination_reason.label == "recurrence"
+    assert pp.diseases[0].resolution.age.iso8601duration == "P69Y5M" and len(pp.diseases) == 1
+    # 003: no evidence of disease after surgery, then a recurrence: resolved, then a second
+    # Disease of the same type whose stage says so
+    pp = _parse(packets / "003_c445cf327705193a.json")
+    # (both counted since treatment, whose time is not known: no ages)
+    first, again = pp.diseases
+    assert again.term == first.term and again.primary_site == first.primary_site
+    assert not first.HasField("resolution") and not again.HasField("onset")
+    assert [s.label for s in again.disease_stage] == ["recurrence"]
+    assert pp.medical_actions[-1].HasField("procedure")
+    assert not pp.medical_actions[-1].HasField("treatment_termination_reason")  # a procedure is not terminated
+
+
+def test_every_report_with_a_pmid_or_doi_has_its_reference(packets, kg_module):
+    from sarcokg.model.namespaces import PREFIXES
+    store = _graph_store(kg_module)
+    q = ("SELECT ?rid ?pmid ?doi WHERE { ?r sko:reportId ?rid "
+         "OPTIONAL { ?r sko:pmid ?pmid } OPTIONAL { ?r sko:doi ?doi } }")
+    n = 0
+    for row in store.query(q, use_default_graph_as_union=True, prefixes=dict(PREFIXES)):
+        ids = [r.id for r in _parse(packets / f"{row['rid'].value}.json").meta_data.external_references]
+        want = [f"PMID:{row['pmid'].value}"] if row["pmid"] else []
+        want += [f"DOI:{row['doi'].value}"] if row["doi"] else []
+        assert ids == want
+        n += bool(want)
+    assert n >= 2
+
+
+def test_every_prefix_the_export_can_choose_has_a_resource():
+    from sarcokg.interop.phenopacket import PREFERRED, load_resources
+    known = load_resources()
+    assert {p for axis in PREFERRED.values() for p in axis} | {"SKO"} <= set(known)

@@ -106,7 +106,8 @@ def test_renderings_are_kept_and_patched_on_a_graph(tmp_path, monkeypatch):
             reads = []
             real_parse = ox.parse_query_results
             monkeypatch.setattr(renders.ox, "parse_query_results",
-                                lambda *a, **k: reads.append(1) or real_parse(*a, **k))
+                                lambda *a, reads=reads, real_parse=real_parse, **k:
+                                reads.append(1) or real_parse(*a, **k))
             assert same(fmt) and reads == []            # kept: read as it is, nothing parsed
             monkeypatch.setattr(renders.ox, "parse_query_results", real_parse)
             victim = [f for f in files[10:] if "sko:hasVertebralLevel" in f.read_text()][n]

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from sarcokg.common.settings import Settings
 from sarcokg.query import run as q
 from sarcokg.query.rowcache import per_report
 from sarcokg.store.kgstore import CACHE_DIR, load, release
@@ -13,13 +14,14 @@ from sarcokg.store.kgstore import CACHE_DIR, load, release
 from .conftest import synth_graphs
 
 PER_REPORT = [name for name, path in q.named_queries().items() if per_report(path.read_text())]
-FORMATS = ["csv", "tsv", "json", "table"]
+FORMATS = ["csv", "tsv", "json"]  # the table for people is a view of these rows (tests/test_daily.py)
+SEVEN = Settings(rows_chunk=7)   # several chunks, some in worker processes
 
 
-def _both(kg, name: str) -> tuple[dict, dict]:
+def _both(kg, name: str, settings: Settings | None = None) -> tuple[dict, dict]:
     """{format: bytes} from the row cache and from the store, for one named query."""
     label, text = q.resolve(name, None)
-    kgraph = load(kg)
+    kgraph = load(kg, settings=settings)
     cached = {f: q.serialize(q.run_kg(kg, kgraph, label, text, []), f) for f in FORMATS}
     direct = {f: q.serialize(q.run(kgraph.store, label, text, []), f) for f in FORMATS}
     release(kg)
@@ -38,14 +40,12 @@ def test_cached_rows_equal_the_store_on_the_bundled_graph(kg_copy, name):
     assert _state(kg_copy, q.resolve(name, None)[1]).exists()   # answered from the rows, not the store
 
 
-def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
-    import sarcokg.query.rowcache as rc
-    monkeypatch.setattr(rc, "CHUNK", 7)   # several chunks, some in worker processes
+def test_cached_rows_follow_changes_and_odd_reports(tmp_path):
     kg = tmp_path / "kg"
     synth_graphs(kg, 40)
     files = sorted(kg.glob("*.ttl"))
     for name in PER_REPORT:
-        cached, direct = _both(kg, name)
+        cached, direct = _both(kg, name, SEVEN)
         assert cached == direct, name
     # a changed report, a removed one, and an added one whose id is not its file
     # name (the rows of its chunk are then found file by file)
@@ -56,13 +56,13 @@ def test_cached_rows_follow_changes_and_odd_reports(tmp_path, monkeypatch):
     text = files[8].read_text().replace(f"/report/{files[8].stem}/", "/report/aaa-clash/")
     (kg / "aaa-clash.ttl").write_text(text.replace(f'sko:reportId "{files[8].stem}"', 'sko:reportId "zzz-other"'))
     for name in PER_REPORT:
-        cached, direct = _both(kg, name)
+        cached, direct = _both(kg, name, SEVEN)
         assert cached == direct, name
     assert b"zzz-other" in _both(kg, "case-summary")[0]["csv"]
     # one report id in two files (the validator flags it): the store decides the order
     (kg / "aaa-clash.ttl").write_text(text)
     for name in PER_REPORT:
-        cached, direct = _both(kg, name)
+        cached, direct = _both(kg, name, SEVEN)
         assert cached == direct, name
 
 
@@ -135,6 +135,8 @@ def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypat
     cached, direct = _both(kg, name)
     body = result.read_bytes().split(b"\n")
     result.write_bytes(b"\n".join(body[:4] + body[30:]))
+    state = result.with_suffix(".state")    # its size recorded too: only the patch can tell
+    state.write_text(state.read_text().split("\n")[0] + f"\n{result.stat().st_size}\n")
     files[20].write_text(files[20].read_text().replace("sko:ageYears 4", "sko:ageYears 5", 1))
     patched.clear()
     cached, direct = _both(kg, name)
@@ -154,7 +156,8 @@ def test_parameters_and_blank_nodes_go_to_the_store(kg_copy):
     res = q.run_kg(kg_copy, kgraph, label, text, ["within=sko:LumbarSpine"])
     assert q.serialize(res, "csv") == q.serialize(q.run(kgraph.store, label, text, ["within=sko:LumbarSpine"]),
                                                   "csv")
-    blank = "# sarcokg:per-report\nSELECT ?report ?b WHERE { ?r <https://w3id.org/sarcokg/ontology#reportId> ?report BIND(BNODE() AS ?b) }"
+    blank = ("# sarcokg:per-report\nSELECT ?report ?b WHERE { "
+             "?r <https://w3id.org/sarcokg/ontology#reportId> ?report BIND(BNODE() AS ?b) }")
     assert len(list(q.run_kg(kg_copy, kgraph, "inline", blank, []))) == 5
     release(kg_copy)
 
@@ -319,9 +322,7 @@ def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
 
 def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_query(tmp_path, monkeypatch):
     import sarcokg.query.rowcache as rc
-    import sarcokg.store.kgstore as S
-    monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 10)   # "many" is 10 here
-    monkeypatch.setattr(rc, "CHUNK", 40)   # one chunk, evaluated in this process
+    settings = Settings(defer_evidence_min=10, rows_chunk=40)   # "many" is 10; one chunk, in this process
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     flags = []
@@ -337,19 +338,19 @@ def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_qu
     monkeypatch.setattr(rc, "chunk_rows", spy)
     # the first named query loads the chunk once for every named per-report query
     first, *rest = PER_REPORT
-    cached, direct = _both(kg, first)
+    cached, direct = _both(kg, first, settings)
     assert cached == direct
     assert flags == [True]
     for name in rest:
         assert _state(kg, q.resolve(name, None)[1]).exists(), name   # kept already
-        cached, direct = _both(kg, name)
+        cached, direct = _both(kg, name, settings)
         assert cached == direct, name
     assert flags == [True]     # and not evaluated again
     # the kept entries follow a change like computed ones
     victim = sorted(kg.glob("*.ttl"))[3]
     victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     for name in PER_REPORT:
-        cached, direct = _both(kg, name)
+        cached, direct = _both(kg, name, settings)
         assert cached == direct, name
     assert flags == [True] + [False] * len(PER_REPORT)   # one file each, with its evidence
     # a per-report query that reads evidence gets the whole files, and the same rows as the store
@@ -357,7 +358,7 @@ def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_qu
              "SELECT ?report (COUNT(?x) AS ?n) WHERE { ?r sko:reportId ?report ; sko:hasEvidence ?e . "
              "?e oa:exact ?x } GROUP BY ?report ORDER BY ?report")
     flags.clear()
-    kgraph = load(kg)
+    kgraph = load(kg, settings=settings)
     cached = q.serialize(q.run_kg(kg, kgraph, "inline", reads, []), "csv")
     direct = q.serialize(q.run(kgraph.store, "inline", reads, []), "csv")
     release(kg)

@@ -36,7 +36,7 @@ def test_ingest_check_agrees_with_validate():
     from sarcokg.ingest.pipeline import conforms
     from sarcokg.validate.shacl_fast import plain_index
     graphs = [rdflib.Graph().parse(path, format="turtle") for path in sorted(GRAPH.glob("*.ttl"))]
-    for name, mutate, expected in VIOLATIONS:
+    for _name, mutate, _expected in VIOLATIONS:
         g = seed()
         mutate(g)
         graphs.append(g)

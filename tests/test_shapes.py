@@ -87,6 +87,12 @@ VIOLATIONS = [
     ("evidence without method", remove(URIRef(PROV + "wasGeneratedBy")), "how it was found"),
     ("patient without tumour", remove(S.hasTumour), "at least one tumour"),
     ("metastatic flag missing", remove(S.metastatic), "metastasis"),
+    ("two journals", lambda g: [add(N.report, S.journal, Literal(j))(g) for j in ("J One", "J Two")], "journal"),
+    ("author list as a number", add(N.report, S.authorList, Literal(3)), "author list"),
+    ("treatment before diagnosis", add(N["intervention-1"], S.monthsAfterDiagnosis,
+                                       Literal("-2.0", datatype=XSD.decimal)), "after diagnosis"),
+    ("an outcome status as survival measure", add(N["outcome-1"], S.survivalMeasure, S.NoEvidenceOfDisease),
+     "sko:SurvivalMeasure"),
 ]
 
 

@@ -203,7 +203,7 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     the body) are parsed; either way the store holds what each file says."""
     import pyoxigraph as ox
 
-    from sarcokg.store.kgstore import ontology_path, parse_file, report_graph
+    from sarcokg.store.reportfiles import ontology_path, parse_file, report_graph
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     files = sorted(kg.glob("*.ttl"))
@@ -211,10 +211,11 @@ def test_bulk_load_gives_the_quads_of_file_by_file_parsing(tmp_path, monkeypatch
     files[0].write_text(files[0].read_text() + '\n_:x <urn:p> "a" .\n<urn:s> <urn:p> _:x .\n')
     files[1].write_text(files[1].read_text() + '\n@prefix ex: <urn:ex:> .\nex:s ex:p """two\nlines""" .\n')
     files[2].write_text(files[2].read_text() + '\n<urn:s> <urn:p> "brace } and { inside" .\n')
-    import sarcokg.store.kgstore as st
+    import sarcokg.store.sync as st
     parsed = []
     real_parse = st.parse_file
-    monkeypatch.setattr(st, "parse_file", lambda path, graph, data=None: parsed.append(path.name) or real_parse(path, graph, data))
+    monkeypatch.setattr(st, "parse_file",
+                        lambda path, graph, data=None: parsed.append(path.name) or real_parse(path, graph, data))
     kg_store = load(kg)
     assert kg_store.changed == 31
     # only the three special files (and perhaps the ontology) went through the parser
@@ -269,11 +270,11 @@ def test_bulk_load_is_as_strict_as_turtle(tmp_path, damage):
 
 
 def test_quick_unsafe_body_check_agrees_with_the_regex():
-    """store._unsafe_body is a quicker _UNSAFE_BODY.search: the same answer on
+    """store._unsafe_body is a quicker UNSAFE_BODY.search: the same answer on
     report bodies with tokens and directive words planted anywhere."""
     import random
 
-    from sarcokg.store.kgstore import _UNSAFE_BODY, _unsafe_body, writer_body_start
+    from sarcokg.store.writerform import UNSAFE_BODY, unsafe_body, writer_body_start
     bodies = []
     for f in sorted(GRAPH.glob("*.ttl")):
         data = f.read_bytes()
@@ -289,6 +290,6 @@ def test_quick_unsafe_body_check_agrees_with_the_regex():
             pos = rng.randrange(len(body) + 1)
             body[pos:pos] = rng.choice(tokens)
         body = bytes(body)
-        assert _unsafe_body(body) == (_UNSAFE_BODY.search(body) is not None), body[:80]
-        found += _unsafe_body(body)
+        assert unsafe_body(body) == (UNSAFE_BODY.search(body) is not None), body[:80]
+        found += unsafe_body(body)
     assert 500 < found < 2900   # both answers were exercised

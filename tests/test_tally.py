@@ -6,6 +6,7 @@ import json
 import random
 import shutil
 
+from sarcokg.common.settings import Settings
 from sarcokg.store import kgstore as S
 from sarcokg.store import tally
 from sarcokg.store.kgstore import CACHE_DIR, complete, load, release
@@ -89,9 +90,8 @@ def test_the_store_keeps_its_tallies_in_step_with_the_files(tmp_path):
 def test_tallies_follow_a_file_changed_before_its_evidence_is_loaded(tmp_path, monkeypatch):
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
-    monkeypatch.setattr(S, "DEFER_EVIDENCE_MIN", 21)
     try:
-        kgraph = load(kg, evidence=False)
+        kgraph = load(kg, evidence=False, settings=Settings(defer_evidence_min=21))
         assert kgraph.deferred
         victim = sorted(kg.glob("*.ttl"))[5]
         victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))

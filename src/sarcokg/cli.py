@@ -6,12 +6,14 @@ a problem (graph does not conform, a report failed to ingest); 2 could not run
 """
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, SarcoKGError
+from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, InputError, SarcoKGError
 from sarcokg.common.resources import bundled_graph
 from sarcokg.model.namespaces import VERSION
 
@@ -36,13 +38,63 @@ class Group(click.Group):
             click.echo(f"sarcokg: {msg}", err=True)
             sys.exit(EXIT_USAGE)
         except BrokenPipeError:
+            _quiet_stdout()
             sys.exit(0)
+        except OSError as e:
+            if e.errno not in _WRITE_ERRORS:
+                raise
+            where = e.filename or "standard output"
+            click.echo(f"sarcokg: {where}: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
+        try:
+            sys.stdout.flush()   # what click.echo left in the buffer: a failure is reported, not ignored at exit
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as e:
+            _quiet_stdout()
+            click.echo(f"sarcokg: standard output: cannot write ({e.strerror})", err=True)
+            sys.exit(EXIT_USAGE)
         sys.exit(rv or 0)
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit
+    does not fail again on a closed pipe or a full device."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass   # not a real file descriptor (a test runner's capture)
 
 
 kg_option = click.option(
     "--kg", "kg", type=click.Path(path_type=Path), default=DEFAULT_KG, show_default="graph/",
     help="Knowledge-graph folder of report graphs (<id>.ttl).")
+
+
+KG_ENV = "SARCOKG_KG"
+
+
+def writable_kg_option(f):
+    """--kg for the commands that write into the folder: no default (the package's
+    own graph is read, never written); SARCOKG_KG stands in for it."""
+    return click.option(
+        "--kg", "kg", type=click.Path(path_type=Path), default=None,
+        help=f"Knowledge-graph folder to write into (required, or set {KG_ENV}).")(f)
+
+
+def require_kg(kg: Path | None, command: str) -> Path:
+    if kg is not None:
+        return kg
+    env = os.environ.get(KG_ENV, "").strip()
+    if env:
+        return Path(env)
+    raise InputError(f"{command} writes into a knowledge-graph folder: give it with --kg DIR or {KG_ENV}=DIR "
+                     "(the bundled graph is read-only)")
 
 
 def output_option(default: str | None = None):
@@ -51,12 +103,14 @@ def output_option(default: str | None = None):
 
 
 def emit(data: bytes | str, output: Path | None) -> None:
-    from sarcokg.common.files import atomic_write
+    from sarcokg.common.files import atomic_write, stdout_output
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if data and not data.endswith(b"\n") and data[:1] in (b"{", b"["):
+        data += b"\n"   # JSON results end with a newline, as text files do
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        with stdout_output() as fh:
+            fh.write(data)
     else:
         atomic_write(output, data)
 
@@ -82,15 +136,24 @@ def main() -> None:
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what each answers.")
 @click.option("--endpoint", metavar="URL",
               help="Run the query on this remote SPARQL 1.1 endpoint instead of --kg.")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, metavar="SECONDS",
-              help="With --endpoint: give up when the endpoint has not answered in this time.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Stop the query after this many seconds (default: 300, SARCOKG_QUERY_TIMEOUT; "
+                   "60 with --endpoint).")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE (federated query) send requests to the servers or files the query names; "
+                   "off by default.")
 @output_option()
-def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> None:
+def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service, output) -> None:
     """Run a named query (queries/NAME.rq), a FILE.rq, or --sparql TEXT."""
     from sarcokg.query import run as q
+    from sarcokg.views.table import described, header_description, query_table
+
+    def render(results) -> bytes:
+        return query_table(results).encode("utf-8") if fmt == "table" else q.serialize(results, fmt)
+
     if list_:
-        for qname, path in q.named_queries().items():
-            click.echo(f"{qname:32} {q.describe(path)}")
+        click.echo(described([(qname, header_description(path)) for qname, path in q.named_queries().items()]),
+                   nl=False)
         return
     label, text = q.resolve(name, sparql)
     for p in params:
@@ -98,11 +161,39 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, output) -> No
     if endpoint is not None:
         from sarcokg.interop.remote import credentials, run_remote
         url, login = credentials(endpoint)   # a user:password@host URL, or ~/.netrc
-        emit(q.serialize(run_remote(url, label, text, list(params), timeout, login), fmt), output)
+        emit(render(run_remote(url, label, text, list(params), timeout or 60.0, login)), output)
         return
+    import pyoxigraph as ox
+
+    from sarcokg.common.settings import Settings
     from sarcokg.store.kgstore import load
-    kgraph = load(kg, evidence=False)   # run_kg loads deferred evidence when the query may read it
-    emit(q.serialize(q.run_kg(kg, kgraph, label, text, list(params)), fmt), output)
+    settings = Settings.from_env()
+    kgraph = load(kg, evidence=False, settings=settings)   # answer() loads deferred evidence when the query may read it
+    data = q.answer(kg, kgraph, label, text, list(params), "json" if fmt == "table" else fmt,
+                    timeout or settings.query_timeout, progress=progress_on_stderr(),
+                    allow_service=allow_service)
+    emit(query_table(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)).encode("utf-8")
+         if fmt == "table" else data, output)
+
+
+def progress_on_stderr():
+    """A progress callback (message, done, total): the message once on stderr,
+    and a progress bar while stderr is a terminal."""
+    state: dict = {}
+
+    def progress(message: str, done: int, total: int) -> None:
+        if state.get("message") != message:
+            click.echo(f"sarcokg: {message}", err=True)
+            state.update(message=message, bar=None)
+            if total and sys.stderr.isatty():
+                from tqdm import tqdm
+                state["bar"] = tqdm(total=total, unit="report", file=sys.stderr)
+        bar = state["bar"]
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+    return progress
 
 
 @main.command()
@@ -122,15 +213,18 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     shapes and ontology). Exit 0 when the graph conforms, 1 when it does not,
     2 when it could not run.
     """
-    from sarcokg.store import kgstore as store
+    from sarcokg.common.settings import Settings
     from sarcokg.store.kgstore import CACHE_DIR, load
     from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
-    kgraph = load(kg, evidence=False)   # the rules across reports read no evidence (tested)
+    settings = Settings.from_env()
+    kgraph = load(kg, evidence=False, settings=settings)   # the rules across reports read no evidence (tested)
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
+    from sarcokg.validate.records import record_results
+    results = sorted(results + record_results(kg))
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
-    if fresh >= store.DEFER_EVIDENCE_MIN and cache is not None:
+    if fresh >= settings.defer_evidence_min and cache is not None:
         # many reports validated afresh (a new folder, shapes or ontology): the
         # named queries' first run, which reads every report again, is paid here
         # rather than by the next query (see README, "The query store, and scale")
@@ -138,8 +232,9 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
 
         from sarcokg.query.run import prepare_named
         start = time.perf_counter()
-        if prepare_named(kg, kgraph, jobs):
-            click.echo(f"kept the named queries' results for {len(files)} reports "
+        if prepare_named(kg, kgraph, jobs, progress=progress_on_stderr()):
+            from sarcokg.common.text import plural
+            click.echo(f"kept the named queries' results for {plural(len(files), 'report')} "
                        f"({time.perf_counter() - start:.0f} s)", err=True)
     return EXIT_FAILED if results else 0
 
@@ -155,7 +250,8 @@ def export(kg, fmt, output) -> None:
     if fmt == "phenopacket":
         from sarcokg.interop.phenopacket import export_phenopackets
         n = export_phenopackets(kg, output)
-        click.echo(f"wrote {n} phenopackets to {output}", err=True)
+        from sarcokg.common.text import plural
+        click.echo(f"wrote {plural(n, 'phenopacket')} to {output}", err=True)
         return
     from sarcokg.interop.export import export_to
     from sarcokg.store.kgstore import report_files
@@ -176,10 +272,9 @@ def reason(kg, reports) -> None:
     from sarcokg.store.kgstore import report_files
     from sarcokg.validate.reason import reason as do_reason
     files = report_files(kg)
-    if len(files) > reports:
-        step = len(files) / max(reports, 1)
-        files = [files[int(i * step)] for i in range(reports)]
-    click.echo(do_reason(files))
+    step = len(files) / max(reports, 1)
+    sample = [files[int(i * step)] for i in range(reports)] if len(files) > reports else list(files)
+    click.echo(do_reason(sample))
 
 
 @main.command()
@@ -196,6 +291,8 @@ def check(kg, ontology) -> int:
     from sarcokg.validate.checks import format_report, memory_store, run_checks
     store = memory_store(ontology, report_files(kg)) if ontology is not None else load(kg).store
     results = run_checks(store)
+    from sarcokg.validate.records import record_check
+    results.append(record_check(kg))
     click.echo(format_report(results), nl=False)
     return EXIT_FAILED if any(r.rows for r in results) else 0
 
@@ -206,16 +303,19 @@ def check(kg, ontology) -> int:
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop any query that runs longer than this.")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE (federation): the server then sends requests to any URL a client names.")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (CORS), so a web page on another "
               "origin (YASGUI, say) can query the endpoint. Off by default.")
-def serve(kg, host, port, timeout, cors) -> int:
+def serve(kg, host, port, timeout, allow_service, cors) -> int:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint (Oxigraph
     server) at http://HOST:PORT/query, the default graph being the union of
     the ontology and all reports. Serves a snapshot of the store taken at
     start; Ctrl-C or SIGTERM stops it.
     """
     from sarcokg.interop.serve import serve as do_serve
-    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), cors=cors)
+    return do_serve(kg, host, port, timeout, announce=lambda m: click.echo(m, err=True), allow_service=allow_service,
+                    cors=cors)
 
 
 @main.command()
@@ -243,31 +343,80 @@ def push(endpoint, kg, timeout, user) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@kg_option
+@writable_kg_option
 @click.option("--force", is_flag=True, help="Overwrite curated report graphs too.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of each new graph.")
-def ingest(files, kg, force, jobs, no_validate) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures (and their summary line).")
+def ingest(files, kg, force, jobs, no_validate, quiet) -> int:
     """Read report texts, extract their cases and write KG/<stem>.ttl for each.
 
     A curation record KG/curation/<stem>.json, where present, is laid over the
-    extracted draft. Exit 1 when any report failed; the others are still written.
+    extracted draft. KG/sources.tsv records where each text was read (for
+    `sarcokg evidence`). Exit 1 when any report failed; the others are still written.
     """
     from sarcokg.ingest.pipeline import ingest_files
-    failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate)
+    kg = require_kg(kg, "ingest")
+    failed = ingest_files(list(files), kg, force=force, jobs=jobs, validate=not no_validate, quiet=quiet)
     return EXIT_FAILED if failed else 0
+
+
+@main.command()
+@click.argument("report")
+@writable_kg_option
+@click.option("--with-curation", is_flag=True, help="Remove the curation record KG/curation/<id>.json too.")
+def remove(report, kg, with_curation) -> None:
+    """Remove the report graph KG/REPORT.ttl (its curation record is kept unless --with-curation)."""
+    from sarcokg.ingest.pipeline import remove_report
+    kg = require_kg(kg, "remove")
+    done = remove_report(report, kg, with_curation)
+    kept = "; its curation record removed too" if done.curation else ""
+    click.echo(f"removed {done.report_id} from {kg}{kept}", err=True)
 
 
 @main.command()
 @click.argument("report")
 @kg_option
 @click.option("--text", "text_path", type=click.Path(path_type=Path),
-              help="The report's source text (default: KG/<file>, KG/sources/<file>, or the shared corpus beside the repository).")
-@click.option("--context", type=int, default=40, show_default=True, help="Characters of context each side.")
-def evidence(report, kg, text_path, context) -> None:
-    """Show each fact of REPORT with its mention in context in the source text."""
+              help="The report's source text (default: where KG/sources.tsv says ingest read it, "
+                   "else KG/<file> or KG/sources/<file>).")
+@click.option("--context", type=click.IntRange(0), default=40, show_default=True,
+              help="Characters of context each side.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evidence(report, kg, text_path, context, fmt) -> None:
+    """Show each fact of REPORT with its stored mention (the exact string and its
+    offsets), and the mention in context when the source text is at hand (its
+    SHA-256 checked against the graph)."""
     from sarcokg.views.evidence import show_evidence
-    click.echo(show_evidence(report, kg, text_path, context), nl=False)
+    click.echo(show_evidence(report, kg, text_path, context, fmt), nl=False)
+
+
+@main.command()
+@click.argument("report")
+@kg_option
+def show(report, kg) -> None:
+    """Show one case: the report, patient, tumour, interventions and outcomes, and
+    whether it is curated or a draft."""
+    from sarcokg.views.case import show_case
+    click.echo(show_case(report, kg), nl=False)
+
+
+@main.command(name="list")
+@kg_option
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+def list_(kg, fmt) -> None:
+    """List the reports: id, title, year, tumour type, curated or draft."""
+    import json
+
+    from sarcokg.views.case import list_reports
+    from sarcokg.views.table import render
+    names, rows = list_reports(kg)
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], indent=2, ensure_ascii=False))
+    elif fmt == "tsv":
+        click.echo("\n".join("\t".join(c.replace("\t", " ") for c in r) for r in [names, *rows]))
+    else:
+        click.echo(render(names, rows, noun="report"), nl=False)
 
 
 if __name__ == "__main__":

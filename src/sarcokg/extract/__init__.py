@@ -18,7 +18,7 @@ from sarcokg.model.facts import CaseFacts, Span, Tumour, Value
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms, load_terms
 from sarcokg.extract import context, interventions, levels, metadata, outcomes, patient, sites, tumour
-from .lexicon import lexicon_for, local_abbreviations, merge
+from .lexicon import lexicon_for, local_abbreviations, merge, misspelt_agents
 from .textprep import normalise, spaced, split_sentences
 
 __all__ = ["extract"]
@@ -33,6 +33,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     sents = split_sentences(text)
     mentions = lex.match(text, norm, sp)
     mentions = merge(mentions, local_abbreviations(text, mentions))
+    mentions = merge(mentions, misspelt_agents(lex, norm, mentions))
 
     # the introduction of the patient bounds the title search
     intro_start = None

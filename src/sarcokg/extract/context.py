@@ -66,11 +66,15 @@ HYPO_RX = re.compile(
 # from one of those characters to the next instead of trying every position
 BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthough|fter)\b|"
                       r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
-POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were) (?:not|ruled out|excluded)\b")
+POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
+                         r"(?:not|ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
+                         r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b")
 
 OTHER_CANCER_RX = re.compile(
     r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
+_PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
+                                 r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
 
 
@@ -127,6 +131,8 @@ class Zones:
             intro_i = first_ref      # 'We report a woman in her sixties ...'
         if intro_i is not None:
             self.intro = self.sents[intro_i]
+        # sentences whose subject is the patient: 'she', 'he', 'the patient', 'our patient' opening the sentence
+        pat_refs = {s.index for s in self.sents if _PATIENT_SUBJECT_RX.match(s.low)}
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
@@ -159,8 +165,19 @@ class Zones:
                 s.zone = "case"
             elif s.caseref and state != "boiler":
                 s.zone = "case"
+            elif state == "lit" and (s.anchor or s.caseref) and not s.generic and s.index in pat_refs:
+                s.zone = "case"   # the patient's course told under a discussion heading ('She received ...')
             else:
                 s.zone = "lit" if state == "lit" else "other"
+        if intro_i is None:
+            # no introduction (an abstract that never gives age or sex): a plain sentence between two
+            # sentences of the case belongs to it ('The overall survival was 7 months.')
+            ss = self.sents
+            for i in range(1, len(ss) - 1):
+                x = ss[i]
+                if x.zone == "other" and not x.generic and x.heading is None and \
+                        ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
+                    x.zone = "case"
 
     def usable(self, pos: int, allow_title: bool = True) -> Optional[Sentence]:
         """The sentence at pos when facts may be read from it."""

@@ -21,7 +21,10 @@ def _generic_phrases() -> list[str]:
              "remain unclear", "remains controversial", "remain controversial", "whether", "prognosis",
              "survival rate", "survival rates", "per million", "et al", "studies", "trial", "trials", "seem", "seems",
              "suggest", "likely", "possibility", "rate", "rates", "exploration", "mainstay", "subtype", "subtypes",
-             "differential diagnosis", "differential diagnoses", "patients")
+             "differential diagnosis", "differential diagnoses", "patients",
+             # the lesson drawn from the case, not its course
+             "has shown that", "have shown that", "highlights", "illustrates", "is effective", "are effective",
+             "first choice", "treatment of choice", "in conclusion", "we conclude")
     out = list(words)
     for v in ("is", "are"):
         for art in ("", "a ", "an "):

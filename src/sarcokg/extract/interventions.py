@@ -16,6 +16,7 @@ from typing import Optional
 from sarcokg.model.facts import AgentDose, InterventionFact, Span
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms
+from . import rtdose
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless
@@ -35,10 +36,7 @@ VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resect
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
-DOSE_GY_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cGy|Gy|Gray)\b")
-GY_RX = Caseless(r"(?<![\d.])\d+(?:\.\d+)?\s*c?gy\b")   # for Zones.hits: a dose in Gy
-FRACTIONS_RX = re.compile(r"\b(\d{1,2})\s+(?:daily\s+)?fractions\b|\bfractions?\s*(?:of|:)?\s*\d+(?:\.\d+)?\s*Gy\s*[x\u00d7]\s*(\d{1,2})"
-                          r"|(\d+(?:\.\d+)?)\s*Gy\s*[x\u00d7]\s*(\d{1,2})\b", re.I)
+GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gy|rads?)\b")   # for Zones.hits: a dose in Gy
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
@@ -165,7 +163,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                     out.append(_M(kind, a, b, s))
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
-    if "gy" in low and terms.find("intervention", "radiotherapy") is not None:
+    if ("gy" in low or "rad" in low) and terms.find("intervention", "radiotherapy") is not None:
         has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
         for si, dms in zones.hits(GY_RX).items():
             s = zones.sents[si]
@@ -180,6 +178,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
 
 def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
     facts: list[InterventionFact] = []
+    boost_only: dict[int, bool] = {}
     by_sent: dict[int, list[_M]] = {}
     for m in ms:
         by_sent.setdefault(m.sent.index, []).append(m)
@@ -225,20 +224,13 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 f.intent = INTENT_MAP.get(w, w)
             fam = _family(terms, f.kind)
             if fam == "radiotherapy" and not _extracorporeal(sent):
-                dm = DOSE_GY_RX.search(sent.text)
-                if dm:
-                    v = float(dm.group(1)) / (100 if dm.group(2) == "cGy" else 1)
-                    if 0 < v <= 100:
-                        f.dose_gy = v
-                        a, b = sent.start + dm.start(), sent.start + dm.end()
-                        if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
-                            f.spans.append(Span(a, b, text[a:b]))
-                fm = FRACTIONS_RX.search(sent.text)
-                if fm:
-                    g = next(i for i in (1, 2, 4) if fm.group(i))
-                    f.fractions = int(fm.group(g))
-                    a, b = sent.start + fm.start(), sent.start + fm.end()
-                    f.spans.append(Span(a, b, text[a:b]))
+                rt = rtdose.read(sent.text)
+                f.dose_gy, f.fractions = rt.dose_gy, rt.fractions
+                boost_only[id(f)] = rt.boost_only
+                for a, b in rt.spans:
+                    a, b = sent.start + a, sent.start + b
+                    if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
+                        f.spans.append(Span(a, b, text[a:b]))
             if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy"):
                 cm = CYCLES_RX.search(sent.text) if ("cycle" in sent.low or "course" in sent.low
                                                       or "round" in sent.low) else None
@@ -262,11 +254,11 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                     w = am.group(am.lastindex)   # and no other treatment named before the word
                     w = w[:-2] if w.endswith("ly") else w
                     f.intent = INTENT_MAP.get(w, w)
-            _merge(terms, facts, f)
+            _merge(terms, facts, f, boost_only.get(id(f), False))
     return facts
 
 
-def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact) -> None:
+def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False) -> None:
     fam = _family(terms, f.kind)
     for g in facts:
         if _family(terms, g.kind) != fam:
@@ -283,8 +275,14 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact) -> 
             if a not in g.agents:
                 g.agents.append(a)
         g.doses += [d for d in f.doses if all(d.agent != x.agent for x in g.doses)]
-        g.dose_gy = g.dose_gy if g.dose_gy is not None else f.dose_gy
-        g.fractions = g.fractions if g.fractions is not None else f.fractions
+        if boost and g.dose_gy is not None and f.dose_gy is not None:
+            # a boost in a later sentence adds to the first course
+            g.dose_gy = round(g.dose_gy + f.dose_gy, 2)
+            if g.fractions is not None and f.fractions is not None:
+                g.fractions += f.fractions
+        else:
+            g.dose_gy = g.dose_gy if g.dose_gy is not None else f.dose_gy
+            g.fractions = g.fractions if g.fractions is not None else f.fractions
         g.cycles = g.cycles if g.cycles is not None else f.cycles
         g.intent = g.intent or f.intent
         for sp in f.spans:

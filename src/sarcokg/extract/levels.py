@@ -17,10 +17,12 @@ from sarcokg.model.terms import Terms
 from .context import Zones, negated
 from .textprep import DASH, Caseless
 
-_REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co"}
+_REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
+# D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
+_SPINE_HINT = re.compile(r"vertebr|spin|dorsal|thoracic|lumbar|cervical|myelo|paraplegi|laminect|corpect", re.I)
 # (?:Co|Th|[CTLS]) spelled as alternatives that each start with a letter, so the
 # regex engine can skip ahead to those letters instead of trying every position
-LEVEL = r"(?:Co|Th|C|T|L|S)\s?\d{1,2}"
+LEVEL = r"(?:Co|Th|C|T|L|S|D)(?:\s?|-)\d{1,2}"
 _LEVEL_RX = re.compile(r"(?P<a>" + LEVEL + r")(?:\s*(?:" + DASH + r"|/|\bto\b|\bthrough\b|\bthru\b)\s*"
                        r"(?P<b>" + LEVEL + r"|\d{1,2})(?![\d]))?(?![A-Za-z\d])")
 ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -32,24 +34,37 @@ _RW = "cervical|thoracic|dorsal|lumbar|sacral|coccygeal"
 _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow scan
     r"\b(?:the\s+)?(?P<o1>" + _ORD + r")\s+(?P<r1>" + _RW + r")(?:\s+vertebra\w*|\s+vertebral body)?"
     r"(?:\s*(?:to|through|" + DASH + r"|and)\s*(?:the\s+)?(?P<o2>" + _ORD + r")(?:\s+(?P<r2>" + _RW + r"))?)?"
-    r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])")
+    r"(?=\s+vertebra|\s+level|\s*$|\s*[,.;)])"
+    r"|\b(?:the\s+)?(?P<p1>" + _ORD + r")(?:\s*,\s*(?P<p2>" + _ORD + r"))?\s*(?:,\s*)?(?P<pj>and|to|through|" + DASH
+    + r")\s*(?:the\s+)?(?P<p3>" + _ORD + r")\s+(?P<pr>" + _RW + r")\s+(?:vertebra\w*|spine|vertebral\s+bod\w+|levels?)"
+    # 'thoracic vertebrae 3 to 5', 'lumbar vertebra 2'
+    r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
 _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|level\b|levels\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
+    r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
-    r"stabili[sz]ation|laminectom\w*|laminoplast\w*|laminotom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
+    r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
-    r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
+    r"(?:the\s+)?(?:\w+\s+)?"
+    r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
+    r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"
+    r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)\s+(?:\w+\s+){0,2}?"
+    r"(?:at|of|below|from|in)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
-_EXCL_WORDS = ("compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
+_EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
+               "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix")
+_NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 
 
@@ -66,11 +81,11 @@ _ORDERS: dict[int, tuple] = {}
 
 
 def _norm(tok: str) -> Optional[str]:
-    m = re.match(r"(?i)(co|th|[ctls])\s?(\d{1,2})$", tok.strip())
+    m = re.match(r"(?i)(co|th|[ctlsd])(?:\s?|-)(\d{1,2})$", tok.strip())
     if not m:
         return None
     reg = _REGION[m.group(1).lower()]
-    if m.group(1) in ("c", "t", "l", "s"):   # lower-case single letters are not notations
+    if m.group(1) in ("c", "t", "l", "s", "d"):   # lower-case single letters are not notations
         return None
     return f"{reg}{int(m.group(2))}"
 
@@ -96,7 +111,8 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     order, idx = _order(terms)
     found: dict[str, LevelFact] = {}
     notations = zones.hits(_LEVEL_RX, lower=False)
-    spelled = zones.hits(_REGION_WORD_HINT) if any(o in zones.low for o in _ORD_WORDS) else {}
+    spelled = zones.hits(_REGION_WORD_HINT) if (any(o in zones.low for o in _ORD_WORDS)
+                                                 or _NUMBERED_HINT.search(zones.low)) else {}
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue
@@ -110,12 +126,30 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
             a = _norm(m.group("a"))
             if a is None:
                 continue
+            if m.group("a")[0] == "D" and not _SPINE_HINT.search(t):
+                continue
             b = m.group("b")
             bn = None
             if b is not None:
                 bn = b if b.isdigit() else _norm(b)
             groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
         for m in (_SPELLED_RX.finditer(s.low) if s.index in spelled else ()):
+            if m.group("pr"):
+                r = _REG_WORD[m.group("pr")]
+                ords = [ORD[m.group(g)] for g in ("p1", "p2", "p3") if m.group(g)]
+                if m.group("pj") == "and" or m.group("p2"):
+                    lv = [x for x in (f"{r}{o}" for o in ords) if x in idx]
+                else:
+                    lv = _expand(f"{r}{ords[0]}", f"{r}{ords[-1]}", order, idx)
+                groups.append((m.start(), m.end(), lv))
+                continue
+            if m.group("nr"):
+                r = _REG_WORD[m.group("nr")]
+                a, b = f"{r}{int(m.group('n1'))}", (f"{r}{int(m.group('n2'))}" if m.group("n2") else None)
+                and_ = re.search(r"\band\b", s.low[m.start():m.end()])
+                lv = [x for x in (a, b) if x and x in idx] if and_ else _expand(a, b, order, idx)
+                groups.append((m.start(), m.end(), lv))
+                continue
             r1 = _REG_WORD[m.group("r1").lower()]
             a = f"{r1}{ORD[m.group('o1').lower()]}"
             b = None
@@ -127,13 +161,18 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
             else:
                 lv = _expand(a, b, order, idx)
             groups.append((m.start(), m.end(), lv))
+        groups.sort(key=lambda g: g[0])
+        prev_excl_end = None
         for gs, ge, lv in groups:
             if not lv:
                 continue
             win = s.low[max(0, gs - 50):gs]
             if _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
-                                                    _EXCL_BEFORE.search(t[max(0, gs - 50):gs])):
+                                                    _EXCL_BEFORE.search(t[max(0, gs - 50):gs])) or \
+                    (prev_excl_end is not None and _LIST_GAP.match(t[prev_excl_end:gs])):
+                prev_excl_end = ge     # 'screws in T9, T10 and T12': the whole list is the procedure's
                 continue
+            prev_excl_end = None
             if " ago" in s.low[ge:ge + 70] and _HISTORY_AFTER.match(t[ge:]):
                 continue
             a, b = s.start + gs, s.start + ge

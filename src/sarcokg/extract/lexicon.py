@@ -100,6 +100,18 @@ class Lexicon:
                 auto.add_word(pat, (len(pat), tuple(uniq)))
             auto.make_automaton()
 
+    def collapsed_agents(self) -> dict[str, str]:
+        """Single-word agent names (label and synonyms, 7 letters or more) by their collapsed spelling."""
+        if getattr(self, "_collapsed", None) is None:
+            table: dict[str, str] = {}
+            for key, term in sorted(self.terms.by_axis.get("agent", {}).items()):
+                for name in [term.label] + list(term.synonyms):
+                    n = name.lower()
+                    if len(n) >= 7 and n.isalpha():
+                        table.setdefault(_collapse(n), key)
+            self._collapsed = table
+        return self._collapsed
+
     # ------------------------------------------------------------------
     @staticmethod
     def _boundary(view: str, s: int, e: int) -> bool:
@@ -179,6 +191,47 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in rx.finditer(text):
         lf = defs[m.group(1)]
         out.append(Mention(lf.axis, lf.key, m.start(), m.end(), "local"))
+    return out
+
+
+# drug-like words: the endings of generic drug names ('-rubicin', '-famide', '-platin', '-tinib', '-mab', '-taxel')
+# found by its ending (a literal alternation the regex engine skips to), the word start found backwards
+_DRUG_ENDING_RX = re.compile(r"(?:icin|mide|platin|platinum|nib|mab|taxel|stine|bine|xate|sine|mycin|tecan|zine|lide|"
+                             r"mus)(?![a-z0-9])")
+
+
+def _collapse(w: str) -> str:
+    """A word with doubled letters single: 'doxorrubicin' and 'doxorubicin' are one."""
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def misspelt_agents(lex: "Lexicon", norm: str, mentions: list[Mention]) -> list[Mention]:
+    """Drug names written with a letter doubled or undoubled ('doxorrubicin', 'ifosfamid'):
+    a drug-like word whose letters, doubled letters made single, spell one agent's name.
+    Looked for only near a treatment already named (a drug, a regimen, chemotherapy ...)."""
+    wins: list[list[int]] = []
+    for m in mentions:
+        if m.axis in ("agent", "regimen", "intervention"):
+            a, b = max(0, m.start - 160), m.end + 160
+            if wins and a <= wins[-1][1]:
+                wins[-1][1] = max(wins[-1][1], b)
+            else:
+                wins.append([a, b])
+    if not wins:
+        return []
+    table = lex.collapsed_agents()
+    taken = {m.start for m in mentions if m.axis == "agent"}
+    out = []
+    for a, b in wins:
+        for m in _DRUG_ENDING_RX.finditer(norm, a, min(b, len(norm))):
+            s, e = m.start(), m.end()
+            while s > 0 and "a" <= norm[s - 1] <= "z":
+                s -= 1
+            if e - s < 7 or s in taken or (s > 0 and norm[s - 1].isalnum()):
+                continue
+            key = table.get(_collapse(norm[s:e]))
+            if key is not None:
+                out.append(Mention("agent", key, s, e, "local"))
     return out
 
 

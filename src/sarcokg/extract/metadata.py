@@ -8,24 +8,51 @@ from sarcokg.model.facts import Metadata, Span, Value
 from .lexicon import Mention
 from .textprep import heading_of
 
-PMID_RX = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
+PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
-MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RXS = [
-    # labelled dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
-    (re.compile(r"\b(?:Published(?: online| Online)?|First Online|Date|Epub|Accepted|Received|Issue Date)\s*:?\s*"
-                r"(?:\d{1,2}\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
-    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)"
-    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?;\s*\d"), 0.85),
-    # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14"
-    (re.compile(r"\b" + YEAR + r"\s*,\s*Vol(?:ume)?\b", re.I), 0.8),
+    # labelled publication dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
+    (re.compile(r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
+                r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
+                r"eCollection|Year)"
+                r"\s*(?:on\s*)?:?\s*"
+                r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
+                + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
+    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)", "2023 Mar 28:13:1109643"
+    # (the issue's year, before an online-first date)
+    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
+                r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92),   # a Roman volume, a colon form
+    # "Acta Imag (Wien) (2004) 146: 195-197"
+    (re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92),
+    # accepted before received: the nearer to publication
+    (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
+                r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
+                r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
+    # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14", "2019, 7(2)"
+    (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\))", re.I), 0.8),
+    # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
+    (re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
+                r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     (re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?" + YEAR + r"\)",
                 re.I), 0.8),
-    # "Copyright \u00a9 2016 Name" (a single year, not a range)
-    (re.compile(r"Copyright\s*(?:\u00a9|\(c\))?\s*" + YEAR + r"(?!\s*[\-\u2013]\s*\d)", re.I), 0.6),
+    (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
+                + YEAR + r"(?!\d)", re.I), 0.7),
+    # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
+    (re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
+                + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6),
 ]
+# a word each pattern needs in its window (lowercased), so most lines are not searched at all
+_YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
+               (")",), ("accept", "revis"), (",",), ("vol",), ("(",), ("receiv",), ("copyright", "\u00a9")]
+assert len(_YEAR_HINTS) == len(YEAR_RXS)
+_YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
+# the references: years and DOIs there are other papers'
+REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$")
+# a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
+DOI_GLUED_RX = re.compile(r"(?<=[0-9a-z)])(?:[A-Z][a-z]{2,}|PMID|PMCID|PDF|HTML)+$")
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _END_OF_PAGE = re.compile(r"(?i)references|bibliography|footnotes|acknowledg|funding|competing|conflict|"
                           r"contributors|citation|cited by|related|similar articles")
@@ -82,18 +109,23 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
     if m:
         g = 1 if m.group(1) else 2
         md.pmid = _v(text, m.start(g), m.end(g), m.group(g), 0.95)
+    rm = REFS_HEAD_RX.search(text) if ("eferences" in text or "ibliograph" in text or "REFERENCES" in text) else None
+    refs_at = rm.start() if rm else len(text)
     m = None
-    for m in DOI_RX.finditer(text) if "10." in text else ():
+    for m in DOI_RX.finditer(text, 0, refs_at) if "10." in text else ():
         if m.start() == 0 or not text[m.start() - 1].isalnum():
             break
     else:
         m = None
     if m:
         doi = m.group(1).rstrip(".)]")
+        g = DOI_GLUED_RX.search(doi)
+        if g:
+            doi = doi[:g.start()].rstrip(".)]")
         md.doi = _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
     best = None
     lines = {}
-    for yl in _YEARISH.finditer(text):
+    for yl in _YEARISH.finditer(text, 0, refs_at):
         if (yl.start() > 0 and text[yl.start() - 1].isdigit()) or (yl.end() < len(text) and text[yl.end()].isdigit()):
             continue
         if lines and max(lines) <= yl.start() < lines[max(lines)]:
@@ -101,9 +133,20 @@ def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metada
         a = text.rfind("\n", 0, yl.start()) + 1
         b = text.find("\n", yl.end())
         lines[a] = b if b >= 0 else len(text)
-    for rx, conf in YEAR_RXS:
-        for a, b in sorted(lines.items()):
-            ym = rx.search(text, a, b)
+    wins = []
+    for a, b in sorted(lines.items()):
+        nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
+        e = min(nl if nl >= 0 else len(text), b + 60, refs_at)
+        wins.append((a, e, text[a:e].lower()))
+    for i in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
+        rx, conf = YEAR_RXS[i]
+        if best is not None and conf < best[0]:
+            break
+        hints = _YEAR_HINTS[i]
+        for a, e, w in wins:
+            if not any(h in w for h in hints):
+                continue
+            ym = rx.search(text, a, e)
             if ym is None:
                 continue
             y = int(ym.group(1))

@@ -30,14 +30,42 @@ PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
-AWD_RX = re.compile(r"\b(?:residual|persistent)\s+(?:tumou?r|disease|mass)\b|\btumou?r\s+residual\b", re.I)
+AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?(?:tumou?r|disease|mass|metasta\w*)\b"
+                    r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
+                    r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b", re.I)
+# the tumour unchanged: 'the lesions remained stable', 'no change in the size of the mass'
+SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,2}?"
+                   r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
+                   r"|\bno\s+(?:significant\s+)?change\s+in\s+(?:the\s+)?(?:size\s+of\s+(?:the\s+)?)?"
+                   r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
+                   r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b", re.I)
+# 'did not die', 'no death': a negation right before; 'never woke and died' is a death
+_DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
+MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
+# a response qualified by how it was seen: 'complete metabolic response', 'partial radiological response'
+QUAL_RESP_RX = re.compile(r"\b(?P<k>complete|partial|near[\s-]complete)\s+(?:metabolic|radiologic(?:al)?|clinical|"
+                          r"pathologic(?:al)?|morphologic(?:al)?|imaging|clinico-?radiologic(?:al)?)\s+"
+                          r"(?:response|remission|regression)\b", re.I)
+# lesions gone: complete, or partial when some are left ('had disappeared, except for two residual nodules')
+GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,3}?"
+                     r"(?:had\s+|have\s+|has\s+)?(?:completely\s+)?(?:disappeared|resolved|vanished)\b", re.I)
+_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but)\b")
+# the tumour smaller: a response even where the word is not written
+SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
+                       r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished)\b"
+                       r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
+                       r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persistent"), "distant metastasis": ("new ",)}
+          "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
+          "stable disease": ("stable", "unchanged", "no change", "no significant change"),
+          "partial response ": ("shr", "decreas", "regress", "diminish", "reduction"),
+          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
+CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressive disease", "alive with disease"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
 
 
@@ -48,6 +76,7 @@ class _Ev:
     end: int
     weak: bool = False
     survival: Optional[str] = None
+    inferred: bool = False      # read from what the tumour did ('shrank'), not a status word
 
 
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Optional[int]) -> list[_Ev]:
@@ -65,8 +94,10 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
         if hypothetical(text, s, m.start, m.end):
             continue
         fam = terms.get("outcome", m.key).summary_key
-        if negated(text, s, m.start, m.end):
-            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and after_tx:
+        if (negated(text, s, m.start, m.end) if fam != "death"
+                else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
+            treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
+            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
                 evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
             continue
         if m.key == "distant metastasis" and not after_tx:
@@ -76,7 +107,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
         evs.append(_Ev(m.key, m.start, m.end, weak=weak))
     t = s.text
     rules = [(NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
-             (RESP_RX, "partial response"), (AWD_RX, "alive with disease")]
+             (RESP_RX, "partial response"), (AWD_RX, "alive with disease"), (SD_RX, "stable disease"),
+             (SHRINK_RX, "partial response "), (QUAL_RESP_RX, "response"), (GONE_RX, "gone")]
     if after_tx:
         rules.append((NEW_LESION_RX, "distant metastasis"))
     low = s.low
@@ -87,17 +119,30 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
         else:
             continue
         for x in rx.finditer(t):
+            stv = st.strip()
+            if rx is QUAL_RESP_RX:
+                stv = "partial response" if x.group("k").lower() != "complete" else "complete response"
+            elif rx is GONE_RX:
+                stv = "partial response" if _LEFT_RX.search(s.low) else "complete response"
+            if terms.find("outcome", stv) is None:
+                continue
             a, b = s.start + x.start(), s.start + x.end()
             if rx is RESP_RX and re.search(r"\b(?:no|poor|without|minimal|partial|complete)\s+$", s.low[:x.start()]):
                 continue
+            if rx is AWD_RX:   # 'alive with persisting lung metastases': the metastases are the object
+                evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
             if st == "alive with disease" and negated(text, s, a, b):
                 continue
-            if st != "no evidence of disease" and (negated(text, s, a, b) or hypothetical(text, s, a, b)):
+            if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
+                continue     # 'such regression would be exceptional': a comment, not the course
+            if st not in ("no evidence of disease", "stable disease") and (negated(text, s, a, b)
+                                                                          or hypothetical(text, s, a, b)):
                 continue
             weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
-            evs.append(_Ev(st, a, b, weak=weak))
+            inferred = rx in (SHRINK_RX, GONE_RX)
+            evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
     evs.sort(key=lambda e: e.start)
     statuses = {e.status for e in evs}
     if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
@@ -136,6 +181,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 by_sent.setdefault(s.index, []).append(m)
     facts: list[OutcomeFact] = []
     positions: list[int] = []
+    no_carry: set[int] = set()
     clock: Optional[float] = None
     pending: Optional[tuple[float, TimeExpr, object]] = None
     for s in zones.sents:
@@ -156,7 +202,12 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             else:
                 continue
         for e in evs:
-            t = _nearest(times, e.start - s.start, s.low)
+            t = None
+            if e.survival:
+                # 'the overall survival was 7 months': the survival's own time follows it, before the next event
+                nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
+                t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
+            t = t or _nearest(times, e.start - s.start, s.low)
             months, since, tspan = None, None, None
             if t is not None:
                 months = (clock or 0) + t.months if t.relative else t.months
@@ -167,6 +218,13 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 pt = pending[1]
                 ps = zones.sents[pending[2]]
                 tspan = (ps.start + pt.start, ps.start + pt.end)
+            if e.status == "death" and months is None:
+                # 'the overall survival was 7 months ... she died': the time of death is the overall survival
+                os_f = next((x for x in reversed(facts) if x.survival_measure == "overall survival"
+                             and x.months is not None), None)
+                if os_f is not None:
+                    months, since = os_f.months, "diagnosis"
+                    tspan = next(((sp.start, sp.end) for sp in os_f.spans[1:]), None)
             spans = [Span(e.start, e.end, text[e.start:e.end])]
             if tspan:
                 spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
@@ -181,20 +239,30 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 last_pos = positions[-1] if positions else -1
                 if prev in PERSIST and not any(last_pos < p < e.start for p in surgery_pos):
                     continue
+            if status is None and facts:
+                # disease that was there at the last status and was taken out since: the status does not stand
+                last_i = max((i for i, x in enumerate(facts) if x.status), default=None)
+                if last_i is not None and facts[last_i].status in CARRY_STOP and \
+                        any(positions[last_i] < p < e.start for p in removal_pos):
+                    no_carry.add(id(f))
             facts.append(f)
             positions.append(e.start)
             if months is not None:
                 clock = months
         pending = None
-    return _tidy(facts)
+    return _tidy(facts, no_carry)
 
 
-def _tidy(facts: list[OutcomeFact]) -> list[OutcomeFact]:
+def _tidy(facts: list[OutcomeFact], no_carry: set[int] = frozenset()) -> list[OutcomeFact]:
     out: list[OutcomeFact] = []
+    dead = False
     for f in facts:
+        if dead and f.status not in (None, "death"):
+            continue      # death ends the timeline: what follows is an autopsy finding or a look back
+        dead = dead or f.status == "death"
         if f.status is None and f.months is None:
             continue
-        if f.status is None and out:
+        if f.status is None and out and id(f) not in no_carry:
             prev = out[-1]
             if prev.status is not None:
                 f.status = prev.status      # follow-up without news: the status stands

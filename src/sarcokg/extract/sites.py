@@ -12,12 +12,13 @@ organ ('uterine leiomyosarcoma' -> uterus).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
-from .context import Zones, negated
+from .context import BREAK_RX, Zones, negated
 from .lexicon import Lexicon, Mention
 from .textprep import Caseless, normalise
 
@@ -26,11 +27,24 @@ INVOLVE_RX = Caseless(
     r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
     r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relapse|progression|residual|spread|sarcomas?|"
+    r"deposits?|secondaries|foci|implants|seeding|disseminat\w*|"
     r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
-    r"radicul\w*|paresis|paraparesis|hemiparesis|plegia|discomfort|tenderness|bleeding|circumference|heaviness|"
-    r"cough|dyspnea|edema|oedema|claudication)\b", re.I)
+    r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
+    r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
+    r"failure|arrest|infarction|insufficiency|function|tamponade)\b", re.I)
+# an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
+NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
+                                 r"infectious|interstitial|fatty)\s+(?:[\w-]+\s+)?$", re.I)
+# cheap first looks (plain alternations on lowercased text) before the anchored patterns above
+_IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|film|exam")
+_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact")
+_NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
+                             r"interstitial|fatty")
+# the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
+COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradural|epidural|extramedullary)\s+"
+                                   r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
     r"discomfort|heaviness|tenderness)\s+(?:[\w-]+\s+){0,5}$", re.I)
@@ -41,20 +55,55 @@ IMAGING_OF_RX = Caseless(
 _SYMPTOM_WORDS = ("pain", "ache", "weakness", "numbness", "paresthes", "paraesthes", "reflex", "paresis",
                   "radiating", "discomfort", "heaviness", "tenderness")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+# a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
+IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
+                              r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
+                              r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
+# a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
+DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with)\s+"
+                         r"(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|window|cement)\b", re.I)
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus)\b", re.I)
-METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?metasta\w*", re.I)
+METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
-    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:to|in|into|of|within|involving))?\s+(?:the\s+)?"
+    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
+    r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
+    r"identified|present|located|demonstrated|confirmed))?"
+    r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
+# other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
+SPREAD_BEFORE_RX = re.compile(
+    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
+    r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
+    r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
+    r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
+PLURAL_LESION_BEFORE_RX = re.compile(
+    r"\b(?:nodules|lesions|masses|foci|opacities|tumou?rs)\s+(?:were\s+\w+\s+)?(?:in|of|within|throughout|involving)"
+    r"\s+(?:the\s+)?(?P<both>(?:both|bilateral)\s+)?$", re.I)
+QUANT_BEFORE_RX = re.compile(r"\b(?:multiple|numerous|innumerable|bilateral|several|diffuse|disseminated|new|"
+                             r"widespread|scattered)\s+(?:[\w-]+\s+){0,2}$", re.I)
+LESION_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:nodules|lesions|masses|foci|deposits|secondaries|opacities|"
+                             r"nodular\s+(?:lesions|opacities|shadows))\b", re.I)
+LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as)\s+)(?:the\s+|both\s+|"
+                          r"(?:left|right)\s+)?(?:[\w-]+\s+)?$", re.I)
+# 'a mass in the thigh and lung metastases': the thigh is the object of 'in', no member of the list
+PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
+_ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?(?:mass|masses|lesions?|tumou?rs?|"
+                         r"metasta\w*|deposits?|nodules?)\b")
+_COMPARTMENT_WORD_RX = re.compile(r"\b(?:epidural|extradural|intradural|extramedullary|intramedullary)\b")
+_BONE_WORD_RX = re.compile(r"\b(?:bon[ey]|osseous|vertebra\w*|lytic|osteolytic|destruct\w*|body|bodies|collapse)\b")
+_INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
-LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:(?:in|to|of|within)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# a site then what it shows: 'uptake in the ribs, consistent with metastases'
+METS_LATER_RX = re.compile(r"^[^.;]{0,40}?\b(?:consistent\s+with|compatible\s+with|representing|confirmed\s+as|"
+                           r"proven\s+to\s+be)\s+(?:\w+\s+)?metasta", re.I)
 LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
 PRIMARY_BEFORE_RX = re.compile(r"\bprimary\s+(?:[\w-]+\s+)?$", re.I)
 # sites that are bones: a more specific bone makes the generic 'bone' redundant
@@ -69,6 +118,10 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
     lb = before.lower()
     if SYMPTOM_AFTER_RX.match(after) or (any(w in lb for w in _SYMPTOM_WORDS) and SYMPTOM_BEFORE_RX.search(before)):
         return False
+    if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
+            (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before[-40:])) or \
+            (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
+        return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
         return False
@@ -80,14 +133,31 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]]) ->
         return False
     if sent.zone == "title":
         return True
-    in_tumour = any(a <= m.start and m.end <= b for a, b in tumour_spans)
-    return in_tumour or bool(INVOLVE_RX.search(sent.low)) or any(sent.start <= a < sent.end for a, _ in tumour_spans)
+    return _inside(tumour_spans, m.start, m.end) or bool(INVOLVE_RX.search(sent.low)) or \
+        _any_start_in(tumour_spans, sent.start, sent.end)
+
+
+def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does one of the (sorted, non-nested) spans contain [a, b)?"""
+    i = bisect.bisect_right(spans, (a, 1 << 60)) - 1
+    while i >= 0 and spans[i][0] <= a:
+        if b <= spans[i][1]:
+            return True
+        i -= 1
+        if i >= 0 and spans[i][1] < a:
+            break
+    return False
+
+
+def _any_start_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    i = bisect.bisect_left(spans, (a, -1))
+    return i < len(spans) and spans[i][0] < b
 
 
 def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
                   levels: list[LevelFact], type_key: Optional[str],
                   other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
-    tumour_spans = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
+    tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
     site_ms = [m for m in mentions if m.axis == "site"]
     facts: dict[str, SiteFact] = {}
     primary: set[str] = set()
@@ -99,6 +169,12 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             continue
         if not _accept(text, m, s, tumour_spans):
             continue
+        if m.key == "vertebral column":
+            cm = COMPARTMENT_BEFORE_RX.search(text[max(s.start, m.start - 40):m.start])
+            if cm:
+                key = "spinal cord" if cm.group("c").lower() == "intramedullary" else "spinal canal"
+                if terms.find("site", key) is not None:
+                    m = Mention(m.axis, key, m.start, m.end, m.source)
         by_sent.setdefault(s.index, []).append(m)
     seen: set[str] = set()
     for si, ms in sorted(by_sent.items()):
@@ -109,18 +185,42 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
             negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
         new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)))
+        # a metastasis, once found after treatment, that invades a neighbour: the neighbour is metastatic too
+        spread_sent = bool(mets) and first_tx is not None and s.start > first_tx and not new_mets and \
+            _INVADE_RX.search(s.low) is not None and "recurr" not in s.low and "local" not in s.low
+        new_mets = new_mets or spread_sent
+        # 'This mass consisted of ...' after a sentence that found a metastasis: the same metastasis
+        anaphor_met = False
+        if si > 0 and first_tx is not None and s.start > first_tx and _ANAPHOR_RX.match(s.low):
+            ps = zones.sents[si - 1]
+            anaphor_met = any(not negated(text, ps, ps.start + x.start(), ps.start + x.end())
+                              for x in _METASTA_RX.finditer(ps.low))
+        met_sent = "metasta" in s.low or (si > 0 and "metasta" in zones.sents[si - 1].low)
+        cues: list[bool] = []
         for m in ms:
             rs, re_ = m.start - s.start, m.end - s.start
             before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
-            modifies_tumour = any(a == m.end + 1 or (a > m.end and a - m.end <= 2) for a, _ in tumour_spans) or \
-                any(a <= m.start and m.end <= b for a, b in tumour_spans)
+            modifies_tumour = _any_start_in(tumour_spans, m.end + 1, m.end + 3) or \
+                _inside(tumour_spans, m.start, m.end)
             met = False
             lb, la = before.lower(), after.lower()
-            if ("metasta" in la and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
+            if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
+                    and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
+            elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
+                met = True
+            elif not modifies_tumour and SPREAD_BEFORE_RX.search(before):
+                met = True
+            elif not modifies_tumour and (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
+                met = True
+            elif not modifies_tumour and LESION_AFTER_RX.match(after) and QUANT_BEFORE_RX.search(before) and \
+                    (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
+                met = True
             elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
+                met = True
+            elif anaphor_met and not modifies_tumour:
                 met = True
             elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
                     re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
@@ -128,8 +228,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
                 primary.add(m.key)
             prev_met = m if met else None
-            if met:
-                mets.add(m.key)
+            cues.append(met)
             lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
             f = facts.get(m.key)
             span = Span(m.start, m.end, text[m.start:m.end])
@@ -141,11 +240,50 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     f.spans.append(span)
                 if f.laterality is None and lat:
                     f.laterality = lat.group(1).lower()
+        # a list whose last member is metastatic ('lung, liver and bone metastases'): all its members are
+        for i in range(len(ms) - 2, -1, -1):
+            if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
+                    ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
+                    not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
+                cues[i] = True
+        for m, met in zip(ms, cues):
+            if met:
+                mets.add(m.key)
         seen.update(x.key for x in ms)
-    # vertebrae involved -> their region (vertebral column, or sacrum)
+    # vertebrae named in a clause about a metastasis ('a metastatic mass at the C6-T1 level') -> a metastatic region
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        for sp in lv.spans:
+            ls = zones.at(sp.start)
+            if ls is None or "metasta" not in ls.low:
+                continue
+            clause = ls.low[:sp.start - ls.start]
+            cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
+            mm = list(_METASTA_RX.finditer(clause, cut))
+            if mm and not negated(text, ls, ls.start + mm[-1].start(), ls.start + mm[-1].end()) and \
+                    not any(a <= ls.start + mm[-1].start() < b for a, b in other_ranges):
+                mets.add(key)
+    # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
+    # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
+    def compartment(lv: LevelFact) -> Optional[str]:
+        keys = set()
+        for sp in lv.spans:
+            ls = zones.at(sp.start)
+            clause = ls.low[max(0, sp.start - ls.start - 60):sp.start - ls.start] if ls else ""
+            cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
+            cm = _COMPARTMENT_WORD_RX.search(clause, cut)
+            if cm is None or _BONE_WORD_RX.search(clause, cut):
+                return None
+            keys.add("spinal cord" if cm.group(0) == "intramedullary" else "spinal canal")
+        return keys.pop() if len(keys) == 1 else None
+
+    for lv in levels:
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
+        comp = compartment(lv) if key == "vertebral column" else None
+        if comp is not None and terms.find("site", comp) is not None:
+            key = comp
         if terms.find("site", key) is None:
             continue
         f = facts.get(key)

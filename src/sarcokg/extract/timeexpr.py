@@ -61,10 +61,16 @@ PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
                 ), False, ("after", "since", "post", "following", "from")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
+                r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
     (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
+    # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
+    (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s+(?:period|duration|time|interval)?\s*"
+                r"(?:was|is|of|:|=|lasted)\s*"
+                r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH + r"?\s*"
+                + _U + r"\b"), False, ("follow", "surviv", "os", "pfs", "dfs")),
 ]
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"

@@ -93,11 +93,11 @@ def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
             yield enc("".join(ntriples(triples)))
     elif fmt == "jsonld":
         ctx = load_context()
-        w = JsonLdWriter(ctx)
+        jw = JsonLdWriter(ctx)
         yield enc('{"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1, sort_keys=True)
-                  + ',\n"@graph": [\n' + w.graph(ONTOLOGY_IRI, onto))
+                  + ',\n"@graph": [\n' + jw.graph(ONTOLOGY_IRI, onto))
         for rid, triples in _reports(files):
-            yield enc(",\n" + w.graph(REPORT_BASE + rid, triples))
+            yield enc(",\n" + jw.graph(REPORT_BASE + rid, triples))
         yield b"\n]}\n"
     else:
         raise InputError(f"unknown export format {fmt!r}")
@@ -256,14 +256,7 @@ def export(files: list[Path], fmt: str) -> bytes:
 
 def export_to(files: list[Path], fmt: str, output: Path | None) -> None:
     """Stream the export to stdout, or atomically to output."""
-    import sys
-
-    from sarcokg.common.files import atomic_output
-    if output is None:
-        for c in chunks(files, fmt):
-            sys.stdout.buffer.write(c)
-        sys.stdout.buffer.flush()
-        return
-    with atomic_output(output) as fh:
+    from sarcokg.common.files import atomic_output, stdout_output
+    with (stdout_output() if output is None else atomic_output(output)) as fh:
         for c in chunks(files, fmt):
             fh.write(c)

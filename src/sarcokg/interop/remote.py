@@ -506,11 +506,11 @@ def _name(graph: str) -> str:
 
 
 def _ntriples(path: Path) -> bytes:
-    from sarcokg.store.kgstore import _turtle_error
+    from sarcokg.store.reportfiles import turtle_error
     try:
         triples = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
     except SyntaxError as e:
-        raise _turtle_error(path, e) from None
+        raise turtle_error(path, e) from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)

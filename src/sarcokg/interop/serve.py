@@ -149,17 +149,25 @@ class _Stop(Exception):
     pass
 
 
-def serve(kg: Path, host: str, port: int, timeout: float, announce=print, cors: bool = False) -> int:
-    """Run the server until Ctrl-C or SIGTERM; the exit code."""
+def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_service: bool = False,
+          cors: bool = False) -> int:
+    """Run the server until Ctrl-C or SIGTERM; the exit code. Without
+    allow_service, queries reach the server through interop/gate.py, which
+    refuses SERVICE. With cors, cross-origin requests are answered (the gate
+    passes the headers and the preflight OPTIONS through)."""
+    from sarcokg.interop import gate
     binary = oxigraph_binary()
     if timeout <= 0:
         raise InputError(f"--timeout {timeout}: must be more than 0 seconds")
-    check_port(host, port)
+    public = (host, port)
+    host, port = gate.server_address(host, port, allow_service, announce)   # warns off loopback
+    check_port(*public)
     location, n = snapshot(kg)
     log = Path(tempfile.mkstemp(prefix="sarcokg-serve-", suffix=".log")[1])
     cmd = [binary, "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
            "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))] + (["--cors"] if cors else [])
     proc: subprocess.Popen | None = None
+    door = None
 
     def on_term(signum, frame):
         raise _Stop()
@@ -180,6 +188,8 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print, cors: 
                 raise SarcoKGError(f"the Oxigraph server did not listen on {host}:{port} "
                                    f"within {READY_WAIT_S:.0f} s")
             time.sleep(0.05)
+        door = gate.open_door(public, port, timeout + 30, allow_service)
+        host, port = public
         shown = f"[{host}]" if ":" in host else host
         allowed = "; cross-origin requests allowed" if cors else ""
         announce(f"sarcokg: serving {kg} ({n} reports, read-only) at http://{shown}:{port}/query "
@@ -191,6 +201,7 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print, cors: 
         return 0
     finally:
         signal.signal(signal.SIGTERM, old_term)
+        gate.close(door)
         if proc is not None and proc.poll() is None:
             proc.terminate()
             try:

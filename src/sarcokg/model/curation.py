@@ -29,8 +29,20 @@ class CurationError(ValueError):
 
 
 def load_record(path: Path) -> dict:
+    """The record in a curation file; a one-line CurationError naming the file
+    when it cannot be one (unreadable, a folder, not UTF-8, not JSON, unknown slots)."""
+    if path.is_dir():
+        raise CurationError(f"{path}: a folder, not a curation record (a JSON file)")
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except OSError as e:
+        raise CurationError(f"{path}: cannot read this curation record ({e.strerror or e})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CurationError(f"{path}: not UTF-8 text (byte {e.start}): a curation record is JSON in UTF-8") from None
+    try:
+        record = json.loads(text)
     except json.JSONDecodeError as e:
         raise CurationError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
     if not isinstance(record, dict):
@@ -92,8 +104,8 @@ class Curator:
                                if a is not None else [])
         if "sex" in pt:
             sx = pt["sex"]
-            forms = {"female": ["woman", "female", "girl", "lady"], "male": ["man", "male", "boy", "gentleman"]}
-            f.sex = self.value(f.sex, sx, forms.get(sx, []))
+            sex_forms = {"female": ["woman", "female", "girl", "lady"], "male": ["man", "male", "boy", "gentleman"]}
+            f.sex = self.value(f.sex, sx, sex_forms.get(sx, []))
         if "tumour_type" in rec:
             codes = rec["tumour_type"] or []
             types = []

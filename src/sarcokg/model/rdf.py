@@ -125,7 +125,7 @@ class GraphBuilder:
             self.evidence_count[key] = n
             ev = self.node(f"ev-{key}-{n}")
             self.add(report, HAS_EVIDENCE, ev)
-            props = {TYPE: [EVIDENCE], EVIDENCE_FOR: [target], EVIDENCE_PROPERTY: [sko(prop)],
+            props: dict[str, list] = {TYPE: [EVIDENCE], EVIDENCE_FOR: [target], EVIDENCE_PROPERTY: [sko(prop)],
                      OA_START: [_new_lit(Lit, (str(span.start), NON_NEGATIVE, ""))],
                      OA_END: [_new_lit(Lit, (str(span.end), NON_NEGATIVE, ""))],
                      OA_EXACT: [string(span.text)], GENERATED_BY: [method], CONFIDENCE: [confidence]}
@@ -142,14 +142,25 @@ class GraphBuilder:
         self.evidence(node_local, prop, fact)
 
     def build(self) -> dict:
+        """The report's triples, by part of the case model, in a fixed order."""
+        self.build_report()
+        self.build_patient()
+        self.build_tumour()
+        for i, iv in enumerate(self.f.interventions, 1):
+            self.build_intervention(i, iv)
+        for i, o in enumerate(self.f.outcomes, 1):
+            self.build_outcome(i, o)
+        return self.index
+
+    def build_report(self) -> None:
         f, md = self.f, self.f.metadata
-        report, patient, tumour = self.node("report"), self.node("patient"), self.node("tumour")
+        report = self.node("report")
         self.add(report, TYPE, sko("CaseReport"))
         self.add(report, sko("reportId"), string(f.report_id))
         self.add(report, sko("sourceFile"), string(f.source_file))
         self.add(report, sko("sourceSha256"), string(f.source_sha256))
         self.add(report, sko("curationStatus"), sko("Curated" if f.curated else "MachineDrafted"))
-        self.add(report, sko("describesPatient"), patient)
+        self.add(report, sko("describesPatient"), self.node("patient"))
         self.value("report", "title", md.title, string)
         self.value("report", "authorList", md.authors, string)
         self.value("report", "journal", md.journal, string)
@@ -157,6 +168,8 @@ class GraphBuilder:
         self.value("report", "pmid", md.pmid, string)
         self.value("report", "doi", md.doi, lambda v: string(v.lower()))
 
+    def build_patient(self) -> None:
+        f, patient = self.f, self.node("patient")
         self.add(patient, TYPE, sko("Patient"))
         self.value("patient", "ageYears", f.age, integer)
         self.value("patient", "sex", f.sex, lambda v: self.pick(SEX, v, "sex"))
@@ -169,8 +182,9 @@ class GraphBuilder:
                 self.add(self.node(local), sko("durationMonths"), decimal(s.duration_months))
             self.evidence(local, "symptomText", s)
 
-        t = f.tumour
-        self.add(patient, sko("hasTumour"), tumour)
+    def build_tumour(self) -> None:
+        t, tumour = self.f.tumour, self.node("tumour")
+        self.add(self.node("patient"), sko("hasTumour"), tumour)
         self.add(tumour, TYPE, sko("Tumour"))
         if t.types:
             self.value("tumour", "tumourType", t.types[0], lambda v: self.term("tumour", v))
@@ -198,50 +212,49 @@ class GraphBuilder:
             self.add(n, sko("metastatic"), boolean(lv.metastatic))
             self.evidence(local, "vertebra", lv)
 
-        for i, iv in enumerate(f.interventions, 1):
-            local = f"intervention-{i}"
-            n = self.node(local)
-            self.add(patient, sko("receivedIntervention"), n)
-            self.add(n, TYPE, sko("Intervention"))
-            self.add(n, sko("interventionType"), self.term("intervention", iv.kind))
-            for a in sorted(set(iv.agents)):
-                self.add(n, sko("agent"), self.term("agent", a))
-            for j, d in enumerate(iv.doses, 1):
-                dn = self.node(f"{local}-dose-{j}")
-                self.add(n, sko("hasAgentDose"), dn)
-                self.add(dn, TYPE, sko("AgentDose"))
-                self.add(dn, sko("agent"), self.term("agent", d.agent))
-                self.add(dn, sko("doseValue"), decimal(d.value))
-                self.add(dn, sko("doseUnit"), string(d.unit))
-                self.evidence(f"{local}-dose-{j}", "doseValue", d)
-            if iv.dose_gy is not None:
-                self.add(n, sko("totalDoseGy"), decimal(iv.dose_gy))
-            if iv.fractions is not None:
-                self.add(n, sko("fractions"), integer(iv.fractions))
-            if iv.cycles is not None:
-                self.add(n, sko("cycles"), integer(iv.cycles))
-            if iv.intent:
-                self.add(n, sko("intent"), self.pick(INTENT, iv.intent, "intent"))
-            if iv.months_after_diagnosis is not None:
-                self.add(n, sko("monthsAfterDiagnosis"), decimal(iv.months_after_diagnosis))
-            self.evidence(local, "interventionType", iv)
+    def build_intervention(self, i: int, iv: F.InterventionFact) -> None:
+        local = f"intervention-{i}"
+        n = self.node(local)
+        self.add(self.node("patient"), sko("receivedIntervention"), n)
+        self.add(n, TYPE, sko("Intervention"))
+        self.add(n, sko("interventionType"), self.term("intervention", iv.kind))
+        for a in sorted(set(iv.agents)):
+            self.add(n, sko("agent"), self.term("agent", a))
+        for j, d in enumerate(iv.doses, 1):
+            dn = self.node(f"{local}-dose-{j}")
+            self.add(n, sko("hasAgentDose"), dn)
+            self.add(dn, TYPE, sko("AgentDose"))
+            self.add(dn, sko("agent"), self.term("agent", d.agent))
+            self.add(dn, sko("doseValue"), decimal(d.value))
+            self.add(dn, sko("doseUnit"), string(d.unit))
+            self.evidence(f"{local}-dose-{j}", "doseValue", d)
+        if iv.dose_gy is not None:
+            self.add(n, sko("totalDoseGy"), decimal(iv.dose_gy))
+        if iv.fractions is not None:
+            self.add(n, sko("fractions"), integer(iv.fractions))
+        if iv.cycles is not None:
+            self.add(n, sko("cycles"), integer(iv.cycles))
+        if iv.intent:
+            self.add(n, sko("intent"), self.pick(INTENT, iv.intent, "intent"))
+        if iv.months_after_diagnosis is not None:
+            self.add(n, sko("monthsAfterDiagnosis"), decimal(iv.months_after_diagnosis))
+        self.evidence(local, "interventionType", iv)
 
-        for i, o in enumerate(f.outcomes, 1):
-            local = f"outcome-{i}"
-            n = self.node(local)
-            self.add(patient, sko("hasOutcome"), n)
-            self.add(n, TYPE, sko("OutcomeObservation"))
-            self.add(n, sko("sequence"), integer(i))
-            if o.status:
-                self.add(n, sko("outcomeStatus"), self.term("outcome", o.status))
-            if o.survival_measure:
-                self.add(n, sko("survivalMeasure"), self.term("survival", o.survival_measure))
-            if o.months is not None:
-                self.add(n, sko("followUpMonths"), decimal(o.months))
-            if o.since:
-                self.add(n, sko("timeReference"), self.pick(SINCE, o.since, "time reference"))
-            self.evidence(local, "outcomeStatus" if o.status else "followUpMonths", o)
-        return self.index
+    def build_outcome(self, i: int, o: F.OutcomeFact) -> None:
+        local = f"outcome-{i}"
+        n = self.node(local)
+        self.add(self.node("patient"), sko("hasOutcome"), n)
+        self.add(n, TYPE, sko("OutcomeObservation"))
+        self.add(n, sko("sequence"), integer(i))
+        if o.status:
+            self.add(n, sko("outcomeStatus"), self.term("outcome", o.status))
+        if o.survival_measure:
+            self.add(n, sko("survivalMeasure"), self.term("survival", o.survival_measure))
+        if o.months is not None:
+            self.add(n, sko("followUpMonths"), decimal(o.months))
+        if o.since:
+            self.add(n, sko("timeReference"), self.pick(SINCE, o.since, "time reference"))
+        self.evidence(local, "outcomeStatus" if o.status else "followUpMonths", o)
 
 
 def _merge(items: list, key) -> list:

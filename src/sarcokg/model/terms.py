@@ -48,80 +48,95 @@ class Term:
         return self.iri[len(SKO):] if self.iri.startswith(SKO) else self.iri
 
 
-class Terms:
-    """Index of the ontology's classes by axis and key."""
+@dataclass
+class _Raw:
+    """The ontology's statements that the index needs, read in one pass."""
 
-    def __init__(self, ontology_path: Path):
+    lit: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    parents: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    classes: set[str] = field(default_factory=set)
+    some: dict[str, str] = field(default_factory=dict)
+    onprop: dict[str, str] = field(default_factory=dict)
+    regimen_agents: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def first(self, c: str, prop: str) -> str | None:
+        values = self.lit.get((c, prop))
+        return values[0] if values else None
+
+    @classmethod
+    def read(cls, ontology_path: Path) -> _Raw:
         store = ox.Store()
         with open(ontology_path, "rb") as fh:
             store.load(fh, format=ox.RdfFormat.TURTLE)
-        lit: dict[tuple[str, str], list[str]] = defaultdict(list)
-        parents: dict[str, list[str]] = defaultdict(list)
-        classes: set[str] = set()
-        restriction_of: dict[str, tuple[str, str]] = {}
-        some: dict[str, str] = {}
-        onprop: dict[str, str] = {}
-        regimen_agents: dict[str, list[str]] = defaultdict(list)
+        raw = cls()
         for q in store:
             s, p, o = q.subject, q.predicate.value, q.object
             sv = s.value if isinstance(s, ox.NamedNode) else "_:" + s.value
             if p == RDF + "type" and isinstance(o, ox.NamedNode) and o.value == OWL + "Class":
-                classes.add(sv)
+                raw.classes.add(sv)
             elif p == RDFS + "subClassOf":
-                ov = o.value if isinstance(o, ox.NamedNode) else "_:" + o.value
-                parents[sv].append(ov)
+                raw.parents[sv].append(o.value if isinstance(o, ox.NamedNode) else "_:" + o.value)
             elif p == OWL + "someValuesFrom":
-                some[sv] = o.value
+                raw.some[sv] = o.value
             elif p == OWL + "onProperty":
-                onprop[sv] = o.value
+                raw.onprop[sv] = o.value
             elif p == SKO + "regimenAgent" and isinstance(o, ox.NamedNode):
-                regimen_agents[sv].append(o.value)
+                raw.regimen_agents[sv].append(o.value)
             elif isinstance(o, ox.Literal):
-                lit[(sv, p)].append(o.value)
-        del restriction_of
+                raw.lit[(sv, p)].append(o.value)
+        return raw
+
+
+class Terms:
+    """Index of the ontology's classes by axis and key."""
+
+    def __init__(self, ontology_path: Path):
+        raw = _Raw.read(ontology_path)
         # part_of restrictions become "part" parents, for summary keys.
         self.is_a: dict[str, list[str]] = {}
         self.part_of: dict[str, list[str]] = {}
-        for c in classes:
-            self.is_a[c] = sorted(p for p in parents.get(c, []) if not p.startswith("_:"))
-            self.part_of[c] = sorted(some[b] for b in parents.get(c, [])
-                                     if b.startswith("_:") and onprop.get(b) == PART_OF and b in some)
+        for c in raw.classes:
+            self.is_a[c] = sorted(p for p in raw.parents.get(c, []) if not p.startswith("_:"))
+            self.part_of[c] = sorted(raw.some[b] for b in raw.parents.get(c, [])
+                                     if b.startswith("_:") and raw.onprop.get(b) == PART_OF and b in raw.some)
         self._subclass: dict[tuple[str, str], bool] = {}
         self.terms: dict[str, Term] = {}
         self.by_axis: dict[str, dict[str, Term]] = defaultdict(dict)
-        for c in sorted(classes):
+        for c in sorted(raw.classes):
             if not c.startswith(SKO):
                 continue
             axis = self._axis(c)
             if axis is None or c in AXES.values():
                 continue
-            label = (lit.get((c, RDFS + "label")) or [c.rsplit("#", 1)[-1]])[0]
-            notation = (lit.get((c, SKOS + "notation")) or [None])[0]
-            code = (lit.get((c, SKO + "oncotreeCode")) or [None])[0]
-            order = lit.get((c, SKO + "spineOrder"))
-            if axis == "tumour":
-                key = code or label.lower()
-            elif axis == "vertebra":
-                key = notation or label.lower()
-            elif axis == "site":
-                key = (lit.get((c, SKO + "summaryKey")) or [label.lower()])[0]
-            else:
-                key = label.lower() if axis != "agent" else label
-            term = Term(
-                iri=c, axis=axis, key=key, label=label,
-                synonyms=sorted(set(lit.get((c, OBOINOWL + "hasExactSynonym"), []))),
-                abbreviations=sorted(set(lit.get((c, SKO + "abbreviation"), []))),
-                parents=self.is_a[c], order=int(order[0]) if order else None,
-            )
+            term = self._term(c, axis, raw)
             self.terms[c] = term
-            self.by_axis[axis][key] = term
-        for c, agents in regimen_agents.items():
+            self.by_axis[axis][term.key] = term
+        for c, agents in raw.regimen_agents.items():
             if c in self.terms:
                 self.terms[c].components = sorted(self.terms[a].key for a in agents
                                                   if a in self.terms and self.terms[a].axis == "agent")
-        own = {c: (lit.get((c, SKO + "summaryKey")) or [None])[0] for c in classes}
+        own = {c: raw.first(c, SKO + "summaryKey") for c in raw.classes}
         for t in self.terms.values():
             t.summary_key = self._summary(t.iri, own)
+
+    def _term(self, c: str, axis: str, raw: _Raw) -> Term:
+        """One class of an axis as a Term: its key is the form the case model uses."""
+        label = raw.first(c, RDFS + "label") or c.rsplit("#", 1)[-1]
+        order = raw.lit.get((c, SKO + "spineOrder"))
+        if axis == "tumour":
+            key = raw.first(c, SKO + "oncotreeCode") or label.lower()
+        elif axis == "vertebra":
+            key = raw.first(c, SKOS + "notation") or label.lower()
+        elif axis == "site":
+            key = raw.first(c, SKO + "summaryKey") or label.lower()
+        else:
+            key = label.lower() if axis != "agent" else label
+        return Term(
+            iri=c, axis=axis, key=key, label=label,
+            synonyms=sorted(set(raw.lit.get((c, OBOINOWL + "hasExactSynonym"), []))),
+            abbreviations=sorted(set(raw.lit.get((c, SKO + "abbreviation"), []))),
+            parents=self.is_a[c], order=int(order[0]) if order else None,
+        )
 
     def _ancestors(self, c: str, with_parts: bool) -> list[str]:
         seen, todo, out = {c}, [c], []

@@ -388,7 +388,8 @@ class Writer:
         bnodes = {s for s in by_subject if isinstance(s, ox.BlankNode)} | set(incoming)
         digest = {b: hashlib.sha1((content(b) + "\n" + "\n".join(sorted(incoming[b]))).encode()).hexdigest()[:12]
                   for b in bnodes}
-        labels, used = {}, defaultdict(int)
+        labels: dict = {}
+        used: dict[str, int] = defaultdict(int)
         for b in sorted(bnodes, key=lambda b: digest[b]):
             d = digest[b]
             used[d] += 1

@@ -86,7 +86,7 @@ class Plan:
             if state is None:
                 state = totals[key] = [0, *(_empty(a) for a in self.aggregates)]
             state[0] += sign * len(group)
-            for agg, i, st in zip(self.aggregates, at, state[1:]):
+            for agg, i, st in zip(self.aggregates, at, state[1:], strict=True):
                 if agg.function == "COUNT" and agg.distinct:
                     # report nodes: the distinct ones of these reports, counted; others by value
                     local = {r[i] for r in group if r[i].startswith(_LOCAL)}
@@ -108,7 +108,7 @@ class Plan:
         lines = []
         for key in sorted(totals):
             cells = [c or "UNDEF" for c in key.split("\t")] if self.keys else []
-            for agg, state in zip(self.aggregates, totals[key][1:]):
+            for agg, state in zip(self.aggregates, totals[key][1:], strict=True):
                 cells.extend(_final(agg, state))
             lines.append("(" + " ".join(cells) + ")")
         head = " ".join("?" + v for v in (*self.keys, *_value_vars(self.aggregates)))
@@ -206,9 +206,9 @@ def _final(agg: Aggregate, state: list) -> list[str]:
             raise Unsupported("a tie between two forms of one number")   # the store keeps the first it meets
         return forms
     if agg.distinct:
-        numbers = [_number(v) for v in state[0]]
-        total = _EXACT.plus(sum((n for n, _ in numbers), Decimal(0)))
-        count, is_decimal = len(numbers), any(d for _, d in numbers)
+        values = [_number(v) for v in state[0]]
+        total = _EXACT.plus(sum((n for n, _ in values), Decimal(0)))
+        count, is_decimal = len(values), any(d for _, d in values)
     else:
         total, count, is_decimal = Decimal(state[0]), state[1], state[3] > 0
     literal = _literal(total, is_decimal)
@@ -219,6 +219,7 @@ def _tokens(text: str):
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
+        assert m is not None   # the last alternative takes any character
         yield m.lastgroup, m.group(), m.start()
         pos = m.end()
 
@@ -242,13 +243,39 @@ def plan(text: str) -> Plan | None:
     aggregate (its rows are kept as they are) or when it is not supported."""
     toks = [t for t in _tokens(text) if t[0] not in ("ws", "comment")]
     words = [v.upper() if k == "word" else v for k, v, _ in toks]
-    try:
-        select = words.index("SELECT")
-    except ValueError:
+    if "SELECT" not in words or "sarcokg_" in text:   # not a SELECT, or our variable names are taken
         return None
+    select = words.index("SELECT")
+    end = _projection_end(toks, words, select)
+    if end is None:
+        return None
+    body_start = end + 1 if words[end] == "WHERE" else end
+    close = _block_end(toks, words, body_start)
+    if close is None:
+        return None
+    tail = _modifiers(toks, words, close + 1)
+    if tail is None:
+        return None
+    keys, k = tail
+    projected = _projection(text, toks, words, select, end)
+    if projected is None:
+        return None
+    aggregates, projection = projected
+    if not aggregates and not keys:
+        return None       # not an aggregate query
+    prologue = text[:toks[select][2]]
+    where = text[toks[body_start][2]:toks[close][2] + 1]
+    columns = tuple(dict.fromkeys([*keys, *(a.var for a in aggregates if a.var)]))
+    return Plan(rows_query=f"{prologue}SELECT * WHERE {where}\n",
+                keys=tuple(keys), aggregates=tuple(aggregates), columns=columns,
+                head=f"{prologue}SELECT {projection}", tail=text[toks[k][2]:] if k < len(words) else "")
+
+
+def _projection_end(toks: list, words: list[str], select: int) -> int | None:
+    """The index of WHERE or the '{' that ends the projection; None for a
+    prologue other than PREFIX and BASE, DISTINCT, REDUCED, FROM."""
     if not _prologue_only(toks[:select]):
         return None
-    # projection: from SELECT to WHERE or the first '{'
     i = select + 1
     if i < len(words) and words[i] in ("DISTINCT", "REDUCED"):
         return None
@@ -258,71 +285,82 @@ def plan(text: str) -> Plan | None:
     if end == len(words) or words[end] == "FROM":
         return None
     body_start = end + 1 if words[end] == "WHERE" else end
-    if words[body_start] != "{":
-        return None
-    depth, j = 0, body_start
-    while j < len(words):
+    return end if body_start < len(words) and words[body_start] == "{" else None
+
+
+def _block_end(toks: list, words: list[str], start: int) -> int | None:
+    """The index of the '}' closing the block that opens at `start`."""
+    depth = 0
+    for j in range(start, len(words)):
         if toks[j][0] == "open":
             depth += 1
         elif toks[j][0] == "close":
             depth -= 1
             if depth == 0:
-                break
-        j += 1
-    if j == len(words):
-        return None
-    where = text[toks[body_start][2]:toks[j][2] + 1]
-    # modifiers
-    k, keys = j + 1, []
+                return j
+    return None
+
+
+def _modifiers(toks: list, words: list[str], k: int) -> tuple[list[str], int] | None:
+    """(GROUP BY variables, the index where ORDER BY, LIMIT, OFFSET start);
+    None for HAVING, VALUES, GROUP BY an expression, an aggregate in ORDER BY."""
+    keys = []
     if words[k:k + 2] == ["GROUP", "BY"]:
         k += 2
         while k < len(words) and toks[k][0] == "var":
             keys.append(toks[k][1][1:])
             k += 1
     if k < len(words) and words[k] not in ("ORDER", "LIMIT", "OFFSET"):
-        return None       # HAVING, VALUES, GROUP BY an expression
-    modifiers = text[toks[k][2]:] if k < len(words) else ""
+        return None
     if any(toks[m][0] == "word" and words[m] in _AGGREGATES for m in range(k, len(words))):
-        return None       # an aggregate in ORDER BY
-    # the aggregates in the projection, each replaced by the variable(s) of its value
-    aggregates, pieces, last = [], [], toks[select + 1][2]
-    m = select + 1
+        return None
+    return keys, k
+
+
+def _aggregate_at(toks: list, words: list[str], m: int) -> tuple[Aggregate, int] | None:
+    """The aggregate call starting at token m and the index of its ')'; None when not supported."""
+    if words[m] in ("SAMPLE", "GROUP_CONCAT") or words[m + 1] != "(":
+        return None
+    n = m + 2
+    distinct = words[n] == "DISTINCT"
+    n += distinct
+    var: str | None
+    if words[n] == "*" and words[m] == "COUNT" and not distinct:
+        var = None
+    elif toks[n][0] == "var":
+        var = toks[n][1][1:]
+    else:
+        return None
+    if words[n + 1] != ")":
+        return None
+    return Aggregate(words[m], distinct, var), n + 1
+
+
+def _projection(text: str, toks: list, words: list[str], select: int,
+                end: int) -> tuple[list[Aggregate], str] | None:
+    """The aggregates of the projection, and the projection with each replaced
+    by the variable(s) of its value."""
+    aggregates: list[Aggregate] = []
+    pieces: list[str] = []
+    last, m = toks[select + 1][2], select + 1
     while m < end:
-        if toks[m][0] == "word" and words[m] in _AGGREGATES:
-            if words[m] in ("SAMPLE", "GROUP_CONCAT") or words[m + 1] != "(":
-                return None
-            n = m + 2
-            distinct = words[n] == "DISTINCT"
-            n += distinct
-            if words[n] == "*" and words[m] == "COUNT" and not distinct:
-                var = None
-            elif toks[n][0] == "var":
-                var = toks[n][1][1:]
-            else:
-                return None
-            if words[n + 1] != ")":
-                return None
-            i = len(aggregates)
-            aggregates.append(Aggregate(words[m], distinct, var))
-            pieces.append(text[last:toks[m][2]])
-            if words[m] == "AVG":
-                pieces.append(f"(IF(?sarcokg_count{i} = 0, 0, ?sarcokg_sum{i} / ?sarcokg_count{i}))")
-            elif words[m] == "SUM":
-                pieces.append(f"(?sarcokg_agg{i} + 0)")    # Oxigraph's own form of the number
-            else:
-                pieces.append(f"?sarcokg_agg{i}")
-            last = toks[n + 1][2] + 1
-            m = n + 2
+        if not (toks[m][0] == "word" and words[m] in _AGGREGATES):
+            m += 1
             continue
-        m += 1
-    if not aggregates and not keys:
-        return None       # not an aggregate query
-    if "sarcokg_" in text:
-        return None       # our variable names are taken
+        found = _aggregate_at(toks, words, m)
+        if found is None:
+            return None
+        agg, close = found
+        i = len(aggregates)
+        aggregates.append(agg)
+        pieces.append(text[last:toks[m][2]])
+        if agg.function == "AVG":
+            pieces.append(f"(IF(?sarcokg_count{i} = 0, 0, ?sarcokg_sum{i} / ?sarcokg_count{i}))")
+        elif agg.function == "SUM":
+            pieces.append(f"(?sarcokg_agg{i} + 0)")    # Oxigraph's own form of the number
+        else:
+            pieces.append(f"?sarcokg_agg{i}")
+        last = toks[close][2] + 1
+        m = close + 1
     pieces.append(text[last:toks[end][2]])
-    projection = "".join(pieces).strip()
-    prologue = text[:toks[select][2]]
-    columns = tuple(dict.fromkeys([*keys, *(a.var for a in aggregates if a.var)]))
-    return Plan(rows_query=f"{prologue}SELECT * WHERE {where}\n",
-                keys=tuple(keys), aggregates=tuple(aggregates), columns=columns,
-                head=f"{prologue}SELECT {projection}", tail=modifiers)
+    return aggregates, "".join(pieces).strip()

@@ -47,23 +47,37 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
+from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
-from sarcokg.query.renders import KeptResult
+from sarcokg.query.renders import KeptResult, as_bytes
 from sarcokg.store import tally
-from sarcokg.store.kgstore import _as_trig_blocks
+from sarcokg.store.lock import CACHE_DIR
+from sarcokg.store.reportfiles import parse_file, sha256
+from sarcokg.store.writerform import as_trig_blocks, body_confined, writer_body_start
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 6        # bump when the layout of the row cache changes
-CHUNK = 2000      # report files per in-memory evaluation
 BUCKETS = tally.BUCKETS   # files of a query's rows: a change reads and writes one (1/32 of all)
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
+
+
+@dataclass(frozen=True)
+class Run:
+    """How a query's rows are computed: the ontology file, worker processes,
+    the settings (what a first run is, chunk size) and a progress callback."""
+    ontology: Path
+    jobs: int = 2
+    settings: Settings = Settings()
+    progress: Progress | None = None
 
 
 class Uncacheable(Exception):
@@ -90,6 +104,12 @@ def _cell(term) -> str | None:
     raise Uncacheable("a blank node in the results")
 
 
+def _solutions(res) -> ox.QuerySolutions:
+    if not isinstance(res, ox.QuerySolutions):
+        raise Uncacheable("not a SELECT query")
+    return res
+
+
 def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) -> tuple[list[str], list[list]]:
     kwargs = {"default_graph": default_graph} if default_graph is not None else {"use_default_graph_as_union": True}
     res = store.query(text, prefixes=dict(PREFIXES), **kwargs)
@@ -101,9 +121,6 @@ def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) 
     return names, [[sol[n] for n in names] for sol in res]
 
 
-_FOREIGN_SUBJECT = re.compile(rb"^[^\s:#]", re.M)   # a statement whose subject is not one of the file's own nodes
-
-
 def confined(stem: str, body: bytes | None = None, quads=None) -> bool:
     """Whether a report file describes its own nodes only: every subject is in
     its namespace (or a blank node) and no other report's node is named. Then no
@@ -113,7 +130,7 @@ def confined(stem: str, body: bytes | None = None, quads=None) -> bool:
     `quads` those of any other file."""
     own = report_ns(stem)
     if body is not None:
-        return _FOREIGN_SUBJECT.search(body) is None and REPORT_BASE.encode() not in body
+        return body_confined(body)
     for q in quads:
         s, o = q.subject, q.object
         if not (isinstance(s, ox.BlankNode) or s.value.startswith(own)):
@@ -127,7 +144,6 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
     """An in-memory store of the ontology and a chunk of report files; their digests.
     facts_only: leave out the evidence of files that evidence_defer can split
     (for a query that reads none: the same rows, a third of the triples)."""
-    from sarcokg.store.kgstore import parse_file, writer_body_start
     store = ox.Store()
     store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
     digests, blocks, stems = {}, [], {}
@@ -137,7 +153,7 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
             digests[name] = hashlib.sha256(data).hexdigest()
             stem = name[:-4]
             stems[stem] = name
-            blocks_of = _as_trig_blocks(data, stem, defer=facts_only)
+            blocks_of = as_trig_blocks(data, stem, defer=facts_only)
             block = None if blocks_of is None else blocks_of[0]
             if block is None:
                 quads = parse_file(Path(path), ox.NamedNode(REPORT_BASE + stem), data)
@@ -176,7 +192,7 @@ def chunk_rows(args) -> tuple[list[str], dict, list]:
     text, ontology, files, keep, facts_only, others = args
     store, digests, stems = _load_chunk(ontology, files, facts_only)
     names, out = _rows(store, digests, stems, files, text, keep)
-    extra = []
+    extra: list[tuple[list[str], dict] | None] = []
     for other_text, other_keep in others:
         try:
             extra.append(_rows(store, digests, stems, files, other_text, other_keep))
@@ -206,7 +222,7 @@ def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -
     # rows go to files by ?report, which is exact when every graph's report id is its file's stem
     q = "SELECT DISTINCT ?g ?id WHERE { GRAPH ?g { ?r <https://w3id.org/sarcokg/ontology#reportId> ?id } }"
     ids: dict[str, set] = {}
-    for s in store.query(q):
+    for s in _solutions(store.query(q)):
         ids.setdefault(s["g"].value, set()).add(s["id"].value)
     exact = all(ids.get(REPORT_BASE + stem) == {stem} for stem in stems)
     for row in rows:
@@ -237,9 +253,9 @@ def _split(lines: str) -> list[list[str]]:
     return [line.split("\t")[1:] for line in lines.split("\n")] if lines else []
 
 
-def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[list, dict]:
+def _compute(todo: list, text: str, run: Run, keep) -> tuple[list | None, dict]:
     """(variables, {file name: entry}) for the files to evaluate, in chunks, on
-    `jobs` processes; raises Uncacheable.
+    `run.jobs` processes; raises Uncacheable.
 
     Many files to evaluate (a first run) for a query that reads no evidence
     (evidence_defer.may_read_evidence, which costs an rdflib import: not worth
@@ -247,67 +263,68 @@ def _compute(todo: list, text: str, ontology: Path, keep, jobs: int) -> tuple[li
     per-report queries that read none are evaluated on the same chunks: loading
     the chunk is most of the cost. Their entries wait in _PREFETCHED until
     cached_rows() keeps them (prefetch_named())."""
-    from sarcokg.store import kgstore as store
     hit = _PREFETCHED.get((text, _key(keep)))
     if hit is not None and all(n in hit[1] for n, _ in todo):
         return hit[0], {n: hit[1][n] for n, _ in todo}
-    facts_only, others = False, []
-    if len(todo) >= store.DEFER_EVIDENCE_MIN:
-        _PREFETCHED.clear()   # a new first run: nothing of an earlier one (another folder, say) stays
-        _PENDING.clear()
-        from sarcokg.store.evidence_defer import may_read_evidence
-        facts_only = not may_read_evidence(text)
-        if facts_only:
-            others = [spec for spec in _named_specs() if spec[1:] != (text, _key(keep))
-                      and not may_read_evidence(spec[1])]
+    first_run = len(todo) >= run.settings.defer_evidence_min
+    facts_only, others = _first_run_plan(text, keep) if first_run else (False, [])
     specs = [(t, k) for _, t, k in others]
-    chunks = [(text, str(ontology), todo[i:i + CHUNK], keep, facts_only, specs) for i in range(0, len(todo), CHUNK)]
-    bar = _progress(len(todo), 1 + len(specs))
-    if jobs > 1 and len(chunks) > 1:
-        from sarcokg.common.parallel import pool
-        with pool(min(jobs, len(chunks))) as workers:
-            done = list(bar(workers.map(chunk_rows, chunks), chunks))
-    else:
-        done = list(bar(map(chunk_rows, chunks), chunks))
+    size = run.settings.rows_chunk
+    chunks = [(text, str(run.ontology), todo[i:i + size], keep, facts_only, specs) for i in range(0, len(todo), size)]
+    done = _map_chunks(chunks, run, len(todo) if first_run else 0, 1 + len(specs))
     variables, out = None, {}
     extra: list = [[None, {}] for _ in specs]
-    for variables, part, parts in done:
+    for names, part, parts in done:
+        variables = names
         out.update(part)
-        for slot, got in zip(extra, parts):
+        for slot, got in zip(extra, parts, strict=True):
             if got is None or slot[1] is None:
                 slot[1] = None
             else:
                 slot[0] = got[0]
                 slot[1].update(got[1])
-    for (original, t, k), (v, entries) in zip(others, extra):
+    for (original, t, k), (v, entries) in zip(others, extra, strict=True):
         if entries is not None:
             _PREFETCHED[(t, _key(k))] = (v, entries)
             _PENDING.append(original)
     return variables, out
 
 
-def _progress(reports: int, queries: int):
-    """For a first run over many reports (minutes at 100,000): one line on
-    stderr saying what is happening, and a progress bar over the chunks when
-    stderr is a terminal. Returns a wrapper of the chunks' results."""
-    import sys
+def _first_run_plan(text: str, keep) -> tuple[bool, list]:
+    """(load facts only, the other named queries to evaluate on the same chunks) of a first run."""
+    from sarcokg.store.evidence_defer import may_read_evidence
+    _PREFETCHED.clear()   # a new first run: nothing of an earlier one (another folder, say) stays
+    _PENDING.clear()
+    if may_read_evidence(text):
+        return False, []
+    return True, [spec for spec in _named_specs() if spec[1:] != (text, _key(keep))
+                  and not may_read_evidence(spec[1])]
 
-    from sarcokg.store import kgstore as store
-    if reports < store.DEFER_EVIDENCE_MIN:
-        return lambda results, chunks: results
-    print(f"sarcokg: computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
-          f"for {reports} reports once; later runs read them",
-          file=sys.stderr, flush=True)
-    if not sys.stderr.isatty():
-        return lambda results, chunks: results
 
-    def wrap(results, chunks):
-        from tqdm import tqdm
-        with tqdm(total=sum(len(c[2]) for c in chunks), unit="report", file=sys.stderr) as bar:
-            for got, chunk in zip(results, chunks):
-                bar.update(len(chunk[2]))
-                yield got
-    return wrap
+def _map_chunks(chunks: list, run: Run, reports: int, queries: int) -> list:
+    """chunk_rows() of each chunk, on worker processes when there are several.
+    A first run over many reports (minutes at 100,000) reports its progress:
+    the message first, then the reports done."""
+    if run.jobs > 1 and len(chunks) > 1:
+        from sarcokg.common.parallel import pool
+        with pool(min(run.jobs, len(chunks))) as workers:
+            return _progress(workers.map(chunk_rows, chunks), chunks, run.progress if reports else None,
+                             reports, queries)
+    return _progress(map(chunk_rows, chunks), chunks, run.progress if reports else None, reports, queries)
+
+
+def _progress(results, chunks: list, progress: Progress | None, reports: int, queries: int) -> list:
+    if progress is None:
+        return list(results)
+    message = (f"computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
+               f"for {reports} reports once; later runs read them")
+    progress(message, 0, reports)
+    out, done = [], 0
+    for got, chunk in zip(results, chunks, strict=False):
+        done += len(chunk[2])
+        progress(message, done, reports)
+        out.append(got)
+    return out
 
 
 # entries computed for other queries on a first run: (text, keep) -> (variables, {file name: entry})
@@ -323,7 +340,7 @@ def _named_specs() -> list[tuple[str, str, tuple | None]]:
     """(query text, text evaluated per report, keep) of every named per-report query."""
     from sarcokg.query.aggregate import plan
     from sarcokg.query.named import named_queries
-    out = []
+    out: list[tuple[str, str, tuple | None]] = []
     for path in named_queries().values():
         text = path.read_text(encoding="utf-8")
         if per_report(text):
@@ -332,15 +349,14 @@ def _named_specs() -> list[tuple[str, str, tuple | None]]:
     return out
 
 
-def prefetch_named(kg: Path, files, digests: dict, ontology: Path, jobs: int = 2,
-                   tallies: dict | None = None) -> None:
+def prefetch_named(kg: Path, files, digests: dict, run: Run, tallies: dict | None = None) -> None:
     """Keep the entries a first run computed for the other named queries (see
     _compute), each in its own cache, as if it had been run."""
     try:
         while _PENDING:
             text = _PENDING.pop()
             try:
-                cached_rows(kg, files, digests, text, ontology, jobs, tallies)
+                cached_rows(kg, files, digests, text, run, tallies)
             except Exception:   # noqa: BLE001 - that query is computed when it is first run instead
                 pass
     finally:
@@ -354,7 +370,7 @@ def _paths(files, names: list[str]):
     if hasattr(files, "kg") and hasattr(files, "names"):
         base = os.path.join(str(files.kg), "")
         return lambda name: base + name
-    return dict(zip(names, map(str, files))).__getitem__
+    return dict(zip(names, map(str, files), strict=True)).__getitem__
 
 
 def _read_json(path: Path) -> dict:
@@ -409,11 +425,27 @@ def _whole(context: str, prints: dict) -> str:
 
 
 def _read_buckets(sub: Path, context: str, bs) -> dict:
+    """The kept buckets; one that does not read back as a bucket of this
+    context is an empty one (its reports are evaluated again)."""
     out = {}
     for b in bs:
         c = _read_json(sub / f"{b}.rows.json")
-        out[b] = c if c.get("context") == context else {"context": context, "print": None, "rows": {}}
+        out[b] = c if c.get("context") == context and _bucket_ok(c) else {"context": context, "print": None,
+                                                                          "rows": {}}
     return out
+
+
+def _bucket_ok(c: dict) -> bool:
+    rows = c.get("rows")
+    return isinstance(c.get("print"), (str, type(None))) and isinstance(rows, dict) and all(
+        isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e) for e in rows.values())
+
+
+def _index_ok(index: dict) -> bool:
+    held, variables = index.get("buckets"), index.get("variables")
+    return isinstance(held, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in held.items()) \
+        and isinstance(variables, list) and "report" in variables and all(isinstance(v, str) for v in variables) \
+        and isinstance(index.get("crc32"), int)
 
 
 def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
@@ -426,16 +458,15 @@ def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
             (sub / f"{b}.rows.json").unlink(missing_ok=True)
 
 
-def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str, ontology: Path,
-                jobs: int = 2, tallies: dict | None = None) -> KeptResult | None:
+def cached_rows(kg: Path, files, digests: dict[str, str], text: str, run: Run,
+                tallies: dict | None = None) -> KeptResult | None:
     """The query's results over all reports from the row cache, brought up to date
     (with its renderings in each output format, renders.py); None when the
     query's rows cannot be cached (evaluate it directly).
     tallies: tally.tallies() of the files' names and digests, if known (the store keeps them)."""
     from sarcokg.common.files import atomic_write
     from sarcokg.query.aggregate import plan
-    from sarcokg.store.kgstore import CACHE_DIR, sha256
-    context = _digest(str(FORMAT), ox.__version__, text, sha256(ontology), json.dumps(PREFIXES, sort_keys=True))
+    context = _digest(str(FORMAT), ox.__version__, text, sha256(run.ontology), json.dumps(PREFIXES, sort_keys=True))
     folder = kg / CACHE_DIR / "rows"
     # one cache per query text; an ontology or format change starts it afresh
     stem = hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -452,35 +483,62 @@ def cached_rows(kg: Path, files: list[Path], digests: dict[str, str], text: str,
     prints = _prints(context, tallies)
     fingerprint = _whole(context, prints)
     state, result = folder / f"{stem}.state", folder / f"{stem}.tsv"
+    kept = _read_state(state, result)
+    if kept == fingerprint:
+        def remake() -> KeptResult | None:   # the kept result does not read back: made again
+            state.unlink(missing_ok=True)
+            result.unlink(missing_ok=True)
+            return cached_rows(kg, files, digests, text, run, tallies)
+        return KeptResult(folder, stem, fingerprint, remake=remake)
+    args = (folder, stem, context, agg, text, files, names, digests, run, tallies, prints, kept)
     try:
-        kept = state.read_text(encoding="utf-8")
-    except OSError:
-        kept = None
-    if kept == fingerprint and result.is_file():
-        return KeptResult(folder, stem, fingerprint)
-    index, changes = None, None
-    try:
-        if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, ontology, jobs, tallies, prints)
-        else:
-            got = _listed(folder / stem, context, text, files, names, digests, ontology, jobs, tallies, prints,
-                          result, kept)
-            tsv, index, changes = got if got is not None else (None, None, None)
-    except Uncacheable:
+        got = _bring_up_to_date(*args)
+    except (TypeError, KeyError, IndexError, AttributeError, ValueError):
+        # a kept file that read back as JSON but not as what was written (damaged): drop this query's kept files
+        shutil.rmtree(folder / stem, ignore_errors=True)
+        state.unlink(missing_ok=True)
+        got = _bring_up_to_date(*args[:-1], None)
+    if got is None:
         return None
-    if tsv is None:
-        return None
+    tsv, index, changes = got
     folder.mkdir(parents=True, exist_ok=True)
     state.unlink(missing_ok=True)     # never a fingerprint beside another result
     atomic_write(result, tsv)
     if index is not None:   # what the result was assembled from, for the next change to patch it
         atomic_write(folder / stem / "index.json", index)
         (folder / f"{stem}.json").unlink(missing_ok=True)   # the rows as an earlier version kept them
-    atomic_write(state, fingerprint)
+    atomic_write(state, f"{fingerprint}\n{len(tsv)}\n")
     return KeptResult(folder, stem, fingerprint, tsv, before=kept, changes=changes)
 
 
-def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, prints,
+def _read_state(state: Path, result: Path) -> str | None:
+    """The fingerprint a kept result's state names, when the result is there
+    with the size the state records; None for anything else."""
+    try:
+        fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
+        if size.isdigit() and result.stat().st_size == int(size):
+            return fingerprint
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _bring_up_to_date(folder: Path, stem: str, context: str, agg, text: str, files, names: list[str],
+                      digests: dict, run: Run, tallies: dict, prints: dict,
+                      kept: str | None) -> tuple[bytes, bytes | None, list | None] | None:
+    """(the result as SPARQL TSV, the index to keep beside it, the changes it
+    was patched with); None: the store answers."""
+    try:
+        if agg is not None:
+            tsv = _aggregated(folder / stem, context, agg, files, names, digests, run, tallies, prints)
+            return None if tsv is None else (tsv, None, None)
+        return _listed(folder / stem, context, text, files, names, digests, run, tallies, prints,
+                       folder / f"{stem}.tsv", kept)
+    except Uncacheable:
+        return None
+
+
+def _listed(sub, context, text, files, names, digests, run, tallies, prints,
             result: Path, kept: str | None) -> tuple[bytes, bytes, list | None] | None:
     """The result of a row query as SPARQL TSV, the index to keep beside it,
     and the changes it was patched with (None: assembled afresh); None: ask the store.
@@ -496,7 +554,7 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, 
     from every bucket."""
     from sarcokg.common.files import json_bytes
     index = _read_json(sub / "index.json")
-    held = index.get("buckets", {}) if index.get("context") == context else {}
+    held = index["buckets"] if index.get("context") == context and _index_ok(index) else {}
     variables = index.get("variables") if held else None
     stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
     caches = _read_buckets(sub, context, stale)
@@ -518,7 +576,7 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, 
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
     done: dict = {}
     if todo:
-        variables, done = _compute(todo, text, ontology, None, jobs)
+        variables, done = _compute(todo, text, run, None)
         if any(done[n][0] != digests.get(n) for n, _ in todo):
             return None   # a file changed since the store loaded it: the store answers, nothing is kept
     if variables is None:   # nothing evaluated yet (no reports): the variables from an empty run
@@ -541,13 +599,13 @@ def _listed(sub, context, text, files, names, digests, ontology, jobs, tallies, 
             caches.update(_read_buckets(sub, context, [b for b in prints if b not in caches]))
         ordered = sorted((e for b in sorted(prints) for e in caches[b]["rows"].values() if e[2]),
                          key=lambda e: e[1])
-        if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:])):
+        if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:], strict=False)):
             return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
         tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
     else:
         tsv = b"\n".join(lines)
-    index = json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": _crc(tsv)})
-    return tsv, index, patched_with
+    return tsv, json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": _crc(tsv)}), \
+        patched_with
 
 
 _PLAIN_ID = re.compile(rb'"([^"\\]*)"')
@@ -559,7 +617,8 @@ def _line_id(line: bytes, col: int) -> str:
     m = _PLAIN_ID.fullmatch(cell)
     if m:
         return m.group(1).decode("utf-8")
-    sol = next(iter(ox.parse_query_results(b"?report\n" + cell + b"\n", format=ox.QueryResultsFormat.TSV)))
+    sol = next(iter(_solutions(ox.parse_query_results(b"?report\n" + cell + b"\n",
+                                                      format=ox.QueryResultsFormat.TSV))))
     return sol["report"].value
 
 
@@ -591,7 +650,7 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes
     return [lines[0], *body, b""]
 
 
-def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallies, prints) -> bytes | None:
+def _aggregated(sub, context, agg, files, names, digests, run, tallies, prints) -> bytes | None:
     """An aggregate query from totals kept up to date report by report.
 
     Reports fall into BUCKETS buckets by name (tally.py); each bucket keeps its reports'
@@ -605,7 +664,8 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallie
     from sarcokg.common.files import atomic_write, json_bytes
     from sarcokg.query.aggregate import Unsupported
     kept = _read_json(sub / "totals.json")
-    if kept.get("context") != context:
+    if kept.get("context") != context or not isinstance(kept.get("groups"), dict) \
+            or not isinstance(kept.get("buckets"), dict):
         kept = {}
     totals, held = kept.get("groups", {}), kept.get("buckets", {})   # held: bucket -> print in the totals
 
@@ -618,7 +678,7 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallie
     buckets = _members(names, stale, caches, tallies)
     todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
             if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
-    done = _compute(todo, agg.rows_query, ontology, agg.columns, jobs)[1] if todo else {}
+    done = _compute(todo, agg.rows_query, run, agg.columns)[1] if todo else {}
     if any(done[n][0] != digests.get(n) for n, _ in todo):
         return None   # a file changed since the store loaded it: the store answers, nothing is kept
     try:
@@ -632,10 +692,10 @@ def _aggregated(sub, context, agg, files, names, digests, ontology, jobs, tallie
                 if n not in old or old[n][0] != e[0]:
                     agg.add(totals, _split(e[2]), 1)
             caches[b] = {"context": context, "print": prints.get(b), "rows": new}
-        res = ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES))
+        res = _solutions(ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES)))
     except Unsupported:
         return None
     if stale:
         _write_buckets(sub, {b: caches[b] for b in stale}, prints)
         atomic_write(sub / "totals.json", json_bytes({"context": context, "buckets": prints, "groups": totals}))
-    return res.serialize(format=ox.QueryResultsFormat.TSV)
+    return as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))

@@ -109,30 +109,38 @@ def _analyse(query: str) -> bool:
     return _reads(parsed.algebra)
 
 
-def _reads(node) -> bool:
+def _path_reads(p) -> bool:
+    """Whether a property path may match an evidence triple."""
     from rdflib.paths import NegatedPath, Path
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+    if isinstance(p, NegatedPath):
+        return True
+    if isinstance(p, URIRef):
+        return str(p) in EVIDENCE_PROPERTIES or str(p) == RDF + "type"
+    if isinstance(p, Path):
+        return any(_path_reads(v) for v in vars(p).values()
+                   for v in (v if isinstance(v, (list, tuple)) else [v]))
+    return False
+
+
+def _triple_reads(triple) -> bool:
+    """Whether a triple pattern may match an evidence triple (anything but a triple: True)."""
     from rdflib.term import BNode, URIRef, Variable
+    if len(triple) != 3:
+        return True
+    _, p, o = triple
+    if isinstance(p, (Variable, BNode)):
+        return True
+    if isinstance(p, URIRef):
+        if str(p) == RDF + "type":
+            return not isinstance(o, URIRef) or str(o) == EVIDENCE
+        return str(p) in EVIDENCE_PROPERTIES
+    return _path_reads(p)
 
-    def path_reads(p) -> bool:
-        if isinstance(p, NegatedPath):
-            return True
-        if isinstance(p, URIRef):
-            return str(p) in EVIDENCE_PROPERTIES or str(p) == RDF + "type"
-        if isinstance(p, Path):
-            return any(path_reads(v) for v in vars(p).values()
-                       for v in (v if isinstance(v, (list, tuple)) else [v]))
-        return False
 
-    def triple_reads(s, p, o) -> bool:
-        if isinstance(p, (Variable, BNode)):
-            return True
-        if isinstance(p, URIRef):
-            if str(p) == RDF + "type":
-                return not isinstance(o, URIRef) or str(o) == EVIDENCE
-            return str(p) in EVIDENCE_PROPERTIES
-        return path_reads(p)
-
+def _reads(node) -> bool:
+    """Whether any pattern of a query's algebra may match an evidence triple."""
+    from rdflib.plugins.sparql.parserutils import CompValue
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -144,7 +152,7 @@ def _reads(node) -> bool:
             if n.name in ("DescribeQuery", "ServiceGraphPattern") or n.name.startswith("Service"):
                 return True
             # BGP and TriplesBlock hold triples; a pattern never seen as one is read as evidence
-            if "triples" in n and any(len(t) != 3 or triple_reads(*t) for t in n["triples"] or ()):
+            if "triples" in n and any(_triple_reads(t) for t in n["triples"] or ()):
                 return True
             stack.extend(n.values())
             stack.extend(vars(n).values())   # rdflib keeps translated EXISTS patterns as attributes

@@ -68,7 +68,7 @@ def members(names: list[str], wanted) -> dict[str, list[str]]:
     out: dict[int, list[str]] = {int(b, 16): [] for b in wanted}
     if not out:
         return {}
-    for n, c in zip(names, map(zlib.crc32, map(str.encode, names))):
+    for n, c in zip(names, map(zlib.crc32, map(str.encode, names)), strict=True):
         got = out.get(c % BUCKETS)
         if got is not None:
             got.append(n)

@@ -8,12 +8,14 @@ at the report data.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
+from sarcokg.common.text import plural
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES
 from sarcokg.query.named import QUERY_DIR, describe
 from sarcokg.query.run import _cell
@@ -36,7 +38,7 @@ def check_files(check_dir: Path = CHECK_DIR) -> list[Path]:
     return files
 
 
-def memory_store(ontology: Path, reports: list[Path]) -> ox.Store:
+def memory_store(ontology: Path, reports: Sequence[Path]) -> ox.Store:
     """An in-memory store of this ontology file and these report files."""
     from sarcokg.store.kgstore import parse_into, report_graph
     if not ontology.is_file():
@@ -76,6 +78,6 @@ def format_report(results: list[CheckResult]) -> str:
         for entity, prop, value in r.rows:
             lines.append(f"        {entity}  {prop}  {value}".rstrip())
     failed = sum(1 for r in results if r.rows)
-    lines.append(f"{len(results)} checks, {failed} failed, "
-                 f"{sum(len(r.rows) for r in results)} offending rows")
+    lines.append(f"{plural(len(results), 'check')}, {failed} failed, "
+                 f"{plural(sum(len(r.rows) for r in results), 'offending row')}")
     return "\n".join(lines) + "\n"

@@ -8,11 +8,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import EXIT_FAILED, SarcoKGError, ToolMissing
+from sarcokg.common.text import plural
 from sarcokg.store.kgstore import ontology_path
 
 
@@ -20,7 +22,7 @@ class Inconsistent(SarcoKGError):
     exit_code = EXIT_FAILED
 
 
-def reason(files: list[Path]) -> str:
+def reason(files: Sequence[Path]) -> str:
     if shutil.which("java") is None:
         raise ToolMissing("HermiT needs Java, which is not installed: install a JRE "
                           "(Debian/Ubuntu: apt-get install default-jre-headless) and run again")
@@ -32,23 +34,23 @@ def reason(files: list[Path]) -> str:
         with open(nt, "wb") as out:
             for path in [ontology_path(), *files]:
                 with open(path, "rb") as fh:
-                    out.write(ox.serialize(ox.parse(fh, format=ox.RdfFormat.TURTLE),
-                                           format=ox.RdfFormat.N_TRIPLES))
+                    ox.serialize(ox.parse(fh, format=ox.RdfFormat.TURTLE), out, format=ox.RdfFormat.N_TRIPLES)
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
         try:
             with onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
-            raise Inconsistent(f"inconsistent: HermiT finds the ontology plus {len(files)} report graphs "
+            raise Inconsistent(f"inconsistent: HermiT finds the ontology plus {plural(len(files), 'report graph')} "
                                "inconsistent") from None
         except (OSError, owlready2.base.OwlReadyError) as e:
-            raise SarcoKGError(f"HermiT could not run: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise SarcoKGError(f"HermiT could not run: {first}") from None
         unsat = [c for c in world.inconsistent_classes() if c is not owlready2.Nothing]
         n_classes = len(list(onto.classes()))
     took = time.perf_counter() - start
     if unsat:
         names = ", ".join(sorted(c.name for c in unsat)[:10])
-        raise Inconsistent(f"inconsistent: {len(unsat)} unsatisfiable classes ({names})")
-    return (f"consistent: ontology ({n_classes} classes) plus {len(files)} report graphs, "
+        raise Inconsistent(f"inconsistent: {plural(len(unsat), 'unsatisfiable class', 'unsatisfiable classes')} ({names})")
+    return (f"consistent: ontology ({plural(n_classes, 'class', 'classes')}) plus {plural(len(files), 'report graph')}, "
             f"HermiT {took:.1f} s")

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from sarcokg.common.resources import SHAPES_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
+from sarcokg.common.text import plural
 from sarcokg.model.namespaces import PREFIXES, SH
 from sarcokg.model.turtle import Writer
 from sarcokg.store.kgstore import ontology_path, read_triples
@@ -119,7 +120,12 @@ def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result
 
 
 def validate_file(path: Path, engine: str = "fast") -> list[Result]:
-    return validate_triples(read_triples(path), path.name, engine)
+    """The shapes' results, and the one-report-graph rule's (validate/reportgraph.py)."""
+    from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
+    triples = read_triples(path)
+    rule = [Result(path.name, focus, "", COMPONENT, value, message)
+            for focus, value, message in report_graph_problems(path.name[:-len(".ttl")], triples)]
+    return sorted(set(validate_triples(triples, path.name, engine) + rule))
 
 
 def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
@@ -133,15 +139,18 @@ def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
 
 def format_text(results: list[Result], n_reports: int) -> str:
     if not results:
-        return f"conforms: {n_reports} report graph{'s' if n_reports != 1 else ''}, 0 violations\n"
+        return f"conforms: {plural(n_reports, 'report graph')}, 0 violations\n"
     lines = []
     for r in results:
         value = f" (value: {short(r.value)})" if r.value and r.component != "Or" else ""
         path = f" {short(r.path)}" if r.path else ""
-        lines.append(f"{r.report}: {short(r.focus)}{path}: {r.message}{value}")
-    reports = len({r.report for r in results})
-    lines.append(f"does not conform: {len(results)} violation{'s' if len(results) != 1 else ''} "
-                 f"in {reports} of {n_reports} report graphs")
+        focus = f"{short(r.focus)}{path}: " if r.focus or path else ""   # a curation record: no node
+        lines.append(f"{r.report}: {focus}{r.message}{value}")
+    reports = len({r.report for r in results if r.report.endswith(".ttl")})
+    records = len({r.report for r in results if not r.report.endswith(".ttl")})   # curation/<id>.json
+    lines.append(f"does not conform: {plural(len(results), 'violation')} "
+                 f"in {reports} of {plural(n_reports, 'report graph')}"
+                 + (f" and {plural(records, 'curation record')}" if records else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -164,11 +173,12 @@ def format_turtle(results: list[Result]) -> str:
         res = n(f"urn:sarcokg:validation-report:result-{i}")
         triples += [(report, n(SH + "result"), res),
                     (res, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationResult")),
-                    (res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")),
                     (res, n(SH + "resultSeverity"), n(SH + "Violation")),
                     (res, n(SH + "sourceConstraintComponent"), n(SH + r.component + "ConstraintComponent")),
                     (res, n(SH + "resultMessage"), ox.Literal(r.message)),
                     (res, n(PREFIXES["rdfs"] + "comment"), ox.Literal(f"in report graph {r.report}"))]
+        if r.focus:   # a curation record that does not read has no node
+            triples.append((res, n(SH + "focusNode"), _term(r.focus, f"focus{i}")))
         if r.path.endswith(("+", "*")):
             b = ox.BlankNode(f"path{i}")
             triples += [(res, n(SH + "resultPath"), b),
@@ -280,6 +290,27 @@ def _validate_one(args) -> tuple[str, list[Result]]:
     return path.name, validate_file(path, engine)
 
 
+def _read_cache(cache_file: Path | None, context: str) -> dict:
+    """The validation cache of this context, or a new one when there is none
+    or it does not read back as one (damaged: it is made again)."""
+    from sarcokg.common.files import json_read
+    fresh = {"context": context, "reports": {}, "failed": {}}
+    if cache_file is None:
+        return fresh
+    try:
+        cache = json_read(cache_file)
+    except (ValueError, OSError):
+        return fresh
+    if not isinstance(cache, dict) or cache.get("context") != context:
+        return fresh
+    reports, failed, cross = cache.get("reports"), cache.get("failed"), cache.get("cross", [])
+    ok = isinstance(reports, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in reports.items()) \
+        and isinstance(failed, dict) and all(isinstance(v, list) and all(isinstance(r, list) and len(r) == 5
+                                                                         for r in v) for v in failed.values()) \
+        and isinstance(cross, list) and all(isinstance(r, list) and len(r) == 6 for r in cross)
+    return cache if ok else fresh
+
+
 def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
                 cache_file: Path | None = None, store=None,
                 digests: dict[str, str] | None = None) -> tuple[list[Result], int]:
@@ -295,16 +326,10 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
     Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
     path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
-    from sarcokg.common.files import atomic_write, json_bytes, json_read
-    cache: dict = {}
-    if cache_file is not None and cache_file.exists():
-        try:
-            cache = json_read(cache_file)
-        except (ValueError, OSError):
-            cache = {}
-    context = "|".join(["3", engine, _digest(shapes_path()), _digest(ontology_path())])
-    if cache.get("context") != context:
-        cache = {"context": context, "reports": {}, "failed": {}}
+    from sarcokg.common.files import atomic_write, json_bytes
+    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
+    context = "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
+    cache = _read_cache(cache_file, context)
     known: dict = cache["reports"]
     failed: dict = cache["failed"]
     names = files.names if hasattr(files, "names") else [f.name for f in files]

@@ -247,97 +247,46 @@ class Shapes:
             ns.ors.append([self.property_shape(p) for p in self.rdf_list(lst)])
         return ns
 
-    def property_shape(self, s) -> PropertyShape:
-        path = self.one(s, "path")
+    def _path(self, path) -> tuple[tuple[str, str], str]:
         if isinstance(path, ox.NamedNode):
-            p = ("iri", path.value)
-            text = path.value
-        else:
-            inner = self.one(path, "oneOrMorePath")
-            kind = "one"
-            if inner is None:
-                inner = self.one(path, "zeroOrMorePath")
-                kind = "zero"
-            if not isinstance(inner, ox.NamedNode):
-                raise UnsupportedShape(f"path {path} is not supported by the fast engine")
-            p = (kind, inner.value)
-            text = inner.value + ("+" if kind == "one" else "*")
+            return ("iri", path.value), path.value
+        inner, kind = self.one(path, "oneOrMorePath"), "one"
+        if inner is None:
+            inner, kind = self.one(path, "zeroOrMorePath"), "zero"
+        if not isinstance(inner, ox.NamedNode):
+            raise UnsupportedShape(f"path {path} is not supported by the fast engine")
+        return (kind, inner.value), inner.value + ("+" if kind == "one" else "*")
+
+    def _constraints(self) -> list[tuple[str, Callable[[list, dict], tuple[str, Check]]]]:
+        """Each supported constraint component and how its check is built, in the
+        order the checks run (and report)."""
+        return [
+            ("minCount", lambda v, c: ("MinCount", _min_count(int(v[0].value)))),
+            ("maxCount", lambda v, c: ("MaxCount", _max_count(int(v[0].value)))),
+            ("datatype", lambda v, c: ("Datatype", _datatype(v[0].value))),
+            ("class", lambda v, c: ("Class", _class(v[0].value))),
+            ("in", lambda v, c: ("In", _in({plain(x) for x in self.rdf_list(v[0])}))),
+            ("hasValue", lambda v, c: ("HasValue", _has_value(plain(v[0])))),
+            ("node", lambda v, c: ("Node", _node(self.node_shape(v[0])))),
+            ("pattern", lambda v, c: ("Pattern", _pattern(v[0].value, c.get(SH + "flags")))),
+            ("minLength", lambda v, c: ("MinLength", _min_length(int(v[0].value)))),
+            *[(comp, _range_builder(comp)) for comp in _RANGES],
+            ("lessThan", lambda v, c: ("LessThan", _less_than(v[0].value))),
+            ("nodeKind", lambda v, c: ("NodeKind", _node_kind(v[0].value))),
+        ]
+
+    def property_shape(self, s) -> PropertyShape:
+        p, text = self._path(self.one(s, "path"))
         msg = self.one(s, "message")
         ps = PropertyShape(p, text, msg.value if msg is not None else "")
         c = self.g[s]
+        for key, build in self._constraints():
+            if SH + key in c:
+                ps.checks.append(build(c[SH + key], c))
         if SH + "minCount" in c:
-            n = ps.min_count = int(c[SH + "minCount"][0].value)
-            ps.checks.append(("MinCount", lambda d, f, vs, n=n: [("MinCount", None)] if len(vs) < n else []))
+            ps.min_count = int(c[SH + "minCount"][0].value)
         if SH + "maxCount" in c:
-            n = ps.max_count = int(c[SH + "maxCount"][0].value)
-            ps.checks.append(("MaxCount", lambda d, f, vs, n=n: [("MaxCount", None)] if len(vs) > n else []))
-        if SH + "datatype" in c:
-            dt = c[SH + "datatype"][0].value
-
-            def datatype(d, f, vs, dt=dt, lexical=_LEXICAL.get(dt)):
-                bad = []
-                for v in vs:
-                    if not (type(v) is Lit and v[1] == dt and not v[2] and (lexical is None or lexical(v[0]))):
-                        bad.append(("Datatype", v))
-                return bad
-            ps.checks.append(("Datatype", datatype))
-        if SH + "class" in c:
-            cls = c[SH + "class"][0].value
-            ps.checks.append(("Class", lambda d, f, vs, cls=cls: [
-                ("Class", v) for v in vs if type(v) is Lit or cls not in d.types(v)]))
-        if SH + "in" in c:
-            allowed = {plain(x) for x in self.rdf_list(c[SH + "in"][0])}
-            ps.checks.append(("In", lambda d, f, vs, a=allowed: [("In", v) for v in vs if v not in a]))
-        if SH + "hasValue" in c:
-            hv = plain(c[SH + "hasValue"][0])
-            ps.checks.append(("HasValue", lambda d, f, vs, hv=hv: [] if hv in vs else [("HasValue", None)]))
-        if SH + "node" in c:
-            target = self.node_shape(c[SH + "node"][0])
-
-            def node(d, f, vs, target=target):
-                return [("Node", v) for v in vs if conforms(target, d, v) is False]
-            ps.checks.append(("Node", node))
-        if SH + "pattern" in c:
-            flags = c.get(SH + "flags")
-            rx = re.compile(c[SH + "pattern"][0].value, re.I if flags and "i" in flags[0].value else 0)
-            ps.checks.append(("Pattern", lambda d, f, vs, rx=rx: [
-                ("Pattern", v) for v in vs if type(v) is BNode or not rx.search(plain_value(v))]))
-        if SH + "minLength" in c:
-            n = int(c[SH + "minLength"][0].value)
-            ps.checks.append(("MinLength", lambda d, f, vs, n=n: [
-                ("MinLength", v) for v in vs if type(v) is BNode or len(plain_value(v)) < n]))
-        for comp, op in (("minInclusive", lambda x, b: x >= b), ("maxInclusive", lambda x, b: x <= b),
-                         ("minExclusive", lambda x, b: x > b), ("maxExclusive", lambda x, b: x < b)):
-            if SH + comp in c:
-                bound = _number(plain(c[SH + comp][0]))
-                name = comp[0].upper() + comp[1:]
-
-                def rng(d, f, vs, bound=bound, op=op, name=name):
-                    bad = []
-                    for v in vs:
-                        x = _number(v)
-                        if x is None or not op(x, bound):
-                            bad.append((name, v))
-                    return bad
-                ps.checks.append((name, rng))
-        if SH + "lessThan" in c:
-            other = c[SH + "lessThan"][0].value
-
-            def less(d, f, vs, other=other):
-                bad = []
-                for v in vs:
-                    for w in d.values(f, ("iri", other)):
-                        a, b = _number(v), _number(w)
-                        if a is None or b is None or not a < b:
-                            bad.append(("LessThan", v))
-                return bad
-            ps.checks.append(("LessThan", less))
-        if SH + "nodeKind" in c:
-            kind = c[SH + "nodeKind"][0].value
-            if kind != SH + "IRI":
-                raise UnsupportedShape(f"sh:nodeKind {kind} is not supported by the fast engine")
-            ps.checks.append(("NodeKind", lambda d, f, vs: [
-                ("NodeKind", v) for v in vs if type(v) is not str]))
+            ps.max_count = int(c[SH + "maxCount"][0].value)
         # only these can fail when the path has no value; the rest judge values
         ps.empty_sensitive = any(name in ("MinCount", "HasValue") for name, _ in ps.checks)
         # these look at one value at a time, whatever the focus node
@@ -494,3 +443,90 @@ def hierarchy_of(ontology_path: str) -> dict[str, set[str]]:
 @lru_cache(maxsize=2)
 def fast_validator(shapes_path: str, ontology_path: str) -> FastValidator:
     return FastValidator(Path(shapes_path), hierarchy_of(ontology_path))
+
+
+# The checks of one property shape's constraint components. A check takes the
+# data, the focus node and the focus node's values on the path, and returns
+# (component, offending value or None) for each failure.
+
+def _min_count(n: int) -> Check:
+    return lambda d, f, vs: [("MinCount", None)] if len(vs) < n else []
+
+
+def _max_count(n: int) -> Check:
+    return lambda d, f, vs: [("MaxCount", None)] if len(vs) > n else []
+
+
+def _datatype(dt: str) -> Check:
+    lexical = _LEXICAL.get(dt)
+
+    def datatype(d, f, vs):
+        return [("Datatype", v) for v in vs
+                if not (type(v) is Lit and v[1] == dt and not v[2] and (lexical is None or lexical(v[0])))]
+    return datatype
+
+
+def _class(cls: str) -> Check:
+    return lambda d, f, vs: [("Class", v) for v in vs if type(v) is Lit or cls not in d.types(v)]
+
+
+def _in(allowed: set) -> Check:
+    return lambda d, f, vs: [("In", v) for v in vs if v not in allowed]
+
+
+def _has_value(hv) -> Check:
+    return lambda d, f, vs: [] if hv in vs else [("HasValue", None)]
+
+
+def _node(target: NodeShape) -> Check:
+    return lambda d, f, vs: [("Node", v) for v in vs if conforms(target, d, v) is False]
+
+
+def _pattern(pattern: str, flags) -> Check:
+    rx = re.compile(pattern, re.I if flags and "i" in flags[0].value else 0)
+    return lambda d, f, vs: [("Pattern", v) for v in vs if type(v) is BNode or not rx.search(plain_value(v))]
+
+
+def _min_length(n: int) -> Check:
+    return lambda d, f, vs: [("MinLength", v) for v in vs if type(v) is BNode or len(plain_value(v)) < n]
+
+
+_RANGES: dict[str, Callable[[object, object], bool]] = {
+    "minInclusive": lambda x, b: x >= b, "maxInclusive": lambda x, b: x <= b,  # type: ignore[operator]
+    "minExclusive": lambda x, b: x > b, "maxExclusive": lambda x, b: x < b,  # type: ignore[operator]
+}
+
+
+def _range_builder(comp: str) -> Callable[[list, dict], tuple[str, Check]]:
+    name, op = comp[0].upper() + comp[1:], _RANGES[comp]
+
+    def build(v: list, c: dict) -> tuple[str, Check]:
+        bound = _number(plain(v[0]))
+
+        def rng(d, f, vs):
+            bad = []
+            for value in vs:
+                x = _number(value)
+                if x is None or not op(x, bound):
+                    bad.append((name, value))
+            return bad
+        return name, rng
+    return build
+
+
+def _less_than(other: str) -> Check:
+    def less(d, f, vs):
+        bad = []
+        for v in vs:
+            for w in d.values(f, ("iri", other)):
+                a, b = _number(v), _number(w)
+                if a is None or b is None or not a < b:
+                    bad.append(("LessThan", v))
+        return bad
+    return less
+
+
+def _node_kind(kind: str) -> Check:
+    if kind != SH + "IRI":
+        raise UnsupportedShape(f"sh:nodeKind {kind} is not supported by the fast engine")
+    return lambda d, f, vs: [("NodeKind", v) for v in vs if type(v) is not str]

@@ -1,0 +1,180 @@
+"""Radiation dose and fractions in the many ways papers write them.
+
+A sentence about radiotherapy is read into dose expressions, each a number
+with its unit (Gy, cGy, rad: 1 rad = 1 cGy = 0.01 Gy) and its role:
+
+- a total: '50 Gy', '5040 cGy', 'a total dose of 60 Gy', '45 Gy in 25 fractions';
+- a dose per fraction: '2 Gy per fraction', '1.8 Gy/fx', '2 Gy daily',
+  'fractions of 1.8 Gy', '25 x 2 Gy' (count first), '2 Gy x 25' (dose first);
+- a boost: 'a 10 Gy boost', 'boost of 14 Gy', 'plus 10 Gy to the tumour bed'
+  added to the first course (doses add up, and fractions when both are given);
+- planned versus delivered: 'planned 60 Gy ... received 40 Gy' keeps the dose
+  delivered ('received', 'delivered', 'completed', 'stopped/discontinued at').
+
+Fractions: 'in 25 fractions', '25 fractions', '28 fx', '/25 fx', 'x 25',
+'25 x'. With a per-fraction dose and a count but no total the total is their
+product. A dose that is neither per fraction nor beside a count is a total.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+_NUM = r"(\d+(?:[.,]\d+)?)"
+UNIT = r"(c\s?gy|gy|gray|rads?)"
+_X = r"\s*[x\u00d7\*]\s*"
+DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])", re.I)
+PER_AFTER_RX = re.compile(r"^\s*(?:(?:/|per|a|each)\s*(?:fraction|fx|fr|session|day|dose)s?\b|daily\b|"
+                          r"once\s+daily|\(?\s*fractions?\)?\s*$)", re.I)
+PER_BEFORE_RX = re.compile(r"(?:fractions?|doses|sessions)\s+of\s+(?:\w+\s+)?$|\bdaily\s+(?:dose\s+of\s+)?$"
+                           r"|\bper[\s-]fraction\s+(?:dose\s+)?(?:of\s+)?$|\bfraction(?:al)?\s+doses?\s+(?:of\s+)?$",
+                           re.I)
+# a count written next to the dose: '2 Gy x 25', '25 x 2 Gy'
+COUNT_AFTER_RX = re.compile(r"^" + _X + r"(\d{1,2})\b(?!\s*(?:c?gy|mg|cm|mm|%))", re.I)
+COUNT_BEFORE_RX = re.compile(r"\b(\d{1,2})" + _X + r"$", re.I)
+_WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30}
+FRACTIONS_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
+                          r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
+                          r"(?:fractions|fx|fr|sessions|treatments)\b|\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
+SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
+BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
+                           r"|^\s*(?:\w+\s+){0,2}boost", re.I)
+PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
+DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
+                          r"interrupted)\s+(?:\w+\s+){0,4}$", re.I)
+
+
+@dataclass
+class Dose:
+    gy: float
+    start: int
+    end: int
+    per_fraction: bool = False
+    boost: bool = False
+    planned: bool = False
+    delivered: bool = False
+    count: Optional[int] = None         # a count written next to it: '2 Gy x 25'
+    count_span: Optional[tuple[int, int]] = None
+
+
+@dataclass
+class RT:
+    dose_gy: Optional[float] = None
+    fractions: Optional[int] = None
+    spans: list[tuple[int, int]] = field(default_factory=list)   # offsets into the string read
+    boost_only: bool = False          # the string names only a boost
+
+
+def _gy(num: str, unit: str) -> float:
+    v = float(num.replace(",", "."))
+    u = unit.lower().replace(" ", "")
+    return v / 100 if u.startswith("c") or u.startswith("rad") else v
+
+
+def doses(s: str) -> list[Dose]:
+    out: list[Dose] = []
+    for m in DOSE_RX.finditer(s):
+        num, unit = m.group(1), m.group(2)
+        if "," in num and len(num.split(",")[1]) == 3:   # 5,040 cGy: a thousands separator
+            num = num.replace(",", "")
+        v = _gy(num, unit)
+        if not 0 < v <= 150:
+            continue
+        before, after = s[max(0, m.start() - 40):m.start()], s[m.end():m.end() + 30]
+        d = Dose(v, m.start(), m.end())
+        if PER_AFTER_RX.match(after) or PER_BEFORE_RX.search(before):
+            d.per_fraction = True
+        ca = COUNT_AFTER_RX.match(after)
+        cb = COUNT_BEFORE_RX.search(before)
+        if ca:
+            d.per_fraction, d.count = True, int(ca.group(1))
+            d.count_span = (m.end() + ca.start(1), m.end() + ca.end(1))
+        elif cb and not re.search(r"[\d.]\s*$", before[:cb.start()]):
+            d.per_fraction, d.count = True, int(cb.group(1))
+            k = len(before) - len(before[cb.start():])
+            d.count_span = (m.start() - len(before) + k + (cb.start(1) - cb.start()),
+                            m.start() - len(before) + k + (cb.end(1) - cb.start()))
+        d.boost = bool(BOOST_NEAR_RX.search(before[-25:]) or BOOST_NEAR_RX.match(after[:20]) and "boost" in
+                       after[:20].lower())
+        d.planned = bool(PLANNED_RX.search(before))
+        d.delivered = bool(DELIVERED_RX.search(before))
+        out.append(d)
+    return out
+
+
+def fraction_counts(s: str) -> list[tuple[int, int, int]]:
+    out = []
+    for m in FRACTIONS_RX.finditer(s):
+        g = 1 if m.group(1) else 2
+        v = m.group(g).lower()
+        n = _WORDN[v] if v in _WORDN else int(v)
+        if 1 <= n <= 60:
+            out.append((n, m.start(), m.end()))
+    for d in DOSE_RX.finditer(s):
+        m = SLASH_FX_RX.match(s[d.end():d.end() + 15])
+        if m:
+            n = int(m.group(1))
+            if 1 <= n <= 60 and not any(a <= d.end() + m.start(1) < b for _, a, b in out):
+                out.append((n, d.end() + m.start(1), d.end() + m.end()))
+    return sorted(out, key=lambda x: x[1])
+
+
+def read(s: str) -> RT:
+    """The total dose and fractions a string states (None where it does not)."""
+    ds = doses(s)
+    fx = fraction_counts(s)
+    rt = RT()
+    if not ds and not fx:
+        return rt
+    # planned versus delivered: the delivered dose wins
+    if any(d.delivered for d in ds) and any(d.planned for d in ds):
+        ds = [d for d in ds if not d.planned]
+    main = [d for d in ds if not d.boost]
+    boosts = [d for d in ds if d.boost]
+    total: Optional[float] = None
+    n: Optional[int] = None
+    spans: list[tuple[int, int]] = []
+
+    def course(group: list[Dose], counts: list[tuple[int, int, int]]) -> tuple[Optional[float], Optional[int]]:
+        tot = next((d for d in group if not d.per_fraction), None)
+        per = next((d for d in group if d.per_fraction), None)
+        cnt = None
+        if per is not None and per.count:
+            cnt = per.count
+            spans.append(per.count_span)
+        elif counts:
+            cnt = counts[0][0]
+            spans.append((counts[0][1], counts[0][2]))
+        if tot is not None:
+            spans.append((tot.start, tot.end))
+            if per is not None:
+                spans.append((per.start, per.end))   # no count inferred from total / per: not stated
+            return tot.gy, cnt
+        if per is not None:
+            spans.append((per.start, per.end))
+            return (round(per.gy * cnt, 2) if cnt else None), cnt
+        return None, cnt
+
+    if main:
+        # counts that belong to the main course: those before the first boost dose
+        cut = boosts[0].start if boosts else len(s)
+        total, n = course(main, [c for c in fx if c[1] < cut])
+    if boosts:
+        cut = boosts[0].start
+        b_tot, b_n = course(boosts, [c for c in fx if c[1] > cut])
+        if total is not None and b_tot is not None:
+            total = round(total + b_tot, 2)
+            n = n + b_n if (n is not None and b_n is not None) else n
+        elif total is None and not main:
+            total, n = b_tot, b_n
+            rt.boost_only = True
+    if total is None and n is None and fx:
+        n = fx[0][0]
+        spans.append((fx[0][1], fx[0][2]))
+    rt.dose_gy = total if total is None else (int(total) if float(total).is_integer() else total)
+    rt.fractions = n
+    rt.spans = sorted(set(sp for sp in spans if sp))
+    return rt

@@ -1,0 +1,464 @@
+"""The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
+
+manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]},
+"deferred": [keys whose evidence is not loaded yet], "unconfined": [keys of
+files with a triple about a node not their own (reportfiles.subjects_confined)],
+"tallies": tally.tallies() of the report files, adjusted file by file}. Each command compares the folder
+with the manifest (size and mtime first, the hash only when those changed)
+and reloads exactly the files added, changed or removed. pending.json,
+written before any graph is touched and removed once the manifest records the
+new state, lists the graphs being changed: if the process dies in between,
+the next command finds it and redoes them. A store written by another
+version, or one that does not open (damaged: RocksDB reports "Corruption"),
+is rebuilt from the files with a one-line note; a store another program
+holds open is an error.
+
+Commands that only read hold the folder's lock shared and open the store
+read-only; a change to make upgrades the lock to exclusive (lock.py) and
+looks at the state again before making it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sarcokg.common.errors import InputError, SarcoKGError
+from sarcokg.common.files import atomic_write, json_bytes, json_read
+from sarcokg.common.settings import Settings
+from sarcokg.store import tally
+from sarcokg.store.lock import CACHE_DIR, hold_lock, holds_exclusive
+from sarcokg.store.reportfiles import (
+    ONTOLOGY_KEY,
+    entry,
+    graph_of,
+    ontology_path,
+    parse_file,
+    parse_one,
+    read_file,
+    report_graph,
+    sha256,
+    subjects_confined,
+)
+from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, writer_body_start
+
+STORE_FORMAT = 3          # bump when the layout of the cache changes (3: "unconfined")
+_OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
+
+
+def versions() -> dict:
+    return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
+
+
+def is_corruption(e: BaseException) -> bool:
+    """RocksDB's word for damaged files (not a lock held elsewhere)."""
+    text = str(e)
+    return "Corruption" in text or "checksum mismatch" in text
+
+
+def _is_lock_held(e: BaseException) -> bool:
+    text = str(e)
+    return "While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text
+
+
+def write_json(path: Path, data) -> None:
+    atomic_write(path, json_bytes(data) + b"\n")
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest, or {} when missing or not readable as one (a damaged one is rebuilt)."""
+    try:
+        data = json_read(path)
+    except (ValueError, OSError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
+        return {}
+    files = data.get("files", {})
+    if not all(isinstance(e, list) and len(e) == 3 for e in files.values()):
+        return {}
+    return data
+
+
+def pending_keys(path: Path) -> list[str]:
+    """Graphs an interrupted command was changing (see the module docstring)."""
+    try:
+        data = json_read(path)
+        return [str(k) for k in data] if isinstance(data, list) else ["*"]
+    except FileNotFoundError:
+        return []
+    except (ValueError, OSError):
+        return ["*"]   # unreadable: redo everything
+
+
+def loaded_digests(kg: Path) -> dict[str, str]:
+    """{file name: SHA-256} of the report files the folder's store has loaded
+    (and so parsed) without error, from its manifest; {} when there is none.
+    Read without the lock: the manifest is only ever replaced whole."""
+    manifest = read_manifest(kg / CACHE_DIR / "manifest.json")
+    if manifest.get("versions") != versions():
+        return {}
+    pending = set(pending_keys(kg / CACHE_DIR / "pending.json"))
+    if "*" in pending:
+        return {}
+    return {key + ".ttl": e[0] for key, e in manifest.get("files", {}).items()
+            if key != ONTOLOGY_KEY and key not in pending}
+
+
+def forget(kg: Path) -> None:
+    """Drop this process's handle on the folder's store."""
+    _OPEN.pop(str((kg / CACHE_DIR / "store").resolve()), None)
+
+
+def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
+    """The store, or why it does not open (a reason to rebuild it)."""
+    key = str(store_dir.resolve())
+    held = _OPEN.get(key)
+    if held is not None and (held[1] or not writable):
+        return held[0]
+    _OPEN.pop(key, None)
+    del held   # a read-only handle goes before a writable one opens
+    if not store_dir.is_dir():
+        return "missing"
+    try:
+        store = ox.Store(key) if writable else ox.Store.read_only(key)
+    except (OSError, RuntimeError) as e:
+        if _is_lock_held(e) and not is_corruption(e):
+            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        return f"damaged: {str(e).splitlines()[0][:80]}" if is_corruption(e) else \
+            f"does not open: {str(e).splitlines()[0][:60]}"
+    _OPEN[key] = (store, writable)
+    return store
+
+
+def _rebuild(store_dir: Path, manifest_path: Path, kg: Path, reason: str) -> tuple[ox.Store, dict]:
+    _OPEN.pop(str(store_dir.resolve()), None)
+    if store_dir.is_dir() and not reason.startswith(("damaged", "does not open")):
+        _not_open_elsewhere(store_dir, kg)   # never remove a store another program has open
+    if reason != "new":
+        print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
+    # the manifest goes first: a crash from here on finds no manifest and rebuilds
+    manifest_path.unlink(missing_ok=True)
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = ox.Store(str(store_dir.resolve()))
+    _OPEN[str(store_dir.resolve())] = (store, True)
+    return store, {"versions": versions(), "files": {}}
+
+
+def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
+    try:
+        probe = ox.Store(str(store_dir.resolve()))
+    except (OSError, RuntimeError) as e:
+        if _is_lock_held(e) and not is_corruption(e):
+            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        return
+    del probe
+
+
+@dataclass
+class Plan:
+    """What a sync has to do: files to (re)load, graphs to drop; `known` the
+    manifest's entries (with new mtimes of files whose content is the same)."""
+    known: dict
+    todo: list[str]
+    gone: list[str]
+    touched: bool = False
+    wanted: dict = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.todo and not self.gone
+
+
+def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
+    known: dict = dict(manifest.get("files", {}))
+    folder = str(kg) + os.sep
+    wanted = {ONTOLOGY_KEY: str(ontology_path())}
+    for name in names:
+        wanted[name[:-4]] = folder + name
+    out = Plan(known, [], [k for k in known if k not in wanted], wanted=wanted)
+    redo_all = "*" in pending
+    for key, path in wanted.items():
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise InputError(f"{path}: report file disappeared while the store was being updated; "
+                             "run again") from None
+        e = known.get(key)
+        if e is None or redo_all or key in pending:
+            out.todo.append(key)
+        elif e[1] != st.st_size or e[2] != st.st_mtime_ns:
+            if sha256(Path(path)) != e[0]:
+                out.todo.append(key)
+            else:
+                known[key] = [e[0], st.st_size, st.st_mtime_ns]
+                out.touched = True
+    out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
+    return out
+
+
+@dataclass
+class Synced:
+    store: ox.Store
+    known: dict                 # the manifest's files
+    deferred: frozenset
+    tallies: dict
+    unconfined: frozenset
+    changed: int = 0
+    rebuilt: bool = False
+
+
+def sync(kg: Path, names: list[str], settings: Settings) -> Synced:
+    """Bring the store in step with the files (see the module docstring). The
+    caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    cache = kg / CACHE_DIR
+    store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
+    while True:
+        manifest = read_manifest(manifest_path)
+        pending = set(pending_keys(pending_path))
+        reason = None if manifest.get("versions") == versions() else ("written by another version" if manifest
+                                                                        else "new")
+        todo = plan(kg, names, manifest, pending) if reason is None else None
+        exclusive = holds_exclusive(kg)
+        if reason is None and todo is not None and todo.clean:
+            opened = _open_store(store_dir, exclusive, kg)
+            if not isinstance(opened, str):
+                if todo.touched:   # new mtimes, same content: spare the hashing next time
+                    manifest["files"] = todo.known
+                    write_json(manifest_path, manifest)
+                return _finish(kg, opened, manifest, manifest_path, 0, False, exclusive)
+            reason = opened
+        if not exclusive:
+            hold_lock(kg, settings.lock_wait, exclusive=True)
+            continue   # another command may have changed the folder while the lock was free: look again
+        return _change(kg, names, settings, manifest, reason, pending)
+
+
+def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reason: str | None,
+            pending: set[str]) -> Synced:
+    """The sync's changes, under the exclusive lock."""
+    cache = kg / CACHE_DIR
+    store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
+    rebuilt = False
+    opened: ox.Store | str = reason or _open_store(store_dir, True, kg)
+    if isinstance(opened, str):
+        store, manifest = _rebuild(store_dir, manifest_path, kg, opened)
+        rebuilt = True
+    else:
+        store = opened
+    todo = plan(kg, names, manifest, pending)
+    known = todo.known
+    deferred = set(manifest.get("deferred", ())) - set(todo.todo) - set(todo.gone)
+    unconfined = set(manifest.get("unconfined", ())) - set(todo.todo) - set(todo.gone)
+    before = {k: (known[k][0] if k in known else None) for k in (*todo.todo, *todo.gone)}
+    if todo.clean and not rebuilt:
+        if todo.touched:
+            manifest["files"] = known
+            write_json(manifest_path, manifest)
+        return _finish(kg, store, manifest, manifest_path, 0, False, True)
+    write_json(pending_path, sorted(set(todo.todo) | set(todo.gone)))
+    for key in todo.gone:
+        _drop(store, report_graph(key))
+        known.pop(key, None)
+    keys = sorted(todo.todo)
+    if len(keys) > 20:   # many files: bulk-load them in chunks (no per-file transaction)
+        entries, later, foreign = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt,
+                                            settings.load_chunk, defer=len(keys) >= settings.defer_evidence_min)
+        known.update(entries)
+        deferred |= later
+        unconfined |= foreign
+    else:   # a few files: one small transaction each
+        for key in keys:
+            _drop(store, graph_of(key))
+            known[key], quads = parse_one(key, Path(todo.wanted[key]))
+            if key != ONTOLOGY_KEY and not subjects_confined(key, quads):
+                unconfined.add(key)
+            store.extend(quads)
+    store.flush()
+    manifest.update(files=known, deferred=sorted(deferred), unconfined=sorted(unconfined),
+                    tallies=adjusted_tallies(manifest.get("tallies"), known, before))
+    write_json(manifest_path, manifest)
+    pending_path.unlink()
+    return _finish(kg, store, manifest, manifest_path, len(todo.todo) + len(todo.gone), rebuilt, True)
+
+
+def _finish(kg: Path, store: ox.Store, manifest: dict, manifest_path: Path, changed: int, rebuilt: bool,
+            exclusive: bool) -> Synced:
+    known = manifest.get("files", {})
+    tallies = manifest.get("tallies")
+    n = sum(1 for k in known if k != ONTOLOGY_KEY)
+    if not tally.well_formed(tallies, n):   # a manifest of an earlier version, or damaged
+        tallies = manifest["tallies"] = tally.tallies((k + ".ttl", e[0]) for k, e in known.items()
+                                                      if k != ONTOLOGY_KEY)
+        write_json(manifest_path, manifest)   # the same content whoever writes it: safe under a shared lock
+    return Synced(store, known, frozenset(manifest.get("deferred", ())), tallies or {},
+                  frozenset(manifest.get("unconfined", ())), changed, rebuilt)
+
+
+def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+
+
+def adjusted_tallies(held, known: dict, before: dict) -> dict:
+    """The tallies of the report files in `known`, from those held before the
+    files in `before` ({key: its digest then}) changed; computed afresh when
+    none are held or they do not add up."""
+    n = sum(1 for k in known if k != ONTOLOGY_KEY)
+    if isinstance(held, dict):
+        t: dict | None = {b: list(v) for b, v in held.items()}
+        try:
+            for key, old in before.items():
+                if key != ONTOLOGY_KEY and t is not None:
+                    tally.adjust(t, key + ".ttl", old, (known.get(key) or [None])[0])
+        except (TypeError, ValueError, AttributeError):
+            t = None
+        if t is not None and tally.well_formed(t, n):
+            return t
+    return tally.tallies((k + ".ttl", e[0]) for k, e in known.items() if k != ONTOLOGY_KEY)
+
+
+class _Loader:
+    """Chunks of TriG blocks going to Oxigraph's bulk loader, two at a time on
+    threads (it releases the GIL); a chunk that fails to parse is kept to be
+    loaded again file by file."""
+
+    def __init__(self, store: ox.Store, pool: ThreadPoolExecutor):
+        self.store, self.pool = store, pool
+        self.running: list[tuple[list, Future]] = []
+        self.deferred: set[str] = set()
+        self.unconfined: set[str] = set()
+        self.failed: list[list[tuple[str, Path]]] = []
+
+    def submit(self, wrapped: list, parts: list[bytes]) -> None:
+        self.running.append((wrapped, self.pool.submit(self.store.bulk_load, b"".join(parts),
+                                                       format=ox.RdfFormat.TRIG)))
+        self.settle(2)   # at most two chunks in memory besides the one being read
+
+    def settle(self, limit: int) -> None:
+        while len(self.running) > limit:
+            chunk, fut = self.running.pop(0)
+            try:
+                fut.result()
+                self.deferred.update(key for key, _, later in chunk if later)
+            except SyntaxError:
+                self.failed.append([(key, path) for key, path, _ in chunk])
+
+
+def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500,
+              defer: bool = False) -> tuple[dict, set[str], set[str]]:
+    """Load many files; returns their manifest entries, the keys of the files
+    whose evidence was left out (with defer; see complete()), and the keys of
+    those not confined to their own nodes (reportfiles.subjects_confined).
+
+    Files in the writer's plain form are wrapped as TriG graph blocks and
+    concatenated (writerform), and Oxigraph's bulk loader parses them natively;
+    other files are parsed one by one. A chunk that fails to parse is loaded
+    again file by file, which names the bad file and line. Each file is read
+    once: its hash, size and content agree."""
+    if not fresh:
+        for key, _ in items:
+            _drop(store, graph_of(key))
+    entries: dict = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loader = _Loader(store, pool)
+        for start in range(0, len(items), chunk):
+            parts, wrapped, quads = [], [], []
+            for key, path in items[start:start + chunk]:
+                st, data = read_file(path)
+                entries[key] = entry(st, data)
+                blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
+                if blocks is None:
+                    parsed = parse_file(path, graph_of(key), data)
+                    if key != ONTOLOGY_KEY and not subjects_confined(key, parsed):
+                        loader.unconfined.add(key)
+                    quads.extend(parsed)
+                else:
+                    if not body_subjects_confined(data[writer_body_start(data, key) or 0:]):
+                        loader.unconfined.add(key)
+                    parts.append(blocks[0])
+                    wrapped.append((key, path, blocks[1] is not None))
+            if quads:
+                store.extend(quads)
+            if parts:
+                loader.submit(wrapped, parts)
+        loader.settle(0)
+    for failed in loader.failed:
+        for key, _ in failed:
+            _drop(store, graph_of(key))
+        for key, path in failed:
+            parsed = parse_file(path, graph_of(key))   # raises for the bad file, naming it and the line
+            store.extend(parsed)
+            if not subjects_confined(key, parsed):
+                loader.unconfined.add(key)
+    return entries, loader.deferred, loader.unconfined
+
+
+def complete(kg: Path, store: ox.Store, deferred: frozenset,
+             settings: Settings) -> tuple[ox.Store, dict, dict, frozenset]:
+    """Load the evidence a bulk load left out (`deferred`), so the store holds
+    every triple of every file; returns (the store, the manifest's files, its
+    tallies). Upgrades the lock to exclusive. Crash-safe like sync: the
+    reports are listed in pending.json first, and a command that finds them
+    there reloads them whole. A file that changed since the store was synced
+    is reloaded whole too."""
+    cache = kg / CACHE_DIR
+    manifest_path, pending_path = cache / "manifest.json", cache / "pending.json"
+    if not holds_exclusive(kg):
+        hold_lock(kg, settings.lock_wait, exclusive=True)
+        # another command may have run while the lock was free: its manifest says what is loaded
+    opened = _open_store(cache / "store", True, kg)
+    manifest = read_manifest(manifest_path)
+    if isinstance(opened, str) or manifest.get("versions") != versions() or pending_keys(pending_path):
+        raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
+    store = opened
+    known: dict = manifest["files"]
+    keys = sorted(set(manifest.get("deferred", ())) & set(known))
+    unconfined = set(manifest.get("unconfined", ()))
+    if keys:
+        before = {k: known[k][0] for k in keys}
+        write_json(pending_path, keys)
+        folder = str(kg) + os.sep
+        with ThreadPoolExecutor(max_workers=2) as loaders:
+            running: list[Future] = []
+            for start in range(0, len(keys), settings.load_chunk):
+                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, known, unconfined)
+                running.append(loaders.submit(store.bulk_load, data, format=ox.RdfFormat.TRIG))
+                while len(running) > 2:
+                    running.pop(0).result()
+            for fut in running:
+                fut.result()
+        store.flush()
+        manifest.update(files=known, deferred=[], unconfined=sorted(unconfined),
+                        tallies=adjusted_tallies(manifest.get("tallies"), known, before))
+        write_json(manifest_path, manifest)
+        pending_path.unlink()
+    return store, known, manifest.get("tallies") or {}, frozenset(unconfined)
+
+
+def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:
+    """The evidence blocks of these reports, for one bulk load; a report whose
+    file changed since it was loaded is reloaded whole (and its entry updated)."""
+    parts = []
+    for key in keys:
+        path = Path(folder + key + ".ttl")
+        st, data = read_file(path)
+        e = entry(st, data)
+        blocks = as_trig_blocks(data, key, defer=True) if e[0] == known[key][0] else None
+        if blocks is not None and blocks[1] is not None:
+            parts.append(blocks[1])
+        else:   # changed meanwhile: the whole file again
+            graph = report_graph(key)
+            quads = parse_file(path, graph, data)
+            store.remove_graph(graph)
+            store.extend(quads)
+            known[key] = e
+            if subjects_confined(key, quads):
+                unconfined.discard(key)
+            else:
+                unconfined.add(key)
+    return b"".join(parts)

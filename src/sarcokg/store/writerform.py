@@ -1,0 +1,102 @@
+"""The writer's form of a report file, loaded without parsing it in Python.
+
+A report file as sarcokg writes it (comment lines, exactly the prefix block of
+its own id, a blank line, then statements ending in ' .') can be wrapped,
+unparsed, as a TriG graph block; Oxigraph's bulk loader then parses many such
+blocks natively. Anything the wrapping could not keep exactly is refused
+(None), and the file is parsed on its own instead. With deferred evidence,
+the block is split in two (evidence_defer.split_body).
+"""
+from __future__ import annotations
+
+import re
+
+from sarcokg.model.namespaces import PREFIXES, REPORT_BASE, report_ns
+from sarcokg.store.evidence_defer import split_body
+
+# what may not appear in a body that is wrapped, unparsed, in a TriG graph block:
+# braces (a block's end), labelled blank nodes (TriG scopes labels to the whole
+# document), directives (TriG allows them only outside blocks; PREFIX and BASE
+# in any case), long strings (which could run past the file's end)
+UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|"""|' + rb"'''", re.M)
+# the same test, quicker: only the characters the tokens are made of, then the
+# directive words where they occur (a body holds few); the regex decides when
+# the quick look finds a token character
+_NOT_TOKEN_CHARS = bytes(c for c in range(256) if c not in b"{}_:@\"'")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
+_FOREIGN_SUBJECT = re.compile(rb"^[^\s:#]", re.M)   # a statement whose subject is not one of the file's own nodes
+
+
+def unsafe_body(body: bytes) -> bool:
+    """UNSAFE_BODY.search(body) is not None, in a fraction of the time."""
+    kept = body.translate(None, _NOT_TOKEN_CHARS)   # deleting can join tokens, never split one
+    if b"{" in kept or b"}" in kept or b"@" in kept or b"_:" in kept or b'"""' in kept or b"''" in kept:
+        return UNSAFE_BODY.search(body) is not None
+    low = body.lower()
+    for word in (b"prefix", b"base"):
+        i = low.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if (j == len(low) or low[j] not in _WORD) and not low[low.rfind(b"\n", 0, i) + 1:i].strip():
+                return True   # at the start of a line, after blanks only
+            i = low.find(word, j)
+    return False
+
+
+def writer_body_start(data: bytes, report_id: str) -> int | None:
+    """Where the statements start in a report file in the writer's form (comment
+    lines, then exactly the prefix block of its own id and a blank line); None
+    for any other layout."""
+    pos = 0
+    while data.startswith(b"#", pos):
+        end = data.find(b"\n", pos)
+        if end < 0 or b"\r" in data[pos:end]:
+            return None
+        pos = end + 1
+    own = f"@prefix : <{report_ns(report_id)}> .\n".encode()
+    if not data.startswith(own, pos) or not data.startswith(_COMMON_HEADER + b"\n", pos + len(own)):
+        return None
+    return pos + len(own) + len(_COMMON_HEADER) + 1
+
+
+def body_subjects_confined(body: bytes) -> bool:
+    """Whether every statement of a file in the writer's form is about one of
+    the file's own nodes (':name' at the start of its line)."""
+    return _FOREIGN_SUBJECT.search(body) is None
+
+
+def body_confined(body: bytes) -> bool:
+    """Whether the statements of a file in the writer's form (subjects at the
+    start of a line, own nodes as ':name') describe the file's own nodes only
+    and name no other report's node."""
+    return _FOREIGN_SUBJECT.search(body) is None and REPORT_BASE.encode() not in body
+
+
+def as_trig_blocks(data: bytes, report_id: str, defer: bool) -> tuple[bytes, bytes | None] | None:
+    """A report file in the writer's form, with statements ending in ' .', as a
+    TriG graph block with its directives before it; None for any other file,
+    which must be parsed instead. Every wrapped file declares the same
+    prefixes, so nothing of one file can change how the next one reads.
+
+    Returns (that block, None); with defer, (the block of the file's facts,
+    the block of its evidence), or (the whole file, None) when it cannot be
+    split (see evidence_defer.split_body)."""
+    start = writer_body_start(data, report_id)
+    if start is None:
+        return None
+    body = data[start:]
+    if unsafe_body(body) or not body.rstrip().endswith(b" ."):
+        return None
+    later = None
+    if defer:
+        parts = split_body(body)
+        if parts is not None:
+            body, evidence = parts
+            later = wrap(data[:start], report_id, evidence)
+    return wrap(data[:start], report_id, body), later
+
+
+def wrap(header: bytes, report_id: str, body: bytes) -> bytes:
+    """A TriG graph block of the report's named graph around a body."""
+    return b"".join((header, b"<", (REPORT_BASE + report_id).encode(), b"> {\n", body, b"\n}\n"))

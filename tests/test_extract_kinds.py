@@ -1,0 +1,446 @@
+"""Kinds of writing that unseen reports use (issue #15): one invented sentence each.
+
+Every sentence here was written for this test; none comes from a report.
+"""
+from __future__ import annotations
+
+import pytest
+
+from sarcokg.extract import extract
+from sarcokg.extract.rtdose import read
+from sarcokg.model.terms import load_terms
+
+
+@pytest.fixture(scope="module")
+def terms():
+    return load_terms()
+
+
+def ex(text, terms):
+    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+
+
+def rt_of(f, terms):
+    rt = [i for i in f.interventions if terms.get("intervention", i.kind).summary_key == "radiotherapy"]
+    return (rt[0].dose_gy, rt[0].fractions) if rt else (None, None)
+
+
+# ------------------------------------------------------------- radiotherapy dose
+@pytest.mark.parametrize("sentence,dose,fx", [
+    ("She was given 50 Gy in 25 fractions to the tumour bed.", 50, 25),
+    ("A total dose of 5400 cGy was given in 30 daily fractions.", 54, 30),
+    ("He had 3000 rads to the spine.", 30, None),
+    ("Radiotherapy delivered 45 Gy/25 fx to the pelvis.", 45, 25),
+    ("The field received 28 fractions of 1.8 Gy.", 50.4, 28),
+    ("Irradiation was 2 Gy x 30 to the chest wall.", 60, 30),
+    ("Irradiation was 30 x 2 Gy to the chest wall.", 60, 30),
+    ("Radiation of 50 Gy in 25 fractions was followed by a 16 Gy boost in 8 fractions.", 66, 33),
+    ("Radiotherapy was planned to 60 Gy but was stopped after 36 Gy because of mucositis.", 36, None),
+    ("Radiotherapy (39 Gy/13 fr) was given.", 39, 13),
+    ("She had 5,040 cGy in 28 fractions.", 50.4, 28),
+])
+def test_rt_dose_forms(sentence, dose, fx):
+    r = read(sentence)
+    assert (r.dose_gy, r.fractions) == (dose, fx)
+    for a, b in r.spans:
+        assert sentence[a:b].strip()
+
+
+def test_rt_per_fraction_dose_alone_is_no_total():
+    r = read("Radiotherapy was given at 2 Gy per fraction.")
+    assert r.dose_gy is None
+
+
+def test_rt_boost_in_a_later_sentence_adds(terms):
+    f = ex("A 50-year-old man had a leiomyosarcoma of the thigh. He received radiotherapy of 50 Gy in 25 fractions. "
+           "A boost of 10 Gy in 5 fractions was then given to the tumour bed.", terms)
+    assert rt_of(f, terms) == (60, 30)
+
+
+# ------------------------------------------------------------- year and DOI in publishers' headers
+@pytest.mark.parametrize("header,year", [
+    ("Case Reports in Imaginary Oncology\nVol. 12, No. 3, 2019\n", 2019),
+    ("Volume 7 | Issue 2 | March 2021\n", 2021),
+    ("Received: 3 December 2013; Accepted: 20 January 2014\n", 2014),
+    ("Received 12 May 2017\n", 2017),
+    ("\u00a9 The Author(s) 2020. Open access.\n", 2020),
+    ("Imag Case Rep. 2018 Jan-Feb;8(1):33-36.\n", 2018),
+    ("Imaginary Tumors 2015, 7(3):5812\n", 2015),
+    ("Published: 5th March 2021\n", 2021),
+    ("Accepted 2 Feb 2016. Published online 9 March 2016.\n", 2016),
+])
+def test_year_header_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_year_and_doi_of_the_references_are_not_the_papers():
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata("A 60-year-old man had a sarcoma.\nReferences\n1. Doe J. A paper. J Imag. 2010;5:1. "
+                          "doi:10.1000/xyz123\n", None)
+    assert md.year is None and md.doi is None
+
+
+@pytest.mark.parametrize("line,doi", [
+    ("https://doi.org/10.1186/s99999-019-2001-9Background\n", "10.1186/s99999-019-2001-9"),
+    ("doi: 10.1097/MD.0000000000001234. Then text\n", "10.1097/md.0000000000001234"),
+    ("DOI 10.3389/fonc.2020.00123Keywords\n", "10.3389/fonc.2020.00123"),
+])
+def test_doi_glued_to_the_next_word(line, doi):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(line, None)
+    assert md.doi is not None and md.doi.value == doi
+
+
+# ------------------------------------------------------------- fine-grained anatomy through part-of
+def site_keys(f, terms):
+    return {terms.get("site", s.site).summary_key or s.site for s in f.tumour.sites}
+
+
+@pytest.mark.parametrize("sentence,coarse", [
+    ("A 30-year-old man had a painless mass of the left humerus, and biopsy showed osteosarcoma.", "upper limb"),
+    ("A 45-year-old woman had a synovial sarcoma arising in the popliteal fossa.", "lower limb"),
+    ("A 52-year-old man presented with a chondrosarcoma of the clivus.", "skull"),
+    ("A 61-year-old woman was found to have a leiomyosarcoma involving the duodenum.", "small intestine"),
+    ("A 38-year-old man had a liposarcoma of the spermatic cord.", "pelvis"),
+    ("A 70-year-old man had an angiosarcoma of the scalp.", "head and neck"),
+])
+def test_fine_anatomy_maps_to_its_coarse_site(terms, sentence, coarse):
+    f = ex(sentence, terms)
+    assert coarse in site_keys(f, terms)
+
+
+def test_every_anatomy_subsite_reaches_one_coarse_site(terms):
+    for key, t in terms.by_axis["site"].items():
+        assert t.summary_key, key
+
+
+# ------------------------------------------------------------- regimens by acronym
+@pytest.mark.parametrize("sentence,agents", [
+    ("He was treated with six cycles of VAC chemotherapy.", {"vincristine", "actinomycin d", "cyclophosphamide"}),
+    ("She received chemotherapy with VDC/IE for 14 cycles.",
+     {"vincristine", "doxorubicin", "cyclophosphamide", "ifosfamide", "etoposide"}),
+    ("Chemotherapy with the VAC/IE protocol was started.",
+     {"vincristine", "doxorubicin", "cyclophosphamide", "ifosfamide", "etoposide"}),
+    ("Second-line chemotherapy with Gem/Doc was given for four cycles.", {"gemcitabine", "docetaxel"}),
+    ("He received two courses of ICE chemotherapy.", {"ifosfamide", "carboplatin", "etoposide"}),
+    ("She was given chemotherapy with Taxotere and Gemzar.", {"gemcitabine", "docetaxel"}),
+])
+def test_regimen_acronyms_and_brands_give_generic_agents(terms, sentence, agents):
+    f = ex("A 25-year-old man had a sarcoma of the thigh. " + sentence, terms)
+    got = {a for i in f.interventions for a in i.agents} - {"mesna"}
+    assert got == agents
+
+
+# ------------------------------------------------------------- metastatic sites written in many ways
+def met_keys(f, terms):
+    return {terms.get("site", s.site).summary_key or s.site for s in f.tumour.sites if s.metastatic}
+
+
+@pytest.mark.parametrize("sentence,met", [
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Two years later the disease had spread to the liver.",
+     {"liver"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Imaging found deposits in the lung and pleura.",
+     {"lung", "pleura"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. CT showed nodules in both lungs.", {"lung"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. He developed pulmonary and hepatic metastases.",
+     {"lung", "liver"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Staging showed multiple pulmonary nodules.", {"lung"}),
+    ("A 40-year-old man had a leiomyosarcoma of the thigh. Metastatic lesions of the liver and brain were found.",
+     {"liver", "brain"}),
+])
+def test_metastasis_phrasings(terms, sentence, met):
+    f = ex(sentence, terms)
+    assert met_keys(f, terms) == met
+
+
+def test_primary_before_a_metastasis_list_is_not_metastatic(terms):
+    f = ex("A 40-year-old man had a mass in the thigh and lung metastases at diagnosis. Biopsy showed "
+           "leiomyosarcoma.", terms)
+    assert met_keys(f, terms) == {"lung"}
+
+
+def test_metastases_of_the_literature_review_do_not_count(terms):
+    f = ex("A 40-year-old man had a leiomyosarcoma of the thigh, resected with clear margins.\nDiscussion\n"
+           "Leiomyosarcomas usually spread to the lung and liver, as reported in the literature.", terms)
+    assert met_keys(f, terms) == set()
+
+
+# ------------------------------------------------------------- outcome: the status at the last follow-up
+def last(f, terms):
+    o = f.outcomes[-1] if f.outcomes else None
+    st = terms.get("outcome", o.status).summary_key if o and o.status else None
+    return st, (o.months if o else None)
+
+
+START = "A 47-year-old woman had a leiomyosarcoma of the thigh, which was resected with wide margins. "
+
+
+@pytest.mark.parametrize("story,status,months", [
+    ("A local recurrence appeared 10 months later and was excised. She has remained free of recurrence "
+     "at 36 months after the first operation.", "no evidence of disease", 36),
+    ("Pulmonary metastases were found after 8 months. At the last visit, 20 months after diagnosis, she was "
+     "alive with persisting lung metastases.", "alive with disease", 20),
+    ("She then received chemotherapy for lung metastases. The lesions remained stable at 14 months.",
+     "stable disease", 14),
+    ("Lung metastases appeared after a year and she received doxorubicin. The nodules shrank markedly after "
+     "four cycles.", "partial response", None),
+    ("Her disease progressed despite chemotherapy and she passed away 2 years after diagnosis.", "death", 24),
+    ("The follow-up period was 30 months, and she is disease-free.", "no evidence of disease", 30),
+    ("She was last seen after approximately 18 months with no evidence of disease.", "no evidence of disease", 18),
+])
+def test_last_status_kinds(terms, story, status, months):
+    f = ex(START + story, terms)
+    assert last(f, terms) == (status, months)
+
+
+def test_recurrence_removed_then_only_follow_up_says_nothing(terms):
+    f = ex(START + "A local recurrence was found 6 months later. It was resected. She was seen in clinic "
+           "at 30 months of follow-up.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_tumour_markers_decreasing_is_no_response(terms):
+    f = ex(START + "Tumour markers decreased after surgery.", terms)
+    assert all(o.status != "partial response" for o in f.outcomes)
+
+
+# ------------------------------------------------------------- vertebral levels of the tumour only
+@pytest.mark.parametrize("text,want", [
+    ("A 50-year-old man had a chordoma of the first and second lumbar vertebrae.", ["L1", "L2"]),
+    ("A 50-year-old man had a metastasis in thoracic vertebrae 3 to 5.", ["T3", "T4", "T5"]),
+    ("A 50-year-old man had an osteosarcoma of T-11. Posterior fixation T9-L1 was done.", ["T11"]),
+    ("A 50-year-old man had a chondrosarcoma destroying the D8 vertebral body.", ["T8"]),
+    ("A 50-year-old man had a chordoma of L3. Pedicle screws were placed in L1, L2, L4 and L5.", ["L3"]),
+    ("A 50-year-old man had a sarcoma of C5 and C6; fusion from C3 to C7 followed.", ["C5", "C6"]),
+])
+def test_levels_kinds(terms, text, want):
+    f = ex(text, terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == want
+
+
+def test_dorsal_notation_needs_a_spine_sentence(terms):
+    f = ex("A 50-year-old man had a leiomyosarcoma of the thigh; the D2 dimer level was raised.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == []
+
+
+def test_mri_weightings_are_no_levels_and_ordinal_ranges_of_the_spine(terms):
+    f = ex("A 33-year-old man had a chondrosarcoma arising from the 2nd to 4th lumbar spine. "
+           "The mass was hypointense on T1-W and bright on T2-WI images.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["L2", "L3", "L4"]
+
+
+# ------------------------------------------------------------- sites that are not the tumour's
+@pytest.mark.parametrize("text,absent", [
+    ("A 51-year-old man had a retroperitoneal liposarcoma seen on abdominal computed tomography.", "abdomen"),
+    ("A 51-year-old man had a retroperitoneal liposarcoma pushing the left kidney.", "kidney"),
+    ("A 51-year-old man with a thigh leiomyosarcoma had no recurrence until he died of ischaemic cardiac disease.",
+     "heart"),
+    ("A 51-year-old man developed lower extremity deficits from a thoracic chordoma.", "lower limb"),
+    ("A 40-year-old woman with a chondrosarcoma of the spine presented with a spinal cord syndrome.", "spinal cord"),
+])
+def test_sites_named_for_something_else(terms, text, absent):
+    f = ex(text, terms)
+    assert absent not in site_keys(f, terms)
+
+
+def test_intramedullary_spine_tumour_is_in_the_cord(terms):
+    f = ex("A 35-year-old woman had an intramedullary cervical spine tumour, resected and found to be an MPNST.",
+           terms)
+    assert "spinal cord" in site_keys(f, terms) and "vertebral column" not in site_keys(f, terms)
+
+
+def test_the_lesson_of_the_case_is_not_its_course(terms):
+    f = ex("A 70-year-old man had a GIST of the stomach, resected; he was free of disease at 2 years. "
+           "This case has shown that surgery is effective for GIST with liver metastases.", terms)
+    assert "liver" not in site_keys(f, terms)
+    assert last(f, terms) == ("no evidence of disease", 24)
+
+
+# ------------------------------------------------------------- round A kinds
+def test_overall_survival_gives_the_time_of_death(terms):
+    f = ex(START + "Lung metastases progressed on chemotherapy. The progression-free survival was 4 months and "
+           "the overall survival was 11 months. She eventually succumbed to respiratory failure.", terms)
+    assert last(f, terms) == ("death", 11)
+
+
+def test_treated_and_free_of_recurrence_in_one_sentence(terms):
+    f = ex("A 30-year-old man had an epithelioid sarcoma of the finger. He was treated with wide excision and "
+           "over a 4-year follow-up was free of local recurrence.", terms)
+    assert last(f, terms) == ("no evidence of disease", 48)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Imag Dermatol Rev 2013; XXX, 2: 101-104\n", 2013),
+    ("Accepted: March, 2012\nPublished: April, 2012\n", 2012),
+])
+def test_year_roman_volume_and_month_comma(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_misspelt_drug_with_a_doubled_letter(terms):
+    f = ex("A 25-year-old man had a synovial sarcoma of the thigh. He received chemotherapy with "
+           "ifosfamide and doxorrubicin.", terms)
+    assert {a for i in f.interventions for a in i.agents} == {"ifosfamide", "doxorubicin"}
+
+
+def test_a_treatment_rejected_afterwards_was_not_given(terms):
+    f = ex("A 25-year-old man had an unresectable synovial sarcoma of the mediastinum. The disease progressed "
+           "after chemotherapy with doxorubicin, so surgery was finally rejected.", terms)
+    assert "surgery" not in kinds_of(f, terms)
+
+
+def kinds_of(f, terms):
+    return {terms.get("intervention", i.kind).summary_key for i in f.interventions} - {None}
+
+
+# ------------------------------------------------------------- round B kinds
+@pytest.mark.parametrize("header,year", [
+    ("Front Imag. 2021 Mar 28:13:1109643. doi: 10.3389/fimag.2021.1109643. eCollection 2021.\n", 2021),
+    ("Year : 1995  |  Volume : 41  |  Issue : 2  |  Page : 77-9\n", 1995),
+    ("Acta Imag (Wien) (2006) 148: 295-297\nPublished online December 9, 2005\n", 2006),
+    ("Imag Nerv Syst 2014;\n30:1177-80. [PMID:\n", 2014),
+    ("[Received: 01/30/2015] [Accepted: 05/23/2015]\n", 2015),
+])
+def test_year_more_header_forms(header, year):
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata(header + "A 60-year-old man had a sarcoma.\n", None)
+    assert md.year is not None and md.year.value == year
+
+
+def test_pmid_with_leading_zeros():
+    from sarcokg.extract.metadata import extract_metadata
+    md = extract_metadata("PMID: 0001234567\nA 60-year-old man had a sarcoma.\n", None)
+    assert md.pmid.value == "1234567"
+
+
+@pytest.mark.parametrize("sentence,age", [
+    ("A forty year old male patient presented with a mass of the hand.", 40),
+    ("A twenty-three-year-old woman had a swelling of the calf.", 23),
+    ("A fourteen year old boy complained of knee pain.", 14),
+])
+def test_ages_in_words(terms, sentence, age):
+    f = ex(sentence + " Biopsy showed an epithelioid sarcoma.", terms)
+    assert f.age is not None and f.age.value == age
+
+
+def test_the_patient_under_a_discussion_heading_of_an_abstract(terms):
+    f = ex("Abstract\nMETHOD\nWe report a 12-year-old girl with an epidural mass at T10. The tumour was removed "
+           "completely.\nDISCUSSION\nThe final diagnosis was alveolar rhabdomyosarcoma. She received radiotherapy "
+           "and chemotherapy with vincristine and ifosfamide.", terms)
+    assert {"radiotherapy", "chemotherapy"} <= kinds_of(f, terms)
+    assert {a for i in f.interventions for a in i.agents} == {"vincristine", "ifosfamide"}
+
+
+def test_levels_of_a_hemilaminectomy_are_the_procedures(terms):
+    f = ex("A 12-year-old girl had an epidural sarcoma at T5. She underwent T6 hemilaminectomy.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["T5"]
+
+
+def test_death_ends_the_timeline(terms):
+    f = ex(START + "After an amputation she never regained consciousness and died. At autopsy, metastases were "
+           "found in the pleura and kidney.", terms)
+    assert last(f, terms)[0] == "death"
+    assert {"pleura", "kidney"} <= met_keys(f, terms)
+
+
+def test_a_metastasis_invading_a_neighbour_makes_it_metastatic(terms):
+    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years later "
+           "lung metastases were found. The largest nodule was resected with the adjacent parietal pleura because "
+           "of infiltration.", terms)
+    assert met_keys(f, terms) == {"lung", "pleura"}
+
+
+def test_a_metastatic_mass_at_levels_and_its_compartments(terms):
+    f = ex("A 41-year-old woman had a myxoid liposarcoma of the thigh, resected, and adjuvant chemotherapy. "
+           "One year later MRI found a metastatic mass with bony invasion at the C6-T1 level. "
+           "This mass had extradural and intradural components.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C6", "C7", "T1"]
+    assert {"vertebral column", "spinal canal"} <= met_keys(f, terms)
+
+
+def test_levels_of_an_epidural_tumour_are_the_canal(terms):
+    f = ex("A 12-year-old girl had an epidural mass at the T11-T12 level, removed completely.", terms)
+    assert "vertebral column" not in site_keys(f, terms) and "spinal canal" in site_keys(f, terms)
+
+
+def test_boost_fractions_in_words():
+    r = read("24 Gy was given in 15 fractions of 1.6 Gy, followed by a 16 Gy boost in eight fractions of 2 Gy.")
+    assert (r.dose_gy, r.fractions) == (40, 23)
+
+
+@pytest.mark.parametrize("story,status", [
+    ("Peritoneal metastases were irradiated. A PET scan 8 weeks later showed a complete metabolic response.",
+     "no evidence of disease"),
+    ("Peritoneal metastases were irradiated. At 20 weeks most lesions had disappeared, except for two small "
+     "residual nodules.", "partial response"),
+])
+def test_response_qualified_or_lesions_gone(terms, story, status):
+    f = ex(START + story, terms)
+    assert last(f, terms)[0] == status
+
+
+def test_peritoneal_seeding_is_a_metastasis(terms):
+    f = ex(START + "Two years later CT showed peritoneal seeding.", terms)
+    assert "peritoneum" in met_keys(f, terms)
+
+
+def test_tyrosine_kinase_inhibitors_are_targeted_therapy(terms):
+    f = ex("A 63-year-old woman with a jejunal GIST previously treated with various TKIs presented with a T9 "
+           "vertebral tumour.", terms)
+    assert "targeted therapy" in kinds_of(f, terms)
+
+
+def test_monoparesis_is_a_symptom_not_a_site(terms):
+    f = ex("A 15-year-old girl presented with a right lower extremity monoparesis due to a T4 osteosarcoma.", terms)
+    assert "lower limb" not in site_keys(f, terms)
+
+
+# ------------------------------------------------------------- more drugs and radiotherapy techniques by name
+@pytest.mark.parametrize("sentence,agents,modality", [
+    ("After progression on imatinib she was switched to Qinlock.", {"imatinib", "ripretinib"}, "targeted therapy"),
+    ("Isolated limb perfusion with melphalan and TNF-alpha was performed.", {"melphalan", "tasonermin"},
+     "chemotherapy"),
+    ("Hormonal therapy with Arimidex was started.", {"anastrozole"}, "hormonal therapy"),
+])
+def test_more_drugs_by_generic_or_brand(terms, sentence, agents, modality):
+    f = ex("A 55-year-old woman had a sarcoma of the thigh. " + sentence, terms)
+    assert agents <= {a for i in f.interventions for a in i.agents}
+    assert modality in kinds_of(f, terms)
+
+
+def test_radiotherapy_techniques_by_name(terms):
+    f = ex("A 55-year-old woman had a sarcoma of the sacrum. She was treated with CyberKnife, 24 Gy in 3 fractions.",
+           terms)
+    assert "radiotherapy" in kinds_of(f, terms) and rt_of(f, terms) == (24, 3)
+
+
+PRESENT = "A 40-year-old man presented with a leiomyosarcoma of the thigh. "
+
+
+@pytest.mark.parametrize("sentence,met", [
+    ("Staging CT showed multiple metastases including the lung, liver and bone.", {"lung", "liver", "bone"}),
+    ("Staging showed metastatic disease involving the liver and both lungs.", {"liver", "lung"}),
+    ("Metastases were found in the right lung and in the left adrenal gland.", {"lung", "adrenal gland"}),
+    ("A bone scan showed uptake in the ribs, consistent with metastases.", {"rib"}),
+    ("There were no metastases in the lung or liver.", set()),
+])
+def test_metastases_at_presentation_phrasings(terms, sentence, met):
+    f = ex(PRESENT + sentence, terms)
+    assert met_keys(f, terms) == met
+
+
+@pytest.mark.parametrize("story,status,months", [
+    ("Lung metastases were treated with doxorubicin. Eight months later a CT scan showed stable pulmonary nodules.",
+     "stable disease", None),
+    ("She was treated for lung metastases and remains disease-free 4 years after diagnosis.",
+     "no evidence of disease", 48),
+    ("She has been followed for 3 years without recurrence.", "no evidence of disease", 36),
+])
+def test_more_last_status_kinds(terms, story, status, months):
+    f = ex(START + story, terms)
+    st, mo = last(f, terms)
+    assert st == status and (months is None or mo == months)
