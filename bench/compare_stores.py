@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
@@ -158,8 +159,12 @@ def endpoint_rows(endpoint: str, text: str, timeout: float = 120.0) -> tuple[lis
     req = urllib.request.Request(endpoint, data=body, headers={
         "Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(req, timeout=timeout) as resp:
-        return json_rows(resp.read())
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            return json_rows(resp.read())
+    except urllib.error.HTTPError as e:   # the engine's own first line says why
+        first = e.read().decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"HTTP {e.code}: {first[0] if first else e.reason}") from None
 
 
 def jena_classpath(work: Path) -> str:
@@ -245,9 +250,9 @@ def local_virtuoso(work: Path) -> Iterator[str]:
             if proc.poll() is not None:
                 raise SystemExit(f"virtuoso-t stopped at start (exit {proc.returncode}); see {work}/virtuoso.log")
             try:
-                endpoint_rows(base + "/sparql", "ASK {}", timeout=5)
+                endpoint_rows(base + "/sparql", "SELECT (1 AS ?up) WHERE {}", timeout=5)
                 break
-            except (OSError, ValueError):
+            except (OSError, ValueError, KeyError, RuntimeError):
                 if time.monotonic() > deadline:
                     raise SystemExit("virtuoso-t did not answer within 120 s") from None
                 time.sleep(0.5)
@@ -275,13 +280,37 @@ def push(kg: Path, store: str, user: str | None) -> None:
 
 # -- the comparison ---------------------------------------------------------
 
-def compare(kg: Path, engines: dict, names: list[str]) -> int:
-    """Print one line per query and engine; the number of differences."""
+def cli_bytes(kg: Path, name: str, endpoint: str | None, fmt: str = "csv") -> bytes:
+    """What `sarcokg query NAME --format FMT` writes, from --kg or from --endpoint."""
+    from sarcokg.interop.remote import run_remote
+    from sarcokg.query import run as q
+    from sarcokg.store.kgstore import load, release
+    label, text = q.resolve(name, None)
+    if endpoint is not None:
+        return q.serialize(run_remote(endpoint, label, text, [], 600.0), fmt)
+    try:
+        return q.serialize(q.run_kg(kg, load(kg, evidence=False), label, text, []), fmt)
+    finally:
+        release(kg)
+
+
+def compare(kg: Path, engines: dict, names: list[str], endpoint: str | None = None) -> int:
+    """Print one line per query and engine; the number of differences. With
+    `endpoint`, also whether `sarcokg query --endpoint` writes the local bytes."""
+    from sarcokg.common.errors import SarcoKGError
     from sarcokg.query import run as q
     bad = 0
     for name in names:
         text = q.resolve(name, None)[1]
         cols, mine = local_rows(kg, name)
+        if endpoint is not None:
+            try:
+                same = cli_bytes(kg, name, endpoint) == cli_bytes(kg, name, None)
+                print(f"{name:34} {'--endpoint':9} csv      " + ("same bytes" if same else "DIFFERENT bytes"))
+            except SarcoKGError as e:
+                same = False
+                print(f"{name:34} {'--endpoint':9} FAILED: {str(e)[:160]}")
+            bad += not same
         for engine, rows_of in engines.items():
             try:
                 their_cols, theirs = rows_of(name, text)
@@ -299,7 +328,8 @@ def compare(kg: Path, engines: dict, names: list[str]) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kg", type=Path, required=True, help="knowledge-graph folder (report graphs)")
+    ap.add_argument("--kg", type=Path, help="knowledge-graph folder (report graphs)")
+    ap.add_argument("--synth", type=int, metavar="N", help="instead of --kg: N synthetic reports (bench/synth.py)")
     ap.add_argument("--virtuoso", metavar="URL", help="a running Virtuoso's SPARQL endpoint (…/sparql)")
     ap.add_argument("--store", metavar="URL", help="its graph-store endpoint: push the graph there first")
     ap.add_argument("--user", help="push as this user (password from SARCOKG_PASSWORD or ~/.netrc)")
@@ -311,9 +341,16 @@ def main() -> int:
     from sarcokg.query import run as q
     from sarcokg.store.kgstore import report_files
     names = a.names or list(q.named_queries())
-    print(f"{len(report_files(a.kg))} reports in {a.kg}; {len(names)} named queries")
+    if (a.kg is None) == (a.synth is None):
+        ap.error("give --kg or --synth")
     with tempfile.TemporaryDirectory(prefix="sarcokg-compare-") as tmp:
         work = Path(tmp)
+        if a.synth is not None:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from synth import generate
+            generate(a.synth, work / "synth", jobs=2)
+            a.kg = work / "synth" / "graph"
+        print(f"{len(report_files(a.kg))} reports in {a.kg}; {len(names)} named queries")
         engines: dict = {}
         if not a.no_rdflib:
             graph = rdflib_graph(a.kg)
@@ -332,7 +369,7 @@ def main() -> int:
                 push(a.kg, store, a.user or ("dba" if base else None))
             if endpoint:
                 engines["virtuoso"] = lambda name, text: endpoint_rows(endpoint, text)
-            bad = compare(a.kg, engines, names)
+            bad = compare(a.kg, engines, names, endpoint)
     print(f"{bad} difference(s) over {len(names)} queries and {len(engines)} engine(s)")
     return 1 if bad else 0
 

@@ -112,3 +112,27 @@ def test_the_known_dose_survives_a_course_without_one(synth_kg):
     assert got["odd-last-without-months"]["follow_up_months"][1] == 12
     assert got["odd-last-without-months"]["outcome"][1] == "death"
     assert got["odd-no-follow-up"]["follow_up_months"] is None
+
+
+def test_the_radiotherapy_test_reaches_every_kind():
+    """case-summary finds a radiotherapy course by up to four subclass steps
+    (not a * path, which Virtuoso 7.2 drops there): every kind of radiotherapy
+    in the ontology must be within them."""
+    import re
+
+    import pyoxigraph as ox
+
+    from sarcokg.store.kgstore import ontology_path
+    store = ox.Store()
+    store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+    text = q.resolve("case-summary", None)[1]
+    test = re.search(r"FILTER\(\?kind = sko:Radiotherapy.*?\)\n", text, re.S)
+    assert test is not None
+    prefixes = ("PREFIX sko: <https://w3id.org/sarcokg/ontology#> "
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+    every = {s["kind"] for s in
+             store.query(prefixes + "SELECT ?kind WHERE { ?kind rdfs:subClassOf* sko:Radiotherapy }")}
+    candidates = "{ ?kind rdfs:subClassOf ?c } UNION { VALUES ?kind { sko:Radiotherapy } } "
+    found = {s["kind"] for s in store.query(prefixes + "SELECT DISTINCT ?kind WHERE { " + candidates
+                                             + test.group() + "}")}
+    assert len(every) > 3 and found == every

@@ -353,17 +353,18 @@ def test_password_in_a_url_is_never_shown(url, home):
 
 
 @pytest.mark.parametrize("scheme", ["basic", "digest"])
-def test_query_endpoint_logs_in_from_the_url(scheme, home, run, kg_module):
-    local = run("query", "follow-up-by-outcome", "--format", "json", "--kg", kg_module)
+def test_query_endpoint_logs_in_from_the_url(scheme, home, kg_module):
+    code, local = _cli(["query", "follow-up-by-outcome", "--format", "json", "--kg", kg_module])
+    assert code == 0, local
 
     def answer(h):
-        reply(h, 200, JSON_RESULTS, local.out.encode())
+        reply(h, 200, JSON_RESULTS, local.encode())
 
     with auth_server(scheme, USER, PASSWORD, answer) as srv:
         url = srv.url.replace("://", f"://{USER}:{QUOTED}@") + "/query"
         code, out = _cli(["query", "follow-up-by-outcome", "--format", "json", "--endpoint", url])
     assert code == 0, out
-    assert out == local.out
+    assert out == local
     _no_password(out)
 
 
@@ -393,8 +394,9 @@ def _virtuoso_kind(local_json: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", ["cases-by-vertebral-level", "case-summary", "outcomes-by-tumour-type"])
-def test_virtuoso_kind_answers_read_like_local_ones(name, run, kg_module):
-    local = {fmt: run("query", name, "--format", fmt, "--kg", kg_module).out for fmt in ("json", "csv", "tsv", "table")}
+def test_virtuoso_kind_answers_read_like_local_ones(name, kg_module):
+    local = {fmt: _cli(["query", name, "--format", fmt, "--kg", kg_module])[1]
+             for fmt in ("json", "csv", "tsv", "table")}
     canned = _virtuoso_kind(local["json"])
     assert canned != local["json"].encode()
     if name == "cases-by-vertebral-level":
@@ -408,9 +410,9 @@ def test_virtuoso_kind_answers_read_like_local_ones(name, run, kg_module):
 
     with fake_http(answer) as (base, _):
         for fmt, expected in local.items():
-            far = run("query", name, "--format", fmt, "--endpoint", base + "/sparql")
-            assert far.code == 0, far.err
-            assert far.out == expected, (fmt, far.out[:300], expected[:300])
+            code, out = _cli(["query", name, "--format", fmt, "--endpoint", base + "/sparql"])
+            assert code == 0, out
+            assert out == expected, (fmt, out[:300], expected[:300])
 
 
 @pytest.mark.parametrize(("datatype", "value", "local"), [
@@ -431,3 +433,13 @@ def test_normalise_terms(datatype, value, local):
             if datatype != "boolean" else f'SELECT ?x WHERE {{ BIND(xsd:boolean("{value}") AS ?x) }}'
         sol = next(iter(ox.Store().query(q, prefixes={"xsd": XSD})))
         assert sol["x"].value == local
+
+
+def test_a_malformed_netrc_is_named_not_quoted(home):
+    (home / ".netrc").write_text(f"login {USER} password {PASSWORD.replace(' ', '')} machine\n")
+    (home / ".netrc").chmod(0o600)
+    with auth_server("basic", USER, PASSWORD) as srv:
+        code, out = _cli(["push", "--kg", GRAPH, "--endpoint", srv.url + "/store"])
+    assert code == 2 and len(out.strip().splitlines()) == 1, out
+    assert f"{home / '.netrc'}: cannot read it (line 1)" in out
+    assert PASSWORD.replace(" ", "") not in out and srv.seen == []

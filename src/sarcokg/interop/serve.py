@@ -153,7 +153,8 @@ def serve(kg: Path, host: str, port: int, timeout: float, announce=print, allow_
           cors: bool = False) -> int:
     """Run the server until Ctrl-C or SIGTERM; the exit code. Without
     allow_service, queries reach the server through interop/gate.py, which
-    refuses SERVICE. With cors, Oxigraph answers cross-origin requests."""
+    refuses SERVICE. With cors, cross-origin requests are answered (the gate
+    passes the headers and the preflight OPTIONS through)."""
     from sarcokg.interop import gate
     binary = oxigraph_binary()
     if timeout <= 0:
