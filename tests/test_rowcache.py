@@ -397,3 +397,53 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     assert r.code == 0 and r.err.count("computing the results of") == 1, r.err
     r = run("query", "cases-by-vertebral-level", "--kg", kg, "--format", "csv")
     assert r.code == 0 and r.err == ""
+
+
+class _NoStore:
+    """A store that must not be asked: a per-report query evaluated on it
+    would take minutes at 100,000 reports."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def query(self, text, **kwargs):
+        self.asked.append(text)
+        raise AssertionError("a per-report query was evaluated on the store")
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the store was used ({name})")
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["first run", "after a change"])
+def test_every_per_report_query_is_answered_from_kept_results(tmp_path, fresh):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    texts = {name: q.resolve(name, None)[1] for name in PER_REPORT}
+    assert len(texts) >= 7
+    want = {}
+    kgraph = load(kg)
+    for name, text in texts.items():
+        want[name] = q.serialize(q.run(kgraph.store, name, text, []), "csv")
+    release(kg)
+    if not fresh:   # results kept, then one report changed and one removed
+        kgraph = load(kg)
+        for name, text in texts.items():
+            q.serialize(q.run_kg(kg, kgraph, name, text, []), "csv")
+        release(kg)
+        files = sorted(kg.glob("*.ttl"))
+        files[2].unlink()
+        files[4].write_text(files[4].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+        kgraph = load(kg)
+        for name, text in texts.items():
+            want[name] = q.serialize(q.run(kgraph.store, name, text, []), "csv")
+        release(kg)
+    kgraph = load(kg)
+    spy = _NoStore()
+    kgraph.store = spy   # type: ignore[assignment]
+    try:
+        for name, text in texts.items():
+            assert q.answer(kg, kgraph, name, text, [], "csv") == want[name], name
+            assert q.serialize(q.run_kg(kg, kgraph, name, text, []), "csv") == want[name], name
+    finally:
+        release(kg)
+    assert spy.asked == []

@@ -217,12 +217,16 @@ def sync(kg: Path, names: list[str], settings: Settings) -> Synced:
     caller holds the folder's lock, shared or exclusive; a change upgrades it."""
     cache = kg / CACHE_DIR
     store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
+    seen, todo = None, None
     while True:
+        state = _signature(manifest_path, pending_path)
         manifest = read_manifest(manifest_path)
         pending = set(pending_keys(pending_path))
         reason = None if manifest.get("versions") == versions() else ("written by another version" if manifest
                                                                         else "new")
-        todo = plan(kg, names, manifest, pending) if reason is None else None
+        if state != seen or todo is None:   # planned again only when another command changed the state
+            todo = plan(kg, names, manifest, pending) if reason is None else None
+        seen = state
         exclusive = holds_exclusive(kg)
         if reason is None and todo is not None and todo.clean:
             opened = _open_store(store_dir, exclusive, kg)
@@ -235,11 +239,23 @@ def sync(kg: Path, names: list[str], settings: Settings) -> Synced:
         if not exclusive:
             hold_lock(kg, settings.lock_wait, exclusive=True)
             continue   # another command may have changed the folder while the lock was free: look again
-        return _change(kg, names, settings, manifest, reason, pending)
+        return _change(kg, names, settings, manifest, reason, pending, todo)
+
+
+def _signature(*paths: Path) -> tuple:
+    """What tells whether another command rewrote these files (each is only ever replaced whole)."""
+    out: list[tuple[int, int, int] | None] = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reason: str | None,
-            pending: set[str]) -> Synced:
+            pending: set[str], planned: Plan | None = None) -> Synced:
     """The sync's changes, under the exclusive lock."""
     cache = kg / CACHE_DIR
     store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
@@ -250,7 +266,7 @@ def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reas
         rebuilt = True
     else:
         store = opened
-    todo = plan(kg, names, manifest, pending)
+    todo = planned if planned is not None and not rebuilt else plan(kg, names, manifest, pending)
     known = todo.known
     deferred = set(manifest.get("deferred", ())) - set(todo.todo) - set(todo.gone)
     unconfined = set(manifest.get("unconfined", ())) - set(todo.todo) - set(todo.gone)
