@@ -12,12 +12,11 @@ interventions, sites and outcomes. Every fact carries its text spans.
 """
 from __future__ import annotations
 
-from typing import Optional
-
+from sarcokg.extract import context, interventions, levels, metadata, outcomes, patient, sites, tumour
 from sarcokg.model.facts import CaseFacts, Span, Tumour, Value
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms, load_terms
-from sarcokg.extract import context, interventions, levels, metadata, outcomes, patient, sites, tumour
+
 from .lexicon import lexicon_for, local_abbreviations, merge, misspelt_agents
 from .textprep import normalise, spaced, split_sentences
 
@@ -25,7 +24,7 @@ __all__ = ["extract"]
 
 
 def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
-            terms: Optional[Terms] = None) -> CaseFacts:
+            terms: Terms | None = None) -> CaseFacts:
     terms = terms or load_terms()
     lex = lexicon_for(terms)
     sp = spaced(text)

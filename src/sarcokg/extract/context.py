@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Optional
 
 from .cues import cue_positions
 from .textprep import DASH, Caseless, Sentence, heading_of, normalise
@@ -81,14 +80,14 @@ HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
 class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
-    def __init__(self, text: str, sentences: list[Sentence], title_span: Optional[tuple[int, int]],
-                 norm: Optional[str] = None):
+    def __init__(self, text: str, sentences: list[Sentence], title_span: tuple[int, int] | None,
+                 norm: str | None = None):
         self.text = text
         self.norm = norm if norm is not None else normalise(text)
         self.sents = sentences
         self._starts = [s.start for s in sentences]
         self.title_span = title_span
-        self.intro: Optional[Sentence] = None
+        self.intro: Sentence | None = None
         low = text.lower()
         self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
@@ -105,7 +104,7 @@ class Zones:
                 out.setdefault(s.index, []).append(m)
         return out
 
-    def at(self, pos: int) -> Optional[Sentence]:
+    def at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self._starts, pos) - 1
         if i < 0:
             return None
@@ -177,7 +176,7 @@ class Zones:
                         ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
                     x.zone = "case"
 
-    def usable(self, pos: int, allow_title: bool = True) -> Optional[Sentence]:
+    def usable(self, pos: int, allow_title: bool = True) -> Sentence | None:
         """The sentence at pos when facts may be read from it."""
         s = self.at(pos)
         if s is None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from sarcokg.model.facts import AgentDose, InterventionFact, Span
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms
+
 from . import rtdose
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
@@ -58,7 +58,7 @@ class _M:
     start: int
     end: int
     sent: object
-    drug: Optional[str] = None
+    drug: str | None = None
     regimen: bool = False       # a drug named by its regimen's acronym
 
 
@@ -68,7 +68,7 @@ def _extracorporeal(s) -> bool:
     return ("extracorpor" in low or "ex vivo" in low or "in vitro" in low) and bool(EXTRACORPOREAL_RX.search(low))
 
 
-def _agent_kind(terms: Terms, key: str) -> Optional[str]:
+def _agent_kind(terms: Terms, key: str) -> str | None:
     t = terms.find("agent", key)
     if t is None:
         return None
@@ -320,7 +320,7 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
 
 
 def extract_interventions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
-                          other_ranges: list[tuple[int, int]]) -> tuple[list[InterventionFact], Optional[int]]:
+                          other_ranges: list[tuple[int, int]]) -> tuple[list[InterventionFact], int | None]:
     ms = collect(text, terms, zones, mentions, other_ranges)
     first_tx = None
     for m in ms:

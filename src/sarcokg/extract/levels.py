@@ -10,10 +10,10 @@ history ('18 years ago') are left out.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
+
 from .context import Zones, negated
 from .textprep import DASH, Caseless
 
@@ -80,7 +80,7 @@ def _order(terms: Terms) -> tuple[list[str], dict[str, int]]:
 _ORDERS: dict[int, tuple] = {}
 
 
-def _norm(tok: str) -> Optional[str]:
+def _norm(tok: str) -> str | None:
     m = re.match(r"(?i)(co|th|[ctlsd])(?:\s?|-)(\d{1,2})$", tok.strip())
     if not m:
         return None
@@ -90,7 +90,7 @@ def _norm(tok: str) -> Optional[str]:
     return f"{reg}{int(m.group(2))}"
 
 
-def _expand(a: str, b: Optional[str], order: list[str], idx: dict[str, int]) -> list[str]:
+def _expand(a: str, b: str | None, order: list[str], idx: dict[str, int]) -> list[str]:
     if a not in idx:
         return []
     if b is None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 import ahocorasick
 
 from sarcokg.model.terms import Terms
+
 from .textprep import _TRANS, normalise, spaced
 
 AXES = ("tumour", "site", "intervention", "agent", "regimen", "outcome", "survival")
@@ -122,7 +122,7 @@ class Lexicon:
             return False
         return True
 
-    def match(self, text: str, norm: str, sp: Optional[str] = None) -> list[Mention]:
+    def match(self, text: str, norm: str, sp: str | None = None) -> list[Mention]:
         cands: list[Mention] = []
         case_view = sp if sp is not None else spaced(text)
         if len(case_view) != len(text):
@@ -145,7 +145,7 @@ def resolve(cands: list[Mention]) -> list[Mention]:
     by_axis: dict[str, list[Mention]] = {}
     for m in cands:
         by_axis.setdefault(m.axis, []).append(m)
-    for axis, ms in by_axis.items():
+    for _axis, ms in by_axis.items():
         ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
         last_end = -1
         for m in ms:
@@ -206,7 +206,7 @@ def _collapse(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
-def misspelt_agents(lex: "Lexicon", norm: str, mentions: list[Mention]) -> list[Mention]:
+def misspelt_agents(lex: Lexicon, norm: str, mentions: list[Mention]) -> list[Mention]:
     """Drug names written with a letter doubled or undoubled ('doxorrubicin', 'ifosfamid'):
     a drug-like word whose letters, doubled letters made single, spell one agent's name.
     Looked for only near a drug treatment already named (a drug, a regimen, chemotherapy ...)."""
@@ -271,7 +271,7 @@ def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
     return out
 
 
-def find_key(mentions: list[Mention], axis: str) -> Optional[Mention]:
+def find_key(mentions: list[Mention], axis: str) -> Mention | None:
     for m in mentions:
         if m.axis == axis:
             return m

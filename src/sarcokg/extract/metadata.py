@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sarcokg.model.facts import Metadata, Span, Value
+
 from .lexicon import Mention
 from .textprep import heading_of
 
@@ -70,7 +70,7 @@ def _v(text: str, s: int, e: int, value, conf: float) -> Value:
     return Value(value, spans=[Span(s, e, text[s:e])], confidence=conf)
 
 
-def find_title(text: str, mentions: list[Mention], intro_start: Optional[int]) -> Optional[tuple[int, int]]:
+def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> tuple[int, int] | None:
     m = TITLE_LABEL_RX.search(text) if "title" in text.lower() else None
     if m:
         return m.start(1), m.end(1)
@@ -102,7 +102,7 @@ def find_title(text: str, mentions: list[Mention], intro_start: Optional[int]) -
     return None
 
 
-def extract_metadata(text: str, title_span: Optional[tuple[int, int]]) -> Metadata:
+def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
     md = Metadata()
     if title_span:
         s, e = title_span

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 import ahocorasick
 
 from sarcokg.model.facts import OutcomeFact, Span
 from sarcokg.model.terms import Terms
+
 from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless
@@ -84,15 +84,15 @@ WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant me
 
 @dataclass
 class _Ev:
-    status: Optional[str]
+    status: str | None
     start: int
     end: int
     weak: bool = False
-    survival: Optional[str] = None
+    survival: str | None = None
     inferred: bool = False      # read from what the tumour did ('shrank'), not a status word
 
 
-def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Optional[int]) -> list[_Ev]:
+def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     evs: list[_Ev] = []
     after_tx = first_tx is not None and s.start > first_tx
     for m in ms:
@@ -166,7 +166,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: Op
     return evs
 
 
-def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> Optional[TimeExpr]:
+def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | None:
     """The time of an event at rel_pos in a sentence: one in the event's own clause
     first ('metastases developed 10 months later, and he died 18 months after
     diagnosis': 18), then the nearest, a later one before an earlier one."""
@@ -182,7 +182,7 @@ def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> Optional[Tim
                                      t.anchor != "diagnosis"))
 
 
-def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: Optional[int],
+def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: int | None,
                      surgery_pos: list[int], removal_pos: list[int], other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
     by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
@@ -193,8 +193,8 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
     facts: list[OutcomeFact] = []
     positions: list[int] = []
     no_carry: set[int] = set()
-    clock: Optional[float] = None
-    pending: Optional[tuple[float, TimeExpr, object]] = None
+    clock: float | None = None
+    pending: tuple[float, TimeExpr, object] | None = None
     for s in zones.sents:
         if s.zone != "case" or s.generic or any(a <= s.start < b for a, b in other_ranges):
             pending = None if pending and pending[2] is not None and pending[2] != s.index - 1 else pending

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sarcokg.model.facts import Span, Symptom, Value
+
 from .context import AGE_RX, Zones
 from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number
@@ -45,7 +45,7 @@ def _word_age(m: re.Match) -> int:
     return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
 
 
-def extract_age(text: str, zones: Zones) -> Optional[Value]:
+def extract_age(text: str, zones: Zones) -> Value | None:
     order = []
     if zones.intro is not None:
         order.append(zones.intro)
@@ -68,7 +68,7 @@ def extract_age(text: str, zones: Zones) -> Optional[Value]:
     return None
 
 
-def extract_sex(text: str, zones: Zones) -> Optional[Value]:
+def extract_sex(text: str, zones: Zones) -> Value | None:
     cands = []
     if zones.intro is not None:
         cands.append(zones.intro)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 # Gy, cGy, rad(s); for particles the biologically weighted GyE, CGE, Gy (RBE), Gy[RBE]
@@ -71,14 +70,14 @@ class Dose:
     boost: bool = False
     planned: bool = False
     delivered: bool = False
-    count: Optional[int] = None         # a count written next to it: '2 Gy x 25'
-    count_span: Optional[tuple[int, int]] = None
+    count: int | None = None         # a count written next to it: '2 Gy x 25'
+    count_span: tuple[int, int] | None = None
 
 
 @dataclass
 class RT:
-    dose_gy: Optional[float] = None
-    fractions: Optional[int] = None
+    dose_gy: float | None = None
+    fractions: int | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)   # offsets into the string read
     boost_only: bool = False          # the string names only a boost
     planned_only: bool = False        # every dose it names is a plan ('planned to 70 Gy')
@@ -90,7 +89,7 @@ def _gy(num: str, unit: str) -> float:
     return v / 100 if u in ("cgy", "rad", "rads") else v   # CGE: cobalt gray equivalent, in Gy
 
 
-def doses(s: str, dose_matches: Optional[list] = None) -> list[Dose]:
+def doses(s: str, dose_matches: list | None = None) -> list[Dose]:
     out: list[Dose] = []
     for m in (dose_matches if dose_matches is not None else DOSE_RX.finditer(s)):
         num, unit = m.group(1), m.group(2)
@@ -123,7 +122,7 @@ def doses(s: str, dose_matches: Optional[list] = None) -> list[Dose]:
     return out
 
 
-def fraction_counts(s: str, dose_matches: Optional[list] = None) -> list[tuple[int, int, int]]:
+def fraction_counts(s: str, dose_matches: list | None = None) -> list[tuple[int, int, int]]:
     out = []
     for m in FX_NOUN_RX.finditer(s):
         if m.start() > 0 and s[m.start() - 1].isalpha():
@@ -167,11 +166,11 @@ def read(s: str) -> RT:
         ds = [d for d in ds if not d.planned]
     main = [d for d in ds if not d.boost]
     boosts = [d for d in ds if d.boost]
-    total: Optional[float] = None
-    n: Optional[int] = None
+    total: float | None = None
+    n: int | None = None
     spans: list[tuple[int, int]] = []
 
-    def course(group: list[Dose], counts: list[tuple[int, int, int]]) -> tuple[Optional[float], Optional[int]]:
+    def course(group: list[Dose], counts: list[tuple[int, int, int]]) -> tuple[float | None, int | None]:
         tot = next((d for d in group if not d.per_fraction), None)
         per = next((d for d in group if d.per_fraction), None)
         cnt = None

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Optional
 
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
+
 from .context import BREAK_RX, Zones, negated
 from .lexicon import Lexicon, Mention
 from .textprep import Caseless, normalise
@@ -120,7 +120,7 @@ BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
 
 
 def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
-            about: Optional[dict[int, bool]] = None) -> bool:
+            about: dict[int, bool] | None = None) -> bool:
     # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
     if sent.zone != "title" and not _inside(tumour_spans, m.start, m.end):
         hit = about.get(sent.index) if about is not None else None
@@ -168,8 +168,8 @@ def _any_start_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
 
 
 def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
-                  levels: list[LevelFact], type_key: Optional[str],
-                  other_ranges: list[tuple[int, int]], first_tx: Optional[int] = None) -> list[SiteFact]:
+                  levels: list[LevelFact], type_key: str | None,
+                  other_ranges: list[tuple[int, int]], first_tx: int | None = None) -> list[SiteFact]:
     tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
     about: dict[int, bool] = {}
     site_ms = [m for m in mentions if m.axis == "site"]
@@ -194,7 +194,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     for si, ms in sorted(by_sent.items()):
         s = zones.sents[si]
         t = s.text
-        prev_met: Optional[Mention] = None
+        prev_met: Mention | None = None
         # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
         new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
             negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
@@ -262,7 +262,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
                     not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
                 cues[i] = True
-        for m, met in zip(ms, cues):
+        for m, met in zip(ms, cues, strict=False):
             if met:
                 mets.add(m.key)
         seen.update(x.key for x in ms)
@@ -283,7 +283,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
     # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
     has_comp = "dural" in zones.low or "medullary" in zones.low
-    def compartment(lv: LevelFact) -> Optional[str]:
+    def compartment(lv: LevelFact) -> str | None:
         keys = set()
         for sp in lv.spans:
             ls = zones.at(sp.start)

@@ -7,7 +7,7 @@ straight) keeps the length of the original: one character for one character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 DASH = "[" + DASHES + "]"
@@ -142,7 +142,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 cuts.append(p)
         cuts = sorted(set(cuts)) + [len(line)]
         first = True
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             seg = line[a:b]
             lead = len(seg) - len(seg.lstrip())
             trail = len(seg.rstrip())

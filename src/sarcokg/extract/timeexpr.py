@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from .textprep import DASH
 
@@ -16,7 +15,7 @@ NUM = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
-def word_number(s: str) -> Optional[float]:
+def word_number(s: str) -> float | None:
     s = s.lower()
     if s in _WORDS:
         return _WORDS[s]
@@ -26,7 +25,7 @@ def word_number(s: str) -> Optional[float]:
         return None
 
 
-def to_months(n: Optional[float], unit: str) -> Optional[float]:
+def to_months(n: float | None, unit: str) -> float | None:
     if n is None:
         return None
     u = unit.lower()
@@ -47,7 +46,7 @@ class TimeExpr:
     end: int
     months: float
     relative: bool       # "N months later": after the previous event
-    anchor: Optional[str]  # diagnosis | treatment | None
+    anchor: str | None  # diagnosis | treatment | None
 
 
 _N = r"(?P<num>" + NUM + r")"

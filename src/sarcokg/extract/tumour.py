@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sarcokg.model.facts import Span, Value
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms
+
 from .context import Zones, negated
 from .lexicon import Mention
 from .textprep import DASH, Caseless
@@ -96,7 +96,7 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
     return out
 
 
-def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Optional[Value]:
+def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
     tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
@@ -131,7 +131,7 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Optional[
     return None
 
 
-def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Optional[Value]:
+def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
     tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
     for s in zones.sents:
         if s.zone != "case" or s.generic or not ("cm" in s.low or "mm" in s.low):
