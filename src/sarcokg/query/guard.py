@@ -54,24 +54,8 @@ def _analyse(text: str) -> bool:
 
 
 def _has_service(node) -> bool:
-    from rdflib.plugins.sparql.parserutils import CompValue
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if isinstance(n, CompValue):
-            if n.name.startswith("Service") or n.name == "ServiceGraphPattern":
-                return True
-            stack.extend(n.values())
-            stack.extend(vars(n).values())   # EXISTS patterns are kept as attributes
-        elif isinstance(n, dict):
-            stack.extend(n.values())
-        elif isinstance(n, (list, tuple, set)):
-            stack.extend(n)
-    return False
+    from sarcokg.store.evidence_defer import algebra_nodes
+    return any(n.name.startswith("Service") or n.name == "ServiceGraphPattern" for n in algebra_nodes(node))
 
 
 _TOKENS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''

@@ -23,6 +23,7 @@ Two guarantees make that exact:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from sarcokg.model.namespaces import EVIDENCE, EVIDENCE_PROPERTIES, HAS_EVIDENCE, PREFIXES, RDF
@@ -138,8 +139,9 @@ def _triple_reads(triple) -> bool:
     return _path_reads(p)
 
 
-def _reads(node) -> bool:
-    """Whether any pattern of a query's algebra may match an evidence triple."""
+def algebra_nodes(node) -> Iterator:
+    """Every CompValue of a parsed query's algebra (rdflib), each once, the
+    patterns of EXISTS included (rdflib keeps them as attributes)."""
     from rdflib.plugins.sparql.parserutils import CompValue
     seen: set[int] = set()
     stack = [node]
@@ -149,15 +151,21 @@ def _reads(node) -> bool:
             continue
         seen.add(id(n))
         if isinstance(n, CompValue):
-            if n.name in ("DescribeQuery", "ServiceGraphPattern") or n.name.startswith("Service"):
-                return True
-            # BGP and TriplesBlock hold triples; a pattern never seen as one is read as evidence
-            if "triples" in n and any(_triple_reads(t) for t in n["triples"] or ()):
-                return True
+            yield n
             stack.extend(n.values())
-            stack.extend(vars(n).values())   # rdflib keeps translated EXISTS patterns as attributes
+            stack.extend(vars(n).values())
         elif isinstance(n, dict):
             stack.extend(n.values())
         elif isinstance(n, (list, tuple, set)):
             stack.extend(n)
+
+
+def _reads(node) -> bool:
+    """Whether any pattern of a query's algebra may match an evidence triple."""
+    for n in algebra_nodes(node):
+        if n.name in ("DescribeQuery", "ServiceGraphPattern") or n.name.startswith("Service"):
+            return True
+        # BGP and TriplesBlock hold triples; a pattern never seen as one is read as evidence
+        if "triples" in n and any(_triple_reads(t) for t in n["triples"] or ()):
+            return True
     return False
