@@ -85,7 +85,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
 def _removes(terms: Terms, kind: str) -> bool:
     """Interventions that take the tumour out: resections and amputations."""
     t = terms.find("intervention", kind)
-    return t is not None and (terms.is_subclass(t.iri, SKO + "Resection") or terms.is_subclass(t.iri, SKO + "Amputation"))
+    return t is not None and any(terms.is_subclass(t.iri, SKO + kind) for kind in ("Resection", "Amputation"))
 
 
 def _span(text: str, a: int, b: int) -> Span:

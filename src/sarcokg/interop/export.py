@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,7 +41,7 @@ def onto_rank(subject: str, types: list[str]) -> int:
     return min((ONTO_RANK.get(t, 9) for t in types), default=9)
 
 
-def _reports(files: list[Path]) -> Iterator[tuple[str, list[tuple]]]:
+def _reports(files: Sequence[Path]) -> Iterator[tuple[str, list[tuple]]]:
     for f in files:
         yield f.stem, read_triples(f)
 
@@ -61,7 +61,7 @@ def _canonical_body(path: Path, rid: str, parsed: str | None = None) -> str | No
     return body if body.endswith("\n") else body + "\n"
 
 
-def chunks(files: list[Path], fmt: str) -> Iterator[bytes]:
+def chunks(files: Sequence[Path], fmt: str) -> Iterator[bytes]:
     """The export, one report at a time: memory stays flat however many reports."""
     onto = read_triples(ontology_path())
     parsed = loaded_digests(files[0].parent) if files else {}
@@ -254,7 +254,7 @@ def export(files: list[Path], fmt: str) -> bytes:
     return b"".join(chunks(files, fmt))
 
 
-def export_to(files: list[Path], fmt: str, output: Path | None) -> None:
+def export_to(files: Sequence[Path], fmt: str, output: Path | None) -> None:
     """Stream the export to stdout, or atomically to output."""
     from sarcokg.common.files import atomic_output, stdout_output
     with (stdout_output() if output is None else atomic_output(output)) as fh:

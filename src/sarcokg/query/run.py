@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError, SarcoKGError
 from sarcokg.common.settings import Progress
-from sarcokg.model.namespaces import PREFIXES, XSD
+from sarcokg.model.namespaces import PREFIXES
 from sarcokg.query.named import QUERY_DIR, describe, named_queries  # noqa: F401  (re-exported for the CLI)
 from sarcokg.query.params import parse_param, parse_term  # noqa: F401  (re-exported)
 

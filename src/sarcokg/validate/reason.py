@@ -51,6 +51,7 @@ def reason(files: Sequence[Path]) -> str:
     took = time.perf_counter() - start
     if unsat:
         names = ", ".join(sorted(c.name for c in unsat)[:10])
-        raise Inconsistent(f"inconsistent: {plural(len(unsat), 'unsatisfiable class', 'unsatisfiable classes')} ({names})")
-    return (f"consistent: ontology ({plural(n_classes, 'class', 'classes')}) plus {plural(len(files), 'report graph')}, "
-            f"HermiT {took:.1f} s")
+        unsatisfiable = plural(len(unsat), "unsatisfiable class", "unsatisfiable classes")
+        raise Inconsistent(f"inconsistent: {unsatisfiable} ({names})")
+    return (f"consistent: ontology ({plural(n_classes, 'class', 'classes')}) plus "
+            f"{plural(len(files), 'report graph')}, HermiT {took:.1f} s")

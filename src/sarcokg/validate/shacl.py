@@ -8,10 +8,11 @@ default, pySHACL is there to check it (`--engine pyshacl`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -21,6 +22,9 @@ from sarcokg.common.text import plural
 from sarcokg.model.namespaces import PREFIXES, SH
 from sarcokg.model.turtle import Writer
 from sarcokg.store.kgstore import ontology_path, read_triples
+
+if TYPE_CHECKING:
+    import rdflib
 
 ENGINES = ("fast", "pyshacl")
 
@@ -166,7 +170,7 @@ def format_turtle(results: list[Result]) -> str:
     """The standard SHACL validation report (sh:ValidationReport), deterministic."""
     n = ox.NamedNode
     report = n("urn:sarcokg:validation-report")
-    triples = [(report, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationReport")),
+    triples: list[tuple] = [(report, n(PREFIXES["rdf"] + "type"), n(SH + "ValidationReport")),
                (report, n(SH + "conforms"), ox.Literal("false" if results else "true",
                                                         datatype=n(PREFIXES["xsd"] + "boolean")))]
     for i, r in enumerate(results, 1):
@@ -235,12 +239,14 @@ def cross_report_results(store, previous: list[Result] | None = None,
     and the values they were flagged for before."""
     from sarcokg.model.namespaces import REPORT_BASE, SKO
     out: list[Result] = []
-    graph_of = {}
+    graph_of: dict[str, ox.NamedNode] = {}
+    present: list[ox.NamedNode] = []
 
     def rid(g) -> str:
         return g.value[len(REPORT_BASE):]
 
     incremental = previous is not None and changed is not None
+    previous, changed = previous or [], changed or set()
     if incremental:
         graph_of = {name: ox.NamedNode(REPORT_BASE + name[:-len(".ttl")]) for name in changed}
         present = [g for g in graph_of.values() if store.contains_named_graph(g)]
@@ -256,7 +262,7 @@ def cross_report_results(store, previous: list[Result] | None = None,
             # exact terms from the store: the changed reports' values now, and the
             # values of unchanged reports that shared a value with a changed one
             graphs = present + [ox.NamedNode(REPORT_BASE + n[:-len(".ttl")]) for n in sorted(recheck)]
-            terms = set()
+            terms: set = set()
             for g in graphs:
                 # a blank node is never shared between graphs (and cannot go in VALUES)
                 terms.update(q.object for q in store.quads_for_pattern(None, ox.NamedNode(path), None, g)
@@ -267,14 +273,14 @@ def cross_report_results(store, previous: list[Result] | None = None,
         for row in store.query(_cross_query(prop, values)):
             out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, path, "SPARQL", row["v"].value, message))
     id_message = "The report id must be the file's stem; another file may already hold this id."
-    graphs = ""
+    only = ""
     if incremental:
         out.extend(r for r in previous if r.path == SKO + "reportId" and r.component == "SPARQL"
                    and r.report not in changed)
         if not present:
             return sorted(set(out))
-        graphs = "VALUES ?g { " + " ".join(str(g) for g in present) + " }"
-    for row in store.query(_id_query(graphs)):
+        only = "VALUES ?g { " + " ".join(str(g) for g in present) + " }"
+    for row in store.query(_id_query(only)):
         out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, SKO + "reportId", "SPARQL", row["id"].value,
                           id_message))
     return sorted(set(out))
@@ -311,7 +317,7 @@ def _read_cache(cache_file: Path | None, context: str) -> dict:
     return cache if ok else fresh
 
 
-def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
+def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
                 cache_file: Path | None = None, store=None,
                 digests: dict[str, str] | None = None) -> tuple[list[Result], int]:
     """Validate report files, reusing cached results of unchanged files.
@@ -334,7 +340,7 @@ def validate_kg(files: list[Path], engine: str = "fast", jobs: int = 1,
     failed: dict = cache["failed"]
     names = files.names if hasattr(files, "names") else [f.name for f in files]
     if digests is None:
-        digests = {name: _digest(f) for f, name in zip(files, names)}
+        digests = {name: _digest(f) for f, name in zip(files, names, strict=True)}
     results: list[Result] = []
     todo: list[Path] = []
     for i, name in enumerate(names):
