@@ -299,9 +299,9 @@ def kinds_of(f, terms):
 
 # ------------------------------------------------------------- round B kinds
 @pytest.mark.parametrize("header,year", [
-    ("Front Imag. 2021 Mar 28:13:1109643. doi: 10.3389/fimag.2021.1109643. eCollection 2021.\n", 2021),
+    ("Ex Rep Med. 2021 Jul 6:12:733190. doi: 10.9999/exrep.2021.733190. eCollection 2021.\n", 2021),
     ("Year : 1995  |  Volume : 41  |  Issue : 2  |  Page : 77-9\n", 1995),
-    ("Acta Imag (Wien) (2006) 148: 295-297\nPublished online December 9, 2005\n", 2006),
+    ("Example Med J (Basel) (2006) 148: 295-297\nPublished online December 9, 2005\n", 2006),
     ("Imag Nerv Syst 2014;\n30:1177-80. [PMID:\n", 2014),
     ("[Received: 01/30/2015] [Accepted: 05/23/2015]\n", 2015),
 ])
@@ -356,8 +356,8 @@ def test_a_metastasis_invading_a_neighbour_makes_it_metastatic(terms):
 
 def test_a_metastatic_mass_at_levels_and_its_compartments(terms):
     f = ex("A 41-year-old woman had a myxoid liposarcoma of the thigh, resected, and adjuvant chemotherapy. "
-           "One year later MRI found a metastatic mass with bony invasion at the C6-T1 level. "
-           "This mass had extradural and intradural components.", terms)
+           "Eighteen months on, a spinal metastasis eroding the vertebral bodies at the C6-T1 level was seen on MRI. "
+           "The lesion had both extradural and intradural parts.", terms)
     assert [lv.vertebra for lv in f.tumour.levels] == ["C6", "C7", "T1"]
     assert {"vertebral column", "spinal canal"} <= met_keys(f, terms)
 

@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from sarcokg.cli import main
-from tests.conftest import GRAPH, ROOT, SHARED, needs_shared
+from tests.conftest import ROOT, SHARED, needs_shared
 
 SEED = SHARED / "corpus" / "seeds"
 DEV = SHARED / "corpus" / "dev"
@@ -65,10 +65,9 @@ def snapshot(folder: Path) -> dict:
 
 
 @pytest.fixture
-def kg(tmp_path) -> Path:
-    dst = tmp_path / "kg"
-    shutil.copytree(GRAPH, dst, ignore=shutil.ignore_patterns(".sarcokg"))
-    return dst
+def kg(kg_copy) -> Path:
+    """A writable copy of the bundled graph (conftest's kg_copy, by this module's name)."""
+    return kg_copy
 
 
 @pytest.fixture

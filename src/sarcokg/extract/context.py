@@ -168,7 +168,7 @@ class Zones:
                 s.zone = "lit" if state == "lit" else "other"
         if intro_i is None:
             # no introduction (an abstract that never gives age or sex): a plain sentence between two
-            # sentences of the case belongs to it ('The overall survival was 7 months.')
+            # sentences of the case belongs to it ('Overall survival was 11 months.')
             ss = self.sents
             for i in range(1, len(ss) - 1):
                 x = ss[i]

@@ -13,24 +13,24 @@ DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
 YEAR_RXS = [
-    # labelled publication dates: "Published online: 14 Jun 2020", "Date: 2011;", "First Online: 30 April 2005"
+    # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     (re.compile(r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
                 r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
                 r"eCollection|Year)"
                 r"\s*(?:on\s*)?:?\s*"
                 r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
                 + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
-    # citations: "2020; 15:1011", "2021;14(9)", "2014 May 1;14(5)", "2016 Aug; 12(2)", "2023 Mar 28:13:1109643"
+    # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512"
     # (the issue's year, before an online-first date)
     (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
                 r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92),   # a Roman volume, a colon form
-    # "Acta Imag (Wien) (2004) 146: 195-197"
+    # "Example Med J (Basel) (2003) 121: 88-91"
     (re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92),
     # accepted before received: the nearer to publication
     (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
                 r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
-    # "TURKISH JOURNAL OF ONCOLOGY 2010 , Vol 25", "April 2005, Volume 14", "2019, 7(2)"
+    # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)"
     (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)", re.I), 0.8),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),

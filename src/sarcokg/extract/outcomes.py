@@ -1,13 +1,13 @@
 """Outcomes in timeline order: responses, recurrence, progression, new metastasis, death, NED, follow-up.
 
 Each observation is read from one sentence of the case with the time nearest to
-it ('at 8 months postdiagnosis', 'six months later' = six months after the
+it ('at 10 months after diagnosis', 'six months later' = six months after the
 previous observation). The last observation is the current status. Rules:
 a negated recurrence/progression/metastasis after treatment is 'no evidence of
 disease' ('no signs of local recurrence', 'progression-free') unless disease
 is known to persist (a partial response before it and no surgery since);
 metastases named before any treatment are the presentation, not an event;
-a follow-up time without a status ('doing well at 13 months') keeps the
+a follow-up time without a status ('well at 17 months') keeps the
 previous status.
 """
 from __future__ import annotations
@@ -215,7 +215,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         for e in evs:
             t = None
             if e.survival:
-                # 'the overall survival was 7 months': the survival's own time follows it, before the next event
+                # 'overall survival was 11 months': the survival's own time follows it, before the next event
                 nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
                 t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
             t = t or _nearest(times, e.start - s.start, s.low)

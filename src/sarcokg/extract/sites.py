@@ -6,7 +6,7 @@ of a symptom ('back pain', 'lower limb weakness'), of an examination ('CT of
 the chest, abdomen and pelvis'), of a compression ('compressing the spinal
 cord'), of a benign finding, or a tissue descriptor ('soft tissue mass',
 'bone lesion'). It is metastatic when the text says so next to it ('liver
-metastases', 'metastasis to the spine and hip', 'metastatic spine and hip').
+metastases', 'metastasis to the spine and femur', 'metastatic spine and femur').
 Involved vertebrae add their region's site; the final type's own name adds its
 organ ('uterine leiomyosarcoma' -> uterus).
 """
