@@ -9,6 +9,7 @@ No code finds its data through the checkout's path.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -21,6 +22,11 @@ CONTEXT_FILE = "context.jsonld"
 
 def data_dir(name: str) -> Path:
     """The package's data folder NAME (ontology, queries or graph) as a path."""
+    return _data_dir(name)
+
+
+@lru_cache(maxsize=None)   # found once a process (each ingested report asks for the shapes and ontology)
+def _data_dir(name: str) -> Path:
     folder = files("sarcokg") / "data" / name
     if not isinstance(folder, Path) or not folder.is_dir():
         raise SarcoKGError(f"the package's data folder {name}/ is missing ({folder}); reinstall sarcokg")
