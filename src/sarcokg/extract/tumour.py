@@ -69,7 +69,7 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
             sc[3] += 1
         sc[5].append(m)
     if not scores:
-        return []
+        return _named_elsewhere(text, terms, zones, mentions)
 
     def rank(k: str):
         sc = scores[k]
@@ -151,3 +151,28 @@ def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Value | No
             a, b = s.start + m.start(), s.start + m.end()
             return Value(round(cm, 2), spans=[Span(a, b, text[a:b])], confidence=0.7)
     return None
+
+
+_REFERENCES_RX = re.compile(r"\W*(?:references|bibliography)\b")
+
+
+def _named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Mention]) -> list[Value]:
+    """The type when no sentence of the case names one: a page whose case part
+    was not recognised as such (an abstract without headings, a page cut
+    before the case) still names its tumour in its other parts. The specific
+    type named most often outside the references, not negated or in a
+    differential, ahead of the earliest; the confidence says it is a guess."""
+    counts: dict[str, list] = {}
+    refs = next((s.start for s in zones.sents if s.heading == "boiler" and _REFERENCES_RX.match(s.low)), len(text))
+    for m in mentions:
+        if m.axis != "tumour" or m.start >= refs or is_generic(terms, m.key):
+            continue
+        s = zones.at(m.start)
+        if s is None or s.zone == "boiler" or negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.low):
+            continue
+        counts.setdefault(m.key, []).append(m)
+    if not counts:
+        return []
+    key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0].start))
+    ms = counts[key]
+    return [Value(key, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.5)]
