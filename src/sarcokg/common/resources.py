@@ -9,7 +9,7 @@ No code finds its data through the checkout's path.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,7 +25,7 @@ def data_dir(name: str) -> Path:
     return _data_dir(name)
 
 
-@lru_cache(maxsize=None)   # found once a process (each ingested report asks for the shapes and ontology)
+@cache   # found once a process (each ingested report asks for the shapes and ontology)
 def _data_dir(name: str) -> Path:
     folder = files("sarcokg") / "data" / name
     if not isinstance(folder, Path) or not folder.is_dir():

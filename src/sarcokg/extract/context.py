@@ -214,7 +214,7 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
 
 def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
     """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""
-    out = []
+    out: list[tuple[int, int]] = []
     low = sent.low
     if not ("cancer" in low or "oma" in low or "leuk" in low) or not OTHER_CANCER_RX.search(low):
         return out

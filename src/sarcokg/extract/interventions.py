@@ -19,7 +19,7 @@ from sarcokg.model.terms import Terms
 from . import rtdose
 from .context import Zones, hypothetical, negated
 from .lexicon import Mention
-from .textprep import Caseless
+from .textprep import Caseless, Sentence
 from .timeexpr import word_number
 
 AGENT_CLASS_KIND = {
@@ -57,7 +57,7 @@ class _M:
     kind: str
     start: int
     end: int
-    sent: object
+    sent: Sentence
     drug: str | None = None
     regimen: bool = False       # a drug named by its regimen's acronym
 
@@ -221,7 +221,7 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 used_mod.add(id(host))
             f = InterventionFact(kind, confidence=0.85)
             for d in dms:
-                if d.drug not in f.agents:
+                if d.drug is not None and d.drug not in f.agents:
                     f.agents.append(d.drug)
             new.append((f, parts))
         for m in mods:
@@ -272,8 +272,9 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
                 # or just after it, in the same clause: '50 Gy in 25 fractions preoperatively'
                 end = max(sp.end for sp in f.spans) - sent.start
                 am = AFTER_INTENT_RX.match(sent.low[end:end + 40]) if end >= 0 else None
-                if am and not any(end <= m.start - sent.start < end + am.start(am.lastindex) for m in group):
-                    w = am.group(am.lastindex)   # and no other treatment named before the word
+                last = am.lastindex if am else None
+                if am and last and not any(end <= m.start - sent.start < end + am.start(last) for m in group):
+                    w = am.group(last)   # and no other treatment named before the word
                     w = w[:-2] if w.endswith("ly") else w
                     f.intent = INTENT_MAP.get(w, w)
             _merge(terms, facts, f, boost_only.get(id(f), False), planned)
@@ -281,7 +282,7 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
 
 
 def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boost: bool = False,
-           planned: set[int] = frozenset()) -> None:
+           planned: set[int] | None = None) -> None:
     fam = _family(terms, f.kind)
     for g in facts:
         if _family(terms, g.kind) != fam:
@@ -298,7 +299,7 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
             if a not in g.agents:
                 g.agents.append(a)
         g.doses += [d for d in f.doses if all(d.agent != x.agent for x in g.doses)]
-        if id(g) in planned and f.dose_gy is not None and id(f) not in planned:
+        if planned is not None and id(g) in planned and f.dose_gy is not None and id(f) not in planned:
             # the plan, then what was given: the dose delivered replaces the planned one
             g.dose_gy, g.fractions = f.dose_gy, f.fractions
             planned.discard(id(g))

@@ -96,7 +96,7 @@ def _expand(a: str, b: str | None, order: list[str], idx: dict[str, int]) -> lis
     if b is None:
         return [a]
     if b.isdigit():
-        b = re.match(r"[A-Za-z]+", a).group(0) + b
+        b = a.rstrip("0123456789") + b   # 'T11-12': the region letters of a
     if b not in idx:
         return [a]
     i, j = idx[a], idx[b]
@@ -175,12 +175,12 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
             prev_excl_end = None
             if " ago" in s.low[ge:ge + 70] and _HISTORY_AFTER.match(t[ge:]):
                 continue
-            a, b = s.start + gs, s.start + ge
-            if negated(text, s, a, b):
+            start, end = s.start + gs, s.start + ge
+            if negated(text, s, start, end):
                 continue
             for v in lv:
                 f = found.get(v)
-                span = Span(a, b, text[a:b])
+                span = Span(start, end, text[start:end])
                 if f is None:
                     found[v] = LevelFact(v, spans=[span], confidence=0.85 if s.zone == "case" else 0.7)
                 elif span not in f.spans:

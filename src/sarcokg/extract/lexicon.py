@@ -167,8 +167,8 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     the short form is then matched case-sensitively as a whole word.
     """
     ends: dict[int, list[Mention]] = {}
-    for m in mentions:
-        ends.setdefault(m.end, []).append(m)
+    for mention in mentions:
+        ends.setdefault(mention.end, []).append(mention)
     defs: dict[str, Mention] = {}
     for dm in _ABBR_DEF.finditer(text):
         ab = dm.group(1)
@@ -211,9 +211,9 @@ def misspelt_agents(lex: Lexicon, norm: str, mentions: list[Mention]) -> list[Me
     a drug-like word whose letters, doubled letters made single, spell one agent's name.
     Looked for only near a drug treatment already named (a drug, a regimen, chemotherapy ...)."""
     wins: list[list[int]] = []
-    for m in mentions:
-        if m.axis in ("agent", "regimen") or (m.axis == "intervention" and "therap" in m.key):
-            a, b = max(0, m.start - 100), m.end + 100
+    for mention in mentions:
+        if mention.axis in ("agent", "regimen") or (mention.axis == "intervention" and "therap" in mention.key):
+            a, b = max(0, mention.start - 100), mention.end + 100
             if wins and a <= wins[-1][1]:
                 wins[-1][1] = max(wins[-1][1], b)
             else:

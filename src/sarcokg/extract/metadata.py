@@ -110,8 +110,8 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
     low = text.lower()
     m = PMID_RX.search(text) if ("pmid" in low or "pubmed" in low) else None
     if m:
-        g = 1 if m.group(1) else 2
-        md.pmid = _v(text, m.start(g), m.end(g), m.group(g), 0.95)
+        grp = 1 if m.group(1) else 2
+        md.pmid = _v(text, m.start(grp), m.end(grp), m.group(grp), 0.95)
     rm = REFS_HEAD_RX.search(text) if ("eferences" in text or "ibliograph" in text or "REFERENCES" in text) else None
     refs_at = rm.start() if rm else len(text)
     m = None
@@ -127,7 +127,7 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
             doi = doi[:g.start()].rstrip(".)]")
         md.doi = _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
     best = None
-    lines = {}
+    lines: dict = {}
     for yl in _YEARISH.finditer(text, 0, refs_at):
         if (yl.start() > 0 and text[yl.start() - 1].isdigit()) or (yl.end() < len(text) and text[yl.end()].isdigit()):
             continue

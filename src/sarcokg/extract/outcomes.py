@@ -195,6 +195,8 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
     no_carry: set[int] = set()
     clock: float | None = None
     pending: tuple[float, TimeExpr, object] | None = None
+    t: TimeExpr | None
+    months: float | None
     for s in zones.sents:
         if s.zone != "case" or s.generic or any(a <= s.start < b for a, b in other_ranges):
             pending = None if pending and pending[2] is not None and pending[2] != s.index - 1 else pending
@@ -264,7 +266,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
     return _tidy(facts, no_carry)
 
 
-def _tidy(facts: list[OutcomeFact], no_carry: set[int] = frozenset()) -> list[OutcomeFact]:
+def _tidy(facts: list[OutcomeFact], no_carry: set[int] | frozenset[int] = frozenset()) -> list[OutcomeFact]:
     out: list[OutcomeFact] = []
     dead = False
     for f in facts:

@@ -80,7 +80,7 @@ def extract_sex(text: str, zones: Zones) -> Value | None:
             a, b = s.start + m.start(), s.start + m.end()
             return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.95)
     f = m_ = 0
-    first = {}
+    first: dict = {}
     for s in zones.sents:
         if s.zone != "case" or s.generic:
             continue

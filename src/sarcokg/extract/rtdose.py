@@ -144,11 +144,11 @@ def fraction_counts(s: str, dose_matches: list | None = None) -> list[tuple[int,
         for m in FX_SINGLE_RX.finditer(s):
             out.append((1, m.start(), m.end()))
     for d in (dose_matches if dose_matches is not None else DOSE_RX.finditer(s)):
-        m = SLASH_FX_RX.match(s[d.end():d.end() + 15])
-        if m:
-            n = int(m.group(1))
-            if 1 <= n <= 60 and not any(a <= d.end() + m.start(1) < b for _, a, b in out):
-                out.append((n, d.end() + m.start(1), d.end() + m.end()))
+        sm = SLASH_FX_RX.match(s[d.end():d.end() + 15])
+        if sm:
+            n = int(sm.group(1))
+            if 1 <= n <= 60 and not any(a <= d.end() + sm.start(1) < b for _, a, b in out):
+                out.append((n, d.end() + sm.start(1), d.end() + sm.end()))
     return sorted(out, key=lambda x: x[1])
 
 
@@ -176,7 +176,8 @@ def read(s: str) -> RT:
         cnt = None
         if per is not None and per.count:
             cnt = per.count
-            spans.append(per.count_span)
+            if per.count_span is not None:
+                spans.append(per.count_span)
         elif counts:
             cnt = counts[0][0]
             spans.append((counts[0][1], counts[0][2]))

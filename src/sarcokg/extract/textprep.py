@@ -151,8 +151,8 @@ def split_sentences(text: str) -> list[Sentence]:
             s, e = ls + a + lead, ls + a + trail
             out.append(Sentence(s, e, text[s:e], low[s:e], line_start=first))
             first = False
-    for i, s in enumerate(out):
-        s.index = i
+    for i, sent in enumerate(out):
+        sent.index = i
     return out
 
 
