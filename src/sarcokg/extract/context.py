@@ -22,13 +22,16 @@ AGE_RX = re.compile(
     r"(?<![\d.])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)\b(\d{1,3})\s*" + DASH
     + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
     r"|\baged\s+(\d{1,3})\b(?!\s*(?:" + DASH + r"|to)\s*\d)"
-    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b")
+    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b"
+    # '70 years of age', '70 year age' (not 'less than 25 years of age': a population's)
+    r"|(?<![\d.])(?<!than\s)(?<!under\s)(?<!over\s)(?<!above\s)(?<!below\s)(?<!least\s)(?<!most\s)"
+    r"(?<!between\s)(?<!and\s)(?<!to\s)(?<!of\s)(?<!aged\s)(?<!age\s)\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b")
 # \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
 # regex engine jumps from one "a" to the next instead of trying every position
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
                            r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
 
-_AGE_HINT = re.compile(r"old|aged|yo\b|y/o")
+_AGE_HINT = re.compile(r"old|age|yo\b|y/o")
 
 
 _REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b")

@@ -47,7 +47,11 @@ _EXCL_AFTER = re.compile(
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
-    r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
+    r"decompression|foraminotom\w*|pedicle screw\w*)"
+    # an MRI sequence, not a vertebra: 'T1/T2 sagittal images', 'T2 hyperintense'
+    r"|(?:sagittal|axial|coronal|images?|imaging|sequences?|signal|(?:hyper|hypo|iso)[- ]?intens\w*|stir\b|flair\b)"
+    # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
+    r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*))", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
@@ -58,11 +62,12 @@ _EXCL_BEFORE = re.compile(
     r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)\s+(?:\w+\s+){0,2}?"
     r"(?:at|of|below|from|in)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
-    r"|(?:figure|fig\.?|table|supplementary|appendix)\s*)$", re.I)
+    r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
+    r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+)?)$", re.I)
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
-               "fig", "table", "supplement", "appendix")
+               "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
 _NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)

@@ -12,6 +12,7 @@ PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.go
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
+_NOT_RECEIVED = r"^(?![^\n]*(?:[Rr]eceived|[Aa]ccepted|[Rr]evised|[Ss]ubmitted))"
 YEAR_RXS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     (re.compile(r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
@@ -32,6 +33,12 @@ YEAR_RXS = [
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
     # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)"
     (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)", re.I), 0.8),
+    # a header line that ends in the issue's full date: "Example J. Surg., 06 January 2023",
+    # "Example Journal of Case Reports 2024 September 30" (not a received or accepted date)
+    (re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?,\s*\d{1,2}\s+" + MONTH + r"\s+" + YEAR + r"[ \t]*$", re.M), 0.85),
+    (re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?\s" + YEAR + r"\s+" + MONTH + r"\s+\d{1,2}[ \t]*$", re.M), 0.85),
+    # "Example Journal. 2025 Volume 33 Number 1"
+    (re.compile(r"\b" + YEAR + r"\s*,?\s+Vol(?:ume)?\.?\s*\d", re.I), 0.85),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
@@ -46,9 +53,13 @@ YEAR_RXS = [
     (re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
                 + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6),
 ]
+# the two date-line forms are read in a page's header only (a case text has dates too)
+_HEADER_ONLY = {i for i, (rx, _) in enumerate(YEAR_RXS) if rx.pattern.startswith(_NOT_RECEIVED)}
+_HEADER_CHARS = 1500
+_MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), ("article id",), ("vol",), ("(",), ("receiv",),
+               (")",), ("accept", "revis"), (",",), _MONTH_HINTS, _MONTH_HINTS, ("vol",), ("article id",), ("vol",), ("(",), ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)
 _YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
@@ -121,7 +132,7 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
     else:
         m = None
     if m:
-        doi = m.group(1).rstrip(".)]")
+        doi = m.group(1).rstrip(".)]:")
         g = DOI_GLUED_RX.search(doi)
         if g:
             doi = doi[:g.start()].rstrip(".)]")
@@ -147,6 +158,8 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
             break
         hints = _YEAR_HINTS[i]
         for a, e, w in wins:
+            if i in _HEADER_ONLY and a > _HEADER_CHARS:
+                break
             if not any(h in w for h in hints):
                 continue
             ym = rx.search(text, a, e)

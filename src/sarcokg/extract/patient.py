@@ -35,6 +35,8 @@ WORD_AGE_RX = re.compile(
     r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
     + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))"
     r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)")
+# a patient at birth: 'a newborn girl', 'a neonate' (age 0)
+NEWBORN_RX = re.compile(r"\b(?:new[\s-]?born|neonate)\b")
 
 
 def _word_age(m: re.Match) -> int:
@@ -55,11 +57,14 @@ def extract_age(text: str, zones: Zones) -> Value | None:
         m = AGE_RX.search(s.low)
         if not m:
             m = WORD_AGE_RX.search(s.low) if "old" in s.low else None
-            if not m:
+            if m:
+                age = _word_age(m)
+            elif s is zones.intro and (m := NEWBORN_RX.search(s.low)):
+                age = 0
+            else:
                 continue
-            age = _word_age(m)
         else:
-            g = next(i for i in (1, 2, 3) if m.group(i))
+            g = next(i for i in (1, 2, 3, 4) if m.group(i))
             age = int(m.group(g))
         if age > 110:
             continue

@@ -39,7 +39,10 @@ _WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 # a count of fractions: found by its noun (a literal the regex engine skips to), the count just before it
 FX_NOUN_RX = re.compile(r"(?:fractions|fx|fr|sessions|treatments)\b", re.I)
 FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
-                                r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?$", re.I)
+                                r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
+                                # '23 radiotherapy sessions'
+                                r"(?:(?:radiotherapy|radiation(?:\s+therapy)?|irradiation|rt|proton|carbon[\s-]ion)\s+)?$",
+                                re.I)
 FX_LABEL_RX = re.compile(r"\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
 FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single\s+(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
@@ -152,6 +155,12 @@ def fraction_counts(s: str, dose_matches: list | None = None) -> list[tuple[int,
     return sorted(out, key=lambda x: x[1])
 
 
+def _owner(ds: list[Dose], count: tuple[int, int, int]) -> Dose:
+    """The dose a fraction count belongs to: the one it follows ('50 Gy in 25 fractions'), else the first."""
+    before = [d for d in ds if d.start < count[1]]
+    return before[-1] if before else ds[0]
+
+
 def read(s: str) -> RT:
     """The total dose and fractions a string states (None where it does not)."""
     dm = list(DOSE_RX.finditer(s))
@@ -192,12 +201,9 @@ def read(s: str) -> RT:
         return None, cnt
 
     if main:
-        # counts that belong to the main course: those before the first boost dose
-        cut = boosts[0].start if boosts else len(s)
-        total, n = course(main, [c for c in fx if c[1] < cut])
+        total, n = course(main, [c for c in fx if not _owner(ds, c).boost])
     if boosts:
-        cut = boosts[0].start
-        b_tot, b_n = course(boosts, [c for c in fx if c[1] > cut])
+        b_tot, b_n = course(boosts, [c for c in fx if _owner(ds, c).boost])
         if total is not None and b_tot is not None:
             total = round(total + b_tot, 2)
             n = n + b_n if (n is not None and b_n is not None) else n

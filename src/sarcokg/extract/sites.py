@@ -47,13 +47,14 @@ COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradura
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
-    r"discomfort|heaviness|tenderness)\s+(?:[\w-]+\s+){0,5}$", re.I)
+    r"discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
+    re.I)
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
-                           r"heaviness|tenderness")
+                           r"heaviness|tenderness|paraly|palsy|plegia|esthesia")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
@@ -68,7 +69,8 @@ DESCRIPTOR_AFTER_RX = re.compile(
     r"scan|origin|shadow|density|window|cement)\b", re.I)
 # a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
 # 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
-NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|grafts?|tubes?|conduits?|"
+NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
+                               r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
                                r"abscess\w*|hematoma|haematoma)\b", re.I)

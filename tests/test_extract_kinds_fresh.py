@@ -1,0 +1,81 @@
+"""Kinds of writing met on a set of fresh real reports that the project does
+not ship (issue #15). One invented sentence each; none comes from a report.
+The positive cases failed before their rule; the negative ones guard the rule."""
+from __future__ import annotations
+
+import pytest
+
+from sarcokg.extract import extract
+from sarcokg.extract.metadata import extract_metadata
+from sarcokg.extract.rtdose import read
+from sarcokg.model.terms import load_terms
+
+
+@pytest.fixture(scope="module")
+def terms():
+    return load_terms()
+
+
+def ex(text, terms):
+    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+
+
+@pytest.mark.parametrize("text,year", [
+    ("Skip to content\nExample J. Surg., 06 January 2023\nVolume 9 - 2022\nA case title\nAbstract\nText.", 2023),
+    ("A case title\nInternational Journal of Examples 2024 September 30\nINTRODUCTION: text.", 2024),
+    ("A case title\nThe Example Journal of Surgery. 2025 Volume 33 Number 1.\nAbstract", 2025),
+    ("A case title\nReceived: 06 January 2021\nAbstract\nOn 3 March 2019 she had surgery.\n", 2021),
+])
+def test_year_from_header_date_lines(text, year):
+    assert extract_metadata(text, None).year.value == year
+
+
+@pytest.mark.parametrize("text", [
+    "A case title\nShe was seen at the clinic, 12 March 2019.\nAbstract\n",     # a sentence, not a header
+    "x" * 1600 + "\nSeen again, 12 March 2019\n",                              # far below the header
+])
+def test_dates_in_the_text_are_no_publication_year(text):
+    assert extract_metadata(text, None).year is None
+
+
+def test_doi_glued_to_a_label_with_a_colon():
+    md = extract_metadata("A case title\nDOI: 10.1234/abc-01-12653Keywords: sarcoma\n", None)
+    assert md.doi.value == "10.1234/abc-01-12653"
+
+
+@pytest.mark.parametrize("sentence,levels", [
+    ("T1/T2 sagittal images showed a mass.", ["L3"]),
+    ("The lesion was hyperintense on T2 images.", ["L3"]),
+    ("After surgery a C3/4 junctional kyphosis developed.", ["L3"]),
+    ("The tumour also reached the T1 and T2 vertebrae on sagittal MRI.", ["T1", "T2", "L3"]),
+])
+def test_mri_sequences_and_spine_conditions_are_no_levels(sentence, levels, terms):
+    f = ex("A 40-year-old man had a chordoma of the L3 vertebra. " + sentence, terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == levels
+
+
+def test_paralysis_of_the_limbs_is_a_symptom_not_a_site(terms):
+    f = ex("A 9-year-old boy had an Ewing sarcoma of the T2 vertebra with incomplete paralysis of both lower "
+           "limbs.", terms)
+    assert {s.site for s in f.tumour.sites} == {"vertebral column"}
+
+
+@pytest.mark.parametrize("sentence,dose,fx", [
+    ("A boost of 18 Gy in three fractions followed whole-field irradiation with 50 Gy in 25 fractions.", 68, 28),
+    ("Whole-field irradiation with 50 Gy in 25 fractions was followed by a boost of 18 Gy in three fractions.",
+     68, 28),
+    ("She then underwent 23 radiotherapy sessions.", None, 23),
+])
+def test_fractions_follow_their_own_course(sentence, dose, fx):
+    r = read(sentence)
+    assert (r.dose_gy, r.fractions) == (dose, fx)
+
+
+@pytest.mark.parametrize("text,age", [
+    ("A newborn baby girl presented with a mass of the orbit. Biopsy showed an embryonal rhabdomyosarcoma.", 0),
+    ("We report a woman 70 years of age with a synovial sarcoma of the knee.", 70),
+    ("This sarcoma mainly affects people less than 25 years of age. We report a 49-year-old woman with an "
+     "alveolar soft part sarcoma of the buttock.", 49),
+])
+def test_ages_of_age_and_at_birth(text, age, terms):
+    assert ex(text, terms).age.value == age
