@@ -79,3 +79,12 @@ def test_fractions_follow_their_own_course(sentence, dose, fx):
 ])
 def test_ages_of_age_and_at_birth(text, age, terms):
     assert ex(text, terms).age.value == age
+
+
+@pytest.mark.parametrize("sentence,last", [
+    ("Four cycles were given, and her overall survival was 14 months.", ("death", 14.0)),
+    ("She is alive, with an overall survival of 14 months so far.", (None, 14.0)),
+])
+def test_one_patients_overall_survival_means_death(sentence, last, terms):
+    f = ex("A 30-year-old woman had a malignant peripheral nerve sheath tumour of the thigh. " + sentence, terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == last

@@ -82,6 +82,9 @@ CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressi
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
 
 
+_STILL_ALIVE_RX = re.compile(r"\b(?:alive|so far|to date|currently|still|at present|ongoing|remains?|surviving)\b")
+
+
 @dataclass
 class _Ev:
     status: str | None
@@ -100,6 +103,10 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             if hypothetical(text, s, m.start, m.end):
                 continue
             st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
+            if m.key == "overall survival" and not _STILL_ALIVE_RX.search(s.low):
+                # one patient's overall survival is known once the patient has died: 'her overall survival
+                # was 14 months' (not 'alive, with an overall survival of 14 months so far')
+                st = "death"
             evs.append(_Ev(st, m.start, m.end, survival=m.key))
             continue
         if m.axis != "outcome":
