@@ -512,3 +512,34 @@ def test_heading_fast_rejection_changes_nothing():
 def test_rt_delivered_over_planned_across_sentences(terms, story, dose, fx):
     f = ex("A 50-year-old man had a chordoma of the sacrum. " + story, terms)
     assert rt_of(f, terms) == (dose, fx)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): text layout
+def test_hard_wrapped_lines_are_one_sentence(terms):
+    """A PDF's hard wrap inside a sentence: the site on the next line still belongs to the tumour."""
+    f = ex("Here we describe an unusual case of a myxoid\nliposarcoma in a middle-aged female.\n"
+           "The woman was found to have a myxoid liposarcoma placed\nin the left upper arm, for which she had\n"
+           "surgery.", terms)
+    assert "upper limb" in site_keys(f, terms)
+    assert f.sex.value == "female"
+
+
+def test_structured_abstract_heading_run_into_its_text(terms):
+    """'Conclusions Doxorubicin ...' with a space only: the heading closes the case, its text is no fact."""
+    f = ex("Case presentation A 30-year-old woman had a leiomyosarcoma of the thigh. She underwent resection. "
+           "Conclusions Doxorubicin is the usual first drug in such tumours.", terms)
+    assert [a for i in f.interventions for a in i.agents] == []
+    g = ex("Background Such tumours are rare. Case presentation Nine years old girl with an embryonal "
+           "rhabdomyosarcoma of the bladder was treated with chemotherapy.", terms)
+    assert g.age.value == 9 and g.sex.value == "female"
+
+
+def test_age_with_a_half_year(terms):
+    f = ex("A 12 1/2-year-old boy had an osteosarcoma of the femur.", terms)
+    assert f.age.value == 12
+
+
+def test_boost_with_unstated_fractions_leaves_the_count_open(terms):
+    f = ex("A 40-year-old man had a synovial sarcoma of the thigh. He received 45 Gy/25 fr to the limb and a "
+           "9 Gy sequential boost to the tumour bed.", terms)
+    assert rt_of(f, terms) == (54, None)

@@ -305,8 +305,8 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
         elif boost and g.dose_gy is not None and f.dose_gy is not None:
             # a boost in a later sentence adds to the first course
             g.dose_gy = round(g.dose_gy + f.dose_gy, 2)
-            if g.fractions is not None and f.fractions is not None:
-                g.fractions += f.fractions
+            # the total count is known only when the boost's own count is stated
+            g.fractions = g.fractions + f.fractions if g.fractions is not None and f.fractions is not None else None
         else:
             g.dose_gy = g.dose_gy if g.dose_gy is not None else f.dose_gy
             g.fractions = g.fractions if g.fractions is not None else f.fractions

@@ -5,7 +5,7 @@ import re
 
 from sarcokg.model.facts import Span, Symptom, Value
 
-from .context import AGE_RX, Zones
+from .context import AGE_RX, WORD_AGE_RX, Zones, word_age
 from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number
 
@@ -25,26 +25,6 @@ DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + 
                     + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
 
 
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-# ages written in words: 'a forty year old man', 'a twenty-three-year-old woman', 'aged sixty-five'
-WORD_AGE_RX = re.compile(
-    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
-    + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))"
-    r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)")
-
-
-def _word_age(m: re.Match) -> int:
-    if m.group("teen"):
-        return _TEENS[m.group("teen")]
-    if m.group("only"):
-        return _UNITS[m.group("only")]
-    return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
-
-
 def extract_age(text: str, zones: Zones) -> Value | None:
     order = []
     if zones.intro is not None:
@@ -57,7 +37,7 @@ def extract_age(text: str, zones: Zones) -> Value | None:
             m = WORD_AGE_RX.search(s.low) if "old" in s.low else None
             if not m:
                 continue
-            age = _word_age(m)
+            age = word_age(m)
         else:
             g = next(i for i in (1, 2, 3) if m.group(i))
             age = int(m.group(g))

@@ -199,7 +199,7 @@ def read(s: str) -> RT:
         b_tot, b_n = course(boosts, [c for c in fx if c[1] > cut])
         if total is not None and b_tot is not None:
             total = round(total + b_tot, 2)
-            n = n + b_n if (n is not None and b_n is not None) else n
+            n = n + b_n if (n is not None and b_n is not None) else None   # a boost of unstated fractions
         elif total is None and not main:
             total, n = b_tot, b_n
             rt.boost_only = True
