@@ -543,3 +543,33 @@ def test_boost_with_unstated_fractions_leaves_the_count_open(terms):
     f = ex("A 40-year-old man had a synovial sarcoma of the thigh. He received 45 Gy/25 fr to the limb and a "
            "9 Gy sequential boost to the tumour bed.", terms)
     assert rt_of(f, terms) == (54, None)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): outcome and time
+@pytest.mark.parametrize("story,status,months", [
+    # the disease a time is counted from is no new event
+    ("Liver metastases appeared 5 months later and were resected. She is well and free of tumour 30 months "
+     "after the diagnosis of the metastatic disease.", "no evidence of disease", 30),
+    # one negation over a list of findings
+    ("No evidence of local recurrence and distal lung metastasis was seen 20 months after the operation.",
+     "no evidence of disease", 20),
+    # disease held in check: stable
+    ("A single lung metastasis then appeared and was treated with oral chemotherapy. The metastasis has been "
+     "well controlled for 13 months.", "stable disease", 13),
+    # a half year in the time
+    ("She remains free of disease 4 1/2 years after the surgery.", "no evidence of disease", 54),
+    # 'subsequent to'
+    ("A complete response was seen on imaging 3 months subsequent to chemotherapy.", "no evidence of disease", 3),
+])
+def test_outcome_kinds_fresh(terms, story, status, months):
+    assert last(ex(START + story, terms), terms) == (status, months)
+
+
+def test_progression_free_survival_is_no_status(terms):
+    f = ex(START + "She then had chemotherapy, with a progression-free survival of 9 months.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_time_from_a_hospital_stay_is_no_follow_up(terms):
+    f = ex(START + "Liver metastases followed, and she died 10 days after discharge from the ward.", terms)
+    assert last(f, terms) == ("death", None)

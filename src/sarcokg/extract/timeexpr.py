@@ -10,13 +10,16 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
           "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
           "thirty-six": 36, "forty": 40, "forty-eight": 48, "sixty": 60, "several": None, "few": None}
-NUM = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+NUM = r"\d+\s+1/2|\d+\u00bd|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
       r"sixteen|eighteen|twenty(?:-four)?|thirty(?:-six)?|forty(?:-eight)?|sixty|an?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
 def word_number(s: str) -> float | None:
     s = s.lower()
+    if s.endswith(("1/2", "\u00bd")):     # '6 1/2 years', '6\u00bd years'
+        n = word_number(s[:-3 if s.endswith("1/2") else -1].strip())
+        return None if n is None else n + 0.5
     if s in _WORDS:
         return _WORDS[s]
     try:
@@ -57,8 +60,8 @@ _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
-                ), False, ("after", "since", "post", "following", "from")),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b",
+                ), False, ("after", "since", "post", "following", "from", "subsequent")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
@@ -76,6 +79,9 @@ _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amput
                         r"initiation|transplant|procedure")
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
+# a time counted from a stay in hospital, not from the diagnosis or the treatment
+_STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:leaving|discharge|admission|"
+                          r"hospitali[sz]ation|transfer)\b")
 
 
 def find_times(sentence: str) -> list[TimeExpr]:
@@ -105,6 +111,8 @@ def find_times(sentence: str) -> list[TimeExpr]:
             if months is None:
                 continue
             tail = sentence[m.end("unit"):m.end("unit") + 45]
+            if _STAY_ANCHOR.match(tail):
+                continue
             anchor = None
             if _ANCHOR_DX.search(tail[:30]) or _ANCHOR_DX.search(m.group(0)):
                 anchor = "diagnosis"
