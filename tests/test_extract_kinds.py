@@ -573,3 +573,24 @@ def test_progression_free_survival_is_no_status(terms):
 def test_time_from_a_hospital_stay_is_no_follow_up(terms):
     f = ex(START + "Liver metastases followed, and she died 10 days after discharge from the ward.", terms)
     assert last(f, terms) == ("death", None)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): knowledge
+@pytest.mark.parametrize("sentence", [
+    "A 30-year-old woman with an osteosarcoma of the jaw underwent segmental mandibulectomy.",
+    "A 41-year-old man with a Ewing sarcoma of the seventh rib had a costectomy.",
+    "A 50-year-old woman with a leiomyosarcoma of L2 underwent partial spondylectomy.",
+    "A 62-year-old man with a synovial sarcoma had a pulmonary metastasectomy.",
+])
+def test_resections_named_by_the_organ(terms, sentence):
+    assert "surgery" in {terms.get("intervention", i.kind).summary_key for i in ex(sentence, terms).interventions}
+
+
+@pytest.mark.parametrize("sentence,agent", [
+    ("A 70-year-old woman with lung metastases of a leiomyosarcoma was given oral TS-1 chemotherapy.", "tegafur"),
+    ("A 25-year-old man with a round cell sarcoma received chemotherapy with pirarubicin and ifosfamide.",
+     "pirarubicin"),
+])
+def test_more_agents_by_name(terms, sentence, agent):
+    f = ex(sentence, terms)
+    assert agent in {terms.get("agent", a).label for i in f.interventions for a in i.agents}
