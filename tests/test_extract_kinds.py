@@ -594,3 +594,13 @@ def test_resections_named_by_the_organ(terms, sentence):
 def test_more_agents_by_name(terms, sentence, agent):
     f = ex(sentence, terms)
     assert agent in {terms.get("agent", a).label for i in f.interventions for a in i.agents}
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Example Radiation Science (Mar 2014)\n", 2014),          # journal name with the issue's month and year
+    ("Example Journal | Ausgabe 3/2016\n", 2016),                # issue/year
+    ("Example J Med no.7 Lisbon oct. 2020  Epub 12-Oct-2020\n", 2020),   # an Epub date with dashes
+])
+def test_year_fresh_header_forms(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
