@@ -604,3 +604,18 @@ def test_more_agents_by_name(terms, sentence, agent):
 def test_year_fresh_header_forms(terms, header, year):
     f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
     assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_multiple_bone_metastases_keep_bone_beside_the_named_one(terms):
+    f = ex("A 30-year-old woman had a synovial sarcoma of the thigh, which was excised. A year later she developed "
+           "multiple bone metastases, one of them in the sacrum.", terms)
+    assert {"bone", "sacrum"} <= met_keys(f, terms)
+    g = ex("A 30-year-old woman had a synovial sarcoma of the thigh, which was excised. A year later she developed "
+           "a bone metastasis in the sacrum.", terms)
+    assert "bone" not in site_keys(g, terms)
+
+
+def test_a_reconstruction_names_no_site(terms):
+    f = ex("A 14-year-old boy had an osteosarcoma of the mandible, resected with immediate bone reconstruction.",
+           terms)
+    assert "bone" not in site_keys(f, terms) and "head and neck" in site_keys(f, terms)

@@ -71,7 +71,7 @@ DESCRIPTOR_AFTER_RX = re.compile(
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|grafts?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
-                               r"abscess\w*|hematoma|haematoma)\b", re.I)
+                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
@@ -148,6 +148,15 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     if NOT_SITE_AFTER_RX.match(after):
         return False
     return not negated(text, sent, m.start, m.end)
+
+
+_MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|several|multifocal)\s+(?:[\w-]+\s+)?$",
+                      re.I)
+
+
+def _many_bones(text: str, f: SiteFact) -> bool:
+    """'multiple bone metastases (including the clivus)': the bones are more than the one named."""
+    return any(_MANY_RX.search(text[max(0, sp.start - 30):sp.start]) for sp in f.spans)
 
 
 def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -320,7 +329,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     spans = [Span(tm.start, tm.end, text[tm.start:tm.end])] if tm else []
                     facts[m.key] = SiteFact(m.key, spans=spans, confidence=0.6)
                     primary.add(m.key)
-    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone"):
+    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
+            and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary
