@@ -619,3 +619,30 @@ def test_a_reconstruction_names_no_site(terms):
     f = ex("A 14-year-old boy had an osteosarcoma of the mandible, resected with immediate bone reconstruction.",
            terms)
     assert "bone" not in site_keys(f, terms) and "head and neck" in site_keys(f, terms)
+
+
+# ------------------------------------------------------------- fresh-train round 2 (extract2)
+@pytest.mark.parametrize("story,status,months", [
+    ("Lung metastases followed, and forty-three months after the diagnosis she died.", "death", 43),
+    ("She is free of disease at the 3rd year follow-up, with no evidence of local recurrence, metastasis or "
+     "hardware failure.", "no evidence of disease", 36),
+    ("A brain metastasis was resected later. She is alive and well 5 years after that operation.",
+     "no evidence of disease", 60),
+    ("She refused further treatment. At the last visit, 8 months later, the tumour remains under control.",
+     "stable disease", 8),
+])
+def test_outcome_kinds_fresh_round2(terms, story, status, months):
+    assert last(ex(START + story, terms), terms) == (status, months)
+
+
+def test_a_study_that_presents_a_case_opens_the_case(terms):
+    f = ex("Abstract\nSuch tumours usually arise in soft tissue. The present study describes a case of an epithelioid "
+           "angiosarcoma destroying the L3 vertebra. It was treated with decompression and posterior fixation.",
+           terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["L3"]
+    assert "surgery" in {terms.get("intervention", i.kind).summary_key for i in f.interventions}
+
+
+def test_rt_slash_and_a_singular_fraction_noun():
+    r = read("Proton therapy (66 GyE / 30 fraction) was given.")
+    assert (r.dose_gy, r.fractions) == (66, 30)

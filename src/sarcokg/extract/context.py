@@ -35,7 +35,8 @@ INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\
 _AGE_HINT = re.compile(r"old|aged|yo\b|y/o")
 
 
-_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b")
+_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b"
+                        r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,

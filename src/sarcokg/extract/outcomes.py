@@ -41,8 +41,8 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"|\bno\s+(?:significant\s+)?change\s+in\s+(?:the\s+)?(?:size\s+of\s+(?:the\s+)?)?"
                    r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
                    r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b"
-                   r"|\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:has|have)\s+been\s+"
-                   r"(?:\w+\s+)?(?:controlled|kept under control)\b", re.I)
+                   r"|\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:(?:has|have)\s+been|remains?|"
+                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
@@ -98,8 +98,10 @@ class _Ev:
 _TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:diagnos[ie]s|detection|"
                              r"discovery|onset|appearance)\s+of\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
 # a negation that governs a list of findings: 'no evidence of local recurrence and distant metastasis'
-_LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:(?:evidence|signs?)\s+of\s+)?(?:[\w-]+\s+){1,4}?"
-                          r"(?:and|or|nor)\s+(?:[\w-]+\s+){0,2}$")
+_LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
+                          r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,|\band\b|\bor\b|\bnor\b)\s*(?:and\s+|or\s+)?){1,4}"
+                          r"(?:[\w-]+\s+){0,2}$")
+_CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
 
 
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
@@ -192,8 +194,10 @@ def _negated_in_list(text: str, s, m: Mention) -> bool:
     if negated(text, s, m.start, m.end):
         return True
     before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
-    return (" and " in before or " or " in before or " nor " in before) and BREAK_RX.search(before) is None \
-        and _LIST_NEG_RX.search(before) is not None
+    if not (" and " in before or " or " in before or " nor " in before or "," in before):
+        return False
+    lm = _LIST_NEG_RX.search(before)
+    return lm is not None and _CLAUSE_END_RX.search(before, lm.start()) is None
 
 
 def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | None:

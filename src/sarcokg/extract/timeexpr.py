@@ -10,8 +10,12 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
           "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
           "thirty-six": 36, "forty": 40, "forty-eight": 48, "sixty": 60, "several": None, "few": None}
-NUM = r"\d+\s+1/2|\d+\u00bd|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-      r"sixteen|eighteen|twenty(?:-four)?|thirty(?:-six)?|forty(?:-eight)?|sixty|an?"
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# numbers in words, compounds too: 'fifty-two months', 'thirty one months'
+NUM = r"\d+\s+1/2|\d+\u00bd|\d+(?:\.\d+)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
+      r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+      r"sixteen|seventeen|eighteen|nineteen|an?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
@@ -22,6 +26,11 @@ def word_number(s: str) -> float | None:
         return None if n is None else n + 0.5
     if s in _WORDS:
         return _WORDS[s]
+    parts = re.split(r"[\s-]+", s)
+    if parts[0] in _TENS:      # 'fifty-two'
+        return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) == 2 and parts[1] in _ONES else 0)
+    if s in ("seventeen", "nineteen"):
+        return 17 if s == "seventeen" else 19
     try:
         return float(s)
     except ValueError:
@@ -68,6 +77,9 @@ PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
     (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
+    # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
+    (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
+                + r"(?P<unit>year|month)\b"), False, ("st", "nd", "rd", "th")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
                 r"(?:was|is|of|:|=|lasted)\s*"
