@@ -646,3 +646,26 @@ def test_a_study_that_presents_a_case_opens_the_case(terms):
 def test_rt_slash_and_a_singular_fraction_noun():
     r = read("Proton therapy (66 GyE / 30 fraction) was given.")
     assert (r.dose_gy, r.fractions) == (66, 30)
+
+
+def test_treatment_for_another_tumour_and_radiation_as_a_cause(terms):
+    f = ex("We describe a radiation-induced MPNST of the fifth cervical nerve in a 39-year-old woman, 20 years after "
+           "cranial radiotherapy of 54 Gy for a medulloblastoma.", terms)
+    assert rt_of(f, terms) == (None, None) and "radiotherapy" not in kinds_of(f, terms)
+    assert "brain" not in site_keys(f, terms)
+
+
+def test_mri_weightings_in_a_list_are_no_levels(terms):
+    f = ex("A 50-year-old man had a chordoma at C3, hypointense on T1 and T2-weighted images.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C3"]
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("A 61-year-old man had a sarcoma of the T9 vertebra. The spinal cord was compressed and displaced by the "
+     "tumour.", "spinal cord"),
+    ("A 40-year-old woman had an intradural angiosarcoma at L1 with paralysis of both lower limbs.", "lower limb"),
+    ("A 40-year-old woman had an intradural angiosarcoma at L1; a small tumour remnant lay below the conus "
+     "medullaris.", "spinal cord"),
+])
+def test_sites_that_are_only_pressed_paralysed_or_a_landmark(terms, text, absent):
+    assert absent not in site_keys(ex(text, terms), terms)

@@ -96,11 +96,16 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
                          r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b")
 
 OTHER_CANCER_RX = re.compile(
-    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
+    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|"
+    r"medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
+_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:carcinoma|adenocarcinoma|lymphoma|"
+                           r"melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|medulloblastoma|"
+                           r"retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|prostate|colon|thyroid|"
+                           r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
 class Zones:
@@ -247,6 +252,10 @@ def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[
     for m in HISTORY_RX.finditer(low):
         if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):
             out.append((sent.start + m.start(), sent.end))
+    # a treatment given for another tumour: 'whole brain radiotherapy for a pineal germinoma'
+    for m in _FOR_OTHER_RX.finditer(low):
+        a = max((b.end() for b in BREAK_RX.finditer(low, 0, m.start())), default=0)
+        out.append((sent.start + max(a, m.start() - 60), sent.start + m.end()))
     if not out and not any(sent.start <= p < sent.end for p in index_tumour_positions):
         out.append((sent.start, sent.end))
     return out
