@@ -512,3 +512,160 @@ def test_heading_fast_rejection_changes_nothing():
 def test_rt_delivered_over_planned_across_sentences(terms, story, dose, fx):
     f = ex("A 50-year-old man had a chordoma of the sacrum. " + story, terms)
     assert rt_of(f, terms) == (dose, fx)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): text layout
+def test_hard_wrapped_lines_are_one_sentence(terms):
+    """A PDF's hard wrap inside a sentence: the site on the next line still belongs to the tumour."""
+    f = ex("Here we describe an unusual case of a myxoid\nliposarcoma in a middle-aged female.\n"
+           "The woman was found to have a myxoid liposarcoma placed\nin the left upper arm, for which she had\n"
+           "surgery.", terms)
+    assert "upper limb" in site_keys(f, terms)
+    assert f.sex.value == "female"
+
+
+def test_structured_abstract_heading_run_into_its_text(terms):
+    """'Conclusions Doxorubicin ...' with a space only: the heading closes the case, its text is no fact."""
+    f = ex("Case presentation A 30-year-old woman had a leiomyosarcoma of the thigh. She underwent resection. "
+           "Conclusions Doxorubicin is the usual first drug in such tumours.", terms)
+    assert [a for i in f.interventions for a in i.agents] == []
+    g = ex("Background Such tumours are rare. Case presentation Nine years old girl with an embryonal "
+           "rhabdomyosarcoma of the bladder was treated with chemotherapy.", terms)
+    assert g.age.value == 9 and g.sex.value == "female"
+
+
+def test_age_with_a_half_year(terms):
+    f = ex("A 12 1/2-year-old boy had an osteosarcoma of the femur.", terms)
+    assert f.age.value == 12
+
+
+def test_boost_with_unstated_fractions_leaves_the_count_open(terms):
+    f = ex("A 40-year-old man had a synovial sarcoma of the thigh. He received 45 Gy/25 fr to the limb and a "
+           "9 Gy sequential boost to the tumour bed.", terms)
+    assert rt_of(f, terms) == (54, None)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): outcome and time
+@pytest.mark.parametrize("story,status,months", [
+    # the disease a time is counted from is no new event
+    ("Liver metastases appeared 5 months later and were resected. She is well and free of tumour 30 months "
+     "after the diagnosis of the metastatic disease.", "no evidence of disease", 30),
+    # one negation over a list of findings
+    ("No evidence of local recurrence and distal lung metastasis was seen 20 months after the operation.",
+     "no evidence of disease", 20),
+    # disease held in check: stable
+    ("A single lung metastasis then appeared and was treated with oral chemotherapy. The metastasis has been "
+     "well controlled for 13 months.", "stable disease", 13),
+    # a half year in the time
+    ("She remains free of disease 4 1/2 years after the surgery.", "no evidence of disease", 54),
+    # 'subsequent to'
+    ("A complete response was seen on imaging 3 months subsequent to chemotherapy.", "no evidence of disease", 3),
+])
+def test_outcome_kinds_fresh(terms, story, status, months):
+    assert last(ex(START + story, terms), terms) == (status, months)
+
+
+def test_progression_free_survival_is_no_status(terms):
+    f = ex(START + "She then had chemotherapy, with a progression-free survival of 9 months.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_time_from_a_hospital_stay_is_no_follow_up(terms):
+    f = ex(START + "Liver metastases followed, and she died 10 days after discharge from the ward.", terms)
+    assert last(f, terms) == ("death", None)
+
+
+# ------------------------------------------------------------- fresh-train round (extract2): knowledge
+@pytest.mark.parametrize("sentence", [
+    "A 30-year-old woman with an osteosarcoma of the jaw underwent segmental mandibulectomy.",
+    "A 41-year-old man with a Ewing sarcoma of the seventh rib had a costectomy.",
+    "A 50-year-old woman with a leiomyosarcoma of L2 underwent partial spondylectomy.",
+    "A 62-year-old man with a synovial sarcoma had a pulmonary metastasectomy.",
+])
+def test_resections_named_by_the_organ(terms, sentence):
+    assert "surgery" in {terms.get("intervention", i.kind).summary_key for i in ex(sentence, terms).interventions}
+
+
+@pytest.mark.parametrize("sentence,agent", [
+    ("A 70-year-old woman with lung metastases of a leiomyosarcoma was given oral TS-1 chemotherapy.", "tegafur"),
+    ("A 25-year-old man with a round cell sarcoma received chemotherapy with pirarubicin and ifosfamide.",
+     "pirarubicin"),
+])
+def test_more_agents_by_name(terms, sentence, agent):
+    f = ex(sentence, terms)
+    assert agent in {terms.get("agent", a).label for i in f.interventions for a in i.agents}
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Example Radiation Science (Mar 2014)\n", 2014),          # journal name with the issue's month and year
+    ("Example Journal | Ausgabe 3/2016\n", 2016),                # issue/year
+    ("Example J Med no.7 Lisbon oct. 2020  Epub 12-Oct-2020\n", 2020),   # an Epub date with dashes
+])
+def test_year_fresh_header_forms(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_multiple_bone_metastases_keep_bone_beside_the_named_one(terms):
+    f = ex("A 30-year-old woman had a synovial sarcoma of the thigh, which was excised. A year later she developed "
+           "multiple bone metastases, one of them in the sacrum.", terms)
+    assert {"bone", "sacrum"} <= met_keys(f, terms)
+    g = ex("A 30-year-old woman had a synovial sarcoma of the thigh, which was excised. A year later she developed "
+           "a bone metastasis in the sacrum.", terms)
+    assert "bone" not in site_keys(g, terms)
+
+
+def test_a_reconstruction_names_no_site(terms):
+    f = ex("A 14-year-old boy had an osteosarcoma of the mandible, resected with immediate bone reconstruction.",
+           terms)
+    assert "bone" not in site_keys(f, terms) and "head and neck" in site_keys(f, terms)
+
+
+# ------------------------------------------------------------- fresh-train round 2 (extract2)
+@pytest.mark.parametrize("story,status,months", [
+    ("Lung metastases followed, and forty-three months after the diagnosis she died.", "death", 43),
+    ("She is free of disease at the 3rd year follow-up, with no evidence of local recurrence, metastasis or "
+     "hardware failure.", "no evidence of disease", 36),
+    ("A brain metastasis was resected later. She is alive and well 5 years after that operation.",
+     "no evidence of disease", 60),
+    ("She refused further treatment. At the last visit, 8 months later, the tumour remains under control.",
+     "stable disease", 8),
+])
+def test_outcome_kinds_fresh_round2(terms, story, status, months):
+    assert last(ex(START + story, terms), terms) == (status, months)
+
+
+def test_a_study_that_presents_a_case_opens_the_case(terms):
+    f = ex("Abstract\nSuch tumours usually arise in soft tissue. The present study describes a case of an epithelioid "
+           "angiosarcoma destroying the L3 vertebra. It was treated with decompression and posterior fixation.",
+           terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["L3"]
+    assert "surgery" in {terms.get("intervention", i.kind).summary_key for i in f.interventions}
+
+
+def test_rt_slash_and_a_singular_fraction_noun():
+    r = read("Proton therapy (66 GyE / 30 fraction) was given.")
+    assert (r.dose_gy, r.fractions) == (66, 30)
+
+
+def test_treatment_for_another_tumour_and_radiation_as_a_cause(terms):
+    f = ex("We describe a radiation-induced MPNST of the fifth cervical nerve in a 39-year-old woman, 20 years after "
+           "cranial radiotherapy of 54 Gy for a medulloblastoma.", terms)
+    assert rt_of(f, terms) == (None, None) and "radiotherapy" not in kinds_of(f, terms)
+    assert "brain" not in site_keys(f, terms)
+
+
+def test_mri_weightings_in_a_list_are_no_levels(terms):
+    f = ex("A 50-year-old man had a chordoma at C3, hypointense on T1 and T2-weighted images.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C3"]
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("A 61-year-old man had a sarcoma of the T9 vertebra. The spinal cord was compressed and displaced by the "
+     "tumour.", "spinal cord"),
+    ("A 40-year-old woman had an intradural angiosarcoma at L1 with paralysis of both lower limbs.", "lower limb"),
+    ("A 40-year-old woman had an intradural angiosarcoma at L1; a small tumour remnant lay below the conus "
+     "medullaris.", "spinal cord"),
+])
+def test_sites_that_are_only_pressed_paralysed_or_a_landmark(terms, text, absent):
+    assert absent not in site_keys(ex(text, terms), terms)

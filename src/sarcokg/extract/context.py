@@ -19,7 +19,8 @@ from .textprep import DASH, Caseless, Sentence, heading_of, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
-    r"(?<![\d.])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)\b(\d{1,3})\s*" + DASH
+    r"(?<![\d./])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)\b(\d{1,3})"
+    r"(?:\s+1/2|\u00bd)?\s*" + DASH
     + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
     r"|\baged\s+(\d{1,3})\b(?!\s*(?:" + DASH + r"|to)\s*\d)"
     r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b"
@@ -30,17 +31,42 @@ AGE_RX = re.compile(
 # regex engine jumps from one "a" to the next instead of trying every position
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
                            r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
+# 'a young female.', 'a male with ...': the sex word as the noun
+INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\s*[.,;]|\s+(?:with|who|presenting|"
+                          r"presented|aged)\b)")
 
 _AGE_HINT = re.compile(r"old|age|yo\b|y/o")
 
 
-_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b")
+_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b"
+                        r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+# ages written in words: 'a forty year old man', 'a twenty-three-year-old woman', 'six years old boy'
+WORD_AGE_RX = re.compile(
+    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
+    + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))"
+    r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)")
+
+
+def word_age(m: re.Match) -> int:
+    if m.group("teen"):
+        return _TEENS[m.group("teen")]
+    if m.group("only"):
+        return _UNITS[m.group("only")]
+    return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
 
 
 def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
-    return bool((_AGE_HINT.search(low) and AGE_RX.search(low)) or ("patient" in low or " a" in low)
-                and INTRO_NOUN_RX.search(low))
+    return bool((_AGE_HINT.search(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
+                or ("patient" in low or " a" in low) and INTRO_NOUN_RX.search(low)
+                or ("male" in low and INTRO_SEX_RX.search(low)))
 
 
 GENERIC_RX = re.compile(
@@ -73,11 +99,16 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
                          r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b")
 
 OTHER_CANCER_RX = re.compile(
-    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|(?:breast|lung|ovarian|prostate|colon|colorectal|"
+    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|"
+    r"medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
+_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:carcinoma|adenocarcinoma|lymphoma|"
+                           r"melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|medulloblastoma|"
+                           r"retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|prostate|colon|thyroid|"
+                           r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
 class Zones:
@@ -224,6 +255,10 @@ def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[
     for m in HISTORY_RX.finditer(low):
         if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):
             out.append((sent.start + m.start(), sent.end))
+    # a treatment given for another tumour: 'whole brain radiotherapy for a pineal germinoma'
+    for m in _FOR_OTHER_RX.finditer(low):
+        a = max((b.end() for b in BREAK_RX.finditer(low, 0, m.start())), default=0)
+        out.append((sent.start + max(a, m.start() - 60), sent.start + m.end()))
     if not out and not any(sent.start <= p < sent.end for p in index_tumour_positions):
         out.append((sent.start, sent.end))
     return out

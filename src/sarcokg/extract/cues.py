@@ -37,7 +37,10 @@ def _generic_phrases() -> list[str]:
 ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her", "him", "we present",
           "we report", "we describe", "underwent", "year old", "years old", "in our case", "in this case")
 CASEREF = ("we present", "we report", "we describe", "we reported", "we presented", "our patient", "the patient",
-           "this patient", "in our case", "in this case", "the case of")
+           "this patient", "in our case", "in this case", "the case of",
+           # 'the current study presents a case of ...', 'this report describes the case'
+           "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
+           "reports the case")
 _GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
 _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 

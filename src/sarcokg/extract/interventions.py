@@ -48,6 +48,8 @@ DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:tot
                           r"(\d+(?:\.\d+)?)\s*(mg/m2|mg/m\u00b2|g/m2|g/m\u00b2|mg/kg|mg|\u00b5g|mcg|MIU|IU)", re.I)
 CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:cycles|courses|rounds)\b"
                        r"|\b(\d{1,2})(?:st|nd|rd|th)\b[^.;]{0,20}\b(?:last\s+)?cycle\b", re.I)
+# a treatment named as the cause of the tumour: 'radiation-induced', 'radiotherapy-associated'
+_CAUSE_AFTER_RX = re.compile(r"[\s\-\u2010]*(?:induced|associated|related)\b", re.I)
 EXTRACORPOREAL_RX = re.compile(r"extracorporeal|ex vivo|in vitro", re.I)
 REGIMEN_CUE_RX = re.compile(r"chemo|regimen|protocol|cycle|course|induction|cytotoxic")   # on Sentence.low
 
@@ -137,6 +139,8 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
         elif m.axis == "intervention":
             if _extracorporeal(s) and _family(terms, m.key) == "radiotherapy":
                 continue
+            if _CAUSE_AFTER_RX.match(text, m.end):
+                continue      # 'radiation-induced sarcoma': the cause of the tumour, not its treatment
             out.append(_M(m.key, m.start, m.end, s))
         else:
             kind = _agent_kind(terms, m.key)
@@ -306,8 +310,8 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
         elif boost and g.dose_gy is not None and f.dose_gy is not None:
             # a boost in a later sentence adds to the first course
             g.dose_gy = round(g.dose_gy + f.dose_gy, 2)
-            if g.fractions is not None and f.fractions is not None:
-                g.fractions += f.fractions
+            # the total count is known only when the boost's own count is stated
+            g.fractions = g.fractions + f.fractions if g.fractions is not None and f.fractions is not None else None
         else:
             g.dose_gy = g.dose_gy if g.dose_gy is not None else f.dose_gy
             g.fractions = g.fractions if g.fractions is not None else f.fractions

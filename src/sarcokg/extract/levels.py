@@ -43,7 +43,7 @@ _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b)|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"

@@ -19,7 +19,7 @@ YEAR_RXS = [
                 r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
                 r"eCollection|Year)"
                 r"\s*(?:on\s*)?:?\s*"
-                r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR
+                r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
                 + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
     # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512"
     # (the issue's year, before an online-first date)
@@ -47,6 +47,10 @@ YEAR_RXS = [
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     (re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?" + YEAR + r"\)",
                 re.I), 0.8),
+    # a journal's name with the issue's month and year as the page's first line: "Example Oncology (Jul 2019)";
+    # an issue/year: "Ausgabe 1/2017", "Issue 3/2015"
+    (re.compile(r"(?m)^[A-Z][A-Za-z&.,' ]{3,80}\((?:" + MONTH + r")\s+" + YEAR + r"\)[ \t]*$"), 0.8),
+    (re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8),
     (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
                 + YEAR + r"(?!\d)", re.I), 0.7),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
@@ -59,7 +63,8 @@ _HEADER_CHARS = 1500
 _MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), _MONTH_HINTS, _MONTH_HINTS, ("vol",), ("article id",), ("vol",), ("(",), ("receiv",),
+               (")",), ("accept", "revis"), (",",), _MONTH_HINTS, _MONTH_HINTS, ("vol",), ("article id",), ("vol",),
+               ("(",), (")",), ("/",), ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)
 _YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])

@@ -40,7 +40,9 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
                    r"|\bno\s+(?:significant\s+)?change\s+in\s+(?:the\s+)?(?:size\s+of\s+(?:the\s+)?)?"
                    r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
-                   r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b", re.I)
+                   r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b"
+                   r"|\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:(?:has|have)\s+been|remains?|"
+                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
@@ -63,7 +65,7 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
-          "stable disease": ("stable", "unchanged", "no change", "no significant change"),
+          "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled", "under control"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
 
@@ -95,10 +97,32 @@ class _Ev:
     inferred: bool = False      # read from what the tumour did ('shrank'), not a status word
 
 
+# the disease a time is counted from: '36 months after the diagnosis of metastatic disease' (no new event)
+_TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:diagnos[ie]s|detection|"
+                             r"discovery|onset|appearance)\s+of\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
+# a negation that governs a list of findings: 'no evidence of local recurrence and distant metastasis'
+_LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
+                          r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,|\band\b|\bor\b|\bnor\b)\s*(?:and\s+|or\s+)?){1,4}"
+                          r"(?:[\w-]+\s+){0,2}$")
+_CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
+
+
+def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
+    """A disease word that is no status of its own: the anchor of a time, or part of a survival measure's
+    name ('progression-free survival')."""
+    if any(x.start <= m.start and m.end <= x.end for x in survival):
+        return True
+    before = s.low[max(0, m.start - s.start - 70):m.start - s.start]
+    return "of" in before and _TIME_ANCHOR_RX.search(before) is not None
+
+
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     evs: list[_Ev] = []
     after_tx = first_tx is not None and s.start > first_tx
+    survival = [m for m in ms if m.axis == "survival"]
     for m in ms:
+        if m.axis == "outcome" and _not_an_event(s, m, survival):
+            continue
         if m.axis == "survival":
             if hypothetical(text, s, m.start, m.end):
                 continue
@@ -114,7 +138,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
         if hypothetical(text, s, m.start, m.end):
             continue
         fam = terms.get("outcome", m.key).summary_key
-        if (negated(text, s, m.start, m.end) if fam != "death"
+        if (_negated_in_list(text, s, m) if fam != "death"
                 else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
             treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
             if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
@@ -147,7 +171,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             a, b = s.start + x.start(), s.start + x.end()
             if rx is RESP_RX and re.search(r"\b(?:no|poor|without|minimal|partial|complete)\s+$", s.low[:x.start()]):
                 continue
-            if rx is AWD_RX:   # 'alive with persisting lung metastases': the metastases are the object
+            if rx in (AWD_RX, SD_RX):   # 'alive with persisting lung metastases': the metastases are the object
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
@@ -171,6 +195,16 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
     if "partial response" in statuses and "complete response" in statuses:
         evs = [e for e in evs if e.status != "complete response"]
     return evs
+
+
+def _negated_in_list(text: str, s, m: Mention) -> bool:
+    if negated(text, s, m.start, m.end):
+        return True
+    before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
+    if not (" and " in before or " or " in before or " nor " in before or "," in before):
+        return False
+    lm = _LIST_NEG_RX.search(before)
+    return lm is not None and _CLAUSE_END_RX.search(before, lm.start()) is None
 
 
 def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | None:

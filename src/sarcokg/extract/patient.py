@@ -5,7 +5,7 @@ import re
 
 from sarcokg.model.facts import Span, Symptom, Value
 
-from .context import AGE_RX, Zones
+from .context import AGE_RX, WORD_AGE_RX, Zones, word_age
 from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number
 
@@ -23,28 +23,8 @@ COMPLAINT_RX = re.compile(
     r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I)
 DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + NUM + r")\s*" + DASH
                     + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
-
-
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-# ages written in words: 'a forty year old man', 'a twenty-three-year-old woman', 'aged sixty-five'
-WORD_AGE_RX = re.compile(
-    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
-    + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))"
-    r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)")
 # a patient at birth: 'a newborn girl', 'a neonate' (age 0)
 NEWBORN_RX = re.compile(r"\b(?:new[\s-]?born|neonate)\b")
-
-
-def _word_age(m: re.Match) -> int:
-    if m.group("teen"):
-        return _TEENS[m.group("teen")]
-    if m.group("only"):
-        return _UNITS[m.group("only")]
-    return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
 
 
 def extract_age(text: str, zones: Zones) -> Value | None:
@@ -58,7 +38,7 @@ def extract_age(text: str, zones: Zones) -> Value | None:
         if not m:
             m = WORD_AGE_RX.search(s.low) if "old" in s.low else None
             if m:
-                age = _word_age(m)
+                age = word_age(m)
             elif s is zones.intro and (m := NEWBORN_RX.search(s.low)):
                 age = 0
             else:

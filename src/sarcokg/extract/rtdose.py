@@ -45,7 +45,7 @@ FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN,
                                 re.I)
 FX_LABEL_RX = re.compile(r"\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
 FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single\s+(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
-SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions|fx|fr)\b", re.I)
+SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions?|fx|fr)\b", re.I)
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
                            r"|^\s*(?:\w+\s+){0,2}boost", re.I)
 PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
@@ -206,7 +206,7 @@ def read(s: str) -> RT:
         b_tot, b_n = course(boosts, [c for c in fx if _owner(ds, c).boost])
         if total is not None and b_tot is not None:
             total = round(total + b_tot, 2)
-            n = n + b_n if (n is not None and b_n is not None) else n
+            n = n + b_n if (n is not None and b_n is not None) else None   # a boost of unstated fractions
         elif total is None and not main:
             total, n = b_tot, b_n
             rt.boost_only = True

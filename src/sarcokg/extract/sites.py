@@ -33,13 +33,14 @@ SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
     r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
     r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
-    r"failure|arrest|infarction|insufficiency|function|tamponade)\b", re.I)
+    r"failure|arrest|infarction|insufficiency|function|tamponade|paralysis|palsy|spasticity|hypoesthesia|"
+    r"analgesia)\b", re.I)
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty)\s+(?:[\w-]+\s+)?$", re.I)
 # cheap first looks (plain alternations on lowercased text) before the anchored patterns above
 _IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|film|exam")
-_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact")
+_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|cranial")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
                              r"interstitial|fatty")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -47,22 +48,26 @@ COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradura
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
-    r"discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
+    r"discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
     re.I)
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
-                           r"heaviness|tenderness|paraly|palsy|plegia|esthesia")
+                           r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
-DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with)\s+"
+DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with|"
+                         r"below|above|beneath|caudal\s+to|cranial\s+to)\s+"
                          r"(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
+# the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
+PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compressed|displaced|pushed|indented|"
+                              r"deviated|shifted)\b", re.I)
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
@@ -73,7 +78,7 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
-                               r"abscess\w*|hematoma|haematoma)\b", re.I)
+                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
@@ -147,9 +152,18 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
         return False
-    if NOT_SITE_AFTER_RX.match(after):
+    if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after):
         return False
     return not negated(text, sent, m.start, m.end)
+
+
+_MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|several|multifocal)\s+(?:[\w-]+\s+)?$",
+                      re.I)
+
+
+def _many_bones(text: str, f: SiteFact) -> bool:
+    """'multiple bone metastases (including the clivus)': the bones are more than the one named."""
+    return any(_MANY_RX.search(text[max(0, sp.start - 30):sp.start]) for sp in f.spans)
 
 
 def _inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -322,7 +336,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     spans = [Span(tm.start, tm.end, text[tm.start:tm.end])] if tm else []
                     facts[m.key] = SiteFact(m.key, spans=spans, confidence=0.6)
                     primary.add(m.key)
-    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone"):
+    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
+            and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary

@@ -105,6 +105,24 @@ _GLUED_HINT = re.compile(r"(?:Background|Purpose|Methods|Results|Conclusion|Stud
                          r"Case Presentation|Objective|Introduction|Discussion)")
 
 
+# a line broken inside a sentence (a PDF's hard wrap): it ends with a word or a comma and the next line
+# goes on in lower case ('the tumour was located\nin the thigh'); the two are read as one line
+_WRAP_END = re.compile(r"[a-z,;\-]\s*$")
+_WRAP_NEXT = re.compile(r"\s*[a-z(]")
+
+
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lm in re.finditer(r"[^\n]+", text):
+        a, b = lm.start(), lm.end()
+        if out and text[out[-1][1]:a] == "\n" and _WRAP_END.search(text, max(out[-1][0], out[-1][1] - 3), out[-1][1]) \
+                and _WRAP_NEXT.match(text, a):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 @dataclass(slots=True)
 class Sentence:
     start: int
@@ -125,8 +143,8 @@ def split_sentences(text: str) -> list[Sentence]:
     low = text.lower()
     if len(low) != len(text):
         low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
-    for lm in re.finditer(r"[^\n]+", text):
-        ls, line = lm.start(), lm.group(0)
+    for ls, le in _logical_lines(text):
+        line = text[ls:le]
         cuts = [0]
         for m in _SPLIT.finditer(line):
             head = line[max(0, m.start() - 8):m.start()]
@@ -208,4 +226,13 @@ def heading_of(line: str) -> tuple[str, str] | None:
             return kind, m.group(0)
         if rest.startswith(" ") and short and kind != "case":
             return kind, m.group(0)
+        # a flattened structured abstract: 'Case presentation Six years old ...', 'Conclusions The ...'
+        if _SPACED_HEAD_RX.match(m.group(0)) and _SPACED_REST_RX.match(rest):
+            return kind, m.group(0)
     return None
+
+
+# headings of structured abstracts that a scraped page runs into their text with a space only
+_SPACED_HEAD_RX = re.compile(r"(?i)case (?:presentation|report|description)|background|conclusions?|introduction|"
+                             r"discussion|methods|results|purpose|objectives?")
+_SPACED_REST_RX = re.compile(r" (?:[A-Z][a-z]+|A|An)\b(?! [A-Z])")

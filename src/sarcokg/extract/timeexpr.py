@@ -10,15 +10,27 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
           "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
           "thirty-six": 36, "forty": 40, "forty-eight": 48, "sixty": 60, "several": None, "few": None}
-NUM = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-      r"sixteen|eighteen|twenty(?:-four)?|thirty(?:-six)?|forty(?:-eight)?|sixty|an?"
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# numbers in words, compounds too: 'fifty-two months', 'thirty one months'
+NUM = r"\d+\s+1/2|\d+\u00bd|\d+(?:\.\d+)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
+      r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+      r"sixteen|seventeen|eighteen|nineteen|an?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
 def word_number(s: str) -> float | None:
     s = s.lower()
+    if s.endswith(("1/2", "\u00bd")):     # '6 1/2 years', '6\u00bd years'
+        n = word_number(s[:-3 if s.endswith("1/2") else -1].strip())
+        return None if n is None else n + 0.5
     if s in _WORDS:
         return _WORDS[s]
+    parts = re.split(r"[\s-]+", s)
+    if parts[0] in _TENS:      # 'fifty-two'
+        return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) == 2 and parts[1] in _ONES else 0)
+    if s in ("seventeen", "nineteen"):
+        return 17 if s == "seventeen" else 19
     try:
         return float(s)
     except ValueError:
@@ -57,14 +69,18 @@ _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from)\b",
-                ), False, ("after", "since", "post", "following", "from")),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
+                + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"), False,
+     ("after", "since", "post", "following", "from", "subsequent")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
     (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
+    # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
+    (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
+                + r"(?P<unit>year|month)\b"), False, ("st", "nd", "rd", "th")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
                 r"(?:was|is|of|:|=|lasted)\s*"
@@ -76,6 +92,9 @@ _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amput
                         r"initiation|transplant|procedure")
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
+# a time counted from a stay in hospital, not from the diagnosis or the treatment
+_STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?"
+                          r"(?:leaving|discharge|admission|hospitali[sz]ation|transfer)\b")
 
 
 def find_times(sentence: str) -> list[TimeExpr]:
@@ -105,6 +124,8 @@ def find_times(sentence: str) -> list[TimeExpr]:
             if months is None:
                 continue
             tail = sentence[m.end("unit"):m.end("unit") + 45]
+            if _STAY_ANCHOR.match(tail):
+                continue
             anchor = None
             if _ANCHOR_DX.search(tail[:30]) or _ANCHOR_DX.search(m.group(0)):
                 anchor = "diagnosis"
