@@ -88,3 +88,9 @@ def test_ages_of_age_and_at_birth(text, age, terms):
 def test_one_patients_overall_survival_means_death(sentence, last, terms):
     f = ex("A 30-year-old woman had a malignant peripheral nerve sheath tumour of the thigh. " + sentence, terms)
     assert [(o.status, o.months) for o in f.outcomes][-1] == last
+
+
+def test_os_the_tumour_is_no_overall_survival(terms):
+    f = ex("A 15-year-old boy had a large OS of the mandible. He underwent resection and was free of disease "
+           "at 6 years.", terms)
+    assert "death" not in [o.status for o in f.outcomes]

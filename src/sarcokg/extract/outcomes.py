@@ -127,7 +127,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             if hypothetical(text, s, m.start, m.end):
                 continue
             st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
-            if m.key == "overall survival" and not _STILL_ALIVE_RX.search(s.low):
+            if m.key == "overall survival" and text[m.start:m.end].lower().startswith("overall") \
+                    and not _STILL_ALIVE_RX.search(s.low):   # written out: 'OS' is also osteosarcoma
                 # one patient's overall survival is known once the patient has died: 'her overall survival
                 # was 14 months' (not 'alive, with an overall survival of 14 months so far')
                 st = "death"
