@@ -94,3 +94,9 @@ def test_os_the_tumour_is_no_overall_survival(terms):
     f = ex("A 15-year-old boy had a large OS of the mandible. He underwent resection and was free of disease "
            "at 6 years.", terms)
     assert "death" not in [o.status for o in f.outcomes]
+
+
+def test_a_populations_median_age_does_not_introduce_the_patient(terms):
+    f = ex("Synovial sarcoma is rare. The median age of patients with it is 35 years old. Our patient is a "
+           "62-year-old man who presented with a mass of the knee.", terms)
+    assert f.age.value == 62

@@ -62,8 +62,14 @@ def word_age(m: re.Match) -> int:
     return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
 
 
+# a population's age, not the patient's: 'the median age of patients is 25 years old'
+_POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b")
+
+
 def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
+    if "age" in low and _POPULATION_AGE_RX.search(low):
+        return False
     return bool((_AGE_HINT.search(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
                 or ("patient" in low or " a" in low) and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))
