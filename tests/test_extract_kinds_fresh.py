@@ -100,3 +100,21 @@ def test_a_populations_median_age_does_not_introduce_the_patient(terms):
     f = ex("Synovial sarcoma is rare. The median age of patients with it is 35 years old. Our patient is a "
            "62-year-old man who presented with a mass of the knee.", terms)
     assert f.age.value == 62
+
+
+@pytest.mark.parametrize("sentence,surgery", [
+    ("He was successfully treated with a single-stage posterior approach and was free of local recurrence at "
+     "a 5-year follow-up.", True),
+    ("A biopsy was taken through a posterior approach.", False),
+    ("The liver lesion was treated by metastectomy.", True),
+])
+def test_an_operation_named_by_its_approach(sentence, surgery, terms):
+    f = ex("A 57-year-old man had a chordoma of the sacrum. " + sentence, terms)
+    kinds = {terms.get("intervention", i.kind).summary_key for i in f.interventions}
+    assert ("surgery" in kinds) == surgery
+
+
+def test_free_of_recurrence_after_an_approach_is_ned(terms):
+    f = ex("A 57-year-old man had a chordoma of the sacrum. He was successfully treated with a single-stage "
+           "posterior approach and was free of local recurrence at a 5-year follow-up.", terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == ("no evidence of disease", 60.0)

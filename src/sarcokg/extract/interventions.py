@@ -184,6 +184,8 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             for kind in ("chemotherapy", "radiotherapy"):
                 if terms.find("intervention", kind) is not None:
                     out.append(_M(kind, a, b, s))
+    if "approach" in low and terms.find("intervention", "surgery") is not None:
+        out += _approaches(zones, ok)
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
     if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
@@ -196,6 +198,23 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             if ok(dm.start(), dm.end()) is not None:
                 out.append(_M("radiotherapy", dm.start(), dm.end(), s))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+# an operation named by its way in: 'treated with a single-stage posterior approach'
+APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|removed|excised)\s+(?:\w+\s+){0,2}?"
+                       r"(?:with|by|through|via|using)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?approach\b")
+
+
+def _approaches(zones: Zones, ok) -> list[_M]:
+    out = []
+    for si, ams in zones.hits(APPROACH_RX).items():
+        s = zones.sents[si]
+        if s.zone != "case" or s.generic:
+            continue
+        for am in ams:
+            if ok(am.start(), am.end()) is not None:
+                out.append(_M("surgery", am.start(), am.end(), s))
     return out
 
 
