@@ -118,3 +118,15 @@ def test_free_of_recurrence_after_an_approach_is_ned(terms):
     f = ex("A 57-year-old man had a chordoma of the sacrum. He was successfully treated with a single-stage "
            "posterior approach and was free of local recurrence at a 5-year follow-up.", terms)
     assert [(o.status, o.months) for o in f.outcomes][-1] == ("no evidence of disease", 60.0)
+
+
+def test_imaging_studies_are_the_patients(terms):
+    f = ex("A 25-year-old woman had abdominal pain. The imaging studies identified an abdominal mass and multiple "
+           "liver metastases. Biopsy confirmed a desmoplastic small round cell tumour.", terms)
+    assert ("liver", True) in {(s.site, s.metastatic) for s in f.tumour.sites}
+
+
+def test_a_metastatic_tumour_in_an_organ(terms):
+    f = ex("A 60-year-old man had a GIST of the small intestine resected in 2005. In 2012 a new mass was found "
+           "and diagnosed as a metastatic GIST in the liver.", terms)
+    assert ("liver", True) in {(s.site, s.metastatic) for s in f.tumour.sites}

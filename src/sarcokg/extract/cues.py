@@ -42,6 +42,8 @@ CASEREF = ("we present", "we report", "we describe", "we reported", "we presente
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
            "reports the case")
 _GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
+_OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "staging ", "diagnostic ", "further ",
+                "additional ", "blood ", "imaging  ")
 _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 
 
@@ -69,6 +71,8 @@ def cue_positions(norm: str) -> dict[str, list[int]]:
         for k in kinds:
             if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the ":
                 continue      # 'the patients' is a typo for this patient, not a population
+            if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - 12):s].endswith(_OWN_STUDIES):
+                continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
     out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm)]
     out["caseref"] += [m.start() for m in _CASEREF_RX.finditer(norm)]

@@ -86,7 +86,10 @@ METS_BEFORE_RX = re.compile(
     r"identified|present|located|demonstrated|confirmed))?"
     r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
-    r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
+    r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$"
+    # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
+    r"|\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+(?:in|to|of|within|involving)\s+"
+    r"(?:the\s+)?(?:(?:left|right|both)\s+)?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
     r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"

@@ -190,7 +190,8 @@ BOILER_HEADS = re.compile(r"^(?i:references|bibliography|footnotes|acknowledge?m
     r"citations?|cited by|correspondence|about this article|disclaimer|copyright|permissions|"
     r"request permissions|newsletter|share|download|similar articles|ethics|consent|abbreviations|"
     r"data availability|supplementary|full text links|peer review|view abstract|statistics from|"
-    r"talk to us|skip to" + _END)
+    r"talk to us|skip to|mesh terms|publication types|substances|grants? and funding|linkout|"
+    r"supplementary concepts" + _END)
 
 
 _HEAD_PREFIXES = tuple(
@@ -199,7 +200,7 @@ _HEAD_PREFIXES = tuple(
     "aim relevance literature review significance what lesson reference bibliography footnote acknowledg funding "
     "competing conflict author contributor related citation cited correspondence about disclaimer copyright "
     "permission request newsletter share download similar ethic consent abbreviation data supplementary full peer "
-    "view statistics talk skip".split())
+    "view statistics talk skip mesh publication substance grant linkout".split())
 
 
 _HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
