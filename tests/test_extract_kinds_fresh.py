@@ -130,3 +130,9 @@ def test_a_metastatic_tumour_in_an_organ(terms):
     f = ex("A 60-year-old man had a GIST of the small intestine resected in 2005. In 2012 a new mass was found "
            "and diagnosed as a metastatic GIST in the liver.", terms)
     assert ("liver", True) in {(s.site, s.metastatic) for s in f.tumour.sites}
+
+
+def test_a_sentence_that_opens_with_a_man_introduces_him():
+    from sarcokg.extract.context import is_intro
+    assert is_intro("a man in his fifties had back pain for a year.")
+    assert not is_intro("man is the only host of this parasite.")

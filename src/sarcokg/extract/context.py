@@ -71,7 +71,7 @@ def is_intro(low: str) -> bool:
     if "age" in low and _POPULATION_AGE_RX.search(low):
         return False
     return bool((_AGE_HINT.search(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
-                or ("patient" in low or " a" in low) and INTRO_NOUN_RX.search(low)
+                or ("patient" in low or " a" in low or low[:1] == "a") and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))
 
 
