@@ -136,3 +136,13 @@ def test_a_sentence_that_opens_with_a_man_introduces_him():
     from sarcokg.extract.context import is_intro
     assert is_intro("a man in his fifties had back pain.")
     assert not is_intro("man is the only host of this parasite.")
+
+
+@pytest.mark.parametrize("text,generic", [
+    ("the translocation was found in >50% of tumor cells, and metastasis to the lung was seen.", False),
+    ("the ki 67 index was 20%.", False),
+    ("about 15% of such tumours arise in the trunk.", True),
+])
+def test_a_percentage_of_the_patients_own_tumour_is_not_the_literature(text, generic):
+    from sarcokg.extract.cues import cue_positions
+    assert bool(cue_positions(text)["generic"]) == generic

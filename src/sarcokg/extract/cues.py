@@ -47,6 +47,19 @@ _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "stag
 _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 
 
+# a percentage that measures the patient's own tumour: 'in >50% of tumour cells', 'a ki 67 index of 20%'
+_CELLS_AFTER_RX = re.compile(r"\s*(?:of\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical)?\s*(?:cells|nuclei)|"
+                             r"(?:positiv|stain|expression))")
+_INDEX_BEFORE = ("ki 67", "ki67", "mib 1", "mib1", "index", "labelling", "labeling", "proliferat")
+
+
+def _own_measure(norm: str, m: re.Match) -> bool:
+    if m.group(0) != "%":
+        return False
+    return bool(_CELLS_AFTER_RX.match(norm, m.end())) or any(w in norm[max(0, m.start() - 30):m.start()]
+                                                              for w in _INDEX_BEFORE)
+
+
 @lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
     table: dict[str, set[str]] = {}
@@ -74,6 +87,6 @@ def cue_positions(norm: str) -> dict[str, list[int]]:
             if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - 12):s].endswith(_OWN_STUDIES):
                 continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
-    out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm)]
+    out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm) if not _own_measure(norm, m)]
     out["caseref"] += [m.start() for m in _CASEREF_RX.finditer(norm)]
     return out
