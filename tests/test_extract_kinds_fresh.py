@@ -146,3 +146,10 @@ def test_a_sentence_that_opens_with_a_man_introduces_him():
 def test_a_percentage_of_the_patients_own_tumour_is_not_the_literature(text, generic):
     from sarcokg.extract.cues import cue_positions
     assert bool(cue_positions(text)["generic"]) == generic
+
+
+def test_a_structured_abstracts_heading_as_its_own_sentence():
+    from sarcokg.extract.textprep import heading_of
+    assert heading_of("Results.") == ("case", "Results")
+    assert heading_of("Conclusion.") == ("lit", "Conclusion")
+    assert heading_of("The results.") is None

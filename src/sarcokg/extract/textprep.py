@@ -223,6 +223,8 @@ def heading_of(line: str) -> tuple[str, str] | None:
         # a bare heading line, or "Heading: text", or a glued "HeadingText"
         if short and len(rest.strip(" :-\u2013")) == 0:
             return kind, m.group(0)
+        if rest.strip() == "." and len(s) <= 40:   # a structured abstract's 'Results.' as its own sentence
+            return kind, m.group(0)
         if rest[:1] in (":", "-", "\u2013", "\u2014") or rest[:1].isupper():
             return kind, m.group(0)
         if rest.startswith(" ") and short and kind != "case":
