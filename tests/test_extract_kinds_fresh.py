@@ -153,3 +153,16 @@ def test_a_structured_abstracts_heading_as_its_own_sentence():
     assert heading_of("Results.") == ("case", "Results")
     assert heading_of("Conclusion.") == ("lit", "Conclusion")
     assert heading_of("The results.") is None
+
+
+def test_dying_later_is_death(terms):
+    f = ex("A 50-year-old man had an angiosarcoma of the femur, which was resected. At follow-up he had lung "
+           "metastases and new implants, dying 2 months later.", terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == ("death", 2.0)
+
+
+def test_a_metastasis_a_procedure_works_on_is_no_status(terms):
+    f = ex("A 55-year-old woman with a gastric GIST and liver metastases was treated with imatinib. Partial "
+           "excision of the largest liver metastasis was performed for histology. She remained symptom-free.",
+           terms)
+    assert "recurrence" not in [o.status for o in f.outcomes]

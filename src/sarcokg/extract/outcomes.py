@@ -84,6 +84,8 @@ CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressi
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
 
 
+_TARGET_RX = re.compile(r"\b(?:excis\w*|resect\w*|emboli[sz]\w*|biops\w*|removed|ablat\w*|metastasectom\w*|"
+                        r"metastectom\w*)")
 _STILL_ALIVE_RX = re.compile(r"\b(?:alive|so far|to date|currently|still|at present|ongoing|remains?|surviving)\b")
 
 
@@ -145,8 +147,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
                 evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
             continue
-        if m.key == "distant metastasis" and not after_tx:
-            continue
+        if m.key == "distant metastasis" and (not after_tx or _TARGET_RX.search(s.low)):
+            continue      # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
         weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
             and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
         evs.append(_Ev(m.key, m.start, m.end, weak=weak))
