@@ -166,3 +166,9 @@ def test_a_metastasis_a_procedure_works_on_is_no_status(terms):
            "excision of the largest liver metastasis was performed for histology. She remained symptom-free.",
            terms)
     assert "recurrence" not in [o.status for o in f.outcomes]
+
+
+@pytest.mark.parametrize("written", ["extra skeletal", "extra-skeletal", "extraskeletal"])
+def test_a_prefixed_type_written_apart(written, terms):
+    f = ex(f"An 82 year old man had an {written} myxoid chondrosarcoma of the elbow.", terms)
+    assert [v.value for v in f.tumour.types][:1] == ["EMCHS"]

@@ -46,6 +46,10 @@ def _looks_like_abbreviation(s: str) -> bool:
     return upper >= 2 and not long_lower and len(s) <= 12
 
 
+_PREFIXED_RX = re.compile(r"\b(extra|intra|para|retro|peri)(skeletal|osseous|medullary|dural|spinal|peritoneal|"
+                          r"vertebral|cranial|thoracic|abdominal|articular|muscular)")
+
+
 def _variants(name: str) -> set[str]:
     out = {name}
     if "tumor" in name:
@@ -56,6 +60,10 @@ def _variants(name: str) -> set[str]:
         out.add(name.replace("ization", "isation"))
     if "isation" in name:
         out.add(name.replace("isation", "ization"))
+    for v in list(out):   # 'extraskeletal' is also written 'extra skeletal' / 'extra-skeletal' (a space in the view)
+        spaced = _PREFIXED_RX.sub(r"\1 \2", v)
+        if spaced != v:
+            out.add(spaced)
     plus = set()
     for v in out:
         if not v[-1:].isalpha():
