@@ -172,3 +172,11 @@ def test_a_metastasis_a_procedure_works_on_is_no_status(terms):
 def test_a_prefixed_type_written_apart(written, terms):
     f = ex(f"An 82 year old man had an {written} myxoid chondrosarcoma of the elbow.", terms)
     assert [v.value for v in f.tumour.types][:1] == ["EMCHS"]
+
+
+def test_a_course_told_without_introducing_the_patient(terms):
+    text = ("Abstract: This paper reported a case of spinal metastasis of a rhabdomyosarcoma. The literature "
+            "was reviewed. A painless mass of the hand appeared one year ago. The mass was resected. Postoperative "
+            "chemotherapy with doxorubicin and ifosfamide was performed.")
+    f = ex(text, terms)
+    assert {"doxorubicin", "ifosfamide"} <= {a for i in f.interventions for a in i.agents}

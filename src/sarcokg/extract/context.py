@@ -38,6 +38,9 @@ INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\
 _AGE_HINT = re.compile(r"old|age|yo\b|y/o")
 
 
+# the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
+_NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
+                           r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
 _REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
@@ -215,6 +218,22 @@ class Zones:
                 if x.zone == "other" and not x.generic and x.heading is None and \
                         ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
                     x.zone = "case"
+            self._narrative_without_intro()
+
+    def _narrative_without_intro(self) -> None:
+        """A page that never introduces its patient (no age, no sex, no 'we report') but tells a
+        course: after the first sentence that points at the case, the clinical narrative that is
+        neither literature nor boilerplate is the case's ('the mass was resected', 'chemotherapy
+        ... was performed'). Only when the page has almost no case sentence otherwise."""
+        ss = self.sents
+        if sum(1 for x in ss if x.zone == "case") > 2:
+            return
+        start = next((x.index for x in ss if x.caseref or x.zone == "case"), None)
+        if start is None:
+            return
+        for x in ss[start:]:
+            if x.zone == "other" and not x.generic and x.heading is None and _NARRATIVE_RX.search(x.low):
+                x.zone = "case"
 
     def usable(self, pos: int, allow_title: bool = True) -> Sentence | None:
         """The sentence at pos when facts may be read from it."""

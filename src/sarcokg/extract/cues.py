@@ -40,7 +40,8 @@ CASEREF = ("we present", "we report", "we describe", "we reported", "we presente
            "this patient", "in our case", "in this case", "the case of",
            # 'the current study presents a case of ...', 'this report describes the case'
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
-           "reports the case")
+           "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
+           "this paper reported")
 _GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
 _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "staging ", "diagnostic ", "further ",
                 "additional ", "blood ", "imaging  ")
