@@ -669,3 +669,31 @@ def test_mri_weightings_in_a_list_are_no_levels(terms):
 ])
 def test_sites_that_are_only_pressed_paralysed_or_a_landmark(terms, text, absent):
     assert absent not in site_keys(ex(text, terms), terms)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Exp. Sarc., 12 March 2021\n", 2021),                     # journal abbreviation with the publication date
+    ("Cite\nDoe, J., & Roe, R. (2012). Chordoma of the sacrum: a case report.\n", 2012),   # author-date citation
+])
+def test_year_fresh_header_forms_round2(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_a_research_topic_line_is_no_title(terms):
+    f = ex("This article is part of the Research Topic Advances in abdominal sarcoma surgery\n"
+           "Dedifferentiated liposarcoma of the retroperitoneum: a case report\n"
+           "A 58-year-old man had a dedifferentiated liposarcoma of the retroperitoneum.", terms)
+    assert f.metadata.title.value.startswith("Dedifferentiated liposarcoma")
+
+
+def test_a_treatment_judged_too_hard_was_not_given(terms):
+    f = ex("A 70-year-old man had a sarcoma of the T10 vertebra, where corpectomy would have been too risky. "
+           "En bloc spondylectomy was considered to be challenging; carbon ion radiotherapy was given.", terms)
+    assert kinds_of(f, terms) == {"radiotherapy"}
+
+
+def test_a_remaining_mass_is_disease_left(terms):
+    f = ex(START + "Three weeks after the operation, MRI showed that a small mass remained in the popliteal fossa.",
+           terms)
+    assert last(f, terms)[0] == "alive with disease"

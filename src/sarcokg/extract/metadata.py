@@ -44,6 +44,11 @@ YEAR_RXS = [
     # an issue/year: "Ausgabe 1/2017", "Issue 3/2015"
     (re.compile(r"(?m)^[A-Z][A-Za-z&.,' ]{3,80}\((?:" + MONTH + r")\s+" + YEAR + r"\)[ \t]*$"), 0.8),
     (re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8),
+    # a journal abbreviation with the publication date: "Front. Oncol., 03 May 2024", "Exp. Med., 2 March 2020"
+    (re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+" + YEAR
+                + r"(?!\d)"), 0.9),
+    # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
+    (re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.\s+[A-Z]"), 0.75),
     (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
                 + YEAR + r"(?!\d)", re.I), 0.7),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
@@ -52,7 +57,8 @@ YEAR_RXS = [
 ]
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), ("article id",), ("vol",), ("(",), (")",), ("/",), ("receiv",),
+               (")",), ("accept", "revis"), (",",), ("article id",), ("vol",), ("(",), (")",), ("/",), (".,",), (").",),
+               ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)
 _YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
@@ -67,7 +73,7 @@ TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
 JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
 AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
 _BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhospital\b|\bjournal\b|\bvolume\b|"
-                        r"\bcopyright\b|\bdoi\b|\bISSN\b", re.I)
+                        r"\bcopyright\b|\bdoi\b|\bISSN\b|\bresearch topic\b|\bthis article is part of\b", re.I)
 
 
 def _v(text: str, s: int, e: int, value, conf: float) -> Value:

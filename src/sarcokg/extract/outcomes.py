@@ -34,7 +34,10 @@ RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|r
                      r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
-                    r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b", re.I)
+                    r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b"
+                    # 'a small mass remained below the conus' (not 'remained stable' or 'free')
+                    r"|\b(?:tumou?r|mass|lesion|disease)\s+(?:[\w-]+\s+){0,1}?remained\b(?!\s+(?:\w+\s+)?(?:stable|"
+                    r"unchanged|the same|free|absent|undetect\w*|controlled|under))", re.I)
 # the tumour unchanged: 'the lesions remained stable', 'no change in the size of the mass'
 SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
@@ -64,7 +67,7 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
+          "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled", "under control"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
