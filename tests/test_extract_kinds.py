@@ -697,3 +697,51 @@ def test_a_remaining_mass_is_disease_left(terms):
     f = ex(START + "Three weeks after the operation, MRI showed that a small mass remained in the popliteal fossa.",
            terms)
     assert last(f, terms)[0] == "alive with disease"
+
+
+# ------------------------------------------------------------- fresh-train round 3 (extract2)
+@pytest.mark.parametrize("sentence,code", [
+    ("A 15-year-old boy had an osteogenic sarcoma of the tibia.", "OS"),
+    ("A 30-year-old woman had a neurofibrosarcoma of the sciatic region.", "MPNST"),
+    ("A 20-year-old man had a synovial cell sarcoma of the knee.", "SYNS"),
+])
+def test_older_names_of_tumour_types(terms, sentence, code):
+    f = ex(sentence, terms)
+    assert f.tumour.types and f.tumour.types[0].value == code
+
+
+def test_levels_of_a_fusion_range_and_of_a_kyphosis_are_not_the_tumours(terms):
+    f = ex("A 16-year-old boy had an osteosarcoma of C2, resected with fusion between the occiput and the fourth "
+           "cervical vertebra. Later a mild C5/6 junctional kyphosis was seen.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C2"]
+
+
+def test_tumour_free_margins_are_no_status(terms):
+    f = ex("A 60-year-old man had a chordoma of the sacrum, excised with tumour-free margins.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_a_radiation_field_names_no_site(terms):
+    f = ex("A 60-year-old man had a chordoma of the sacrum. Pelvic box tumour dose: 50 Gy in 25 fractions.",
+           terms)
+    assert "pelvis" not in site_keys(f, terms)
+
+
+def test_metastatic_tumour_involving_an_organ(terms):
+    f = ex("A 45-year-old man had a synovial sarcoma of the forearm, resected with wide margins. Three years later he "
+           "had metastatic synovial sarcoma involving the wall of the small bowel.", terms)
+    assert "small intestine" in met_keys(f, terms)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Imaginary J Spine Surg. 2019 Volume 12 Number 3.\n", 2019),
+    ("Roe, A. and Doe, B. (2016) Chordoma of the sacrum. Imaginary Oncology, 4, 1-5.\n", 2016),
+])
+def test_year_fresh_header_forms_round3(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_a_time_at_the_time_of_writing_is_the_follow_up(terms):
+    f = ex(START + "At the time of writing, 30 months after the operation, she was in good health.", terms)
+    assert last(f, terms)[1] == 30

@@ -47,11 +47,11 @@ _EXCL_AFTER = re.compile(
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
-    r"decompression|foraminotom\w*|pedicle screw\w*))", re.I)
+    r"decompression|foraminotom\w*|pedicle screw\w*)|(?:\w+\s+)?(?:junctional|kyphosis|kyphotic))", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
-    r"(?:the\s+)?(?:\w+\s+)?"
+    r"(?:the\s+)?(?:[\w-]+\s+(?:and|to|through)\s+(?:the\s+)?)?(?:\w+\s+)?"
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"

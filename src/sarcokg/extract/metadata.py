@@ -31,7 +31,8 @@ YEAR_RXS = [
                 r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
                 r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
     # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)"
-    (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)", re.I), 0.8),
+    (re.compile(r"\b" + YEAR + r"(?:\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)"
+                r"|\s+Vol(?:ume)?\.?\s+\d{1,4}\s+(?:Number|No\.?|Issue)\s+\d)", re.I), 0.8),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
@@ -48,7 +49,7 @@ YEAR_RXS = [
     (re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+" + YEAR
                 + r"(?!\d)"), 0.9),
     # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
-    (re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.\s+[A-Z]"), 0.75),
+    (re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75),
     (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
                 + YEAR + r"(?!\d)", re.I), 0.7),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
@@ -57,7 +58,7 @@ YEAR_RXS = [
 ]
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), ("article id",), ("vol",), ("(",), (")",), ("/",), (".,",), (").",),
+               (")",), ("accept", "revis"), (",", "vol"), ("article id",), ("vol",), ("(",), (")",), ("/",), (".,",), (")",),
                ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)

@@ -64,7 +64,8 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
-                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b")  # on Sentence.low
+                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
+                       r"time of (?:this )?writing|time of this report")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
@@ -107,10 +108,15 @@ _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:e
 _CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
 
 
+_MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
+
+
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
-    """A disease word that is no status of its own: the anchor of a time, or part of a survival measure's
-    name ('progression-free survival')."""
+    """A disease word that is no status of its own: the anchor of a time, part of a survival measure's
+    name ('progression-free survival'), or a margin ('excised with tumour-free margins')."""
     if any(x.start <= m.start and m.end <= x.end for x in survival):
+        return True
+    if _MARGIN_AFTER_RX.match(s.low, m.end - s.start):
         return True
     before = s.low[max(0, m.start - s.start - 70):m.start - s.start]
     return "of" in before and _TIME_ANCHOR_RX.search(before) is not None
