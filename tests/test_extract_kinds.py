@@ -745,3 +745,40 @@ def test_year_fresh_header_forms_round3(terms, header, year):
 def test_a_time_at_the_time_of_writing_is_the_follow_up(terms):
     f = ex(START + "At the time of writing, 30 months after the operation, she was in good health.", terms)
     assert last(f, terms)[1] == 30
+
+
+# ------------------------------------------------------------- fresh-train round 4 (extract2)
+def test_a_resemblance_is_not_the_diagnosis_nor_a_components_grade(terms):
+    f = ex("A 40-year-old man had a tumour of the humerus. The specimen showed a focus of low-grade chondrosarcoma "
+           "beside areas with Ewing-like features; the diagnosis was dedifferentiated chondrosarcoma.", terms)
+    assert f.tumour.types[0].value == "DDCHS"
+    assert f.tumour.grade is None
+
+
+def test_a_sustained_response_after_refractory_disease(terms):
+    f = ex("We report a woman with a uterine leiomyosarcoma, refractory to doxorubicin, who had a sustained and deep "
+           "response to eribulin.", terms)
+    assert last(f, terms)[0] == "partial response"
+
+
+def test_prognostic_factors_are_generic(terms):
+    f = ex("We report a case of chondrosarcoma of the femur in a 70-year-old man. The most important factors "
+           "affecting survival are early diagnosis and wide resection.", terms)
+    assert "surgery" not in kinds_of(f, terms)
+
+
+def test_abdominal_regions_are_the_abdomen(terms):
+    f = ex("A 50-year-old man had an epithelioid sarcoma presenting as a mass in the epigastric region.", terms)
+    assert "abdomen" in site_keys(f, terms)
+
+
+def test_a_drug_with_two_letters_swapped(terms):
+    f = ex("A 40-year-old woman had a metastatic leiomyosarcoma treated with many lines of chemotherapy. Among them "
+           "we saw a long response to gemictabine given alone.", terms)
+    assert "gemcitabine" in {terms.get("agent", a).label for i in f.interventions for a in i.agents}
+
+
+def test_metastases_seen_at_the_last_follow_up(terms):
+    f = ex(START + "Lung metastases appeared a year later despite chemotherapy. The latest follow-up CT, 4 years "
+           "after diagnosis, showed multiple lung metastases.", terms)
+    assert last(f, terms) == ("alive with disease", 48)

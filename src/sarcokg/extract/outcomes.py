@@ -31,7 +31,8 @@ PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
-                     r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
+                     r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
+                     r"excellent|remarkable)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
                     r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b"
@@ -108,6 +109,8 @@ _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:e
 _CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
 
 
+_LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u2010\u2011]*up|visit|examination|imaging|"
+                           r"scan|ct|mri)")
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
 
 
@@ -188,6 +191,12 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             inferred = rx in (SHRINK_RX, GONE_RX)
             evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
     evs.sort(key=lambda e: e.start)
+    if "last" in low or "latest" in low or "most recent" in low:
+        if _LAST_SEEN_RX.search(low) and terms.find("outcome", "alive with disease") is not None:
+            # metastases or a recurrence seen at the last follow-up: the patient lives with them
+            for e in evs:
+                if e.status in ("distant metastasis", "recurrence", "local recurrence") and not e.weak:
+                    e.status = "alive with disease"
     statuses = {e.status for e in evs}
     if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
         # 'progression of the lung metastases', 'died of metastases': the metastasis is the object
