@@ -782,3 +782,21 @@ def test_metastases_seen_at_the_last_follow_up(terms):
     f = ex(START + "Lung metastases appeared a year later despite chemotherapy. The latest follow-up CT, 4 years "
            "after diagnosis, showed multiple lung metastases.", terms)
     assert last(f, terms) == ("alive with disease", 48)
+
+
+# ------------------------------------------------------------- fresh-train round 5 (extract2)
+def test_a_tumour_of_the_inferior_vena_cava_is_retroperitoneal(terms):
+    f = ex("A 52-year-old woman had a leiomyosarcoma of the inferior vena cava, resected en bloc.", terms)
+    assert "retroperitoneum" in site_keys(f, terms)
+
+
+def test_a_bounded_time_in_parentheses(terms):
+    f = ex(START + "Two recurrences were resected later, which led to a long survival (at least 6 years); she is still "
+           "alive.", terms)
+    assert last(f, terms)[1] == 72
+
+
+def test_year_of_an_issue_dated_by_month_beats_the_acceptance(terms):
+    f = ex("Case Report\nVolume 6, Number 3, June 2015, pages 10-14\nManuscript accepted for publication May 2, 2014\n"
+           "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year.value == 2015

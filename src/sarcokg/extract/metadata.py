@@ -35,6 +35,10 @@ YEAR_RXS = [
                 r"|\s+Vol(?:ume)?\.?\s+\d{1,4}\s+(?:Number|No\.?|Issue)\s+\d)", re.I), 0.8),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),
+    # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
+    # the acceptance)
+    (re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;]?\s*(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;]\s*"
+                r"(?:" + MONTH + r")\s+" + YEAR + r"(?!\d)", re.I), 0.87),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
     (re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
                 r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8),
@@ -58,7 +62,7 @@ YEAR_RXS = [
 ]
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",", "vol"), ("article id",), ("vol",), ("(",), (")",), ("/",), (".,",), (")",),
+               (")",), ("accept", "revis"), (",", "vol"), ("article id",), ("vol",), ("vol",), ("(",), (")",), ("/",), (".,",), (")",),
                ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)

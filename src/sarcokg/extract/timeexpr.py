@@ -76,7 +76,8 @@ PATTERNS = [
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
-    (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
+    (re.compile(r"\(\s*(?:(?:at\s+least|more\s+than|over|about|approximately)\s+)?" + _N + r"\s*" + _U + r"\s*\)"),
+     False, ("(",)),
     # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
     (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
                 + r"(?P<unit>year|month)\b"), False, ("st", "nd", "rd", "th")),
