@@ -681,7 +681,7 @@ def test_year_fresh_header_forms_round2(terms, header, year):
 
 
 def test_a_research_topic_line_is_no_title(terms):
-    f = ex("This article is part of the Research Topic Advances in abdominal sarcoma surgery\n"
+    f = ex("Part of the Research Topic: Progress in abdominal sarcoma surgery\n"
            "Dedifferentiated liposarcoma of the retroperitoneum: a case report\n"
            "A 58-year-old man had a dedifferentiated liposarcoma of the retroperitoneum.", terms)
     assert f.metadata.title.value.startswith("Dedifferentiated liposarcoma")

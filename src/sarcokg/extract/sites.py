@@ -85,7 +85,7 @@ METS_BEFORE_RX = re.compile(
     r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$", re.I)
-# 'metastatic synovial sarcoma involving the greater curvature of the stomach'
+# 'metastatic leiomyosarcoma involving the wall of the small bowel'
 METASTATIC_NOUN_BEFORE_RX = re.compile(
     r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|nodules?|mass(?:es)?)\s+"
     r"(?:involving|in|to|at|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)

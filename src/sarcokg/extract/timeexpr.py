@@ -69,8 +69,9 @@ _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b",
-                ), False, ("after", "since", "post", "following", "from", "subsequent")),
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
+                + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
+     False, ("after", "since", "post", "following", "from", "subsequent")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
@@ -93,8 +94,8 @@ _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amput
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
 # a time counted from a stay in hospital, not from the diagnosis or the treatment
-_STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:leaving|discharge|admission|"
-                          r"hospitali[sz]ation|transfer)\b")
+_STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?"
+                          r"(?:leaving|discharge|admission|hospitali[sz]ation|transfer)\b")
 
 
 def find_times(sentence: str) -> list[TimeExpr]:
