@@ -669,3 +669,134 @@ def test_mri_weightings_in_a_list_are_no_levels(terms):
 ])
 def test_sites_that_are_only_pressed_paralysed_or_a_landmark(terms, text, absent):
     assert absent not in site_keys(ex(text, terms), terms)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Exp. Sarc., 12 March 2021\n", 2021),                     # journal abbreviation with the publication date
+    ("Cite\nDoe, J., & Roe, R. (2012). Chordoma of the sacrum: a case report.\n", 2012),   # author-date citation
+])
+def test_year_fresh_header_forms_round2(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_a_research_topic_line_is_no_title(terms):
+    f = ex("Part of the Research Topic: Progress in abdominal sarcoma surgery\n"
+           "Dedifferentiated liposarcoma of the retroperitoneum: a case report\n"
+           "A 58-year-old man had a dedifferentiated liposarcoma of the retroperitoneum.", terms)
+    assert f.metadata.title.value.startswith("Dedifferentiated liposarcoma")
+
+
+def test_a_treatment_judged_too_hard_was_not_given(terms):
+    f = ex("A 70-year-old man had a sarcoma of the T10 vertebra, where corpectomy would have been too risky. "
+           "En bloc spondylectomy was considered to be challenging; carbon ion radiotherapy was given.", terms)
+    assert kinds_of(f, terms) == {"radiotherapy"}
+
+
+def test_a_remaining_mass_is_disease_left(terms):
+    f = ex(START + "Three weeks after the operation, MRI showed that a small mass remained in the popliteal fossa.",
+           terms)
+    assert last(f, terms)[0] == "alive with disease"
+
+
+# ------------------------------------------------------------- fresh-train round 3 (extract2)
+@pytest.mark.parametrize("sentence,code", [
+    ("A 15-year-old boy had an osteogenic sarcoma of the tibia.", "OS"),
+    ("A 30-year-old woman had a neurofibrosarcoma of the sciatic region.", "MPNST"),
+    ("A 20-year-old man had a synovial cell sarcoma of the knee.", "SYNS"),
+])
+def test_older_names_of_tumour_types(terms, sentence, code):
+    f = ex(sentence, terms)
+    assert f.tumour.types and f.tumour.types[0].value == code
+
+
+def test_levels_of_a_fusion_range_and_of_a_kyphosis_are_not_the_tumours(terms):
+    f = ex("A 16-year-old boy had an osteosarcoma of C2, resected with fusion between the occiput and the fourth "
+           "cervical vertebra. Later a mild C5/6 junctional kyphosis was seen.", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["C2"]
+
+
+def test_tumour_free_margins_are_no_status(terms):
+    f = ex("A 60-year-old man had a chordoma of the sacrum, excised with tumour-free margins.", terms)
+    assert last(f, terms)[0] is None
+
+
+def test_a_radiation_field_names_no_site(terms):
+    f = ex("A 60-year-old man had a chordoma of the sacrum. Pelvic box tumour dose: 50 Gy in 25 fractions.",
+           terms)
+    assert "pelvis" not in site_keys(f, terms)
+
+
+def test_metastatic_tumour_involving_an_organ(terms):
+    f = ex("A 45-year-old man had a synovial sarcoma of the forearm, resected with wide margins. Three years later he "
+           "had metastatic synovial sarcoma involving the wall of the small bowel.", terms)
+    assert "small intestine" in met_keys(f, terms)
+
+
+@pytest.mark.parametrize("header,year", [
+    ("Imaginary J Spine Surg. 2019 Volume 12 Number 3.\n", 2019),
+    ("Roe, A. and Doe, B. (2016) Chordoma of the sacrum. Imaginary Oncology, 4, 1-5.\n", 2016),
+])
+def test_year_fresh_header_forms_round3(terms, header, year):
+    f = ex(header + "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year is not None and f.metadata.year.value == year
+
+
+def test_a_time_at_the_time_of_writing_is_the_follow_up(terms):
+    f = ex(START + "At the time of writing, 30 months after the operation, she was in good health.", terms)
+    assert last(f, terms)[1] == 30
+
+
+# ------------------------------------------------------------- fresh-train round 4 (extract2)
+def test_a_resemblance_is_not_the_diagnosis_nor_a_components_grade(terms):
+    f = ex("A 40-year-old man had a tumour of the humerus. The specimen showed a focus of low-grade chondrosarcoma "
+           "beside areas with Ewing-like features; the diagnosis was dedifferentiated chondrosarcoma.", terms)
+    assert f.tumour.types[0].value == "DDCHS"
+    assert f.tumour.grade is None
+
+
+def test_a_sustained_response_after_refractory_disease(terms):
+    f = ex("We report a woman with a uterine leiomyosarcoma, refractory to doxorubicin, who had a sustained and deep "
+           "response to eribulin.", terms)
+    assert last(f, terms)[0] == "partial response"
+
+
+def test_prognostic_factors_are_generic(terms):
+    f = ex("We report a case of chondrosarcoma of the femur in a 70-year-old man. The most important factors "
+           "affecting survival are early diagnosis and wide resection.", terms)
+    assert "surgery" not in kinds_of(f, terms)
+
+
+def test_abdominal_regions_are_the_abdomen(terms):
+    f = ex("A 50-year-old man had an epithelioid sarcoma presenting as a mass in the epigastric region.", terms)
+    assert "abdomen" in site_keys(f, terms)
+
+
+def test_a_drug_with_two_letters_swapped(terms):
+    f = ex("A 40-year-old woman had a metastatic leiomyosarcoma treated with many lines of chemotherapy. Among them "
+           "we saw a long response to gemictabine given alone.", terms)
+    assert "gemcitabine" in {terms.get("agent", a).label for i in f.interventions for a in i.agents}
+
+
+def test_metastases_seen_at_the_last_follow_up(terms):
+    f = ex(START + "Lung metastases appeared a year later despite chemotherapy. The latest follow-up CT, 4 years "
+           "after diagnosis, showed multiple lung metastases.", terms)
+    assert last(f, terms) == ("alive with disease", 48)
+
+
+# ------------------------------------------------------------- fresh-train round 5 (extract2)
+def test_a_tumour_of_the_inferior_vena_cava_is_retroperitoneal(terms):
+    f = ex("A 52-year-old woman had a leiomyosarcoma of the inferior vena cava, resected en bloc.", terms)
+    assert "retroperitoneum" in site_keys(f, terms)
+
+
+def test_a_bounded_time_in_parentheses(terms):
+    f = ex(START + "Two recurrences were resected later, which led to a long survival (at least 6 years); she is still "
+           "alive.", terms)
+    assert last(f, terms)[1] == 72
+
+
+def test_year_of_an_issue_dated_by_month_beats_the_acceptance(terms):
+    f = ex("Case Report\nVolume 6, Number 3, June 2015, pages 10-14\nManuscript accepted for publication May 2, 2014\n"
+           "Chordoma of the sacrum: a case report\nA 60-year-old man had a chordoma of the sacrum.", terms)
+    assert f.metadata.year.value == 2015

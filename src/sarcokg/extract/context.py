@@ -105,7 +105,11 @@ BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthoug
                       r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
 POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
                          r"(?:not|ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
-                         r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b")
+                         r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b"
+                         # judged too hard, so not done: 'corpectomy would have been difficult', 'resection was
+                         # considered to be challenging'
+                         r"|^\s*(?:would have been|(?:was|were) (?:considered|deemed|judged|thought)(?: to be)?) (?:too )?"
+                         r"(?:\w+ )?(?:difficult|challenging|impossible|risky|hazardous|unsafe|dangerous)\b")
 
 OTHER_CANCER_RX = re.compile(
     r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|"
@@ -262,7 +266,7 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     tail = " ".join(words[-window:])
     if NEG_RX.search(tail):
         return True
-    after = sent.low[end - sent.start:end - sent.start + 25]
+    after = sent.low[end - sent.start:end - sent.start + 50]
     return bool(POST_NEG_RX.search(after))
 
 

@@ -51,11 +51,11 @@ _EXCL_AFTER = re.compile(
     # an MRI sequence, not a vertebra: 'T1/T2 sagittal images', 'T2 hyperintense'
     r"|(?:sagittal|axial|coronal|images?|imaging|sequences?|signal|(?:hyper|hypo|iso)[- ]?intens\w*|stir\b|flair\b)"
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
-    r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*))", re.I)
+    r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)|kyphotic)", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
-    r"(?:the\s+)?(?:\w+\s+)?"
+    r"(?:the\s+)?(?:[\w-]+\s+(?:and|to|through)\s+(?:the\s+)?)?(?:\w+\s+)?"
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"

@@ -121,6 +121,21 @@ class Lexicon:
             self._collapsed = table
         return self._collapsed
 
+    def scrambled_agents(self) -> dict[tuple[str, str, str], str]:
+        """Agent names (8 letters or more) by first three letters, last three and the letters in between
+        sorted: two letters of the middle swapped ('temolozomide') still find their drug; a key two
+        names share is left out."""
+        if getattr(self, "_scrambled", None) is None:
+            table: dict[tuple[str, str, str], str | None] = {}
+            for key, term in sorted(self.terms.by_axis.get("agent", {}).items()):
+                for name in [term.label] + list(term.synonyms):
+                    n = _collapse(name.lower())
+                    if len(n) >= 8 and n.isalpha():
+                        k = (n[:3], n[-3:], "".join(sorted(n[3:-3])))
+                        table[k] = key if table.get(k, key) == key else None
+            self._scrambled = {k: v for k, v in table.items() if v is not None}
+        return self._scrambled
+
     # ------------------------------------------------------------------
     @staticmethod
     def _boundary(view: str, s: int, e: int) -> bool:
@@ -221,7 +236,7 @@ def misspelt_agents(lex: Lexicon, norm: str, mentions: list[Mention]) -> list[Me
     wins: list[list[int]] = []
     for mention in mentions:
         if mention.axis in ("agent", "regimen") or (mention.axis == "intervention" and "therap" in mention.key):
-            a, b = max(0, mention.start - 100), mention.end + 100
+            a, b = max(0, mention.start - 200), mention.end + 200
             if wins and a <= wins[-1][1]:
                 wins[-1][1] = max(wins[-1][1], b)
             else:
@@ -238,7 +253,10 @@ def misspelt_agents(lex: Lexicon, norm: str, mentions: list[Mention]) -> list[Me
                 s -= 1
             if e - s < 7 or s in taken or (s > 0 and norm[s - 1].isalnum()):
                 continue
-            key = table.get(_collapse(norm[s:e]))
+            w = _collapse(norm[s:e])
+            key = table.get(w)
+            if key is None and len(w) >= 8:
+                key = lex.scrambled_agents().get((w[:3], w[-3:], "".join(sorted(w[3:-3]))))
             if key is not None:
                 out.append(Mention("agent", key, s, e, "local"))
     return out

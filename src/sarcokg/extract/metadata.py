@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from sarcokg.model.facts import Metadata, Span, Value
 
@@ -13,61 +14,86 @@ DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?"
 YEAR = r"((?:19|20)\d{2})"
 _NOT_RECEIVED = r"^(?![^\n]*(?:[Rr]eceived|[Aa]ccepted|[Rr]evised|[Ss]ubmitted))"
-YEAR_RXS = [
+_MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+class YearForm(NamedTuple):
+    """A way a page prints its publication year: the pattern (group 1 the year), how near to
+    publication that date is (the confidence), words one of which its line must hold (so that
+    most lines are not searched at all), and whether only a page's header is searched."""
+    rx: re.Pattern
+    conf: float
+    hints: tuple[str, ...]
+    header_only: bool = False
+
+
+YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
-    (re.compile(r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
-                r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
-                r"eCollection|Year)"
-                r"\s*(?:on\s*)?:?\s*"
-                r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
-                + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9),
+    YearForm(re.compile(
+        r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
+        r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
+        r"eCollection|Year)"
+        r"\s*(?:on\s*)?:?\s*"
+        r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
+        + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9,
+        ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
     # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512"
-    # (the issue's year, before an online-first date)
-    (re.compile(r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
-                r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92),   # a Roman volume, a colon form
+    # (the issue's year, before an online-first date; a Roman volume, a colon form)
+    YearForm(re.compile(
+        r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
+        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":")),
     # "Example Med J (Basel) (2003) 121: 88-91"
-    (re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92),
+    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",)),
     # accepted before received: the nearer to publication
-    (re.compile(r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
-                r"\d{1,2}(?:st|nd|rd|th)?\s+)?"
-                r"(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85),
-    # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)"
-    (re.compile(r"\b" + YEAR + r"\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d)", re.I), 0.8),
+    YearForm(re.compile(
+        r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
+        r"\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85,
+        ("accept", "revis")),
+    # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)", "2023, \u2116 2",
+    # "2025 Volume 33 Number 1"
+    YearForm(re.compile(
+        r"\b" + YEAR + r"(?:\s*,\s*(?:Vol(?:ume)?\b|\d{1,4}\s*\(\d{1,3}\)|\d{1,4}\s*:\s*[eE]?\d|\u2116\s*\d|"
+        r"(?:No\.?|Issue)\s*\d)|\s+Vol(?:ume)?\.?\s+\d{1,4}\s+(?:Number|No\.?|Issue)\s+\d)", re.I), 0.8,
+        (",", "vol")),
+    YearForm(re.compile(r"\b" + YEAR + r"\s*,?\s+Vol(?:ume)?\.?\s*\d", re.I), 0.85, ("vol",)),
     # a header line that ends in the issue's full date: "Example J. Surg., 06 January 2023",
     # "Example Journal of Case Reports 2024 September 30" (not a received or accepted date)
-    (re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?,\s*\d{1,2}\s+" + MONTH + r"\s+" + YEAR + r"[ \t]*$", re.M), 0.85),
-    (re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?\s" + YEAR + r"\s+" + MONTH + r"\s+\d{1,2}[ \t]*$", re.M), 0.85),
-    # "Example Journal. 2025 Volume 33 Number 1"
-    (re.compile(r"\b" + YEAR + r"\s*,?\s+Vol(?:ume)?\.?\s*\d", re.I), 0.85),
+    YearForm(re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?,\s*\d{1,2}\s+" + MONTH + r"\s+" + YEAR + r"[ \t]*$", re.M),
+             0.85, _MONTH_HINTS, True),
+    YearForm(re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?\s" + YEAR + r"\s+" + MONTH + r"\s+\d{1,2}[ \t]*$", re.M),
+             0.85, _MONTH_HINTS, True),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
-    (re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85),
+    YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
+    # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
+    # the acceptance)
+    YearForm(re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;]?\s*(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;]\s*"
+                        r"(?:" + MONTH + r")\s+" + YEAR + r"(?!\d)", re.I), 0.87, ("vol",)),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
-    (re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
-                r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8),
+    YearForm(re.compile(
+        r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
+        r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8, ("vol",)),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
-    (re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?" + YEAR + r"\)",
-                re.I), 0.8),
+    YearForm(re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?"
+                        + YEAR + r"\)", re.I), 0.8, ("(",)),
     # a journal's name with the issue's month and year as the page's first line: "Example Oncology (Jul 2019)";
     # an issue/year: "Ausgabe 1/2017", "Issue 3/2015"
-    (re.compile(r"(?m)^[A-Z][A-Za-z&.,' ]{3,80}\((?:" + MONTH + r")\s+" + YEAR + r"\)[ \t]*$"), 0.8),
-    (re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8),
-    (re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?"
-                + YEAR + r"(?!\d)", re.I), 0.7),
+    YearForm(re.compile(r"(?m)^[A-Z][A-Za-z&.,' ]{3,80}\((?:" + MONTH + r")\s+" + YEAR + r"\)[ \t]*$"), 0.8, (")",)),
+    YearForm(re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8, ("/",)),
+    # a journal abbreviation with the publication date: "Front. Oncol., 03 May 2024", "Exp. Med., 2 March 2020"
+    YearForm(re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+"
+                        + YEAR + r"(?!\d)"), 0.9, (".,",)),
+    # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
+    YearForm(re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75, (")",)),
+    # ... and without the initials' full stop, at the head of the page: "Halliday J (2022) Malignant ..."
+    YearForm(re.compile(r"[A-Za-z]\s\(" + YEAR + r"\)\s+[A-Z][a-z]"), 0.75, (")",), True),
+    YearForm(re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:"
+                        + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.7, ("receiv",)),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
-    (re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
-                + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6),
+    YearForm(re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
+                        + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9")),
 ]
-# the two date-line forms are read in a page's header only (a case text has dates too)
-_HEADER_ONLY = {i for i, (rx, _) in enumerate(YEAR_RXS) if rx.pattern.startswith(_NOT_RECEIVED)}
-_HEADER_CHARS = 1500
-_MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# a word each pattern needs in its window (lowercased), so most lines are not searched at all
-_YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",",), _MONTH_HINTS, _MONTH_HINTS, ("vol",), ("article id",), ("vol",),
-               ("(",), (")",), ("/",), ("receiv",),
-               ("copyright", "\u00a9")]
-assert len(_YEAR_HINTS) == len(YEAR_RXS)
-_YEAR_ORDER = sorted(range(len(YEAR_RXS)), key=lambda i: -YEAR_RXS[i][1])
+_HEADER_CHARS = 1500   # how far a header-only form is looked for
+_YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
 # the references: years and DOIs there are other papers'
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
@@ -79,7 +105,7 @@ TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
 JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
 AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
 _BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhospital\b|\bjournal\b|\bvolume\b|"
-                        r"\bcopyright\b|\bdoi\b|\bISSN\b", re.I)
+                        r"\bcopyright\b|\bdoi\b|\bISSN\b|\bresearch topic\b|\bthis article is part of\b", re.I)
 
 
 def _v(text: str, s: int, e: int, value, conf: float) -> Value:
@@ -157,22 +183,20 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
         nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
         e = min(nl if nl >= 0 else len(text), b + 60, refs_at)
         wins.append((a, e, text[a:e].lower()))
-    for i in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
-        rx, conf = YEAR_RXS[i]
-        if best is not None and conf < best[0]:
+    for form in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
+        if best is not None and form.conf < best[0]:
             break
-        hints = _YEAR_HINTS[i]
         for a, e, w in wins:
-            if i in _HEADER_ONLY and a > _HEADER_CHARS:
+            if form.header_only and a > _HEADER_CHARS:
                 break
-            if not any(h in w for h in hints):
+            if not any(h in w for h in form.hints):
                 continue
-            ym = rx.search(text, a, e)
+            ym = form.rx.search(text, a, e)
             if ym is None:
                 continue
             y = int(ym.group(1))
             if 1950 <= y <= 2035:
-                cand = (conf, -ym.start(1), ym)
+                cand = (form.conf, -ym.start(1), ym)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
                 break

@@ -31,10 +31,14 @@ PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
-                     r"good|favou?rable|marked|dramatic|symptomatic)\s+(?:and\s+\w+\s+)?response\b", re.I)
+                     r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
+                     r"excellent|remarkable)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
-                    r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b", re.I)
+                    r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b"
+                    # 'a small mass remained below the conus' (not 'remained stable' or 'free')
+                    r"|\b(?:tumou?r|mass|lesion|disease)\s+(?:[\w-]+\s+){0,1}?remained\b(?!\s+(?:\w+\s+)?(?:stable|"
+                    r"unchanged|the same|free|absent|undetect\w*|controlled|under))", re.I)
 # the tumour unchanged: 'the lesions remained stable', 'no change in the size of the mass'
 SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,2}?"
                    r"(?:has\s+|have\s+)?(?:remained|remains|was|were|is|are|being)\s+(?:\w+\s+)?(?:stable|unchanged)\b"
@@ -61,10 +65,11 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
-                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b")  # on Sentence.low
+                       r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
+                       r"time of (?:this )?writing|time of this report")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persist", "remaining", "alive with"), "distant metastasis": ("new ",),
+          "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled", "under control"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
@@ -109,10 +114,17 @@ _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:e
 _CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
 
 
+_LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u2010\u2011]*up|visit|examination|imaging|"
+                           r"scan|ct|mri)")
+_MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
+
+
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
-    """A disease word that is no status of its own: the anchor of a time, or part of a survival measure's
-    name ('progression-free survival')."""
+    """A disease word that is no status of its own: the anchor of a time, part of a survival measure's
+    name ('progression-free survival'), or a margin ('excised with tumour-free margins')."""
     if any(x.start <= m.start and m.end <= x.end for x in survival):
+        return True
+    if _MARGIN_AFTER_RX.match(s.low, m.end - s.start):
         return True
     before = s.low[max(0, m.start - s.start - 70):m.start - s.start]
     return "of" in before and _TIME_ANCHOR_RX.search(before) is not None
@@ -189,6 +201,12 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
             inferred = rx in (SHRINK_RX, GONE_RX)
             evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
     evs.sort(key=lambda e: e.start)
+    if "last" in low or "latest" in low or "most recent" in low:
+        if _LAST_SEEN_RX.search(low) and terms.find("outcome", "alive with disease") is not None:
+            # metastases or a recurrence seen at the last follow-up: the patient lives with them
+            for e in evs:
+                if e.status in ("distant metastasis", "recurrence", "local recurrence") and not e.weak:
+                    e.status = "alive with disease"
     statuses = {e.status for e in evs}
     if len(statuses - {None, "distant metastasis", "no evidence of disease"}) > 0:
         # 'progression of the lung metastases', 'died of metastases': the metastasis is the object

@@ -78,7 +78,7 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
-                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution)\b", re.I)
+                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?)\b", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
@@ -90,6 +90,10 @@ METS_BEFORE_RX = re.compile(
     # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
     r"|\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+(?:in|to|of|within|involving)\s+"
     r"(?:the\s+)?(?:(?:left|right|both)\s+)?$", re.I)
+# 'metastatic leiomyosarcoma involving the wall of the small bowel'
+METASTATIC_NOUN_BEFORE_RX = re.compile(
+    r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|nodules?|mass(?:es)?)\s+"
+    r"(?:involving|in|to|at|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
     r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
@@ -241,6 +245,9 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                     and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
+                met = True
+            elif "metastatic" in t[max(0, rs - 90):rs].lower() and not modifies_tumour and \
+                    METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
                 met = True
             elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
                 met = True

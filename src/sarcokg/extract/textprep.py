@@ -107,20 +107,29 @@ _GLUED_HINT = re.compile(r"(?:Background|Purpose|Methods|Results|Conclusion|Stud
 
 # a line broken inside a sentence (a PDF's hard wrap): it ends with a word or a comma and the next line
 # goes on in lower case ('the tumour was located\nin the thigh'); the two are read as one line
-_WRAP_END = re.compile(r"[a-z,;\-]\s*$")
-_WRAP_NEXT = re.compile(r"\s*[a-z(]")
+_WRAP_END_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz,;-")
+_WRAP_NEXT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz(")
 
 
 def _logical_lines(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for lm in re.finditer(r"[^\n]+", text):
-        a, b = lm.start(), lm.end()
-        if out and text[out[-1][1]:a] == "\n" and _WRAP_END.search(text, max(out[-1][0], out[-1][1] - 3), out[-1][1]) \
-                and _WRAP_NEXT.match(text, a):
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
+    for lm in _LINE_RX.finditer(text):
+        a, b = lm.span()
+        if out and out[-1][1] + 1 == a:
+            j = out[-1][1] - 1
+            while j > out[-1][0] and text[j] == " ":
+                j -= 1
+            k = a
+            while k < b - 1 and text[k] == " ":
+                k += 1
+            if text[j] in _WRAP_END_CHARS and text[k] in _WRAP_NEXT_CHARS:
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
     return out
+
+
+_LINE_RX = re.compile(r"[^\n]+")
 
 
 @dataclass(slots=True)

@@ -70,14 +70,15 @@ PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
-                + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"), False,
-     ("after", "since", "post", "following", "from", "subsequent")),
+                + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
+     False, ("after", "since", "post", "following", "from", "subsequent")),
     (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
-    (re.compile(r"\(\s*" + _N + r"\s*" + _U + r"\s*\)"), False, ("(",)),
+    (re.compile(r"\(\s*(?:(?:at\s+least|more\s+than|over|about|approximately)\s+)?" + _N + r"\s*" + _U + r"\s*\)"),
+     False, ("(",)),
     # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
     (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
                 + r"(?P<unit>year|month)\b"), False, ("st", "nd", "rd", "th")),

@@ -27,6 +27,9 @@ GRADE_WORD_RX = re.compile(
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
+_LIKE_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*like\b", re.I)
+_COMPONENT_BEFORE_RX = re.compile(r"\b(?:focus|foci|component|components|area|areas|portion|island|islands)\s+of\s+"
+                                  r"(?:an?\s+)?$", re.I)
 SIZE_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)?(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?"
                      r"(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?", re.I)
 SIZE_CUE_RX = re.compile(r"\b(?:mass|tumou?r|lesion|measur\w*|diameter|sized?|nodule)\b", re.I)
@@ -58,6 +61,8 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
             continue
         if negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.low):
             continue
+        if _LIKE_AFTER_RX.match(text, m.end):
+            continue      # 'osteosarcoma-like features': a resemblance, not the diagnosis
         sc = scores.setdefault(m.key, [0, 0, 0, 0, -m.start, []])
         if s.zone == "title":
             sc[2] += 1
@@ -106,6 +111,8 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
         for m in GRADE_WORD_RX.finditer(s.text):
             if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
                 continue
+            if _COMPONENT_BEFORE_RX.search(s.text[max(0, m.start() - 30):m.start()]):
+                continue      # 'a focus of low-grade chondrosarcoma': a component's grade, not the tumour's
             has_tumour = any(s.start <= p < s.end for p in tumour_pos) or re.search(
                 r"\b(?:sarcoma|tumou?r|neoplasm|malignancy|lesion)\b", s.text, re.I)
             if not has_tumour:
