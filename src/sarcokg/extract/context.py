@@ -35,7 +35,7 @@ INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)
 INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\s*[.,;]|\s+(?:with|who|presenting|"
                           r"presented|aged)\b)")
 
-_AGE_HINT = re.compile(r"old|age|yo\b|y/o")
+_AGE_HINT = re.compile(r"old|\bage[ds]?\b|yo\b|y/o")
 
 
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
@@ -71,7 +71,8 @@ _POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?
 
 def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
-    if "age" in low and _POPULATION_AGE_RX.search(low):
+    if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
+            and _POPULATION_AGE_RX.search(low):
         return False
     return bool((_AGE_HINT.search(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
                 or ("patient" in low or " a" in low or low[:1] == "a") and INTRO_NOUN_RX.search(low)

@@ -53,13 +53,17 @@ def _narrower(terms: Terms, a, b) -> bool:
 def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]) -> list[Value]:
     """Candidate types, best first: diagnosis sentences > introduction > title > frequency."""
     scores: dict[str, list] = {}
+    differential: dict[int, bool] = {}   # by sentence: many mentions share one
+    diagnosis: dict[int, bool] = {}
     for m in mentions:
         if m.axis != "tumour":
             continue
         s = zones.usable(m.start)
         if s is None:
             continue
-        if negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.low):
+        if s.index not in differential:
+            differential[s.index] = DIFFERENTIAL_RX.search(s.low) is not None
+        if negated(text, s, m.start, m.end) or differential[s.index]:
             continue
         if _LIKE_AFTER_RX.match(text, m.end):
             continue      # 'osteosarcoma-like features': a resemblance, not the diagnosis
@@ -67,7 +71,9 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         if s.zone == "title":
             sc[2] += 1
         else:
-            if DIAG_RX.search(s.low):
+            if s.index not in diagnosis:
+                diagnosis[s.index] = DIAG_RX.search(s.low) is not None
+            if diagnosis[s.index]:
                 sc[0] += 1
             if zones.intro is not None and s is zones.intro:
                 sc[1] += 1
