@@ -50,6 +50,14 @@ def _narrower(terms: Terms, a, b) -> bool:
     return len(la) > len(lb) and re.search(r"\b" + re.escape(lb) + r"\b", la) is not None
 
 
+def _says(seen: dict[int, bool], s, rx) -> bool:
+    """Does sentence s match rx (looked for once a sentence)?"""
+    hit = seen.get(s.index)
+    if hit is None:
+        hit = seen[s.index] = rx.search(s.low) is not None
+    return hit
+
+
 def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]) -> list[Value]:
     """Candidate types, best first: diagnosis sentences > introduction > title > frequency."""
     scores: dict[str, list] = {}
@@ -61,9 +69,7 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         s = zones.usable(m.start)
         if s is None:
             continue
-        if s.index not in differential:
-            differential[s.index] = DIFFERENTIAL_RX.search(s.low) is not None
-        if negated(text, s, m.start, m.end) or differential[s.index]:
+        if negated(text, s, m.start, m.end) or _says(differential, s, DIFFERENTIAL_RX):
             continue
         if _LIKE_AFTER_RX.match(text, m.end):
             continue      # 'osteosarcoma-like features': a resemblance, not the diagnosis
@@ -71,9 +77,7 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         if s.zone == "title":
             sc[2] += 1
         else:
-            if s.index not in diagnosis:
-                diagnosis[s.index] = DIAG_RX.search(s.low) is not None
-            if diagnosis[s.index]:
+            if _says(diagnosis, s, DIAG_RX):
                 sc[0] += 1
             if zones.intro is not None and s is zones.intro:
                 sc[1] += 1
