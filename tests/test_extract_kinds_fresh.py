@@ -180,3 +180,14 @@ def test_a_course_told_without_introducing_the_patient(terms):
             "chemotherapy with doxorubicin and ifosfamide was performed.")
     f = ex(text, terms)
     assert {"doxorubicin", "ifosfamide"} <= {a for i in f.interventions for a in i.agents}
+
+
+@pytest.mark.parametrize("sentence,last", [
+    ("Gross-total resection was attained. No residual or recurrent tumor was found on 30-month follow-up MRI.",
+     ("no evidence of disease", 30.0)),
+    ("It was excised. One year after the operation, follow-up is without suspicion of relapse.",
+     ("no evidence of disease", 12)),
+])
+def test_no_recurrent_tumour_and_no_suspicion_of_relapse(sentence, last, terms):
+    f = ex("A 40-year-old man had a solitary fibrous tumour of the thigh. " + sentence, terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == last

@@ -25,8 +25,10 @@ from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
 
-NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?)\s+of\s+(?:[\w-]+\s+){0,3}?"
-                    r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)", re.I)
+NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion)\s+of\s+(?:[\w-]+\s+){0,3}?"
+                    r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)"
+                    # 'no residual or recurrent tumour was found at follow-up'
+                    r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b", re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
