@@ -191,3 +191,14 @@ def test_a_course_told_without_introducing_the_patient(terms):
 def test_no_recurrent_tumour_and_no_suspicion_of_relapse(sentence, last, terms):
     f = ex("A 40-year-old man had a solitary fibrous tumour of the thigh. " + sentence, terms)
     assert [(o.status, o.months) for o in f.outcomes][-1] == last
+
+
+@pytest.mark.parametrize("text,sites", [
+    ("An 82 year old man had an extra skeletal myxoid chondrosarcoma of the elbow.", {"elbow"}),
+    ("A 60-year-old woman had an angiosarcoma of the face, which was resected. She also had gastric antral "
+     "vascular ectasia.", {"face"}),
+    ("A 60-year-old man had a GIST of the small intestine, which was resected. GISTs of the small bowel tend to "
+     "be more aggressive than those in the stomach.", {"small intestine"}),
+])
+def test_no_site_for_extraskeletal_another_condition_or_a_generalisation(text, sites, terms):
+    assert {s.site for s in ex(text, terms).tumour.sites} == sites

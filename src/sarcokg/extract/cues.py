@@ -26,7 +26,9 @@ def _generic_phrases() -> list[str]:
              "has shown that", "have shown that", "highlights", "illustrates", "is effective", "are effective",
              "first choice", "treatment of choice", "in conclusion", "we conclude",
              # what drives outcomes in general: 'the most important factors affecting survival are ...'
-             "factors affecting", "prognostic factor", "prognostic factors")
+             "factors affecting", "prognostic factor", "prognostic factors",
+             # a generalisation: 'GISTs of the small bowel tend to be more aggressive than those in the stomach'
+             "tend to", "tends to", "than those")
     out = list(words)
     for v in ("is", "are"):
         for art in ("", "a ", "an "):

@@ -78,7 +78,11 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
-                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?)\b", re.I)
+                               r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
+                               # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
+                               r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix)\b", re.I)
+# 'extra-skeletal', 'extra osseous': not the bone
+EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
@@ -159,7 +163,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
         return False
-    if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after):
+    if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
     return not negated(text, sent, m.start, m.end)
 
