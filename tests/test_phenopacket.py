@@ -231,12 +231,22 @@ def test_sko_only_where_the_ontology_has_no_public_identifier(packets, kg_module
     assert seen, "the bundled graph uses a few terms without public identifiers (intents)"
 
 
-def test_a_site_with_a_vocab_identifier_is_exported_with_it():
+def test_a_term_with_a_public_identifier_is_exported_with_it():
     from sarcokg.interop.phenopacket import Terms
     from sarcokg.validate.checks import memory_store
     terms = Terms(memory_store(ROOT / "ontology" / "sarcokg.ttl", []))
-    assert terms.oc("https://w3id.org/sarcokg/ontology#Hand", "site").id == "UBERON:0002398"
-    assert terms.oc("https://w3id.org/sarcokg/ontology#AdjuvantIntent").id == "SKO:AdjuvantIntent"
+    sko = "https://w3id.org/sarcokg/ontology#"
+    assert terms.oc(sko + "Hand", "site").id == "UBERON:0002398"
+    # from ontology/xrefs-verified.tsv: intents (NCIt), laterality (HPO), drugs and procedures
+    assert terms.oc(sko + "AdjuvantIntent", "intent").id == "NCIT:C15675"
+    assert terms.oc(sko + "Left", "laterality").id == "HP:0012835"
+    assert terms.oc(sko + "Vinorelbine", "agent").id == "NCIT:C1275"
+    assert terms.oc(sko + "Hysterectomy", "intervention").id == "MAXO:0001058"
+    assert terms.oc(sko + "CarbonIonRadiotherapy", "intervention").id == "NCIT:C160816"
+    assert terms.used >= {"NCIT", "HP", "MAXO", "UBERON"}
+    # no public term found: kept private, and its resource is this ontology
+    assert terms.oc(sko + "SalvageIntent", "intent").id == "SKO:SalvageIntent"
+    assert terms.oc(sko + "Sacrectomy", "intervention").id == "SKO:Sacrectomy"
 
 
 def test_every_resource_has_its_release(packets):
@@ -328,3 +338,4 @@ def test_every_prefix_the_export_can_choose_has_a_resource():
     from sarcokg.interop.phenopacket import PREFERRED, load_resources
     known = load_resources()
     assert {p for axis in PREFERRED.values() for p in axis} | {"SKO"} <= set(known)
+
