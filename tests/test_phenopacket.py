@@ -231,12 +231,22 @@ def test_sko_only_where_the_ontology_has_no_public_identifier(packets, kg_module
     assert seen, "the bundled graph uses a few terms without public identifiers (intents)"
 
 
-def test_a_site_with_a_vocab_identifier_is_exported_with_it():
+def test_a_term_with_a_public_identifier_is_exported_with_it():
     from sarcokg.interop.phenopacket import Terms
     from sarcokg.validate.checks import memory_store
     terms = Terms(memory_store(ROOT / "ontology" / "sarcokg.ttl", []))
-    assert terms.oc("https://w3id.org/sarcokg/ontology#Hand", "site").id == "UBERON:0002398"
-    assert terms.oc("https://w3id.org/sarcokg/ontology#AdjuvantIntent").id == "SKO:AdjuvantIntent"
+    sko = "https://w3id.org/sarcokg/ontology#"
+    assert terms.oc(sko + "Hand", "site").id == "UBERON:0002398"
+    # from ontology/xrefs-verified.tsv: intents (NCIt), laterality (HPO), drugs and procedures
+    assert terms.oc(sko + "AdjuvantIntent", "intent").id == "NCIT:C15675"
+    assert terms.oc(sko + "Left", "laterality").id == "HP:0012835"
+    assert terms.oc(sko + "Vinorelbine", "agent").id == "NCIT:C1275"
+    assert terms.oc(sko + "Hysterectomy", "intervention").id == "MAXO:0001058"
+    assert terms.oc(sko + "CarbonIonRadiotherapy", "intervention").id == "NCIT:C160816"
+    assert terms.used >= {"NCIT", "HP", "MAXO", "UBERON"}
+    # no public term found: kept private, and its resource is this ontology
+    assert terms.oc(sko + "SalvageIntent", "intent").id == "SKO:SalvageIntent"
+    assert terms.oc(sko + "Sacrectomy", "intervention").id == "SKO:Sacrectomy"
 
 
 def test_every_resource_has_its_release(packets):
@@ -328,3 +338,72 @@ def test_every_prefix_the_export_can_choose_has_a_resource():
     from sarcokg.interop.phenopacket import PREFERRED, load_resources
     known = load_resources()
     assert {p for axis in PREFERRED.values() for p in axis} | {"SKO"} <= set(known)
+
+
+# -- the seed and dev reports ingested: public ids wherever the ontology has one --
+
+@pytest.fixture(scope="module")
+def corpus_packets(tmp_path_factory, kg_module):
+    """The bundled graph plus every seed and dev report of ../shared ingested, exported."""
+    import shutil
+
+    from .conftest import SHARED, sarcokg_inproc
+    if not (SHARED / "corpus" / "dev").is_dir():
+        pytest.skip("../shared corpus not present")
+    kg = tmp_path_factory.mktemp("pp-corpus") / "kg"
+    shutil.copytree(kg_module, kg, ignore=shutil.ignore_patterns(".sarcokg"))
+    texts = sorted((SHARED / "corpus" / "seeds").glob("*.txt")) + sorted((SHARED / "corpus" / "dev").glob("*.txt"))
+    r = sarcokg_inproc("ingest", *texts, "--kg", kg, "--no-validate", "--quiet")
+    assert r.code == 0, r.err
+    out = kg.parent / "pp"
+    r = sarcokg_inproc("export", "--format", "phenopacket", "-o", out, "--kg", kg)
+    assert r.code == 0, r.err
+    return kg, out
+
+
+def test_corpus_packets_parse_and_use_sko_only_without_a_public_term(corpus_packets):
+    from sarcokg.interop.phenopacket import PREFERRED, Terms, load_resources
+    kg, out = corpus_packets
+    files = sorted(out.glob("*.json"))
+    assert len(files) >= 45
+    terms = Terms(_graph_store(kg))
+    public = {p for axis in PREFERRED.values() for p in axis}
+    verified = {ln.split("\t")[0] for ln in (ROOT / "ontology" / "xrefs-verified.tsv").read_text().splitlines()
+                if ln and not ln.startswith(("#", "term\t"))}
+    known = load_resources()
+    sko, hp = set(), 0
+    for path in files:
+        pp = _parse(path)   # strict: an unknown field fails
+        used = {r.namespace_prefix: r for r in pp.meta_data.resources}
+        for oc in _classes(pp):
+            prefix = oc.id.split(":")[0]
+            assert used[prefix].version == known[prefix].version, oc.id
+            if prefix == "SKO":
+                sko.add(oc.id[4:])
+            hp += prefix == "HP"
+        for d in pp.diseases:
+            if d.HasField("laterality"):
+                assert d.laterality.id in ("HP:0012835", "HP:0012834", "HP:0012832"), d.laterality
+    assert hp > 0 and sko, "the corpus has lateralities, and a few terms without a public id"
+    for name in sko:
+        assert not set(terms.xrefs.get("https://w3id.org/sarcokg/ontology#" + name, {})) & public, name
+    assert not sko & verified, f"verified but exported as SKO: {sko & verified}"
+
+
+def test_sko_ids_script_counts_what_the_packets_hold(corpus_packets, capsys):
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import sko_ids
+    _, out = corpus_packets
+    assert sko_ids.main([str(out)]) == 0
+    text = capsys.readouterr().out
+    n = len(list(out.glob("*.json")))
+    assert f"{n} phenopackets in {out}, {n} parse strictly" in text
+    uses = sum(1 for p in out.glob("*.json") for oc in _classes(_parse(p)) if oc.id.startswith("SKO:"))
+    assert f"SKO ids: {uses} uses," in text
+    (out / "zz-broken.json").write_text('{"id": "x", "unknownField": 1}')
+    try:
+        assert sko_ids.main([str(out)]) == 1
+        assert "does not parse: zz-broken.json" in capsys.readouterr().out
+    finally:
+        (out / "zz-broken.json").unlink()

@@ -5,9 +5,14 @@ protobuf's JSON mapping (camelCase field names, sorted keys, two-space indent),
 so every file parses back into `Phenopacket` with `json_format.Parse`.
 
 Terms: every class is given by its public identifier where the ontology has a
-cross-reference (NCIt, UBERON, FMA, MAxO, ChEBI, DrugBank, OncoTree; all from
-../shared/vocab), else as `SKO:<name>` (treatment intents, laterality and the
-procedures, drugs and statuses no vocabulary table identifies).
+cross-reference (NCIt, UBERON, FMA, MAxO, ChEBI, DrugBank, OncoTree from
+../shared/vocab; HPO laterality, NCIt treatment intents, drugs and a few
+procedures from ontology/xrefs-verified.tsv, each read at its public source),
+else as `SKO:<name>`: the terms no public source was found for (curative and
+salvage intent, en bloc resection, spondylectomy, sacrectomy, spinal fusion,
+posterior stabilization, decompression, endoprosthesis, intralesional
+excision, local recurrence, paraspinal muscle, a few drugs; docs/stores.md
+lists them).
 
 What goes where:
 - Phenopacket.id: the report id. subject: Individual `<id>-patient` with sex,
@@ -17,11 +22,12 @@ What goes where:
   else SKO), onset the age at presentation (ISO 8601 duration, P35Y),
   primary_site the non-metastatic site the report names first (the vertebra,
   when that site is the vertebral column and a primary vertebral level is
-  known), with its laterality. The disease status over time: `resolution` is
-  the first known time of no evidence of disease (or complete response); a
-  recurrence or progression after that opens a further Disease of the same
-  type, onset its time, disease_stage the status observed. Times are ages, so
-  only observations counted since diagnosis give them.
+  known), with its laterality (HPO Left, Right, Bilateral). The disease
+  status over time: `resolution` is the first known time of no evidence of
+  disease (or complete response); a recurrence or progression after that opens
+  a further Disease of the same type, onset its time, disease_stage the status
+  observed. Times are ages, so only observations counted since diagnosis give
+  them.
 - phenotypic_features: each metastatic site or vertebral level at
   presentation as the "distant metastasis" class with the site as modifier.
 - medical_actions, in the order of the report graph: a radiotherapy with a
@@ -79,6 +85,8 @@ PREFERRED = {
     "intervention": ("NCIT", "MAXO"),
     "agent": ("NCIT", "CHEBI", "DRUGBANK"),
     "status": ("NCIT",),
+    "intent": ("NCIT",),
+    "laterality": ("HP",),
     "other": ("NCIT",),
 }
 THERAPY_KINDS = {"Chemotherapy", "TargetedTherapy", "Immunotherapy", "HormonalTherapy"}
@@ -317,7 +325,7 @@ class Case:
                 site = vertebrae[0][1]
             disease.primary_site.CopyFrom(self.terms.oc(site, "site"))
             if laterality:
-                disease.laterality.CopyFrom(self.terms.oc(laterality))
+                disease.laterality.CopyFrom(self.terms.oc(laterality, "laterality"))
         elif vertebrae:
             disease.primary_site.CopyFrom(self.terms.oc(vertebrae[0][1], "site"))
         return disease
@@ -340,7 +348,7 @@ class Case:
             if target is not None:
                 common["treatment_target"] = target
             if iv["intent"]:
-                common["treatment_intent"] = self.terms.oc(iv["intent"])
+                common["treatment_intent"] = self.terms.oc(iv["intent"], "intent")
             when = Decimal(iv["when"]) if iv["when"] is not None else None
             for action in self.action(iv, common):
                 out.append(action)
