@@ -196,8 +196,9 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     try:
         kg.mkdir(parents=True, exist_ok=True)
         hold_lock(kg)  # one command at a time on this folder
-        for stale in kg.glob(".*.ttl.*.tmp"):   # left by a process killed mid-write
-            stale.unlink()
+        for pattern in (".*.ttl.*.tmp", ".sources.tsv.*.tmp"):   # left by a process killed mid-write
+            for stale in kg.glob(pattern):
+                stale.unlink()
     except OSError as e:
         raise InputError(f"{kg}: cannot write report graphs in this folder ({e.strerror or e})") from None
     stems: dict[str, Path] = {}
