@@ -36,12 +36,14 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
 
     # the introduction of the patient bounds the title search
     intro_start = None
+    intro_seen: dict[int, bool] = {}   # handed to Zones, which asks the same of the same sentences
     for s in sents:
-        if context.is_intro(s.low):
+        intro_seen[s.index] = context.is_intro(s.low)
+        if intro_seen[s.index]:
             intro_start = s.start
             break
     title_span = metadata.find_title(text, mentions, intro_start)
-    zones = context.Zones(text, sents, title_span, norm)
+    zones = context.Zones(text, sents, title_span, norm, intro_seen)
 
     facts = CaseFacts(report_id=report_id, source_file=source_file, source_sha256=source_sha256)
     facts.metadata = metadata.extract_metadata(text, title_span)

@@ -129,8 +129,11 @@ class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
     def __init__(self, text: str, sentences: list[Sentence], title_span: tuple[int, int] | None,
-                 norm: str | None = None):
+                 norm: str | None = None, intro_seen: dict[int, bool] | None = None):
+        """intro_seen: is_intro() of sentences already asked, by index (extract() asks it of the
+        first ones, to bound the title search); the others are asked here."""
         self.text = text
+        self._intro_seen = intro_seen or {}
         self.norm = norm if norm is not None else normalise(text)
         self.sents = sentences
         self._starts = [s.start for s in sentences]
@@ -152,6 +155,10 @@ class Zones:
                 out.setdefault(s.index, []).append(m)
         return out
 
+    def _is_intro(self, s: Sentence) -> bool:
+        seen = self._intro_seen.get(s.index)
+        return is_intro(s.low) if seen is None else seen
+
     def at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self._starts, pos) - 1
         if i < 0:
@@ -169,7 +176,7 @@ class Zones:
             if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1:
                 s.zone = "title"
                 continue
-            if intro_i is None and is_intro(s.low) and (s.index not in gens or s.index in anchors):
+            if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors):
                 if heading_of(s.text) is None or len(s.text) > 40:
                     intro_i = s.index
             if first_ref is None and s.index in refs and _REPORT_RX.search(s.low):
