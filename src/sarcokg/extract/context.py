@@ -15,7 +15,7 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, Caseless, Sentence, heading_of, normalise
+from .textprep import DASH, Caseless, Sentence, heading_of, lowered, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -139,7 +139,7 @@ class Zones:
         self._starts = [s.start for s in sentences]
         self.title_span = title_span
         self.intro: Sentence | None = None
-        low = text.lower()
+        low = lowered(text)
         self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from sarcokg.model.facts import Metadata, Span, Value
 
 from .lexicon import Mention
-from .textprep import heading_of
+from .textprep import heading_of, lowered
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
@@ -113,7 +113,7 @@ def _v(text: str, s: int, e: int, value, conf: float) -> Value:
 
 
 def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> tuple[int, int] | None:
-    m = TITLE_LABEL_RX.search(text) if "title" in text.lower() else None
+    m = TITLE_LABEL_RX.search(text) if "title" in lowered(text) else None
     if m:
         return m.start(1), m.end(1)
     tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
@@ -149,7 +149,7 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
     if title_span:
         s, e = title_span
         md.title = _v(text, s, e, text[s:e].strip(), 0.8)
-    low = text.lower()
+    low = lowered(text)
     m = PMID_RX.search(text) if ("pmid" in low or "pubmed" in low) else None
     if m:
         grp = 1 if m.group(1) else 2

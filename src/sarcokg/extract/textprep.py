@@ -31,6 +31,22 @@ def spaced(text: str) -> str:
     return text
 
 
+_LAST_LOWERED: tuple[str, str] = ("", "")
+
+
+def lowered(text: str) -> str:
+    """text.lower(), computed once for the report being read (split_sentences, Zones and metadata
+    all ask for it; a text with accents or dashes lowers character by character, slowly). The last
+    text's is kept, found by identity: one tuple, read and replaced whole, so threads cannot mix two."""
+    global _LAST_LOWERED
+    last = _LAST_LOWERED
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _LAST_LOWERED = (text, low)
+    return low
+
+
 def normalise(text: str, sp: str | None = None) -> str:
     """Lowercase, dashes/slashes/odd spaces to a space; same length as text."""
     low = (sp if sp is not None else spaced(text)).lower()
@@ -149,7 +165,7 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
-    low = text.lower()
+    low = lowered(text)
     if len(low) != len(text):
         low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
     for ls, le in _logical_lines(text):
