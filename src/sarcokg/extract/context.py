@@ -35,7 +35,21 @@ INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)
 INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\s*[.,;]|\s+(?:with|who|presenting|"
                           r"presented|aged)\b)")
 
-_AGE_HINT = re.compile(r"old|\bage[ds]?\b|yo\b|y/o")
+# the hint of an age, old|\bage[ds]?\b|yo\b|y/o, as substring tests first (_age_hint): the regex tries
+# its four alternatives at every position of every sentence is_intro() is asked about
+_AGE_WORD_RX = re.compile(r"\bage[ds]?\b")
+_YO_RX = re.compile(r"yo\b")
+
+
+def _age_hint(low: str) -> bool:
+    return "old" in low or "y/o" in low or ("age" in low and _AGE_WORD_RX.search(low) is not None) \
+        or ("yo" in low and _YO_RX.search(low) is not None)
+
+
+def _intro_noun_possible(low: str) -> bool:
+    """Does low hold one of the nouns INTRO_NOUN_RX cannot match without? (woman and gentleman hold man)"""
+    return "man" in low or "patient" in low or "boy" in low or "girl" in low or "lady" in low \
+        or "infant" in low or "teenager" in low or "adolescent" in low
 
 
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
@@ -74,8 +88,9 @@ def is_intro(low: str) -> bool:
     if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
-    return bool((_AGE_HINT.search(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
-                or ("patient" in low or " a" in low or low[:1] == "a") and INTRO_NOUN_RX.search(low)
+    return bool((_age_hint(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
+                or ("patient" in low or " a" in low or low[:1] == "a") and _intro_noun_possible(low)
+                and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))
 
 

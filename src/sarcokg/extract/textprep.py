@@ -168,6 +168,13 @@ def split_sentences(text: str) -> list[Sentence]:
     low = lowered(text)
     if len(low) != len(text):
         low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
+    # _GLUED can only match where a hint word starts, so it is tried there
+    # alone, not at every position (and none starts inside another: the
+    # capitals inside hint words follow a space, which _GLUED rules out). The
+    # hint words are found in one scan of the text: none holds a line break,
+    # so they are the ones a scan of each line would find.
+    hints = [h.start() for h in _GLUED_HINT.finditer(text)]
+    hi = 0
     for ls, le in _logical_lines(text):
         line = text[ls:le]
         cuts = [0]
@@ -176,11 +183,9 @@ def split_sentences(text: str) -> list[Sentence]:
             if _ABBREV_BEFORE_DOT.search(head):
                 continue
             cuts.append(m.end())
-        # _GLUED can only match where a hint word starts, so it is tried there
-        # alone, not at every position (and none starts inside another: the
-        # capitals inside hint words follow a space, which _GLUED rules out)
-        for h in _GLUED_HINT.finditer(line):
-            p = h.start()
+        while hi < len(hints) and hints[hi] < le:
+            p = hints[hi] - ls
+            hi += 1
             if p > 0 and _GLUED.match(line, p):
                 cuts.append(p)
         cuts = sorted(set(cuts)) + [len(line)]
@@ -228,13 +233,20 @@ _HEAD_PREFIXES = tuple(
     "view statistics talk skip mesh publication substance grant linkout".split())
 
 
+_HEAD_PREFIX_MAX = max(map(len, _HEAD_PREFIXES))
 _HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
 
 
 def heading_of(line: str) -> tuple[str, str] | None:
     """(kind, heading text) when a line or sentence opens with a section heading."""
-    # most lines open with no heading word: one anchored match (a superset of the test below) rejects them
-    if not _HEAD_START_RX.match(line):
+    # most lines open with no heading word: one anchored match (a superset of the test below) rejects them;
+    # a line that opens with an ASCII letter has no bullet or number before the word, so for it the match
+    # is a startswith of its lowercased head (ASCII: re.I folds no other letter onto it)
+    head = line[:_HEAD_PREFIX_MAX]
+    if head[:1].isalpha() and head.isascii():
+        if not head.lower().startswith(_HEAD_PREFIXES):
+            return None
+    elif not _HEAD_START_RX.match(line):
         return None
     s = line.strip().lstrip("-\u2022*# ").strip()
     if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):

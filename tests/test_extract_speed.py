@@ -1,0 +1,94 @@
+"""Shortcuts taken for speed give the answers of the plain code they replace.
+
+Each test runs the plain form (the regex the shortcut skips, the scan it no
+longer repeats) next to the shortcut, on invented strings built to hit the
+edges (the letters re.I folds, hyphens, glued words) and on the corpus texts.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+from .test_extract_core import _texts, _view
+
+_WORDS = ["a", "an", "A", "An", "man", "woman", "gentleman", "woman's", "boy", "girl", "lady", "infant",
+          "teenager", "adolescent", "patient", "female", "male", "old", "years", "year-old", "aged", "age", "ages",
+          "agent", "page", "yo", "y/o", "you", "toyo", "median", "mean", "range", "with", "who", "presenting",
+          ".", ",", " ", "-", "\n", "3", "45", "\u0131", "\u017f", "\u0130", "\u212a", "Case", "case report",
+          "Discussion", "CASE", "Ca\u017fe", "Key words", "\u212aeywords", "1.", "2.3 ", "\u2022", "#", "*",
+          "Introduction", "introductory", "References", "Background", "Results", "MethodsA", "summary", "The"]
+
+
+def _strings(n: int = 4000) -> list[str]:
+    rnd = random.Random(7)
+    out = [" ".join(rnd.choice(_WORDS) for _ in range(rnd.randint(1, 12))) for _ in range(n)]
+    out += ["".join(rnd.choice(_WORDS) for _ in range(rnd.randint(1, 6))) for _ in range(n // 2)]
+    return out
+
+
+def _sentences_and_lines() -> list[str]:
+    from sarcokg.extract.textprep import split_sentences
+    out = _strings()
+    for t in _texts():
+        out += t.split("\n") + [s.text for s in split_sentences(t)]
+    return out
+
+
+def test_is_intro_answers_as_its_plain_regexes_do():
+    from sarcokg.extract import context as c
+    age_hint = re.compile(r"old|\bage[ds]?\b|yo\b|y/o")
+
+    def plain(low: str) -> bool:
+        if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
+                and c._POPULATION_AGE_RX.search(low):
+            return False
+        return bool((age_hint.search(low) and (c.AGE_RX.search(low) or ("old" in low and c.WORD_AGE_RX.search(low))))
+                    or ("patient" in low or " a" in low or low[:1] == "a") and c.INTRO_NOUN_RX.search(low)
+                    or ("male" in low and c.INTRO_SEX_RX.search(low)))
+
+    seen = {True: 0, False: 0}
+    for s in _sentences_and_lines():
+        low = _view(s)
+        assert c.is_intro(low) == plain(low), low[:120]
+        assert c._age_hint(low) == (age_hint.search(low) is not None), low[:120]
+        seen[plain(low)] += 1
+    assert seen[True] > 100 and seen[False] > 100     # both answers were put to the test
+
+
+def test_heading_of_answers_as_with_its_anchored_regex_first():
+    from sarcokg.extract import textprep as tp
+
+    def plain(line: str):
+        if not tp._HEAD_START_RX.match(line):
+            return None
+        saved = tp._HEAD_PREFIX_MAX
+        try:     # no ASCII head is short enough for the shortcut: heading_of() runs the regex
+            tp._HEAD_PREFIX_MAX = 0
+            return tp.heading_of(line)
+        finally:
+            tp._HEAD_PREFIX_MAX = saved
+
+    found = 0
+    for line in _sentences_and_lines():
+        h = tp.heading_of(line)
+        assert h == plain(line), line[:120]
+        found += h is not None
+    assert found > 100
+
+
+def test_glued_heading_hints_found_in_one_scan_are_those_of_each_line():
+    from sarcokg.extract.textprep import _GLUED_HINT, _logical_lines
+    for t in _texts():
+        whole = [h.start() for h in _GLUED_HINT.finditer(t)]
+        by_line = [ls + h.start() for ls, le in _logical_lines(t) for h in _GLUED_HINT.finditer(t[ls:le])]
+        assert whole == by_line, t[:120]
+
+
+def test_lowered_is_the_lowercase_of_the_text_asked_about():
+    from sarcokg.extract.textprep import lowered
+    a = "Ewing Sarcoma of the T11 vertebra"
+    b = "".join(["Ewing Sarcoma", " of the T11 vertebra"])    # equal, another object
+    assert lowered(a) == a.lower()
+    assert lowered(b) == b.lower()
+    assert lowered("Ki-67 \u0130ndex") == "Ki-67 \u0130ndex".lower()
+    assert lowered(a) == a.lower()
