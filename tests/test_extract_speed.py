@@ -92,3 +92,25 @@ def test_lowered_is_the_lowercase_of_the_text_asked_about():
     assert lowered(b) == b.lower()
     assert lowered("Ki-67 \u0130ndex") == "Ki-67 \u0130ndex".lower()
     assert lowered(a) == a.lower()
+
+
+def test_clause_before_and_negation_answer_as_their_plain_scans_do():
+    from sarcokg.extract import context as c
+    from sarcokg.extract.textprep import Sentence
+
+    def plain_clause(seg: str) -> str:
+        cut = 0
+        for m in c.BREAK_RX.finditer(seg):
+            cut = m.end()
+        return seg[cut:]
+
+    cut_found = 0
+    for s in _sentences_and_lines():
+        low = _view(s)
+        sent = Sentence(100, 100 + len(low), s, low)
+        for pos in range(0, len(low) + 1, 7):
+            got = c._clause_before(sent, 100 + pos)
+            assert got == plain_clause(low[max(0, pos - 60):pos]), low[:120]
+            cut_found += len(got) < min(pos, 60)
+        assert (c.POST_NEG_RX.match(low) is None) == (c.POST_NEG_RX.search(low) is None), low[:120]
+    assert cut_found > 100

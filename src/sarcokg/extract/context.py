@@ -274,12 +274,19 @@ class Zones:
         return s
 
 
+# what BREAK_RX cannot match without: a segment with none of these has no break
+_BREAK_PARTS = (",", ";", ":", "but", "however", "although", "after", "which", "who", "then", "followed")
+
+
 def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
     a = max(0, pos - sent.start - limit)
     seg = sent.low[a:pos - sent.start]
     cut = 0
-    for m in BREAK_RX.finditer(seg):
-        cut = m.end()
+    for part in _BREAK_PARTS:
+        if part in seg:
+            for m in BREAK_RX.finditer(seg):
+                cut = m.end()
+            break
     return seg[cut:]
 
 
@@ -290,7 +297,7 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     if NEG_RX.search(tail):
         return True
     after = sent.low[end - sent.start:end - sent.start + 50]
-    return bool(POST_NEG_RX.search(after))
+    return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
 
 
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
