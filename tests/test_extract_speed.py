@@ -114,3 +114,14 @@ def test_clause_before_and_negation_answer_as_their_plain_scans_do():
             cut_found += len(got) < min(pos, 60)
         assert (c.POST_NEG_RX.match(low) is None) == (c.POST_NEG_RX.search(low) is None), low[:120]
     assert cut_found > 100
+
+
+def test_age_search_finds_what_age_rx_finds():
+    from sarcokg.extract.context import AGE_RX, age_search
+    found = 0
+    for s in _sentences_and_lines() + ["a 45 yo man", "45-y/o", "aged 3", "45 yrs old", "3 years of age"]:
+        low = _view(s)
+        m, plain = age_search(low), AGE_RX.search(low)
+        assert (m and (m.span(), m.groups())) == (plain and (plain.span(), plain.groups())), low[:120]
+        found += plain is not None
+    assert found > 50

@@ -41,6 +41,14 @@ _AGE_WORD_RX = re.compile(r"\bage[ds]?\b")
 _YO_RX = re.compile(r"yo\b")
 
 
+def age_search(low: str) -> re.Match | None:
+    """AGE_RX.search(low), run only when low holds a word one of its branches needs (years, yrs, yo,
+    y/o, aged): it tries its lookbehinds at every position, of every sentence asked about."""
+    if "y" in low and ("year" in low or "yr" in low or "yo" in low or "y/o" in low) or "aged" in low:
+        return AGE_RX.search(low)
+    return None
+
+
 def _age_hint(low: str) -> bool:
     return "old" in low or "y/o" in low or ("age" in low and _AGE_WORD_RX.search(low) is not None) \
         or ("yo" in low and _YO_RX.search(low) is not None)
@@ -88,7 +96,7 @@ def is_intro(low: str) -> bool:
     if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
-    return bool((_age_hint(low) and (AGE_RX.search(low) or ("old" in low and WORD_AGE_RX.search(low))))
+    return bool((_age_hint(low) and (age_search(low) or ("old" in low and WORD_AGE_RX.search(low))))
                 or ("patient" in low or " a" in low or low[:1] == "a") and _intro_noun_possible(low)
                 and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))

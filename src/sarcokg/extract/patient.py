@@ -5,7 +5,7 @@ import re
 
 from sarcokg.model.facts import Span, Symptom, Value
 
-from .context import AGE_RX, WORD_AGE_RX, Zones, word_age
+from .context import WORD_AGE_RX, Zones, age_search, word_age
 from .textprep import DASH, Caseless
 from .timeexpr import NUM, to_months, word_number
 
@@ -34,7 +34,7 @@ def extract_age(text: str, zones: Zones) -> Value | None:
     order += [s for s in zones.sents if s.zone == "title"]
     order += [s for s in zones.sents if s.zone == "case" and not s.generic]
     for s in order:
-        m = AGE_RX.search(s.low)
+        m = age_search(s.low)
         if not m:
             m = WORD_AGE_RX.search(s.low) if "old" in s.low else None
             if m:
