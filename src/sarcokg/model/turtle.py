@@ -182,6 +182,12 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+# kept across writers (bounded): ':local' by the local part of an own-namespace IRI (Writer.iri),
+# and whether a typed literal is written bare, as a number or boolean (Writer.plain_literal)
+_OWN_NAMES: dict[str, str] = {}
+_BARE: dict[tuple, bool] = {}
+
+
 class Writer:
     def __init__(self, prefixes: dict[str, str] | None = None, shared: dict[str, str] | None = None):
         """shared: a cache of abbreviated IRIs that writers with the same prefixes
@@ -192,10 +198,23 @@ class Writer:
         self._own = self.prefixes.get("")
         self._iri: dict[str, str] = {}
         self._shared = shared if shared is not None and self._own else self._iri
+        # an IRI of the own namespace (a report's nodes) is written ':local' when its local part is a
+        # name and no namespace is tried before the own one (none extends it): its text then depends on
+        # the local part alone, and is kept across writers in _OWN_NAMES (reports name their nodes alike)
+        own = self._own
+        self._own_fast = bool(own) and next(p for p, ns in self._ns if ns.startswith(own)) == ""
 
     # -- terms -------------------------------------------------------------
     def iri(self, value: str) -> str:
-        cache = self._iri if self._own and value.startswith(self._own) else self._shared
+        own = self._own
+        if own and value.startswith(own):
+            if self._own_fast:
+                known = _OWN_NAMES.get(value[len(own):])
+                if known is not None:
+                    return known
+            cache = self._iri
+        else:
+            cache = self._shared
         cached = cache.get(value)
         if cached is not None:
             return cached
@@ -206,6 +225,8 @@ class Writer:
                 break
         if len(cache) < 100_000:
             cache[value] = out
+        if out[:1] == ":" and self._own_fast and len(_OWN_NAMES) < 100_000:
+            _OWN_NAMES[out[1:]] = out
         return out
 
     def literal(self, lit: ox.Literal) -> str:
@@ -230,8 +251,13 @@ class Writer:
             return f'"{escape(v)}"@{lang}'
         if dt == XSD_STRING:
             return f'"{escape(v)}"'
-        if (dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v)) \
-                or (dt == _XSD_BOOLEAN and v in ("true", "false")):
+        bare = _BARE.get(lit)   # numbers and booleans recur in every report (offsets, confidences)
+        if bare is None:
+            bare = bool((dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v))
+                        or (dt == _XSD_BOOLEAN and v in ("true", "false")))
+            if len(_BARE) < 100_000:
+                _BARE[lit] = bare
+        if bare:
             return v
         return f'"{escape(v)}"^^{self.iri(dt)}'
 

@@ -125,3 +125,31 @@ def test_age_search_finds_what_age_rx_finds():
         assert (m and (m.span(), m.groups())) == (plain and (plain.span(), plain.groups())), low[:120]
         found += plain is not None
     assert found > 50
+
+
+def test_writer_names_own_nodes_and_literals_as_without_its_memos():
+    from sarcokg.model import turtle as tt
+    from sarcokg.model.namespaces import PREFIXES, XSD
+    own = "https://example.org/r/one/"
+
+    def plain(w: tt.Writer, value: str) -> str:     # Writer.iri without any memo
+        for prefix, ns in w._ns:
+            if value.startswith(ns) and tt._LOCAL.match(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}"
+        return f"<{value}>"
+
+    locals_ = ["ev-site-1", "tumour", "a.b", "bad local", "-x", "x-", "ok_1", "sub-part", "sub-"]
+    # the own namespace first; then one that a longer namespace extends ('sub-' goes first there)
+    writers = [tt.Writer({"": own, **PREFIXES}), tt.Writer({"": "https://example.org/r/two/", **PREFIXES}),
+               tt.Writer({"": own, "sub": own + "sub-", **PREFIXES})]
+    for _ in range(2):     # the second round answers from the memos
+        for w in writers:
+            for local in locals_:
+                assert w.iri(w._own + local) == plain(w, w._own + local), local
+    assert writers[2].iri(own + "sub-part") == "sub:part"
+    for v, dt in [("12", XSD + "integer"), ("1.5", XSD + "decimal"), ("1e3", XSD + "decimal"),
+                  ("true", XSD + "boolean"), ("yes", XSD + "boolean"), ("x1", XSD + "integer")]:
+        lit = tt.Lit(v, dt, "")
+        for _ in range(2):
+            bare = v in ("12", "1.5", "true")
+            assert writers[0].plain_literal(lit) == (v if bare else f'"{v}"^^xsd:{dt.rsplit("#", 1)[1]}')
