@@ -201,7 +201,7 @@ class Writer:
         # an IRI of the own namespace (a report's nodes) is written ':local' when its local part is a
         # name and no namespace is tried before the own one (none extends it): its text then depends on
         # the local part alone, and is kept across writers in _OWN_NAMES (reports name their nodes alike)
-        own = self._own
+        own = self._own or ""
         self._own_fast = bool(own) and next(p for p, ns in self._ns if ns.startswith(own)) == ""
 
     # -- terms -------------------------------------------------------------
