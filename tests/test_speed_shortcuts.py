@@ -153,3 +153,21 @@ def test_writer_names_own_nodes_and_literals_as_without_its_memos():
         for _ in range(2):
             bare = v in ("12", "1.5", "true")
             assert writers[0].plain_literal(lit) == (v if bare else f'"{v}"^^xsd:{dt.rsplit("#", 1)[1]}')
+
+
+def test_cues_found_in_the_lexicon_pass_are_those_of_their_own_pass():
+    from sarcokg.extract.cues import cue_positions
+    from sarcokg.extract.lexicon import lexicon_for
+    from sarcokg.extract.textprep import normalise, spaced
+    from sarcokg.model.terms import load_terms
+    lex = lexicon_for(load_terms())
+    found = 0
+    for t in _texts() + _strings(500):
+        sp = spaced(t)
+        norm = normalise(t, sp)
+        hits: list = []
+        alone = lex.match(t, norm, sp)
+        assert lex.match(t, norm, sp, hits) == alone
+        assert cue_positions(norm, hits) == cue_positions(norm), t[:120]
+        found += len(hits)
+    assert found > 300

@@ -30,7 +30,8 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     sp = spaced(text)
     norm = normalise(text, sp)
     sents = split_sentences(text)
-    mentions = lex.match(text, norm, sp)
+    cue_hits: list[tuple[int, tuple[str, ...]]] = []   # the context cues, found in the same pass
+    mentions = lex.match(text, norm, sp, cue_hits)
     mentions = merge(mentions, local_abbreviations(text, mentions))
     mentions = merge(mentions, misspelt_agents(lex, norm, mentions))
 
@@ -43,7 +44,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
             intro_start = s.start
             break
     title_span = metadata.find_title(text, mentions, intro_start)
-    zones = context.Zones(text, sents, title_span, norm, intro_seen)
+    zones = context.Zones(text, sents, title_span, norm, intro_seen, cue_hits)
 
     facts = CaseFacts(report_id=report_id, source_file=source_file, source_sha256=source_sha256)
     facts.metadata = metadata.extract_metadata(text, title_span)

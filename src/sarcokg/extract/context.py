@@ -152,11 +152,14 @@ class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
     def __init__(self, text: str, sentences: list[Sentence], title_span: tuple[int, int] | None,
-                 norm: str | None = None, intro_seen: dict[int, bool] | None = None):
+                 norm: str | None = None, intro_seen: dict[int, bool] | None = None,
+                 cues: list[tuple[int, tuple[str, ...]]] | None = None):
         """intro_seen: is_intro() of sentences already asked, by index (extract() asks it of the
-        first ones, to bound the title search); the others are asked here."""
+        first ones, to bound the title search); the others are asked here. cues: the cue phrases
+        of norm as Lexicon.match(cues=) found them; else they are looked for here."""
         self.text = text
         self._intro_seen = intro_seen or {}
+        self._cues = cues
         self.norm = norm if norm is not None else normalise(text)
         self.sents = sentences
         self._starts = [s.start for s in sentences]
@@ -190,7 +193,7 @@ class Zones:
         return s if pos < s.end else None
 
     def _classify(self) -> None:
-        cues = cue_positions(self.norm)
+        cues = cue_positions(self.norm, self._cues)
         at = self.at
         anchors, refs, gens = ({s.index for s in map(at, cues[k]) if s is not None}
                                for k in ("anchor", "caseref", "generic"))

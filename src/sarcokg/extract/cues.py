@@ -66,26 +66,39 @@ def _own_measure(norm: str, m: re.Match) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
+def cue_table() -> dict[str, tuple[str, ...]]:
+    """Cue phrase -> its classes (the lexicon's automaton carries them too: Lexicon.match(cues=))."""
     table: dict[str, set[str]] = {}
     for kind, phrases in (("generic", _generic_phrases()), ("anchor", ANCHOR), ("caseref", CASEREF)):
         for p in phrases:
             table.setdefault(p, set()).add(kind)
+    return {p: tuple(sorted(kinds)) for p, kinds in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
-    for p, kinds in table.items():
-        auto.add_word(p, (len(p), tuple(sorted(kinds))))
+    for p, kinds in cue_table().items():
+        auto.add_word(p, (len(p), kinds))
     auto.make_automaton()
     return auto
 
 
-def cue_positions(norm: str) -> dict[str, list[int]]:
-    """Start offsets of cue phrases by class, on word boundaries of the normalised text."""
+def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = None) -> dict[str, list[int]]:
+    """Start offsets of cue phrases by class, on word boundaries of the normalised text.
+
+    found: the cue phrases on word boundaries of norm, (start, classes), when a pass over it has
+    found them already (Lexicon.match(cues=) does, in its own pass over the same view)."""
     out: dict[str, list[int]] = {"generic": [], "anchor": [], "caseref": []}
-    n = len(norm)
-    for end, (ln, kinds) in _automaton().iter(norm):
-        s, e = end - ln + 1, end + 1
-        if (s > 0 and norm[s - 1].isalnum()) or (e < n and norm[e].isalnum()):
-            continue
+    if found is None:
+        found = []
+        n = len(norm)
+        for end, (ln, kinds) in _automaton().iter(norm):
+            s, e = end - ln + 1, end + 1
+            if (s > 0 and norm[s - 1].isalnum()) or (e < n and norm[e].isalnum()):
+                continue
+            found.append((s, kinds))
+    for s, kinds in found:
         for k in kinds:
             if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the ":
                 continue      # 'the patients' is a typo for this patient, not a population

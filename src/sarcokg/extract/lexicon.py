@@ -20,6 +20,7 @@ import ahocorasick
 
 from sarcokg.model.terms import Terms
 
+from .cues import cue_table
 from .textprep import _TRANS, normalise, spaced
 
 AXES = ("tumour", "site", "intervention", "agent", "regimen", "outcome", "survival")
@@ -97,16 +98,19 @@ class Lexicon:
                 for ab in term.abbreviations:
                     for v in {ab, ab + "s"}:
                         cs.setdefault(v.translate(_TRANS), []).append((axis, key))
-        for table, auto in ((ci, self._ci), (cs, self._cs)):
-            for pat, targets in table.items():
+        # the context cue phrases ride in the caseless automaton, which reads the same view
+        # (normalised text) as cue_positions(): one pass over it finds both (match(cues=))
+        cues = cue_table()
+        for table, auto, cued in ((ci, self._ci, cues), (cs, self._cs, {})):
+            for pat in [*table, *(p for p in cued if p not in table)]:
                 if not pat.strip():
                     continue
                 seen, uniq = set(), []
-                for t in targets:   # one term per axis: the first in key order
+                for t in table.get(pat, ()):   # one term per axis: the first in key order
                     if t[0] not in seen:
                         seen.add(t[0])
                         uniq.append(t)
-                auto.add_word(pat, (len(pat), tuple(uniq)))
+                auto.add_word(pat, (len(pat), tuple(uniq), cued.get(pat, ())))
             auto.make_automaton()
 
     def collapsed_agents(self) -> dict[str, str]:
@@ -145,18 +149,24 @@ class Lexicon:
             return False
         return True
 
-    def match(self, text: str, norm: str, sp: str | None = None) -> list[Mention]:
+    def match(self, text: str, norm: str, sp: str | None = None,
+              cues: list[tuple[int, tuple[str, ...]]] | None = None) -> list[Mention]:
+        """The dictionary's mentions in text (norm: its normalise() view; sp: its spaced() view).
+        cues: a list to which the context cue phrases on word boundaries of norm are added, as
+        (start, classes), for cues.cue_positions()."""
         cands: list[Mention] = []
         case_view = sp if sp is not None else spaced(text)
         if len(case_view) != len(text):
             case_view = text
         for view, auto, src in ((norm, self._ci, "lexicon"), (case_view, self._cs, "abbreviation")):
             size = len(view)
-            for end, (n, targets) in auto.iter(view):
+            for end, (n, targets, kinds) in auto.iter(view):
                 s, e = end - n + 1, end + 1
                 # on word boundaries (_boundary, inlined: most hits are inside longer words)
                 if (s > 0 and view[s - 1].isalnum()) or (e < size and view[e].isalnum()):
                     continue
+                if kinds and cues is not None:
+                    cues.append((s, kinds))
                 for axis, key in targets:
                     cands.append(Mention(axis, key, s, e, src))
         return resolve(cands)
