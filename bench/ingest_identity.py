@@ -2,7 +2,7 @@
 """Does this checkout's `sarcokg ingest` write the same report graphs as another revision's?
 
     python bench/ingest_identity.py --texts ../shared/corpus/seeds ../shared/corpus/dev DIR ... \
-        [--ref REV | --ref-src PATH] [--new-src PATH] [--out DIR] [--jobs N]
+        [--ref REV | --ref-src PATH] [--new-src PATH] [--curation DIR] [--out DIR] [--jobs N]
 
 Ingests every *.txt of the text folders twice into one knowledge-graph folder
 each: once with the reference code (a git revision, by default the last commit of
@@ -11,7 +11,8 @@ main this branch holds, `git merge-base HEAD main`, taken out with
 --ref-src), once with this checkout's (or --new-src's), both run by this
 interpreter with PYTHONPATH pointing at the code's src/. Then compares the
 report graphs (*.ttl) byte for byte, and the command's messages (one line per
-report, warnings). Exit 0 when all are identical, 1 when any differ (the
+report, warnings). --curation DIR copies curation records (<id>.json) into
+both folders first, so that the curated path is compared too. Exit 0 when all are identical, 1 when any differ (the
 differing files are listed; `diff -r` on the two folders under --out shows how).
 A speed change must leave every graph as it was.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -59,6 +61,7 @@ def main() -> int:
     ap.add_argument("--ref", help="git revision of the reference code (default: git merge-base HEAD main)")
     ap.add_argument("--ref-src", type=Path, help="the reference code's src/ folder (instead of --ref)")
     ap.add_argument("--new-src", type=Path, default=ROOT / "src", help="the code under test (default: this checkout)")
+    ap.add_argument("--curation", type=Path, help="curation records to lay over the drafts (e.g. graph/curation)")
     ap.add_argument("--out", type=Path, help="keep the two folders here (ref/, new/); default a temporary folder")
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
@@ -76,6 +79,8 @@ def main() -> int:
             kg = out / side
             if kg.exists() and any(kg.iterdir()):
                 sys.exit(f"ingest_identity: {kg} is not empty")
+            if a.curation:
+                shutil.copytree(a.curation, kg / "curation")
             runs[side] = _ingest(src, files, kg, a.jobs)
         names = sorted({p.name for side in runs for p in (out / side).glob("*.ttl")})
         match, mismatch, errors = filecmp.cmpfiles(out / "ref", out / "new", names, shallow=False)

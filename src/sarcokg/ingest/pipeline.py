@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import click
@@ -136,10 +136,15 @@ def build_report(path: Path, kg: Path, force: bool = False, validate: bool = Tru
 def conforms(index: dict) -> bool:
     """Does a report graph in plain terms (rdf.report_index()) conform to the shapes?
     The fast engine of validate_triples, run without converting to pyoxigraph terms."""
+    from sarcokg.validate.shacl_fast import fast_validator
+    return not fast_validator(*_shape_files()).validate_index(index)
+
+
+@cache   # the package's data folder is found once a process (common.resources): so are these
+def _shape_files() -> tuple[str, str]:
     from sarcokg.store.kgstore import ontology_path
     from sarcokg.validate.shacl import shapes_path
-    from sarcokg.validate.shacl_fast import fast_validator
-    return not fast_validator(str(shapes_path()), str(ontology_path())).validate_index(index)
+    return str(shapes_path()), str(ontology_path())
 
 
 def _worker(args) -> Outcome:
