@@ -171,3 +171,16 @@ def test_cues_found_in_the_lexicon_pass_are_those_of_their_own_pass():
         assert cue_positions(norm, hits) == cue_positions(norm), t[:120]
         found += len(hits)
     assert found > 300
+
+
+def test_spaced_translates_short_strings_as_it_replaces_in_long_ones():
+    from sarcokg.extract.textprep import _REPL, spaced
+
+    def plain(text: str) -> str:
+        for c, r in _REPL:
+            text = text.replace(c, r)
+        return text
+
+    odd = "a-b/c\u2013d\u2014e\u00a0f\u2019g\u201ch\u201di\u2018j\u2212k\u2009l\u202fm \u0130 x"
+    for t in _strings(300) + [odd, odd * 20, ""] + _texts()[-50:]:
+        assert spaced(t) == plain(t), t[:80]
