@@ -184,3 +184,16 @@ def test_spaced_translates_short_strings_as_it_replaces_in_long_ones():
     odd = "a-b/c\u2013d\u2014e\u00a0f\u2019g\u201ch\u201di\u2018j\u2212k\u2009l\u202fm \u0130 x"
     for t in _strings(300) + [odd, odd * 20, ""] + _texts()[-50:]:
         assert spaced(t) == plain(t), t[:80]
+
+
+def test_find_words_finds_what_the_alternation_finds():
+    from sarcokg.extract.lexicon import find_words
+    rnd = random.Random(11)
+    pool = ["ES", "ESS", "E", "MPNST", "RT", "RTs", "S", "s", "DFS", "C-ion RT", "C", "IL-2", "IL", "ab", "A1", "1"]
+    bits = pool + [" ", " ", "x", "s", "(", ")", "-", ",", "\u00e9"]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(1, 20))) for _ in range(3000)]
+    for text in made + _strings(500) + _texts()[-60:] + ["ESs ES ESS ESSs xES ES1 ES-x (ES) RTss RTs IL-23 IL-2s C-ion RTx"]:
+        words = sorted(set(rnd.sample(pool, rnd.randint(1, 5))), key=len, reverse=True)
+        rx = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(w) for w in words) + r")s?(?![A-Za-z0-9])")
+        want = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(text)]
+        assert find_words(text, words) == want, (words, text[:120])

@@ -220,11 +220,45 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     if not defs:
         return []
     out = []
-    rx = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(a) for a in sorted(defs, key=len, reverse=True))
-                    + r")s?(?![A-Za-z0-9])")
-    for m in rx.finditer(text):
-        lf = defs[m.group(1)]
-        out.append(Mention(lf.axis, lf.key, m.start(), m.end(), "local"))
+    for a, b, ab in find_words(text, sorted(defs, key=len, reverse=True)):
+        lf = defs[ab]
+        out.append(Mention(lf.axis, lf.key, a, b, "local"))
+    return out
+
+
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def find_words(text: str, words: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each match of (?<![A-Za-z0-9])(w1|w2|...)s?(?![A-Za-z0-9]), as finditer
+    gives them, without compiling that pattern: each report defines its own abbreviations, and a
+    pattern made for one report costs more to compile than the whole text costs to search."""
+    starts = sorted({i for w in words for i in _occurrences(text, w)})
+    n, last, out = len(text), 0, []
+    for p in starts:
+        if p < last or (p > 0 and text[p - 1] in _ASCII_ALNUM):
+            continue
+        for w in words:             # the alternatives in their order, as the regex tries them
+            if not text.startswith(w, p):
+                continue
+            e = p + len(w)
+            if e < n and text[e] == "s" and not (e + 1 < n and text[e + 1] in _ASCII_ALNUM):
+                end = e + 1         # s? takes the s
+            elif not (e < n and text[e] in _ASCII_ALNUM):
+                end = e
+            else:
+                continue            # glued to a longer word: the next alternative
+            out.append((p, end, w))
+            last = end
+            break
+    return out
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
     return out
 
 
