@@ -32,6 +32,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--label", default="", help="name the results file ingest-LABEL-<time>.md (e.g. old, new)")
     a = ap.parse_args()
     texts = sorted(a.corpus.glob("*/*.txt"))
     if not texts:
@@ -47,6 +48,9 @@ def main() -> None:
         size = sum(f.stat().st_size for f in files) / len(files)
         print(f"{len(files)} reports ({len(texts)} corpus texts repeated), mean {size / 1000:.1f} kB; "
               f"machine: {cores} cores")
+        code = subprocess.run([sys.executable, "-c", "import sarcokg; print(list(sarcokg.__path__)[0])"],
+                              capture_output=True, text=True).stdout.strip()
+        print(f"code measured: {code} (interpreter {sys.executable})")
         for jobs in sorted({1, cores}):
             rates, cpu_rates = [], []
             for _ in range(a.runs):
@@ -71,5 +75,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     from results import recording
-    with recording("ingest"):
+    label = next((sys.argv[i + 1] for i, x in enumerate(sys.argv[:-1]) if x == "--label"), "")
+    with recording(f"ingest-{label}" if label else "ingest"):
         main()
