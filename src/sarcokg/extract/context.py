@@ -102,17 +102,7 @@ def is_intro(low: str) -> bool:
                 or ("male" in low and INTRO_SEX_RX.search(low)))
 
 
-GENERIC_RX = re.compile(
-    r"%|\[\s*\d|\(citation|(?<!the )\bpatients\b|\b(?:literature|previously (?:reported|published|described)|"
-    r"case reports|reported cases|cases|incidence|prevalence|typically|usually|commonly|most common|generally|often|"
-    r"frequently|(?:is|are) (?:a |an )?(?:very |extremely |relatively )?(?:rare|uncommon|unusual|common|aggressive|slow)|"
-    r"unusual|accounts? for|should|may|might|could|can (?:be|cause|occur)|advised|recommended|"
-    r"remains? (?:unclear|controversial)|whether|prognosis|survival rates?|per million|et al|studies|trials?|seems?|"
-    r"suggest|likely|possibility|rates?|exploration|mainstay|subtypes?|differential diagnos)\b")
-ANCHOR_RX = re.compile(r"\b(?:(?:our|the|this) patient|he|she|his|her|him|we (?:present|report|describe)|underwent|"
-                       r"year" + DASH + r"?old|in (?:our|this) case)\b")
-CASEREF_RX = re.compile(r"\b(?:we (?:present|report|describe|reported|presented)|report (?:the|a|an) (?:\w+ ){0,2}case|"
-                        r"(?:our|the|this) patient|in (?:our|this) case|the case of)\b")
+# the generic / anchor / case-reference cues are phrases in cues.py (one automaton pass), not regexes here
 
 NEG_RX = re.compile(
     r"\b(?:no|not|without|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
