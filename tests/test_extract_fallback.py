@@ -47,3 +47,12 @@ def test_the_type_named_most_often_wins(terms):
     text = ("Abstract\nChordoma is rare. Chordoma arises from notochord remnants. "
             "A chondrosarcoma can look similar on imaging.\n")
     assert types(text, terms)[0][0] == "CHDM"
+
+
+def test_an_unspecified_sarcoma_is_sarcoma_nos(terms):
+    assert types("A 45-year-old woman had a sarcoma of the right atrium, which was resected.", terms)[0][0] == "SARCNOS"
+
+
+def test_a_page_that_only_says_sarcoma_still_gets_a_type(terms):
+    text = "Introduction\nSarcoma of the heart is rare and hard to treat.\nReferences\n1. A chordoma paper.\n"
+    assert types(text, terms)[0][0] == "SARCNOS"

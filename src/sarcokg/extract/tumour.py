@@ -15,6 +15,7 @@ from .textprep import DASH, Caseless
 DIAG_RX = Caseless(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
                      r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b")
 DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b")
+NOS = "SARCNOS"   # OncoTree Sarcoma, NOS
 GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
 
 GRADE_WORD_RX = re.compile(
@@ -108,7 +109,16 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         ms = scores[k][5]
         conf = 0.9 if i == 0 else 0.5
         out.append(Value(k, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=conf))
-    return out
+    return _unspecified(terms, out)
+
+
+def _unspecified(terms: Terms, types: list[Value]) -> list[Value]:
+    """A case that names no kind of sarcoma has the OncoTree type 'Sarcoma, NOS', not the
+    grouping class (which has no code)."""
+    if types and types[0].value == "sarcoma" and terms.find("tumour", NOS) is not None:
+        first = types[0]
+        types[0] = Value(NOS, spans=first.spans, confidence=min(first.confidence, 0.6))
+    return types
 
 
 def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
@@ -189,7 +199,17 @@ def _named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             continue
         counts.setdefault(m.key, []).append(m)
     if not counts:
-        return []
+        return _unspecified(terms, _sarcoma_named(text, terms, zones, mentions, refs))
     key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0].start))
     ms = counts[key]
     return [Value(key, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.5)]
+
+
+def _sarcoma_named(text: str, terms: Terms, zones: Zones, mentions: list[Mention], refs: int) -> list[Value]:
+    """The last resort: the page says 'sarcoma' (a kind of it named nowhere)."""
+    ms = [m for m in mentions if m.axis == "tumour" and m.key == "sarcoma" and m.start < refs]
+    ms = [m for m in ms if (s := zones.at(m.start)) is not None and s.zone != "boiler"
+          and not negated(text, s, m.start, m.end)]
+    if not ms:
+        return []
+    return [Value("sarcoma", spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.4)]
