@@ -202,3 +202,19 @@ def test_no_recurrent_tumour_and_no_suspicion_of_relapse(sentence, last, terms):
 ])
 def test_no_site_for_extraskeletal_another_condition_or_a_generalisation(text, sites, terms):
     assert {s.site for s in ex(text, terms).tumour.sites} == sites
+
+
+def test_we_treated_a_patient_introduces_the_case(terms):
+    f = ex("Resection of the upper thoracic spine is difficult. We surgically treated a patient with grade 2 "
+           "chondrosarcoma involving T1-5 and the chest wall.", terms)
+    assert (f.tumour.grade.value, [lv.vertebra for lv in f.tumour.levels]) == \
+        ("intermediate", ["T1", "T2", "T3", "T4", "T5"])
+
+
+@pytest.mark.parametrize("text,grade", [
+    ("A 40-year-old man had a well-differentiated osteosarcoma of the sacrum.", "low"),
+    ("A 40-year-old man had a well-differentiated liposarcoma of the thigh.", None),
+])
+def test_well_differentiated_is_low_grade_except_the_liposarcoma_subtype(text, grade, terms):
+    g = ex(text, terms).tumour.grade
+    assert (g.value if g else None) == grade

@@ -26,6 +26,7 @@ GRADE_WORD_RX = re.compile(
     r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
     r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
+_LIPO_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+)?lipo", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
 _LIKE_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*like\b", re.I)
@@ -144,7 +145,9 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
             elif w == "moderately":
                 grade = "intermediate"
             elif w == "well":
-                continue      # well-differentiated names a subtype (liposarcoma), not a grade
+                if _LIPO_AFTER_RX.match(s.text, m.end()):
+                    continue  # well-differentiated liposarcoma is a subtype, not a grade
+                grade = "low"
             elif w in ("i", "1"):
                 grade = "low"
             elif w in ("ii", "2"):
