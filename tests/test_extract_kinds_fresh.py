@@ -205,6 +205,9 @@ def test_no_site_for_extraskeletal_another_condition_or_a_generalisation(text, s
 
 
 def test_we_treated_a_patient_introduces_the_case(terms):
+    from sarcokg.extract.context import is_intro
+    assert is_intro("we surgically treated a patient with grade 2 chondrosarcoma involving t1-5.")
+    assert not is_intro("we treated the tumour with radiotherapy.")
     f = ex("Resection of the upper thoracic spine is difficult. We surgically treated a patient with grade 2 "
            "chondrosarcoma involving T1-5 and the chest wall.", terms)
     assert (f.tumour.grade.value, [lv.vertebra for lv in f.tumour.levels]) == \
