@@ -221,3 +221,12 @@ def test_we_treated_a_patient_introduces_the_case(terms):
 def test_well_differentiated_is_low_grade_except_the_liposarcoma_subtype(text, grade, terms):
     g = ex(text, terms).tumour.grade
     assert (g.value if g else None) == grade
+
+
+@pytest.mark.parametrize("sentence,site", [
+    ("This patient also had liver and vertebral metastases.", "vertebral column"),
+    ("She developed cervical spine (C4-C6) metastases 4 years later.", "vertebral column"),
+])
+def test_metastases_named_by_an_adjective_or_after_levels(sentence, site, terms):
+    f = ex("A 60-year-old woman had a GIST of the rectum, which was resected. " + sentence, terms)
+    assert (site, True) in {(s.site, s.metastatic) for s in f.tumour.sites}

@@ -83,7 +83,8 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix)\b", re.I)
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
-METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
+METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?(?:[\w-]+\s+)?"   # 'cervical spine (C4-C6) metastases'
+                           r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
