@@ -230,3 +230,15 @@ def test_well_differentiated_is_low_grade_except_the_liposarcoma_subtype(text, g
 def test_metastases_named_by_an_adjective_or_after_levels(sentence, site, terms):
     f = ex("A 60-year-old woman had a GIST of the rectum, which was resected. " + sentence, terms)
     assert (site, True) in {(s.site, s.metastatic) for s in f.tumour.sites}
+
+
+@pytest.mark.parametrize("text,sites", [
+    ("We report a SFT of the thoracic spine in a 50-year-old man with myelopathy. MRI showed an intradural "
+     "extramedullary mass at T2-T3. It was resected.", {"spinal canal"}),
+    ("A 40-year-old man had an intradural tumour at L1 with destruction of the L1 vertebral body.",
+     {"spinal canal", "vertebral column"}),
+    ("A 79-year-old man had a myxoid liposarcoma of the thoracic spine. Wide resection, spinal cord "
+     "decompression and posterior instrumentation were performed.", {"vertebral column"}),
+])
+def test_inside_the_dura_the_spine_is_the_canal(text, sites, terms):
+    assert {s.site for s in ex(text, terms).tumour.sites} == sites
