@@ -25,6 +25,13 @@ def ex(text, terms):
     ("A case title\nInternational Journal of Examples 2024 September 30\nINTRODUCTION: text.", 2024),
     ("A case title\nThe Example Journal of Surgery. 2025 Volume 33 Number 1.\nAbstract", 2025),
     ("A case title\nReceived: 06 January 2021\nAbstract\nOn 3 March 2019 she had surgery.\n", 2021),
+    ("A title\nJ Authors\n2009-01-01\nAbstract\nText.", 2009),
+    ("PMC \u00b7 DOI: 10.1/x \u00b7 Example Journal \u00b7 2024-04-21\nA title\n", 2024),
+    ("A title\nPublication statusPublished - 2009 Nov\n", 2009),
+    ("A title\nExample Surgery 38(2):402 (1996) PMID 1234567\n", 1996),
+    ("A title\n2015 \nAbstract\n", 2015),
+    ("A title. Example Journal of Case Reports, 2019 4:76. DOI: 10.1/x\n", 2019),
+    ("Example Med Sci > Volume 21(2); 2015 > Article\n", 2015),
 ])
 def test_year_from_header_date_lines(text, year):
     assert extract_metadata(text, None).year.value == year
@@ -33,6 +40,8 @@ def test_year_from_header_date_lines(text, year):
 @pytest.mark.parametrize("text", [
     "A case title\nShe was seen at the clinic, 12 March 2019.\nAbstract\n",     # a sentence, not a header
     "x" * 1600 + "\nSeen again, 12 March 2019\n",                              # far below the header
+    "A title\nAbstract\nOn 2019-03-04 she had surgery.\n",                          # a date in a sentence
+    "These are unpublished data from 2019.\n",
 ])
 def test_dates_in_the_text_are_no_publication_year(text):
     assert extract_metadata(text, None).year is None
