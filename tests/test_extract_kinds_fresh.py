@@ -251,3 +251,12 @@ def test_metastases_named_by_an_adjective_or_after_levels(sentence, site, terms)
 ])
 def test_inside_the_dura_the_spine_is_the_canal(text, sites, terms):
     assert {s.site for s in ex(text, terms).tumour.sites} == sites
+
+
+@pytest.mark.parametrize("text,sex", [
+    ("Stage IC low-grade endometrial stromal sarcoma of the uterus was treated by hysterectomy.", "female"),
+    ("The present case report describes a patient with a leiomyosarcoma of the thigh. Postoperatively, she had "
+     "weakness of hip flexion.", "female"),
+])
+def test_sex_from_an_organ_or_from_pronouns_after_a_described_patient(text, sex, terms):
+    assert ex(text, terms).sex.value == sex
