@@ -62,7 +62,7 @@ YEAR_RXS = [
 ]
 # a word each pattern needs in its window (lowercased), so most lines are not searched at all
 _YEAR_HINTS = [("publish", "online", "date", "epub", "issue", "available", "ecollection", "year"), (";", ":"),
-               (")",), ("accept", "revis"), (",", "vol"), ("article id",), ("vol",), ("vol",), ("(",), (")",), ("/",), (".,",), (")",),
+               (")",), ("accept", "revis"), (",", "vol"), ("article id",), ("vol",), ("vol",), ("(",), (")",), ("/",), ("., 0", "., 1", "., 2", "., 3", ".,0", ".,1", ".,2", ".,3"), (")",),
                ("receiv",),
                ("copyright", "\u00a9")]
 assert len(_YEAR_HINTS) == len(YEAR_RXS)
