@@ -348,9 +348,9 @@ def test_death_ends_the_timeline(terms):
 
 
 def test_a_metastasis_invading_a_neighbour_makes_it_metastatic(terms):
-    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years later "
-           "lung metastases were found. The largest nodule was resected with the adjacent parietal pleura because "
-           "of infiltration.", terms)
+    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years "
+           "later lung metastases were found. The largest nodule was resected with the adjacent parietal pleura "
+           "because of infiltration.", terms)
     assert met_keys(f, terms) == {"lung", "pleura"}
 
 

@@ -92,7 +92,8 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8, ("/",)),
     # a journal abbreviation with the publication date: "Front. Oncol., 03 May 2024", "Exp. Med., 2 March 2020"
     YearForm(re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+"
-                        + YEAR + r"(?!\d)"), 0.9, (".,",)),
+                        + YEAR + r"(?!\d)"), 0.9,
+             ("., 0", "., 1", "., 2", "., 3", ".,0", ".,1", ".,2", ".,3")),
     # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
     YearForm(re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75, (")",)),
     # ... and without the initials' full stop, at the head of the page: "Halliday J (2022) Malignant ..."

@@ -271,7 +271,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
-            elif "metastatic" in t[max(0, rs - 90):rs].lower() and not modifies_tumour and \
+            elif not modifies_tumour and "metastatic" in s.low[max(0, rs - 90):rs] and \
                     METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
                 met = True
             elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
