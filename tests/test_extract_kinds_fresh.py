@@ -30,7 +30,7 @@ def ex(text, terms):
     ("A title\nPublication statusPublished - 2009 Nov\n", 2009),
     ("A title\nExample Surgery 38(2):402 (1996) PMID 1234567\n", 1996),
     ("A title\n2015 \nAbstract\n", 2015),
-    ("A title. Example Journal of Case Reports, 2019 4:76. DOI: 10.1/x\n", 2019),
+    ("A title. Example Annals of Oncology Cases, 2019 7:31. See also 10.1/x\n", 2019),
     ("Example Med Sci > Volume 21(2); 2015 > Article\n", 2015),
 ])
 def test_year_from_header_date_lines(text, year):
@@ -112,8 +112,7 @@ def test_a_populations_median_age_does_not_introduce_the_patient(terms):
 
 
 @pytest.mark.parametrize("sentence,surgery", [
-    ("He was successfully treated with a single-stage posterior approach and was free of local recurrence at "
-     "a 5-year follow-up.", True),
+    ("She was managed with a two-stage lateral approach.", True),
     ("A biopsy was taken through a posterior approach.", False),
     ("The liver lesion was treated by metastectomy.", True),
 ])
@@ -124,8 +123,8 @@ def test_an_operation_named_by_its_approach(sentence, surgery, terms):
 
 
 def test_free_of_recurrence_after_an_approach_is_ned(terms):
-    f = ex("A 57-year-old man had a chordoma of the sacrum. He was successfully treated with a single-stage "
-           "posterior approach and was free of local recurrence at a 5-year follow-up.", terms)
+    f = ex("A 57-year-old man had a chordoma of the sacrum. He was managed with a two-stage lateral approach. "
+           "At the five-year follow-up he was free of local recurrence.", terms)
     assert [(o.status, o.months) for o in f.outcomes][-1] == ("no evidence of disease", 60.0)
 
 
@@ -137,7 +136,7 @@ def test_imaging_studies_are_the_patients(terms):
 
 def test_a_metastatic_tumour_in_an_organ(terms):
     f = ex("A 60-year-old man had a GIST of the small intestine resected in 2005. In 2012 a new mass was found "
-           "and diagnosed as a metastatic GIST in the liver.", terms)
+           "and proved to be a metastatic GIST in the liver.", terms)
     assert ("liver", True) in {(s.site, s.metastatic) for s in f.tumour.sites}
 
 
@@ -171,8 +170,8 @@ def test_dying_later_is_death(terms):
 
 
 def test_a_metastasis_a_procedure_works_on_is_no_status(terms):
-    f = ex("A 55-year-old woman with a gastric GIST and liver metastases was treated with imatinib. Partial "
-           "excision of the largest liver metastasis was performed for histology. She remained symptom-free.",
+    f = ex("A 55-year-old woman with a gastric GIST and liver metastases underwent gastrectomy and was then "
+           "treated with imatinib. To type the tumour, one hepatic metastasis was partly excised. She stayed well.",
            terms)
     assert "recurrence" not in [o.status for o in f.outcomes]
 
@@ -192,7 +191,7 @@ def test_a_course_told_without_introducing_the_patient(terms):
 
 
 @pytest.mark.parametrize("sentence,last", [
-    ("Gross-total resection was attained. No residual or recurrent tumor was found on 30-month follow-up MRI.",
+    ("The mass was removed completely. The MRI of the 30-month follow-up showed no residual or recurrent tumour.",
      ("no evidence of disease", 30.0)),
     ("It was excised. One year after the operation, follow-up is without suspicion of relapse.",
      ("no evidence of disease", 12)),
@@ -206,8 +205,8 @@ def test_no_recurrent_tumour_and_no_suspicion_of_relapse(sentence, last, terms):
     ("An 82 year old man had an extra skeletal myxoid chondrosarcoma of the elbow.", {"elbow"}),
     ("A 60-year-old woman had an angiosarcoma of the face, which was resected. She also had gastric antral "
      "vascular ectasia.", {"face"}),
-    ("A 60-year-old man had a GIST of the small intestine, which was resected. GISTs of the small bowel tend to "
-     "be more aggressive than those in the stomach.", {"small intestine"}),
+    ("A 60-year-old man had a GIST of the small intestine, which was resected. Jejunal stromal tumours tend to "
+     "behave worse than those in the stomach.", {"small intestine"}),
 ])
 def test_no_site_for_extraskeletal_another_condition_or_a_generalisation(text, sites, terms):
     assert {s.site for s in ex(text, terms).tumour.sites} == sites
@@ -215,10 +214,10 @@ def test_no_site_for_extraskeletal_another_condition_or_a_generalisation(text, s
 
 def test_we_treated_a_patient_introduces_the_case(terms):
     from sarcokg.extract.context import is_intro
-    assert is_intro("we surgically treated a patient with grade 2 chondrosarcoma involving t1-5.")
+    assert is_intro("we operated on a patient whose grade 2 chondrosarcoma spanned t1-5.")
     assert not is_intro("we treated the tumour with radiotherapy.")
-    f = ex("Resection of the upper thoracic spine is difficult. We surgically treated a patient with grade 2 "
-           "chondrosarcoma involving T1-5 and the chest wall.", terms)
+    f = ex("Surgery high in the thoracic spine is hard. We operated on a patient whose grade 2 chondrosarcoma "
+           "spanned T1-5 and reached the chest wall.", terms)
     assert (f.tumour.grade.value, [lv.vertebra for lv in f.tumour.levels]) == \
         ("intermediate", ["T1", "T2", "T3", "T4", "T5"])
 
@@ -233,7 +232,7 @@ def test_well_differentiated_is_low_grade_except_the_liposarcoma_subtype(text, g
 
 
 @pytest.mark.parametrize("sentence,site", [
-    ("This patient also had liver and vertebral metastases.", "vertebral column"),
+    ("Staging found hepatic and vertebral metastases too.", "vertebral column"),
     ("She developed cervical spine (C4-C6) metastases 4 years later.", "vertebral column"),
 ])
 def test_metastases_named_by_an_adjective_or_after_levels(sentence, site, terms):
@@ -255,8 +254,8 @@ def test_inside_the_dura_the_spine_is_the_canal(text, sites, terms):
 
 @pytest.mark.parametrize("text,sex", [
     ("Stage IC low-grade endometrial stromal sarcoma of the uterus was treated by hysterectomy.", "female"),
-    ("The present case report describes a patient with a leiomyosarcoma of the thigh. Postoperatively, she had "
-     "weakness of hip flexion.", "female"),
+    ("This report describes a patient with a leiomyosarcoma of the thigh. After the operation she walked with "
+     "a cane.", "female"),
 ])
 def test_sex_from_an_organ_or_from_pronouns_after_a_described_patient(text, sex, terms):
     assert ex(text, terms).sex.value == sex
