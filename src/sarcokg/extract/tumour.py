@@ -110,7 +110,21 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         ms = scores[k][5]
         conf = 0.9 if i == 0 else 0.5
         out.append(Value(k, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=conf))
-    return _unspecified(terms, out)
+    return _unspecified(terms, _kind_named_elsewhere(text, terms, zones, mentions, out))
+
+
+def _kind_named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                          out: list[Value]) -> list[Value]:
+    """The case says only 'sarcoma' ('a cervical spine sarcoma'): a kind of sarcoma the page names
+    elsewhere ('... diagnosed as extraskeletal Ewing sarcoma' in its abstract) is the better guess;
+    not a benign look-alike named in the discussion."""
+    if not out or not is_generic(terms, out[0].value):
+        return out
+    named = _named_elsewhere(text, terms, zones, mentions)
+    if named and not is_generic(terms, named[0].value) and \
+            terms.is_subclass(terms.get("tumour", named[0].value).iri, SKO + "Sarcoma"):
+        return named + out
+    return out
 
 
 def _unspecified(terms: Terms, types: list[Value]) -> list[Value]:
