@@ -259,3 +259,15 @@ def test_inside_the_dura_the_spine_is_the_canal(text, sites, terms):
 ])
 def test_sex_from_an_organ_or_from_pronouns_after_a_described_patient(text, sex, terms):
     assert ex(text, terms).sex.value == sex
+
+
+@pytest.mark.parametrize("text,grade", [
+    ("A 50-year-old man had a tumour of C2. Histology showed a WHO Grade I solitary fibrous tumour.", "low"),
+    ("A 60-year-old woman had a cardiac mass. Histology found a sarcoma of intermediate degree of "
+     "differentiation.", "intermediate"),
+    ("A 60-year-old woman had a sarcoma with a high degree of differentiation.", "low"),
+    ("An 81-year-old man had a C2 tumour. Most of it was a low-grade chondrosarcoma component.", None),
+])
+def test_grades_before_a_named_tumour_by_degree_and_not_of_a_component(text, grade, terms):
+    g = ex(text, terms).tumour.grade
+    assert (g.value if g else None) == grade

@@ -24,8 +24,12 @@ GRADE_WORD_RX = re.compile(
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
     r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
-    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
+    r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
+_GRADE_OF_DEGREE = {"high": "low", "low": "high", "moderate": "intermediate", "intermediate": "intermediate"}
+_COMPONENT_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?components?\b", re.I)
 _LIPO_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+)?lipo", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
@@ -136,12 +140,26 @@ def _unspecified(terms: Terms, types: list[Value]) -> list[Value]:
     return types
 
 
+_GRADE_OF_WORD = {"poorly": "high", "moderately": "intermediate", "well": "low", "i": "low", "1": "low",
+                  "ii": "intermediate", "2": "intermediate", "iii": "high", "3": "high"}
+
+
+def _grade_of(m: re.Match, sentence: str) -> str | None:
+    """The grade a GRADE_WORD_RX match states, None when it states none."""
+    w = next(g for g in m.groups() if g).lower()
+    if "degree" in m.group(0).lower():
+        return _GRADE_OF_DEGREE[w]
+    if w == "well" and _LIPO_AFTER_RX.match(sentence, m.end()):
+        return None   # well-differentiated liposarcoma is a subtype, not a grade
+    return _GRADE_OF_WORD.get(w, w)
+
+
 def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
     tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue
-        if "grade" not in s.low and "differentiated" not in s.low:
+        if "grade" not in s.low and "differentiat" not in s.low:
             continue
         for m in GRADE_WORD_RX.finditer(s.text):
             if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
@@ -152,24 +170,11 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
                 r"\b(?:sarcoma|tumou?r|neoplasm|malignancy|lesion)\b", s.text, re.I)
             if not has_tumour:
                 continue
-            word = next(g for g in m.groups() if g)
-            w = word.lower()
-            if w in ("poorly",):
-                grade = "high"
-            elif w == "moderately":
-                grade = "intermediate"
-            elif w == "well":
-                if _LIPO_AFTER_RX.match(s.text, m.end()):
-                    continue  # well-differentiated liposarcoma is a subtype, not a grade
-                grade = "low"
-            elif w in ("i", "1"):
-                grade = "low"
-            elif w in ("ii", "2"):
-                grade = "intermediate"
-            elif w in ("iii", "3"):
-                grade = "high"
-            else:
-                grade = w
+            if _COMPONENT_AFTER_RX.match(s.text, m.end()):
+                continue      # 'a low-grade chondrosarcoma component': a part's grade
+            grade = _grade_of(m, s.text)
+            if grade is None:
+                continue
             a, b = s.start + m.start(), s.start + m.end()
             return Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
     return None
