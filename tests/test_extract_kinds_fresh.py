@@ -74,6 +74,7 @@ def test_paralysis_of_the_limbs_is_a_symptom_not_a_site(terms):
     ("Whole-field irradiation with 50 Gy in 25 fractions was followed by a boost of 18 Gy in three fractions.",
      68, 28),
     ("She then underwent 23 radiotherapy sessions.", None, 23),
+    ("She received 24 Gy of single-fraction image-guided radiotherapy.", 24, 1),
 ])
 def test_fractions_follow_their_own_course(sentence, dose, fx):
     r = read(sentence)
