@@ -39,7 +39,7 @@ nodes they bind; this is exact because every file must name its own nodes only
 checked as the chunk loads. The final result is parsed by Oxigraph itself
 (SPARQL TSV results, or the stage-2 query), so every output format is exactly
 what a direct evaluation gives; tests compare the two. Queries run with
-parameters, queries without the mark, results with blank
+parameters (but see narrow.py), queries without the mark, results with blank
 nodes, aggregates aggregate.py does not plan, graphs where two files carry one
 report id (which the validator flags), a file naming another report's nodes,
 and files changed since the store loaded them are evaluated on the store.

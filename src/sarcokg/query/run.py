@@ -66,7 +66,8 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
     if not kgraph.unconfined:
-        kept = None if params else _kept(kg, kgraph, label, text, jobs, progress)
+        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
+            _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return kept
     return run(_store_for(kgraph, text, progress), label, text, params, allow_service)
@@ -105,7 +106,8 @@ def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str,
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
     if not kgraph.unconfined:
-        kept = None if params else _kept(kg, kgraph, label, text, jobs, progress)
+        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
+            _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return serialize(kept, fmt)
     store = _store_for(kgraph, text, progress)
@@ -159,6 +161,26 @@ def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress
     except (ValueError, OSError, RuntimeError) as e:
         raise InputError(f"{label}: the query failed: {e}") from None
     return res
+
+
+def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int, progress: Progress | None):
+    """A query with a parameter that narrows its kept result (query/narrow.py),
+    from that result; None: the store answers."""
+    from sarcokg.query.narrow import narrowed, narrowing, notations_within
+    from sarcokg.store.kgstore import ontology_path
+    how = narrowing(text)
+    if how is None or len(params) != 1:
+        return None
+    var, term = parse_param(params[0])
+    if var.value != how[0] or not isinstance(term, ox.NamedNode):
+        return None
+    keep = notations_within(ontology_path(), term.value, how[2])
+    kept = _kept(kg, kgraph, label, text, jobs, progress) if keep is not None else None
+    try:
+        tsv = None if kept is None or keep is None else narrowed(kept.tsv(), how[0], how[1], term, keep)
+    except (OSError, ValueError):
+        return None
+    return None if tsv is None else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
 def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
