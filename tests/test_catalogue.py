@@ -10,7 +10,9 @@ from sarcokg.store.kgstore import catalogue_path, load, release
 from .conftest import synth_graphs
 
 
-def test_changes_since_a_generation_net_out_to_the_files_now(tmp_path):
+def test_changes_since_a_generation_net_out_to_the_files_now(tmp_path, monkeypatch):
+    import sarcokg.store.catalogue as C
+    monkeypatch.setattr(C, "KEEP", 1000)
     rng = random.Random(3)
 
     def work(cat):
@@ -34,9 +36,16 @@ def test_changes_since_a_generation_net_out_to_the_files_now(tmp_path):
             assert cat.changed_keys(g) == want, g
         # the log no stamp needs is dropped at the next change: only what comes after the oldest stamp stays
         cat.set_stamp("old consumer", Stamp("ctx", 250))
+        cat.set_stamp("an output", Stamp("ctx", 10, size=5))     # an output's stamp holds nothing back
         cat.record({"new": "x"}, [])
         assert cat.changed_keys(150) is None and cat.changed_keys(250) is not None
         assert cat.changed_keys(cat.generation() + 1) is None
+        # and no more than KEEP generations, whatever a consumer far behind stamped
+        monkeypatch.setattr(C, "KEEP", 20)
+        cat.record({"new": "y"}, [])
+        now = cat.generation()
+        assert cat.changed_keys(now - 21) is None and cat.changed_keys(now - 20) is not None
+        assert cat.changed_keys(now - 1) == {"new": ("x", "y")}
     using(tmp_path / "c.sqlite", work, "v1")
 
 

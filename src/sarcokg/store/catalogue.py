@@ -8,11 +8,11 @@ Tables (KG/.sarcokg/catalogue.sqlite):
 - changes(generation, key, before, after): written by the sync, one row per
   file it added (before NULL), changed or removed (after NULL); the files and
   the change log of generation g are written in one transaction;
-- stamps(name, context, generation, size, state): each consumer (the
-  validation results, each named query's rows and each output it keeps, the
-  rules across reports) with the generation it has caught up to, the context
-  it was computed in (shapes, ontology, query text, versions), the size of the
-  output file it keeps (if any) and a small state of its own (JSON text);
+- stamps(name, context, generation, size, state): each consumer (each named
+  query's rows, and each output file it keeps) with the generation it has
+  caught up to, the context it was computed in (ontology, query text,
+  versions), the size of the output file (0 for a consumer, which keeps
+  entries instead) and a small state of its own (JSON text);
 - entries(consumer, key, digest, label, data): what a consumer keeps per
   report (a query's rows, a report's validation results), opaque here.
 
@@ -38,6 +38,7 @@ from typing import TypeVar
 from sarcokg.common.errors import SarcoKGError
 
 SCHEMA = 2
+KEEP = 100     # generations of the change log kept at most
 _DDL = """
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -140,8 +141,11 @@ class Catalogue:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)",
                                     [(k, a) for k, _, a in log if a is not None])
                 self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k, _, a in log if a is None])
-                oldest = self.db.execute("SELECT MIN(generation) FROM stamps").fetchone()[0]
+                # the log no consumer needs (an output's stamp, which has a size, needs none), and
+                # at most KEEP generations: a consumer further behind starts afresh
+                oldest = self.db.execute("SELECT MIN(generation) FROM stamps WHERE size = 0").fetchone()[0]
                 trim = generation - 1 if oldest is None else min(int(oldest), generation - 1)
+                trim = max(trim, generation - KEEP)
                 if trim > int(self._meta("log_from") or 0):
                     self.db.execute("DELETE FROM changes WHERE generation <= ?", (trim,))
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('log_from', ?)", (str(trim),))
