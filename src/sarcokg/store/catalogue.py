@@ -29,6 +29,7 @@ is one indexed query. A catalogue that does not read back is made afresh
 """
 from __future__ import annotations
 
+import atexit
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -183,6 +184,14 @@ def forget(path: Path) -> None:
     held = _OPEN.pop(str(path), None)
     if held is not None:
         held[0].close()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Connections closed at exit: the last one folds the WAL journal into the
+    file and removes it, so the catalogue is one file between commands."""
+    for path in list(_OPEN):
+        forget(Path(path))
 
 
 def using(path: Path, work: Callable[[Catalogue], T], versions: str | None = None) -> T:
