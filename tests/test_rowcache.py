@@ -499,3 +499,31 @@ def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
         cached, direct = _both(kg, name)
         assert cached == direct, name
     assert calls
+
+
+def test_changes_that_net_out_keep_the_kept_result_and_renderings(tmp_path, monkeypatch):
+    """A file changed and changed back: the store made two generations, but the
+    kept result and its rendering are of the same files; they are stamped
+    current and read as they are (nothing evaluated, assembled or rendered)."""
+    import sarcokg.query.renders as renders
+    import sarcokg.query.rowcache as rc
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    label, text = q.resolve("follow-up-by-outcome", None)
+    before = _both(kg, "follow-up-by-outcome")[0]
+    victim = sorted(kg.glob("*.ttl"))[3]
+    original = victim.read_text()
+    victim.write_text(original.replace("sko:ageYears ", "sko:ageYears 1", 1))
+    load(kg)
+    release(kg)
+    victim.write_text(original)
+    calls = []
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(args) or [])
+    monkeypatch.setattr(rc, "_aggregated", lambda *a: calls.append(a) or ("{}", b""))
+    monkeypatch.setattr(renders.ox, "parse_query_results", lambda *a, **k: calls.append(a))
+    kgraph = load(kg)
+    try:
+        assert {f: q.serialize(q.run_kg(kg, kgraph, label, text, []), f) for f in FORMATS} == before
+    finally:
+        release(kg)
+    assert calls == []

@@ -411,6 +411,8 @@ def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, r
     out = Outputs(catalogue_path(kg), c.name, c.context, generation)
     folder = kg / CACHE_DIR / "rows"
     size = out.held("result")
+    if size is None and using(out.catalogue, lambda cat: _unchanged(cat, c, generation)):
+        size = out.held("result")
     if size is not None:
         return KeptResult(folder, stem, out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
     got = using(out.catalogue, lambda cat: _catch_up(cat, c, generation, kg, digests, run))
@@ -427,6 +429,17 @@ def _assemble(kg: Path, digests: dict, generation: int, c: Consumer, run: Run) -
         cached_rows(kg, digests, generation, c.text, run)
     except Exception:   # noqa: BLE001 - assembled when the query is first run instead
         pass
+
+
+def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
+    """Whether the consumer is behind by changes that net out to none (a file
+    changed and changed back): then it and what it keeps are stamped current."""
+    stamp = cat.stamp(c.name)
+    if stamp is None or stamp.context != c.context or stamp.generation == generation \
+            or cat.changed_keys(stamp.generation) != {}:
+        return False
+    cat.restamp(c.name, c.context, stamp.generation, generation)
+    return True
 
 
 def _remade(kg: Path, digests: dict, text: str, run: Run, out: Outputs) -> KeptResult | None:

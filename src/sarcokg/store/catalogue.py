@@ -114,6 +114,14 @@ class Catalogue:
             self.db.execute("INSERT INTO stamps VALUES (?, ?, ?, ?, ?)",
                             (name, stamp.context, stamp.generation, stamp.size, stamp.state))
 
+    def restamp(self, consumer: str, context: str, generation: int, now: int) -> None:
+        """A consumer and the outputs it keeps ('consumer:...') stamped with
+        `generation`, in `context`, moved to generation `now` (the caller has
+        seen that no file changed in between)."""
+        with self.db:
+            self.db.execute("UPDATE stamps SET generation = ? WHERE (name = ? OR name LIKE ?) AND context = ? "
+                            "AND generation = ?", (now, consumer, consumer + ":%", context, generation))
+
     def update(self, consumer: str, stamp: Stamp, put: dict[str, tuple[str, str, str]], drop: Iterable[str],
                afresh: bool = False) -> None:
         """A consumer caught up: its entries (all replaced when afresh) and its stamp, in one transaction."""
