@@ -76,6 +76,14 @@ class Catalogue:
     def files(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, digest FROM files"))
 
+    def _digests(self, keys: list[str]) -> dict[str, str]:
+        out = {}
+        for key in keys:
+            row = self.db.execute("SELECT digest FROM files WHERE key = ?", (key,)).fetchone()
+            if row:
+                out[key] = row[0]
+        return out
+
     def changed_keys(self, generation: int) -> dict[str, tuple[str | None, str | None]] | None:
         """{key: (digest at `generation`, digest now)} of the files changed
         since; None when the log does not reach back so far (start afresh)."""
@@ -137,8 +145,11 @@ class Catalogue:
         """One sync's outcome ({key: digest} loaded, keys removed) in one
         transaction; the generation now current (a new one when a digest
         changed or a file came or went). The log no stamp needs is dropped."""
+        removed = list(removed)
+        if not entries and not removed:
+            return self.generation()
         with self.db:
-            held = self.files()
+            held = self.files() if len(entries) + len(removed) > 1000 else self._digests([*entries, *removed])
             log: list[tuple[str, str | None, str | None]] = [
                 (k, held.get(k), d) for k, d in entries.items() if held.get(k) != d]
             log += [(k, held[k], None) for k in removed if k in held]
