@@ -55,9 +55,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
+from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
 from sarcokg.query.aggregate import Plan, plan
@@ -584,7 +586,7 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, by
     Uncacheable where the totals cannot be taken (the store answers)."""
     from sarcokg.query.aggregate import Unsupported
     try:
-        totals = json.loads(stamp.state or "{}") if stamp is not None else {}
+        totals = orjson.loads(stamp.state or "{}") if stamp is not None else {}
         if not isinstance(totals, dict):
             raise Uncacheable("totals that do not read back")
         for key in sorted(set(old) | set(new)):     # whole reports in and out, one at a time
@@ -595,4 +597,4 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, by
         res = _solutions(ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES)))
     except (Unsupported, TypeError, KeyError, IndexError, AttributeError, ValueError) as e:
         raise Uncacheable(str(e)) from None
-    return json.dumps(totals, sort_keys=True), as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))
+    return json_bytes(totals).decode("utf-8"), as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))
