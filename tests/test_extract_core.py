@@ -95,7 +95,8 @@ def test_most_specific_type_wins(terms):
 
 
 def test_grade(terms):
-    assert ex("A 60-year-old man had a low-intermediate grade chondrosarcoma of the rib.", terms).tumour.grade.value == "low"
+    assert ex("A 60-year-old man had a low-intermediate grade chondrosarcoma of the rib.",
+              terms).tumour.grade.value == "low"
     assert ex("A 60-year-old man had a poorly differentiated angiosarcoma of the scalp skin.",
               terms).tumour.grade.value == "high"
     f = ex("A 60-year-old man with a chordoma had grade 1 neuropathy after radiotherapy.", terms)

@@ -47,3 +47,20 @@ def test_the_type_named_most_often_wins(terms):
     text = ("Abstract\nChordoma is rare. Chordoma arises from notochord remnants. "
             "A chondrosarcoma can look similar on imaging.\n")
     assert types(text, terms)[0][0] == "CHDM"
+
+
+def test_an_unspecified_sarcoma_is_sarcoma_nos(terms):
+    assert types("A 45-year-old woman had a sarcoma of the right atrium, which was resected.", terms)[0][0] == "SARCNOS"
+
+
+def test_a_page_that_only_says_sarcoma_still_gets_a_type(terms):
+    text = "Introduction\nSarcoma of the heart is rare and hard to treat.\nReferences\n1. A chordoma paper.\n"
+    assert types(text, terms)[0][0] == "SARCNOS"
+
+
+def test_a_kind_of_sarcoma_named_elsewhere_beats_a_bare_sarcoma_in_the_case(terms):
+    intro = "Spine tumours\nIntroduction\nPrimary intradural extraskeletal Ewing sarcoma of the neck is very rare.\n"
+    case = "Case report\nA 30-year-old man had a sarcoma of the cervical spine, which was resected.\n"
+    assert types(intro + case, terms)[0][0] == "ESST"
+    benign = "Introduction\nA cardiac myxoma can look much the same on imaging.\n"
+    assert types(benign + case, terms)[0][0] == "SARCNOS"

@@ -348,9 +348,9 @@ def test_death_ends_the_timeline(terms):
 
 
 def test_a_metastasis_invading_a_neighbour_makes_it_metastatic(terms):
-    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years later "
-           "lung metastases were found. The largest nodule was resected with the adjacent parietal pleura because "
-           "of infiltration.", terms)
+    f = ex("A 37-year-old man had a dermatofibrosarcoma protuberans of the shoulder that was excised. Three years "
+           "later lung metastases were found. The largest nodule was resected with the adjacent parietal pleura "
+           "because of infiltration.", terms)
     assert met_keys(f, terms) == {"lung", "pleura"}
 
 
@@ -375,7 +375,7 @@ def test_boost_fractions_in_words():
 @pytest.mark.parametrize("story,status", [
     ("Peritoneal metastases were irradiated. A PET scan 8 weeks later showed a complete metabolic response.",
      "no evidence of disease"),
-    ("Peritoneal metastases were irradiated. At 20 weeks most lesions had disappeared, except for two small "
+    ("Peritoneal metastases were irradiated. At 20 weeks the lesions had disappeared, but for three tiny "
      "residual nodules.", "partial response"),
 ])
 def test_response_qualified_or_lesions_gone(terms, story, status):
@@ -389,7 +389,7 @@ def test_peritoneal_seeding_is_a_metastasis(terms):
 
 
 def test_tyrosine_kinase_inhibitors_are_targeted_therapy(terms):
-    f = ex("A 63-year-old woman with a jejunal GIST previously treated with various TKIs presented with a T9 "
+    f = ex("A 63-year-old woman whose small-bowel GIST had been given several TKIs came back with a T9 "
            "vertebral tumour.", terms)
     assert "targeted therapy" in kinds_of(f, terms)
 
@@ -711,7 +711,7 @@ def test_older_names_of_tumour_types(terms, sentence, code):
 
 
 def test_levels_of_a_fusion_range_and_of_a_kyphosis_are_not_the_tumours(terms):
-    f = ex("A 16-year-old boy had an osteosarcoma of C2, resected with fusion between the occiput and the fourth "
+    f = ex("A 16-year-old boy had an osteosarcoma of C2, resected with a fusion between the cranium and the fourth "
            "cervical vertebra. Later a mild C5/6 junctional kyphosis was seen.", terms)
     assert [lv.vertebra for lv in f.tumour.levels] == ["C2"]
 

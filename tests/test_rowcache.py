@@ -80,22 +80,24 @@ def test_rows_are_reused_not_recomputed(kg_copy, monkeypatch):
     assert calls == [1] and cached == direct
 
 
-def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypatch):
+def test_a_listing_after_a_change_is_patched_from_the_changed_reports(tmp_path, monkeypatch):
     """A changed, a removed and an added report (one whose id sorts elsewhere):
-    the kept result is patched, reading only the buckets those reports are in,
-    and equals the store's answer; a patch that does not fit the kept result
-    (a crash between writes, a damaged file) assembles it afresh, still exact."""
-    import json
-
+    the kept result is patched, reading only those reports' kept rows, and
+    equals the store's answer; a result whose stamp is not the one before the
+    change (a crash between the rows' update and the result's write), a
+    damaged result, or rows that do not fit it, are assembled afresh, still exact."""
     import sarcokg.query.rowcache as rc
+    from sarcokg.store.catalogue import Catalogue, using
+    from sarcokg.store.kgstore import catalogue_path
     kg = tmp_path / "kg"
     synth_graphs(kg, 60)
     files = sorted(kg.glob("*.ttl"))
     name = "case-summary"
     assert _both(kg, name)[0] == _both(kg, name)[1]
     read, patched = [], []
-    real_read, real_patch = rc._read_buckets, rc._patch
-    monkeypatch.setattr(rc, "_read_buckets", lambda sub, c, bs: read.append(len(list(bs))) or real_read(sub, c, bs))
+    real_entries, real_patch = Catalogue.entries, rc._patch
+    monkeypatch.setattr(Catalogue, "entries", lambda self, c, keys=None: read.append(
+        None if keys is None else len(list(keys))) or real_entries(self, c, keys))
     monkeypatch.setattr(rc, "_patch", lambda *a: patched.append(real_patch(*a)) or patched[-1])
     files[3].write_text(files[3].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     cached, direct = _both(kg, name)
@@ -106,38 +108,29 @@ def test_a_listing_after_a_change_is_patched_from_one_bucket(tmp_path, monkeypat
     read.clear()
     cached, direct = _both(kg, name)
     assert cached == direct and b"000-first" in cached["csv"] and patched[-1] is not None
-    assert 1 <= sum(read) <= 2 and len(read) == 1
-    # a bucket written by an update whose result never was: every bucket, afresh
-    sub = next(p for p in (kg / CACHE_DIR / "rows").iterdir() if p.is_dir() and (p / "index.json").exists())
+    assert read == [2]
+    # the rows brought up to date by a command that died before it wrote the result: every row, afresh
+    result = _state(kg, q.resolve(name, None)[1])
+    consumer = "rows:" + result.stem
+    using(catalogue_path(kg), lambda cat: cat.set_stamp(consumer + ":result", None))
     files[10].write_text(files[10].read_text().replace("sko:ageYears ", "sko:ageYears 2", 1))
-    bucket = sub / f"{rc.tally.bucket_of(files[10].name)}.rows.json"
-    saved = json.loads(bucket.read_text())
-    saved["print"] = "written by an update that did not finish"
-    bucket.write_text(json.dumps(saved))
     read.clear()
+    patched.clear()
     cached, direct = _both(kg, name)
-    assert cached == direct and sum(read) > 2
+    assert cached == direct and patched == [] and None in read
     # the kept result damaged: it is not patched but assembled again
-    result = next((kg / CACHE_DIR / "rows").glob("*.tsv"), None)
-    for tsv in (kg / CACHE_DIR / "rows").glob("*.tsv"):
-        lines = tsv.read_bytes().split(b"\n")
-        if len(lines) > 20:
-            result = tsv
     body = result.read_bytes().split(b"\n")
     result.write_bytes(b"\n".join(body[:5] + body[9:]))
     files[20].write_text(files[20].read_text().replace("sko:ageYears ", "sko:ageYears 3", 1))
     patched.clear()
     cached, direct = _both(kg, name)
     assert cached == direct and patched == []
-    # rows that do not fit the patch (as if the buckets and the result were of two updates)
-    monkeypatch.setattr(rc, "_crc", lambda data: 0)
-    files[20].write_text(files[20].read_text().replace("sko:ageYears 3", "sko:ageYears 4", 1))
-    cached, direct = _both(kg, name)
+    # rows that do not fit the patch, in a result of the stamped size: only the patch can tell
     body = result.read_bytes().split(b"\n")
-    result.write_bytes(b"\n".join(body[:4] + body[30:]))
-    state = result.with_suffix(".state")    # its size recorded too: only the patch can tell
-    state.write_text(state.read_text().split("\n")[0] + f"\n{result.stat().st_size}\n")
-    files[20].write_text(files[20].read_text().replace("sko:ageYears 4", "sko:ageYears 5", 1))
+    keep = len(result.read_bytes())
+    damaged = b"\n".join(body[:4] + body[30:])
+    result.write_bytes(damaged + b"#" * (keep - len(damaged)))
+    files[20].write_text(files[20].read_text().replace("sko:ageYears 3", "sko:ageYears 5", 1))
     patched.clear()
     cached, direct = _both(kg, name)
     assert cached == direct and patched == [None]
@@ -150,12 +143,35 @@ def test_the_report_id_of_a_result_line():
     assert _line_id('"é-case"@en\tx'.encode(), 0) == "é-case"
 
 
+@pytest.mark.parametrize("within", ["sko:LumbarSpine", "sko:T11", "sko:VertebralColumn", "sko:ThoracicSpine",
+                                    "sko:SacralVertebra", "sko:Femur", "<urn:not-in-the-ontology>"])
+def test_a_narrowing_parameter_gives_the_stores_rows(tmp_path, within, monkeypatch):
+    """cases-by-vertebral-level --param within=X: the kept rows of the unbound
+    query filtered by the ontology's part-of hierarchy (query/narrow.py) are
+    the store's rows, in every format, and the store is not asked."""
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 40)
+    label, text = q.resolve("cases-by-vertebral-level", None)
+    param = [f"within={within}"]
+    kgraph = load(kg)
+    want = {fmt: q.serialize(q.run(kgraph.store, label, text, param), fmt) for fmt in FORMATS}
+    q.run_kg(kg, kgraph, label, text, [])
+    kgraph.store = _NoStore()   # type: ignore[assignment]
+    try:
+        for fmt in FORMATS:
+            assert q.answer(kg, kgraph, label, text, param, fmt) == want[fmt], fmt
+    finally:
+        release(kg)
+    if within == "sko:LumbarSpine":
+        assert want["csv"].count(b"\n") > 3
+
+
 def test_parameters_and_blank_nodes_go_to_the_store(kg_copy):
     label, text = q.resolve("cases-by-vertebral-level", None)
     kgraph = load(kg_copy)
-    res = q.run_kg(kg_copy, kgraph, label, text, ["within=sko:LumbarSpine"])
-    assert q.serialize(res, "csv") == q.serialize(q.run(kgraph.store, label, text, ["within=sko:LumbarSpine"]),
-                                                  "csv")
+    for param in (["within=sko:LumbarSpine"], ["within=\"L2\""]):
+        res = q.run_kg(kg_copy, kgraph, label, text, param)
+        assert q.serialize(res, "csv") == q.serialize(q.run(kgraph.store, label, text, param), "csv")
     blank = ("# sarcokg:per-report\nSELECT ?report ?b WHERE { "
              "?r <https://w3id.org/sarcokg/ontology#reportId> ?report BIND(BNODE() AS ?b) }")
     assert len(list(q.run_kg(kg_copy, kgraph, "inline", blank, []))) == 5
@@ -178,7 +194,7 @@ def test_a_file_changed_after_the_store_loaded_it_is_answered_by_the_store(kg_co
 
 def _state(kg, text: str):
     import hashlib
-    return kg / CACHE_DIR / "rows" / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.state"
+    return kg / CACHE_DIR / "rows" / f"{hashlib.sha256(text.encode()).hexdigest()[:32]}.tsv"
 
 
 SKO = "PREFIX sko: <https://w3id.org/sarcokg/ontology#>\n"
@@ -285,29 +301,22 @@ def test_aggregates_recompute_only_the_changed_reports(tmp_path, monkeypatch):
     assert _both_text(kg, text) and calls == []
 
 
-def test_aggregate_totals_that_disagree_with_their_buckets_are_added_up_again(tmp_path):
-    """A crash between writing a bucket's solutions and the totals leaves them
-    disagreeing; the next query adds the totals up again and is still exact."""
-    import json
+def test_aggregate_totals_kept_with_the_rows_follow_changes_and_a_lost_catalogue(tmp_path):
+    """The totals and the rows are one transaction in the catalogue: after
+    changes, and with the catalogue lost or damaged, the next query is exact."""
+    from sarcokg.store.kgstore import catalogue_path
     kg = tmp_path / "kg"
     synth_graphs(kg, 20)
     files = sorted(kg.glob("*.ttl"))
     text = AGGREGATES["grouped"]
     assert _both_text(kg, text)
-    rows_dir = next(p for p in (kg / CACHE_DIR / "rows").iterdir() if p.is_dir())
-    totals = json.loads((rows_dir / "totals.json").read_text())
-    # as if the crash came after a bucket was written for a change the totals never saw
     files[2].write_text(files[2].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
-    bucket = next(rows_dir.glob("*.rows.json"))
-    saved = json.loads(bucket.read_text())
-    saved["print"] = "written by an update that did not finish"
-    bucket.write_text(json.dumps(saved))
-    assert _both_text(kg, text)
-    after = json.loads((rows_dir / "totals.json").read_text())
-    assert after["buckets"] != totals["buckets"] and _state(kg, text).exists()
-    # totals lost altogether
-    (rows_dir / "totals.json").unlink()
+    assert _both_text(kg, text) and _state(kg, text).exists()
+    catalogue_path(kg).write_bytes(b"not a catalogue" * 100)
     files[6].unlink()
+    assert _both_text(kg, text)
+    catalogue_path(kg).unlink()
+    files[7].write_text(files[7].read_text().replace("sko:ageYears ", "sko:ageYears 2", 1))
     assert _both_text(kg, text)
 
 
@@ -377,7 +386,7 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     r = run("validate", "--kg", kg)
     assert r.code in (0, 1) and "kept the named queries' results for 30 reports" in r.err, r.err
     assert f"computing the results of {len(PER_REPORT)} named queries for 30 reports once" in r.err
-    assert len(list((kg / CACHE_DIR / "rows").glob("*.state"))) == len(PER_REPORT)
+    assert len(list((kg / CACHE_DIR / "rows").glob("*.tsv"))) == len(PER_REPORT)
     calls = []
     real = rc.chunk_rows
     monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
@@ -393,6 +402,7 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     assert r.code in (0, 1) and "kept" not in r.err
     # a query with nothing kept says what it is doing, once
     shutil.rmtree(kg / CACHE_DIR / "rows")
+    (kg / CACHE_DIR / "catalogue.sqlite").unlink()
     r = run("query", "cases-by-vertebral-level", "--kg", kg, "--format", "csv")
     assert r.code == 0 and r.err.count("computing the results of") == 1, r.err
     r = run("query", "cases-by-vertebral-level", "--kg", kg, "--format", "csv")
@@ -414,36 +424,106 @@ class _NoStore:
         raise AssertionError(f"the store was used ({name})")
 
 
+NARROWED = {"cases-by-vertebral-level --param within=sko:LumbarSpine": ("cases-by-vertebral-level",
+                                                                      ["within=sko:LumbarSpine"])}
+
+
 @pytest.mark.parametrize("fresh", [True, False], ids=["first run", "after a change"])
 def test_every_per_report_query_is_answered_from_kept_results(tmp_path, fresh):
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     texts = {name: q.resolve(name, None)[1] for name in PER_REPORT}
     assert len(texts) >= 7
+    params = {name: [] for name in texts}
+    for label, (name, bound) in NARROWED.items():   # a parameter that narrows a kept result
+        texts[label], params[label] = q.resolve(name, None)[1], bound
     want = {}
     kgraph = load(kg)
     for name, text in texts.items():
-        want[name] = q.serialize(q.run(kgraph.store, name, text, []), "csv")
+        want[name] = q.serialize(q.run(kgraph.store, name, text, params[name]), "csv")
     release(kg)
     if not fresh:   # results kept, then one report changed and one removed
         kgraph = load(kg)
         for name, text in texts.items():
-            q.serialize(q.run_kg(kg, kgraph, name, text, []), "csv")
+            q.serialize(q.run_kg(kg, kgraph, name, text, params[name]), "csv")
         release(kg)
         files = sorted(kg.glob("*.ttl"))
         files[2].unlink()
         files[4].write_text(files[4].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
         kgraph = load(kg)
         for name, text in texts.items():
-            want[name] = q.serialize(q.run(kgraph.store, name, text, []), "csv")
+            want[name] = q.serialize(q.run(kgraph.store, name, text, params[name]), "csv")
         release(kg)
     kgraph = load(kg)
     spy = _NoStore()
     kgraph.store = spy   # type: ignore[assignment]
     try:
         for name, text in texts.items():
-            assert q.answer(kg, kgraph, name, text, [], "csv") == want[name], name
-            assert q.serialize(q.run_kg(kg, kgraph, name, text, []), "csv") == want[name], name
+            assert q.answer(kg, kgraph, name, text, params[name], "csv") == want[name], name
+            assert q.serialize(q.run_kg(kg, kgraph, name, text, params[name]), "csv") == want[name], name
     finally:
         release(kg)
     assert spy.asked == []
+
+
+def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
+    """The pass that loads many reports into the store computes the named
+    per-report queries' rows from the facts it reads (no first run after it),
+    and keeps nothing when a file cannot be handed over (one naming another
+    report's nodes): the queries then compute their rows themselves, exact."""
+    import sarcokg.query.rowcache as rc
+    settings = Settings(defer_evidence_min=21, load_chunk=8)   # a bulk load of 30 files, in 4 chunks
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    for name in PER_REPORT:
+        assert _state(kg, q.resolve(name, None)[1]).exists(), name     # kept by the build
+    calls = []
+    real = rc.chunk_rows
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
+    for name in PER_REPORT:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+    assert calls == []
+    # a rebuild where one file names another report's node: nothing kept by the build
+    shutil.rmtree(kg / CACHE_DIR)
+    files = sorted(kg.glob("*.ttl"))
+    files[0].write_text(files[0].read_text() + f"\n<https://w3id.org/sarcokg/report/{files[1].stem}/patient> "
+                        "<https://w3id.org/sarcokg/ontology#ageYears> 99 .\n")
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    assert not list((kg / CACHE_DIR).glob("rows/*.tsv"))
+    files[0].write_text(files[0].read_text().rsplit("\n<https://w3id.org", 1)[0] + "\n")
+    for name in PER_REPORT[:2]:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+    assert calls
+
+
+def test_changes_that_net_out_keep_the_kept_result_and_renderings(tmp_path, monkeypatch):
+    """A file changed and changed back: the store made two generations, but the
+    kept result and its rendering are of the same files; they are stamped
+    current and read as they are (nothing evaluated, assembled or rendered)."""
+    import sarcokg.query.renders as renders
+    import sarcokg.query.rowcache as rc
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    label, text = q.resolve("follow-up-by-outcome", None)
+    before = _both(kg, "follow-up-by-outcome")[0]
+    victim = sorted(kg.glob("*.ttl"))[3]
+    original = victim.read_text()
+    victim.write_text(original.replace("sko:ageYears ", "sko:ageYears 1", 1))
+    load(kg)
+    release(kg)
+    victim.write_text(original)
+    calls = []
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(args) or [])
+    monkeypatch.setattr(rc, "_aggregated", lambda *a: calls.append(a) or ("{}", b""))
+    monkeypatch.setattr(renders.ox, "parse_query_results", lambda *a, **k: calls.append(a))
+    kgraph = load(kg)
+    try:
+        assert {f: q.serialize(q.run_kg(kg, kgraph, label, text, []), f) for f in FORMATS} == before
+    finally:
+        release(kg)
+    assert calls == []

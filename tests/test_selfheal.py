@@ -95,7 +95,7 @@ def test_garbage_in_any_kept_derived_file_is_never_fatal(kg, monkeypatch, damage
     release(kg)
     derived = _all_derived(kg)
     kinds = {p.suffix or p.name for p in derived}
-    assert {".json", ".tsv", ".state"} <= kinds and any("validation" in p.name for p in derived), kinds
+    assert {".json", ".tsv", ".sqlite"} <= kinds and any("validation" in p.name for p in derived), kinds
     for i, p in enumerate(derived):
         if damage == "garbage":
             p.write_bytes(bytes((i * 31 + j * 17) % 256 for j in range(64)))

@@ -168,7 +168,8 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service
     from sarcokg.common.settings import Settings
     from sarcokg.store.kgstore import load
     settings = Settings.from_env()
-    kgraph = load(kg, evidence=False, settings=settings)   # answer() loads deferred evidence when the query may read it
+    # answer() loads deferred evidence when the query may read it; a store build keeps the named queries' rows
+    kgraph = load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings, progress_on_stderr()))
     data = q.answer(kg, kgraph, label, text, list(params), "json" if fmt == "table" else fmt,
                     timeout or settings.query_timeout, progress=progress_on_stderr(),
                     allow_service=allow_service)
@@ -217,7 +218,9 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     from sarcokg.store.kgstore import CACHE_DIR, load
     from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
     settings = Settings.from_env()
-    kgraph = load(kg, evidence=False, settings=settings)   # the rules across reports read no evidence (tested)
+    from sarcokg.query.run import deriver
+    # the rules across reports read no evidence (tested); a store build keeps the named queries' rows
+    kgraph = load(kg, evidence=False, settings=settings, derive=deriver(kg, jobs, settings, progress_on_stderr()))
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
     results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)

@@ -75,6 +75,8 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     facts.outcomes = outcomes.extract_outcomes(text, terms, zones, mentions, first_tx, surgery_pos, removal_pos,
                                                other)
 
+    if facts.sex is None:
+        facts.sex = patient.sex_of_organ(tm.sites)
     # presented with metastatic disease: a metastatic site named before any treatment
     mets = [f for f in tm.sites if f.metastatic and f.spans and (first_tx is None or f.spans[0].start < first_tx)]
     if mets:

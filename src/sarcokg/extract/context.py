@@ -91,8 +91,16 @@ def word_age(m: re.Match) -> int:
 _POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b")
 
 
+# 'we surgically treated a patient with ...', 'we encountered a young man ...'
+_WE_TREATED_RX = re.compile(r"\b(?:we (?:\w+ )?(?:treated|operated on|managed|encountered|saw|report|present|describe)|"
+                            r"(?:report|study|paper|article) (?:describes|presents|reports)) "
+                            r"(?:a|an) (?:[\w-]+ ){0,3}?(?:patient|man|woman|boy|girl|child|lady|gentleman)\b")
+
+
 def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
+    if ("we " in low or "describes" in low or "presents" in low or "reports" in low) and _WE_TREATED_RX.search(low):
+        return True
     if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False

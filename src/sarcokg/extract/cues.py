@@ -27,7 +27,7 @@ def _generic_phrases() -> list[str]:
              "first choice", "treatment of choice", "in conclusion", "we conclude",
              # what drives outcomes in general: 'the most important factors affecting survival are ...'
              "factors affecting", "prognostic factor", "prognostic factors",
-             # a generalisation: 'GISTs of the small bowel tend to be more aggressive than those in the stomach'
+             # a generalisation: 'such tumours tend to grow faster than those of the limbs'
              "tend to", "tends to", "than those")
     out = list(words)
     for v in ("is", "are"):

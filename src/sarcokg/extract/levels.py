@@ -1,7 +1,7 @@
 """Vertebral levels as people write them.
 
 'L2 vertebra', 'T3 and T4', 'T11-L2', 'C5\u2013C6', 'C6-7', 'from C6 to T1', 'L4/L5',
-'the fifth cervical vertebra', 'from the seventh cervical to the third thoracic
+'the fifth cervical vertebra', 'from the sixth cervical to the second thoracic
 vertebrae'. Ranges are expanded through the spine order of the ontology
 (Terms.vertebrae()). Levels named only for a procedure (fusion C5-T3, L3
 laminectomy), a dermatome, a nerve root or a neurological level, or old

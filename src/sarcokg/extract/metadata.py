@@ -30,10 +30,10 @@ class YearForm(NamedTuple):
 YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     YearForm(re.compile(
-        r"\b(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
+        r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
         r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
         r"eCollection|Year)"
-        r"\s*(?:on\s*)?:?\s*"
+        r"\s*(?:on\s*)?[:\-\u2013]?\s*"
         r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
         + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9,
         ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
@@ -42,6 +42,17 @@ YEAR_FORMS = [
     YearForm(re.compile(
         r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
         r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":")),
+    # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
+    YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
+             (")",)),
+    YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",)),
+    # "Example Med Sci > Volume 21(2); 2015 > Article"
+    YearForm(re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*\(\d{1,3}\)\s*[;,]\s*" + YEAR + r"(?!\d)", re.I), 0.8,
+             ("vol",)),
+    # a date line of the page's header: "2009-01-01", "Example Journal \u00b7 2024-04-21"; a year alone
+    YearForm(re.compile(_NOT_RECEIVED + r"(?:[^\n]{0,80}?[\s\u00b7|,])?" + YEAR + r"-[01]\d-[0-3]\d[ \t]*$", re.M), 0.8,
+             ("-",), True),
+    YearForm(re.compile(r"^[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.7, ("19", "20"), True),
     # "Example Med J (Basel) (2003) 121: 88-91"
     YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",)),
     # accepted before received: the nearer to publication
@@ -81,7 +92,8 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\b(?:Issue|Ausgabe|Heft|Nr\.?)\s*\d{1,2}\s*/\s*" + YEAR + r"(?!\d)"), 0.8, ("/",)),
     # a journal abbreviation with the publication date: "Front. Oncol., 03 May 2024", "Exp. Med., 2 March 2020"
     YearForm(re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+"
-                        + YEAR + r"(?!\d)"), 0.9, (".,",)),
+                        + YEAR + r"(?!\d)"), 0.9,
+             ("., 0", "., 1", "., 2", "., 3", ".,0", ".,1", ".,2", ".,3")),
     # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
     YearForm(re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75, (")",)),
     # ... and without the initials' full stop, at the head of the page: "Halliday J (2022) Malignant ..."

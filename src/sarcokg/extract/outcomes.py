@@ -224,6 +224,8 @@ def _negated_in_list(text: str, s, m: Mention) -> bool:
     if negated(text, s, m.start, m.end):
         return True
     before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
+    if not ("no " in before or "without" in before or "free of" in before):
+        return False
     if not (" and " in before or " or " in before or " nor " in before or "," in before):
         return False
     lm = _LIST_NEG_RX.search(before)

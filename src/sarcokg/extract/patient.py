@@ -84,6 +84,22 @@ def extract_sex(text: str, zones: Zones) -> Value | None:
     return None
 
 
+# organs only one sex has: a tumour there says the patient's sex when no word does
+_FEMALE_ORGANS = {"uterus", "ovary", "vagina", "vulva", "cervix uteri", "fallopian tube"}
+_MALE_ORGANS = {"prostate", "testis", "penis", "scrotum", "spermatic cord", "epididymis"}
+
+
+def sex_of_organ(sites) -> Value | None:
+    for f in sites:
+        if f.metastatic or not f.spans:
+            continue
+        for organs, sex in ((_FEMALE_ORGANS, "female"), (_MALE_ORGANS, "male")):
+            if f.site in organs:
+                sp = f.spans[0]
+                return Value(sex, spans=[Span(sp.start, sp.end, sp.text)], confidence=0.6)
+    return None
+
+
 def _clean_symptom(s: str) -> str:
     s = re.split(r"\b(?:that|which|who|since|after|following|and (?:a|an|was|the)|in the \d)\b", s)[0]
     return s.strip(" ,")

@@ -80,10 +80,12 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
                                r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
-                               r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix)\b", re.I)
+                               r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
+                               r"decompress\w*)\b", re.I)
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
-METS_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
+METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?(?:[\w-]+\s+)?"   # 'cervical spine (C4-C6) metastases'
+                           r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 METS_BEFORE_RX = re.compile(
     r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
@@ -172,6 +174,25 @@ _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|s
                       re.I)
 
 
+_INSIDE_DURA_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary)\b")
+_BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
+                               r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
+
+
+def _inside_the_dura(terms: Terms, zones: Zones, facts: dict) -> None:
+    """A tumour the case places inside the dura ('an intradural extramedullary SFT of the thoracic
+    spine'), with no word of bone involvement, is in the spinal canal: 'spine' there names the
+    region, not the vertebral column."""
+    if "vertebral column" not in facts or not ("dural" in zones.low or "medullary" in zones.low):
+        return
+    case = [s.low for s in zones.sents if (s.zone == "case" and not s.generic) or s.zone == "title"]
+    if not any(_INSIDE_DURA_RX.search(x) for x in case) or any(_BONE_INVOLVED_RX.search(x) for x in case):
+        return
+    vc = facts.pop("vertebral column")
+    if "spinal canal" not in facts and "spinal cord" not in facts and terms.find("site", "spinal canal") is not None:
+        facts["spinal canal"] = SiteFact("spinal canal", spans=vc.spans, confidence=min(vc.confidence, 0.7))
+
+
 def _many_bones(text: str, f: SiteFact) -> bool:
     """'multiple bone metastases (including the clivus)': the bones are more than the one named."""
     return any(_MANY_RX.search(text[max(0, sp.start - 30):sp.start]) for sp in f.spans)
@@ -250,7 +271,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 met = True
             elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
                 met = True
-            elif "metastatic" in t[max(0, rs - 90):rs].lower() and not modifies_tumour and \
+            elif not modifies_tumour and "metastatic" in s.low[max(0, rs - 90):rs] and \
                     METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
                 met = True
             elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
@@ -353,6 +374,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
+    _inside_the_dura(terms, zones, facts)
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary
     # levels are metastatic when their region is

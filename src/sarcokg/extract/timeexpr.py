@@ -13,7 +13,7 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # numbers in words, compounds too: 'fifty-two months', 'thirty one months'
-NUM = r"\d+\s+1/2|\d+\u00bd|\d+(?:\.\d+)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
+NUM = r"\d+(?:\.\d+|\s+1/2|\u00bd)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
       r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
       r"sixteen|seventeen|eighteen|nineteen|an?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
@@ -81,7 +81,8 @@ PATTERNS = [
      False, ("(",)),
     # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
     (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
-                + r"(?P<unit>year|month)\b"), False, ("st", "nd", "rd", "th")),
+                + r"(?P<unit>year|month)\b"), False,
+     ("0th", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "1th", "2th", "3th")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
                 r"(?:was|is|of|:|=|lasted)\s*"

@@ -15,6 +15,7 @@ from .textprep import DASH, Caseless
 DIAG_RX = Caseless(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
                      r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b")
 DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b")
+NOS = "SARCNOS"   # OncoTree Sarcoma, NOS
 GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
 
 GRADE_WORD_RX = re.compile(
@@ -23,8 +24,13 @@ GRADE_WORD_RX = re.compile(
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
     r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
-    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
+    r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
+_GRADE_OF_DEGREE = {"high": "low", "low": "high", "moderate": "intermediate", "intermediate": "intermediate"}
+_COMPONENT_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?components?\b", re.I)
+_LIPO_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+)?lipo", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
 _LIKE_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*like\b", re.I)
@@ -108,7 +114,44 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         ms = scores[k][5]
         conf = 0.9 if i == 0 else 0.5
         out.append(Value(k, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=conf))
+    return _unspecified(terms, _kind_named_elsewhere(text, terms, zones, mentions, out))
+
+
+def _kind_named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                          out: list[Value]) -> list[Value]:
+    """The case says only 'sarcoma' ('a cervical spine sarcoma'): a kind of sarcoma the page names
+    elsewhere ('... diagnosed as extraskeletal Ewing sarcoma' in its abstract) is the better guess;
+    not a benign look-alike named in the discussion."""
+    if not out or not is_generic(terms, out[0].value):
+        return out
+    named = _named_elsewhere(text, terms, zones, mentions)
+    if named and not is_generic(terms, named[0].value) and \
+            terms.is_subclass(terms.get("tumour", named[0].value).iri, SKO + "Sarcoma"):
+        return named + out
     return out
+
+
+def _unspecified(terms: Terms, types: list[Value]) -> list[Value]:
+    """A case that names no kind of sarcoma has the OncoTree type 'Sarcoma, NOS', not the
+    grouping class (which has no code)."""
+    if types and types[0].value == "sarcoma" and terms.find("tumour", NOS) is not None:
+        first = types[0]
+        types[0] = Value(NOS, spans=first.spans, confidence=min(first.confidence, 0.6))
+    return types
+
+
+_GRADE_OF_WORD = {"poorly": "high", "moderately": "intermediate", "well": "low", "i": "low", "1": "low",
+                  "ii": "intermediate", "2": "intermediate", "iii": "high", "3": "high"}
+
+
+def _grade_of(m: re.Match, sentence: str) -> str | None:
+    """The grade a GRADE_WORD_RX match states, None when it states none."""
+    w = next(g for g in m.groups() if g).lower()
+    if "degree" in m.group(0).lower():
+        return _GRADE_OF_DEGREE[w]
+    if w == "well" and _LIPO_AFTER_RX.match(sentence, m.end()):
+        return None   # well-differentiated liposarcoma is a subtype, not a grade
+    return _GRADE_OF_WORD.get(w, w)
 
 
 def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
@@ -116,7 +159,7 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue
-        if "grade" not in s.low and "differentiated" not in s.low:
+        if "grade" not in s.low and "differentiat" not in s.low:
             continue
         for m in GRADE_WORD_RX.finditer(s.text):
             if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
@@ -127,22 +170,11 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
                 r"\b(?:sarcoma|tumou?r|neoplasm|malignancy|lesion)\b", s.text, re.I)
             if not has_tumour:
                 continue
-            word = next(g for g in m.groups() if g)
-            w = word.lower()
-            if w in ("poorly",):
-                grade = "high"
-            elif w == "moderately":
-                grade = "intermediate"
-            elif w == "well":
-                continue      # well-differentiated names a subtype (liposarcoma), not a grade
-            elif w in ("i", "1"):
-                grade = "low"
-            elif w in ("ii", "2"):
-                grade = "intermediate"
-            elif w in ("iii", "3"):
-                grade = "high"
-            else:
-                grade = w
+            if _COMPONENT_AFTER_RX.match(s.text, m.end()):
+                continue      # 'a low-grade chondrosarcoma component': a part's grade
+            grade = _grade_of(m, s.text)
+            if grade is None:
+                continue
             a, b = s.start + m.start(), s.start + m.end()
             return Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
     return None
@@ -189,7 +221,17 @@ def _named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             continue
         counts.setdefault(m.key, []).append(m)
     if not counts:
-        return []
+        return _unspecified(terms, _sarcoma_named(text, terms, zones, mentions, refs))
     key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0].start))
     ms = counts[key]
     return [Value(key, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.5)]
+
+
+def _sarcoma_named(text: str, terms: Terms, zones: Zones, mentions: list[Mention], refs: int) -> list[Value]:
+    """The last resort: the page says 'sarcoma' (a kind of it named nowhere)."""
+    ms = [m for m in mentions if m.axis == "tumour" and m.key == "sarcoma" and m.start < refs]
+    ms = [m for m in ms if (s := zones.at(m.start)) is not None and s.zone != "boiler"
+          and not negated(text, s, m.start, m.end)]
+    if not ms:
+        return []
+    return [Value("sarcoma", spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.4)]

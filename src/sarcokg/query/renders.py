@@ -1,12 +1,12 @@
-"""A cached query result in each output format, kept beside the row cache.
+"""A kept query result in each output format, kept beside the row cache.
 
-cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV with the
-fingerprint of the reports it came from. Writing it in the format asked for
-means Oxigraph parses the TSV and writes the format: at 100,000 reports that
-was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON of
-cases-by-vertebral-level, 0.9 s for case-summary). So each format's rendering
-is kept too (`<stem>/out.<ext>`, with `<stem>/out.<ext>.state`: the
-fingerprint and the size), and read as it is while the fingerprint holds.
+cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV, stamped in
+the catalogue with the generation it is of. Writing it in the format asked
+for means Oxigraph parses the TSV and writes the format: at 100,000 reports
+that was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON
+of cases-by-vertebral-level, 0.9 s for case-summary). So each format's
+rendering is kept too (`<stem>/out.<ext>`, stamped the same way), and read as
+it is while its stamp is current.
 
 After a change to a row query, a kept rendering of the result as it was
 before the change is patched instead of made afresh: each changed report's
@@ -23,12 +23,40 @@ made afresh. Tests compare patched renderings with fresh ones.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from sarcokg.store.catalogue import Stamp, using
+
 TSV = ox.QueryResultsFormat.TSV
 _EXT = {ox.QueryResultsFormat.JSON: "json", ox.QueryResultsFormat.CSV: "csv", ox.QueryResultsFormat.TSV: "tsv"}
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The stamps of the files a consumer keeps beside its entries (its
+    assembled result and each rendering): written, then stamped; a file is
+    read only while its stamp is current and its size the stamped one."""
+    catalogue: Path
+    consumer: str
+    context: str
+    generation: int
+
+    def held(self, output: str, generation: int | None = None) -> int | None:
+        """The stamped size of an output kept at `generation` (default: now); None: not kept."""
+        got = using(self.catalogue, lambda cat: cat.stamp(f"{self.consumer}:{output}"))
+        wanted = self.generation if generation is None else generation
+        return got.size if got is not None and got.context == self.context and got.generation == wanted else None
+
+    def write(self, output: str, path: Path, data: bytes, fsync: bool = True) -> None:
+        from sarcokg.common.files import atomic_write
+        name = f"{self.consumer}:{output}"
+        using(self.catalogue, lambda cat: cat.set_stamp(name, None))   # never a stamp beside another file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data, fsync=fsync)
+        using(self.catalogue, lambda cat: cat.set_stamp(name, Stamp(self.context, self.generation, len(data))))
 
 
 class KeptResult:
@@ -36,18 +64,21 @@ class KeptResult:
     needed) and its kept renderings. Iterates and has `variables` like
     pyoxigraph's QuerySolutions; serialize() gives the same bytes."""
 
-    def __init__(self, folder: Path, stem: str, fingerprint: str, tsv: bytes | None = None,
-                 before: str | None = None, changes: list | None = None,
+    def __init__(self, folder: Path, stem: str, outputs: Outputs, tsv: bytes | None = None, size: int | None = None,
+                 before: int | None = None, changes: list | None = None,
                  remake: Callable[[], KeptResult | None] | None = None):
-        self.folder, self.stem, self.fingerprint = folder, stem, fingerprint
-        self._tsv = tsv
+        self.folder, self.stem, self.outputs = folder, stem, outputs
+        self._tsv, self._size = tsv, size
         self.remake = remake      # the result made again, should the kept one not read back
-        self.before = before      # the fingerprint of the result that `changes` were applied to
-        self.changes = changes    # [(old entry, new entry)]: entry [digest, report id, rows as TSV lines] or None
+        self.before = before      # the generation of the result that `changes` were applied to
+        self.changes = changes    # [(old entry, new entry)]: entry (digest, report id, rows as TSV lines) or None
 
     def tsv(self) -> bytes:
         if self._tsv is None:
-            self._tsv = (self.folder / f"{self.stem}.tsv").read_bytes()
+            data = (self.folder / f"{self.stem}.tsv").read_bytes()
+            if len(data) != self._size:
+                raise ValueError("the kept result is not the one stamped")
+            self._tsv = data
         return self._tsv
 
     def solutions(self) -> ox.QuerySolutions:
@@ -69,26 +100,20 @@ class KeptResult:
         return iter(self.solutions())
 
     def serialize(self, format: ox.QueryResultsFormat) -> bytes:
-        from sarcokg.common.files import atomic_write
         ext = _EXT.get(format)
         if ext is None:
             return as_bytes(self.solutions().serialize(format=format))
-        sub = self.folder / self.stem
-        out, state = sub / f"out.{ext}", sub / f"out.{ext}.state"
-        wanted = {self.fingerprint} | ({self.before} if self.changes is not None and self.before else set())
-        held = _held(state, out, wanted)
-        if held is not None and held[0] == self.fingerprint:
-            return held[1]
-        data = None
-        if held is not None and self.changes is not None and held[0] == self.before:
-            data = patched(held[1], format, self.tsv().split(b"\n", 1)[0], self.changes)
+        out = self.folder / self.stem / f"out.{ext}"
+        data = _read(out, self.outputs.held(f"out.{ext}"))
+        if data is not None:
+            return data
+        if self.changes is not None and self.before is not None:
+            old = _read(out, self.outputs.held(f"out.{ext}", self.before))
+            data = None if old is None else patched(old, format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
             data = as_bytes(self.solutions().serialize(format=format))
-        sub.mkdir(parents=True, exist_ok=True)
-        state.unlink(missing_ok=True)     # never a fingerprint beside another rendering
-        # no fsync: a rendering is made again from the TSV whenever its size is not its state's
-        atomic_write(out, data, fsync=False)
-        atomic_write(state, f"{self.fingerprint}\n{len(data)}\n", fsync=False)
+        # no fsync: a rendering is made again from the TSV whenever its size is not its stamp's
+        self.outputs.write(f"out.{ext}", out, data, fsync=False)
         return data
 
 
@@ -98,17 +123,15 @@ def _select(res) -> ox.QuerySolutions:
     return res
 
 
-def _held(state: Path, out: Path, wanted: set) -> tuple[str, bytes] | None:
-    """(fingerprint, bytes) of a kept rendering of one of the wanted
-    fingerprints whose size is the one its state records (read only then)."""
-    try:
-        fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
-        if fingerprint not in wanted:
-            return None
-        data = out.read_bytes()
-    except (OSError, ValueError):
+def _read(path: Path, size: int | None) -> bytes | None:
+    """A kept file, when it is stamped and has the stamped size."""
+    if size is None:
         return None
-    return (fingerprint, data) if size.isdigit() and int(size) == len(data) else None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) == size else None
 
 
 def as_bytes(data: bytes | None) -> bytes:

@@ -1,32 +1,35 @@
-"""Results of per-report queries, kept per report and reused while the report is unchanged.
+"""Results of per-report queries, kept per report, brought up to date from the sync's change log.
 
 A named query whose header has the line `# sarcokg:per-report` promises that
 every solution of its pattern joins the nodes of one report graph only (plus
 the ontology). Then its answer over all reports can be built from answers per
-report, so those are computed once, by content hash, and kept in
-KG/.sarcokg/rows/; after a change only the changed reports are evaluated
-again, and a query over 100,000 reports reads cached rows instead of joining
-millions of quads on disk. Two kinds:
+report. Each such query is a consumer of the catalogue (store/catalogue.py):
+its rows per report are its entries there, its stamp the generation they are
+of. A query reads the changes after its stamp, evaluates the changed reports
+only, and replaces their entries and its stamp in one transaction; a query
+over 100,000 reports reads kept rows instead of joining millions of quads on
+disk. Two kinds:
 
 - a query without aggregates projects the report id as ?report and orders by
   ?report first, then totally within a report: its result is the concatenation,
-  in report order, of its rows per report (kept in buckets of reports; a
-  change patches the kept result: the changed reports' rows out and in);
+  in report order, of its rows per report; a change patches the kept result
+  (the changed reports' rows out and in, renders.py does the same for each
+  output format);
 - an aggregate query (GROUP BY, COUNT, SUM, AVG, MIN, MAX) is evaluated in two
-  stages (aggregate.py): the solutions of its pattern per report, kept in
-  buckets of reports, and the aggregates as totals that a changed report's
-  old solutions are taken out of and its new ones put into, so a change reads
-  one bucket and the totals, not every report's solutions.
+  stages (aggregate.py): the solutions of its pattern per report, and the
+  aggregates as totals (kept in the stamp, so in the same transaction) that a
+  changed report's old solutions are taken out of and its new ones put into.
 
-A first run over many reports (store.DEFER_EVIDENCE_MIN files to evaluate)
+The assembled result and its renderings are files in KG/.sarcokg/rows/, each
+stamped in the catalogue with the generation it is of (and its size): read as
+they are exactly while the stamp is current.
+
+A first run over many reports (settings.defer_evidence_min files to evaluate)
 loads each chunk's facts without their evidence when the query reads none
 (evidence_defer.may_read_evidence), and evaluates every other named per-report
 query that reads none on the same chunk, keeping their results as well
-(prefetch_named): loading a chunk costs more than the queries on it, so the
+(named_consumers): loading a chunk costs more than the queries on it, so the
 first named query pays for all of them once.
-
-The assembled result is kept too, with a fingerprint of the name and digest of
-every report it came from, and read as it is while that fingerprint holds.
 
 Rows are computed in chunks: a chunk of report files goes into an in-memory
 Oxigraph store with the ontology and the query runs once over the chunk. Rows
@@ -36,10 +39,10 @@ nodes they bind; this is exact because every file must name its own nodes only
 checked as the chunk loads. The final result is parsed by Oxigraph itself
 (SPARQL TSV results, or the stage-2 query), so every output format is exactly
 what a direct evaluation gives; tests compare the two. Queries run with
-parameters, queries without the mark, results with blank nodes, aggregates
-aggregate.py does not plan, graphs where two files carry one report id (which
-the validator flags), a file naming another report's nodes, and files changed
-since the store loaded them are evaluated directly on the store.
+parameters (but see narrow.py), queries without the mark, results with blank
+nodes, aggregates aggregate.py does not plan, graphs where two files carry one
+report id (which the validator flags), a file naming another report's nodes,
+and files changed since the store loaded them are evaluated on the store.
 """
 from __future__ import annotations
 
@@ -47,25 +50,28 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError
+from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
-from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD, report_ns
-from sarcokg.query.renders import KeptResult, as_bytes
-from sarcokg.store import tally
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
+from sarcokg.query.aggregate import Plan, plan
+from sarcokg.query.renders import KeptResult, Outputs, as_bytes
+from sarcokg.store.catalogue import Catalogue, Stamp, using
+from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR
-from sarcokg.store.reportfiles import parse_file, sha256
-from sarcokg.store.writerform import as_trig_blocks, body_confined, writer_body_start
+from sarcokg.store.reportfiles import sha256
+from sarcokg.store.sync import catalogue_path, read_chunk
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 6        # bump when the layout of the row cache changes
-BUCKETS = tally.BUCKETS   # files of a query's rows: a change reads and writes one (1/32 of all)
 _INT = re.compile(r"[+-]?\d+")
 _DEC = re.compile(r"[+-]?\d*\.\d+")
 
@@ -121,55 +127,32 @@ def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) 
     return names, [[sol[n] for n in names] for sol in res]
 
 
-def confined(stem: str, body: bytes | None = None, quads=None) -> bool:
-    """Whether a report file describes its own nodes only: every subject is in
-    its namespace (or a blank node) and no other report's node is named. Then no
-    solution can join two report files through a report node, and per-report
-    evaluation gives what the store gives. `body` is the statements of a file in
-    the writer's form (subjects at the start of a line, own nodes as ':name');
-    `quads` those of any other file."""
-    own = report_ns(stem)
-    if body is not None:
-        return body_confined(body)
-    for q in quads:
-        s, o = q.subject, q.object
-        if not (isinstance(s, ox.BlankNode) or s.value.startswith(own)):
-            return False
-        if isinstance(o, ox.NamedNode) and o.value.startswith(REPORT_BASE) and not o.value.startswith(own):
-            return False
-    return True
-
-
 def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Store, dict, dict]:
-    """An in-memory store of the ontology and a chunk of report files; their digests.
-    facts_only: leave out the evidence of files that evidence_defer can split
-    (for a query that reads none: the same rows, a third of the triples)."""
-    store = ox.Store()
-    store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
-    digests, blocks, stems = {}, [], {}
+    """An in-memory store of the ontology and a chunk of report files, read
+    as the store's sync reads them; their digests. facts_only: leave out the
+    evidence of files that evidence_defer can split (for a query that reads
+    none: the same rows, a third of the triples)."""
     try:
-        for name, path in files:
-            data = Path(path).read_bytes()
-            digests[name] = hashlib.sha256(data).hexdigest()
-            stem = name[:-4]
-            stems[stem] = name
-            blocks_of = as_trig_blocks(data, stem, defer=facts_only)
-            block = None if blocks_of is None else blocks_of[0]
-            if block is None:
-                quads = parse_file(Path(path), ox.NamedNode(REPORT_BASE + stem), data)
-                if not confined(stem, quads=quads):
-                    raise Uncacheable(f"{name} names nodes of another report")
-                store.extend(quads)
-            else:
-                if not confined(stem, body=data[writer_body_start(data, stem):]):
-                    raise Uncacheable(f"{name} names nodes of another report")
-                blocks.append(block)
-        if blocks:
-            store.bulk_load(b"".join(blocks), format=ox.RdfFormat.TRIG)
+        got = read_chunk([(name[:-4], Path(path)) for name, path in files], facts_only)
     except (OSError, SyntaxError, InputError) as e:
         # changed since the store loaded it: the store, in step as of this command, answers
         raise Uncacheable(str(e)) from None
+    if not got.confined:
+        raise Uncacheable("a file names nodes of another report")
+    store, digests, stems = _loaded_chunk(ontology, {k + ".ttl": e[0] for k, e in got.entries.items()},
+                                          b"".join(got.blocks))
+    store.extend(got.quads)
     return store, digests, stems
+
+
+def _loaded_chunk(ontology: str, digests: dict, trig: bytes) -> tuple[ox.Store, dict, dict]:
+    """An in-memory store of the ontology and a chunk of report files as the
+    store's sync read them (TriG graph blocks, confinement checked there)."""
+    store = ox.Store()
+    store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
+    if trig:
+        store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+    return store, digests, {name[:-4]: name for name in digests}
 
 
 def _owner(row, stems: dict) -> str | None:
@@ -189,8 +172,9 @@ def chunk_rows(args) -> tuple[list[str], dict, list]:
     `keep` None: the query's own rows, which go to files by ?report. Otherwise
     the solutions of an aggregate's pattern (aggregate.Plan.rows_query), which
     go to the file whose report nodes they bind, with the `keep` columns only."""
-    text, ontology, files, keep, facts_only, others = args
-    store, digests, stems = _load_chunk(ontology, files, facts_only)
+    text, ontology, files, keep, facts_only, others, loaded = args
+    store, digests, stems = _load_chunk(ontology, files, facts_only) if loaded is None else \
+        _loaded_chunk(ontology, *loaded)
     names, out = _rows(store, digests, stems, files, text, keep)
     extra: list[tuple[list[str], dict] | None] = []
     for other_text, other_keep in others:
@@ -253,359 +237,304 @@ def _split(lines: str) -> list[list[str]]:
     return [line.split("\t")[1:] for line in lines.split("\n")] if lines else []
 
 
-def _compute(todo: list, text: str, run: Run, keep) -> tuple[list | None, dict]:
-    """(variables, {file name: entry}) for the files to evaluate, in chunks, on
-    `run.jobs` processes; raises Uncacheable.
+@dataclass(frozen=True)
+class Consumer:
+    """A per-report query as a consumer of the catalogue: `evaluated` is what
+    runs per report (the query, or an aggregate's pattern), `keep` the columns
+    an aggregate's solutions keep."""
+    text: str
+    agg: Plan | None
+    name: str
+    context: str
 
-    Many files to evaluate (a first run) for a query that reads no evidence
-    (evidence_defer.may_read_evidence, which costs an rdflib import: not worth
-    it for a few) are loaded without their evidence, and the other named
-    per-report queries that read none are evaluated on the same chunks: loading
-    the chunk is most of the cost. Their entries wait in _PREFETCHED until
-    cached_rows() keeps them (prefetch_named())."""
-    hit = _PREFETCHED.get((text, _key(keep)))
-    if hit is not None and all(n in hit[1] for n, _ in todo):
-        return hit[0], {n: hit[1][n] for n, _ in todo}
-    first_run = len(todo) >= run.settings.defer_evidence_min
-    facts_only, others = _first_run_plan(text, keep) if first_run else (False, [])
-    specs = [(t, k) for _, t, k in others]
+    @property
+    def evaluated(self) -> str:
+        return self.text if self.agg is None else self.agg.rows_query
+
+    @property
+    def keep(self) -> tuple | None:
+        return None if self.agg is None else tuple(self.agg.columns)
+
+
+@lru_cache(maxsize=64)
+def consumer(text: str, ontology_digest: str) -> Consumer:
+    stem = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return Consumer(text, plan(text), "rows:" + stem,
+                    _digest(str(FORMAT), ox.__version__, text, ontology_digest, json.dumps(PREFIXES, sort_keys=True)))
+
+
+def named_consumers(run: Run) -> list[Consumer]:
+    """Every named per-report query that reads no evidence (the ones a pass
+    over the reports' facts serves)."""
+    from sarcokg.query.named import named_queries
+    onto = sha256(run.ontology)
+    texts = [p.read_text(encoding="utf-8") for p in named_queries().values()]
+    return [consumer(t, onto) for t in texts if per_report(t) and not may_read_evidence(t)]
+
+
+def _compute(todo: list, c: Consumer, run: Run) -> tuple[list | None, dict]:
+    """(variables, {file name: entry}) for the files to evaluate, in chunks, on
+    `run.jobs` processes; raises Uncacheable."""
     size = run.settings.rows_chunk
-    chunks = [(text, str(run.ontology), todo[i:i + size], keep, facts_only, specs) for i in range(0, len(todo), size)]
-    done = _map_chunks(chunks, run, len(todo) if first_run else 0, 1 + len(specs))
+    chunks: list[tuple] = [(c.evaluated, str(run.ontology), todo[i:i + size], c.keep, False, [], None)
+              for i in range(0, len(todo), size)]
     variables, out = None, {}
-    extra: list = [[None, {}] for _ in specs]
-    for names, part, parts in done:
+    for names, part, _ in _map_chunks(chunks, run):
         variables = names
         out.update(part)
-        for slot, got in zip(extra, parts, strict=True):
-            if got is None or slot[1] is None:
-                slot[1] = None
-            else:
-                slot[0] = got[0]
-                slot[1].update(got[1])
-    for (original, t, k), (v, entries) in zip(others, extra, strict=True):
-        if entries is not None:
-            _PREFETCHED[(t, _key(k))] = (v, entries)
-            _PENDING.append(original)
     return variables, out
 
 
-def _first_run_plan(text: str, keep) -> tuple[bool, list]:
-    """(load facts only, the other named queries to evaluate on the same chunks) of a first run."""
-    from sarcokg.store.evidence_defer import may_read_evidence
-    _PREFETCHED.clear()   # a new first run: nothing of an earlier one (another folder, say) stays
-    _PENDING.clear()
-    if may_read_evidence(text):
-        return False, []
-    return True, [spec for spec in _named_specs() if spec[1:] != (text, _key(keep))
-                  and not may_read_evidence(spec[1])]
-
-
-def _map_chunks(chunks: list, run: Run, reports: int, queries: int) -> list:
-    """chunk_rows() of each chunk, on worker processes when there are several.
-    A first run over many reports (minutes at 100,000) reports its progress:
-    the message first, then the reports done."""
+def _map_chunks(chunks: list, run: Run) -> list:
+    """chunk_rows() of each chunk, on worker processes when there are several."""
     if run.jobs > 1 and len(chunks) > 1:
         from sarcokg.common.parallel import pool
         with pool(min(run.jobs, len(chunks))) as workers:
-            return _progress(workers.map(chunk_rows, chunks), chunks, run.progress if reports else None,
-                             reports, queries)
-    return _progress(map(chunk_rows, chunks), chunks, run.progress if reports else None, reports, queries)
+            return list(workers.map(chunk_rows, chunks))
+    return list(map(chunk_rows, chunks))
 
 
-def _progress(results, chunks: list, progress: Progress | None, reports: int, queries: int) -> list:
-    if progress is None:
-        return list(results)
-    message = (f"computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
-               f"for {reports} reports once; later runs read them")
-    progress(message, 0, reports)
-    out, done = [], 0
-    for got, chunk in zip(results, chunks, strict=False):
-        done += len(chunk[2])
-        progress(message, done, reports)
-        out.append(got)
-    return out
+def _message(queries: int, reports: int) -> str:
+    return (f"computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
+            f"for {reports} reports once; later runs read them")
 
 
-# entries computed for other queries on a first run: (text, keep) -> (variables, {file name: entry})
-_PREFETCHED: dict = {}
-_PENDING: list[str] = []     # the texts of the queries they belong to, to keep
+class Deriver:
+    """The rows of every named per-report query (and `extra` consumers),
+    computed in one pass over the reports' facts: the pass that loads many
+    report files into the store (sync.bulk_load hands over each chunk's TriG
+    blocks, then kgstore.load calls finish()), so that no query pays a first
+    run after a store build; or a first run, which reads the files itself.
+    Loading a chunk costs more than the queries on it, so one pass serves them
+    all. Chunks are evaluated on `run.jobs` worker processes (in this process
+    for one job) while the next ones are read."""
+
+    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False):
+        self.kg, self.run, self.extra, self.inline = kg, run, extra, inline
+        self.consumers: list[Consumer] | None = None
+        self.running: list = []
+        self.done: list = []
+        self.workers: ProcessPoolExecutor | None = None
+        self.broken = False
+        self.reports = self.total = 0
+
+    def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
+        """A chunk of report files ({key: digest}) and their facts as TriG graph
+        blocks (None: the files are read where the chunk is evaluated)."""
+        if self.broken:
+            return
+        if self.consumers is None:
+            names = {c.name for c in self.extra}
+            self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
+            self.total = total
+            if self.run.jobs > 1 and not self.inline:
+                from sarcokg.common.parallel import pool
+                self.workers = pool(self.run.jobs)
+            if self.run.progress is not None:
+                self.run.progress(_message(len(self.consumers), total), 0, total)
+        if not self.consumers:
+            return
+        first, *rest = self.consumers
+        args = (first.evaluated, str(self.run.ontology), [(k + ".ttl", f"{self.kg}{os.sep}{k}.ttl") for k in digests],
+                first.keep, True, [(o.evaluated, o.keep) for o in rest],
+                None if trig is None else ({k + ".ttl": d for k, d in digests.items()}, trig))
+        if self.workers is None:
+            self.running.append((len(digests), None, args))
+        else:
+            self.running.append((len(digests), self.workers.submit(chunk_rows, args), None))
+        while len(self.running) > (0 if self.workers is None else self.run.jobs):   # a few chunks in memory
+            self._settle(self.running.pop(0))
+
+    def _settle(self, job) -> None:
+        n, fut, args = job
+        try:
+            self.done.append(chunk_rows(args) if fut is None else fut.result())
+        except Exception:   # noqa: BLE001 - the queries compute their rows when first run instead
+            self.broken = True
+        self.reports += n
+        if self.run.progress is not None and self.consumers:
+            self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
+
+    def _adopt(self, c: Consumer, generation: int, digests: dict, entries: dict) -> None:
+        using(catalogue_path(self.kg), lambda cat: _adopt(cat, c, generation, digests, entries))
+
+    def skip(self) -> None:
+        """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
+        self.broken = True
+
+    def finish(self, generation: int | None, digests: dict[str, str]) -> None:
+        """Keep what was computed, as of the sync's generation (None: the sync failed)."""
+        try:
+            for job in self.running:
+                self._settle(job)
+            if generation is None or self.broken or not self.consumers or not self.done:
+                return
+            for i, c in enumerate(self.consumers):
+                parts = [part if i == 0 else extra[i - 1] for _, part, extra in self.done]
+                if all(p is not None for p in parts):
+                    entries = {n: e for p in parts for n, e in (p if i == 0 else p[1]).items()}
+                    self._adopt(c, generation, digests, entries)
+                    _assemble(self.kg, digests, generation, c, self.run)
+        finally:
+            if self.workers is not None:
+                self.workers.shutdown(cancel_futures=True)
+            self.running, self.done = [], []
 
 
-def _key(keep) -> tuple | None:
-    return None if keep is None else tuple(keep)
-
-
-def _named_specs() -> list[tuple[str, str, tuple | None]]:
-    """(query text, text evaluated per report, keep) of every named per-report query."""
-    from sarcokg.query.aggregate import plan
-    from sarcokg.query.named import named_queries
-    out: list[tuple[str, str, tuple | None]] = []
-    for path in named_queries().values():
-        text = path.read_text(encoding="utf-8")
-        if per_report(text):
-            agg = plan(text)
-            out.append((text, agg.rows_query, tuple(agg.columns)) if agg is not None else (text, text, None))
-    return out
-
-
-def prefetch_named(kg: Path, files, digests: dict, run: Run, tallies: dict | None = None) -> None:
-    """Keep the entries a first run computed for the other named queries (see
-    _compute), each in its own cache, as if it had been run."""
+def first_run(kg: Path, digests: dict[str, str], generation: int, run: Run, extra: tuple[Consumer, ...] = ()) -> None:
+    """Every report's rows of every named per-report query (and `extra`), in
+    one pass, chunk by chunk (Deriver)."""
+    names = sorted(digests)
+    deriver = Deriver(kg, run, extra, inline=len(names) <= run.settings.rows_chunk)   # one chunk: no workers
     try:
-        while _PENDING:
-            text = _PENDING.pop()
-            try:
-                cached_rows(kg, files, digests, text, run, tallies)
-            except Exception:   # noqa: BLE001 - that query is computed when it is first run instead
-                pass
-    finally:
-        _PREFETCHED.clear()
-        _PENDING.clear()
-
-
-def _paths(files, names: list[str]):
-    """file name -> its path as a string, without a Path object per file where
-    the files are a folder's ReportFiles (100,000 of them cost seconds)."""
-    if hasattr(files, "kg") and hasattr(files, "names"):
-        base = os.path.join(str(files.kg), "")
-        return lambda name: base + name
-    return dict(zip(names, map(str, files), strict=True)).__getitem__
-
-
-def _read_json(path: Path) -> dict:
-    from sarcokg.common.files import json_read
-    try:
-        data = json_read(path)
-    except (ValueError, OSError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        for i in range(0, len(names), run.settings.rows_chunk):
+            deriver.chunk({n[:-4]: digests[n] for n in names[i:i + run.settings.rows_chunk]}, None, len(names))
+    except BaseException:
+        deriver.finish(None, {})
+        raise
+    deriver.finish(generation, digests)
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _prints(context: str, tallies: dict) -> dict:
-    """Each bucket's print ({bucket: a hash of the context and its tally, which
-    changes with any name or digest in the bucket}; see tally.py)."""
-    return {b: _digest(context, str(c), s) for b, (c, s) in tallies.items()}
-
-
-def _members(names: list[str], stale: list[str], caches: dict, tallies: dict) -> dict[str, list[str]]:
-    """{bucket: its reports' names} for the stale buckets. A bucket whose kept
-    names still here are as many as its tally counts holds just those (a
-    name's bucket never changes); any other needs a pass over every name."""
-    out, rest, present = {}, [], None
-    for b in stale:
-        kept = caches[b]["rows"]
-        count = tallies.get(b, [0])[0]
-        if count == 0:
-            continue
-        if len(kept) >= count:
-            if present is None:
-                present = set(names)
-            here = [n for n in kept if n in present]
-            if len(here) == count:
-                out[b] = sorted(here)
-                continue
-        rest.append(b)
-    out.update(tally.members(names, rest))
-    return out
-
-
-def _crc(data: bytes) -> int:
-    """The CRC-32 a kept result's index records."""
-    return zlib.crc32(data)
-
-
-def _whole(context: str, prints: dict) -> str:
-    """The fingerprint of every report, from the prints of the buckets."""
-    return _digest(context, *(f"{b} {p}" for b, p in sorted(prints.items())))
-
-
-def _read_buckets(sub: Path, context: str, bs) -> dict:
-    """The kept buckets; one that does not read back as a bucket of this
-    context is an empty one (its reports are evaluated again)."""
-    out = {}
-    for b in bs:
-        c = _read_json(sub / f"{b}.rows.json")
-        out[b] = c if c.get("context") == context and _bucket_ok(c) else {"context": context, "print": None,
-                                                                          "rows": {}}
-    return out
-
-
-def _bucket_ok(c: dict) -> bool:
-    rows = c.get("rows")
-    return isinstance(c.get("print"), (str, type(None))) and isinstance(rows, dict) and all(
-        isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e) for e in rows.values())
-
-
-def _index_ok(index: dict) -> bool:
-    held, variables = index.get("buckets"), index.get("variables")
-    return isinstance(held, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in held.items()) \
-        and isinstance(variables, list) and "report" in variables and all(isinstance(v, str) for v in variables) \
-        and isinstance(index.get("crc32"), int)
-
-
-def _write_buckets(sub: Path, caches: dict, prints: dict) -> None:
-    from sarcokg.common.files import atomic_write, json_bytes
-    sub.mkdir(parents=True, exist_ok=True)
-    for b, cache in caches.items():
-        if b in prints:
-            atomic_write(sub / f"{b}.rows.json", json_bytes(cache))
-        else:
-            (sub / f"{b}.rows.json").unlink(missing_ok=True)
-
-
-def cached_rows(kg: Path, files, digests: dict[str, str], text: str, run: Run,
-                tallies: dict | None = None) -> KeptResult | None:
-    """The query's results over all reports from the row cache, brought up to date
-    (with its renderings in each output format, renders.py); None when the
-    query's rows cannot be cached (evaluate it directly).
-    tallies: tally.tallies() of the files' names and digests, if known (the store keeps them)."""
-    from sarcokg.common.files import atomic_write
-    from sarcokg.query.aggregate import plan
-    context = _digest(str(FORMAT), ox.__version__, text, sha256(run.ontology), json.dumps(PREFIXES, sort_keys=True))
-    folder = kg / CACHE_DIR / "rows"
-    # one cache per query text; an ontology or format change starts it afresh
-    stem = hashlib.sha256(text.encode()).hexdigest()[:32]
-    agg = plan(text)   # an aggregate: its pattern's solutions are kept per report, aggregated here
-    if agg is not None:
+def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, run: Run) -> KeptResult | None:
+    """The query's results over all reports (`digests`: {file name: SHA-256}
+    as the store loaded them, at the catalogue's `generation`), brought up to
+    date from the change log; None when the query's rows cannot be kept (the
+    store answers)."""
+    c = consumer(text, sha256(run.ontology))
+    if c.agg is not None:
         # the two stages are valid SPARQL even where the query is not (a variable
         # projected but not grouped): Oxigraph judges the query itself first
         ox.Store().query(text, prefixes=dict(PREFIXES))
-    # the assembled result, kept with the fingerprint of every report's name and
-    # digest it was assembled from: while nothing changes it is read as it is
-    names = files.names if hasattr(files, "names") else [f.name for f in files]
-    if tallies is None:
-        tallies = tally.tallies((n, digests.get(n)) for n in names)
-    prints = _prints(context, tallies)
-    fingerprint = _whole(context, prints)
-    state, result = folder / f"{stem}.state", folder / f"{stem}.tsv"
-    kept = _read_state(state, result)
-    if kept == fingerprint:
-        def remake() -> KeptResult | None:   # the kept result does not read back: made again
-            state.unlink(missing_ok=True)
-            result.unlink(missing_ok=True)
-            return cached_rows(kg, files, digests, text, run, tallies)
-        return KeptResult(folder, stem, fingerprint, remake=remake)
-    args = (folder, stem, context, agg, text, files, names, digests, run, tallies, prints, kept)
-    try:
-        got = _bring_up_to_date(*args)
-    except (TypeError, KeyError, IndexError, AttributeError, ValueError):
-        # a kept file that read back as JSON but not as what was written (damaged): drop this query's kept files
-        shutil.rmtree(folder / stem, ignore_errors=True)
-        state.unlink(missing_ok=True)
-        got = _bring_up_to_date(*args[:-1], None)
+    stem = c.name[5:]
+    out = Outputs(catalogue_path(kg), c.name, c.context, generation)
+    folder = kg / CACHE_DIR / "rows"
+    size = out.held("result")
+    if size is None and using(out.catalogue, lambda cat: _unchanged(cat, c, generation)):
+        size = out.held("result")
+    if size is not None:
+        return KeptResult(folder, stem, out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
+    got = using(out.catalogue, lambda cat: _catch_up(cat, c, generation, kg, digests, run))
     if got is None:
         return None
-    tsv, index, changes = got
-    folder.mkdir(parents=True, exist_ok=True)
-    state.unlink(missing_ok=True)     # never a fingerprint beside another result
-    atomic_write(result, tsv)
-    if index is not None:   # what the result was assembled from, for the next change to patch it
-        atomic_write(folder / stem / "index.json", index)
-        (folder / f"{stem}.json").unlink(missing_ok=True)   # the rows as an earlier version kept them
-    atomic_write(state, f"{fingerprint}\n{len(tsv)}\n")
-    return KeptResult(folder, stem, fingerprint, tsv, before=kept, changes=changes)
+    tsv, before, changes = got
+    out.write("result", folder / f"{stem}.tsv", tsv)
+    return KeptResult(folder, stem, out, tsv, before=before, changes=changes)
 
 
-def _read_state(state: Path, result: Path) -> str | None:
-    """The fingerprint a kept result's state names, when the result is there
-    with the size the state records; None for anything else."""
+def _assemble(kg: Path, digests: dict, generation: int, c: Consumer, run: Run) -> None:
+    """The result of a consumer whose entries are current, assembled and kept."""
     try:
-        fingerprint, size = state.read_text(encoding="utf-8").split("\n")[:2]
-        if size.isdigit() and result.stat().st_size == int(size):
-            return fingerprint
-    except (OSError, ValueError):
+        cached_rows(kg, digests, generation, c.text, run)
+    except Exception:   # noqa: BLE001 - assembled when the query is first run instead
         pass
-    return None
 
 
-def _bring_up_to_date(folder: Path, stem: str, context: str, agg, text: str, files, names: list[str],
-                      digests: dict, run: Run, tallies: dict, prints: dict,
-                      kept: str | None) -> tuple[bytes, bytes | None, list | None] | None:
-    """(the result as SPARQL TSV, the index to keep beside it, the changes it
-    was patched with); None: the store answers."""
+def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
+    """Whether the consumer is behind by changes that net out to none (a file
+    changed and changed back): then it and what it keeps are stamped current."""
+    stamp = cat.stamp(c.name)
+    if stamp is None or stamp.context != c.context or stamp.generation == generation \
+            or cat.changed_keys(stamp.generation) != {}:
+        return False
+    cat.restamp(c.name, c.context, stamp.generation, generation)
+    return True
+
+
+def _remade(kg: Path, digests: dict, text: str, run: Run, out: Outputs) -> KeptResult | None:
+    """The result again, when the kept file does not read back."""
+    using(out.catalogue, lambda cat: cat.set_stamp(f"{out.consumer}:result", None))
+    return cached_rows(kg, digests, out.generation, text, run)
+
+
+def _behind(cat: Catalogue, c: Consumer, digests: dict) -> tuple[Stamp | None, list[str], dict | None]:
+    """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh)."""
+    stamp = cat.stamp(c.name)
+    changed = cat.changed_keys(stamp.generation) if stamp is not None and stamp.context == c.context else None
+    return stamp, sorted(n[:-4] for n in digests) if changed is None else sorted(changed), changed
+
+
+def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
+          new: dict, afresh: bool) -> bytes | None:
+    """The consumer's entries for `keys` replaced by `new`, and its stamp, in
+    one transaction; an aggregate's result as SPARQL TSV (else None)."""
+    drop = [k for k in keys if k not in new]
+    if c.agg is None:
+        cat.update(c.name, Stamp(c.context, generation), new, drop, afresh)
+        return None
+    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new)
+    cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, afresh)
+    return tsv
+
+
+def _adopt(cat: Catalogue, c: Consumer, generation: int, digests: dict, entries: dict) -> None:
+    """Entries computed for another query's pass ({file name: entry}) kept
+    for this consumer, when they are what it lacks."""
+    stamp, keys, changed = _behind(cat, c, digests)
+    if stamp is not None and stamp.context == c.context and stamp.generation == generation:
+        return
+    new = {k: tuple(entries[k + ".ttl"]) for k in keys if k + ".ttl" in entries}
+    if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
+        return
     try:
-        if agg is not None:
-            tsv = _aggregated(folder / stem, context, agg, files, names, digests, run, tallies, prints)
-            return None if tsv is None else (tsv, None, None)
-        return _listed(folder / stem, context, text, files, names, digests, run, tallies, prints,
-                       folder / f"{stem}.tsv", kept)
+        _keep(cat, c, generation, stamp, keys, {} if changed is None else cat.entries(c.name, keys), new,
+              changed is None)
+    except Uncacheable:
+        pass
+
+
+def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: dict,
+              run: Run) -> tuple[bytes, int | None, list | None] | None:
+    """The consumer brought up to the current generation: the changed reports
+    evaluated, its entries (and an aggregate's totals) and stamp replaced in one
+    transaction. Returns (the result as SPARQL TSV, the generation it was
+    patched from, the changes it was patched with) or None (the store answers).
+    Many reports to evaluate for a query that reads no evidence (evidence_defer,
+    which costs an rdflib import: not worth it for a few) make a first run of
+    every named query, on the reports' facts only (first_run)."""
+    stamp, keys, changed = _behind(cat, c, digests)
+    if len(keys) >= run.settings.defer_evidence_min and not may_read_evidence(c.text):
+        first_run(kg, digests, generation, run, (c,))
+        stamp, keys, changed = _behind(cat, c, digests)
+        if stamp is None or stamp.generation != generation or keys:
+            return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
+    todo = [(k + ".ttl", f"{kg}{os.sep}{k}.ttl") for k in keys if k + ".ttl" in digests]
+    old = {} if changed is None else cat.entries(c.name, keys)
+    try:
+        variables, done = _compute(todo, c, run) if todo else (None, {})
+        if any(done[n][0] != digests[n] for n, _ in todo):
+            return None   # a file changed since the store loaded it: the store answers, nothing is kept
+        new = {n[:-4]: tuple(e) for n, e in done.items()}
+        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None)
+        if tsv is not None:
+            return tsv, None, None
+        head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
+        changes = [(old.get(k), new.get(k)) for k in keys if (old.get(k) or [None])[0] != (new.get(k) or [None])[0]]
+        if stamp is not None and changed is not None:
+            lines = _patched(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
+                catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
+            if lines is not None:
+                return b"\n".join(lines), stamp.generation, changes
+        ordered = sorted((e for e in cat.entries(c.name).values() if e[2]), key=lambda e: e[1])
+        if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:], strict=False)):
+            return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
+        return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8"), None, None
     except Uncacheable:
         return None
 
 
-def _listed(sub, context, text, files, names, digests, run, tallies, prints,
-            result: Path, kept: str | None) -> tuple[bytes, bytes, list | None] | None:
-    """The result of a row query as SPARQL TSV, the index to keep beside it,
-    and the changes it was patched with (None: assembled afresh); None: ask the store.
-
-    Each report's rows are kept in its bucket (<bucket>.rows.json: {name:
-    [digest, report id, rows as TSV lines]}), and the assembled result with an
-    index of the bucket prints it came from. A change reads the changed
-    reports' buckets and patches the kept result: their old rows out, their
-    new rows in at their report id's place, found by binary search (the result
-    is ordered by report id first). Whenever the kept result, its index and the
-    buckets do not agree (a crash between their writes, a lost or damaged
-    file: the index has the result's CRC-32), the result is assembled again
-    from every bucket."""
-    from sarcokg.common.files import json_bytes
-    index = _read_json(sub / "index.json")
-    held = index["buckets"] if index.get("context") == context and _index_ok(index) else {}
-    variables = index.get("variables") if held else None
-    stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
-    caches = _read_buckets(sub, context, stale)
-    lines = None
-    if held and kept == _whole(context, held) \
-            and all(b not in held or caches[b]["print"] == held[b] for b in stale):
-        try:
-            data = result.read_bytes()
-        except OSError:
-            data = None
-        if data is not None and index.get("crc32") == _crc(data):   # the result as it was written
-            lines = data.split(b"\n")
-    if lines is None:   # assemble from every bucket
-        stale = sorted(set(prints) | set(held))
-        caches = _read_buckets(sub, context, stale)
-    path_of = _paths(files, names)
-    buckets = _members(names, stale, caches, tallies)
-    todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
-            if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
-    done: dict = {}
-    if todo:
-        variables, done = _compute(todo, text, run, None)
-        if any(done[n][0] != digests.get(n) for n, _ in todo):
-            return None   # a file changed since the store loaded it: the store answers, nothing is kept
-    if variables is None:   # nothing evaluated yet (no reports): the variables from an empty run
-        variables = _evaluate(ox.Store(), text)[0]
-    head = "\t".join("?" + v for v in variables)
-    changes = []
-    for b in stale:
-        old = caches[b]["rows"]
-        new = {n: done.get(n) or old[n] for n in buckets.get(b, [])}
-        changes += [(old.get(n), new.get(n)) for n in sorted(set(old) | set(new))
-                    if (old.get(n) or [None])[0] != (new.get(n) or [None])[0]]
-        caches[b] = {"context": context, "print": prints.get(b), "rows": new}
-    if stale:
-        _write_buckets(sub, caches, prints)
-    if lines is not None:
-        lines = _patch(lines, head, variables.index("report"), changes)
-    patched_with = changes if lines is not None else None
-    if lines is None:
-        if len(caches) < len(prints):   # a patch that did not match: every bucket
-            caches.update(_read_buckets(sub, context, [b for b in prints if b not in caches]))
-        ordered = sorted((e for b in sorted(prints) for e in caches[b]["rows"].values() if e[2]),
-                         key=lambda e: e[1])
-        if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:], strict=False)):
-            return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
-        tsv = ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8")
-    else:
-        tsv = b"\n".join(lines)
-    return tsv, json_bytes({"context": context, "variables": variables, "buckets": prints, "crc32": _crc(tsv)}), \
-        patched_with
+def _patched(result: Path, size: int | None, head: str, changes: list) -> list[bytes] | None:
+    """The kept result (of the stamped size, when kept) with the changes made."""
+    try:
+        data = result.read_bytes() if size is not None else None
+    except OSError:
+        return None
+    if data is None or len(data) != size:
+        return None
+    return _patch(data.split(b"\n"), head, head.split("\t").index("?report"), changes)
 
 
 _PLAIN_ID = re.compile(rb'"([^"\\]*)"')
@@ -650,52 +579,22 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes
     return [lines[0], *body, b""]
 
 
-def _aggregated(sub, context, agg, files, names, digests, run, tallies, prints) -> bytes | None:
-    """An aggregate query from totals kept up to date report by report.
-
-    Reports fall into BUCKETS buckets by name (tally.py); each bucket keeps its reports'
-    solutions (<bucket>.rows.json, with a print of its reports' names and
-    digests). totals.json keeps the aggregates' states over every report and
-    the print of each bucket they hold. A change evaluates the changed reports,
-    takes their old solutions out of the totals and puts the new ones in: one
-    bucket read, not all. Should the totals and a bucket disagree (a crash
-    between their writes), the totals are added up again from every bucket.
-    Returns the result as SPARQL TSV; None: ask the store."""
-    from sarcokg.common.files import atomic_write, json_bytes
+def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, bytes]:
+    """(the totals as kept, the result as SPARQL TSV) of an aggregate query:
+    the totals of the stamp (none: afresh) with the changed reports' old
+    solutions taken out and their new ones put in (aggregate.py). Raises
+    Uncacheable where the totals cannot be taken (the store answers)."""
     from sarcokg.query.aggregate import Unsupported
-    kept = _read_json(sub / "totals.json")
-    if kept.get("context") != context or not isinstance(kept.get("groups"), dict) \
-            or not isinstance(kept.get("buckets"), dict):
-        kept = {}
-    totals, held = kept.get("groups", {}), kept.get("buckets", {})   # held: bucket -> print in the totals
-
-    stale = sorted(b for b in set(prints) | set(held) if prints.get(b) != held.get(b))
-    caches = _read_buckets(sub, context, stale)
-    if any(b in held and caches[b]["print"] != held[b] for b in stale):
-        totals, held, stale = {}, {}, sorted(prints)   # the totals and a bucket disagree: add up again
-        caches = _read_buckets(sub, context, stale)
-    path_of = _paths(files, names)
-    buckets = _members(names, stale, caches, tallies)
-    todo = [(n, path_of(n)) for b in stale for n in buckets.get(b, [])
-            if (e := caches[b]["rows"].get(n)) is None or e[0] != digests.get(n)]
-    done = _compute(todo, agg.rows_query, run, agg.columns)[1] if todo else {}
-    if any(done[n][0] != digests.get(n) for n, _ in todo):
-        return None   # a file changed since the store loaded it: the store answers, nothing is kept
     try:
-        for b in stale:
-            old = caches[b]["rows"] if b in held else {}
-            new = {n: done.get(n) or caches[b]["rows"][n] for n in buckets.get(b, [])}
-            for n, e in old.items():       # whole reports in and out, one at a time
-                if n not in new or new[n][0] != e[0]:
-                    agg.add(totals, _split(e[2]), -1)
-            for n, e in new.items():
-                if n not in old or old[n][0] != e[0]:
-                    agg.add(totals, _split(e[2]), 1)
-            caches[b] = {"context": context, "print": prints.get(b), "rows": new}
+        totals = orjson.loads(stamp.state or "{}") if stamp is not None else {}
+        if not isinstance(totals, dict):
+            raise Uncacheable("totals that do not read back")
+        for key in sorted(set(old) | set(new)):     # whole reports in and out, one at a time
+            if key in old:
+                agg.add(totals, _split(old[key][2]), -1)
+            if key in new:
+                agg.add(totals, _split(new[key][2]), 1)
         res = _solutions(ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES)))
-    except Unsupported:
-        return None
-    if stale:
-        _write_buckets(sub, {b: caches[b] for b in stale}, prints)
-        atomic_write(sub / "totals.json", json_bytes({"context": context, "buckets": prints, "groups": totals}))
-    return as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))
+    except (Unsupported, TypeError, KeyError, IndexError, AttributeError, ValueError) as e:
+        raise Uncacheable(str(e)) from None
+    return json_bytes(totals).decode("utf-8"), as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))

@@ -65,8 +65,9 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
     SERVICE only with allow_service (query/guard.py)."""
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
-    if not params and not kgraph.unconfined:
-        kept = _kept(kg, kgraph, label, text, jobs, progress)
+    if not kgraph.unconfined:
+        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
+            _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return kept
     return run(_store_for(kgraph, text, progress), label, text, params, allow_service)
@@ -104,8 +105,9 @@ def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str,
     SERVICE only with allow_service (query/guard.py)."""
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
-    if not params and not kgraph.unconfined:
-        kept = _kept(kg, kgraph, label, text, jobs, progress)
+    if not kgraph.unconfined:
+        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
+            _kept(kg, kgraph, label, text, jobs, progress)
         if kept is not None:
             return serialize(kept, fmt)
     store = _store_for(kgraph, text, progress)
@@ -147,19 +149,38 @@ def _abandonable(work, label: str, timeout: float | None) -> bytes:
 def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress | None):
     """A per-report query's result from the row cache; None when it is not
     kept there (the store answers)."""
-    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
+    from sarcokg.query.rowcache import Run, cached_rows, per_report
     from sarcokg.store.kgstore import holds, ontology_path
     if kgraph.digests is None or not holds(kg) or not per_report(text):
         return None
     how = Run(ontology_path(), jobs, kgraph.settings, progress)
     try:
-        res = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
+        res = cached_rows(kg, kgraph.digests, kgraph.generation, text, how)
     except SyntaxError as e:
         raise syntax_error(label, e, text) from None
     except (ValueError, OSError, RuntimeError) as e:
         raise InputError(f"{label}: the query failed: {e}") from None
-    prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
     return res
+
+
+def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int, progress: Progress | None):
+    """A query with a parameter that narrows its kept result (query/narrow.py),
+    from that result; None: the store answers."""
+    from sarcokg.query.narrow import narrowed, narrowing, notations_within
+    from sarcokg.store.kgstore import ontology_path
+    how = narrowing(text)
+    if how is None or len(params) != 1:
+        return None
+    var, term = parse_param(params[0])
+    if var.value != how[0] or not isinstance(term, ox.NamedNode):
+        return None
+    keep = notations_within(ontology_path(), term.value, how[2])
+    kept = _kept(kg, kgraph, label, text, jobs, progress) if keep is not None else None
+    try:
+        tsv = None if kept is None or keep is None else narrowed(kept.tsv(), how[0], how[1], term, keep)
+    except (OSError, ValueError):
+        return None
+    return None if tsv is None else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
 def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
@@ -168,7 +189,7 @@ def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = N
     that read no evidence); False when there is no such query or they cannot
     be kept here. `sarcokg validate` calls it after validating many reports
     afresh, so that the queries after it read kept results."""
-    from sarcokg.query.rowcache import Run, cached_rows, per_report, prefetch_named
+    from sarcokg.query.rowcache import Run, cached_rows, per_report
     from sarcokg.store.evidence_defer import may_read_evidence
     from sarcokg.store.kgstore import holds, ontology_path
     if kgraph.digests is None or not holds(kg) or kgraph.unconfined:
@@ -178,12 +199,20 @@ def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = N
         text = path.read_text(encoding="utf-8")
         if per_report(text) and not may_read_evidence(text):
             try:   # never on the store (slow at scale), and never a reason for the caller to fail
-                kept = cached_rows(kg, kgraph.reports, kgraph.digests, text, how, kgraph.tallies)
-                prefetch_named(kg, kgraph.reports, kgraph.digests, how, kgraph.tallies)
+                kept = cached_rows(kg, kgraph.digests, kgraph.generation, text, how)
             except (SarcoKGError, SyntaxError, ValueError, OSError, RuntimeError):
                 return False
             return kept is not None
     return False
+
+
+def deriver(kg: Path, jobs: int = 2, settings=None, progress: Progress | None = None):
+    """What computes the named per-report queries' rows as the store loads many
+    files (rowcache.Deriver), for kgstore.load(derive=...)."""
+    from sarcokg.common.settings import Settings
+    from sarcokg.query.rowcache import Deriver, Run
+    from sarcokg.store.kgstore import ontology_path
+    return Deriver(kg, Run(ontology_path(), jobs, settings or Settings(), progress))
 
 
 def _where(message: str, text: str) -> str:

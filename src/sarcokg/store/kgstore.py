@@ -8,7 +8,8 @@ apart), in memory for a read-only folder or the graph the package ships.
 
 The modules: reportfiles (listing and parsing report files), writerform
 (the writer's form loaded unparsed), lock, sync (the store and its manifest),
-evidence_defer (evidence loaded on first use), tally (buckets of files).
+evidence_defer (evidence loaded on first use), catalogue (the derived state's
+record: change log by generation, consumers' stamps).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sarcokg.common.errors import InputError
 from sarcokg.common.resources import bundled_graph
 from sarcokg.common.settings import Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI
-from sarcokg.store import sync, tally
+from sarcokg.store import catalogue, sync
 from sarcokg.store.lock import CACHE_DIR, drop_lock, hold_lock, holds, kg_lock
 from sarcokg.store.reportfiles import (
     ReportFiles,
@@ -36,12 +37,12 @@ from sarcokg.store.reportfiles import (
     sha256,
     subjects_confined,
 )
-from sarcokg.store.sync import loaded_digests
+from sarcokg.store.sync import catalogue_path, loaded_digests
 from sarcokg.store.writerform import writer_body_start
 
 # the names other packages use, in one place
-__all__ = ["CACHE_DIR", "KG", "complete", "hold_lock", "holds", "in_package", "kg_lock", "load", "load_memory",
-           "loaded_digests", "ontology_path", "parse_into", "read_triples", "release", "report_files",
+__all__ = ["CACHE_DIR", "KG", "catalogue_path", "complete", "hold_lock", "holds", "in_package", "kg_lock", "load",
+           "load_memory", "loaded_digests", "ontology_path", "parse_into", "read_triples", "release", "report_files",
            "report_graph", "report_names", "sha256", "writer_body_start"]
 
 
@@ -54,7 +55,7 @@ class KG:
     digests: dict | None = None   # {file name: SHA-256} of the report files as loaded
     deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
     folder: Path | None = None      # the --kg folder of an on-disk store
-    tallies: dict | None = None     # tally.tallies() of `digests`, kept in the manifest (rowcache buckets)
+    generation: int = 0             # the catalogue's generation of the files as loaded (catalogue.py)
     settings: Settings = field(default_factory=Settings)
     # reports with a triple about a node not their own: the union of the graphs
     # is then not their merge (see reportfiles.subjects_confined; query.run answers from a merge)
@@ -72,7 +73,7 @@ def load_memory(kg: Path, settings: Settings | None = None) -> KG:
         digests[f.name] = entry[0]
         if not subjects_confined(f.stem, quads):
             unconfined.add(f.stem)
-    return KG(store, files, changed=len(files), digests=digests, tallies=tally.tallies(digests.items()),
+    return KG(store, files, changed=len(files), digests=digests,
               settings=settings or Settings(), unconfined=frozenset(unconfined))
 
 
@@ -101,20 +102,28 @@ def _writable(kg: Path) -> bool:
 
 
 def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
-         evidence: bool = True, settings: Settings | None = None) -> KG:
+         evidence: bool = True, settings: Settings | None = None, derive: sync.Deriver | None = None) -> KG:
     """The store for a knowledge-graph folder, up to date with its files.
 
     evidence=False: a bulk load may leave the reports' evidence out
     (settings.defer_evidence_min); the caller then calls complete() before it
-    runs anything that may read evidence (evidence_defer.may_read_evidence)."""
+    runs anything that may read evidence (evidence_defer.may_read_evidence).
+    derive: a consumer handed the files a bulk load reads (sync.Deriver)."""
     settings = settings or Settings()
     names = report_names(kg)
     if not persistent or in_package(kg) or not _writable(kg):
         return load_memory(kg, settings)
     hold_lock(kg, settings.lock_wait, exclusive=False)
-    s = sync.sync(kg, names, settings)
+    try:
+        s = sync.sync(kg, names, settings, derive)
+    except BaseException:
+        if derive is not None:
+            derive.finish(None, {})
+        raise
+    if derive is not None:
+        derive.finish(s.generation, _digests(s.known))
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=_digests(s.known), deferred=s.deferred, folder=kg, tallies=s.tallies, settings=settings,
+                digests=_digests(s.known), deferred=s.deferred, folder=kg, generation=s.generation, settings=settings,
                 unconfined=s.unconfined)
     if evidence:
         complete(kgraph)
@@ -130,15 +139,15 @@ def complete(kgraph: KG) -> None:
     holds every triple of every file (sync.complete)."""
     if not kgraph.deferred or kgraph.folder is None:
         return
-    kgraph.store, known, tallies, kgraph.unconfined = sync.complete(kgraph.folder, kgraph.store, kgraph.deferred,
-                                                                    kgraph.settings)
+    kgraph.store, known, kgraph.generation, kgraph.unconfined = sync.complete(
+        kgraph.folder, kgraph.store, kgraph.deferred, kgraph.settings)
     kgraph.deferred = frozenset()
     kgraph.digests = _digests(known)
-    kgraph.tallies = tallies
 
 
 def release(kg: Path) -> None:
     """Drop this process's handle on the folder's store and release its lock.
     KG objects from load() must not be used afterwards."""
     sync.forget(kg)
+    catalogue.forget(sync.catalogue_path(kg))
     drop_lock(kg)

@@ -140,6 +140,16 @@ def subjects_confined(stem: str, quads) -> bool:
                or (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)) for q in quads)
 
 
+def confined(stem: str, quads) -> bool:
+    """subjects_confined, and no other report's node named as an object: then
+    no solution can join two report files through a report node, and a query
+    evaluated report by report gives what the store gives."""
+    own = report_ns(stem)
+    return subjects_confined(stem, quads) and not any(
+        isinstance(q.object, ox.NamedNode) and q.object.value.startswith(REPORT_BASE)
+        and not q.object.value.startswith(own) for q in quads)
+
+
 def entry(st: os.stat_result, data: bytes) -> list:
     """A file's manifest entry: [SHA-256, size, mtime_ns]."""
     return [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]

@@ -2,8 +2,9 @@
 
 manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]},
 "deferred": [keys whose evidence is not loaded yet], "unconfined": [keys of
-files with a triple about a node not their own (reportfiles.subjects_confined)],
-"tallies": tally.tallies() of the report files, adjusted file by file}. Each command compares the folder
+files with a triple about a node not their own (reportfiles.subjects_confined)]}.
+Every change is recorded in the catalogue of derived state (catalogue.py) as
+a new generation, before the manifest. Each command compares the folder
 with the manifest (size and mtime first, the hash only when those changed)
 and reloads exactly the files added, changed or removed. pending.json,
 written before any graph is touched and removed once the manifest records the
@@ -25,16 +26,17 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError, SarcoKGError
 from sarcokg.common.files import atomic_write, json_bytes, json_read
 from sarcokg.common.settings import Settings
-from sarcokg.store import tally
 from sarcokg.store.lock import CACHE_DIR, hold_lock, holds_exclusive
 from sarcokg.store.reportfiles import (
     ONTOLOGY_KEY,
+    confined,
     entry,
     graph_of,
     ontology_path,
@@ -45,7 +47,7 @@ from sarcokg.store.reportfiles import (
     sha256,
     subjects_confined,
 )
-from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, writer_body_start
+from sarcokg.store.writerform import as_trig_blocks, body_confined, body_subjects_confined, writer_body_start
 
 STORE_FORMAT = 3          # bump when the layout of the cache changes (3: "unconfined")
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
@@ -206,13 +208,27 @@ class Synced:
     store: ox.Store
     known: dict                 # the manifest's files
     deferred: frozenset
-    tallies: dict
+    generation: int
     unconfined: frozenset
     changed: int = 0
     rebuilt: bool = False
 
 
-def sync(kg: Path, names: list[str], settings: Settings) -> Synced:
+class Deriver(Protocol):
+    """A consumer that derives its state from report files as a bulk load
+    reads them (query.rowcache.Deriver); the store knows nothing else of it."""
+
+    def chunk(self, digests: dict[str, str], trig: bytes, total: int) -> None:
+        """A chunk of report files ({key: digest}) loaded, their facts as TriG graph blocks."""
+
+    def skip(self) -> None:
+        """A chunk that cannot be handed over (a file parsed on its own, or naming another report's nodes)."""
+
+    def finish(self, generation: int | None, digests: dict[str, str]) -> None:
+        """The sync is over, at this generation (None: it failed)."""
+
+
+def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None) -> Synced:
     """Bring the store in step with the files (see the module docstring). The
     caller holds the folder's lock, shared or exclusive; a change upgrades it."""
     cache = kg / CACHE_DIR
@@ -234,12 +250,12 @@ def sync(kg: Path, names: list[str], settings: Settings) -> Synced:
                 if todo.touched:   # new mtimes, same content: spare the hashing next time
                     manifest["files"] = todo.known
                     write_json(manifest_path, manifest)
-                return _finish(kg, opened, manifest, manifest_path, 0, False, exclusive)
+                return _finish(kg, opened, manifest)
             reason = opened
         if not exclusive:
             hold_lock(kg, settings.lock_wait, exclusive=True)
             continue   # another command may have changed the folder while the lock was free: look again
-        return _change(kg, names, settings, manifest, reason, pending, todo)
+        return _change(kg, names, settings, manifest, reason, pending, todo, deriver)
 
 
 def _signature(*paths: Path) -> tuple:
@@ -255,7 +271,7 @@ def _signature(*paths: Path) -> tuple:
 
 
 def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reason: str | None,
-            pending: set[str], planned: Plan | None = None) -> Synced:
+            pending: set[str], planned: Plan | None = None, deriver: Deriver | None = None) -> Synced:
     """The sync's changes, under the exclusive lock."""
     cache = kg / CACHE_DIR
     store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
@@ -270,20 +286,20 @@ def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reas
     known = todo.known
     deferred = set(manifest.get("deferred", ())) - set(todo.todo) - set(todo.gone)
     unconfined = set(manifest.get("unconfined", ())) - set(todo.todo) - set(todo.gone)
-    before = {k: (known[k][0] if k in known else None) for k in (*todo.todo, *todo.gone)}
     if todo.clean and not rebuilt:
         if todo.touched:
             manifest["files"] = known
             write_json(manifest_path, manifest)
-        return _finish(kg, store, manifest, manifest_path, 0, False, True)
+        return _finish(kg, store, manifest)
     write_json(pending_path, sorted(set(todo.todo) | set(todo.gone)))
     for key in todo.gone:
         _drop(store, report_graph(key))
         known.pop(key, None)
     keys = sorted(todo.todo)
     if len(keys) > 20:   # many files: bulk-load them in chunks (no per-file transaction)
+        defer = len(keys) >= settings.defer_evidence_min
         entries, later, foreign = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt,
-                                            settings.load_chunk, defer=len(keys) >= settings.defer_evidence_min)
+                                            settings.load_chunk, defer, deriver if defer else None)
         known.update(entries)
         deferred |= later
         unconfined |= foreign
@@ -295,47 +311,45 @@ def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reas
                 unconfined.add(key)
             store.extend(quads)
     store.flush()
-    manifest.update(files=known, deferred=sorted(deferred), unconfined=sorted(unconfined),
-                    tallies=adjusted_tallies(manifest.get("tallies"), known, before))
+    # the change log first: a crash after it redoes the pending files, whose digests it then finds unchanged
+    record_changes(kg, {k: known[k][0] for k in keys}, todo.gone, known)
+    manifest.update(files=known, deferred=sorted(deferred), unconfined=sorted(unconfined))
     write_json(manifest_path, manifest)
     pending_path.unlink()
-    return _finish(kg, store, manifest, manifest_path, len(todo.todo) + len(todo.gone), rebuilt, True)
+    return _finish(kg, store, manifest, len(todo.todo) + len(todo.gone), rebuilt)
 
 
-def _finish(kg: Path, store: ox.Store, manifest: dict, manifest_path: Path, changed: int, rebuilt: bool,
-            exclusive: bool) -> Synced:
+def record_changes(kg: Path, digests: dict[str, str], removed: list[str], known: dict | None = None) -> int:
+    """The sync's changes ({key: digest} loaded, keys removed) in the folder's
+    catalogue of derived state (catalogue.py); the generation now. With
+    `known` (the manifest's files), a catalogue that holds no file yet (new,
+    or made afresh) records them all first."""
+    import json
+
+    from sarcokg.store.catalogue import using
+
+    def work(cat) -> int:
+        if known and cat.generation() == 0:
+            cat.record({k: e[0] for k, e in known.items() if k != ONTOLOGY_KEY}, [])
+        return cat.record({k: d for k, d in digests.items() if k != ONTOLOGY_KEY},
+                          [k for k in removed if k != ONTOLOGY_KEY])
+    return using(catalogue_path(kg), work, json.dumps(versions(), sort_keys=True))
+
+
+def catalogue_path(kg: Path) -> Path:
+    return kg / CACHE_DIR / "catalogue.sqlite"
+
+
+def _finish(kg: Path, store: ox.Store, manifest: dict, changed: int = 0, rebuilt: bool = False) -> Synced:
     known = manifest.get("files", {})
-    tallies = manifest.get("tallies")
-    n = sum(1 for k in known if k != ONTOLOGY_KEY)
-    if not tally.well_formed(tallies, n):   # a manifest of an earlier version, or damaged
-        tallies = manifest["tallies"] = tally.tallies((k + ".ttl", e[0]) for k, e in known.items()
-                                                      if k != ONTOLOGY_KEY)
-        write_json(manifest_path, manifest)   # the same content whoever writes it: safe under a shared lock
-    return Synced(store, known, frozenset(manifest.get("deferred", ())), tallies or {},
+    generation = record_changes(kg, {}, [], known)
+    return Synced(store, known, frozenset(manifest.get("deferred", ())), generation,
                   frozenset(manifest.get("unconfined", ())), changed, rebuilt)
 
 
 def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-
-
-def adjusted_tallies(held, known: dict, before: dict) -> dict:
-    """The tallies of the report files in `known`, from those held before the
-    files in `before` ({key: its digest then}) changed; computed afresh when
-    none are held or they do not add up."""
-    n = sum(1 for k in known if k != ONTOLOGY_KEY)
-    if isinstance(held, dict):
-        t: dict | None = {b: list(v) for b, v in held.items()}
-        try:
-            for key, old in before.items():
-                if key != ONTOLOGY_KEY and t is not None:
-                    tally.adjust(t, key + ".ttl", old, (known.get(key) or [None])[0])
-        except (TypeError, ValueError, AttributeError):
-            t = None
-        if t is not None and tally.well_formed(t, n):
-            return t
-    return tally.tallies((k + ".ttl", e[0]) for k, e in known.items() if k != ONTOLOGY_KEY)
 
 
 class _Loader:
@@ -365,8 +379,47 @@ class _Loader:
                 self.failed.append([(key, path) for key, path, _ in chunk])
 
 
-def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500,
-              defer: bool = False) -> tuple[dict, set[str], set[str]]:
+@dataclass
+class Chunk:
+    """Report files read for one bulk load: TriG graph blocks of the files in
+    the writer's form, the quads of the others (parsed), their manifest entries."""
+    blocks: list[bytes] = field(default_factory=list)
+    wrapped: list = field(default_factory=list)    # [(key, path, whether its evidence was left out)]
+    quads: list = field(default_factory=list)
+    entries: dict = field(default_factory=dict)
+    unconfined: set[str] = field(default_factory=set)   # not subjects_confined (the store answers from a merge)
+    confined: bool = True        # every report file names its own nodes only (reportfiles.confined)
+    parsed: bool = False         # a report file among the parsed ones
+
+
+def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
+    """Read a chunk of files once each (hash, size and content agree); with
+    defer, the evidence of the files in the writer's form is left out."""
+    out = Chunk()
+    for key, path in items:
+        st, data = read_file(path)
+        out.entries[key] = entry(st, data)
+        blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
+        if blocks is None:
+            parsed = parse_file(path, graph_of(key), data)
+            if key != ONTOLOGY_KEY:
+                out.parsed = True
+                out.confined = out.confined and confined(key, parsed)
+                if not subjects_confined(key, parsed):
+                    out.unconfined.add(key)
+            out.quads.extend(parsed)
+        else:
+            body = data[writer_body_start(data, key) or 0:]
+            if not body_subjects_confined(body):
+                out.unconfined.add(key)
+            out.confined = out.confined and body_confined(body)
+            out.blocks.append(blocks[0])
+            out.wrapped.append((key, path, blocks[1] is not None))
+    return out
+
+
+def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500, defer: bool = False,
+              deriver: Deriver | None = None) -> tuple[dict, set[str], set[str]]:
     """Load many files; returns their manifest entries, the keys of the files
     whose evidence was left out (with defer; see complete()), and the keys of
     those not confined to their own nodes (reportfiles.subjects_confined).
@@ -375,7 +428,8 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     concatenated (writerform), and Oxigraph's bulk loader parses them natively;
     other files are parsed one by one. A chunk that fails to parse is loaded
     again file by file, which names the bad file and line. Each file is read
-    once: its hash, size and content agree."""
+    once: its hash, size and content agree. A deriver is handed each chunk's
+    TriG blocks as they go to the store."""
     if not fresh:
         for key, _ in items:
             _drop(store, graph_of(key))
@@ -383,25 +437,18 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     with ThreadPoolExecutor(max_workers=2) as pool:
         loader = _Loader(store, pool)
         for start in range(0, len(items), chunk):
-            parts, wrapped, quads = [], [], []
-            for key, path in items[start:start + chunk]:
-                st, data = read_file(path)
-                entries[key] = entry(st, data)
-                blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
-                if blocks is None:
-                    parsed = parse_file(path, graph_of(key), data)
-                    if key != ONTOLOGY_KEY and not subjects_confined(key, parsed):
-                        loader.unconfined.add(key)
-                    quads.extend(parsed)
-                else:
-                    if not body_subjects_confined(data[writer_body_start(data, key) or 0:]):
-                        loader.unconfined.add(key)
-                    parts.append(blocks[0])
-                    wrapped.append((key, path, blocks[1] is not None))
-            if quads:
-                store.extend(quads)
-            if parts:
-                loader.submit(wrapped, parts)
+            got = read_chunk(items[start:start + chunk], defer)
+            entries.update(got.entries)
+            loader.unconfined |= got.unconfined
+            if got.quads:
+                store.extend(got.quads)
+            if got.blocks:
+                loader.submit(got.wrapped, got.blocks)
+            if deriver is not None and (got.parsed or not got.confined):
+                deriver.skip()
+            elif deriver is not None and got.blocks:
+                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, b"".join(got.blocks),
+                              sum(key != ONTOLOGY_KEY for key, _ in items))
         loader.settle(0)
     for failed in loader.failed:
         for key, _ in failed:
@@ -415,10 +462,10 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
 
 
 def complete(kg: Path, store: ox.Store, deferred: frozenset,
-             settings: Settings) -> tuple[ox.Store, dict, dict, frozenset]:
+             settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
     """Load the evidence a bulk load left out (`deferred`), so the store holds
-    every triple of every file; returns (the store, the manifest's files, its
-    tallies). Upgrades the lock to exclusive. Crash-safe like sync: the
+    every triple of every file; returns (the store, the manifest's files, the
+    generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync: the
     reports are listed in pending.json first, and a command that finds them
     there reloads them whole. A file that changed since the store was synced
     is reloaded whole too."""
@@ -449,11 +496,11 @@ def complete(kg: Path, store: ox.Store, deferred: frozenset,
             for fut in running:
                 fut.result()
         store.flush()
-        manifest.update(files=known, deferred=[], unconfined=sorted(unconfined),
-                        tallies=adjusted_tallies(manifest.get("tallies"), known, before))
+        record_changes(kg, {k: known[k][0] for k in keys if known[k][0] != before[k]}, [])
+        manifest.update(files=known, deferred=[], unconfined=sorted(unconfined))
         write_json(manifest_path, manifest)
         pending_path.unlink()
-    return store, known, manifest.get("tallies") or {}, frozenset(unconfined)
+    return store, known, record_changes(kg, {}, []), frozenset(unconfined)
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:
