@@ -4,8 +4,32 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
+from sarcokg.common.errors import InputError
 from sarcokg.store.kgstore import CACHE_DIR
-from sarcokg.validate.shacl import validate_kg
+from sarcokg.validate.shacl import PARALLEL_MIN, validate_kg
+
+from .conftest import synth_graphs
+
+
+def plant(kg) -> None:
+    """Problems of every kind in a folder of synthetic reports (which carry about 1%
+    of planted shape violations already): a blank-node value, a node of another
+    report described and linked to, a duplicate PMID, a report id that is not the file's stem, and text
+    that needs escapes or carries a language tag."""
+    files = sorted(kg.glob("*.ttl"))
+    first, second, third, fourth = (f.read_text() for f in files[:4])
+    files[0].write_text(re.sub(r'sko:doi "[^"]+"', "sko:doi []", first))
+    own = re.search(r"@prefix : <([^>]+)>", second).group(1)
+    other = own.replace(files[1].stem, files[2].stem)
+    files[1].write_text(second + f"\n<{other}patient> <{own}x> 1 .\n<{own}patient> <{own}y> <{other}tumour> .\n")
+    pmid = re.search(r'sko:pmid "(\d+)"', third).group(1)
+    files[3].write_text(re.sub(r'sko:pmid "\d+"', f'sko:pmid "{pmid}"', fourth))
+    last = files[-1].read_text()
+    files[-1].write_text(last.replace(f'sko:reportId "{files[-1].stem}"', 'sko:reportId "elsewhere"')
+                         .replace("sko:curationStatus", 'rdfs:comment "a \\"quoted\\" line\\n\\u00e9"@en ;\n'
+                                                        "    sko:curationStatus"))
 
 
 def test_only_changed_reports_are_validated_again(kg_copy):
@@ -96,3 +120,40 @@ def test_blank_node_identifiers_do_not_break_the_incremental_rules(run, kg_copy)
     src.write_text(re.sub(r'sko:doi "[^"]+"', "sko:doi []", src.read_text()))
     inc, full = run("validate", "--kg", kg_copy), run("validate", "--kg", kg_copy, "--no-cache")
     assert inc.code == full.code == 1 and inc.out == full.out and "Traceback" not in inc.err
+
+
+def test_jobs_2_prints_the_same_bytes_as_jobs_1(inproc, tmp_path):
+    """A few hundred reports (enough for workers: PARALLEL_MIN) with problems of
+    every kind: text and Turtle output, exit code and the cache written are the
+    same whatever the number of jobs."""
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 300)
+    assert len(list(kg.glob("*.ttl"))) >= PARALLEL_MIN
+    plant(kg)
+    got = {}
+    for jobs in (1, 2):
+        copy = tmp_path / f"kg{jobs}"
+        shutil.copytree(kg, copy)
+        text = inproc("validate", "--kg", copy, "--jobs", jobs)
+        turtle = inproc("validate", "--kg", copy, "--jobs", jobs, "--no-cache", "--format", "turtle")
+        got[jobs] = (text.code, text.out, turtle.code, turtle.out,
+                     (copy / CACHE_DIR / "validation-fast.json").read_bytes())
+    assert got[1] == got[2]
+    code, out = got[1][0], got[1][1]
+    assert code == 1
+    for expected in ("a blank node", "outside this report's namespace", "link to another report's node",
+                     "same PMID", "file's stem",
+                     "sko:ageYears"):   # a planted violation of bench/synth.py
+        assert expected in out, expected
+
+
+@pytest.mark.parametrize("where", [0, -1])
+def test_a_malformed_file_stops_parallel_validation_with_one_line(tmp_path, where):
+    """Among many files, a malformed one is named whether a worker (the first
+    chunk) or this process (the last) reads it."""
+    kg = tmp_path / "kg"
+    synth_graphs(kg, PARALLEL_MIN + 50)
+    files = sorted(kg.glob("*.ttl"))
+    files[where].write_text(files[where].read_text() + "\n:broken sko:ageYears .\n")
+    with pytest.raises(InputError, match=re.escape(files[where].name) + r":\d+: malformed Turtle"):
+        validate_kg(files, jobs=2)

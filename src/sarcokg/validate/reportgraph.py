@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from sarcokg.model.namespaces import RDF, REPORT_BASE, SKO, report_iri, report_ns
+from sarcokg.model.turtle import group_plain, plain, plain_value
 
 # the results' constraint component: like the rules across reports, a rule
 # outside the shapes, reported as SHACL-SPARQL would (sh:SPARQLConstraintComponent)
@@ -27,25 +28,40 @@ TYPE = RDF + "type"
 
 
 def report_graph_problems(report_id: str, triples: Iterable[tuple]) -> list[tuple[str, str, str]]:
-    """(focus, value, message) for each way the triples of file <report_id>.ttl
-    break the one-report-graph rule; [] when they keep it."""
+    """(focus, value, message) for each way the (pyoxigraph) triples of file
+    <report_id>.ttl break the one-report-graph rule; [] when they keep it."""
+    return index_problems(report_id, group_plain((plain(s), p.value, plain(o)) for s, p, o in triples))
+
+
+def index_problems(report_id: str, index: dict) -> list[tuple[str, str, str]]:
+    """report_graph_problems() of a file's triples as a plain-term index
+    {subject: {predicate: [objects]}} (validate/shacl_fast.parse_index)."""
     own = report_ns(report_id)
     reports: list[str] = []
     other_types: set[str] = set()
     outside: list[str] = []
     links: list[tuple[str, str]] = []
     n = 0
-    for s, p, o in triples:
-        n += 1
-        if isinstance(s, ox.NamedNode) and not s.value.startswith(own):
-            outside.append(s.value)
-        if p.value == TYPE and isinstance(o, ox.NamedNode):
-            if o.value == CASE_REPORT:
-                reports.append(s.value if isinstance(s, ox.NamedNode) else "_:")
-            elif o.value.endswith(("#CaseReport", "/CaseReport")):
-                other_types.add(o.value)
-        if isinstance(o, ox.NamedNode) and o.value.startswith(REPORT_BASE) and not o.value.startswith(own):
-            links.append((s.value, o.value))
+    for s, preds in index.items():
+        if type(s) is str and not s.startswith(own):   # an IRI (a blank node is a BNode)
+            outside.append(s)
+        for p, objs in preds.items():
+            n += len(objs)
+            for o in objs:
+                if type(o) is not str:
+                    continue
+                if p == TYPE:
+                    if o == CASE_REPORT:
+                        reports.append(s if type(s) is str else "_:")
+                    elif o.endswith(("#CaseReport", "/CaseReport")):
+                        other_types.add(o)
+                if o.startswith(REPORT_BASE) and not o.startswith(own):
+                    links.append((plain_value(s), o))
+    return _problems(report_id, own, n, reports, other_types, outside, links)
+
+
+def _problems(report_id: str, own: str, n: int, reports: list[str], other_types: set[str], outside: list[str],
+              links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     expected = report_iri(report_id)
     out = []
     if not reports:

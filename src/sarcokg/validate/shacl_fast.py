@@ -15,11 +15,11 @@ sh:lessThan, sh:nodeKind; node-level sh:or of property shapes. A shapes file
 using anything else is refused, so the engine can never silently skip a rule.
 
 The checks run on plain terms (turtle.py: an IRI is a str, a literal a Lit, a
-blank node a BNode): pyoxigraph terms are converted once on the way in, and
-ingest, which builds its graphs from plain terms, passes them straight in
-(validate_index). Each value check runs once over the values of all focus
-nodes of a shape; only when something fails does it run node by node, to
-say which node failed.
+blank node a BNode): pyoxigraph terms are converted once on the way in, a
+report file is parsed straight into them (parse_index), and ingest, which
+builds its graphs from plain terms, passes them straight in (validate_index).
+Each value check runs once over the values of all focus nodes of a shape;
+only when something fails does it run node by node, to say which node failed.
 """
 from __future__ import annotations
 
@@ -114,6 +114,40 @@ def plain_index(triples, grouped: dict | None = None) -> dict:
     if grouped is None:
         return group_plain((plain(s), p.value, plain(o)) for s, p, o in triples)
     return {plain(s): {p: [plain(o) for o in objs] for p, objs in pos.items()} for s, pos in grouped.items()}
+
+
+def parse_index(data: bytes) -> dict:
+    """plain_index() of a Turtle document's triples, parsed and indexed in one
+    pass: each triple's terms are read once and no pyoxigraph triple or tuple
+    is kept (validating a report file is mostly this: 155 triples a report).
+    A malformed document raises SyntaxError, as ox.parse does."""
+    named, literal, blank, new = ox.NamedNode, ox.Literal, ox.BlankNode, tuple.__new__
+    out: dict = {}
+    for t in ox.parse(data, format=ox.RdfFormat.TURTLE):
+        s, o = t.subject, t.object
+        kind = type(s)   # plain(), inlined: this loop runs 15 million times at 100,000 reports
+        if kind is named:
+            s = s.value
+        elif kind is blank:
+            s = BNode("_:" + s.value)
+        kind = type(o)
+        if kind is named:
+            o = o.value
+        elif kind is literal:
+            o = new(Lit, (o.value, o.datatype.value, o.language or ""))
+        elif kind is blank:
+            o = BNode("_:" + o.value)
+        p = t.predicate.value
+        m = out.get(s)
+        if m is None:
+            out[s] = {p: [o]}
+            continue
+        vs = m.get(p)
+        if vs is None:
+            m[p] = [o]
+        else:
+            vs.append(o)
+    return out
 
 
 class Data:

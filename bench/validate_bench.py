@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Cold validation at N synthetic reports, one code beside another, by jobs.
+
+    python bench/validate_bench.py --sizes 10000 [100000] [--old DIR] [--runs 5] [--jobs 1 2] [--full]
+
+For each N it makes a synthetic corpus (bench/synth.py) once, syncs its store
+(untimed), then times `sarcokg validate --no-cache --kg K --jobs J` (every
+report validated, the rules across reports run; nothing read from or written to
+the validation cache) in a fresh process, for each --jobs and each side: this
+checkout (the interpreter running this script must have it installed) and,
+with --old DIR, the checkout in DIR run by its own venv (DIR/.venv). The runs
+alternate the order (old first, then new first, ...) so a change in the host's
+load hits both alike. --full also times the command as bench/bench.py does
+(`validate --jobs 2` with no validation cache and no kept query results: the
+named queries' first run, which validate pays after a cold run, included).
+
+Prints, per size, side and jobs, the median wall time and the median CPU time
+(user + system of the command and its workers), with the runs and the 1-minute
+load average before each, and checks that every run printed the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from results import machine
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def python_of(side: str, old: Path | None) -> str:
+    return sys.executable if side == "new" else str(old / ".venv" / "bin" / "python")   # type: ignore[operator]
+
+
+def where(python: str) -> str:
+    """The sarcokg package that interpreter imports (to show which code each side runs)."""
+    p = subprocess.run([python, "-c", "import sarcokg; print(sarcokg.__file__)"], capture_output=True, text=True)
+    return p.stdout.strip() or p.stderr.strip()[-200:]
+
+
+def timed(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall s, CPU s of the command and its workers, sha256 of its stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"validate_bench: {' '.join(cmd[-6:])} failed ({p.returncode}): {p.stderr[-400:]!r}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, hashlib.sha256(p.stdout).hexdigest()
+
+
+def corpus(n: int, work: Path, jobs: int) -> Path:
+    from synth import generate
+    root = work / f"n{n}"
+    kg = root / "graph"
+    if not kg.is_dir() or sum(1 for _ in kg.glob("*.ttl")) != n:
+        shutil.rmtree(root, ignore_errors=True)
+        generate(n, root, jobs=jobs)
+    # the store in step with the files (untimed): both sides run the same store code
+    subprocess.run([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql",
+                    "ASK { ?r a sko:CaseReport }"], check=True, capture_output=True)
+    return kg
+
+
+def clear_kept(kg: Path) -> None:
+    """No validation cache and no kept query results: validate runs cold and then pays the first run."""
+    for f in (kg / ".sarcokg").glob("validation-*.json"):
+        f.unlink()
+    shutil.rmtree(kg / ".sarcokg" / "rows", ignore_errors=True)
+
+
+def bench_size(n: int, a, sides: list[str]) -> list[dict]:
+    kg = corpus(n, a.work, max(a.jobs))
+    cases = [(side, jobs, "no-cache") for jobs in a.jobs for side in sides]
+    if a.full:
+        cases += [(side, 2, "full") for side in sides]
+    runs: dict = {c: [] for c in cases}
+    for r in range(a.runs):
+        order = cases if r % 2 == 0 else cases[::-1]
+        for side, jobs, mode in order:
+            cmd = [python_of(side, a.old), "-m", "sarcokg.cli", "validate", "--kg", str(kg), "--jobs", str(jobs)]
+            if mode == "full":
+                clear_kept(kg)
+            else:
+                cmd.append("--no-cache")
+            load = os.getloadavg()[0]
+            wall, cpu, digest = timed(cmd)
+            runs[(side, jobs, mode)].append((wall, cpu, load, digest))
+            print(f"  N={n:,} {side} --jobs {jobs} {mode}: {wall:.2f} s wall, {cpu:.2f} s CPU, load {load:.2f}",
+                  file=sys.stderr)
+    digests = {d for got in runs.values() for *_, d in got}
+    print(f"N={n:,}: every run printed the same bytes: {'yes' if len(digests) == 1 else 'NO'}")
+    rows = []
+    for (side, jobs, mode), got in runs.items():
+        rows.append({"n": n, "side": side, "jobs": jobs, "mode": mode,
+                     "wall": statistics.median(w for w, *_ in got), "cpu": statistics.median(c for _, c, *_ in got),
+                     "walls": [w for w, *_ in got], "loads": [x for _, _, x, _ in got]})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    ap.add_argument("--old", type=Path, help="another checkout with its own venv (DIR/.venv) to run beside this one")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--full", action="store_true", help="also time validate as bench.py does (named queries' "
+                                                        "first run included), --jobs 2")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/sarcokg-validate-bench"))
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+    sides = ["old", "new"] if a.old else ["new"]
+    print(f"machine: {machine()}")
+    for side in sides:
+        print(f"{side}: {where(python_of(side, a.old))}")
+    rows = [row for n in a.sizes for row in bench_size(n, a, sides)]
+    print(f"\nmedian of {a.runs} runs, alternated; `validate --no-cache` unless 'full'")
+    print("| N | side | jobs | what | wall s (median) | CPU s (median) | wall s of each run "
+          "| load (1 min) before each |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['n']:,} | {r['side']} | {r['jobs']} | {r['mode']} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+              f"{', '.join(f'{w:.1f}' for w in r['walls'])} | {', '.join(f'{x:.1f}' for x in r['loads'])} |")
+
+
+if __name__ == "__main__":
+    from results import recording
+    with recording("validate"):
+        main()
