@@ -65,12 +65,21 @@ def run_kg(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int
     SERVICE only with allow_service (query/guard.py)."""
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
-    if not kgraph.unconfined:
-        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
-            _kept(kg, kgraph, label, text, jobs, progress)
-        if kept is not None:
-            return kept
+    kept = _from_kept(kg, kgraph, label, text, params, jobs, progress)
+    if kept is not None:
+        return kept
     return run(_store_for(kgraph, text, progress), label, text, params, allow_service)
+
+
+def _from_kept(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int,
+               progress: Progress | None):
+    """The kept per-report rows (narrowed by the parameters), None when the query
+    is not answered from them or the folder has report files that are not confined."""
+    if kgraph.unconfined:
+        return None
+    if params:
+        return _narrowed(kg, kgraph, label, text, params, jobs, progress)
+    return _kept(kg, kgraph, label, text, jobs, progress)
 
 
 def _store_for(kgraph, text: str, progress: Progress | None) -> ox.Store:
@@ -105,11 +114,9 @@ def answer(kg: Path, kgraph, label: str, text: str, params: list[str], fmt: str,
     SERVICE only with allow_service (query/guard.py)."""
     from sarcokg.query.guard import check_service
     check_service(label, text, allow_service)
-    if not kgraph.unconfined:
-        kept = _narrowed(kg, kgraph, label, text, params, jobs, progress) if params else \
-            _kept(kg, kgraph, label, text, jobs, progress)
-        if kept is not None:
-            return serialize(kept, fmt)
+    kept = _from_kept(kg, kgraph, label, text, params, jobs, progress)
+    if kept is not None:
+        return serialize(kept, fmt)
     store = _store_for(kgraph, text, progress)
 
     def work() -> bytes:

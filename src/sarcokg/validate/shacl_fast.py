@@ -138,7 +138,7 @@ def parse_index(data: bytes) -> dict:
         elif kind is blank:
             o = BNode("_:" + o.value)
         p = t.predicate.value
-        m = out.get(s)
+        m = out.get(s)   # model.turtle.index_add, inlined: one call fewer per triple of every report
         if m is None:
             out[s] = {p: [o]}
             continue
