@@ -154,6 +154,8 @@ def test_cues_found_in_the_lexicon_pass_are_those_of_their_own_pass():
     from sarcokg.model.terms import load_terms
     lex = lexicon_for(load_terms())
     found = 0
+    from .conftest import SHARED
+    corpus = any(SHARED.glob("corpus/*/*.txt"))
     for t in _texts() + _strings(500):
         sp = spaced(t)
         norm = normalise(t, sp)
@@ -162,7 +164,7 @@ def test_cues_found_in_the_lexicon_pass_are_those_of_their_own_pass():
         assert lex.match(t, norm, sp, hits) == alone
         assert cue_positions(norm, hits) == cue_positions(norm), t[:120]
         found += len(hits)
-    assert found > 300
+    assert found > (300 if corpus else 30)   # the corpus texts are there only beside ../shared
 
 
 def test_spaced_translates_short_strings_as_it_replaces_in_long_ones():
