@@ -299,11 +299,37 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
     return seg[cut:]
 
 
+# words that open a clause, not a list item: 'no fever, and she received radiotherapy'
+_CLAUSE_WORDS = frozenset("she he it they we patient was were is are had has have received underwent showed "
+                          "revealed demonstrated found".split())
+
+
+def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
+    """A negation that governs a list: 'no skin changes, ulcers, or enlarged lymph nodes'."""
+    a = max(0, pos - sent.start - 160)
+    seg = sent.low[a:pos - sent.start]
+    if "," not in seg:
+        return False
+    parts = seg.split(",")
+    n = len(parts)
+    for i, part in enumerate(reversed(parts[-6:])):
+        words = part.split()
+        if words and words[0] in ("or", "and", "nor"):
+            words = words[1:]
+        if i and NEG_RX.search(" ".join(words[-window:])):
+            # not an item that opens with its own negation inside a list: 'a mass, without X, and liver metastases'
+            return not (NEG_RX.match(part.strip()) and (a > 0 or i < n - 1))
+        if len(words) > (2 if i == 0 else 3) or ";" in part or ":" in part or \
+                any(w in _CLAUSE_WORDS for w in words):
+            return False
+    return False
+
+
 def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) -> bool:
     before = _clause_before(sent, start)
     words = before.split()
     tail = " ".join(words[-window:])
-    if NEG_RX.search(tail):
+    if NEG_RX.search(tail) or _list_negated(sent, start, window):
         return True
     after = sent.low[end - sent.start:end - sent.start + 50]
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position

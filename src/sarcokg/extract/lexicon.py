@@ -7,7 +7,7 @@ the same view without lowercasing. Matches must sit on word boundaries; within
 one axis the leftmost-longest match wins, across axes matches may overlap
 ("retroperitoneal liposarcoma" is a site inside a tumour mention).
 
-Spelling variants made by rule, not by word list: plural -s / -is -> -es,
+Spelling variants made by rule, not by word list: plural -s / -is -> -es / -y -> -ies,
 tumor <-> tumour, -ization <-> -isation.
 """
 from __future__ import annotations
@@ -71,6 +71,8 @@ def _variants(name: str) -> set[str]:
             continue
         if v.endswith("sis"):
             plus.add(v[:-3] + "ses")
+        elif v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+            plus.add(v[:-1] + "ies")    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
         elif not v.endswith("s"):
             plus.add(v + "s")
     return out | plus

@@ -37,24 +37,25 @@ SYMPTOM_AFTER_RX = re.compile(
     r"analgesia)\b", re.I)
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
-                                 r"infectious|interstitial|fatty)\s+(?:[\w-]+\s+)?$", re.I)
+                                 r"infectious|interstitial|fatty|neurogenic)\s+(?:[\w-]+\s+(?:and\s+)?)?$", re.I)
 # cheap first looks (plain alternations on lowercased text) before the anchored patterns above
 _IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|film|exam")
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|cranial")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
-                             r"interstitial|fatty")
+                             r"interstitial|fatty|neurogenic")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
 COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradural|epidural|extramedullary)\s+"
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
-    r"discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
+    r"radiculopathy|sciatica|sensation|sensory|dermatomes?|discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
     re.I)
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
+                           r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                            r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
@@ -221,13 +222,14 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
     about: dict[int, bool] = {}
     site_ms = [m for m in mentions if m.axis == "site"]
+    tumour_exact = set(tumour_spans)    # 'ARMS' names the tumour, not the arms
     facts: dict[str, SiteFact] = {}
     primary: set[str] = set()
     mets: set[str] = set()
     by_sent: dict[int, list[Mention]] = {}
     for m in site_ms:
         s = zones.usable(m.start)
-        if s is None or any(a <= m.start < b for a, b in other_ranges):
+        if s is None or (m.start, m.end) in tumour_exact or any(a <= m.start < b for a, b in other_ranges):
             continue
         if not _accept(text, m, s, tumour_spans, about):
             continue
