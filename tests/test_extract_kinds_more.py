@@ -61,3 +61,20 @@ def test_a_tumour_acronym_is_not_a_site(terms):
 ])
 def test_a_body_part_named_for_a_neurological_finding_is_not_a_site(text, terms):
     assert sites(text, terms) == {"vertebral column"}
+
+
+RIS = ("TY  - JOUR\nT1  - Spinal leiomyosarcoma of the ninth thoracic vertebra\nAU  - Doe, Jane\nPY  - 2011/3\n"
+       "DO  - 10.1234/abcd.5678\nAB  - We describe a 50-year-old man with a leiomyosarcoma of the T9 vertebra "
+       "treated by resection.\nER  - \n")
+
+
+def test_a_ris_record_gives_title_and_year_and_its_tags_are_no_vertebrae(terms):
+    c = ex(RIS, terms)
+    assert c.metadata.year.value == 2011
+    assert c.metadata.title.value == "Spinal leiomyosarcoma of the ninth thoracic vertebra"
+    assert [lv.vertebra for lv in c.tumour.levels] == ["T9"]
+
+
+def test_a_tag_like_line_outside_a_ris_record_is_read_as_text(terms):
+    text = "Case report\nT1 - T2 instability followed. A 50-year-old man had a leiomyosarcoma of T1.\n"
+    assert "T1" in [lv.vertebra for lv in ex(text, terms).tumour.levels]

@@ -15,7 +15,7 @@ from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import Zones, negated
-from .textprep import DASH, Caseless
+from .textprep import DASH, Caseless, ris_tag_at
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
 # D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
@@ -128,6 +128,8 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
         for m in (_LEVEL_RX.finditer(t) if s.index in notations else ()):
             if m.start() > 0 and t[m.start() - 1].isalnum():
                 continue      # pT1, HCT116: part of a word
+            if m.group("b") is None and ris_tag_at(text, s.start + m.start(), s.start + m.end()):
+                continue      # 'T1  - A title' of a RIS record
             a = _norm(m.group("a"))
             if a is None:
                 continue

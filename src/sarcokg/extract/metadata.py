@@ -7,7 +7,7 @@ from typing import NamedTuple
 from sarcokg.model.facts import Metadata, Span, Value
 
 from .lexicon import Mention
-from .textprep import heading_of, lowered
+from .textprep import heading_of, lowered, ris_fields
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
@@ -128,6 +128,10 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
     m = TITLE_LABEL_RX.search(text) if "title" in lowered(text) else None
     if m:
         return m.start(1), m.end(1)
+    ris = ris_fields(text)
+    r = ris.get("T1") or ris.get("TI")
+    if r:
+        return r.start("value"), r.end("value")
     tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
     for lm in re.finditer(r"[^\n]+", text):
         if intro_start is not None and lm.end() > intro_start:
@@ -153,6 +157,17 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
         if num:
             s += num.end()
         return s, e
+    return None
+
+
+def _ris_year(text: str) -> Value | None:
+    """The year of a RIS record's publication date field: 'PY  - 2006/1', 'Y1  - 2006///'."""
+    ris = ris_fields(text)
+    for tag in ("PY", "Y1", "DA"):
+        r = ris.get(tag)
+        ym = re.match(YEAR + r"(?!\d)", r.group("value")) if r else None
+        if r and ym:
+            return _v(text, r.start("value"), r.start("value") + 4, int(ym.group(1)), 0.9)
     return None
 
 
@@ -215,6 +230,8 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
     if best:
         ym = best[2]
         md.year = _v(text, ym.start(1), ym.end(1), int(ym.group(1)), best[0])
+    else:
+        md.year = _ris_year(text)
     m = JOURNAL_LABEL_RX.search(text) if "journal" in low else None
     if m:
         md.journal = _v(text, m.start(1), m.end(1), m.group(1), 0.8)

@@ -23,6 +23,30 @@ _REPL = [(c, " ") for c in DASHES + "/\u00a0\u2009\u202f"] + [("\u2019", "'"), (
                                                                ("\u201c", '"'), ("\u201d", '"')]
 
 
+# a field of a RIS record (a citation manager's export) on its own line: 'TY  - JOUR', 'T1  - A title',
+# 'PY  - 2006/1', 'DO  - 10.1000/x'
+RIS_FIELD_RX = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])[ \t]{1,2}-[ \t]+(?P<value>\S[^\n]*?)[ \t]*$", re.M)
+
+
+def ris_fields(text: str) -> dict[str, re.Match]:
+    """The first field of each tag when the page holds a RIS record (its TY line), else {}."""
+    head = text[:4000]
+    if not (head.startswith("TY ") or "\nTY " in head):
+        return {}
+    out: dict[str, re.Match] = {}
+    for m in RIS_FIELD_RX.finditer(text):
+        out.setdefault(m.group("tag"), m)
+    return out if "TY" in out else {}
+
+
+def ris_tag_at(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a RIS tag at the start of its line ('T1  - ' is no vertebra)?"""
+    if start and text[start - 1] != "\n":
+        return False
+    m = RIS_FIELD_RX.match(text, start)
+    return m is not None and m.end("tag") == end
+
+
 def spaced(text: str) -> str:
     """Dashes, slashes and odd spaces to a plain space, curly quotes straight; same length."""
     if len(text) < 200:   # a name or a phrase (the lexicon's 1,300 names): one translate is quicker
