@@ -78,3 +78,52 @@ def test_a_ris_record_gives_title_and_year_and_its_tags_are_no_vertebrae(terms):
 def test_a_tag_like_line_outside_a_ris_record_is_read_as_text(terms):
     text = "Case report\nT1 - T2 instability followed. A 50-year-old man had a leiomyosarcoma of T1.\n"
     assert "T1" in [lv.vertebra for lv in ex(text, terms).tumour.levels]
+
+
+def status(text, terms):
+    st = [o.status for o in ex(text, terms).outcomes if o.status]
+    return st[-1] if st else None
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the residual tumour a treatment is aimed at is no status
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. It was excised, and 50 Gy was delivered to the "
+     "remaining tumour.", None),
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. After chemotherapy the residual mass was resected.", None),
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. It was excised; at 6 months a residual tumour "
+     "persisted.", "alive with disease"),
+    # a recurrence that treatment is meant to prevent has not happened
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. It was excised, and radiotherapy followed for the "
+     "prevention of local recurrence.", None),
+    # a symptom that progressed is no progression of the disease
+    ("A 60-year-old man had a leiomyosarcoma of T9. His leg weakness progressed over 2 months before surgery.",
+     None),
+    ("A 60-year-old man had a leiomyosarcoma of T9. It was excised. At 8 months the disease progressed.",
+     "progressive disease"),
+    # no disease outside one organ: the organ has it
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. It was resected. Eight months later a liver "
+     "metastasis was found, without evidence of extrahepatic disease.", "recurrence"),
+    # the tumour smaller, written the other way round
+    ("A 60-year-old man had a leiomyosarcoma of the thigh. It was irradiated. CT 5 months later showed a "
+     "residual mass with marked reduction in size.", "partial response"),
+    # a response on the way to the next treatment is not the last status
+    ("A 20-year-old woman had an Ewing sarcoma of the ilium. After chemotherapy the tumour showed a marked "
+     "decrease in size, and she then received proton therapy.", None),
+])
+def test_outcome_kinds(text, expected, terms):
+    assert status(text, terms) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Case report\nA 9-year-old girl had a mass of the left tonsil. Biopsy showed a biphasic SS; RT-PCR found "
+     "the SYT-SSX2 fusion transcript.", ["SYNS"]),
+    ("Case report\nA 30-year-old man had a mass of the forearm. FISH found the EWSR1::FLI1 fusion.", ["ES"]),
+    ("Case report\nA 9-year-old girl had a mass of the left tonsil. RT-PCR found no SYT-SSX fusion.", []),
+])
+def test_a_defining_fusion_gives_the_type_when_no_name_is_written(text, expected, terms):
+    assert [v.value for v in ex(text, terms).tumour.types] == expected
+
+
+def test_rt_pcr_is_no_radiotherapy(terms):
+    text = "A 9-year-old girl had a synovial sarcoma of the tonsil. RT-PCR found the fusion transcript."
+    assert "radiotherapy" not in kinds(text, terms)

@@ -117,7 +117,7 @@ NEG_RX = re.compile(
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
-    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent|minimi[sz]e|scheduled|planned|"
+    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent(?:ion|ing|s)?|minimi[sz]e|scheduled|planned|"
     r"will|to be (?:given|started)|awaiting|pending)\b")
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked

@@ -124,6 +124,8 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
     for m in mentions:
         if m.axis not in ("intervention", "agent", "regimen"):
             continue
+        if text.startswith("-PCR", m.end) or text.startswith("PCR", m.end):
+            continue      # 'RT-PCR' is a laboratory test (reverse transcription), not radiotherapy
         s = ok(m.start, m.end)
         if s is None:
             continue

@@ -63,6 +63,9 @@ _LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
                        r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished)\b"
+                       # 'a residual mass with marked reduction in size'
+                       r"|\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:with|showing|showed|demonstrat\w*)\s+"
+                       r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
                        r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
@@ -89,6 +92,24 @@ _HINT_AUTO = _hint_automaton()   # every hint word of every rule, overlapping on
 PERSIST = {"partial response", "stable disease", "progressive disease", "alive with disease", "distant metastasis"}
 CARRY_STOP = {"recurrence", "local recurrence", "distant metastasis", "progressive disease", "alive with disease"}
 WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant metastasis"}
+
+
+# disease a treatment is aimed at, not a status: 'radiotherapy was delivered to the remaining tumour',
+# 'resection of the residual mass', 'the residual tumour was excised'
+_AIMED_BEFORE_RX = re.compile(r"\b(?:resect\w*|excis\w*|remov\w*|debulk\w*|irradiat\w*|radiotherapy|radiation|boost|"
+                              r"delivered|directed|treat\w*|surgery)\s+(?:[\w-]+\s+){0,3}?(?:of|to|at|on|for)\s+"
+                              r"(?:the\s+|a\s+|her\s+|his\s+)?$")
+_AIMED_AFTER_RX = re.compile(r"\s*(?:was|were)\s+(?:\w+\s+)?(?:resected|excised|removed|irradiated|treated|debulked)\b")
+# a symptom that progressed is no progression of the disease: 'leg weakness that progressed over 7 months'
+_SYMPTOM_PROGRESSED_RX = re.compile(r"\b(?:weakness|pain|numbness|paresis|paraparesis|paraplegia|symptoms?|deficits?|"
+                                    r"dysfunction|difficulty|claudication|swelling|myelopathy|dyspn\w*|cough)\s+"
+                                    r"(?:\w+\s+){0,3}$")
+# a response on the way to the next treatment: '..., the tumour shrank, and she then underwent resection'
+_NEXT_TX_AFTER_RX = re.compile(r"[^.;]*?\b(?:and|then|before|so)\s+(?:she|he|they|the\s+patient)\s+(?:then\s+)?"
+                               r"(?:received|underwent|was\s+(?:given|treated|operated|referred))\b")
+# no disease outside one organ says that disease is in it: 'no evidence of extrahepatic disease'
+_EXTRA_ORGAN_RX = re.compile(r"\bextra[\s-]?(?:hepatic|pulmonary|thoracic|cranial|abdominal|pelvic|osseous|nodal|"
+                             r"skeletal|peritoneal|spinal)\b", re.I)
 
 
 _TARGET_RX = re.compile(r"\b(?:excis\w*|resect\w*|emboli[sz]\w*|biops\w*|removed|ablat\w*|metastasectom\w*|"
@@ -168,8 +189,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
         evs.append(_Ev(m.key, m.start, m.end, weak=weak))
     t = s.text
     rules = [(NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
-             (RESP_RX, "partial response"), (AWD_RX, "alive with disease"), (SD_RX, "stable disease"),
-             (SHRINK_RX, "partial response "), (QUAL_RESP_RX, "response"), (GONE_RX, "gone")]
+             (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
+             (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone")]
     if after_tx:
         rules.append((NEW_LESION_RX, "distant metastasis"))
     low = s.low
@@ -192,10 +213,16 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
-            if st == "alive with disease" and negated(text, s, a, b):
+            if st == "alive with disease" and (negated(text, s, a, b) or _aimed_at(s.low, x.start(), x.end())):
+                continue
+            if st == "progressive disease" and _SYMPTOM_PROGRESSED_RX.search(s.low[max(0, x.start() - 50):x.start()]):
+                continue
+            if st == "no evidence of disease" and _EXTRA_ORGAN_RX.search(x.group(0)):
                 continue
             if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
                 continue     # 'such regression would be exceptional': a comment, not the course
+            if rx in (SHRINK_RX, GONE_RX) and _NEXT_TX_AFTER_RX.match(s.low, x.end()):
+                continue
             if st not in ("no evidence of disease", "stable disease") and (negated(text, s, a, b)
                                                                           or hypothetical(text, s, a, b)):
                 continue
@@ -218,6 +245,10 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
     if "partial response" in statuses and "complete response" in statuses:
         evs = [e for e in evs if e.status != "complete response"]
     return evs
+
+
+def _aimed_at(low: str, a: int, b: int) -> bool:
+    return bool(_AIMED_BEFORE_RX.search(low[max(0, a - 60):a]) or _AIMED_AFTER_RX.match(low, b))
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:

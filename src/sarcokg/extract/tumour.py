@@ -221,10 +221,39 @@ def _named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             continue
         counts.setdefault(m.key, []).append(m)
     if not counts:
-        return _unspecified(terms, _sarcoma_named(text, terms, zones, mentions, refs))
+        return _by_fusion(text, terms, zones, refs) or _unspecified(terms, _sarcoma_named(text, terms, zones,
+                                                                                         mentions, refs))
     key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0].start))
     ms = counts[key]
     return [Value(key, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.5)]
+
+
+# a gene pair as papers write a fusion: 'SS18-SSX', 'SYT/SSX1', 'EWSR1::FLI1', 'PAX3-FKHR'
+_FUSION_RX = re.compile(r"\b([A-Z][A-Z0-9]{1,7})\s*(?:-|/|::|\u2013|\u2010)\s*([A-Z][A-Z0-9]{1,7})\b")
+# previous HGNC symbols still written for fusion partners
+_GENE_ALIASES = {"SYT": "SS18", "EWS": "EWSR1", "FKHR": "FOXO1", "ASPL": "ASPSCR1", "CHOP": "DDIT3", "TLS": "FUS",
+                 "TEC": "NR4A3", "CHN": "NR4A3", "TAZ": "WWTR1"}
+
+
+def _by_fusion(text: str, terms: Terms, zones: Zones, refs: int) -> list[Value]:
+    """A page that names its tumour only by an abbreviation may still name the gene fusion that
+    defines the type ('SYT-SSX fusion' is synovial sarcoma): the ontology's sko:definingFusion."""
+    if "-" not in text and "/" not in text and "::" not in text:
+        return []
+    table: dict[tuple[str, str], str] = {}
+    for t in terms.by_axis["tumour"].values():
+        for f in t.fusions:
+            a, b = f.split("-")
+            table[(a, b)] = t.key
+    for m in _FUSION_RX.finditer(text, 0, refs):
+        a, b = (_GENE_ALIASES.get(g, g) for g in m.groups())
+        key = next((k for (x, y), k in table.items() if x == a and (y == b or (y.startswith(b) and
+                                                                              y[len(b):].isdigit()))), None)
+        s = zones.at(m.start())
+        if key is None or s is None or s.zone == "boiler" or negated(text, s, m.start(), m.end()):
+            continue
+        return [Value(key, spans=[Span(m.start(), m.end(), m.group(0))], confidence=0.5)]
+    return []
 
 
 def _sarcoma_named(text: str, terms: Terms, zones: Zones, mentions: list[Mention], refs: int) -> list[Value]:

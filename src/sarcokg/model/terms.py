@@ -42,6 +42,7 @@ class Term:
     parents: list[str] = field(default_factory=list)
     order: int | None = None   # vertebrae: 1..33
     components: list[str] = field(default_factory=list)   # regimens: the keys of their agents
+    fusions: list[str] = field(default_factory=list)      # tumours: defining gene fusions, 'SS18-SSX1'
 
     @property
     def local(self) -> str:
@@ -135,6 +136,7 @@ class Terms:
             iri=c, axis=axis, key=key, label=label,
             synonyms=sorted(set(raw.lit.get((c, OBOINOWL + "hasExactSynonym"), []))),
             abbreviations=sorted(set(raw.lit.get((c, SKO + "abbreviation"), []))),
+            fusions=sorted(set(raw.lit.get((c, SKO + "definingFusion"), []))),
             parents=self.is_a[c], order=int(order[0]) if order else None,
         )
 
