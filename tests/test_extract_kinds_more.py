@@ -127,3 +127,16 @@ def test_a_defining_fusion_gives_the_type_when_no_name_is_written(text, expected
 def test_rt_pcr_is_no_radiotherapy(terms):
     text = "A 9-year-old girl had a synovial sarcoma of the tonsil. RT-PCR found the fusion transcript."
     assert "radiotherapy" not in kinds(text, terms)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # advice in the past tense is about this patient; the advised treatment itself is not given
+    ("Case report\nA 40-year-old man had a synovial sarcoma of L1. A posterior resection with decompression was "
+     "done, and adjuvant radiotherapy was recommended.", {"resection", "decompression"}),
+    ("Case report\nA 40-year-old man had a synovial sarcoma of L1. Chemotherapy and radiotherapy were advised, "
+     "but he declined.", set()),
+    ("Case report\nA 50-year-old man had an osteosarcoma of C2. He was treated by hadrontherapy alone.",
+     {"particle therapy"}),
+])
+def test_advice_and_particle_therapy(text, expected, terms):
+    assert kinds(text, terms) == expected

@@ -335,9 +335,19 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
 
 
+# advice or a plan told after its treatment: 'radiotherapy was recommended', 'chemotherapy was planned'
+POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\s+|then\s+|therefore\s+)?"
+                          r"(?:recommended|advised|planned|proposed|suggested|considered|scheduled|offered)\b)")
+
+
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     before = _clause_before(sent, start, 80)
-    return bool(HYPO_RX.search(" ".join(before.split()[-8:])))
+    if HYPO_RX.search(" ".join(before.split()[-8:])):
+        return True
+    low = sent.low
+    i = end - sent.start
+    return ("recommend" in low or "advis" in low or "plan" in low or "propos" in low or "suggest" in low
+            or "consider" in low or "schedul" in low or "offer" in low) and bool(POST_HYPO_RX.match(low, i))
 
 
 def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
