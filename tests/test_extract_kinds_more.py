@@ -140,3 +140,9 @@ def test_rt_pcr_is_no_radiotherapy(terms):
 ])
 def test_advice_and_particle_therapy(text, expected, terms):
     assert kinds(text, terms) == expected
+
+
+def test_symptom_free_for_a_time_is_a_follow_up(terms):
+    text = ("A 30-year-old man had a chondrosarcoma of T8. It was resected en bloc in May. He has been free of "
+            "symptoms for 2 years after the operation.")
+    assert [o.months for o in ex(text, terms).outcomes] == [24.0]

@@ -71,7 +71,8 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
-                       r"time of (?:this )?writing|time of this report")  # on Sentence.low
+                       r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
+                       r"free of symptoms")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
