@@ -146,3 +146,10 @@ def test_symptom_free_for_a_time_is_a_follow_up(terms):
     text = ("A 30-year-old man had a chondrosarcoma of T8. It was resected en bloc in May. He has been free of "
             "symptoms for 2 years after the operation.")
     assert [o.months for o in ex(text, terms).outcomes] == [24.0]
+
+
+@pytest.mark.parametrize("tail", ["with metastases to the lung and liver.", "with metastatic spread to the lungs."])
+def test_the_primary_with_metastases_is_not_metastatic(tail, terms):
+    text = f"A 14-year-old girl had an alveolar rhabdomyosarcoma of the right thigh {tail}"
+    got = {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
+    assert got["thigh"] is False and got["lung"] is True
