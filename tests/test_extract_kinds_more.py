@@ -153,3 +153,14 @@ def test_the_primary_with_metastases_is_not_metastatic(tail, terms):
     text = f"A 14-year-old girl had an alveolar rhabdomyosarcoma of the right thigh {tail}"
     got = {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
     assert got["thigh"] is False and got["lung"] is True
+
+
+@pytest.mark.parametrize("tail,lung", [
+    ("Two years later, she relapsed in the lungs.", True),
+    ("Two years later, she had a recurrence in the lung.", True),
+    ("Two years later, no recurrence in the lung was seen.", None),
+])
+def test_a_relapse_in_an_organ_not_named_before_is_a_metastasis(tail, lung, terms):
+    text = f"A 44-year-old woman had a leiomyosarcoma of the left thigh, which was resected. {tail}"
+    got = {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
+    assert got.get("lung") is lung and got["thigh"] is False

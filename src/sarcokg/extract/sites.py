@@ -26,7 +26,7 @@ from .textprep import Caseless, normalise
 INVOLVE_RX = Caseless(
     r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
-    r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relapse|progression|residual|spread|sarcomas?|"
+    r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relaps\w*|progression|residual|spread|sarcomas?|"
     r"deposits?|secondaries|foci|implants|seeding|disseminat\w*|"
     r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
@@ -129,6 +129,7 @@ _ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|h
 _COMPARTMENT_WORD_RX = re.compile(r"\b(?:epidural|extradural|intradural|extramedullary|intramedullary)\b")
 _BONE_WORD_RX = re.compile(r"\b(?:bon[ey]|osseous|vertebra\w*|lytic|osteolytic|destruct\w*|body|bodies|collapse)\b")
 _INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
+_RELAPSE_RX = re.compile(r"\b(?:relapsed|recurred|(?:relapse|recurrence)s?\s+(?:in|of|to|at|within|involving))\b")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:(?:in|to|of|within)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
@@ -248,9 +249,12 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         t = s.text
         prev_met: Mention | None = None
         # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
-        new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low) and not any(
-            negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
-        new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)))
+        relapse = ("relaps" in s.low or "recurr" in s.low) and "local" not in s.low
+        new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low or relapse) \
+            and not any(negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
+        # or a relapse after treatment in an organ not named before: 'she relapsed in the lungs'
+        new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)) or
+                                 (relapse and _RELAPSE_RX.search(s.low) is not None))
         # a metastasis, once found after treatment, that invades a neighbour: the neighbour is metastatic too
         spread_sent = bool(mets) and first_tx is not None and s.start > first_tx and not new_mets and \
             _INVADE_RX.search(s.low) is not None and "recurr" not in s.low and "local" not in s.low
