@@ -164,3 +164,16 @@ def test_a_relapse_in_an_organ_not_named_before_is_a_metastasis(tail, lung, term
     text = f"A 44-year-old woman had a leiomyosarcoma of the left thigh, which was resected. {tail}"
     got = {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
     assert got.get("lung") is lung and got["thigh"] is False
+
+
+@pytest.mark.parametrize("text,first", [
+    ("Case report\nA 50-year-old woman had an intradural mass at T12, diagnosed as a hemangioma on MRI. After "
+     "resection an angiosarcoma was suspected.", "ANGS"),
+    ("Case report\nA 38-year-old man with Maffucci syndrome was diagnosed with multiple haemangiomas of the hands. "
+     "Years later a chondrosarcoma of C2 was resected.", "CHS"),
+    # a lesion with a benign ICD-O code that the text calls malignant keeps its rank
+    ("Case report\nA 49-year-old woman was diagnosed with a malignant solitary fibrous tumour of L1. A "
+     "chondrosarcoma of the rib was also found.", "SFT"),
+])
+def test_a_benign_lesion_ranks_behind_the_sarcoma(text, first, terms):
+    assert ex(text, terms).tumour.types[0].value == first

@@ -92,9 +92,17 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
     if not scores:
         return _named_elsewhere(text, terms, zones, mentions)
 
+    # a benign lesion (ICD-O behaviour /0) the case also has, or first took the tumour for, ranks behind
+    # a sarcoma it names ('Maffucci syndrome with haemangiomas ... a chondrosarcoma of C2'), unless the
+    # title names the lesion or the text calls it malignant ('a malignant solitary fibrous tumour')
+    sarcoma_named = any(terms.is_subclass(terms.get("tumour", k).iri, SKO + "Sarcoma") for k in scores)
+
     def rank(k: str):
         sc = scores[k]
-        return (not is_generic(terms, k), sc[0] > 0, sc[1] > 0, sc[2] > 0, sc[0] + sc[1] + sc[2] + sc[3], sc[4])
+        behind = sarcoma_named and terms.get("tumour", k).benign and sc[2] == 0 and \
+            not any(text[max(0, m.start - 10):m.start].lower() == "malignant " for m in sc[5])
+        return (not is_generic(terms, k), not behind, sc[0] > 0, sc[1] > 0, sc[2] > 0,
+                sc[0] + sc[1] + sc[2] + sc[3], sc[4])
 
     order = sorted(scores, key=rank, reverse=True)
     best = order[0]

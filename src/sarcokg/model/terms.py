@@ -43,6 +43,7 @@ class Term:
     order: int | None = None   # vertebrae: 1..33
     components: list[str] = field(default_factory=list)   # regimens: the keys of their agents
     fusions: list[str] = field(default_factory=list)      # tumours: defining gene fusions, 'SS18-SSX1'
+    benign: bool = False                                   # tumours: ICD-O-3 behaviour /0
 
     @property
     def local(self) -> str:
@@ -137,6 +138,7 @@ class Terms:
             synonyms=sorted(set(raw.lit.get((c, OBOINOWL + "hasExactSynonym"), []))),
             abbreviations=sorted(set(raw.lit.get((c, SKO + "abbreviation"), []))),
             fusions=sorted(set(raw.lit.get((c, SKO + "definingFusion"), []))),
+            benign=any(m.endswith("/0") for m in raw.lit.get((c, SKO + "icdoMorphology"), [])),
             parents=self.is_a[c], order=int(order[0]) if order else None,
         )
 
