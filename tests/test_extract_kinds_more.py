@@ -177,3 +177,27 @@ def test_a_relapse_in_an_organ_not_named_before_is_a_metastasis(tail, lung, term
 ])
 def test_a_benign_lesion_ranks_behind_the_sarcoma(text, first, terms):
     assert ex(text, terms).tumour.types[0].value == first
+
+
+def test_mri_signal_words_name_no_vertebra(terms):
+    text = ("Case report\nA 60-year-old woman had a liposarcoma of L4. MRI showed a lesion with T1 hyposignal and "
+            "T2 hypersignal.")
+    assert [lv.vertebra for lv in ex(text, terms).tumour.levels] == ["L4"]
+
+
+BILINGUAL = ("Case report\nA 60-year-old woman had back pain for 3 months. MRI showed a destructive lesion of L4. "
+             "A biopsy found a liposarcoma. She underwent resection of L4 with fixation. She was well at 6 months.\n"
+             "Resumo\nUma mulher de 60 anos com dor lombar foi tratada com ressecção e fusão de L2 a L5 e "
+             "quimioterapia.\n")
+
+
+def test_a_second_language_abstract_adds_no_facts(terms):
+    c = ex(BILINGUAL, terms)
+    assert [lv.vertebra for lv in c.tumour.levels] == ["L4"]
+
+
+def test_a_page_mostly_in_another_language_is_still_read(terms):
+    # one English sentence of the case is too little to set the other language aside
+    text = ("Case report\nA 60-year-old woman had a liposarcoma of L4. Uma mulher de 60 anos com dor lombar foi "
+            "tratada com fusão de L2 a L5.")
+    assert "L2" in [lv.vertebra for lv in ex(text, terms).tumour.levels]

@@ -146,6 +146,19 @@ _FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?
                            r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
+# function words of Portuguese and Spanish: a sentence of which a quarter are these is not English
+_ROMANCE_WORDS = frozenset("de da do das dos em uma um com para que não nao foi pelo pela pelos pelas el la los las "
+                           "del con una fue por y es en su lo al e o na nos ao à são sao está esta há fueron foram "
+                           "ha".split())
+_ROMANCE_HINT = re.compile(r"\b(?:uma|com|não|foi|una|con|fue|los|las|del|são)\b")
+_WORD_RX = re.compile(r"[a-z\u00e0-\u00ff]+")
+
+
+def _romance(low: str) -> bool:
+    words = _WORD_RX.findall(low)
+    return len(words) >= 6 and sum(w in _ROMANCE_WORDS for w in words) >= 0.25 * len(words)
+
+
 class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
@@ -166,6 +179,18 @@ class Zones:
         low = lowered(text)
         self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
+        if _ROMANCE_HINT.search(self.low):
+            self._second_language()
+
+    def _second_language(self) -> None:
+        """A bilingual page (an English report with its abstract in Portuguese or Spanish, as SciELO
+        pages have): the other language's sentences repeat the case, and the English rules misread
+        them ('fusão de L3 a L5'). They leave the case when the page tells it in English too."""
+        case = [s for s in self.sents if s.zone == "case"]
+        other = [s for s in case if _romance(s.low)]
+        if other and len(case) - len(other) >= 3:
+            for s in other:
+                s.zone = "other"
 
     def hits(self, rx: re.Pattern | Caseless, lower: bool = True) -> dict[int, list[re.Match]]:
         """Matches of rx over the whole (lowercased) text, by sentence index: one scan, not one per sentence."""

@@ -49,7 +49,8 @@ _EXCL_AFTER = re.compile(
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*)"
     # an MRI sequence, not a vertebra: 'T1/T2 sagittal images', 'T2 hyperintense'
-    r"|(?:sagittal|axial|coronal|images?|imaging|sequences?|signal|(?:hyper|hypo|iso)[- ]?intens\w*|stir\b|flair\b)"
+    r"|(?:sagittal|axial|coronal|images?|imaging|sequences?|signal|(?:hyper|hypo|iso)[- ]?intens\w*|stir\b|flair\b|"
+    r"(?:hyper|hypo|hipo|iso)[- ]?s(?:ignal|inal)\w*)"
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)|kyphotic)", re.I)
 _EXCL_BEFORE = re.compile(
