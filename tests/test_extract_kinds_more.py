@@ -201,3 +201,16 @@ def test_a_page_mostly_in_another_language_is_still_read(terms):
     text = ("Case report\nA 60-year-old woman had a liposarcoma of L4. Uma mulher de 60 anos com dor lombar foi "
             "tratada com fusão de L2 a L5.")
     assert "L2" in [lv.vertebra for lv in ex(text, terms).tumour.levels]
+
+
+@pytest.mark.parametrize("tail,expected", [
+    ("The tumour was then excised by total laryngectomy.", {"resection"}),
+    ("Removal of the tumor was performed through a laminotomy.", {"resection"}),
+    ("Orthotopic liver transplantation was performed in 2005.", {"organ transplantation"}),
+    # an '-ectomy' the ontology does not list, in a sentence about the tumour
+    ("A mass of the testis was found, and he underwent a radical orchiectomy.", {"resection"}),
+    # ... but not an operation of the past history
+    ("He had a history of cholecystectomy for gallstones.", set()),
+])
+def test_operations_named_by_removal_transplantation_or_ectomy(tail, expected, terms):
+    assert kinds(f"Case report\nA 40-year-old man had a sarcoma. {tail}", terms) == expected

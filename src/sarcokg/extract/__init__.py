@@ -88,9 +88,10 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
 
 
 def _removes(terms: Terms, kind: str) -> bool:
-    """Interventions that take the tumour out: resections and amputations."""
+    """Interventions that take the tumour out: resections, amputations, an organ replaced by a graft."""
     t = terms.find("intervention", kind)
-    return t is not None and any(terms.is_subclass(t.iri, SKO + kind) for kind in ("Resection", "Amputation"))
+    return t is not None and any(terms.is_subclass(t.iri, SKO + kind)
+                                 for kind in ("Resection", "Amputation", "OrganTransplantation"))
 
 
 def _span(text: str, a: int, b: int) -> Span:

@@ -17,7 +17,7 @@ from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms
 
 from . import rtdose
-from .context import Zones, hypothetical, negated
+from .context import HISTORY_RX, Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless, Sentence
 from .timeexpr import word_number
@@ -188,6 +188,8 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                     out.append(_M(kind, a, b, s))
     if "approach" in low and terms.find("intervention", "surgery") is not None:
         out += _approaches(zones, ok)
+    if "ectom" in low and terms.find("intervention", "resection") is not None:
+        out += _ectomies(zones, ok, [m for m in mentions if m.axis == "intervention"])
     # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
     # radiotherapy where the sentence names no radiotherapy itself
     if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
@@ -206,6 +208,31 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
 # an operation named by its way in: 'treated with a single-stage posterior approach'
 APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|removed|excised)\s+(?:\w+\s+){0,2}?"
                        r"(?:with|by|through|via|using)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?approach\b")
+
+
+# an operation named by its Greek suffix that the ontology does not list: 'glossectomy', 'orchiectomy'
+ECTOMY_RX = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b")
+
+
+def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
+    """'-ectomy' is the cutting out of an organ or part: a resection, where no known name covers the word,
+    the sentence or the one before speaks of the tumour, and it is no past history ('a history of
+    cholecystectomy')."""
+    out = []
+    for si, ems in zones.hits(ECTOMY_RX).items():
+        s = zones.sents[si]
+        if s.zone != "case" or s.generic:
+            continue
+        prev = zones.sents[si - 1].text if si > 0 else ""
+        if not (TUMOURISH_RX.search(s.text) or TUMOURISH_RX.search(prev)):
+            continue
+        for em in ems:
+            if any(m.start <= em.start() < m.end for m in known) or ok(em.start(), em.end()) is None:
+                continue
+            if HISTORY_RX.search(s.low[max(0, em.start() - s.start - 40):em.start() - s.start]):
+                continue
+            out.append(_M("resection", em.start(), em.end(), s))
+    return out
 
 
 def _approaches(zones: Zones, ok) -> list[_M]:
