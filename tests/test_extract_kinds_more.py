@@ -211,6 +211,7 @@ def test_a_page_mostly_in_another_language_is_still_read(terms):
     ("A mass of the testis was found, and he underwent a radical orchiectomy.", {"resection"}),
     # ... but not an operation of the past history
     ("He had a history of cholecystectomy for gallstones.", set()),
+    ("The tumour was found on CT. He had had a tonsillectomy 20 years ago.", set()),
 ])
 def test_operations_named_by_removal_transplantation_or_ectomy(tail, expected, terms):
     assert kinds(f"Case report\nA 40-year-old man had a sarcoma. {tail}", terms) == expected

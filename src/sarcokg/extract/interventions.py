@@ -212,6 +212,8 @@ APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|remove
 
 # an operation named by its Greek suffix that the ontology does not list: 'glossectomy', 'orchiectomy'
 ECTOMY_RX = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b")
+# 'a diskectomy and fusion 18 years ago': past history
+_YEARS_AGO_RX = re.compile(r"[^.;]{0,40}?\b(?:\d+|\w+)\s+years?\s+(?:ago|earlier|before|previously)\b")
 
 
 def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
@@ -229,7 +231,8 @@ def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
         for em in ems:
             if any(m.start <= em.start() < m.end for m in known) or ok(em.start(), em.end()) is None:
                 continue
-            if HISTORY_RX.search(s.low[max(0, em.start() - s.start - 40):em.start() - s.start]):
+            if HISTORY_RX.search(s.low[max(0, em.start() - s.start - 40):em.start() - s.start]) or \
+                    _YEARS_AGO_RX.match(s.low, em.end() - s.start):
                 continue
             out.append(_M("resection", em.start(), em.end(), s))
     return out
