@@ -215,3 +215,9 @@ def test_a_page_mostly_in_another_language_is_still_read(terms):
 ])
 def test_operations_named_by_removal_transplantation_or_ectomy(tail, expected, terms):
     assert kinds(f"Case report\nA 40-year-old man had a sarcoma. {tail}", terms) == expected
+
+
+def test_intracanalar_extension_is_the_spinal_canal(terms):
+    text = ("Case report\nA 40-year-old man had a synovial sarcoma. CT showed a lytic lesion of C4 with intracanalar "
+            "extension.")
+    assert sites(text, terms) == {"spinal canal", "vertebral column"}
