@@ -221,3 +221,15 @@ def test_intracanalar_extension_is_the_spinal_canal(terms):
     text = ("Case report\nA 40-year-old man had a synovial sarcoma. CT showed a lytic lesion of C4 with intracanalar "
             "extension.")
     assert sites(text, terms) == {"spinal canal", "vertebral column"}
+
+
+@pytest.mark.parametrize("tail,expected", [
+    ("After radiotherapy, complete tumor disappearance was seen at the 18-month follow-up.", "complete response"),
+    ("Anlotinib then resulted in a significantly decreased tumor load.", "partial response"),
+    ("Imaging showed complete resolution of the tumor. Six weeks later she presented with a recurrent tumor.",
+     "recurrence"),
+    ("At 2 years there was no residual or recurrent tumour.", "no evidence of disease"),
+])
+def test_responses_and_recurrence_written_as_nouns(tail, expected, terms):
+    text = f"A 60-year-old woman had a leiomyosarcoma of the thigh, which was resected. {tail}"
+    assert status(text, terms) == expected

@@ -31,7 +31,9 @@ NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|susp
                     r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b", re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
-REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b", re.I)
+REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b"
+                    # 'presented with a recurrent tumour', 'recurrent tumours in the operation area'
+                    r"|\brecurrent\s+(?:[\w-]+\s+)?(?:tumou?rs?|mass(?:es)?|disease|lesions?|sarcoma|nodules?)\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable)\s+(?:and\s+\w+\s+)?response\b", re.I)
@@ -58,7 +60,11 @@ QUAL_RESP_RX = re.compile(r"\b(?P<k>complete|partial|near[\s-]complete)\s+(?:met
                           r"(?:response|remission|regression)\b", re.I)
 # lesions gone: complete, or partial when some are left ('had disappeared, except for two residual nodules')
 GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:[\w-]+\s+){0,3}?"
-                     r"(?:had\s+|have\s+|has\s+)?(?:completely\s+)?(?:disappeared|resolved|vanished)\b", re.I)
+                     r"(?:had\s+|have\s+|has\s+)?(?:completely\s+)?(?:disappeared|resolved|vanished)\b"
+                     # the noun: 'complete tumour disappearance', 'disappearance of the lung nodules'
+                     r"|\b(?:tumou?r|mass|lesion|nodule)\s+(?:disappearance|resolution)\b"
+                     r"|\b(?:disappearance|resolution)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?"
+                     r"(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 _LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but)\b")
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
@@ -66,6 +72,8 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        # 'a residual mass with marked reduction in size'
                        r"|\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:with|showing|showed|demonstrat\w*)\s+"
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
+                       # 'a significantly decreased tumour load', 'reduced tumour burden'
+                       r"|\b(?:decreased|reduced|diminished)\s+(?:tumou?r\s+)(?:load|burden|size|volume)\b"
                        r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
@@ -77,8 +85,8 @@ _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": (
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled", "under control"),
-          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction"),
-          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished")}
+          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction", "reduced"),
+          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished", "resolution")}
 
 
 def _hint_automaton():
