@@ -148,18 +148,6 @@ _FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?
                            r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
-def _next_state(s: Sentence, h: tuple[str, str] | None, state: str | None, intro_i: int | None) -> str | None:
-    """The section state at sentence s (h: its heading): the case from the introduction on, else
-    what a heading opens once the introduction or a section was seen, 'lit' at a question heading."""
-    if intro_i is not None and s.index == intro_i:
-        return "case"
-    if h is not None and state is not None:
-        return h[0]
-    if h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
-        return "lit"     # a question heading (FAQ boxes)
-    return state
-
-
 def _zone_outside_case(s: Sentence, h: tuple[str, str] | None, state: str | None, intro_i: int | None) -> str | None:
     """Sets the zone of sentence s, outside a case section; the state after it (a case heading
     before any introduction opens the case)."""
@@ -250,7 +238,8 @@ class Zones:
         return first_ref if intro_i is None else intro_i
 
     def _zone(self, intro_i: int | None, anchors: set[int], refs: set[int], gens: set[int]) -> None:
-        """Each sentence's heading, cue flags and zone, walking the sections in order."""
+        """Each sentence's heading, cue flags and zone, walking the sections in order: the case from
+        the introduction on, then what each heading opens ('lit' at a question heading)."""
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
@@ -264,7 +253,12 @@ class Zones:
                 continue
             if h is not None:
                 run = 0
-            state = _next_state(s, h, state, intro_i)
+            if intro_i is not None and s.index == intro_i:
+                state = "case"
+            elif h is not None and state is not None:
+                state = h[0]
+            elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
+                state = "lit"     # a question heading (FAQ boxes)
             if state == "case":
                 if s.generic:
                     run += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 import ahocorasick
 
@@ -188,6 +189,7 @@ def _mention_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int
     return evs
 
 
+_START = attrgetter("start")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
           (RESP_RX, "partial response"), (AWD_RX, "alive with disease"), (SD_RX, "stable disease"),
@@ -265,9 +267,11 @@ def _settle(terms: Terms, low: str, evs: list[_Ev]) -> list[_Ev]:
 
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     after_tx = first_tx is not None and s.start > first_tx
-    evs = _mention_events(text, terms, s, ms, first_tx, after_tx)
+    evs = _mention_events(text, terms, s, ms, first_tx, after_tx) if ms else []
     evs = _rule_events(text, terms, s, evs, after_tx)
-    evs.sort(key=lambda e: e.start)
+    if not evs:
+        return evs
+    evs.sort(key=_START)
     return _settle(terms, s.low, evs)
 
 

@@ -303,27 +303,12 @@ def _names_a_metastasis(text: str, s: Sentence, m: Mention, before: str, after: 
                 re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30)
 
 
-def _record_site(text: str, s: Sentence, m: Mention, before: str, lb: str, facts: dict[str, SiteFact]) -> None:
-    """Site mention m into facts: a new fact, or one more span; its laterality when the text before it
-    (lb: lowercased) says one."""
-    lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
-    f = facts.get(m.key)
-    span = Span(m.start, m.end, text[m.start:m.end])
-    if f is None:
-        facts[m.key] = SiteFact(m.key, laterality=lat.group(1).lower() if lat else None, spans=[span],
-                                confidence=0.8 if s.zone == "case" else 0.7)
-    else:
-        if span not in f.spans:
-            f.spans.append(span)
-        if f.laterality is None and lat:
-            f.laterality = lat.group(1).lower()
-
-
 def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: list[tuple[int, int]],
                     flags: tuple[bool, bool, bool], seen: set[str], facts: dict[str, SiteFact],
                     primary: set[str]) -> list[bool]:
-    """The site mentions ms of sentence s into facts (and primary: those the tumour is said to start
-    in); whether each names a metastasis."""
+    """The site mentions ms of sentence s into facts, a new fact or one more span, with the laterality
+    the text before says (and primary: those the tumour is said to start in); whether each names a
+    metastasis."""
     t = s.text
     prev_met: Mention | None = None
     cues: list[bool] = []
@@ -338,7 +323,17 @@ def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: lis
             primary.add(m.key)
         prev_met = m if met else None
         cues.append(met)
-        _record_site(text, s, m, before, lb, facts)
+        lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
+        f = facts.get(m.key)
+        span = Span(m.start, m.end, text[m.start:m.end])
+        if f is None:
+            facts[m.key] = SiteFact(m.key, laterality=lat.group(1).lower() if lat else None, spans=[span],
+                                    confidence=0.8 if s.zone == "case" else 0.7)
+        else:
+            if span not in f.spans:
+                f.spans.append(span)
+            if f.laterality is None and lat:
+                f.laterality = lat.group(1).lower()
     # a list whose last member is metastatic ('lung, liver and bone metastases'): all its members are
     for i in range(len(ms) - 2, -1, -1):
         if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
@@ -348,18 +343,13 @@ def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: lis
     return cues
 
 
-def _region_key(terms: Terms, lv: LevelFact) -> str:
-    """The region a vertebra belongs to (vertebral column, or sacrum)."""
-    vt = terms.find("vertebra", lv.vertebra)
-    return vt.summary_key if vt and vt.summary_key else "vertebral column"
-
-
 def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: list[LevelFact],
                               other_ranges: list[tuple[int, int]], mets: set[str]) -> None:
     """Vertebrae named in a clause about a metastasis ('a metastatic mass at the C6-T1 level'):
     their region into mets."""
     for lv in levels:
-        key = _region_key(terms, lv)
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
         for sp in lv.spans:
             ls = zones.at(sp.start)
             if ls is None or "metasta" not in ls.low:
@@ -392,7 +382,8 @@ def _add_level_regions(terms: Terms, zones: Zones, levels: list[LevelFact], fact
     epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone."""
     has_comp = "dural" in zones.low or "medullary" in zones.low
     for lv in levels:
-        key = _region_key(terms, lv)
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
         comp = _compartment(zones, lv) if key == "vertebral column" and has_comp else None
         if comp is not None and terms.find("site", comp) is not None:
             key = comp
@@ -450,7 +441,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         f.metastatic = k in mets and k not in primary
     # levels are metastatic when their region is
     for lv in levels:
-        key = _region_key(terms, lv)
+        vt = terms.find("vertebra", lv.vertebra)
+        key = vt.summary_key if vt and vt.summary_key else "vertebral column"
         if key in facts:
             lv.metastatic = facts[key].metastatic
     return list(facts.values())
