@@ -35,6 +35,72 @@ def _score_module():
     return mod
 
 
+class _Judge:
+    """Judges one report's facts against its gold view gv, into out: (slot, confidence, right)."""
+
+    def __init__(self, sc, terms, gv, out: list[tuple[str, float, bool]]):
+        self.sc, self.terms, self.gv, self.out = sc, terms, gv, out
+
+    def scalar(self, slot, v, conf) -> None:
+        if v is None:
+            return
+        sc, gv = self.sc, self.gv
+        g, p = gv[slot], sc.norm_scalar(slot, v)
+        if slot != "tumour_type" and g is not None:
+            g = sc.norm_scalar(slot, g)
+        ok = g is not None and p is not None and sc.scalar_match(slot, g, p)
+        self.out.append((slot, conf, bool(ok)))
+
+    def member(self, slot, v, conf) -> None:
+        p = self.sc.norm_set(slot, v)
+        for x in p:
+            self.out.append((slot, conf, x in self.gv[slot] or x in self.gv[slot + "_optional"]))
+
+    def tumour_and_patient(self, f) -> None:
+        """The single-valued slots, the vertebral levels and the sites."""
+        md = f.metadata
+        for slot, val in (("pmid", md.pmid), ("doi", md.doi), ("year", md.year), ("age", f.age),
+                          ("sex", f.sex), ("grade", f.tumour.grade)):
+            if val is not None:
+                self.scalar(slot, val.value, val.confidence)
+        if f.tumour.types:
+            t = f.tumour.types[0]
+            self.scalar("tumour_type", t.value, t.confidence)
+        for lv in f.tumour.levels:
+            self.member("vertebral_levels", lv.vertebra, lv.confidence)
+        for s in f.tumour.sites:
+            key = self.terms.get("site", s.site).summary_key or s.site
+            self.member("sites", key, s.confidence)
+            if s.metastatic:
+                self.member("metastatic_sites", key, s.confidence)
+
+    def interventions(self, f) -> None:
+        """The treatments, their agents (but supportive ones) and the radiotherapy dose."""
+        terms = self.terms
+        for i in f.interventions:
+            mod = terms.get("intervention", i.kind).summary_key
+            if mod:
+                self.member("treatments", mod, i.confidence)
+            for a in i.agents:
+                t = terms.find("agent", a)
+                if t is not None and not terms.is_subclass(t.iri, "https://w3id.org/sarcokg/ontology#SupportiveAgent"):
+                    self.member("agents", t.label.lower(), i.confidence)
+            if mod == "radiotherapy":
+                if i.dose_gy is not None:
+                    self.scalar("rt_dose_gy", i.dose_gy, i.confidence)
+                if i.fractions is not None:
+                    self.scalar("rt_fractions", i.fractions, i.confidence)
+
+    def outcome(self, f) -> None:
+        """The last outcome's status and follow-up."""
+        if f.outcomes:
+            last = f.outcomes[-1]
+            if last.status:
+                self.scalar("outcome", self.terms.get("outcome", last.status).summary_key, last.confidence)
+            if last.months is not None:
+                self.scalar("follow_up_months", last.months, last.confidence)
+
+
 def judgements(splits=("seeds", "dev")) -> list[tuple[str, float, bool]]:
     """(slot, confidence, right) for every fact of the case summary on the corpus."""
     sc = _score_module()
@@ -46,55 +112,10 @@ def judgements(splits=("seeds", "dev")) -> list[tuple[str, float, bool]]:
             f = extract(text, report_id=path.stem, source_file=path.name,
                         source_sha256=hashlib.sha256(text.encode()).hexdigest(), terms=terms)
             gv = sc.gold_view(json.loads((CORPUS / split / f"{path.stem}.gold.json").read_text(encoding="utf-8")))
-
-            def scalar(slot, v, conf):
-                if v is None:
-                    return
-                g, p = gv[slot], sc.norm_scalar(slot, v)
-                if slot != "tumour_type" and g is not None:
-                    g = sc.norm_scalar(slot, g)
-                ok = g is not None and p is not None and sc.scalar_match(slot, g, p)
-                out.append((slot, conf, bool(ok)))
-
-            def member(slot, v, conf):
-                p = sc.norm_set(slot, v)
-                for x in p:
-                    out.append((slot, conf, x in gv[slot] or x in gv[slot + "_optional"]))
-
-            md = f.metadata
-            for slot, val in (("pmid", md.pmid), ("doi", md.doi), ("year", md.year), ("age", f.age),
-                              ("sex", f.sex), ("grade", f.tumour.grade)):
-                if val is not None:
-                    scalar(slot, val.value, val.confidence)
-            if f.tumour.types:
-                t = f.tumour.types[0]
-                scalar("tumour_type", t.value, t.confidence)
-            for lv in f.tumour.levels:
-                member("vertebral_levels", lv.vertebra, lv.confidence)
-            for s in f.tumour.sites:
-                key = terms.get("site", s.site).summary_key or s.site
-                member("sites", key, s.confidence)
-                if s.metastatic:
-                    member("metastatic_sites", key, s.confidence)
-            for i in f.interventions:
-                mod = terms.get("intervention", i.kind).summary_key
-                if mod:
-                    member("treatments", mod, i.confidence)
-                for a in i.agents:
-                    t = terms.find("agent", a)
-                    if t is not None and not terms.is_subclass(t.iri, "https://w3id.org/sarcokg/ontology#SupportiveAgent"):
-                        member("agents", t.label.lower(), i.confidence)
-                if mod == "radiotherapy":
-                    if i.dose_gy is not None:
-                        scalar("rt_dose_gy", i.dose_gy, i.confidence)
-                    if i.fractions is not None:
-                        scalar("rt_fractions", i.fractions, i.confidence)
-            if f.outcomes:
-                last = f.outcomes[-1]
-                if last.status:
-                    scalar("outcome", terms.get("outcome", last.status).summary_key, last.confidence)
-                if last.months is not None:
-                    scalar("follow_up_months", last.months, last.confidence)
+            judge = _Judge(sc, terms, gv, out)
+            judge.tumour_and_patient(f)
+            judge.interventions(f)
+            judge.outcome(f)
     return out
 
 

@@ -26,7 +26,8 @@ AGE_RX = re.compile(
     r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:yo|y/o)\b"
     # '70 years of age', '70 year age' (not 'less than 25 years of age': a population's)
     r"|(?<![\d.])(?<!than\s)(?<!under\s)(?<!over\s)(?<!above\s)(?<!below\s)(?<!least\s)(?<!most\s)"
-    r"(?<!between\s)(?<!and\s)(?<!to\s)(?<!of\s)(?<!aged\s)(?<!age\s)\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b")
+    r"(?<!between\s)(?<!and\s)(?<!to\s)(?<!of\s)(?<!aged\s)(?<!age\s)\b(\d{1,3})\s*" + DASH
+    + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b")
 # \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
 # regex engine jumps from one "a" to the next instead of trying every position
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
@@ -117,7 +118,8 @@ NEG_RX = re.compile(
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
-    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent(?:ion|ing|s)?|minimi[sz]e|scheduled|planned|"
+    r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent(?:ion|ing|s)?|minimi[sz]e|"
+    r"scheduled|planned|"
     r"will|to be (?:given|started)|awaiting|pending)\b")
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked
@@ -130,7 +132,8 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
                          r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b"
                          # judged too hard, so not done: 'corpectomy would have been difficult', 'resection was
                          # considered to be challenging'
-                         r"|^\s*(?:would have been|(?:was|were) (?:considered|deemed|judged|thought)(?: to be)?) (?:too )?"
+                         r"|^\s*(?:would have been|(?:was|were) (?:considered|deemed|judged|thought)(?: to be)?)"
+                         r" (?:too )?"
                          r"(?:\w+ )?(?:difficult|challenging|impossible|risky|hazardous|unsafe|dangerous)\b")
 
 OTHER_CANCER_RX = re.compile(
@@ -157,6 +160,23 @@ _WORD_RX = re.compile(r"[a-z\u00e0-\u00ff]+")
 def _romance(low: str) -> bool:
     words = _WORD_RX.findall(low)
     return len(words) >= 6 and sum(w in _ROMANCE_WORDS for w in words) >= 0.25 * len(words)
+
+
+def _zone_outside_case(s: Sentence, h: tuple[str, str] | None, state: str | None, intro_i: int | None) -> str | None:
+    """Sets the zone of sentence s, outside a case section; the state after it (a case heading
+    before any introduction opens the case)."""
+    if state == "boiler":
+        s.zone = "boiler"
+    elif state is None and intro_i is None and h is not None and h[0] == "case":
+        state = "case"
+        s.zone = "case"
+    elif s.caseref and state != "boiler":
+        s.zone = "case"
+    elif state == "lit" and (s.anchor or s.caseref) and not s.generic and _PATIENT_SUBJECT_RX.match(s.low):
+        s.zone = "case"   # the patient's course told under a discussion heading ('She received ...')
+    else:
+        s.zone = "lit" if state == "lit" else "other"
+    return state
 
 
 class Zones:
@@ -220,6 +240,17 @@ class Zones:
         at = self.at
         anchors, refs, gens = ({s.index for s in map(at, cues[k]) if s is not None}
                                for k in ("anchor", "caseref", "generic"))
+        intro_i = self._find_intro(anchors, refs, gens)
+        if intro_i is not None:
+            self.intro = self.sents[intro_i]
+        self._zone(intro_i, anchors, refs, gens)
+        if intro_i is None:
+            self._case_gaps_without_intro()
+            self._narrative_without_intro()
+
+    def _find_intro(self, anchors: set[int], refs: set[int], gens: set[int]) -> int | None:
+        """Marks the title's sentences; the index of the sentence that introduces the patient,
+        else of the first that says it reports the case ('We report a woman in her sixties ...')."""
         intro_i = first_ref = None
         for s in self.sents:
             if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1:
@@ -230,14 +261,15 @@ class Zones:
                     intro_i = s.index
             if first_ref is None and s.index in refs and _REPORT_RX.search(s.low):
                 first_ref = s.index
-        if intro_i is None:
-            intro_i = first_ref      # 'We report a woman in her sixties ...'
-        if intro_i is not None:
-            self.intro = self.sents[intro_i]
+        return first_ref if intro_i is None else intro_i
+
+    def _zone(self, intro_i: int | None, anchors: set[int], refs: set[int], gens: set[int]) -> None:
+        """Each sentence's heading, cue flags and zone, walking the sections in order: the case from
+        the introduction on, then what each heading opens ('lit' at a question heading)."""
         state = None   # None before the introduction, then case | lit | boiler
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
-            h = heading_of(s.text) if (s.line_start or s.index == 0 or True) else None
+            h = heading_of(s.text)
             if h is not None:
                 s.heading = h[0]
             s.anchor = s.index in anchors
@@ -259,27 +291,18 @@ class Zones:
                 elif s.anchor or s.caseref or run < 2:
                     run = 0
                 s.zone = "lit" if run >= 2 else "case"
-            elif state == "boiler":
-                s.zone = "boiler"
-            elif state is None and intro_i is None and h is not None and h[0] == "case":
-                state = "case"
-                s.zone = "case"
-            elif s.caseref and state != "boiler":
-                s.zone = "case"
-            elif state == "lit" and (s.anchor or s.caseref) and not s.generic and _PATIENT_SUBJECT_RX.match(s.low):
-                s.zone = "case"   # the patient's course told under a discussion heading ('She received ...')
             else:
-                s.zone = "lit" if state == "lit" else "other"
-        if intro_i is None:
-            # no introduction (an abstract that never gives age or sex): a plain sentence between two
-            # sentences of the case belongs to it ('Overall survival was 11 months.')
-            ss = self.sents
-            for i in range(1, len(ss) - 1):
-                x = ss[i]
-                if x.zone == "other" and not x.generic and x.heading is None and \
-                        ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
-                    x.zone = "case"
-            self._narrative_without_intro()
+                state = _zone_outside_case(s, h, state, intro_i)
+
+    def _case_gaps_without_intro(self) -> None:
+        """No introduction (an abstract that never gives age or sex): a plain sentence between two
+        sentences of the case belongs to it ('Overall survival was 11 months.')."""
+        ss = self.sents
+        for i in range(1, len(ss) - 1):
+            x = ss[i]
+            if x.zone == "other" and not x.generic and x.heading is None and \
+                    ss[i - 1].zone == "case" and ss[i + 1].zone == "case":
+                x.zone = "case"
 
     def _narrative_without_intro(self) -> None:
         """A page that never introduces its patient (no age, no sex, no 'we report') but tells a

@@ -40,13 +40,15 @@ GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gye?|rads?|cge)\b")   #
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")
+# on .low
 AFTER_INTENT_RX = re.compile(r"[^.;,]{0,25}?\b(?:(postoperatively|post-operatively|preoperatively|pre-operatively)|"
-                             r"as\s+(?:an?\s+)?(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage))\b")  # on .low
+                             r"as\s+(?:an?\s+)?(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage))\b")
 INTENT_MAP = {"postoperative": "adjuvant", "post-operative": "adjuvant", "preoperative": "neoadjuvant",
               "pre-operative": "neoadjuvant", "neo-adjuvant": "neoadjuvant", "definitive": "curative"}
 DRUG_DOSE_RX = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}?(?:at\s+)?(?:a\s+)?(?:(?:total\s+)?dose\s+of\s+)?"
                           r"(\d+(?:\.\d+)?)\s*(mg/m2|mg/m\u00b2|g/m2|g/m\u00b2|mg/kg|mg|\u00b5g|mcg|MIU|IU)", re.I)
-CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:cycles|courses|rounds)\b"
+CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+                       r"\s+(?:cycles|courses|rounds)\b"
                        r"|\b(\d{1,2})(?:st|nd|rd|th)\b[^.;]{0,20}\b(?:last\s+)?cycle\b", re.I)
 # a treatment named as the cause of the tumour: 'radiation-induced', 'radiotherapy-associated'
 _CAUSE_AFTER_RX = re.compile(r"[\s\-\u2010]*(?:induced|associated|related)\b", re.I)
@@ -109,24 +111,27 @@ def _has_dose_unit(low: str) -> bool:
     return False
 
 
-def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
-            other_ranges: list[tuple[int, int]]) -> list[_M]:
+def _usable(text: str, zones: Zones, other_ranges: list[tuple[int, int]], a: int, b: int) -> Sentence | None:
+    """The case sentence of text[a:b] when a treatment may be read there: not the title, not about
+    another tumour, not negated, not hypothetical."""
+    s = zones.usable(a, allow_title=False)
+    if s is None or any(x <= a < y for x, y in other_ranges):
+        return None
+    if negated(text, s, a, b) or hypothetical(text, s, a, b):
+        return None
+    return s
+
+
+def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                   other_ranges: list[tuple[int, int]]) -> list[_M]:
+    """The treatments the lexicon's intervention, agent and regimen mentions name."""
     out: list[_M] = []
-
-    def ok(a: int, b: int):
-        s = zones.usable(a, allow_title=False)
-        if s is None or any(x <= a < y for x, y in other_ranges):
-            return None
-        if negated(text, s, a, b) or hypothetical(text, s, a, b):
-            return None
-        return s
-
     for m in mentions:
         if m.axis not in ("intervention", "agent", "regimen"):
             continue
         if text.startswith("-PCR", m.end) or text.startswith("PCR", m.end):
             continue      # 'RT-PCR' is a laboratory test (reverse transcription), not radiotherapy
-        s = ok(m.start, m.end)
+        s = _usable(text, zones, other_ranges, m.start, m.end)
         if s is None:
             continue
         if m.axis == "regimen":
@@ -149,9 +154,14 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             if kind is None or terms.find("intervention", kind) is None:
                 continue
             out.append(_M(kind, m.start, m.end, s, drug=m.key))
-    low = zones.low
-    combined = zones.hits(COMBINED_RX) if ("chemo" in low and "radi" in low) else {}
-    verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
+    return out
+
+
+def _from_verbs(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                other_ranges: list[tuple[int, int]], verbs: dict[int, list[re.Match]]) -> list[_M]:
+    """The treatments passive verbs name ('the tumour was resected'); a resection or amputation
+    only near a word for the tumour."""
+    out: list[_M] = []
     for si, vms in verbs.items():
         s = zones.sents[si]
         if s.zone != "case" or s.generic:
@@ -162,7 +172,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                 continue
             kind = VERB_KIND[vm.group("v").lower()]
             a, b = vm.start("v"), vm.end("v")
-            if terms.find("intervention", kind) is None or ok(a, b) is None:
+            if terms.find("intervention", kind) is None or _usable(text, zones, other_ranges, a, b) is None:
                 continue
             prev = zones.sents[si - 1].text if si > 0 else ""
             tumour_near = TUMOURISH_RX.search(s.text) or any(
@@ -173,6 +183,13 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             if kind == "radiotherapy" and _extracorporeal(s):
                 continue
             out.append(_M(kind, a, b, s))
+    return out
+
+
+def _from_combined(text: str, terms: Terms, zones: Zones, other_ranges: list[tuple[int, int]],
+                   combined: dict[int, list[re.Match]]) -> list[_M]:
+    """Chemotherapy and radiotherapy from one word ('chemoradiotherapy')."""
+    out: list[_M] = []
     for si, cms in combined.items():
         s = zones.sents[si]
         if s.zone != "case" or s.generic:
@@ -181,26 +198,45 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
             a, b = cm.start(), cm.end()
             if a > 0 and zones.low[a - 1].isalnum():
                 continue
-            if ok(a, b) is None:
+            if _usable(text, zones, other_ranges, a, b) is None:
                 continue
             for kind in ("chemotherapy", "radiotherapy"):
                 if terms.find("intervention", kind) is not None:
                     out.append(_M(kind, a, b, s))
+    return out
+
+
+def _from_doses(text: str, terms: Terms, zones: Zones, other_ranges: list[tuple[int, int]],
+                found: list[_M]) -> list[_M]:
+    """A dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is radiotherapy where
+    the sentence names no radiotherapy itself (found: the treatments found so far)."""
+    out: list[_M] = []
+    has_rt = {m.sent.index for m in found if _family(terms, m.kind) == "radiotherapy"}
+    for si, dms in zones.hits(GY_RX).items():
+        s = zones.sents[si]
+        if si in has_rt or s.zone != "case" or s.generic or _extracorporeal(s):
+            continue
+        dm = dms[0]
+        if _usable(text, zones, other_ranges, dm.start(), dm.end()) is not None:
+            out.append(_M("radiotherapy", dm.start(), dm.end(), s))
+    return out
+
+
+def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+            other_ranges: list[tuple[int, int]]) -> list[_M]:
+    """Every treatment mention of the case, in text order."""
+    out = _from_mentions(text, terms, zones, mentions, other_ranges)
+    low = zones.low
+    combined = zones.hits(COMBINED_RX) if ("chemo" in low and "radi" in low) else {}
+    verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
+    out += _from_verbs(text, terms, zones, mentions, other_ranges, verbs)
+    out += _from_combined(text, terms, zones, other_ranges, combined)
     if "approach" in low and terms.find("intervention", "surgery") is not None:
-        out += _approaches(zones, ok)
+        out += _approaches(text, zones, other_ranges)
     if "ectom" in low and terms.find("intervention", "resection") is not None:
-        out += _ectomies(zones, ok, [m for m in mentions if m.axis == "intervention"])
-    # a dose in Gy is a radiation dose: 'treated with 50 Gy in 25 fractions' is
-    # radiotherapy where the sentence names no radiotherapy itself
+        out += _ectomies(text, zones, other_ranges, [m for m in mentions if m.axis == "intervention"])
     if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
-        has_rt = {m.sent.index for m in out if _family(terms, m.kind) == "radiotherapy"}
-        for si, dms in zones.hits(GY_RX).items():
-            s = zones.sents[si]
-            if si in has_rt or s.zone != "case" or s.generic or _extracorporeal(s):
-                continue
-            dm = dms[0]
-            if ok(dm.start(), dm.end()) is not None:
-                out.append(_M("radiotherapy", dm.start(), dm.end(), s))
+        out += _from_doses(text, terms, zones, other_ranges, out)
     out.sort(key=lambda x: x.start)
     return out
 
@@ -216,7 +252,7 @@ ECTOMY_RX = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b")
 _YEARS_AGO_RX = re.compile(r"[^.;]{0,40}?\b(?:\d+|\w+)\s+years?\s+(?:ago|earlier|before|previously)\b")
 
 
-def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
+def _ectomies(text: str, zones: Zones, other_ranges: list[tuple[int, int]], known: list[Mention]) -> list[_M]:
     """'-ectomy' is the cutting out of an organ or part: a resection, where no known name covers the word,
     the sentence or the one before speaks of the tumour, and it is no past history ('a history of
     cholecystectomy')."""
@@ -229,7 +265,8 @@ def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
         if not (TUMOURISH_RX.search(s.text) or TUMOURISH_RX.search(prev)):
             continue
         for em in ems:
-            if any(m.start <= em.start() < m.end for m in known) or ok(em.start(), em.end()) is None:
+            if any(m.start <= em.start() < m.end for m in known) or \
+                    _usable(text, zones, other_ranges, em.start(), em.end()) is None:
                 continue
             if HISTORY_RX.search(s.low[max(0, em.start() - s.start - 40):em.start() - s.start]) or \
                     _YEARS_AGO_RX.match(s.low, em.end() - s.start):
@@ -238,16 +275,104 @@ def _ectomies(zones: Zones, ok, known: list[Mention]) -> list[_M]:
     return out
 
 
-def _approaches(zones: Zones, ok) -> list[_M]:
+def _approaches(text: str, zones: Zones, other_ranges: list[tuple[int, int]]) -> list[_M]:
     out = []
     for si, ams in zones.hits(APPROACH_RX).items():
         s = zones.sents[si]
         if s.zone != "case" or s.generic:
             continue
         for am in ams:
-            if ok(am.start(), am.end()) is not None:
+            if _usable(text, zones, other_ranges, am.start(), am.end()) is not None:
                 out.append(_M("surgery", am.start(), am.end(), s))
     return out
+
+
+def _sentence_facts(group: list[_M]) -> list[tuple[InterventionFact, list[_M]]]:
+    """The treatments of one sentence's mentions (group), each with the mentions it is made of:
+    drugs of a kind with the modality word that hosts them ('chemotherapy with doxorubicin'),
+    then the modality words left."""
+    drugs = [m for m in group if m.drug]
+    mods = [m for m in group if not m.drug]
+    # a drug whose class differs from the modality word: 'chemotherapy drug sunitinib'
+    drug_kinds = {m.kind for m in drugs}
+    new: list[tuple[InterventionFact, list[_M]]] = []
+    used_mod = set()
+    for kind in sorted(drug_kinds, key=lambda k: min(m.start for m in drugs if m.kind == k)):
+        dms = [m for m in drugs if m.kind == kind]
+        host = next((m for m in mods if m.kind == kind and id(m) not in used_mod), None)
+        if host is None and "chemotherapy" not in drug_kinds:
+            host = next((m for m in mods if m.kind == "chemotherapy" and id(m) not in used_mod), None)
+        parts = dms + ([host] if host else [])
+        if host:
+            used_mod.add(id(host))
+        f = InterventionFact(kind, confidence=0.85)
+        for d in dms:
+            if d.drug is not None and d.drug not in f.agents:
+                f.agents.append(d.drug)
+        new.append((f, parts))
+    for m in mods:
+        if id(m) in used_mod:
+            continue
+        if m.kind in drug_kinds:
+            continue      # the modality word of drugs already taken
+        new.append((InterventionFact(m.kind, confidence=0.8), [m]))
+    return new
+
+
+def _intent_before(f: InterventionFact, sent: Sentence, parts: list[_M]) -> None:
+    """The intent named just before the treatment's first mention ('palliative radiotherapy')."""
+    first = min(p.start for p in parts)
+    rel = first - sent.start
+    win = sent.low[max(0, rel - 40):rel]
+    im = INTENT_RX.search(win) if any(w in win for w in _INTENT_WORDS) else None
+    if im:
+        w = im.group(1).lower()
+        f.intent = INTENT_MAP.get(w, w)
+
+
+def _radiotherapy_dose(text: str, f: InterventionFact, sent: Sentence, boost_only: dict[int, bool],
+                       planned: set[int]) -> None:
+    """The sentence's radiation dose and fractions, with their spans; whether it is a boost only
+    (into boost_only) or a plan only (into planned)."""
+    rt = rtdose.read(sent.text)
+    f.dose_gy, f.fractions = rt.dose_gy, rt.fractions
+    boost_only[id(f)] = rt.boost_only
+    if rt.planned_only:
+        planned.add(id(f))
+    for a, b in rt.spans:
+        a, b = sent.start + a, sent.start + b
+        if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
+            f.spans.append(Span(a, b, text[a:b]))
+
+
+def _drug_details(text: str, f: InterventionFact, sent: Sentence, parts: list[_M]) -> None:
+    """The number of cycles the sentence names, and each drug's dose right after its name."""
+    cm = CYCLES_RX.search(sent.text) if ("cycle" in sent.low or "course" in sent.low
+                                          or "round" in sent.low) else None
+    if cm:
+        n = word_number(cm.group(1) or cm.group(2))
+        if n:
+            f.cycles = int(n)
+    for p in parts:
+        if not p.drug or p.regimen:   # a dose after a regimen's name is no one drug's
+            continue
+        dd = DRUG_DOSE_RX.match(text[p.end:min(sent.end, p.end + 45)])
+        if dd:
+            a, b = p.end + dd.start(1), p.end + dd.end(2)
+            f.doses.append(AgentDose(p.drug, float(dd.group(1)), dd.group(2),
+                                     spans=[Span(a, b, text[a:b])], confidence=0.8))
+
+
+def _intent_after(f: InterventionFact, sent: Sentence, group: list[_M]) -> None:
+    """The intent named just after the treatment, in the same clause: '50 Gy in 25 fractions
+    preoperatively', with no other treatment of the sentence (group) named before the word."""
+    end = max(sp.end for sp in f.spans) - sent.start
+    am = AFTER_INTENT_RX.match(sent.low[end:end + 40]) if end >= 0 else None
+    last = am.lastindex if am else None
+    if am and last and not any(end <= m.start - sent.start < end + am.start(last) for m in group):
+        w = am.group(last)   # and no other treatment named before the word
+        w = w[:-2] if w.endswith("ly") else w
+        f.intent = INTENT_MAP.get(w, w)
 
 
 def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
@@ -260,78 +385,19 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
     for si in sorted(by_sent):
         group = by_sent[si]
         sent = group[0].sent
-        drugs = [m for m in group if m.drug]
-        mods = [m for m in group if not m.drug]
-        # a drug whose class differs from the modality word: 'chemotherapy drug sunitinib'
-        drug_kinds = {m.kind for m in drugs}
-        new: list[tuple[InterventionFact, list[_M]]] = []
-        used_mod = set()
-        for kind in sorted(drug_kinds, key=lambda k: min(m.start for m in drugs if m.kind == k)):
-            dms = [m for m in drugs if m.kind == kind]
-            host = next((m for m in mods if m.kind == kind and id(m) not in used_mod), None)
-            if host is None and "chemotherapy" not in drug_kinds:
-                host = next((m for m in mods if m.kind == "chemotherapy" and id(m) not in used_mod), None)
-            parts = dms + ([host] if host else [])
-            if host:
-                used_mod.add(id(host))
-            f = InterventionFact(kind, confidence=0.85)
-            for d in dms:
-                if d.drug is not None and d.drug not in f.agents:
-                    f.agents.append(d.drug)
-            new.append((f, parts))
-        for m in mods:
-            if id(m) in used_mod:
-                continue
-            if m.kind in drug_kinds:
-                continue      # the modality word of drugs already taken
-            new.append((InterventionFact(m.kind, confidence=0.8), [m]))
-        for f, parts in new:
+        for f, parts in _sentence_facts(group):
             for p in parts:
                 sp = Span(p.start, p.end, text[p.start:p.end])
                 if sp not in f.spans:
                     f.spans.append(sp)
-            first = min(p.start for p in parts)
-            rel = first - sent.start
-            win = sent.low[max(0, rel - 40):rel]
-            im = INTENT_RX.search(win) if any(w in win for w in _INTENT_WORDS) else None
-            if im:
-                w = im.group(1).lower()
-                f.intent = INTENT_MAP.get(w, w)
+            _intent_before(f, sent, parts)
             fam = _family(terms, f.kind)
             if fam == "radiotherapy" and not _extracorporeal(sent):
-                rt = rtdose.read(sent.text)
-                f.dose_gy, f.fractions = rt.dose_gy, rt.fractions
-                boost_only[id(f)] = rt.boost_only
-                if rt.planned_only:
-                    planned.add(id(f))
-                for a, b in rt.spans:
-                    a, b = sent.start + a, sent.start + b
-                    if Span(a, b, text[a:b]) not in f.spans:   # the dose may be the mention itself
-                        f.spans.append(Span(a, b, text[a:b]))
+                _radiotherapy_dose(text, f, sent, boost_only, planned)
             if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy"):
-                cm = CYCLES_RX.search(sent.text) if ("cycle" in sent.low or "course" in sent.low
-                                                      or "round" in sent.low) else None
-                if cm:
-                    n = word_number(cm.group(1) or cm.group(2))
-                    if n:
-                        f.cycles = int(n)
-                for p in parts:
-                    if not p.drug or p.regimen:   # a dose after a regimen's name is no one drug's
-                        continue
-                    dd = DRUG_DOSE_RX.match(text[p.end:min(sent.end, p.end + 45)])
-                    if dd:
-                        a, b = p.end + dd.start(1), p.end + dd.end(2)
-                        f.doses.append(AgentDose(p.drug, float(dd.group(1)), dd.group(2),
-                                                 spans=[Span(a, b, text[a:b])], confidence=0.8))
+                _drug_details(text, f, sent, parts)
             if f.intent is None and f.spans:
-                # or just after it, in the same clause: '50 Gy in 25 fractions preoperatively'
-                end = max(sp.end for sp in f.spans) - sent.start
-                am = AFTER_INTENT_RX.match(sent.low[end:end + 40]) if end >= 0 else None
-                last = am.lastindex if am else None
-                if am and last and not any(end <= m.start - sent.start < end + am.start(last) for m in group):
-                    w = am.group(last)   # and no other treatment named before the word
-                    w = w[:-2] if w.endswith("ly") else w
-                    f.intent = INTENT_MAP.get(w, w)
+                _intent_after(f, sent, group)
             _merge(terms, facts, f, boost_only.get(id(f), False), planned)
     return facts
 

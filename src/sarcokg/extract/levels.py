@@ -15,7 +15,7 @@ from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import Zones, negated
-from .textprep import DASH, Caseless, ris_tag_at
+from .textprep import DASH, Caseless, Sentence, ris_tag_at
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
 # D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
@@ -38,12 +38,14 @@ _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow 
     r"|\b(?:the\s+)?(?P<p1>" + _ORD + r")(?:\s*,\s*(?P<p2>" + _ORD + r"))?\s*(?:,\s*)?(?P<pj>and|to|through|" + DASH
     + r")\s*(?:the\s+)?(?P<p3>" + _ORD + r")\s+(?P<pr>" + _RW + r")\s+(?:vertebra\w*|spine|vertebral\s+bod\w+|levels?)"
     # 'thoracic vertebrae 3 to 5', 'lumbar vertebra 2'
-    r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
+    r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})"
+    r"(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
 _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b)|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b)"
+    r"|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
@@ -52,7 +54,8 @@ _EXCL_AFTER = re.compile(
     r"|(?:sagittal|axial|coronal|images?|imaging|sequences?|signal|(?:hyper|hypo|iso)[- ]?intens\w*|stir\b|flair\b|"
     r"(?:hyper|hypo|hipo|iso)[- ]?s(?:ignal|inal)\w*)"
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
-    r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)|kyphotic)", re.I)
+    r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
+    r"|kyphotic)", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
@@ -60,13 +63,15 @@ _EXCL_BEFORE = re.compile(
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
     r"|(?:radiculopathy|dermatome|root|myelopathy|cord|(?:sensory|motor|neurolog\w*) level(?:\s+(?:at|of))?)\s*\(?\s*"
-    r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)\s+(?:\w+\s+){0,2}?"
+    r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)"
+    r"\s+(?:\w+\s+){0,2}?"
     r"(?:at|of|below|from|in)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+)?)$", re.I)
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
-               "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod", "fixed", "fused", "arthrodesis",
+               "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
+               "fixed", "fused", "arthrodesis",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
 _NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
@@ -113,84 +118,108 @@ def _expand(a: str, b: str | None, order: list[str], idx: dict[str, int]) -> lis
     return order[i:j + 1]
 
 
+def _notation_groups(t: str, order: list[str], idx: dict[str, int]) -> list[tuple[int, int, list[str]]]:
+    """The levels that sentence text t names in notation ('T11-12', 'L4'): (start, end, levels) each."""
+    groups = []
+    for m in _LEVEL_RX.finditer(t):
+        if m.start() > 0 and t[m.start() - 1].isalnum():
+            continue      # pT1, HCT116: part of a word
+        if m.group("b") is None and ris_tag_at(t, m.start(), m.end()):
+            continue      # 'T1  - A title' of a RIS record
+        a = _norm(m.group("a"))
+        if a is None:
+            continue
+        if m.group("a")[0] == "D" and not _SPINE_HINT.search(t):
+            continue
+        b = m.group("b")
+        bn = None
+        if b is not None:
+            bn = b if b.isdigit() else _norm(b)
+        groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
+    return groups
+
+
+def _spelled_groups(s: Sentence, order: list[str], idx: dict[str, int]) -> list[tuple[int, int, list[str]]]:
+    """The levels that sentence s spells out ('the third lumbar vertebra', 'thoracic vertebrae 3 to 5'):
+    (start, end, levels) each; 'and' lists the levels named, 'to' a range."""
+    t = s.text
+    groups = []
+    for m in _SPELLED_RX.finditer(s.low):
+        if m.group("pr"):
+            r = _REG_WORD[m.group("pr")]
+            ords = [ORD[m.group(g)] for g in ("p1", "p2", "p3") if m.group(g)]
+            if m.group("pj") == "and" or m.group("p2"):
+                lv = [x for x in (f"{r}{o}" for o in ords) if x in idx]
+            else:
+                lv = _expand(f"{r}{ords[0]}", f"{r}{ords[-1]}", order, idx)
+            groups.append((m.start(), m.end(), lv))
+            continue
+        if m.group("nr"):
+            r = _REG_WORD[m.group("nr")]
+            a, b = f"{r}{int(m.group('n1'))}", (f"{r}{int(m.group('n2'))}" if m.group("n2") else None)
+            and_ = re.search(r"\band\b", s.low[m.start():m.end()])
+            lv = [x for x in (a, b) if x and x in idx] if and_ else _expand(a, b, order, idx)
+            groups.append((m.start(), m.end(), lv))
+            continue
+        r1 = _REG_WORD[m.group("r1").lower()]
+        a = f"{r1}{ORD[m.group('o1').lower()]}"
+        b = None
+        if m.group("o2"):
+            r2 = _REG_WORD[m.group("r2").lower()] if m.group("r2") else r1
+            b = f"{r2}{ORD[m.group('o2').lower()]}"
+        if m.group("o2") and re.search(r"\band\b", t[m.start():m.end()]):
+            lv = [x for x in (a, b) if x in idx]
+        else:
+            lv = _expand(a, b, order, idx)
+        groups.append((m.start(), m.end(), lv))
+    return groups
+
+
+def _add_levels(text: str, s: Sentence, groups: list[tuple[int, int, list[str]]],
+                found: dict[str, LevelFact]) -> None:
+    """The levels of sentence s's groups into found, but for those a procedure, a neurological
+    level, an MRI sequence or a past history names, or a negation denies."""
+    t = s.text
+    prev_excl_end = None
+    for gs, ge, lv in groups:
+        if not lv:
+            continue
+        win = s.low[max(0, gs - 50):gs]
+        if _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
+                                                _EXCL_BEFORE.search(t[max(0, gs - 50):gs])) or \
+                (prev_excl_end is not None and _LIST_GAP.match(t[prev_excl_end:gs])):
+            prev_excl_end = ge     # 'screws in T9, T10 and T12': the whole list is the procedure's
+            continue
+        prev_excl_end = None
+        if " ago" in s.low[ge:ge + 70] and _HISTORY_AFTER.match(t[ge:]):
+            continue
+        start, end = s.start + gs, s.start + ge
+        if negated(text, s, start, end):
+            continue
+        for v in lv:
+            f = found.get(v)
+            span = Span(start, end, text[start:end])
+            if f is None:
+                found[v] = LevelFact(v, spans=[span], confidence=0.85 if s.zone == "case" else 0.7)
+            elif span not in f.spans:
+                f.spans.append(span)
+
+
 def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     order, idx = _order(terms)
     found: dict[str, LevelFact] = {}
     notations = zones.hits(_LEVEL_RX, lower=False)
-    spelled = zones.hits(_REGION_WORD_HINT) if (any(o in zones.low for o in _ORD_WORDS)
-                                                 or ("vertebra" in zones.low and _NUMBERED_HINT.search(zones.low))) else {}
+    spelled_hint = (any(o in zones.low for o in _ORD_WORDS)
+                    or ("vertebra" in zones.low and _NUMBERED_HINT.search(zones.low)))
+    spelled = zones.hits(_REGION_WORD_HINT) if spelled_hint else {}
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
             continue
         if s.index not in notations and s.index not in spelled:
             continue
-        t = s.text
-        groups = []
-        for m in (_LEVEL_RX.finditer(t) if s.index in notations else ()):
-            if m.start() > 0 and t[m.start() - 1].isalnum():
-                continue      # pT1, HCT116: part of a word
-            if m.group("b") is None and ris_tag_at(text, s.start + m.start(), s.start + m.end()):
-                continue      # 'T1  - A title' of a RIS record
-            a = _norm(m.group("a"))
-            if a is None:
-                continue
-            if m.group("a")[0] == "D" and not _SPINE_HINT.search(t):
-                continue
-            b = m.group("b")
-            bn = None
-            if b is not None:
-                bn = b if b.isdigit() else _norm(b)
-            groups.append((m.start(), m.end(), _expand(a, bn, order, idx)))
-        for m in (_SPELLED_RX.finditer(s.low) if s.index in spelled else ()):
-            if m.group("pr"):
-                r = _REG_WORD[m.group("pr")]
-                ords = [ORD[m.group(g)] for g in ("p1", "p2", "p3") if m.group(g)]
-                if m.group("pj") == "and" or m.group("p2"):
-                    lv = [x for x in (f"{r}{o}" for o in ords) if x in idx]
-                else:
-                    lv = _expand(f"{r}{ords[0]}", f"{r}{ords[-1]}", order, idx)
-                groups.append((m.start(), m.end(), lv))
-                continue
-            if m.group("nr"):
-                r = _REG_WORD[m.group("nr")]
-                a, b = f"{r}{int(m.group('n1'))}", (f"{r}{int(m.group('n2'))}" if m.group("n2") else None)
-                and_ = re.search(r"\band\b", s.low[m.start():m.end()])
-                lv = [x for x in (a, b) if x and x in idx] if and_ else _expand(a, b, order, idx)
-                groups.append((m.start(), m.end(), lv))
-                continue
-            r1 = _REG_WORD[m.group("r1").lower()]
-            a = f"{r1}{ORD[m.group('o1').lower()]}"
-            b = None
-            if m.group("o2"):
-                r2 = _REG_WORD[m.group("r2").lower()] if m.group("r2") else r1
-                b = f"{r2}{ORD[m.group('o2').lower()]}"
-            if m.group("o2") and re.search(r"\band\b", t[m.start():m.end()]):
-                lv = [x for x in (a, b) if x in idx]
-            else:
-                lv = _expand(a, b, order, idx)
-            groups.append((m.start(), m.end(), lv))
+        groups = _notation_groups(s.text, order, idx) if s.index in notations else []
+        if s.index in spelled:
+            groups += _spelled_groups(s, order, idx)
         groups.sort(key=lambda g: g[0])
-        prev_excl_end = None
-        for gs, ge, lv in groups:
-            if not lv:
-                continue
-            win = s.low[max(0, gs - 50):gs]
-            if _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
-                                                    _EXCL_BEFORE.search(t[max(0, gs - 50):gs])) or \
-                    (prev_excl_end is not None and _LIST_GAP.match(t[prev_excl_end:gs])):
-                prev_excl_end = ge     # 'screws in T9, T10 and T12': the whole list is the procedure's
-                continue
-            prev_excl_end = None
-            if " ago" in s.low[ge:ge + 70] and _HISTORY_AFTER.match(t[ge:]):
-                continue
-            start, end = s.start + gs, s.start + ge
-            if negated(text, s, start, end):
-                continue
-            for v in lv:
-                f = found.get(v)
-                span = Span(start, end, text[start:end])
-                if f is None:
-                    found[v] = LevelFact(v, spans=[span], confidence=0.85 if s.zone == "case" else 0.7)
-                elif span not in f.spans:
-                    f.spans.append(span)
+        _add_levels(text, s, groups, found)
     return [found[k] for k in order if k in found]

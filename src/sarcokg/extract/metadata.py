@@ -30,7 +30,8 @@ class YearForm(NamedTuple):
 YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     YearForm(re.compile(
-        r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?|First Online|First published(?: online)?|Date|Epub|"
+        r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?|First Online|"
+        r"First published(?: online)?|Date|Epub|"
         r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
         r"eCollection|Year)"
         r"\s*(?:on\s*)?[:\-\u2013]?\s*"
@@ -171,31 +172,26 @@ def _ris_year(text: str) -> Value | None:
     return None
 
 
-def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
-    md = Metadata()
-    if title_span:
-        s, e = title_span
-        md.title = _v(text, s, e, text[s:e].strip(), 0.8)
-    low = lowered(text)
-    m = PMID_RX.search(text) if ("pmid" in low or "pubmed" in low) else None
-    if m:
-        grp = 1 if m.group(1) else 2
-        md.pmid = _v(text, m.start(grp), m.end(grp), m.group(grp), 0.95)
-    rm = REFS_HEAD_RX.search(text) if ("eferences" in text or "ibliograph" in text or "REFERENCES" in text) else None
-    refs_at = rm.start() if rm else len(text)
+def _doi(text: str, refs_at: int) -> Value | None:
+    """The first DOI before the references that is not glued to a word before it."""
     m = None
     for m in DOI_RX.finditer(text, 0, refs_at) if "10." in text else ():
         if m.start() == 0 or not text[m.start() - 1].isalnum():
             break
     else:
         m = None
-    if m:
-        doi = m.group(1).rstrip(".)]:")
-        g = DOI_GLUED_RX.search(doi)
-        if g:
-            doi = doi[:g.start()].rstrip(".)]")
-        md.doi = _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
-    best = None
+    if not m:
+        return None
+    doi = m.group(1).rstrip(".)]:")
+    g = DOI_GLUED_RX.search(doi)
+    if g:
+        doi = doi[:g.start()].rstrip(".)]")
+    return _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
+
+
+def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
+    """The lines before the references that hold a year-like number, each with up to 60
+    characters of the next line (a citation broken over two lines): (start, end, lowercased)."""
     lines: dict = {}
     for yl in _YEARISH.finditer(text, 0, refs_at):
         if (yl.start() > 0 and text[yl.start() - 1].isdigit()) or (yl.end() < len(text) and text[yl.end()].isdigit()):
@@ -210,6 +206,12 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
         nl = text.find("\n", b + 1) if b < len(text) else -1   # a citation broken over two lines
         e = min(nl if nl >= 0 else len(text), b + 60, refs_at)
         wins.append((a, e, text[a:e].lower()))
+    return wins
+
+
+def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
+    """The publication year: the most confident form's match, the earliest among equals."""
+    best = None
     for form in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
         if best is not None and form.conf < best[0]:
             break
@@ -227,11 +229,26 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
                 if best is None or cand[:2] > best[:2]:
                     best = cand
                 break
-    if best:
-        ym = best[2]
-        md.year = _v(text, ym.start(1), ym.end(1), int(ym.group(1)), best[0])
-    else:
-        md.year = _ris_year(text)
+    if not best:
+        return None
+    ym = best[2]
+    return _v(text, ym.start(1), ym.end(1), int(ym.group(1)), best[0])
+
+
+def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
+    md = Metadata()
+    if title_span:
+        s, e = title_span
+        md.title = _v(text, s, e, text[s:e].strip(), 0.8)
+    low = lowered(text)
+    m = PMID_RX.search(text) if ("pmid" in low or "pubmed" in low) else None
+    if m:
+        grp = 1 if m.group(1) else 2
+        md.pmid = _v(text, m.start(grp), m.end(grp), m.group(grp), 0.95)
+    rm = REFS_HEAD_RX.search(text) if ("eferences" in text or "ibliograph" in text or "REFERENCES" in text) else None
+    refs_at = rm.start() if rm else len(text)
+    md.doi = _doi(text, refs_at)
+    md.year = _year(text, _year_windows(text, refs_at)) or _ris_year(text)
     m = JOURNAL_LABEL_RX.search(text) if "journal" in low else None
     if m:
         md.journal = _v(text, m.start(1), m.end(1), m.group(1), 0.8)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 import ahocorasick
 
@@ -28,7 +29,8 @@ from .timeexpr import TimeExpr, find_times
 NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion)\s+of\s+(?:[\w-]+\s+){0,3}?"
                     r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)"
                     # 'no residual or recurrent tumour was found at follow-up'
-                    r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b", re.I)
+                    r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b",
+                    re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b"
@@ -37,7 +39,8 @@ REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b"
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable)\s+(?:and\s+\w+\s+)?response\b", re.I)
-AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?(?:tumou?r|disease|mass|metasta\w*)\b"
+AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?"
+                    r"(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
                     r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b"
                     # 'a small mass remained below the conus' (not 'remained stable' or 'free')
@@ -83,10 +86,14 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
                        r"free of symptoms")  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"), "distant metastasis": ("new ",),
-          "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled", "under control"),
-          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction", "reduced"),
-          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished", "resolution")}
+          "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
+          "distant metastasis": ("new ",),
+          "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled",
+                             "under control"),
+          "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
+                              "reduced"),
+          "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished",
+                                                                           "resolution")}
 
 
 def _hint_automaton():
@@ -162,57 +169,103 @@ def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
     return "of" in before and _TIME_ANCHOR_RX.search(before) is not None
 
 
-def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
+def _survival_event(text: str, s, m: Mention) -> _Ev | None:
+    """A survival measure (axis survival) as an event: disease-free survival says no evidence of
+    disease, one patient's written-out overall survival a death."""
+    if hypothetical(text, s, m.start, m.end):
+        return None
+    st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
+    if m.key == "overall survival" and text[m.start:m.end].lower().startswith("overall") \
+            and not _STILL_ALIVE_RX.search(s.low):   # written out: 'OS' is also osteosarcoma
+        # one patient's overall survival is known once the patient has died: 'her overall survival
+        # was 14 months' (not 'alive, with an overall survival of 14 months so far')
+        st = "death"
+    return _Ev(st, m.start, m.end, survival=m.key)
+
+
+def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None, after_tx: bool) -> _Ev | None:
+    """An outcome mention (axis outcome) as an event; a negated recurrence, progression or
+    metastasis after treatment as a weak 'no evidence of disease'."""
+    if hypothetical(text, s, m.start, m.end):
+        return None
+    fam = terms.get("outcome", m.key).summary_key
+    if (_negated_in_list(text, s, m) if fam != "death"
+            else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
+        treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
+        if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
+            return _Ev("no evidence of disease", m.start, m.end, weak=True)
+        return None
+    if m.key == "distant metastasis" and (not after_tx or _TARGET_RX.search(s.low)):
+        return None      # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
+    weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
+        and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
+    return _Ev(m.key, m.start, m.end, weak=weak)
+
+
+def _mention_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None,
+                    after_tx: bool) -> list[_Ev]:
+    """The events the lexicon's outcome and survival mentions ms of sentence s name."""
     evs: list[_Ev] = []
-    after_tx = first_tx is not None and s.start > first_tx
     survival = [m for m in ms if m.axis == "survival"]
     for m in ms:
         if m.axis == "outcome" and _not_an_event(s, m, survival):
             continue
         if m.axis == "survival":
-            if hypothetical(text, s, m.start, m.end):
-                continue
-            st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
-            if m.key == "overall survival" and text[m.start:m.end].lower().startswith("overall") \
-                    and not _STILL_ALIVE_RX.search(s.low):   # written out: 'OS' is also osteosarcoma
-                # one patient's overall survival is known once the patient has died: 'her overall survival
-                # was 14 months' (not 'alive, with an overall survival of 14 months so far')
-                st = "death"
-            evs.append(_Ev(st, m.start, m.end, survival=m.key))
+            ev = _survival_event(text, s, m)
+        elif m.axis == "outcome":
+            ev = _outcome_event(text, terms, s, m, first_tx, after_tx)
+        else:
             continue
-        if m.axis != "outcome":
-            continue
-        if hypothetical(text, s, m.start, m.end):
-            continue
-        fam = terms.get("outcome", m.key).summary_key
-        if (_negated_in_list(text, s, m) if fam != "death"
-                else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
-            treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
-            if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
-                evs.append(_Ev("no evidence of disease", m.start, m.end, weak=True))
-            continue
-        if m.key == "distant metastasis" and (not after_tx or _TARGET_RX.search(s.low)):
-            continue      # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
-        weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
-            and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
-        evs.append(_Ev(m.key, m.start, m.end, weak=weak))
+        if ev is not None:
+            evs.append(ev)
+    return evs
+
+
+_START = attrgetter("start")
+# the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
+_RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
+          (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
+          (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone"))
+_RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"),)
+
+
+def _rule_status(rx: re.Pattern, st: str, x: re.Match, low: str) -> str:
+    """The status a rule's match x says: a qualified response complete or partial, lesions gone
+    completely or with some left."""
+    if rx is QUAL_RESP_RX:
+        return "partial response" if x.group("k").lower() != "complete" else "complete response"
+    if rx is GONE_RX:
+        return "partial response" if _LEFT_RX.search(low) else "complete response"
+    return st.strip()
+
+
+def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) -> bool:
+    """Is a rule's match at text[a:b] negated, hypothetical or a comment ('such regression would be
+    exceptional') rather than the course?"""
+    i, j = a - s.start, b - s.start
+    if st == "alive with disease" and (negated(text, s, a, b) or _aimed_at(s.low, i, j)):
+        return True
+    if st == "progressive disease" and _SYMPTOM_PROGRESSED_RX.search(s.low[max(0, i - 50):i]):
+        return True
+    if st == "no evidence of disease" and _EXTRA_ORGAN_RX.search(text, a, b):
+        return True
+    if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
+        return True     # 'such regression would be exceptional': a comment, not the course
+    if rx in (SHRINK_RX, GONE_RX) and _NEXT_TX_AFTER_RX.match(s.low, j):
+        return True
+    return st not in ("no evidence of disease", "stable disease") and (negated(text, s, a, b)
+                                                                      or hypothetical(text, s, a, b))
+
+
+def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> list[_Ev]:
+    """evs with the events the sentence patterns find in sentence s where no event is yet."""
     t = s.text
-    rules = [(NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
-             (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
-             (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone")]
-    if after_tx:
-        rules.append((NEW_LESION_RX, "distant metastasis"))
-    low = s.low
-    present = {h for _, h in _HINT_AUTO.iter(low)}
-    for rx, st in rules:
+    present = {h for _, h in _HINT_AUTO.iter(s.low)}
+    for rx, st in (_RULES_AFTER_TX if after_tx else _RULES):
         if present.isdisjoint(_HINTS[st]):   # no hint word of the rule in the sentence: no scan
             continue
         for x in rx.finditer(t):
-            stv = st.strip()
-            if rx is QUAL_RESP_RX:
-                stv = "partial response" if x.group("k").lower() != "complete" else "complete response"
-            elif rx is GONE_RX:
-                stv = "partial response" if _LEFT_RX.search(s.low) else "complete response"
+            stv = _rule_status(rx, st, x, s.low)
             if terms.find("outcome", stv) is None:
                 continue
             a, b = s.start + x.start(), s.start + x.end()
@@ -222,23 +275,18 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
-            if st == "alive with disease" and (negated(text, s, a, b) or _aimed_at(s.low, x.start(), x.end())):
-                continue
-            if st == "progressive disease" and _SYMPTOM_PROGRESSED_RX.search(s.low[max(0, x.start() - 50):x.start()]):
-                continue
-            if st == "no evidence of disease" and _EXTRA_ORGAN_RX.search(x.group(0)):
-                continue
-            if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
-                continue     # 'such regression would be exceptional': a comment, not the course
-            if rx in (SHRINK_RX, GONE_RX) and _NEXT_TX_AFTER_RX.match(s.low, x.end()):
-                continue
-            if st not in ("no evidence of disease", "stable disease") and (negated(text, s, a, b)
-                                                                          or hypothetical(text, s, a, b)):
+            if _rule_match_denied(text, s, rx, st, a, b):
                 continue
             weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
             inferred = rx in (SHRINK_RX, GONE_RX)
             evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
-    evs.sort(key=lambda e: e.start)
+    return evs
+
+
+def _settle(terms: Terms, low: str, evs: list[_Ev]) -> list[_Ev]:
+    """A sentence's events (in text order) settled against each other: metastases seen at the last
+    follow-up are lived with; a metastasis beside another status is its object; death wins; a
+    partial response beside a complete one stands."""
     if "last" in low or "latest" in low or "most recent" in low:
         if _LAST_SEEN_RX.search(low) and terms.find("outcome", "alive with disease") is not None:
             # metastases or a recurrence seen at the last follow-up: the patient lives with them
@@ -258,6 +306,16 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
 
 def _aimed_at(low: str, a: int, b: int) -> bool:
     return bool(_AIMED_BEFORE_RX.search(low[max(0, a - 60):a]) or _AIMED_AFTER_RX.match(low, b))
+
+
+def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
+    after_tx = first_tx is not None and s.start > first_tx
+    evs = _mention_events(text, terms, s, ms, first_tx, after_tx) if ms else []
+    evs = _rule_events(text, terms, s, evs, after_tx)
+    if not evs:
+        return evs
+    evs.sort(key=_START)
+    return _settle(terms, s.low, evs)
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
@@ -288,21 +346,89 @@ def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | N
                                      t.anchor != "diagnosis"))
 
 
-def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: int | None,
-                     surgery_pos: list[int], removal_pos: list[int], other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
+def _mentions_by_sentence(zones: Zones, mentions: list[Mention],
+                          other_ranges: list[tuple[int, int]]) -> dict[int, list[Mention]]:
+    """The outcome and survival mentions of usable sentences (not about another tumour), by sentence index."""
     by_sent: dict[int, list[Mention]] = {}
     for m in mentions:
         if m.axis in ("outcome", "survival"):
             s = zones.usable(m.start, allow_title=False)
             if s is not None and not any(a <= m.start < b for a, b in other_ranges):
                 by_sent.setdefault(s.index, []).append(m)
+    return by_sent
+
+
+def _event_time(zones: Zones, s, e: _Ev, evs: list[_Ev], times: list[TimeExpr], clock: float | None,
+                pending: tuple[float, TimeExpr, int] | None,
+                facts: list[OutcomeFact]) -> tuple[float | None, str | None, tuple[int, int] | None]:
+    """When event e of sentence s happened: (months, since what, the time's span). The time nearest it
+    in the sentence (a relative one counted on from the clock), else a relative time the sentence
+    before left pending, else for a death the overall survival found before."""
+    t = None
+    if e.survival:
+        # 'overall survival was 11 months': the survival's own time follows it, before the next event
+        nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
+        t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
+    t = t or _nearest(times, e.start - s.start, s.low)
+    months, since, tspan = None, None, None
+    if t is not None:
+        months = (clock or 0) + t.months if t.relative else t.months
+        since = t.anchor or ("diagnosis" if t.relative else None)
+        tspan = (s.start + t.start, s.start + t.end)
+    elif pending is not None and pending[2] == s.index - 1:
+        months, since = pending[0], "diagnosis"
+        pt = pending[1]
+        ps = zones.sents[pending[2]]
+        tspan = (ps.start + pt.start, ps.start + pt.end)
+    if e.status == "death" and months is None:
+        # 'the overall survival was 7 months ... she died': the time of death is the overall survival
+        os_f = next((x for x in reversed(facts) if x.survival_measure == "overall survival"
+                     and x.months is not None), None)
+        if os_f is not None:
+            months, since = os_f.months, "diagnosis"
+            tspan = next(((sp.start, sp.end) for sp in os_f.spans[1:]), None)
+    return months, since, tspan
+
+
+def _event_fact(text: str, terms: Terms, e: _Ev, months: float | None, since: str | None,
+                tspan: tuple[int, int] | None, removal_pos: list[int]) -> OutcomeFact:
+    """Event e as an outcome fact, with the spans of the event and of its time."""
+    spans = [Span(e.start, e.end, text[e.start:e.end])]
+    if tspan:
+        spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
+    status = e.status
+    if status == "distant metastasis" and any(p < e.start for p in removal_pos) \
+            and terms.find("outcome", "recurrence") is not None:
+        status = "recurrence"    # metastases after the tumour was removed: a distant relapse
+    return OutcomeFact(status=status, months=months, since=since if months is not None else None,
+                       survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
+
+
+def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_pos: list[int]) -> bool:
+    """Does the last status of facts persist at pos (no surgery since)? Then a weak event there is no news."""
+    prev = next((x.status for x in reversed(facts) if x.status), None)
+    last_pos = positions[-1] if positions else -1
+    return prev in PERSIST and not any(last_pos < p < pos for p in surgery_pos)
+
+
+def _removed_since(facts: list[OutcomeFact], positions: list[int], pos: int, removal_pos: list[int]) -> bool:
+    """Was disease that was there at the last status of facts taken out before pos? Then that status
+    does not carry on to a follow-up at pos."""
+    last_i = max((i for i, x in enumerate(facts) if x.status), default=None)
+    return last_i is not None and facts[last_i].status in CARRY_STOP and \
+        any(positions[last_i] < p < pos for p in removal_pos)
+
+
+def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: int | None,
+                     surgery_pos: list[int], removal_pos: list[int],
+                     other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
+    by_sent = _mentions_by_sentence(zones, mentions, other_ranges)
     facts: list[OutcomeFact] = []
     positions: list[int] = []
     no_carry: set[int] = set()
     clock: float | None = None
-    pending: tuple[float, TimeExpr, object] | None = None
+    pending: tuple[float, TimeExpr, int] | None = None
     t: TimeExpr | None
-    months: float | None
     for s in zones.sents:
         if s.zone != "case" or s.generic or any(a <= s.start < b for a, b in other_ranges):
             pending = None if pending and pending[2] is not None and pending[2] != s.index - 1 else pending
@@ -312,7 +438,6 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         if not evs:
             if times and FOLLOW_RX.search(s.low):
                 t = times[-1]
-                months = (clock or 0) + t.months if t.relative else t.months
                 evs = [_Ev(None, s.start + t.start, s.start + t.end)]
             elif times and any(t.relative for t in times):
                 t = next(t for t in times if t.relative)
@@ -321,49 +446,13 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             else:
                 continue
         for e in evs:
-            t = None
-            if e.survival:
-                # 'overall survival was 11 months': the survival's own time follows it, before the next event
-                nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
-                t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
-            t = t or _nearest(times, e.start - s.start, s.low)
-            months, since, tspan = None, None, None
-            if t is not None:
-                months = (clock or 0) + t.months if t.relative else t.months
-                since = t.anchor or ("diagnosis" if t.relative else None)
-                tspan = (s.start + t.start, s.start + t.end)
-            elif pending is not None and pending[2] == s.index - 1:
-                months, since = pending[0], "diagnosis"
-                pt = pending[1]
-                ps = zones.sents[pending[2]]
-                tspan = (ps.start + pt.start, ps.start + pt.end)
-            if e.status == "death" and months is None:
-                # 'the overall survival was 7 months ... she died': the time of death is the overall survival
-                os_f = next((x for x in reversed(facts) if x.survival_measure == "overall survival"
-                             and x.months is not None), None)
-                if os_f is not None:
-                    months, since = os_f.months, "diagnosis"
-                    tspan = next(((sp.start, sp.end) for sp in os_f.spans[1:]), None)
-            spans = [Span(e.start, e.end, text[e.start:e.end])]
-            if tspan:
-                spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
-            status = e.status
-            if status == "distant metastasis" and any(p < e.start for p in removal_pos) \
-                    and terms.find("outcome", "recurrence") is not None:
-                status = "recurrence"    # metastases after the tumour was removed: a distant relapse
-            f = OutcomeFact(status=status, months=months, since=since if months is not None else None,
-                            survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
-            if e.weak and facts:
-                prev = next((x.status for x in reversed(facts) if x.status), None)
-                last_pos = positions[-1] if positions else -1
-                if prev in PERSIST and not any(last_pos < p < e.start for p in surgery_pos):
-                    continue
-            if status is None and facts:
+            months, since, tspan = _event_time(zones, s, e, evs, times, clock, pending, facts)
+            f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
+            if e.weak and facts and _persists(facts, positions, e.start, surgery_pos):
+                continue
+            if f.status is None and facts and _removed_since(facts, positions, e.start, removal_pos):
                 # disease that was there at the last status and was taken out since: the status does not stand
-                last_i = max((i for i, x in enumerate(facts) if x.status), default=None)
-                if last_i is not None and facts[last_i].status in CARRY_STOP and \
-                        any(positions[last_i] < p < e.start for p in removal_pos):
-                    no_carry.add(id(f))
+                no_carry.add(id(f))
             facts.append(f)
             positions.append(e.start)
             if months is not None:

@@ -6,7 +6,7 @@ import re
 from sarcokg.model.facts import Span, Symptom, Value
 
 from .context import WORD_AGE_RX, Zones, age_search, word_age
-from .textprep import DASH, Caseless
+from .textprep import DASH, Caseless, Sentence
 from .timeexpr import NUM, to_months, word_number
 
 FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife"}
@@ -105,57 +105,69 @@ def _clean_symptom(s: str) -> str:
     return s.strip(" ,")
 
 
+def _add_symptom(out: list[Symptom], text: str, tumour_at: list[tuple[int, int]], a: int, b: int,
+                 months, confidence: float) -> None:
+    """text[a:b] as a symptom, or what follows 'with' after the tumour it names
+    ('a uterine LMS with abnormal bleeding': abnormal bleeding)."""
+    ends = [y for x, y in tumour_at if a <= x and y <= b]
+    if ends:
+        w = text.find(" with ", max(ends), b)
+        if w < 0:
+            return
+        a = w + len(" with ")
+        if any(a <= x < b for x, _ in tumour_at) or a >= b:
+            return
+    out.append(Symptom(text[a:b], months, spans=[Span(a, b, text[a:b])], confidence=confidence))
+
+
+def _history_symptoms(s: Sentence, text: str, tumour_at: list[tuple[int, int]], out: list[Symptom]) -> None:
+    """The symptoms of sentence s told as a history ('a 3-month history of back pain')."""
+    for m in HISTORY_RX.finditer(s.low):
+        what = _clean_symptom(s.text[m.start("what"):m.end("what")])
+        months = to_months(word_number(s.text[m.start("num"):m.end("num")]),
+                           s.text[m.start("unit"):m.end("unit")])
+        for part in re.split(r",\s*|\s+and\s+", what):
+            part = part.strip()
+            if not part or len(part.split()) > 6:
+                continue
+            i = s.text.find(part, m.start("what"))
+            a, b = s.start + i, s.start + i + len(part)
+            _add_symptom(out, text, tumour_at, a, b, months, 0.7)
+
+
+def _complaint_symptoms(s: Sentence, text: str, tumour_at: list[tuple[int, int]], out: list[Symptom]) -> None:
+    """The symptoms of sentence s told as a complaint ('presented with pain and swelling for 2 months'),
+    each with the duration it names, if any."""
+    for m in COMPLAINT_RX.finditer(s.text):
+        what = m.group("what")
+        dur = DUR_RX.search(what)
+        months = to_months(word_number(dur.group("num")), dur.group("unit")) if dur else None
+        if dur:
+            what = what[:dur.start()]
+        what = _clean_symptom(what)
+        for part in re.split(r",\s*|\s+and\s+", what):
+            part = part.strip()
+            if not part or len(part.split()) > 10 or re.match(r"(?i)(a|an)\s+\d", part):
+                continue
+            i = s.text.find(part, m.start("what"))
+            if i < 0:
+                continue
+            a, b = s.start + i, s.start + i + len(part)
+            _add_symptom(out, text, tumour_at, a, b, months, 0.5)
+
+
 def extract_symptoms(text: str, zones: Zones, mentions=()) -> list[Symptom]:
     """What the patient presented with; not the tumour itself ('presented with a chordoma
     of the clivus': a part naming a tumour type, by its lexicon mentions, is none,
     except what it says the tumour came with)."""
     out: list[Symptom] = []
     tumour_at = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
-
-    def add(a: int, b: int, months, confidence: float) -> None:
-        """text[a:b] as a symptom, or what follows 'with' after the tumour it names
-        ('a uterine LMS with abnormal bleeding': abnormal bleeding)."""
-        ends = [y for x, y in tumour_at if a <= x and y <= b]
-        if ends:
-            w = text.find(" with ", max(ends), b)
-            if w < 0:
-                return
-            a = w + len(" with ")
-            if any(a <= x < b for x, _ in tumour_at) or a >= b:
-                return
-        out.append(Symptom(text[a:b], months, spans=[Span(a, b, text[a:b])], confidence=confidence))
-
     if zones.intro is None:
         return out
     sents = [zones.intro] + [s for s in zones.sents[zones.intro.index + 1: zones.intro.index + 2] if s.zone == "case"]
     for s in sents:
-        for m in HISTORY_RX.finditer(s.low):
-            what = _clean_symptom(s.text[m.start("what"):m.end("what")])
-            months = to_months(word_number(s.text[m.start("num"):m.end("num")]),
-                               s.text[m.start("unit"):m.end("unit")])
-            for part in re.split(r",\s*|\s+and\s+", what):
-                part = part.strip()
-                if not part or len(part.split()) > 6:
-                    continue
-                i = s.text.find(part, m.start("what"))
-                a, b = s.start + i, s.start + i + len(part)
-                add(a, b, months, 0.7)
+        _history_symptoms(s, text, tumour_at, out)
         if out:
             continue
-        for m in COMPLAINT_RX.finditer(s.text):
-            what = m.group("what")
-            dur = DUR_RX.search(what)
-            months = to_months(word_number(dur.group("num")), dur.group("unit")) if dur else None
-            if dur:
-                what = what[:dur.start()]
-            what = _clean_symptom(what)
-            for part in re.split(r",\s*|\s+and\s+", what):
-                part = part.strip()
-                if not part or len(part.split()) > 10 or re.match(r"(?i)(a|an)\s+\d", part):
-                    continue
-                i = s.text.find(part, m.start("what"))
-                if i < 0:
-                    continue
-                a, b = s.start + i, s.start + i + len(part)
-                add(a, b, months, 0.5)
+        _complaint_symptoms(s, text, tumour_at, out)
     return out

@@ -20,7 +20,7 @@ from sarcokg.model.terms import Terms
 
 from .context import BREAK_RX, Zones, negated
 from .lexicon import Lexicon, Mention
-from .textprep import Caseless, normalise
+from .textprep import Caseless, Sentence, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -39,8 +39,10 @@ SYMPTOM_AFTER_RX = re.compile(
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty|neurogenic)\s+(?:[\w-]+\s+(?:and\s+)?)?$", re.I)
 # cheap first looks (plain alternations on lowercased text) before the anchored patterns above
-_IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|film|exam")
-_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|cranial")
+_IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|"
+                           r"film|exam")
+_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
+                            r"cranial")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
                              r"interstitial|fatty|neurogenic")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -59,7 +61,8 @@ _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|re
                            r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
 COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
-IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?(?:computed\s+tomograph\w*|"
+IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?"
+                              r"(?:computed\s+tomograph\w*|"
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
@@ -122,9 +125,11 @@ LESION_AFTER_RX = re.compile(r"^[\s-]*(?:[\w-]+\s+)?(?:nodules|lesions|masses|fo
 LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s+as)\s+)(?:the\s+|both\s+|"
                           r"(?:left|right)\s+)?(?:[\w-]+\s+)?$", re.I)
 # 'a mass in the thigh and lung metastases': the thigh is the object of 'in', no member of the list
-PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
+PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
+                            re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
-_ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?(?:mass|masses|lesions?|tumou?rs?|"
+_ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?"
+                         r"(?:mass|masses|lesions?|tumou?rs?|"
                          r"metasta\w*|deposits?|nodules?)\b")
 _COMPARTMENT_WORD_RX = re.compile(r"\b(?:epidural|extradural|intradural|extramedullary|intramedullary)\b")
 _BONE_WORD_RX = re.compile(r"\b(?:bon[ey]|osseous|vertebra\w*|lytic|osteolytic|destruct\w*|body|bodies|collapse)\b")
@@ -219,18 +224,17 @@ def _any_start_in(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     return i < len(spans) and spans[i][0] < b
 
 
-def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
-                  levels: list[LevelFact], type_key: str | None,
-                  other_ranges: list[tuple[int, int]], first_tx: int | None = None) -> list[SiteFact]:
-    tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
+def _accepted_by_sentence(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
+                          tumour_spans: list[tuple[int, int]],
+                          other_ranges: list[tuple[int, int]]) -> dict[int, list[Mention]]:
+    """The site mentions that name where the tumour is, by sentence index; a vertebral column
+    mention after a compartment word ('intramedullary cervical spine tumour') as the cord or canal."""
     about: dict[int, bool] = {}
-    site_ms = [m for m in mentions if m.axis == "site"]
-    tumour_exact = set(tumour_spans)    # 'ARMS' names the tumour, not the arms
-    facts: dict[str, SiteFact] = {}
-    primary: set[str] = set()
-    mets: set[str] = set()
     by_sent: dict[int, list[Mention]] = {}
-    for m in site_ms:
+    tumour_exact = set(tumour_spans)    # 'ARMS' names the tumour, not the arms
+    for m in mentions:
+        if m.axis != "site":
+            continue
         s = zones.usable(m.start)
         if s is None or (m.start, m.end) in tumour_exact or any(a <= m.start < b for a, b in other_ranges):
             continue
@@ -243,89 +247,114 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 if terms.find("site", key) is not None:
                     m = Mention(m.axis, key, m.start, m.end, m.source)
         by_sent.setdefault(s.index, []).append(m)
-    seen: set[str] = set()
-    for si, ms in sorted(by_sent.items()):
-        s = zones.sents[si]
-        t = s.text
-        prev_met: Mention | None = None
-        # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
-        relapse = ("relaps" in s.low or "recurr" in s.low) and "local" not in s.low
-        new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low or relapse) \
-            and not any(negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
-        # or a relapse after treatment in an organ not named before: 'she relapsed in the lungs'
-        new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)) or
-                                 (relapse and _RELAPSE_RX.search(s.low) is not None))
-        # a metastasis, once found after treatment, that invades a neighbour: the neighbour is metastatic too
-        spread_sent = bool(mets) and first_tx is not None and s.start > first_tx and not new_mets and \
-            _INVADE_RX.search(s.low) is not None and "recurr" not in s.low and "local" not in s.low
-        new_mets = new_mets or spread_sent
-        # 'This mass consisted of ...' after a sentence that found a metastasis: the same metastasis
-        anaphor_met = False
-        if si > 0 and first_tx is not None and s.start > first_tx and _ANAPHOR_RX.match(s.low):
-            ps = zones.sents[si - 1]
-            anaphor_met = any(not negated(text, ps, ps.start + x.start(), ps.start + x.end())
-                              for x in _METASTA_RX.finditer(ps.low))
-        met_sent = "metasta" in s.low or (si > 0 and "metasta" in zones.sents[si - 1].low)
-        cues: list[bool] = []
-        for m in ms:
-            rs, re_ = m.start - s.start, m.end - s.start
-            before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
-            modifies_tumour = _any_start_in(tumour_spans, m.end + 1, m.end + 3) or \
-                _inside(tumour_spans, m.start, m.end)
-            met = False
-            lb, la = before.lower(), after.lower()
-            if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
-                    and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
-                met = True
-            elif "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
-                met = True
-            elif not modifies_tumour and "metastatic" in s.low[max(0, rs - 90):rs] and \
-                    METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
-                met = True
-            elif "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
-                met = True
-            elif not modifies_tumour and _SPREAD_HINT.search(lb) and SPREAD_BEFORE_RX.search(before):
-                met = True
-            elif not modifies_tumour and _LESIONS_HINT.search(lb) and \
-                    (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
-                met = True
-            elif not modifies_tumour and _LESION_AFTER_HINT.search(la) and LESION_AFTER_RX.match(after) and \
-                    QUANT_BEFORE_RX.search(before) and \
-                    (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
-                met = True
-            elif new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
-                met = True
-            elif anaphor_met and not modifies_tumour:
-                met = True
-            elif prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and \
-                    re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30:
-                met = True
-            if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
-                primary.add(m.key)
-            prev_met = m if met else None
-            cues.append(met)
-            lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
-            f = facts.get(m.key)
-            span = Span(m.start, m.end, text[m.start:m.end])
-            if f is None:
-                facts[m.key] = SiteFact(m.key, laterality=lat.group(1).lower() if lat else None, spans=[span],
-                                        confidence=0.8 if s.zone == "case" else 0.7)
-            else:
-                if span not in f.spans:
-                    f.spans.append(span)
-                if f.laterality is None and lat:
-                    f.laterality = lat.group(1).lower()
-        # a list whose last member is metastatic ('lung, liver and bone metastases'): all its members are
-        for i in range(len(ms) - 2, -1, -1):
-            if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
-                    ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
-                    not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
-                cues[i] = True
-        for m, met in zip(ms, cues, strict=False):
-            if met:
-                mets.add(m.key)
-        seen.update(x.key for x in ms)
-    # vertebrae named in a clause about a metastasis ('a metastatic mass at the C6-T1 level') -> a metastatic region
+    return by_sent
+
+
+def _sentence_flags(text: str, zones: Zones, si: int, s: Sentence, first_tx: int | None,
+                    mets: set[str]) -> tuple[bool, bool, bool]:
+    """What sentence s says of metastasis as a whole: (new_mets: the sites it names for the first
+    time are metastases, anaphor_met: 'this mass' is the metastasis the sentence before found,
+    met_sent: it or the sentence before speaks of metastasis)."""
+    # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
+    relapse = ("relaps" in s.low or "recurr" in s.low) and "local" not in s.low
+    new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low or relapse) \
+        and not any(negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
+    # or a relapse after treatment in an organ not named before: 'she relapsed in the lungs'
+    new_mets = new_mets and ("metasta" in s.low or bool(_NEW_LESION_RX.search(s.low)) or
+                             (relapse and _RELAPSE_RX.search(s.low) is not None))
+    # a metastasis, once found after treatment, that invades a neighbour: the neighbour is metastatic too
+    spread_sent = bool(mets) and first_tx is not None and s.start > first_tx and not new_mets and \
+        _INVADE_RX.search(s.low) is not None and "recurr" not in s.low and "local" not in s.low
+    new_mets = new_mets or spread_sent
+    # 'This mass consisted of ...' after a sentence that found a metastasis: the same metastasis
+    anaphor_met = False
+    if si > 0 and first_tx is not None and s.start > first_tx and _ANAPHOR_RX.match(s.low):
+        ps = zones.sents[si - 1]
+        anaphor_met = any(not negated(text, ps, ps.start + x.start(), ps.start + x.end())
+                          for x in _METASTA_RX.finditer(ps.low))
+    met_sent = "metasta" in s.low or (si > 0 and "metasta" in zones.sents[si - 1].low)
+    return new_mets, anaphor_met, met_sent
+
+
+def _names_a_metastasis(text: str, s: Sentence, m: Mention, before: str, after: str, lb: str, la: str,
+                        modifies_tumour: bool, flags: tuple[bool, bool, bool], seen: set[str],
+                        prev_met: Mention | None) -> bool:
+    """Does site mention m of sentence s (the text before and after it, and those lowercased: lb, la)
+    name a metastasis?"""
+    new_mets, anaphor_met, met_sent = flags
+    t = s.text
+    rs = m.start - s.start
+    if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
+            and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
+        return True
+    if "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
+        return True
+    if not modifies_tumour and "metastatic" in s.low[max(0, rs - 90):rs] and \
+            METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
+        return True
+    if "metasta" in la and not modifies_tumour and METS_LATER_RX.match(after):
+        return True
+    if not modifies_tumour and _SPREAD_HINT.search(lb) and SPREAD_BEFORE_RX.search(before):
+        return True
+    if not modifies_tumour and _LESIONS_HINT.search(lb) and \
+            (pl := PLURAL_LESION_BEFORE_RX.search(before)) and (met_sent or pl.group("both")):
+        return True
+    if not modifies_tumour and _LESION_AFTER_HINT.search(la) and LESION_AFTER_RX.match(after) and \
+            QUANT_BEFORE_RX.search(before) and \
+            (met_sent or re.search(r"multiple|numerous|innumerable|bilateral", lb[-30:])):
+        return True
+    if new_mets and m.key not in seen and not modifies_tumour and "local" not in lb[-45:]:
+        return True
+    if anaphor_met and not modifies_tumour:
+        return True
+    return bool(prev_met is not None and LIST_GAP_RX.match(text[prev_met.end:m.start]) and
+                re.search(r",|\band\b|\bor\b", text[prev_met.end:m.start]) and m.start - prev_met.end < 30)
+
+
+def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: list[tuple[int, int]],
+                    flags: tuple[bool, bool, bool], seen: set[str], facts: dict[str, SiteFact],
+                    primary: set[str]) -> list[bool]:
+    """The site mentions ms of sentence s into facts, a new fact or one more span, with the laterality
+    the text before says (and primary: those the tumour is said to start in); whether each names a
+    metastasis."""
+    t = s.text
+    prev_met: Mention | None = None
+    cues: list[bool] = []
+    for m in ms:
+        rs, re_ = m.start - s.start, m.end - s.start
+        before, after = t[max(0, rs - 60):rs], t[re_:re_ + 50]
+        modifies_tumour = _any_start_in(tumour_spans, m.end + 1, m.end + 3) or \
+            _inside(tumour_spans, m.start, m.end)
+        lb, la = before.lower(), after.lower()
+        met = _names_a_metastasis(text, s, m, before, after, lb, la, modifies_tumour, flags, seen, prev_met)
+        if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
+            primary.add(m.key)
+        prev_met = m if met else None
+        cues.append(met)
+        lat = LATERAL_RX.search(before) if ("left" in lb or "right" in lb or "bilateral" in lb) else None
+        f = facts.get(m.key)
+        span = Span(m.start, m.end, text[m.start:m.end])
+        if f is None:
+            facts[m.key] = SiteFact(m.key, laterality=lat.group(1).lower() if lat else None, spans=[span],
+                                    confidence=0.8 if s.zone == "case" else 0.7)
+        else:
+            if span not in f.spans:
+                f.spans.append(span)
+            if f.laterality is None and lat:
+                f.laterality = lat.group(1).lower()
+    # a list whose last member is metastatic ('lung, liver and bone metastases'): all its members are
+    for i in range(len(ms) - 2, -1, -1):
+        if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
+                ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
+                not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
+            cues[i] = True
+    return cues
+
+
+def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: list[LevelFact],
+                              other_ranges: list[tuple[int, int]], mets: set[str]) -> None:
+    """Vertebrae named in a clause about a metastasis ('a metastatic mass at the C6-T1 level'):
+    their region into mets."""
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
@@ -339,25 +368,31 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if mm and not negated(text, ls, ls.start + mm[-1].start(), ls.start + mm[-1].end()) and \
                     not any(a <= ls.start + mm[-1].start() < b for a, b in other_ranges):
                 mets.add(key)
-    # vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
-    # epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone
-    has_comp = "dural" in zones.low or "medullary" in zones.low
-    def compartment(lv: LevelFact) -> str | None:
-        keys = set()
-        for sp in lv.spans:
-            ls = zones.at(sp.start)
-            clause = ls.low[max(0, sp.start - ls.start - 60):sp.start - ls.start] if ls else ""
-            cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
-            cm = _COMPARTMENT_WORD_RX.search(clause, cut)
-            if cm is None or _BONE_WORD_RX.search(clause, cut):
-                return None
-            keys.add("spinal cord" if cm.group(0) == "intramedullary" else "spinal canal")
-        return keys.pop() if len(keys) == 1 else None
 
+
+def _compartment(zones: Zones, lv: LevelFact) -> str | None:
+    """The spinal cord or canal when every span of level lv follows a compartment word in its
+    clause ('an epidural mass at T11-T12') and no word of bone."""
+    keys = set()
+    for sp in lv.spans:
+        ls = zones.at(sp.start)
+        clause = ls.low[max(0, sp.start - ls.start - 60):sp.start - ls.start] if ls else ""
+        cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
+        cm = _COMPARTMENT_WORD_RX.search(clause, cut)
+        if cm is None or _BONE_WORD_RX.search(clause, cut):
+            return None
+        keys.add("spinal cord" if cm.group(0) == "intramedullary" else "spinal canal")
+    return keys.pop() if len(keys) == 1 else None
+
+
+def _add_level_regions(terms: Terms, zones: Zones, levels: list[LevelFact], facts: dict[str, SiteFact]) -> None:
+    """Vertebrae involved -> their region (vertebral column, or sacrum); the levels of a tumour said to be
+    epidural / intradural ('an epidural mass at T11-T12') place it in the canal, not in the bone."""
+    has_comp = "dural" in zones.low or "medullary" in zones.low
     for lv in levels:
         vt = terms.find("vertebra", lv.vertebra)
         key = vt.summary_key if vt and vt.summary_key else "vertebral column"
-        comp = compartment(lv) if key == "vertebral column" and has_comp else None
+        comp = _compartment(zones, lv) if key == "vertebral column" and has_comp else None
         if comp is not None and terms.find("site", comp) is not None:
             key = comp
         if terms.find("site", key) is None:
@@ -369,16 +404,43 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             for sp in lv.spans:
                 if sp not in f.spans:
                     f.spans.append(sp)
-    # the organ the final type names (uterine leiomyosarcoma -> uterus)
+
+
+def _add_type_organ(text: str, terms: Terms, lex: Lexicon, mentions: list[Mention], type_key: str,
+                    facts: dict[str, SiteFact], primary: set[str]) -> None:
+    """The organ the final type names (uterine leiomyosarcoma -> uterus), as a primary site."""
+    tt = terms.find("tumour", type_key)
+    if tt is None:
+        return
+    for m in lex.match(tt.label, normalise(tt.label)):
+        if m.axis == "site" and m.key not in facts and m.key not in TISSUES:
+            tm = next((x for x in mentions if x.axis == "tumour" and x.key == type_key), None)
+            spans = [Span(tm.start, tm.end, text[tm.start:tm.end])] if tm else []
+            facts[m.key] = SiteFact(m.key, spans=spans, confidence=0.6)
+            primary.add(m.key)
+
+
+def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions: list[Mention],
+                  levels: list[LevelFact], type_key: str | None,
+                  other_ranges: list[tuple[int, int]], first_tx: int | None = None) -> list[SiteFact]:
+    tumour_spans = sorted((m.start, m.end) for m in mentions if m.axis == "tumour")
+    facts: dict[str, SiteFact] = {}
+    primary: set[str] = set()
+    mets: set[str] = set()
+    by_sent = _accepted_by_sentence(text, terms, zones, mentions, tumour_spans, other_ranges)
+    seen: set[str] = set()
+    for si, ms in sorted(by_sent.items()):
+        s = zones.sents[si]
+        flags = _sentence_flags(text, zones, si, s, first_tx, mets)
+        cues = _sentence_sites(text, s, ms, tumour_spans, flags, seen, facts, primary)
+        for m, met in zip(ms, cues, strict=False):
+            if met:
+                mets.add(m.key)
+        seen.update(x.key for x in ms)
+    _metastatic_level_regions(text, terms, zones, levels, other_ranges, mets)
+    _add_level_regions(terms, zones, levels, facts)
     if type_key:
-        tt = terms.find("tumour", type_key)
-        if tt is not None:
-            for m in lex.match(tt.label, normalise(tt.label)):
-                if m.axis == "site" and m.key not in facts and m.key not in TISSUES:
-                    tm = next((x for x in mentions if x.axis == "tumour" and x.key == type_key), None)
-                    spans = [Span(tm.start, tm.end, text[tm.start:tm.end])] if tm else []
-                    facts[m.key] = SiteFact(m.key, spans=spans, confidence=0.6)
-                    primary.add(m.key)
+        _add_type_organ(text, terms, lex, mentions, type_key, facts, primary)
     if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
