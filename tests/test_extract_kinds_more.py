@@ -233,3 +233,9 @@ def test_intracanalar_extension_is_the_spinal_canal(terms):
 def test_responses_and_recurrence_written_as_nouns(tail, expected, terms):
     text = f"A 60-year-old woman had a leiomyosarcoma of the thigh, which was resected. {tail}"
     assert status(text, terms) == expected
+
+
+def test_a_survival_that_exceeded_a_time_is_the_follow_up(terms):
+    text = ("A 60-year-old man had a chordoma of the sacrum, which was resected. He was alive in 2009, and his "
+            "survival time exceeded eight years.")
+    assert [o.months for o in ex(text, terms).outcomes] == [96]

@@ -85,7 +85,7 @@ PATTERNS = [
      ("0th", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "1th", "2th", "3th")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
-                r"(?:was|is|of|:|=|lasted)\s*"
+                r"(?:was|is|of|:|=|lasted|exceeded|reached|surpassed)\s*"
                 r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH + r"?\s*"
                 + _U + r"\b"), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
