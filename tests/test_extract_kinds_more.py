@@ -239,3 +239,14 @@ def test_a_survival_that_exceeded_a_time_is_the_follow_up(terms):
     text = ("A 60-year-old man had a chordoma of the sacrum, which was resected. He was alive in 2009, and his "
             "survival time exceeded eight years.")
     assert [o.months for o in ex(text, terms).outcomes] == [96]
+
+
+@pytest.mark.parametrize("tail", [
+    "Angiosarcoma occurs predominantly in soft tissues.",
+    "The CT bone and soft-tissue windows showed the lesion.",
+    "The bony and soft tissue margins were free of tumour.",
+    "It was first presumed to be a deposit from a renal cell carcinoma.",
+])
+def test_sites_named_in_passing_are_no_sites(tail, terms):
+    text = f"Case report\nA 40-year-old man had an angiosarcoma of the thigh, which was resected. {tail}"
+    assert sites(text, terms) == {"thigh"}

@@ -28,7 +28,10 @@ def _generic_phrases() -> list[str]:
              # what drives outcomes in general: 'the most important factors affecting survival are ...'
              "factors affecting", "prognostic factor", "prognostic factors",
              # a generalisation: 'such tumours tend to grow faster than those of the limbs'
-             "tend to", "tends to", "than those")
+             "tend to", "tends to", "than those",
+             # where a kind of tumour occurs: 'angiosarcoma occurs predominantly in soft tissues'
+             "occurs predominantly", "occur predominantly", "occurs mainly", "occur mainly", "occurs mostly",
+             "occur mostly", "arises predominantly", "arise predominantly", "arises mainly", "arise mainly")
     out = list(words)
     for v in ("is", "are"):
         for art in ("", "a ", "an "):

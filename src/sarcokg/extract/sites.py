@@ -75,10 +75,15 @@ PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compre
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
-    r"scan|origin|shadow|density|window|cement)\b", re.I)
+    r"scan|origin|shadow|density|windows?|cement|margins?)\b", re.I)
+# the pair of CT windows or of margins: 'bone and soft-tissue windows', 'bony and soft tissue margins'
+PAIRED_DESCRIPTOR_RX = re.compile(r"^\s*(?:and|or|/)\s*(?:soft[\s-]tissues?|bone|bony|osseous)\s+"
+                                  r"(?:windows?|margins?)\b", re.I)
 # a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
 # 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
+                               # the organ of another cancer: 'renal cell carcinoma', 'lung cancer'
+                               r"(?:cell\s+)?carcinomas?|cancers?|"
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
@@ -172,7 +177,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
         return False
-    if m.key in ("soft tissue", "bone") and DESCRIPTOR_AFTER_RX.match(after):
+    if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
     if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
