@@ -250,3 +250,9 @@ def test_a_survival_that_exceeded_a_time_is_the_follow_up(terms):
 def test_sites_named_in_passing_are_no_sites(tail, terms):
     text = f"Case report\nA 40-year-old man had an angiosarcoma of the thigh, which was resected. {tail}"
     assert sites(text, terms) == {"thigh"}
+
+
+def test_a_flap_donor_site_is_no_tumour_site(terms):
+    text = ("A 51-year-old woman had a myxofibrosarcoma of the mandible. It was excised and the defect was "
+            "reconstructed with a fibular osteocutaneous free flap.")
+    assert sites(text, terms) == {"mandible"}

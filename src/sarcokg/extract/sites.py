@@ -82,6 +82,8 @@ PAIRED_DESCRIPTOR_RX = re.compile(r"^\s*(?:and|or|/)\s*(?:soft[\s-]tissues?|bone
 # a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
 # 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
+                               # a donor site: 'a fibular osteocutaneous free flap'
+                               r"(?:[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
                                # the organ of another cancer: 'renal cell carcinoma', 'lung cancer'
                                r"(?:cell\s+)?carcinomas?|cancers?|"
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
