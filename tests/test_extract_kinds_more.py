@@ -256,3 +256,8 @@ def test_a_flap_donor_site_is_no_tumour_site(terms):
     text = ("A 51-year-old woman had a myxofibrosarcoma of the mandible. It was excised and the defect was "
             "reconstructed with a fibular osteocutaneous free flap.")
     assert sites(text, terms) == {"mandible"}
+
+
+def test_an_age_without_old_glued_to_its_noun(terms):
+    c = ex("Results\nA 70-year-male presented with sudden weakness. An epidural liposarcoma at T5 was resected.", terms)
+    assert (c.age.value, c.sex.value) == (70, "male")

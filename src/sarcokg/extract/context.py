@@ -27,14 +27,16 @@ AGE_RX = re.compile(
     # '70 years of age', '70 year age' (not 'less than 25 years of age': a population's)
     r"|(?<![\d.])(?<!than\s)(?<!under\s)(?<!over\s)(?<!above\s)(?<!below\s)(?<!least\s)(?<!most\s)"
     r"(?<!between\s)(?<!and\s)(?<!to\s)(?<!of\s)(?<!aged\s)(?<!age\s)\b(\d{1,3})\s*" + DASH
-    + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b")
+    + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b"
+    # 'a 70-year-male': 'old' left out, the noun glued on
+    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)\s*" + DASH + r"\s*(?:male|female|man|woman|boy|girl)\b")
 # \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
 # regex engine jumps from one "a" to the next instead of trying every position
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
                            r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
 # 'a young female.', 'a male with ...': the sex word as the noun
-INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:female|male)(?=\s*[.,;]|\s+(?:with|who|presenting|"
-                          r"presented|aged)\b)")
+INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:\w+-)*(?:female|male)"
+                          r"(?=\s*[.,;]|\s+(?:with|who|presenting|presented|aged)\b)")
 
 # the hint of an age, old|\bage[ds]?\b|yo\b|y/o, as substring tests first (_age_hint): the regex tries
 # its four alternatives at every position of every sentence is_intro() is asked about

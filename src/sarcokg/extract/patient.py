@@ -44,7 +44,7 @@ def extract_age(text: str, zones: Zones) -> Value | None:
             else:
                 continue
         else:
-            g = next(i for i in (1, 2, 3, 4) if m.group(i))
+            g = next(i for i in (1, 2, 3, 4, 5) if m.group(i))
             age = int(m.group(g))
         if age > 110:
             continue
