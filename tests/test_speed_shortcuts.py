@@ -192,3 +192,35 @@ def test_find_words_finds_what_the_alternation_finds():
         rx = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(w) for w in words) + r")s?(?![A-Za-z0-9])")
         want = [(m.start(), m.end(), m.group(1)) for m in rx.finditer(text)]
         assert find_words(text, words) == want, (words, text[:120])
+
+
+def test_list_negation_prefilter_keeps_every_negation_word():
+    # _list_negated skips a window holding none of _NEG_PARTS: each word NEG_RX can match holds one
+    from sarcokg.extract import context as c
+    inner = re.fullmatch(r"\\b\(\?:(.*)\)\\b", c.NEG_RX.pattern)
+    assert inner is not None
+    words = inner.group(1).split("|")
+    assert len(words) >= 15
+    for w in words:
+        assert c.NEG_RX.search(w) is not None, w
+        assert any(p in w for p in c._NEG_PARTS), w
+
+
+def test_list_negation_with_its_prefilter_answers_as_without_it():
+    from sarcokg.extract import context as c
+    from sarcokg.extract.textprep import Sentence
+    parts = c._NEG_PARTS
+    checked = 0
+    for s in _sentences_and_lines() + ["she declined surgery, radiotherapy, or chemotherapy and"]:
+        low = _view(s)
+        sent = Sentence(0, len(low), s, low)
+        for pos in range(0, len(low) + 1, 11):
+            got = c._list_negated(sent, pos, 6)
+            c._NEG_PARTS = ("",)          # every window passes the prefilter: the plain scan
+            try:
+                plain = c._list_negated(sent, pos, 6)
+            finally:
+                c._NEG_PARTS = parts
+            assert got == plain, low[:120]
+            checked += plain
+    assert checked > 0

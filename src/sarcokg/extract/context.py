@@ -155,7 +155,9 @@ _FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?
 _ROMANCE_WORDS = frozenset("de da do das dos em uma um com para que não nao foi pelo pela pelos pelas el la los las "
                            "del con una fue por y es en su lo al e o na nos ao à são sao está esta há fueron foram "
                            "ha".split())
-_ROMANCE_HINT = re.compile(r"\b(?:uma|com|não|foi|una|con|fue|los|las|del|são)\b")
+# words of Portuguese and Spanish that English text hardly has, as substring tests (a regex with \b
+# tried at every position of the page costs more than the rest of the zone work)
+_ROMANCE_HINTS = (" uma ", " com ", " não ", " foi ", " una ", " con ", " fue ", " los ", " las ", " del ", " são ")
 _WORD_RX = re.compile(r"[a-z\u00e0-\u00ff]+")
 
 
@@ -201,7 +203,7 @@ class Zones:
         low = lowered(text)
         self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
-        if _ROMANCE_HINT.search(self.low):
+        if any(h in self.low for h in _ROMANCE_HINTS):
             self._second_language()
 
     def _second_language(self) -> None:
@@ -354,11 +356,16 @@ _CLAUSE_WORDS = frozenset("she he it they we patient was were is are had has hav
                           "revealed demonstrated found".split())
 
 
+# what NEG_RX cannot match without ('no' covers not, nor, did not): a window with none of these has no negation
+_NEG_PARTS = ("no", "without", "free of", "negative", "absen", "declin", "refus", "never", "ruled", "exclud",
+              "instead", "rather", "unable", "unsuitable", "contraind")
+
+
 def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
     """A negation that governs a list: 'no skin changes, ulcers, or enlarged lymph nodes'."""
     a = max(0, pos - sent.start - 160)
     seg = sent.low[a:pos - sent.start]
-    if "," not in seg:
+    if "," not in seg or not any(w in seg for w in _NEG_PARTS):
         return False
     parts = seg.split(",")
     n = len(parts)
@@ -379,7 +386,8 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     before = _clause_before(sent, start)
     words = before.split()
     tail = " ".join(words[-window:])
-    if NEG_RX.search(tail) or _list_negated(sent, start, window):
+    # a list item ends the clause with at most two words (and, or, nor before them): only then a list
+    if NEG_RX.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
         return True
     after = sent.low[end - sent.start:end - sent.start + 50]
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
@@ -394,11 +402,7 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     before = _clause_before(sent, start, 80)
     if HYPO_RX.search(" ".join(before.split()[-8:])):
         return True
-    low = sent.low
-    i = end - sent.start
-    return ("recommend" in low or "advis" in low or "plan" in low or "propos" in low or "suggest" in low
-            or "consider" in low or "schedul" in low or "offer" in low) and bool(POST_HYPO_RX.match(low, i))
-
+    return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 
 def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
     """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""

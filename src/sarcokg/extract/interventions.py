@@ -247,9 +247,27 @@ APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|remove
 
 
 # an operation named by its Greek suffix that the ontology does not list: 'glossectomy', 'orchiectomy'
-ECTOMY_RX = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b")
+ECTOMY_RX = re.compile(r"[a-z]{3,}ectom(?:y|ies)\b")   # matched from a word's start (_ectomy_words)
 # 'a diskectomy and fusion 18 years ago': past history
 _YEARS_AGO_RX = re.compile(r"[^.;]{0,40}?\b(?:\d+|\w+)\s+years?\s+(?:ago|earlier|before|previously)\b")
+
+
+def _ectomy_words(zones: Zones) -> dict[int, list[re.Match]]:
+    """The '-ectomy' words by sentence: found by the substring, then matched from the start of their word
+    (a regex scan of the page would try a word at every letter)."""
+    low = zones.low
+    out: dict[int, list[re.Match]] = {}
+    i = low.find("ectom")
+    while i >= 0:
+        a = i
+        while a > 0 and low[a - 1].isalpha():
+            a -= 1
+        m = ECTOMY_RX.match(low, a)
+        s = zones.at(a) if m is not None and (a == 0 or not low[a - 1].isalnum()) else None
+        if m is not None and s is not None:
+            out.setdefault(s.index, []).append(m)
+        i = low.find("ectom", i + 5)
+    return out
 
 
 def _ectomies(text: str, zones: Zones, other_ranges: list[tuple[int, int]], known: list[Mention]) -> list[_M]:
@@ -257,7 +275,7 @@ def _ectomies(text: str, zones: Zones, other_ranges: list[tuple[int, int]], know
     the sentence or the one before speaks of the tumour, and it is no past history ('a history of
     cholecystectomy')."""
     out = []
-    for si, ems in zones.hits(ECTOMY_RX).items():
+    for si, ems in _ectomy_words(zones).items():
         s = zones.sents[si]
         if s.zone != "case" or s.generic:
             continue
