@@ -466,6 +466,34 @@ def test_every_per_report_query_is_answered_from_kept_results(tmp_path, fresh):
     assert spy.asked == []
 
 
+def test_a_report_that_builds_the_store_keeps_every_named_querys_results(tmp_path, monkeypatch):
+    """`sarcokg report` on a folder without a store builds it with the named
+    queries' rows (the deriver): neither it nor the next query pays a first run."""
+    from click.testing import CliRunner
+
+    import sarcokg.query.rowcache as rc
+    from sarcokg.cli import main
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")
+    first = []
+    real_first = rc.first_run
+    monkeypatch.setattr(rc, "first_run", lambda *a, **k: first.append(1) or real_first(*a, **k))
+    r = CliRunner().invoke(main, ["report", "--kg", str(kg), "-o", str(tmp_path / "site"), "--case-pages", "0"])
+    release(kg)
+    assert r.exit_code == 0, r.stderr
+    assert "computing the results of" in r.stderr and first == [], r.stderr   # in the pass that built the store
+    for name in PER_REPORT:
+        assert _state(kg, q.resolve(name, None)[1]).exists(), name
+    calls = []
+    real = rc.chunk_rows
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
+    for name in PER_REPORT:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+    assert calls == [] and first == []
+
+
 def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
     """The pass that loads many reports into the store computes the named
     per-report queries' rows from the facts it reads (no first run after it),

@@ -443,8 +443,12 @@ def report(kg, selection, params, texts, case_pages, out) -> None:
     from sarcokg.views.cohort.site import Options, make_report
     if params and not selection:
         raise InputError("--param binds a variable of the selection query; give --select NAME|FILE.rq")
+    from sarcokg.common.settings import Settings
+    from sarcokg.query.run import deriver
     from sarcokg.store.kgstore import load
-    kgraph = load(kg, evidence=False)   # case pages load deferred evidence when they are written
+    settings = Settings.from_env()
+    # case pages load deferred evidence when they are written; a store build keeps the named queries' rows
+    kgraph = load(kg, evidence=False, settings=settings, derive=deriver(kg, 2, settings, progress_on_stderr()))
     label = None
     if selection:
         label = selection + "".join(f" --param {p}" for p in params)
