@@ -39,6 +39,13 @@ def sarcokg_inproc(*args: str) -> Run:
     return Run(r.exit_code, r.stdout, r.stderr)
 
 
+@pytest.fixture(scope="session")
+def terms():
+    """The ontology's terms, loaded once (the extraction tests' invented texts use them)."""
+    from sarcokg.model.terms import load_terms
+    return load_terms()
+
+
 @pytest.fixture
 def run():
     return sarcokg

@@ -4,15 +4,7 @@ otherwise fail ingest as 'describes no sarcoma case', and with it a whole
 batch's exit code. Invented texts only."""
 from __future__ import annotations
 
-import pytest
-
 from sarcokg.extract import extract
-from sarcokg.model.terms import load_terms
-
-
-@pytest.fixture(scope="module")
-def terms():
-    return load_terms()
 
 
 def types(text, terms):

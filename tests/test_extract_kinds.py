@@ -6,18 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from sarcokg.extract import extract
 from sarcokg.extract.rtdose import read
-from sarcokg.model.terms import load_terms
 
-
-@pytest.fixture(scope="module")
-def terms():
-    return load_terms()
-
-
-def ex(text, terms):
-    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+from .extractutil import ex
 
 
 def rt_of(f, terms):

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sarcokg.extract import extract
 from sarcokg.extract.metadata import extract_metadata
 from sarcokg.extract.rtdose import read
-from sarcokg.model.terms import load_terms
 
-
-@pytest.fixture(scope="module")
-def terms():
-    return load_terms()
-
-
-def ex(text, terms):
-    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+from .extractutil import ex
 
 
 @pytest.mark.parametrize("text,year", [

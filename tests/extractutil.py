@@ -1,0 +1,10 @@
+"""Shared by the extraction tests: one invented text through the extractor (the `terms` fixture
+is in conftest.py)."""
+from __future__ import annotations
+
+from sarcokg.extract import extract
+
+
+def ex(text, terms):
+    """The case facts of one invented text."""
+    return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
