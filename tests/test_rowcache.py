@@ -28,6 +28,20 @@ def _both(kg, name: str, settings: Settings | None = None) -> tuple[dict, dict]:
     return cached, direct
 
 
+def _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) -> list[int]:
+    """Runs every per-report query from the kept results and from the store (equal, or the test
+    fails); returns the list of the row chunks' sizes computed meanwhile ([] when all were kept),
+    which the spy it installs keeps filling for the rest of the test."""
+    import sarcokg.query.rowcache as rc
+    calls: list[int] = []
+    real = rc.chunk_rows
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
+    for name in PER_REPORT:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+    return calls
+
+
 def test_the_per_report_queries_are_marked():
     # every named query but vertebral-range, which reads the ontology only
     assert set(PER_REPORT) == set(q.named_queries()) - {"vertebral-range"}
@@ -379,7 +393,6 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     """Validating many reports afresh pays the named queries' first run; the
     queries after it read kept results (equal to the store's); validating one
     changed report does not."""
-    import sarcokg.query.rowcache as rc
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
     monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")     # "many" for the subprocesses
@@ -387,13 +400,7 @@ def test_a_cold_validate_keeps_every_named_querys_results(tmp_path, monkeypatch,
     assert r.code in (0, 1) and "kept the named queries' results for 30 reports" in r.err, r.err
     assert f"computing the results of {len(PER_REPORT)} named queries for 30 reports once" in r.err
     assert len(list((kg / CACHE_DIR / "rows").glob("*.tsv"))) == len(PER_REPORT)
-    calls = []
-    real = rc.chunk_rows
-    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
-    for name in PER_REPORT:
-        cached, direct = _both(kg, name)
-        assert cached == direct, name
-    assert calls == []
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
     victim = sorted(kg.glob("*.ttl"))[4]
     victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     r = run("validate", "--kg", kg)
@@ -485,13 +492,7 @@ def test_a_report_that_builds_the_store_keeps_every_named_querys_results(tmp_pat
     assert "computing the results of" in r.stderr and first == [], r.stderr   # in the pass that built the store
     for name in PER_REPORT:
         assert _state(kg, q.resolve(name, None)[1]).exists(), name
-    calls = []
-    real = rc.chunk_rows
-    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
-    for name in PER_REPORT:
-        cached, direct = _both(kg, name)
-        assert cached == direct, name
-    assert calls == [] and first == []
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == [] and first == []
 
 
 def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
@@ -499,7 +500,6 @@ def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
     per-report queries' rows from the facts it reads (no first run after it),
     and keeps nothing when a file cannot be handed over (one naming another
     report's nodes): the queries then compute their rows themselves, exact."""
-    import sarcokg.query.rowcache as rc
     settings = Settings(defer_evidence_min=21, load_chunk=8)   # a bulk load of 30 files, in 4 chunks
     kg = tmp_path / "kg"
     synth_graphs(kg, 30)
@@ -507,12 +507,7 @@ def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
     release(kg)
     for name in PER_REPORT:
         assert _state(kg, q.resolve(name, None)[1]).exists(), name     # kept by the build
-    calls = []
-    real = rc.chunk_rows
-    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(len(args[2])) or real(args))
-    for name in PER_REPORT:
-        cached, direct = _both(kg, name)
-        assert cached == direct, name
+    calls = _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch)   # the spy stays on
     assert calls == []
     # a rebuild where one file names another report's node: nothing kept by the build
     shutil.rmtree(kg / CACHE_DIR)
