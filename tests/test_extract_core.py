@@ -134,7 +134,7 @@ def test_levels_not_from_procedures_or_neurology(terms, sentence):
 
 def test_sites_metastatic_and_not_symptoms(terms):
     f = ex("A 58-year-old man complained of abdominal pain and leg weakness. "
-           "CT of the chest, abdomen and pelvis revealed a retroperitoneal mass with multiple liver metastases.",
+           "CT of the chest, abdomen and pelvis then showed a retroperitoneal mass with multiple liver metastases.",
            terms)
     assert sites(f, terms) == {"retroperitoneum", "liver"}
     met = {s.site for s in f.tumour.sites if s.metastatic}
@@ -268,7 +268,7 @@ def test_outcome_timeline_and_relative_time(terms):
 
 def test_negated_recurrence_after_treatment_is_ned(terms):
     f = ex("A 55-year-old woman with a synovial sarcoma of the knee underwent wide resection. "
-           "At 30 months after surgery there were no signs of local recurrence or distant metastasis.", terms)
+           "At 30 months after surgery there were no signs of local recurrence or of distant metastasis.", terms)
     last = f.outcomes[-1]
     assert last.status == "no evidence of disease" and last.months == 30 and last.since == "treatment"
 

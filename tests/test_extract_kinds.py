@@ -93,7 +93,7 @@ def site_keys(f, terms):
     ("A 30-year-old man had a painless mass of the left humerus, and biopsy showed osteosarcoma.", "upper limb"),
     ("A 45-year-old woman had a synovial sarcoma arising in the popliteal fossa.", "lower limb"),
     ("A 52-year-old man presented with a chondrosarcoma of the clivus.", "skull"),
-    ("A 61-year-old woman was found to have a leiomyosarcoma involving the duodenum.", "small intestine"),
+    ("A 61-year-old woman was found with a leiomyosarcoma involving the duodenum.", "small intestine"),
     ("A 70-year-old man had an angiosarcoma of the scalp.", "head and neck"),
 ])
 def test_fine_anatomy_maps_to_its_coarse_site(terms, sentence, coarse):
@@ -308,7 +308,7 @@ def test_pmid_with_leading_zeros():
 
 
 @pytest.mark.parametrize("sentence,age", [
-    ("A forty year old male patient presented with a mass of the hand.", 40),
+    ("A forty year old male patient came to us with a mass of the hand.", 40),
     ("A twenty-three-year-old woman had a swelling of the calf.", 23),
     ("A fourteen year old boy complained of knee pain.", 14),
 ])
@@ -679,7 +679,7 @@ def test_a_research_topic_line_is_no_title(terms):
 
 def test_a_treatment_judged_too_hard_was_not_given(terms):
     f = ex("A 70-year-old man had a sarcoma of the T10 vertebra, where corpectomy would have been too risky. "
-           "En bloc spondylectomy was considered to be challenging; carbon ion radiotherapy was given.", terms)
+           "En bloc spondylectomy was considered to be too challenging; carbon ion radiotherapy was given.", terms)
     assert kinds_of(f, terms) == {"radiotherapy"}
 
 
@@ -739,7 +739,7 @@ def test_a_time_at_the_time_of_writing_is_the_follow_up(terms):
 
 # ------------------------------------------------------------- fresh-train round 4 (extract2)
 def test_a_resemblance_is_not_the_diagnosis_nor_a_components_grade(terms):
-    f = ex("A 40-year-old man had a tumour of the humerus. The specimen showed a focus of low-grade chondrosarcoma "
+    f = ex("A 40-year-old man had a tumour of the humerus. The specimen held one focus of low-grade chondrosarcoma "
            "beside areas with Ewing-like features; the diagnosis was dedifferentiated chondrosarcoma.", terms)
     assert f.tumour.types[0].value == "DDCHS"
     assert f.tumour.grade is None
@@ -753,7 +753,7 @@ def test_a_sustained_response_after_refractory_disease(terms):
 
 def test_prognostic_factors_are_generic(terms):
     f = ex("We report a case of chondrosarcoma of the femur in a 70-year-old man. The most important factors "
-           "affecting survival are early diagnosis and wide resection.", terms)
+           "affecting survival include prompt diagnosis and wide resection.", terms)
     assert "surgery" not in kinds_of(f, terms)
 
 

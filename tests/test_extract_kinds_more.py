@@ -54,7 +54,7 @@ def test_a_body_part_named_for_a_neurological_finding_is_not_a_site(text, terms)
 
 
 RIS = ("TY  - JOUR\nT1  - Spinal leiomyosarcoma of the ninth thoracic vertebra\nAU  - Doe, Jane\nPY  - 2011/3\n"
-       "DO  - 10.1234/abcd.5678\nAB  - We describe a 50-year-old man with a leiomyosarcoma of the T9 vertebra "
+       "DO  - 10.1234/abcd.5678\nAB  - A man of 50 years had a leiomyosarcoma of the T9 vertebra, "
        "treated by resection.\nER  - \n")
 
 
