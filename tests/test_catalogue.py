@@ -92,6 +92,7 @@ def test_the_sync_writes_the_change_log(tmp_path):
             assert changed[files[1].stem][1] is None and changed["zz-new"][0] is None
             assert {k + ".ttl": d for k, d in cat.files().items()} == kgraph.digests
         using(catalogue_path(kg), check)
+        kgraph = None      # its store is this process's handle: dropped before the store opens again
         release(kg)
         # a catalogue lost: made again from the store's record, as a new generation
         catalogue_path(kg).unlink()

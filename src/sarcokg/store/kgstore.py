@@ -13,6 +13,7 @@ record: change log by generation, consumers' stamps).
 """
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +148,10 @@ def complete(kgraph: KG) -> None:
 
 def release(kg: Path) -> None:
     """Drop this process's handle on the folder's store and release its lock.
-    KG objects from load() must not be used afterwards."""
+    KG objects from load() must not be used afterwards. A store another object of this process
+    still holds (a loader's thread, a reference cycle) keeps RocksDB's lock: the collector drops
+    what is unreachable, so the next load in this process opens the store."""
     sync.forget(kg)
+    gc.collect()
     catalogue.forget(sync.catalogue_path(kg))
     drop_lock(kg)
