@@ -251,3 +251,9 @@ def test_a_flap_donor_site_is_no_tumour_site(terms):
 def test_an_age_without_old_glued_to_its_noun(terms):
     c = ex("Results\nA 70-year-male presented with sudden weakness. An epidural liposarcoma at T5 was resected.", terms)
     assert (c.age.value, c.sex.value) == (70, "male")
+
+
+def test_a_site_followed_by_with_and_a_graft_is_still_a_site(terms):
+    text = ("A 51-year-old woman had a chondrosarcoma. The tumour of the femur with bone graft was curetted "
+            "and fixed.")
+    assert "femur" in sites(text, terms)

@@ -83,7 +83,7 @@ PAIRED_DESCRIPTOR_RX = re.compile(r"^\s*(?:and|or|/)\s*(?:soft[\s-]tissues?|bone
 # 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
 NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
                                # a donor site: 'a fibular osteocutaneous free flap'
-                               r"(?:[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
+                               r"(?:(?!(?:with|and|or)\s)[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
                                # the organ of another cancer: 'renal cell carcinoma', 'lung cancer'
                                r"(?:cell\s+)?carcinomas?|cancers?|"
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
