@@ -124,8 +124,7 @@ _SYMPTOM_PROGRESSED_RX = re.compile(r"\b(?:weakness|pain|numbness|paresis|parapa
 _NEXT_TX_AFTER_RX = re.compile(r"[^.;]*?\b(?:and|then|before|so)\s+(?:she|he|they|the\s+patient)\s+(?:then\s+)?"
                                r"(?:received|underwent|was\s+(?:given|treated|operated|referred))\b")
 # no disease outside one organ says that disease is in it: 'no evidence of extrahepatic disease'
-_EXTRA_ORGAN_RX = re.compile(r"\bextra[\s-]?(?:hepatic|pulmonary|thoracic|cranial|abdominal|pelvic|osseous|nodal|"
-                             r"skeletal|peritoneal|spinal)\b", re.I)
+_EXTRA_ORGAN_RX = re.compile(r"\bextra[\s-]?[a-z]{4,}", re.I)
 
 
 _TARGET_RX = re.compile(r"\b(?:excis\w*|resect\w*|emboli[sz]\w*|biops\w*|removed|ablat\w*|metastasectom\w*|"
