@@ -248,9 +248,12 @@ def test_a_flap_donor_site_is_no_tumour_site(terms):
     assert sites(text, terms) == {"mandible"}
 
 
-def test_an_age_without_old_glued_to_its_noun(terms):
-    c = ex("Results\nA 70-year-male presented with sudden weakness. An epidural liposarcoma at T5 was resected.", terms)
-    assert (c.age.value, c.sex.value) == (70, "male")
+@pytest.mark.parametrize("intro, age, sex", [("A 70-year-male", 70, "male"), ("A 62-year-woman", 62, "female")])
+def test_an_age_without_old_glued_to_its_noun(intro, age, sex, terms):
+    c = ex(f"Abstract\nLiposarcoma is rare. {intro} presented with sudden weakness. Imaging revealed a lesion at T5, "
+           "which was resected.", terms)
+    assert (c.age.value, c.sex.value) == (age, sex)
+    assert [lv.vertebra for lv in c.tumour.levels] == ["T5"]
 
 
 def test_a_site_followed_by_with_and_a_graft_is_still_a_site(terms):

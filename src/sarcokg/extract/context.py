@@ -32,7 +32,8 @@ AGE_RX = re.compile(
     r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)\s*" + DASH + r"\s*(?:male|female|man|woman|boy|girl)\b")
 # \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
 # regex engine jumps from one "a" to the next instead of trying every position
-INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:(?:female|male)\s+patient|man|woman|boy|girl|"
+# ('a 54-year-woman': the noun glued on by a hyphen)
+INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:\w+-)*(?:(?:female|male)\s+patient|man|woman|boy|girl|"
                            r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
 # 'a young female.', 'a male with ...': the sex word as the noun
 INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:\w+-)*(?:female|male)"
