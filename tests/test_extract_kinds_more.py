@@ -260,3 +260,17 @@ def test_a_site_followed_by_with_and_a_graft_is_still_a_site(terms):
     text = ("A 51-year-old woman had a chondrosarcoma. The tumour of the femur with bone graft was curetted "
             "and fixed.")
     assert "femur" in sites(text, terms)
+
+
+def test_compression_fractures_are_levels_of_the_tumour(terms):
+    c = ex("A 15-year-old girl had back pain. Spinal MRI showed compression fractures of T11, L2 and L4. "
+           "A biopsy of L2 revealed Ewing sarcoma.", terms)
+    assert [lv.vertebra for lv in c.tumour.levels] == ["T11", "L2", "L4"]
+
+
+def test_a_stain_named_may_is_no_modal_verb(terms):
+    # two 'generic' sentences in a row open a literature passage; 'May-Gruenwald' must not be one of them
+    c = ex("A 15-year-old girl had fatigue. Her blood counts were normal. May\u2013Gruenwald\u2013Giemsa smears "
+           "showed small round cells. The cells often held vacuoles. The primary tumour was a mass of the "
+           "left thigh. Alveolar rhabdomyosarcoma was diagnosed and she received chemotherapy.", terms)
+    assert {s.site for s in c.tumour.sites} == {"thigh"}

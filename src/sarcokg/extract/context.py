@@ -15,7 +15,7 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, Caseless, Sentence, heading_of, lowered, normalise
+from .textprep import DASH, DASHES, Caseless, Sentence, heading_of, lowered, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -243,8 +243,11 @@ class Zones:
     def _classify(self) -> None:
         cues = cue_positions(self.norm, self._cues)
         at = self.at
-        anchors, refs, gens = ({s.index for s in map(at, cues[k]) if s is not None}
-                               for k in ("anchor", "caseref", "generic"))
+        text = self.text
+        # 'May-Gr\u00fcnwald-Giemsa' is a stain, not the modal 'may' (no modal is followed by a dash)
+        gen_pos = [p for p in cues["generic"] if not (text.startswith("May", p) and text[p + 3:p + 4] in DASHES)]
+        anchors, refs, gens = ({s.index for s in map(at, ps) if s is not None}
+                               for ps in (cues["anchor"], cues["caseref"], gen_pos))
         intro_i = self._find_intro(anchors, refs, gens)
         if intro_i is not None:
             self.intro = self.sents[intro_i]

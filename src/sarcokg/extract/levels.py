@@ -66,7 +66,9 @@ _EXCL_BEFORE = re.compile(
     r"|(?:weakness|numbness|pain|paraesthesias?|paresthesias?|hyp[oa]?esthesia|sensory loss|deficits?)"
     r"\s+(?:\w+\s+){0,2}?"
     r"(?:at|of|below|from|in)\s+(?:the\s+)?(?:level\s+of\s+)?"
-    r"|(?:cord|canal|compression|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+(?:the\s+)?(?:level\s+of\s+)?"
+    # (a compression fracture of T12 is the vertebra's own lesion, not a compression at its level)
+    r"|(?:cord|canal|compression(?!\s+fractures?\b)|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+"
+    r"(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+)?)$", re.I)
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
