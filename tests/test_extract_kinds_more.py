@@ -274,3 +274,12 @@ def test_a_stain_named_may_is_no_modal_verb(terms):
            "showed small round cells. The cells often held vacuoles. The primary tumour was a mass of the "
            "left thigh. Alveolar rhabdomyosarcoma was diagnosed and she received chemotherapy.", terms)
     assert {s.site for s in c.tumour.sites} == {"thigh"}
+
+
+def test_bone_marrow_infiltration_is_a_site_in_bone(terms):
+    text = ("A 12-year-old boy had an alveolar rhabdomyosarcoma of the calf. A bone marrow biopsy showed "
+            "infiltration by tumour cells. Bone marrow aspiration was negative after chemotherapy.")
+    assert sites(text, terms) == {"lower limb", "bone marrow"}
+    # 'marrow' alone is the marrow of a bone already named, no site of its own
+    text = "A 60-year-old man had a chordoma. MRI of L3 showed marrow infiltration and endplate destruction."
+    assert sites(text, terms) == {"vertebral column"}
