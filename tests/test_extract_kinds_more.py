@@ -283,3 +283,12 @@ def test_bone_marrow_infiltration_is_a_site_in_bone(terms):
     # 'marrow' alone is the marrow of a bone already named, no site of its own
     text = "A 60-year-old man had a chordoma. MRI of L3 showed marrow infiltration and endplate destruction."
     assert sites(text, terms) == {"vertebral column"}
+
+
+def test_an_abstract_tells_the_case_before_its_introduction(terms):
+    text = ("Abstract\nSynovial sarcoma is a rare tumour. Here we report a case of synovial sarcoma of the foot. "
+            "She underwent a wide excision. Two years after the operation, she is well without recurrence.\n"
+            "Case presentation\nA 33-year-old woman noticed a painful swelling of the foot.")
+    c = ex(text, terms)
+    assert {i.kind for i in c.interventions} == {"resection"}
+    assert [(o.status, o.months) for o in c.outcomes] == [("no evidence of disease", 24)]
