@@ -292,3 +292,21 @@ def test_an_abstract_tells_the_case_before_its_introduction(terms):
     c = ex(text, terms)
     assert {i.kind for i in c.interventions} == {"resection"}
     assert [(o.status, o.months) for o in c.outcomes] == [("no evidence of disease", 24)]
+
+
+@pytest.mark.parametrize("course", [
+    "Six months later, lung metastases were found without evidence of local recurrence.",
+    "Six months later, lung metastases were found. There was no evidence of local recurrence.",
+])
+def test_free_of_local_disease_beside_metastases_is_no_ned(course, terms):
+    c = ex(f"A 50-year-old woman had a leiomyosarcoma of the thigh, which was resected. {course}", terms)
+    assert [o.status for o in c.outcomes if o.status] == ["recurrence"]
+
+
+def test_a_second_passive_verb_and_a_repeat_are_treatments(terms):
+    c = ex("A 50-year-old woman had a leiomyosarcoma of the thigh, which was resected. Six months later, a "
+           "local recurrence was found and re-excised. At 2 years there was no evidence of local recurrence.", terms)
+    assert len(c.interventions[0].spans) == 2
+    assert [o.status for o in c.outcomes] == ["local recurrence", "no evidence of disease"]
+    c = ex("A 50-year-old woman had a leiomyosarcoma of the thigh. The tumour was biopsied and then excised.", terms)
+    assert [i.kind for i in c.interventions] == ["resection"]

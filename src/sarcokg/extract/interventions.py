@@ -30,7 +30,8 @@ AGENT_CLASS_KIND = {
     SKO + "SupportiveAgent": None,
 }
 VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated)\b")
-PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$")
+# ('was found and re-excised': a second passive verb after 'and', the 're-' of a repeat)
+PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery"}
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"

@@ -112,6 +112,7 @@ WEAK_NEG = {"recurrence", "local recurrence", "progressive disease", "distant me
 
 # disease a treatment is aimed at, not a status: 'radiotherapy was delivered to the remaining tumour',
 # 'resection of the residual mass', 'the residual tumour was excised'
+_DISEASE = ("distant metastasis", "recurrence", "progressive disease", "alive with disease")
 _AIMED_BEFORE_RX = re.compile(r"\b(?:resect\w*|excis\w*|remov\w*|debulk\w*|irradiat\w*|radiotherapy|radiation|boost|"
                               r"delivered|directed|treat\w*|surgery)\s+(?:[\w-]+\s+){0,3}?(?:of|to|at|on|for)\s+"
                               r"(?:the\s+|a\s+|her\s+|his\s+)?$")
@@ -282,10 +283,17 @@ def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> 
     return evs
 
 
-def _settle(terms: Terms, low: str, evs: list[_Ev]) -> list[_Ev]:
+_LOCAL_RX = re.compile(r"\blocal(?:ly)?\b")
+
+
+def _settle(terms: Terms, low: str, evs: list[_Ev], start: int = 0) -> list[_Ev]:
     """A sentence's events (in text order) settled against each other: metastases seen at the last
     follow-up are lived with; a metastasis beside another status is its object; death wins; a
-    partial response beside a complete one stands."""
+    partial response beside a complete one stands; no local recurrence beside metastases is no NED."""
+    if "local" in low and any(e.status in _DISEASE and not e.weak for e in evs):
+        # 'bone and liver metastases without evidence of local tumor recurrence': free of local disease only
+        evs = [e for e in evs if not (e.status == "no evidence of disease"
+                                      and _LOCAL_RX.search(low, max(0, e.start - start - 30), e.end - start))]
     if "last" in low or "latest" in low or "most recent" in low:
         if _LAST_SEEN_RX.search(low) and terms.find("outcome", "alive with disease") is not None:
             # metastases or a recurrence seen at the last follow-up: the patient lives with them
@@ -314,7 +322,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
     if not evs:
         return evs
     evs.sort(key=_START)
-    return _settle(terms, s.low, evs)
+    return _settle(terms, s.low, evs, s.start)
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
@@ -403,11 +411,18 @@ def _event_fact(text: str, terms: Terms, e: _Ev, months: float | None, since: st
                        survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
 
 
-def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_pos: list[int]) -> bool:
+def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_pos: list[int],
+              kinds: set[str] = PERSIST) -> bool:
     """Does the last status of facts persist at pos (no surgery since)? Then a weak event there is no news."""
     prev = next((x.status for x in reversed(facts) if x.status), None)
     last_pos = positions[-1] if positions else -1
-    return prev in PERSIST and not any(last_pos < p < pos for p in surgery_pos)
+    return prev in kinds and not any(last_pos < p < pos for p in surgery_pos)
+
+
+def _local_only(s, e: _Ev) -> bool:
+    """Is e an absence of local disease only ('no evidence of local recurrence')?"""
+    return e.status == "no evidence of disease" and "local" in s.low and \
+        _LOCAL_RX.search(s.low, max(0, e.start - s.start - 30), e.end - s.start) is not None
 
 
 def _removed_since(facts: list[OutcomeFact], positions: list[int], pos: int, removal_pos: list[int]) -> bool:
@@ -447,8 +462,10 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         for e in evs:
             months, since, tspan = _event_time(zones, s, e, evs, times, clock, pending, facts)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
-            if e.weak and facts and _persists(facts, positions, e.start, surgery_pos):
-                continue
+            if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
+                                     or _local_only(s, e) and _persists(facts, positions, e.start, surgery_pos,
+                                                                        CARRY_STOP)):
+                continue   # no news, or free of local disease only while the disease seen before stays
             if f.status is None and facts and _removed_since(facts, positions, e.start, removal_pos):
                 # disease that was there at the last status and was taken out since: the status does not stand
                 no_carry.add(id(f))
