@@ -310,3 +310,10 @@ def test_a_second_passive_verb_and_a_repeat_are_treatments(terms):
     assert [o.status for o in c.outcomes] == ["local recurrence", "no evidence of disease"]
     c = ex("A 50-year-old woman had a leiomyosarcoma of the thigh. The tumour was biopsied and then excised.", terms)
     assert [i.kind for i in c.interventions] == ["resection"]
+
+
+def test_how_a_tumour_is_best_managed_is_no_event_of_the_case(terms):
+    c = ex("A 51-year-old man had a desmoplastic small round cell tumour of the peritoneum, which was resected. "
+           "He remains disease free at 2 years of follow-up. Such tumours with liver metastases are best managed "
+           "with multimodal therapy.", terms)
+    assert [(o.status, o.months) for o in c.outcomes] == [("no evidence of disease", 24)]

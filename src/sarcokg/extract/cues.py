@@ -24,7 +24,7 @@ def _generic_phrases() -> list[str]:
              "differential diagnosis", "differential diagnoses", "patients",
              # the lesson drawn from the case, not its course
              "has shown that", "have shown that", "highlights", "illustrates", "is effective", "are effective",
-             "first choice", "treatment of choice", "in conclusion", "we conclude",
+             "first choice", "treatment of choice", "in conclusion", "we conclude", "best managed", "best treated",
              # what drives outcomes in general: 'the most important factors affecting survival are ...'
              "factors affecting", "prognostic factor", "prognostic factors",
              # a generalisation: 'such tumours tend to grow faster than those of the limbs'
