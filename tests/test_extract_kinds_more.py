@@ -317,3 +317,9 @@ def test_how_a_tumour_is_best_managed_is_no_event_of_the_case(terms):
            "He remains disease free at 2 years of follow-up. Such tumours with liver metastases are best managed "
            "with multimodal therapy.", terms)
     assert [(o.status, o.months) for o in c.outcomes] == [("no evidence of disease", 24)]
+
+
+def test_a_deceased_donor_is_no_death_of_the_patient(terms):
+    c = ex("A 39-year-old man had a Kaposi sarcoma of the lymph nodes after a kidney transplant from a deceased "
+           "donor. The lesions decreased 1 month after sirolimus.", terms)
+    assert [o.status for o in c.outcomes] == ["partial response"]

@@ -155,6 +155,8 @@ _CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then
 
 _LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u2010\u2011]*up|visit|examination|imaging|"
                            r"scan|ct|mri)")
+# an organ donor's death, not the patient's: 'a kidney from a deceased donor'
+_DONOR_AFTER_RX = re.compile(r"[\s-]*(?:(?:organ|kidney|renal|liver|heart|graft)\s+)?donors?\b")
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
 
 
@@ -163,7 +165,7 @@ def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
     name ('progression-free survival'), or a margin ('excised with tumour-free margins')."""
     if any(x.start <= m.start and m.end <= x.end for x in survival):
         return True
-    if _MARGIN_AFTER_RX.match(s.low, m.end - s.start):
+    if _MARGIN_AFTER_RX.match(s.low, m.end - s.start) or _DONOR_AFTER_RX.match(s.low, m.end - s.start):
         return True
     before = s.low[max(0, m.start - s.start - 70):m.start - s.start]
     return "of" in before and _TIME_ANCHOR_RX.search(before) is not None
