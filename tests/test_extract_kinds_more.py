@@ -323,3 +323,12 @@ def test_a_deceased_donor_is_no_death_of_the_patient(terms):
     c = ex("A 39-year-old man had a Kaposi sarcoma of the lymph nodes after a kidney transplant from a deceased "
            "donor. The lesions decreased 1 month after sirolimus.", terms)
     assert [o.status for o in c.outcomes] == ["partial response"]
+
+
+@pytest.mark.parametrize("header, year", [
+    ("Publication History\n2 May 2015\nPublication Date:\n9 June 2016 (online)\n", 2016),
+    ("Example Journal of Spine\nVol. 12. Num. 3.May - June 2019Pages 101-150\n", 2019),
+])
+def test_the_year_under_its_label_line_and_a_volume_with_num(header, year, terms):
+    c = ex(header + "Case report\nA 40-year-old man had a chordoma of L3, which was resected.", terms)
+    assert c.metadata.year.value == year

@@ -82,8 +82,9 @@ YEAR_FORMS = [
                         r"(?:" + MONTH + r")\s+" + YEAR + r"(?!\d)", re.I), 0.87, ("vol",)),
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
     YearForm(re.compile(
-        r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(]?\s*(?:(?:No\.?|Issue|Number|Iss\.?)\s*\d{1,4}\s*[,|:;)]?\s*)?"
-        r"(?:\(?\s*(?:" + MONTH + r"\s*)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I), 0.8, ("vol",)),
+        r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(.]?\s*(?:(?:No\.?|Issue|Number|Num\.?|Iss\.?)\s*\d{1,4}\s*[,|:;).]?\s*)?"
+        r"(?:\(?\s*(?:" + MONTH + r"\s*(?:[\-\u2013]\s*" + MONTH + r"\s*)?)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I),
+        0.8, ("vol",)),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     YearForm(re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?"
                         + YEAR + r"\)", re.I), 0.8, ("(",)),
@@ -200,6 +201,10 @@ def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
             continue
         a = text.rfind("\n", 0, yl.start()) + 1
         b = text.find("\n", yl.end())
+        if a >= 2 and text[a - 2] == ":":   # the value under its label line: 'Publication Date:' / '13 April 2017'
+            pa = text.rfind("\n", 0, a - 1) + 1
+            if a - pa <= 40:
+                a = pa
         lines[a] = b if b >= 0 else len(text)
     wins = []
     for a, b in sorted(lines.items()):
