@@ -332,3 +332,16 @@ def test_a_deceased_donor_is_no_death_of_the_patient(terms):
 def test_the_year_under_its_label_line_and_a_volume_with_num(header, year, terms):
     c = ex(header + "Case report\nA 40-year-old man had a chordoma of L3, which was resected.", terms)
     assert c.metadata.year.value == year
+
+
+def test_an_unheaded_reference_list_gives_no_year(terms):
+    refs = ("\n1. Smith AB, Jones CD, Brown E. A study of tumours. J Ex Onc. 2011;4(2):6.\n"
+            "2. Green F, White G. Another study. Ex Surg. 2012;10(8):12-4.\n"
+            "3. Black H.K., Grey L.M., et al. A third study. Ex Radiol 2013; 40 (11): 1723-38.\n")
+    c = ex("Case report\nA 40-year-old man had a chordoma of L3, which was resected." + refs, terms)
+    assert c.metadata.year is None
+    # the page's own citation line in its header stands alone: its year is the page's
+    own = "Doe J, Roe R. A chordoma of L3. Ex Case Rep. 2020;3(1):5.\n\n"
+    case = ("Case report\nA 40-year-old man had a chordoma of L3, which was resected. " + "He was well. " * 40)
+    c = ex(own + case + refs, terms)
+    assert c.metadata.year.value == 2020

@@ -122,6 +122,21 @@ _BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhos
                         r"\bcopyright\b|\bdoi\b|\bISSN\b|\bresearch topic\b|\bthis article is part of\b", re.I)
 
 
+# a reference entry in Vancouver style: an optional number, then two or more authors 'Surname AB,', 'Surname A.B.,'
+_REF_AUTHOR = r"[A-Z][A-Za-z'\u2019\-]+(?:[ \t][A-Z][a-z]+)?[ \t]+[A-Z](?:\.?[A-Z]){0,2}\.?"
+_REF_ENTRY_RX = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,3}[.\])][ \t]*){0,2}" + _REF_AUTHOR
+                           + r"(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)" + _REF_AUTHOR + r")+")
+
+
+def _unheaded_refs(text: str) -> int:
+    """Where a reference list with no heading starts: the first of three reference entries each within
+    400 characters of the one before (the page's own citation line stands alone in its header); else
+    len(text)."""
+    starts = [m.start() for m in _REF_ENTRY_RX.finditer(text)] if ", " in text else []
+    return next((starts[i] for i in range(len(starts) - 2)
+                 if starts[i + 1] - starts[i] <= 400 and starts[i + 2] - starts[i + 1] <= 400), len(text))
+
+
 def _v(text: str, s: int, e: int, value, conf: float) -> Value:
     return Value(value, spans=[Span(s, e, text[s:e])], confidence=conf)
 
@@ -251,7 +266,7 @@ def extract_metadata(text: str, title_span: tuple[int, int] | None) -> Metadata:
         grp = 1 if m.group(1) else 2
         md.pmid = _v(text, m.start(grp), m.end(grp), m.group(grp), 0.95)
     rm = REFS_HEAD_RX.search(text) if ("eferences" in text or "ibliograph" in text or "REFERENCES" in text) else None
-    refs_at = rm.start() if rm else len(text)
+    refs_at = rm.start() if rm else _unheaded_refs(text)
     md.doi = _doi(text, refs_at)
     md.year = _year(text, _year_windows(text, refs_at)) or _ris_year(text)
     m = JOURNAL_LABEL_RX.search(text) if "journal" in low else None
