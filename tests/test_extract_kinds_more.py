@@ -345,3 +345,12 @@ def test_an_unheaded_reference_list_gives_no_year(terms):
     case = ("Case report\nA 40-year-old man had a chordoma of L3, which was resected. " + "He was well. " * 40)
     c = ex(own + case + refs, terms)
     assert c.metadata.year.value == 2020
+
+
+@pytest.mark.parametrize("course, months", [
+    ("She was free of symptoms since 3 years.", 36),
+    ("She was followed-up to one year and has remained well.", 12),
+])
+def test_follow_up_since_and_up_to_a_time(course, months, terms):
+    c = ex(f"A 40-year-old woman had a synovial sarcoma of the thigh, which was resected. {course}", terms)
+    assert [o.months for o in c.outcomes] == [months]

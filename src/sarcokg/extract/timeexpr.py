@@ -72,7 +72,9 @@ PATTERNS = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
                 + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
      False, ("after", "since", "post", "following", "from", "subsequent")),
-    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?"
+    # ('followed up to one year', 'free of symptoms since 2 years', 'in the next 2.5 years')
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|to|until)\s+(?:the\s+)?"
+                r"(?:last\s+|past\s+|first\s+|next\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
