@@ -354,3 +354,12 @@ def test_an_unheaded_reference_list_gives_no_year(terms):
 def test_follow_up_since_and_up_to_a_time(course, months, terms):
     c = ex(f"A 40-year-old woman had a synovial sarcoma of the thigh, which was resected. {course}", terms)
     assert [o.months for o in c.outcomes] == [months]
+
+
+@pytest.mark.parametrize("course, months", [
+    ("She is alive with disease six years and 10 months after the initial diagnosis.", 82),
+    ("At 2 years and 3 months of follow-up she was well.", 27),
+])
+def test_a_time_in_years_and_months_is_their_sum(course, months, terms):
+    c = ex(f"A 40-year-old woman had a synovial sarcoma of the thigh, which was resected. {course}", terms)
+    assert [o.months for o in c.outcomes] == [months]

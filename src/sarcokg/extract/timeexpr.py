@@ -91,6 +91,7 @@ PATTERNS = [
                 r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH + r"?\s*"
                 + _U + r"\b"), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
+_YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
                         r"initiation|transplant|procedure")
@@ -127,6 +128,13 @@ def find_times(sentence: str) -> list[TimeExpr]:
             months = to_months(n, m.group("unit"))
             if months is None:
                 continue
+            if m.group("unit")[:1] == "m" and " and " in sentence[max(0, a - 30):a]:
+                yb = _YEARS_AND_RX.search(sentence, max(0, a - 30), a)   # 'six years and 10 months after ...'
+                if yb is not None and (ny := word_number(yb.group("num"))) is not None:
+                    a, months = yb.start("num"), round(ny * 12 + months, 1)
+                    # the years alone may be taken already ('at 2 years'): the sum replaces them
+                    out = [t for t in out if not (a <= t.start < b)]
+                    taken = [(x, y) for x, y in taken if not (a <= x < b)]
             tail = sentence[m.end("unit"):m.end("unit") + 45]
             if _STAY_ANCHOR.match(tail):
                 continue
