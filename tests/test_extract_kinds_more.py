@@ -363,3 +363,9 @@ def test_follow_up_since_and_up_to_a_time(course, months, terms):
 def test_a_time_in_years_and_months_is_their_sum(course, months, terms):
     c = ex(f"A 40-year-old woman had a synovial sarcoma of the thigh, which was resected. {course}", terms)
     assert [o.months for o in c.outcomes] == [months]
+
+
+def test_a_time_after_a_later_treatment_is_counted_on_from_the_clock(terms):
+    c = ex("A 16-year-old girl had a mesenchymal chondrosarcoma of T8, which was resected. One year later, a "
+           "recurrence was resected. She died 6 months after the second surgery.", terms)
+    assert [(o.status, o.months) for o in c.outcomes] == [("recurrence", 12), ("death", 18)]

@@ -92,6 +92,8 @@ PATTERNS = [
                 + _U + r"\b"), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
 _YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
+_LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\s+(?:the\s+|her\s+|his\s+)"
+                          r"(?:second|third|fourth|repeat(?:ed)?|last|latest|subsequent|most\s+recent)\s+")
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
                         r"initiation|transplant|procedure")
@@ -143,7 +145,9 @@ def find_times(sentence: str) -> list[TimeExpr]:
                 anchor = "diagnosis"
             elif _ANCHOR_TX.search(tail[:35]) or re.search(r"postop", m.group(0), re.I):
                 anchor = "treatment"
+            # counted from a later treatment ('6 months after the second surgery'): on from the clock
+            later = not rel and anchor == "treatment" and _LATER_TX_RX.match(tail) is not None
             taken.append((a, b))
-            out.append(TimeExpr(a, b, months, rel, anchor))
+            out.append(TimeExpr(a, b, months, rel or later, anchor))
     out.sort(key=lambda t: t.start)
     return out
