@@ -369,3 +369,12 @@ def test_a_time_after_a_later_treatment_is_counted_on_from_the_clock(terms):
     c = ex("A 16-year-old girl had a mesenchymal chondrosarcoma of T8, which was resected. One year later, a "
            "recurrence was resected. She died 6 months after the second surgery.", terms)
     assert [(o.status, o.months) for o in c.outcomes] == [("recurrence", 12), ("death", 18)]
+
+
+def test_an_abbreviation_the_report_spells_out_as_something_else(terms):
+    text = ("A 50-year-old woman had an endometrial stromal sarcoma of T11, which was resected. The cells stained "
+            "for estrogen receptors (ER) and progesterone receptors (PR).")
+    assert ex(text, terms).outcomes == []
+    # where the report does not spell it out otherwise, PR is a partial response
+    text = "A 50-year-old woman had an endometrial stromal sarcoma of T11. After letrozole she had a PR."
+    assert [o.status for o in ex(text, terms).outcomes] == ["partial response"]

@@ -228,6 +228,28 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def foreign_abbreviations(text: str, mentions: list[Mention]) -> set[str]:
+    """Abbreviations the report defines as something the lexicon does not name: 'progesterone
+    receptors (PR)' makes PR no partial response in this report. The long form's words' initials
+    spell the abbreviation, and no mention ends right before the parenthesis."""
+    ends = {m.end for m in mentions}
+    out: set[str] = set()
+    for dm in _ABBR_DEF.finditer(text):
+        ab = dm.group(1)
+        letters = [c for c in ab if c.isalpha()]
+        if not 2 <= len(letters) <= 5 or sum(1 for c in letters if c.isupper()) < 2 or not ab.isalnum():
+            continue
+        p = dm.start()
+        while p > 0 and text[p - 1] in " \t":
+            p -= 1
+        if p in ends:
+            continue
+        words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text[max(0, p - 80):p])[-len(letters):]
+        if len(words) == len(letters) and all(w[0].lower() == c.lower() for w, c in zip(words, letters, strict=True)):
+            out.add(ab)
+    return out
+
+
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
