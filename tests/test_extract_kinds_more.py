@@ -378,3 +378,11 @@ def test_an_abbreviation_the_report_spells_out_as_something_else(terms):
     # where the report does not spell it out otherwise, PR is a partial response
     text = "A 50-year-old woman had an endometrial stromal sarcoma of T11. After letrozole she had a PR."
     assert [o.status for o in ex(text, terms).outcomes] == ["partial response"]
+
+
+@pytest.mark.parametrize("course", ["The tumours gradually reduced in size.",
+                                    "She had a spectacular response to letrozole."])
+def test_more_ways_to_write_a_response(course, terms):
+    c = ex(f"A 40-year-old woman had an endometrial stromal sarcoma of the pelvis, treated with letrozole. {course}",
+           terms)
+    assert [o.status for o in c.outcomes] == ["partial response"]

@@ -38,7 +38,8 @@ REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b"
                     r"|\brecurrent\s+(?:[\w-]+\s+)?(?:tumou?rs?|mass(?:es)?|disease|lesions?|sarcoma|nodules?)\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
-                     r"excellent|remarkable)\s+(?:and\s+\w+\s+)?response\b", re.I)
+                     r"excellent|remarkable|spectacular|impressive|striking|substantial|considerable|"
+                     r"satisfactory)\s+(?:and\s+\w+\s+)?response\b", re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?"
                     r"(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
@@ -71,7 +72,7 @@ GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\
 _LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but)\b")
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
-                       r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished)\b"
+                       r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished|reduced\s+in\s+size)\b"
                        # 'a residual mass with marked reduction in size'
                        r"|\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:with|showing|showed|demonstrat\w*)\s+"
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
