@@ -386,3 +386,12 @@ def test_more_ways_to_write_a_response(course, terms):
     c = ex(f"A 40-year-old woman had an endometrial stromal sarcoma of the pelvis, treated with letrozole. {course}",
            terms)
     assert [o.status for o in c.outcomes] == ["partial response"]
+
+
+def test_an_epidural_tumour_is_in_the_spinal_canal_not_the_vertebral_column(terms):
+    text = ("A 35-year-old woman had back pain. MRI showed an epidural mass of the thoracic spine compressing "
+            "the cord at T6-T7. It was resected and was a solitary fibrous tumour.")
+    assert sites(text, terms) == {"spinal canal"}
+    text = ("A 35-year-old woman had back pain. MRI showed an epidural mass at T6-T7 with destruction of the "
+            "vertebral body. It was resected and was a solitary fibrous tumour.")
+    assert sites(text, terms) == {"spinal canal", "vertebral column"}
