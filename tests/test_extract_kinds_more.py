@@ -395,3 +395,11 @@ def test_an_epidural_tumour_is_in_the_spinal_canal_not_the_vertebral_column(term
     text = ("A 35-year-old woman had back pain. MRI showed an epidural mass at T6-T7 with destruction of the "
             "vertebral body. It was resected and was a solitary fibrous tumour.")
     assert sites(text, terms) == {"spinal canal", "vertebral column"}
+
+
+def test_lesions_of_the_skin_by_their_kind_are_skin(terms):
+    text = ("A 50-year-old man had Kaposi sarcoma. He had violaceous patches and plaques over the trunk and "
+            "the hard palate.")
+    assert "skin" in sites(text, terms)
+    text = "A 50-year-old man had Kaposi sarcoma of the liver. There were no papules or macules."
+    assert "skin" not in sites(text, terms)

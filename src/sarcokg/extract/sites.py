@@ -210,6 +210,27 @@ def _inside_the_dura(terms: Terms, zones: Zones, facts: dict, mets: set[str]) ->
         facts["spinal canal"] = SiteFact("spinal canal", spans=vc.spans, confidence=min(vc.confidence, 0.7))
 
 
+# lesions that are of the skin by their kind: 'violaceous plaques over the trunk', 'a maculopapular rash'
+_SKIN_LESION_RX = re.compile(r"\b(?:violaceous|maculopapular|macules|papules|dermatosis|(?:patches|plaques)\s+"
+                             r"(?:and\s+(?:patches|plaques)\s+)?(?:over|on)\s+(?:the\s+|his\s+|her\s+)?(?!\w+\s+(?:wall|"
+                             r"artery|arteries|aorta|valve|pleura))\w)")
+_SKIN_HINTS = ("violaceous", "maculopapular", "macules", "papules", "dermatosis", "patches", "plaques")
+
+
+def _skin_lesions(text: str, terms: Terms, zones: Zones, other_ranges: list[tuple[int, int]],
+                  facts: dict[str, SiteFact]) -> None:
+    """The skin, where the case tells of lesions that are of the skin by their kind (a Kaposi sarcoma's
+    violaceous patches and plaques) without naming it."""
+    if "skin" in facts or not any(h in zones.low for h in _SKIN_HINTS) or terms.find("site", "skin") is None:
+        return
+    for m in _SKIN_LESION_RX.finditer(zones.low):
+        s = zones.usable(m.start(), allow_title=False)
+        if s is None or any(a <= m.start() < b for a, b in other_ranges) or negated(text, s, m.start(), m.end()):
+            continue
+        facts["skin"] = SiteFact("skin", spans=[Span(m.start(), m.end(), text[m.start():m.end()])], confidence=0.7)
+        return
+
+
 def _many_bones(text: str, f: SiteFact) -> bool:
     """'multiple bone metastases (including the clivus)': the bones are more than the one named."""
     return any(_MANY_RX.search(text[max(0, sp.start - 30):sp.start]) for sp in f.spans)
@@ -445,6 +466,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             if met:
                 mets.add(m.key)
         seen.update(x.key for x in ms)
+    _skin_lesions(text, terms, zones, other_ranges, facts)
     _metastatic_level_regions(text, terms, zones, levels, other_ranges, mets)
     _add_level_regions(terms, zones, levels, facts)
     if type_key:
