@@ -403,3 +403,9 @@ def test_lesions_of_the_skin_by_their_kind_are_skin(terms):
     assert "skin" in sites(text, terms)
     text = "A 50-year-old man had Kaposi sarcoma of the liver. There were no papules or macules."
     assert "skin" not in sites(text, terms)
+
+
+def test_a_spinal_metastasis_makes_the_vertebral_column_metastatic(terms):
+    c = ex("A 61-year-old man presented with back pain. MRI showed lesions of T12 and L4 vertebrae. Biopsy "
+           "confirmed spinal metastases of a rectal gastrointestinal stromal tumour.", terms)
+    assert {s.site: s.metastatic for s in c.tumour.sites}["vertebral column"] is True

@@ -231,6 +231,22 @@ def _skin_lesions(text: str, terms: Terms, zones: Zones, other_ranges: list[tupl
         return
 
 
+# a metastasis to the spine named by the spine's adjective: 'spinal metastases', 'a vertebral metastasis',
+# 'multilevel spinal metastatic disease' (the adjective is no site of its own: 'spinal' also names the canal)
+_SPINAL_METS_RX = re.compile(r"\b(?:spinal|spine|vertebral|(?:cervical|thoracic|lumbar|sacral)\s+spine)\s+"
+                             r"(?:[\w-]+\s+)?metasta\w*")
+
+
+def _spinal_metastasis(text: str, zones: Zones, other_ranges: list[tuple[int, int]]) -> bool:
+    """Does the case (or its title) tell of a metastasis to the spine by the spine's adjective?"""
+    for m in _SPINAL_METS_RX.finditer(zones.low):
+        s = zones.usable(m.start())
+        if s is not None and not any(a <= m.start() < b for a, b in other_ranges) \
+                and not negated(text, s, m.start(), m.end()):
+            return True
+    return False
+
+
 def _many_bones(text: str, f: SiteFact) -> bool:
     """'multiple bone metastases (including the clivus)': the bones are more than the one named."""
     return any(_MANY_RX.search(text[max(0, sp.start - 30):sp.start]) for sp in f.spans)
@@ -467,6 +483,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
                 mets.add(m.key)
         seen.update(x.key for x in ms)
     _skin_lesions(text, terms, zones, other_ranges, facts)
+    if "vertebral column" in facts and "metasta" in zones.low and _spinal_metastasis(text, zones, other_ranges):
+        mets.add("vertebral column")
     _metastatic_level_regions(text, terms, zones, levels, other_ranges, mets)
     _add_level_regions(terms, zones, levels, facts)
     if type_key:
