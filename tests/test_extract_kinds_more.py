@@ -409,3 +409,14 @@ def test_a_spinal_metastasis_makes_the_vertebral_column_metastatic(terms):
     c = ex("A 61-year-old man presented with back pain. MRI showed lesions of T12 and L4 vertebrae. Biopsy "
            "confirmed spinal metastases of a rectal gastrointestinal stromal tumour.", terms)
     assert {s.site: s.metastatic for s in c.tumour.sites}["vertebral column"] is True
+
+
+@pytest.mark.parametrize("tail", [
+    "Chordoma is a low-grade malignant tumour arising from notochordal remnants.",
+    "The old specimen showed well-differentiated smooth muscle cells.",
+])
+def test_no_grade_from_a_definition_or_from_cells(tail, terms):
+    c = ex(f"A 62-year-old woman had a chordoma of the coccyx, which was excised. {tail}", terms)
+    assert c.tumour.grade is None
+    c = ex("A 62-year-old woman had a chordoma of the coccyx. The tumour was a low-grade lesion.", terms)
+    assert c.tumour.grade.value == "low"

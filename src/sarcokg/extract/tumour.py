@@ -30,6 +30,11 @@ GRADE_WORD_RX = re.compile(
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
 _GRADE_OF_DEGREE = {"high": "low", "low": "high", "moderate": "intermediate", "intermediate": "intermediate"}
 _COMPONENT_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?components?\b", re.I)
+# the differentiation of cells, not a grade: 'well-differentiated smooth muscle cells'
+_CELLS_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?cells\b", re.I)
+# a definition of the kind of tumour, not this one: 'Chordoma is a low-grade malignant tumour ...'
+_DEFINITION_RX = re.compile(r"\s*(?!(?:The|This|That|These|Our|Her|His|Its|It|A|An|Histolog|Patholog)\b)[A-Z][a-z]+"
+                            r"(?:[\s-]+[a-z]+){0,3}\s+(?:is|are)\s+(?:an?|typically|usually|generally|considered)\b")
 _LIPO_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+)?lipo", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
@@ -178,8 +183,10 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
                 r"\b(?:sarcoma|tumou?r|neoplasm|malignancy|lesion)\b", s.text, re.I)
             if not has_tumour:
                 continue
-            if _COMPONENT_AFTER_RX.match(s.text, m.end()):
-                continue      # 'a low-grade chondrosarcoma component': a part's grade
+            if _COMPONENT_AFTER_RX.match(s.text, m.end()) or _CELLS_AFTER_RX.match(s.text, m.end()):
+                continue      # 'a low-grade chondrosarcoma component': a part's grade; cells' differentiation
+            if _DEFINITION_RX.match(s.text):
+                continue      # 'Chordoma is a low-grade malignant tumour': what the kind is, not this one
             grade = _grade_of(m, s.text)
             if grade is None:
                 continue
