@@ -394,7 +394,7 @@ def test_monoparesis_is_a_symptom_not_a_site(terms):
     ("After progression on imatinib she was switched to Qinlock.", {"imatinib", "ripretinib"}, "targeted therapy"),
     ("Isolated limb perfusion with melphalan and TNF-alpha was performed.", {"melphalan", "tasonermin"},
      "chemotherapy"),
-    ("Hormonal therapy with Arimidex was started.", {"anastrozole"}, "hormonal therapy"),
+    ("Hormonal therapy with Arimidex was started.", {"anastrozole"}, "hormone therapy"),
 ])
 def test_more_drugs_by_generic_or_brand(terms, sentence, agents, modality):
     f = ex("A 55-year-old woman had a sarcoma of the thigh. " + sentence, terms)

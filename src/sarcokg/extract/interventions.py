@@ -26,7 +26,7 @@ AGENT_CLASS_KIND = {
     SKO + "ChemotherapyAgent": "chemotherapy",
     SKO + "TargetedAgent": "targeted therapy",
     SKO + "ImmunotherapyAgent": "immunotherapy",
-    SKO + "HormonalAgent": "hormonal therapy",
+    SKO + "HormonalAgent": "hormone therapy",
     SKO + "SupportiveAgent": None,
 }
 VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated)\b")
@@ -413,7 +413,7 @@ def build(text: str, terms: Terms, ms: list[_M]) -> list[InterventionFact]:
             fam = _family(terms, f.kind)
             if fam == "radiotherapy" and not _extracorporeal(sent):
                 _radiotherapy_dose(text, f, sent, boost_only, planned)
-            if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy"):
+            if fam in ("chemotherapy", "targeted therapy", "immunotherapy", "hormone therapy"):
                 _drug_details(text, f, sent, parts)
             if f.intent is None and f.spans:
                 _intent_after(f, sent, group)

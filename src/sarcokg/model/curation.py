@@ -245,7 +245,7 @@ def _agent_modality(terms: Terms, agent: Term) -> str:
     for parent in agent.parents:
         label = parent.rsplit("#", 1)[-1]
         mod = {"ChemotherapyAgent": "chemotherapy", "TargetedAgent": "targeted therapy",
-               "ImmunotherapyAgent": "immunotherapy", "HormonalAgent": "hormonal therapy"}.get(label)
+               "ImmunotherapyAgent": "immunotherapy", "HormonalAgent": "hormone therapy"}.get(label)
         if mod:
             return mod
     return "chemotherapy"

@@ -21,10 +21,10 @@ TREATMENTS: dict[str, tuple[str, str, str]] = {
     "chemotherapy": ("#117733", "o", "C"),
     "targeted therapy": ("#44AA99", "o", "T"),
     "immunotherapy": ("#AA4499", "o", "I"),
-    "hormonal therapy": ("#999933", "o", "H"),
+    "hormone therapy": ("#999933", "o", "H"),
     "embolization": ("#882255", "s", "E"),
 }
-SYSTEMIC = ("chemotherapy", "targeted therapy", "immunotherapy", "hormonal therapy")
+SYSTEMIC = ("chemotherapy", "targeted therapy", "immunotherapy", "hormone therapy")
 # swimmer-plot treatment columns: surgery, radiotherapy, systemic therapy
 TREATMENT_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("surgery", ("surgery",)), ("radiotherapy", ("radiotherapy",)), ("systemic therapy", SYSTEMIC)]
