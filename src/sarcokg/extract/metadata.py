@@ -83,7 +83,8 @@ YEAR_FORMS = [
     # volume-and-issue lines: "Vol. 12, No. 3, 2019", "Volume 7 | Issue 2 | March 2021", "Vol 8 (2019)"
     YearForm(re.compile(
         r"\bVol(?:ume)?\.?\s*\d{1,4}\s*[,|:;(.]?\s*(?:(?:No\.?|Issue|Number|Num\.?|Iss\.?)\s*\d{1,4}\s*[,|:;).]?\s*)?"
-        r"(?:\(?\s*(?:" + MONTH + r"\s*(?:[\-\u2013]\s*" + MONTH + r"\s*)?)?(?:\d{1,2},?\s+)?)?" + YEAR + r"(?!\d)", re.I),
+        r"(?:\(?\s*(?:" + MONTH + r"\s*(?:[\-\u2013]\s*" + MONTH + r"\s*)?)?(?:\d{1,2},?\s+)?)?" + YEAR
+        + r"(?!\d)", re.I),
         0.8, ("vol",)),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     YearForm(re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?"

@@ -190,7 +190,8 @@ _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|s
                       re.I)
 
 
-_INSIDE_DURA_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary|epidural|extradural)\b")
+_INSIDE_DURA_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary|epidural|"
+                             r"extradural)\b")
 _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
                                r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
 

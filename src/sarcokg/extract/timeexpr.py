@@ -104,6 +104,20 @@ _STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+
                           r"(?:leaving|discharge|admission|hospitali[sz]ation|transfer)\b")
 
 
+def _with_years_before(sentence: str, a: int, months: float, out: list[TimeExpr],
+                       taken: list[tuple[int, int]]) -> tuple[int, float]:
+    """A time in months with years written before it ('six years and 10 months after ...'): the
+    start and the sum. The years alone, when taken already ('at 2 years'), leave out and taken."""
+    yb = _YEARS_AND_RX.search(sentence, max(0, a - 30), a)
+    ny = word_number(yb.group("num")) if yb is not None else None
+    if yb is None or ny is None:
+        return a, months
+    start = yb.start("num")
+    out[:] = [t for t in out if not (start <= t.start < a)]
+    taken[:] = [(x, y) for x, y in taken if not (start <= x < a)]
+    return start, round(ny * 12 + months, 1)
+
+
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
@@ -131,12 +145,7 @@ def find_times(sentence: str) -> list[TimeExpr]:
             if months is None:
                 continue
             if m.group("unit")[:1] == "m" and " and " in sentence[max(0, a - 30):a]:
-                yb = _YEARS_AND_RX.search(sentence, max(0, a - 30), a)   # 'six years and 10 months after ...'
-                if yb is not None and (ny := word_number(yb.group("num"))) is not None:
-                    a, months = yb.start("num"), round(ny * 12 + months, 1)
-                    # the years alone may be taken already ('at 2 years'): the sum replaces them
-                    out = [t for t in out if not (a <= t.start < b)]
-                    taken = [(x, y) for x, y in taken if not (a <= x < b)]
+                a, months = _with_years_before(sentence, a, months, out, taken)
             tail = sentence[m.end("unit"):m.end("unit") + 45]
             if _STAY_ANCHOR.match(tail):
                 continue
