@@ -420,3 +420,11 @@ def test_no_grade_from_a_definition_or_from_cells(tail, terms):
     assert c.tumour.grade is None
     c = ex("A 62-year-old woman had a chordoma of the coccyx. The tumour was a low-grade lesion.", terms)
     assert c.tumour.grade.value == "low"
+
+
+def test_postoperative_implies_an_operation(terms):
+    c = ex("A 40-year-old woman had a solitary fibrous tumour at T7. Her gait improved postoperatively.", terms)
+    assert [i.kind for i in c.interventions] == ["surgery"]
+    c = ex("A 40-year-old woman had a solitary fibrous tumour at T7. Postoperative radiotherapy was recommended.",
+           terms)
+    assert c.interventions == []

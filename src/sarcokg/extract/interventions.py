@@ -31,7 +31,8 @@ AGENT_CLASS_KIND = {
 }
 VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated)\b")
 # ('was found and re-excised': a second passive verb after 'and', the 're-' of a repeat)
-PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
+PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?"
+                        r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery"}
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
@@ -238,8 +239,34 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
         out += _ectomies(text, zones, other_ranges, [m for m in mentions if m.axis == "intervention"])
     if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
         out += _from_doses(text, terms, zones, other_ranges, out)
+    if ("postop" in low or "post-op" in low or "post op" in low) and not _any_surgery(terms, out):
+        out += _implied_operation(text, zones, other_ranges)
     out.sort(key=lambda x: x.start)
     return out
+
+
+# 'improved postoperatively', 'postoperative PET-CT showed ...': the case had an operation
+POSTOP_RX = Caseless(r"\bpost[\s-]?operative(?:ly)?\b")
+
+
+def _any_surgery(terms: Terms, ms: list[_M]) -> bool:
+    for m in ms:
+        t = terms.find("intervention", m.kind)
+        if t is not None and t.summary_key == "surgery":
+            return True
+    return False
+
+
+def _implied_operation(text: str, zones: Zones, other_ranges: list[tuple[int, int]]) -> list[_M]:
+    """An operation the case implies but does not name: its first 'postoperative(ly)' of the case."""
+    for si, pms in sorted(zones.hits(POSTOP_RX).items()):
+        s = zones.sents[si]
+        if s.zone != "case" or s.generic:
+            continue
+        for pm in pms:
+            if _usable(text, zones, other_ranges, pm.start(), pm.end()) is not None:
+                return [_M("surgery", pm.start(), pm.end(), s)]
+    return []
 
 
 # an operation named by its way in: 'treated with a single-stage posterior approach'
