@@ -188,7 +188,9 @@ def test_intent_written_after_the_treatment(terms):
     # the word belongs to the next treatment, or to something else after a comma
     assert intents("He underwent resection and RT preoperatively.") == \
         [("resection", None), ("radiotherapy", "neoadjuvant")]
-    assert intents("Radiotherapy was given, and postoperatively he recovered well.") == [("radiotherapy", None)]
+    # (the 'postoperatively' also implies an operation, named by no word)
+    assert intents("Radiotherapy was given, and postoperatively he recovered well.") == \
+        [("radiotherapy", None), ("surgery", None)]
 
 
 def test_a_fusion_by_its_approach_is_spinal_fusion_not_a_level_of_the_tumour(terms):
