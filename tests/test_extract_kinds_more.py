@@ -428,3 +428,17 @@ def test_postoperative_implies_an_operation(terms):
     c = ex("A 40-year-old woman had a solitary fibrous tumour at T7. Postoperative radiotherapy was recommended.",
            terms)
     assert c.interventions == []
+
+
+def test_a_refusal_negates_the_treatment(terms):
+    c = ex("A 31-year-old woman had a solitary fibrous tumour of the sacrum, which was resected. She has been in "
+           "remission for five years despite her refusal of adjuvant radiotherapy.", terms)
+    assert [i.kind for i in c.interventions] == ["resection"]
+
+
+def test_a_research_portals_record_fields_are_no_case(terms):
+    text = ("A sarcoma of the sacrum\nResearch output: Contribution to journal\nThis report describes a "
+            "43-year-old man with a sarcoma of the sacrum. He underwent sacrectomy.\nOriginal languageEnglish (US)\n"
+            "Pages (from-to)1-8\n\u2022 Radiation therapy\n\u2022 Oncology\nASJC Scopus subject areas\n"
+            "\u2022 Surgery\n")
+    assert [i.kind for i in ex(text, terms).interventions] == ["sacrectomy"]

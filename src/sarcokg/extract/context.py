@@ -118,6 +118,7 @@ def is_intro(low: str) -> bool:
 
 NEG_RX = re.compile(
     r"\b(?:no|not|without|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
+    r"refusal of|refusing|"
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"

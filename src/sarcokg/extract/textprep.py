@@ -247,7 +247,8 @@ BOILER_HEADS = re.compile(r"^(?i:references|bibliography|footnotes|acknowledge?m
     r"request permissions|newsletter|share|download|similar articles|ethics|consent|abbreviations|"
     r"data availability|supplementary|full text links|peer review|view abstract|statistics from|"
     r"talk to us|skip to|mesh terms|publication types|substances|grants? and funding|linkout|"
-    r"supplementary concepts" + _END)
+    r"supplementary concepts|original language|asjc scopus subject areas|cite this|fingerprint|"
+    r"access to document" + _END)
 
 
 _HEAD_PREFIXES = tuple(
@@ -256,7 +257,8 @@ _HEAD_PREFIXES = tuple(
     "aim relevance literature review significance what lesson reference bibliography footnote acknowledg funding "
     "competing conflict author contributor related citation cited correspondence about disclaimer copyright "
     "permission request newsletter share download similar ethic consent abbreviation data supplementary full peer "
-    "view statistics talk skip mesh publication substance grant linkout".split())
+    "view statistics talk skip mesh publication substance grant linkout original asjc cite fingerprint "
+    "access".split())
 
 
 _HEAD_PREFIX_MAX = max(map(len, _HEAD_PREFIXES))
