@@ -442,3 +442,15 @@ def test_a_research_portals_record_fields_are_no_case(terms):
             "Pages (from-to)1-8\n\u2022 Radiation therapy\n\u2022 Oncology\nASJC Scopus subject areas\n"
             "\u2022 Surgery\n")
     assert [i.kind for i in ex(text, terms).interventions] == ["sacrectomy"]
+
+
+def test_a_negation_goes_on_over_or(terms):
+    text = ("A 40-year-old man had an osteosarcoma of the tibia, which was resected. Two years later he developed "
+            "liver metastases without local recurrence in the tibia or pulmonary metastases.")
+    assert sites(text, terms) == {"tibia", "liver"}
+
+
+def test_where_a_kind_of_tumour_frequently_spreads_is_no_site(terms):
+    text = ("A 40-year-old man had an osteosarcoma of the tibia, which was resected. Frequent sites of metastases "
+            "in case of progression are the lungs and bone.")
+    assert sites(text, terms) == {"tibia"}

@@ -399,6 +399,8 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     # a list item ends the clause with at most two words (and, or, nor before them): only then a list
     if NEG_RX.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
         return True
+    if len(words) > window and words[-1] == "or" and NEG_RX.search(" ".join(words[-12:])):
+        return True   # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on
     after = sent.low[end - sent.start:end - sent.start + 50]
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
 

@@ -16,6 +16,7 @@ import ahocorasick
 def _generic_phrases() -> list[str]:
     words = ("literature", "previously reported", "previously published", "previously described", "case reports",
              "reported cases", "cases", "incidence", "prevalence", "typically", "usually", "commonly", "most common",
+             "most frequent", "frequent sites", "frequent site", "common sites", "common site",
              "generally", "often", "frequently", "unusual", "account for", "accounts for", "should", "may", "might",
              "could", "can be", "can cause", "can occur", "advised", "recommended", "remains unclear",
              "remain unclear", "remains controversial", "remain controversial", "whether", "prognosis",
