@@ -66,7 +66,10 @@ def recording(name: str) -> Iterator[None]:
     sys.stdout = _Tee(real, buf)   # type: ignore[assignment]
     try:
         yield
-    finally:
+    except BaseException:          # a failed run or --help (SystemExit) records nothing
+        sys.stdout = real
+        raise
+    else:
         sys.stdout = real
         dirty = " (uncommitted changes)" if _git("status", "--porcelain", "--untracked-files=no") else ""
         load1 = os.getloadavg()
