@@ -17,7 +17,7 @@ from sarcokg.model.facts import CaseFacts, Span, Tumour, Value
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms, load_terms
 
-from .lexicon import foreign_abbreviations, lexicon_for, local_abbreviations, merge, misspelt_agents
+from .lexicon import abbreviations, lexicon_for, merge, misspelt_agents
 from .textprep import normalise, spaced, split_sentences
 
 __all__ = ["extract"]
@@ -32,10 +32,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     sents = split_sentences(text)
     cue_hits: list[tuple[int, tuple[str, ...]]] = []   # the context cues, found in the same pass
     mentions = lex.match(text, norm, sp, cue_hits)
-    foreign = foreign_abbreviations(text, mentions) if "(" in text else set()
-    if foreign:   # an abbreviation the report spells out as something else: 'progesterone receptors (PR)'
-        mentions = [m for m in mentions if not (m.source == "abbreviation" and text[m.start:m.end] in foreign)]
-    mentions = merge(mentions, local_abbreviations(text, mentions))
+    mentions = abbreviations(text, mentions)
     mentions = merge(mentions, misspelt_agents(lex, norm, mentions))
 
     # the introduction of the patient bounds the title search

@@ -195,16 +195,31 @@ _ABBR_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-\u2010 ]{0,10}?[A-Za-z0-9])\s
 _AXIS_PREF = {"tumour": 0, "intervention": 1, "agent": 2, "outcome": 3, "survival": 4, "site": 5}
 
 
-def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Abbreviations the report defines itself: 'Ewing sarcoma (ES)' -> ES is ES.
+def abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """mentions with the report's own abbreviations: those it defines for a mention ('Ewing sarcoma
+    (ES)' -> ES is ES) added, matched case-sensitively as whole words; the lexicon's abbreviations it
+    spells out as something else ('progesterone receptors (PR)': PR is no partial response here) left
+    out. One pass over the parentheses finds both."""
+    if "(" not in text:
+        return mentions
+    defs, foreign = _definitions(text, mentions)
+    if foreign:
+        mentions = [m for m in mentions if not (m.source == "abbreviation" and text[m.start:m.end] in foreign)]
+    if not defs:
+        return mentions
+    out = [Mention(defs[ab].axis, defs[ab].key, a, b, "local")
+           for a, b, ab in find_words(text, sorted(defs, key=len, reverse=True))]
+    return merge(mentions, out)
 
-    The long form must be a mention that ends right before the parenthesis;
-    the short form is then matched case-sensitively as a whole word.
-    """
+
+def _definitions(text: str, mentions: list[Mention]) -> tuple[dict[str, Mention], set[str]]:
+    """The abbreviations defined for a mention that ends right before the parenthesis (with its long
+    form), and those whose long form no mention is but whose words' initials spell them."""
     ends: dict[int, list[Mention]] = {}
     for mention in mentions:
         ends.setdefault(mention.end, []).append(mention)
     defs: dict[str, Mention] = {}
+    foreign: set[str] = set()
     for dm in _ABBR_DEF.finditer(text):
         ab = dm.group(1)
         if sum(1 for c in ab if c.isupper()) < 2 or re.search(r"[a-z]{4,}", ab):
@@ -214,40 +229,23 @@ def local_abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
             p -= 1
         long_forms = ends.get(p + 1)
         if not long_forms:
+            if _spelled_out(text, p + 1, ab):
+                foreign.add(ab)
             continue
         lf = min(long_forms, key=lambda m: _AXIS_PREF.get(m.axis, 9))
         defs.setdefault(ab, lf)
         if ab.endswith("s") and len(ab) > 2:
             defs.setdefault(ab[:-1], lf)
-    if not defs:
-        return []
-    out = []
-    for a, b, ab in find_words(text, sorted(defs, key=len, reverse=True)):
-        lf = defs[ab]
-        out.append(Mention(lf.axis, lf.key, a, b, "local"))
-    return out
+    return defs, foreign
 
 
-def foreign_abbreviations(text: str, mentions: list[Mention]) -> set[str]:
-    """Abbreviations the report defines as something the lexicon does not name: 'progesterone
-    receptors (PR)' makes PR no partial response in this report. The long form's words' initials
-    spell the abbreviation, and no mention ends right before the parenthesis."""
-    ends = {m.end for m in mentions}
-    out: set[str] = set()
-    for dm in _ABBR_DEF.finditer(text):
-        ab = dm.group(1)
-        letters = [c for c in ab if c.isalpha()]
-        if not 2 <= len(letters) <= 5 or sum(1 for c in letters if c.isupper()) < 2 or not ab.isalnum():
-            continue
-        p = dm.start()
-        while p > 0 and text[p - 1] in " \t":
-            p -= 1
-        if p in ends:
-            continue
-        words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text[max(0, p - 80):p])[-len(letters):]
-        if len(words) == len(letters) and all(w[0].lower() == c.lower() for w, c in zip(words, letters, strict=True)):
-            out.add(ab)
-    return out
+def _spelled_out(text: str, end: int, ab: str) -> bool:
+    """Do the words before end spell ab by their initials ('progesterone receptors' before '(PR)')?"""
+    letters = [c for c in ab if c.isalpha()]
+    if not 2 <= len(letters) <= 5 or not ab.isalnum():
+        return False
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", text[max(0, end - 80):end])[-len(letters):]
+    return len(words) == len(letters) and all(w[0].lower() == c.lower() for w, c in zip(words, letters, strict=True))
 
 
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

@@ -234,17 +234,22 @@ def _skin_lesions(text: str, terms: Terms, zones: Zones, other_ranges: list[tupl
 
 # a metastasis to the spine named by the spine's adjective: 'spinal metastases', 'a vertebral metastasis',
 # 'multilevel spinal metastatic disease' (the adjective is no site of its own: 'spinal' also names the canal)
-_SPINAL_METS_RX = re.compile(r"\b(?:spinal|spine|vertebral|(?:cervical|thoracic|lumbar|sacral)\s+spine)\s+"
-                             r"(?:[\w-]+\s+)?metasta\w*")
+_SPINAL_METS_RX = re.compile(r"\b(?:spinal|spine|vertebral)\s+(?:[\w-]+\s+)?$")
 
 
 def _spinal_metastasis(text: str, zones: Zones, other_ranges: list[tuple[int, int]]) -> bool:
-    """Does the case (or its title) tell of a metastasis to the spine by the spine's adjective?"""
-    for m in _SPINAL_METS_RX.finditer(zones.low):
-        s = zones.usable(m.start())
-        if s is not None and not any(a <= m.start() < b for a, b in other_ranges) \
-                and not negated(text, s, m.start(), m.end()):
-            return True
+    """Does the case (or its title) tell of a metastasis to the spine by the spine's adjective? (each
+    'metasta' found by the substring, the adjective looked for just before it)"""
+    low = zones.low
+    p = low.find("metasta")
+    while p >= 0:
+        m = _SPINAL_METS_RX.search(low, max(0, p - 30), p)
+        if m is not None:
+            s = zones.usable(m.start())
+            if s is not None and not any(a <= m.start() < b for a, b in other_ranges) \
+                    and not negated(text, s, m.start(), p + 7):
+                return True
+        p = low.find("metasta", p + 7)
     return False
 
 

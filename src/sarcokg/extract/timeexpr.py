@@ -73,7 +73,7 @@ PATTERNS = [
                 + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
      False, ("after", "since", "post", "following", "from", "subsequent")),
     # ('followed up to one year', 'free of symptoms since 2 years', 'in the next 2.5 years')
-    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|to|until)\s+(?:the\s+)?"
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|up\s+to|until)\s+(?:the\s+)?"
                 r"(?:last\s+|past\s+|first\s+|next\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
