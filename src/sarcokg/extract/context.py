@@ -64,6 +64,7 @@ def _intro_noun_possible(low: str) -> bool:
         or "infant" in low or "teenager" in low or "adolescent" in low
 
 
+_MAY_DASH_RX = re.compile("May(?=[" + DASHES + "])")
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
@@ -245,8 +246,11 @@ class Zones:
         cues = cue_positions(self.norm, self._cues)
         at = self.at
         text = self.text
-        # 'May-Gr\u00fcnwald-Giemsa' is a stain, not the modal 'may' (no modal is followed by a dash)
-        gen_pos = [p for p in cues["generic"] if not (text.startswith("May", p) and text[p + 3:p + 4] in DASHES)]
+        gen_pos = cues["generic"]
+        if "May" in text:   # 'May-Gr\u00fcnwald-Giemsa' is a stain, not the modal 'may' (no modal has a dash after)
+            stain = {m.start() for m in _MAY_DASH_RX.finditer(text)}
+            if stain:
+                gen_pos = [p for p in gen_pos if p not in stain]
         anchors, refs, gens = ({s.index for s in map(at, ps) if s is not None}
                                for ps in (cues["anchor"], cues["caseref"], gen_pos))
         intro_i = self._find_intro(anchors, refs, gens)

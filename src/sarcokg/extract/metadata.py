@@ -125,21 +125,20 @@ _BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhos
 
 # a reference entry in Vancouver style: an optional number, then two or more authors 'Surname AB,', 'Surname A.B.,'
 _REF_AUTHOR = r"[A-Z][A-Za-z'\u2019\-]+(?:[ \t][A-Z][a-z]+)?[ \t]+[A-Z](?:\.?[A-Z]){0,2}\.?"
-_REF_ENTRY_RX = re.compile(r"[ \t]*(?:\[?\d{1,3}[.\])][ \t]*){0,2}" + _REF_AUTHOR
-                           + r"(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)" + _REF_AUTHOR + r")+")
+_REF_ENTRY = (r"[ \t]*(?:\[?\d{1,3}[.\])][ \t]*){0,2}" + _REF_AUTHOR
+              + r"(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)" + _REF_AUTHOR + r")+")
+_REF_ENTRY_RX = re.compile(_REF_ENTRY)
+_REF_LINE_RX = re.compile(r"\n" + _REF_ENTRY)
 
 
 def _unheaded_refs(text: str) -> int:
     """Where a reference list with no heading starts: the first of three reference entries each within
     400 characters of the one before (the page's own citation line stands alone in its header); else
     len(text)."""
-    starts = []
-    if ", " in text:   # matched at each line's start (a multiline ^ would be tried at every character)
-        a = 0
-        while a >= 0:
-            if _REF_ENTRY_RX.match(text, a):
-                starts.append(a)
-            a = text.find("\n", a) + 1 or -1
+    # tried after each newline only (the pattern opens with one: the regex engine skips to the next;
+    # a multiline ^ would be tried at every character), and at the text's start
+    starts = [0] if _REF_ENTRY_RX.match(text) else []
+    starts += [m.start() + 1 for m in _REF_LINE_RX.finditer(text)]
     return next((starts[i] for i in range(len(starts) - 2)
                  if starts[i + 1] - starts[i] <= 400 and starts[i + 2] - starts[i + 1] <= 400), len(text))
 
