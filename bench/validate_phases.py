@@ -9,7 +9,9 @@ process's CPU and its workers' CPU (children that have ended: the worker
 pools end within the phase that starts them). Meant for a fresh copy of a
 synthetic corpus's graph folder (bench/synth.py), so the store is built and
 every report validated; the folder is changed (its store and caches written).
---no-ahead validates only after the store is loaded (as before validate/ahead.py).
+--no-ahead validates only after the store is loaded (as before validate/ahead.py);
+--no-rows builds the store without the named queries' rows (which the command
+always keeps), to show what they cost.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def main() -> None:
     ap.add_argument("kg", type=Path)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-ahead", action="store_true")
+    ap.add_argument("--no-rows", action="store_true")
     a = ap.parse_args()
     marks: list[tuple[str, float, float, float]] = []
     start = time.perf_counter()
@@ -48,8 +51,9 @@ def main() -> None:
     cache_file = a.kg / CACHE_DIR / "validation-fast.json"
     early = None if a.no_ahead else ahead.start(a.kg, "fast", a.jobs, cache_file)
     mark("validation ahead started")
-    kgraph = load(a.kg, evidence=False, settings=settings, derive=deriver(a.kg, a.jobs, settings, None))
-    mark("store build with the named queries' rows (load)")
+    rows = None if a.no_rows else deriver(a.kg, a.jobs, settings, None)
+    kgraph = load(a.kg, evidence=False, settings=settings, derive=rows)
+    mark("store build" + ("" if a.no_rows else " with the named queries' rows") + " (load)")
     done = None if early is None else early.finish()
     mark("validation ahead finished (this process joins)")
     real_all, real_cross = shacl._validate_all, shacl.cross_report_results
@@ -74,9 +78,9 @@ def main() -> None:
     results = sorted(results + record_results(a.kg))
     text = shacl.format_text(results, len(files))
     mark("curation records, report text")
-    if fresh >= settings.defer_evidence_min:
+    if fresh >= settings.defer_evidence_min and not a.no_rows:
         prepare_named(a.kg, kgraph, a.jobs)
-    mark("named queries kept (nothing left after a build)")
+    mark("named queries kept (nothing left after a build)" if not a.no_rows else "(named queries not kept)")
     print(f"{len(files)} reports, {fresh} validated afresh, {len(text.splitlines())} lines, jobs {a.jobs}, "
           f"{'no ' if a.no_ahead else ''}validation ahead")
     print("| phase | wall s | this process CPU s | workers CPU s |\n|---|---|---|---|")
