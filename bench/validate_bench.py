@@ -106,7 +106,7 @@ def bench_size(n: int, a, sides: list[str]) -> list[dict]:
             cmd = [python_of(side, a.old), "-m", "sarcokg.cli", "validate", "--kg", str(target), "--jobs", str(jobs)]
             if mode == "full":
                 clear_kept(kg)
-            else:
+            elif mode == "no-cache":
                 cmd.append("--no-cache")
             load = os.getloadavg()[0]
             wall, cpu, digest = timed(cmd)
