@@ -32,14 +32,14 @@ def validate_chunk(args: tuple) -> list[tuple[str, list[Result]] | None]:
     """(SHA-256, results) of each file of a chunk; None for a file that did not
     read or parse (validated again after the load, which names the problem)."""
     from sarcokg.store.reportfiles import read_file
-    from sarcokg.validate.shacl import _fast_data, _validator
+    from sarcokg.validate.shacl import engine_for, validate_bytes
     files, shapes, ontology = args
-    validator = _validator(shapes, ontology)   # built once per process (lru_cache)
+    validator = engine_for(shapes, ontology)   # built once per process (lru_cache)
     out: list[tuple[str, list[Result]] | None] = []
     for f in files:
         try:
             data = read_file(f)[1]
-            out.append((hashlib.sha256(data).hexdigest(), _fast_data(f, data, validator)))
+            out.append((hashlib.sha256(data).hexdigest(), validate_bytes(f, data, validator)))
         except SarcoKGError:
             out.append(None)
     return out

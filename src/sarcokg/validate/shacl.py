@@ -126,7 +126,7 @@ def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result
 def validate_file(path: Path, engine: str = "fast") -> list[Result]:
     """The shapes' results, and the one-report-graph rule's (validate/reportgraph.py)."""
     if engine == "fast":
-        return _fast_file(path, _validator(str(shapes_path()), str(ontology_path())))
+        return _fast_file(path, engine_for(str(shapes_path()), str(ontology_path())))
     from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
     triples = read_triples(path)
     rule = [Result(path.name, focus, "", COMPONENT, value, message)
@@ -134,7 +134,8 @@ def validate_file(path: Path, engine: str = "fast") -> list[Result]:
     return sorted(set(validate_triples(triples, path.name, engine) + rule))
 
 
-def _validator(shapes: str, ontology: str):
+def engine_for(shapes: str, ontology: str):
+    """The fast engine for these shapes and ontology (paths), built once a process."""
     from sarcokg.validate.shacl_fast import fast_validator
     return fast_validator(shapes, ontology)
 
@@ -144,11 +145,13 @@ def _fast_file(path: Path, validator) -> list[Result]:
     into the plain-term index that both the shapes and the one-report-graph
     rule read (no pyoxigraph triples kept: they were most of the cost)."""
     from sarcokg.store.reportfiles import read_file
-    return _fast_data(path, read_file(path)[1], validator)
+    return validate_bytes(path, read_file(path)[1], validator)
 
 
-def _fast_data(path: Path, data: bytes, validator) -> list[Result]:
-    """_fast_file() of the file's bytes, already read."""
+def validate_bytes(path: Path, data: bytes, validator) -> list[Result]:
+    """The fast engine's results (shapes and the one-report-graph rule) for
+    the bytes of report file path, already read; malformed Turtle raises a
+    one-line InputError naming the file and line."""
     from sarcokg.store.reportfiles import turtle_error
     from sarcokg.validate.reportgraph import COMPONENT, index_problems
     from sarcokg.validate.shacl_fast import parse_index
@@ -340,7 +343,7 @@ def _validate_chunk(args: tuple) -> list[list[Result]]:
     files, engine, shapes, ontology = args
     if engine != "fast":
         return [validate_file(f, engine) for f in files]
-    validator = _validator(shapes, ontology)   # built once per process (lru_cache)
+    validator = engine_for(shapes, ontology)   # built once per process (lru_cache)
     return [_fast_file(f, validator) for f in files]
 
 
