@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cold validation at N synthetic reports, one code beside another, by jobs.
 
-    python bench/validate_bench.py --sizes 10000 [100000] [--old DIR] [--runs 5] [--jobs 1 2] [--full]
+    python bench/validate_bench.py --sizes 10000 [100000] [--old DIR] [--runs 5] [--jobs 1 2] [--full] [--fresh]
 
 For each N it makes a synthetic corpus (bench/synth.py) once, syncs its store
 (untimed), then times `sarcokg validate --no-cache --kg K --jobs J` (every
@@ -13,6 +13,10 @@ alternate the order (old first, then new first, ...) so a change in the host's
 load hits both alike. --full also times the command as bench/bench.py does
 (`validate --jobs 2` with no validation cache and no kept query results: the
 named queries' first run, which validate pays after a cold run, included).
+--fresh times, instead of --no-cache, `validate --jobs J` on a fresh copy of the
+corpus's graph folder (no store, no caches: the store build with the named
+queries' kept rows, every report validated, the rules across reports, the
+cache written), as a user runs it on a new folder.
 
 Prints, per size, side and jobs, the median wall time and the median CPU time
 (user + system of the command and its workers), with the runs and the 1-minute
@@ -60,7 +64,7 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
     return wall, cpu, hashlib.sha256(p.stdout).hexdigest()
 
 
-def corpus(n: int, work: Path, jobs: int) -> Path:
+def corpus(n: int, work: Path, jobs: int, sync: bool = True) -> Path:
     from synth import generate
     root = work / f"n{n}"
     kg = root / "graph"
@@ -68,8 +72,9 @@ def corpus(n: int, work: Path, jobs: int) -> Path:
         shutil.rmtree(root, ignore_errors=True)
         generate(n, root, jobs=jobs)
     # the store in step with the files (untimed): both sides run the same store code
-    subprocess.run([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql",
-                    "ASK { ?r a sko:CaseReport }"], check=True, capture_output=True)
+    if sync:
+        subprocess.run([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--sparql",
+                        "ASK { ?r a sko:CaseReport }"], check=True, capture_output=True)
     return kg
 
 
@@ -80,19 +85,28 @@ def clear_kept(kg: Path) -> None:
     shutil.rmtree(kg / ".sarcokg" / "rows", ignore_errors=True)
 
 
+def fresh_copy(kg: Path, work: Path) -> Path:
+    """A copy of the graph folder without its store and caches."""
+    target = work / "fresh"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(kg, target, ignore=shutil.ignore_patterns(".sarcokg"))
+    return target
+
+
 def bench_size(n: int, a, sides: list[str]) -> list[dict]:
-    kg = corpus(n, a.work, max(a.jobs))
-    cases = [(side, jobs, "no-cache") for jobs in a.jobs for side in sides]
+    kg = corpus(n, a.work, max(a.jobs), sync=not a.fresh)
+    cases = [(side, jobs, "fresh" if a.fresh else "no-cache") for jobs in a.jobs for side in sides]
     if a.full:
         cases += [(side, 2, "full") for side in sides]
     runs: dict = {c: [] for c in cases}
     for r in range(a.runs):
         order = cases if r % 2 == 0 else cases[::-1]
         for side, jobs, mode in order:
-            cmd = [python_of(side, a.old), "-m", "sarcokg.cli", "validate", "--kg", str(kg), "--jobs", str(jobs)]
+            target = fresh_copy(kg, a.work) if mode == "fresh" else kg
+            cmd = [python_of(side, a.old), "-m", "sarcokg.cli", "validate", "--kg", str(target), "--jobs", str(jobs)]
             if mode == "full":
                 clear_kept(kg)
-            else:
+            elif mode == "no-cache":
                 cmd.append("--no-cache")
             load = os.getloadavg()[0]
             wall, cpu, digest = timed(cmd)
@@ -117,6 +131,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--full", action="store_true", help="also time validate as bench.py does (named queries' "
                                                         "first run included), --jobs 2")
+    ap.add_argument("--fresh", action="store_true", help="time validate on a fresh copy of the folder (store "
+                                                         "build included) instead of --no-cache")
     ap.add_argument("--work", type=Path, default=Path("/tmp/sarcokg-validate-bench"))
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
@@ -125,7 +141,7 @@ def main() -> None:
     for side in sides:
         print(f"{side}: {where(python_of(side, a.old))}")
     rows = [row for n in a.sizes for row in bench_size(n, a, sides)]
-    print(f"\nmedian of {a.runs} runs, alternated; `validate --no-cache` unless 'full'")
+    print(f"\nmedian of {a.runs} runs, alternated; `validate --no-cache` unless 'full' or 'fresh'")
     print("| N | side | jobs | what | wall s (median) | CPU s (median) | wall s of each run "
           "| load (1 min) before each |")
     print("|---|---|---|---|---|---|---|---|")

@@ -157,3 +157,48 @@ def test_a_malformed_file_stops_parallel_validation_with_one_line(tmp_path, wher
     files[where].write_text(files[where].read_text() + "\n:broken sko:ageYears .\n")
     with pytest.raises(InputError, match=re.escape(files[where].name) + r":\d+: malformed Turtle"):
         validate_kg(files, jobs=2)
+
+
+def test_results_validated_ahead_are_taken_only_for_the_bytes_the_store_loaded(tmp_path):
+    """validate/ahead.py validates before the store is loaded; a file changed in
+    between is validated again, so the results are those of validating after."""
+    from sarcokg.store.kgstore import sha256
+    from sarcokg.validate import ahead
+    kg = tmp_path / "kg"
+    synth_graphs(kg, PARALLEL_MIN + 50)
+    plant(kg)
+    early = ahead.start(kg, "fast", 2, None)
+    assert early is not None
+    done = early.finish()
+    files = sorted(kg.glob("*.ttl"))
+    assert set(done) == {f.name for f in files}
+    changed = files[7]   # changed after it was validated ahead (as if while the store loaded)
+    changed.write_text(changed.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    digests = {f.name: sha256(f) for f in files}
+    assert done[changed.name][0] != digests[changed.name]
+    expected, _ = validate_kg(files, jobs=1, digests=digests)
+    got, fresh = validate_kg(files, jobs=1, digests=digests, ahead=done)
+    assert got == expected and fresh == len(files)
+    assert any(r.report == changed.name and r.path.endswith("ageYears") for r in got)
+
+
+def test_nothing_is_validated_ahead_that_the_cache_knows(tmp_path):
+    from sarcokg.validate import ahead
+    kg = tmp_path / "kg"
+    synth_graphs(kg, PARALLEL_MIN + 50)
+    cache = tmp_path / "cache.json"
+    assert ahead.start(kg, "fast", 1, cache) is None          # one job: nothing beside the store build
+    assert ahead.start(kg, "pyshacl", 2, cache) is None
+    validate_kg(sorted(kg.glob("*.ttl")), cache_file=cache)
+    assert ahead.start(kg, "fast", 2, cache) is None          # every report known to the cache
+    assert ahead.start(kg, "fast", 2, tmp_path / "none.json") is not None
+
+
+def test_a_malformed_file_is_named_once_by_a_cold_parallel_validate(inproc, tmp_path):
+    kg = tmp_path / "kg"
+    synth_graphs(kg, PARALLEL_MIN + 50)
+    bad = sorted(kg.glob("*.ttl"))[3]
+    bad.write_text(bad.read_text() + "\n:broken sko:ageYears .\n")
+    r = inproc("validate", "--kg", kg, "--jobs", 2)
+    assert r.code == 2 and "Traceback" not in r.err
+    assert re.search(re.escape(bad.name) + r":\d+: malformed Turtle", r.err)

@@ -219,11 +219,20 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
     settings = Settings.from_env()
     from sarcokg.query.run import deriver
-    # the rules across reports read no evidence (tested); a store build keeps the named queries' rows
-    kgraph = load(kg, evidence=False, settings=settings, derive=deriver(kg, jobs, settings, progress_on_stderr()))
+    from sarcokg.validate import ahead
+    # reports the cache does not know are validated beside the store build (validate/ahead.py)
+    early = ahead.start(kg, engine, jobs, None if no_cache else kg / CACHE_DIR / f"validation-{engine}.json")
+    try:
+        # the rules across reports read no evidence (tested); a store build keeps the named queries' rows
+        kgraph = load(kg, evidence=False, settings=settings, derive=deriver(kg, jobs, settings, progress_on_stderr()))
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
     files = kgraph.reports
     cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
-    results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests)
+    results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests,
+                                 ahead=None if early is None else early.finish())
     from sarcokg.validate.records import record_results
     results = sorted(results + record_results(kg))
     emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)

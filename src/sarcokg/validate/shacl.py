@@ -126,7 +126,7 @@ def validate_text(turtle: str, report: str, engine: str = "fast") -> list[Result
 def validate_file(path: Path, engine: str = "fast") -> list[Result]:
     """The shapes' results, and the one-report-graph rule's (validate/reportgraph.py)."""
     if engine == "fast":
-        return _fast_file(path, _validator(str(shapes_path()), str(ontology_path())))
+        return _fast_file(path, engine_for(str(shapes_path()), str(ontology_path())))
     from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
     triples = read_triples(path)
     rule = [Result(path.name, focus, "", COMPONENT, value, message)
@@ -134,7 +134,8 @@ def validate_file(path: Path, engine: str = "fast") -> list[Result]:
     return sorted(set(validate_triples(triples, path.name, engine) + rule))
 
 
-def _validator(shapes: str, ontology: str):
+def engine_for(shapes: str, ontology: str):
+    """The fast engine for these shapes and ontology (paths), built once a process."""
     from sarcokg.validate.shacl_fast import fast_validator
     return fast_validator(shapes, ontology)
 
@@ -143,10 +144,17 @@ def _fast_file(path: Path, validator) -> list[Result]:
     """validate_file() with the fast engine: the file is parsed once, straight
     into the plain-term index that both the shapes and the one-report-graph
     rule read (no pyoxigraph triples kept: they were most of the cost)."""
-    from sarcokg.store.reportfiles import read_file, turtle_error
+    from sarcokg.store.reportfiles import read_file
+    return validate_bytes(path, read_file(path)[1], validator)
+
+
+def validate_bytes(path: Path, data: bytes, validator) -> list[Result]:
+    """The fast engine's results (shapes and the one-report-graph rule) for
+    the bytes of report file path, already read; malformed Turtle raises a
+    one-line InputError naming the file and line."""
+    from sarcokg.store.reportfiles import turtle_error
     from sarcokg.validate.reportgraph import COMPONENT, index_problems
     from sarcokg.validate.shacl_fast import parse_index
-    data = read_file(path)[1]
     try:
         index = parse_index(data)
     except SyntaxError as e:
@@ -335,7 +343,7 @@ def _validate_chunk(args: tuple) -> list[list[Result]]:
     files, engine, shapes, ontology = args
     if engine != "fast":
         return [validate_file(f, engine) for f in files]
-    validator = _validator(shapes, ontology)   # built once per process (lru_cache)
+    validator = engine_for(shapes, ontology)   # built once per process (lru_cache)
     return [_fast_file(f, validator) for f in files]
 
 
@@ -345,7 +353,7 @@ def _validate_all(todo: list[Path], engine: str, jobs: int) -> list[tuple[str, l
     task = (engine, str(shapes_path()), str(ontology_path()))
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         from sarcokg.common.parallel import map_chunks
-        size = max(16, min(256, len(todo) // (jobs * 8)))
+        size = chunk_size(len(todo), jobs)
         chunks = [(todo[i:i + size], *task) for i in range(0, len(todo), size)]
         done = [r for part in map_chunks(_validate_chunk, chunks, jobs) for r in part]
     else:
@@ -353,7 +361,18 @@ def _validate_all(todo: list[Path], engine: str, jobs: int) -> list[tuple[str, l
     return [(f.name, r) for f, r in zip(todo, done, strict=True)]
 
 
-def _read_cache(cache_file: Path | None, context: str) -> dict:
+def chunk_size(n: int, jobs: int) -> int:
+    """Files per chunk of parallel validation: about 8 chunks a job, 16 to 256 files."""
+    return max(16, min(256, n // (jobs * 8)))
+
+
+def cache_context(engine: str) -> str:
+    """What a cached result depends on besides its report: the engine, the shapes and the ontology."""
+    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
+    return "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
+
+
+def read_cache(cache_file: Path | None, context: str) -> dict:
     """The validation cache of this context, or a new one when there is none
     or it does not read back as one (damaged: it is made again)."""
     from sarcokg.common.files import json_read
@@ -376,7 +395,8 @@ def _read_cache(cache_file: Path | None, context: str) -> dict:
 
 def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
                 cache_file: Path | None = None, store=None,
-                digests: dict[str, str] | None = None) -> tuple[list[Result], int]:
+                digests: dict[str, str] | None = None,
+                ahead: dict[str, tuple[str, list[Result]]] | None = None) -> tuple[list[Result], int]:
     """Validate report files, reusing cached results of unchanged files.
 
     A report's cached results stand while its SHA-256 and those of the shapes
@@ -384,15 +404,16 @@ def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
     SHA-256} as the store computed them when it loaded the files (else they
     are computed here). With the store (in step with the files) the
     cross-report rules run too, incrementally from their cached results.
-    Returns the results and how many reports were validated afresh.
+    ahead: {file name: (SHA-256, results)} of files validated before the
+    store was loaded (validate/ahead.py), taken where the SHA-256 is the
+    file's digest. Returns the results and how many reports were validated
+    afresh.
 
     Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
     path, component, value, message], ...]}, "cross": [[result], ...]}.
     """
     from sarcokg.common.files import atomic_write, json_bytes
-    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
-    context = "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
-    cache = _read_cache(cache_file, context)
+    cache = read_cache(cache_file, cache_context(engine))
     known: dict = cache["reports"]
     failed: dict = cache["failed"]
     names = files.names if hasattr(files, "names") else [f.name for f in files]
@@ -405,7 +426,10 @@ def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
             todo.append(files[i])
         elif name in failed:
             results.extend(Result(name, *r) for r in failed[name])
-    fresh = _validate_all(todo, engine, jobs)
+    early = {f.name: ahead[f.name][1] for f in todo
+             if ahead is not None and f.name in ahead and ahead[f.name][0] == digests[f.name]}
+    late = dict(_validate_all([f for f in todo if f.name not in early], engine, jobs))
+    fresh = [(f.name, early[f.name] if f.name in early else late[f.name]) for f in todo]
     for name, res in fresh:
         results.extend(res)
         known[name] = digests[name]
