@@ -224,3 +224,45 @@ def test_list_negation_with_its_prefilter_answers_as_without_it():
             assert got == plain, low[:120]
             checked += plain
     assert checked > 0
+
+
+def test_ingest_finds_the_shapes_and_ontology_where_validate_and_the_store_do():
+    # pipeline._shape_files() builds the two paths itself, so that ingest need not import the store
+    from sarcokg.ingest.pipeline import _shape_files
+    from sarcokg.store.kgstore import ontology_path
+    from sarcokg.validate.shacl import shapes_path
+    assert _shape_files() == (str(shapes_path()), str(ontology_path()))
+
+
+def test_version_looked_up_late_is_the_installed_version():
+    from importlib import metadata
+
+    from click.testing import CliRunner
+
+    from sarcokg import cli
+    from sarcokg.model import namespaces
+    from sarcokg.model.namespaces import VERSION
+    assert VERSION == metadata.version("sarcokg") == namespaces.VERSION
+    r = CliRunner().invoke(cli.main, ["--version"])
+    assert r.exit_code == 0 and r.output == f"sarcokg, version {VERSION}\n"
+    try:
+        namespaces.NO_SUCH_NAME  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("namespaces.__getattr__ made up a name")
+
+
+def test_ingest_imports_neither_the_store_nor_package_metadata(tmp_path):
+    # what the two shortcuts above save each ingest process: the store's modules and importlib.metadata
+    import subprocess
+    import sys
+    text = tmp_path / "r1.txt"
+    text.write_text("Spinal Ewing sarcoma of L2. A 30-year-old man presented with back pain.\n", encoding="utf-8")
+    code = ("import sys\nfrom sarcokg import cli\n"
+            "try:\n    cli.main(['ingest', '--kg', sys.argv[1], sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('sarcokg.store.kgstore', 'sarcokg.store.sync', 'importlib.metadata',"
+            " 'sarcokg.validate.shacl') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "kg"), str(text)], capture_output=True, text=True)
+    assert (tmp_path / "kg" / "r1.ttl").exists(), p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]", p.stdout + p.stderr

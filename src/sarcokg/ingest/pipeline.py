@@ -142,9 +142,13 @@ def conforms(index: dict) -> bool:
 
 @cache   # the package's data folder is found once a process (common.resources): so are these
 def _shape_files() -> tuple[str, str]:
-    from sarcokg.store.kgstore import ontology_path
-    from sarcokg.validate.shacl import shapes_path
-    return str(shapes_path()), str(ontology_path())
+    """validate.shacl.shapes_path() and store.kgstore.ontology_path(), found as they find them (in the
+    package's ontology folder), without importing those modules: the store's (sync, catalogue, ...)
+    cost each ingest process about 150 M instructions to import, and conforming reports need none of it.
+    tests/test_speed_shortcuts.py checks that the paths are theirs."""
+    from sarcokg.common.resources import ONTOLOGY_FILE, SHAPES_FILE, ontology_dir
+    folder = ontology_dir()
+    return str(folder / SHAPES_FILE), str(folder / ONTOLOGY_FILE)
 
 
 def _worker(args) -> Outcome:
@@ -196,7 +200,7 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     if kg.exists() and not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
     from sarcokg.common.files import state_folder
-    from sarcokg.store.kgstore import CACHE_DIR, hold_lock
+    from sarcokg.store.lock import CACHE_DIR, hold_lock  # not via kgstore, which imports the whole store
     state_folder(kg / CACHE_DIR)
     try:
         kg.mkdir(parents=True, exist_ok=True)
@@ -294,7 +298,7 @@ def remove_report(report: str, kg: Path, with_curation: bool = False) -> Removed
     """Remove KG/<id>.ttl (an unlink: atomic), its line of KG/sources.tsv, and with
     with_curation its curation record KG/curation/<id>.json; the store follows the
     folder at its next load."""
-    from sarcokg.store.kgstore import hold_lock
+    from sarcokg.store.lock import hold_lock
     rid = Path(report).stem if report.endswith(".ttl") else report
     target = kg / f"{rid}.ttl"
     if not kg.is_dir():
