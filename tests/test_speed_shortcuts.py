@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+
+import pytest
 
 from .test_extract_core import _texts, _view
 
@@ -266,3 +269,33 @@ def test_ingest_imports_neither_the_store_nor_package_metadata(tmp_path):
     p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "kg"), str(text)], capture_output=True, text=True)
     assert (tmp_path / "kg" / "r1.ttl").exists(), p.stderr
     assert p.stdout.strip().splitlines()[-1] == "[]", p.stdout + p.stderr
+
+
+def test_sources_paths_resolved_by_folder_are_those_resolve_gives(tmp_path, monkeypatch):
+    import os
+
+    from sarcokg.ingest.pipeline import resolved
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for n in ("a.txt", "b.txt", "sub/c.txt"):
+        (real / n).write_text("x", encoding="utf-8")
+    (tmp_path / "linkdir").symlink_to(real)                      # a linked folder
+    (real / "l.txt").symlink_to(real / "sub" / "c.txt")          # a linked file: resolves to its target
+    (real / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (real / "loop.txt").symlink_to(real / "loop.txt")
+    monkeypatch.chdir(real / "sub")
+    paths = [real / "a.txt", tmp_path / "linkdir" / "b.txt", tmp_path / "linkdir" / "sub" / ".." / "a.txt",
+             real / "l.txt", real / "dangling.txt", Path("c.txt"), Path("../a.txt"), Path("./c.txt"),
+             real / "sub" / "missing.txt", tmp_path / "linkdir" / "l.txt", Path(os.sep)]
+    folders: dict = {}
+    for _ in range(2):    # the second round answers from the kept folders
+        for p in paths:
+            assert resolved(p, folders) == str(p.resolve()), p
+    loop = real / "loop.txt"
+    try:
+        want = str(loop.resolve())
+    except RuntimeError:     # Python 3.11 raises on a loop: so must the shortcut
+        with pytest.raises(RuntimeError):
+            resolved(loop, folders)
+    else:
+        assert resolved(loop, folders) == want

@@ -188,11 +188,28 @@ def record_sources(kg: Path, files: list[Path], outcomes: list[Outcome]) -> None
     if not done:
         return
     sources = read_sources(kg)
+    folders: dict[Path, str] = {}
     for f in files:
-        where = str(f.resolve())
-        if f.stem in done and not any(c in where for c in "\t\r\n"):   # such a path cannot be a TSV cell
+        if f.stem not in done:
+            continue
+        where = resolved(f, folders)
+        if not any(c in where for c in "\t\r\n"):   # such a path cannot be a TSV cell
             sources[f.stem] = (done[f.stem], where)
     write_sources(kg, sources)
+
+
+def resolved(f: Path, folders: dict[Path, str]) -> str:
+    """str(f.resolve()), with the resolved folders kept in `folders`: a file that is no symbolic link
+    resolves to its resolved folder and its name (Path.resolve walks every part of the path, with a
+    system call each: about 20 microseconds a report on a deep folder, for texts that share a few)."""
+    name = f.name
+    if name in ("", ".", "..") or os.path.islink(f):
+        return str(f.resolve())
+    parent = f.parent
+    folder = folders.get(parent)
+    if folder is None:
+        folder = folders[parent] = str(parent.resolve())
+    return os.path.join(folder, name)
 
 
 def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1,
