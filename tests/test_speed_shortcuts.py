@@ -299,3 +299,29 @@ def test_sources_paths_resolved_by_folder_are_those_resolve_gives(tmp_path, monk
             resolved(loop, folders)
     else:
         assert resolved(loop, folders) == want
+
+
+def test_predicate_orders_kept_across_writers_are_the_ones_each_writer_works_out():
+    # Writer._plain_body keeps a subject's predicate order for the next document; a writer whose own
+    # namespace holds one of the predicates names it ':local' and must not take the kept order
+    from sarcokg.model import turtle as tt
+    from sarcokg.model.namespaces import PREFIXES, SKO, XSD
+    from sarcokg.model.rdf import rank
+    a, b = "https://example.org/r/a/", "https://example.org/r/b/"
+    one = tt.Lit("1", XSD + "integer", "")
+
+    def index(own: str) -> dict:
+        return {own + "s": {tt.TYPE: [SKO + "Evidence"], b + "zz": [one], SKO + "confidence": [one],
+                            "urn:x:p": [own + "o", "urn:x:o"], a + "m": [tt.Lit("x")]}}
+
+    c = "https://example.org/r/c/"    # holds none of the predicates: its order is kept for the others
+    writers = [(own, tt.Writer({"": own, **PREFIXES}, shared={})) for own in (c, b, a, c, "urn:x:")]
+    bodies = []
+    for own, w in writers:
+        idx = index(own)
+        triples = [(s, p, o) for s, pos in idx.items() for p, objs in pos.items() for o in objs]
+        plain = w.body(tt.ox_triples(triples), rank)      # the term writer: no kept orders
+        assert w.plain_body(idx, rank) == plain, own
+        bodies.append(plain)
+    assert "<https://example.org/r/b/zz>" in bodies[0] and ":zz" in bodies[1] and ":m" in bodies[2]
+    assert bodies[0] == bodies[3]    # the same own namespace, the second time from the kept order
