@@ -325,3 +325,16 @@ def test_predicate_orders_kept_across_writers_are_the_ones_each_writer_works_out
         bodies.append(plain)
     assert "<https://example.org/r/b/zz>" in bodies[0] and ":zz" in bodies[1] and ":m" in bodies[2]
     assert bodies[0] == bodies[3]    # the same own namespace, the second time from the kept order
+
+
+def test_second_language_hint_regex_answers_as_the_substring_tests():
+    from sarcokg.extract.context import _ROMANCE_HINT_RX, _ROMANCE_HINTS
+    rnd = random.Random(5)
+    bits = [h.strip() for h in _ROMANCE_HINTS] + [" ", "  ", "a", "ao", "\n", ",", "s", "\u00e3", "Una"]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(1, 25))) for _ in range(4000)]
+    found = 0
+    for t in made + [_view(t) for t in _texts()]:
+        plain = any(h in t for h in _ROMANCE_HINTS)
+        assert (_ROMANCE_HINT_RX.search(t) is not None) == plain, t[:120]
+        found += plain
+    assert 100 < found < 4000     # both answers were put to the test
