@@ -338,3 +338,22 @@ def test_second_language_hint_regex_answers_as_the_substring_tests():
         assert (_ROMANCE_HINT_RX.search(t) is not None) == plain, t[:120]
         found += plain
     assert 100 < found < 4000     # both answers were put to the test
+
+
+def test_html_sniffing_without_a_tag_sign_answers_as_the_plain_test():
+    from sarcokg.common.files import looks_like_html
+
+    def plain(text: str) -> bool:
+        head = text[:2000].lower()
+        return "<html" in head or "<!doctype html" in head or len(re.findall(r"</(p|div|span|td|li)>", head)) >= 3
+
+    rnd = random.Random(9)
+    bits = ["<HTML>", "<html", "<!DOCTYPE html>", "</P>", "</p>", "</Div>", "</li>", "<", ">", "p", "/", " ",
+            "\u0130", "text", "\n"]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(1, 40))) for _ in range(4000)]
+    made += ["x" * 1995 + "<html>", "x" * 1999 + "<", "\u0130" * 1990 + "</p></p></p>"]
+    seen = {True: 0, False: 0}
+    for t in made + _texts():
+        assert looks_like_html(t) == plain(t), t[:120]
+        seen[plain(t)] += 1
+    assert seen[True] > 100 and seen[False] > 100
