@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
+
+import pytest
 
 from .test_extract_core import _texts, _view
 
@@ -224,3 +227,133 @@ def test_list_negation_with_its_prefilter_answers_as_without_it():
             assert got == plain, low[:120]
             checked += plain
     assert checked > 0
+
+
+def test_ingest_finds_the_shapes_and_ontology_where_validate_and_the_store_do():
+    # pipeline._shape_files() builds the two paths itself, so that ingest need not import the store
+    from sarcokg.ingest.pipeline import _shape_files
+    from sarcokg.store.kgstore import ontology_path
+    from sarcokg.validate.shacl import shapes_path
+    assert _shape_files() == (str(shapes_path()), str(ontology_path()))
+
+
+def test_version_looked_up_late_is_the_installed_version():
+    from importlib import metadata
+
+    from click.testing import CliRunner
+
+    from sarcokg import cli
+    from sarcokg.model import namespaces
+    from sarcokg.model.namespaces import VERSION
+    assert VERSION == metadata.version("sarcokg") == namespaces.VERSION
+    r = CliRunner().invoke(cli.main, ["--version"])
+    assert r.exit_code == 0 and r.output == f"sarcokg, version {VERSION}\n"
+    try:
+        namespaces.NO_SUCH_NAME  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("namespaces.__getattr__ made up a name")
+
+
+def test_ingest_imports_neither_the_store_nor_package_metadata(tmp_path):
+    # what the two shortcuts above save each ingest process: the store's modules and importlib.metadata
+    import subprocess
+    import sys
+    text = tmp_path / "r1.txt"
+    text.write_text("Spinal Ewing sarcoma of L2. A 30-year-old man presented with back pain.\n", encoding="utf-8")
+    code = ("import sys\nfrom sarcokg import cli\n"
+            "try:\n    cli.main(['ingest', '--kg', sys.argv[1], sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('sarcokg.store.kgstore', 'sarcokg.store.sync', 'importlib.metadata',"
+            " 'sarcokg.validate.shacl') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path / "kg"), str(text)], capture_output=True, text=True)
+    assert (tmp_path / "kg" / "r1.ttl").exists(), p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]", p.stdout + p.stderr
+
+
+def test_sources_paths_resolved_by_folder_are_those_resolve_gives(tmp_path, monkeypatch):
+    import os
+
+    from sarcokg.ingest.pipeline import resolved
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for n in ("a.txt", "b.txt", "sub/c.txt"):
+        (real / n).write_text("x", encoding="utf-8")
+    (tmp_path / "linkdir").symlink_to(real)                      # a linked folder
+    (real / "l.txt").symlink_to(real / "sub" / "c.txt")          # a linked file: resolves to its target
+    (real / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (real / "loop.txt").symlink_to(real / "loop.txt")
+    monkeypatch.chdir(real / "sub")
+    paths = [real / "a.txt", tmp_path / "linkdir" / "b.txt", tmp_path / "linkdir" / "sub" / ".." / "a.txt",
+             real / "l.txt", real / "dangling.txt", Path("c.txt"), Path("../a.txt"), Path("./c.txt"),
+             real / "sub" / "missing.txt", tmp_path / "linkdir" / "l.txt", Path(os.sep)]
+    folders: dict = {}
+    for _ in range(2):    # the second round answers from the kept folders
+        for p in paths:
+            assert resolved(p, folders) == str(p.resolve()), p
+    loop = real / "loop.txt"
+    try:
+        want = str(loop.resolve())
+    except RuntimeError:     # Python 3.11 raises on a loop: so must the shortcut
+        with pytest.raises(RuntimeError):
+            resolved(loop, folders)
+    else:
+        assert resolved(loop, folders) == want
+
+
+def test_predicate_orders_kept_across_writers_are_the_ones_each_writer_works_out():
+    # Writer._plain_body keeps a subject's predicate order for the next document; a writer whose own
+    # namespace holds one of the predicates names it ':local' and must not take the kept order
+    from sarcokg.model import turtle as tt
+    from sarcokg.model.namespaces import PREFIXES, SKO, XSD
+    from sarcokg.model.rdf import rank
+    a, b = "https://example.org/r/a/", "https://example.org/r/b/"
+    one = tt.Lit("1", XSD + "integer", "")
+
+    def index(own: str) -> dict:
+        return {own + "s": {tt.TYPE: [SKO + "Evidence"], b + "zz": [one], SKO + "confidence": [one],
+                            "urn:x:p": [own + "o", "urn:x:o"], a + "m": [tt.Lit("x")]}}
+
+    c = "https://example.org/r/c/"    # holds none of the predicates: its order is kept for the others
+    writers = [(own, tt.Writer({"": own, **PREFIXES}, shared={})) for own in (c, b, a, c, "urn:x:")]
+    bodies = []
+    for own, w in writers:
+        idx = index(own)
+        triples = [(s, p, o) for s, pos in idx.items() for p, objs in pos.items() for o in objs]
+        plain = w.body(tt.ox_triples(triples), rank)      # the term writer: no kept orders
+        assert w.plain_body(idx, rank) == plain, own
+        bodies.append(plain)
+    assert "<https://example.org/r/b/zz>" in bodies[0] and ":zz" in bodies[1] and ":m" in bodies[2]
+    assert bodies[0] == bodies[3]    # the same own namespace, the second time from the kept order
+
+
+def test_second_language_hint_regex_answers_as_the_substring_tests():
+    from sarcokg.extract.context import _ROMANCE_HINT_RX, _ROMANCE_HINTS
+    rnd = random.Random(5)
+    bits = [h.strip() for h in _ROMANCE_HINTS] + [" ", "  ", "a", "ao", "\n", ",", "s", "\u00e3", "Una"]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(1, 25))) for _ in range(4000)]
+    found = 0
+    for t in made + [_view(t) for t in _texts()]:
+        plain = any(h in t for h in _ROMANCE_HINTS)
+        assert (_ROMANCE_HINT_RX.search(t) is not None) == plain, t[:120]
+        found += plain
+    assert 100 < found < 4000     # both answers were put to the test
+
+
+def test_html_sniffing_without_a_tag_sign_answers_as_the_plain_test():
+    from sarcokg.common.files import looks_like_html
+
+    def plain(text: str) -> bool:
+        head = text[:2000].lower()
+        return "<html" in head or "<!doctype html" in head or len(re.findall(r"</(p|div|span|td|li)>", head)) >= 3
+
+    rnd = random.Random(9)
+    bits = ["<HTML>", "<html", "<!DOCTYPE html>", "</P>", "</p>", "</Div>", "</li>", "<", ">", "p", "/", " ",
+            "\u0130", "text", "\n"]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(1, 40))) for _ in range(4000)]
+    made += ["x" * 1995 + "<html>", "x" * 1999 + "<", "\u0130" * 1990 + "</p></p></p>"]
+    seen = {True: 0, False: 0}
+    for t in made + _texts():
+        assert looks_like_html(t) == plain(t), t[:120]
+        seen[plain(t)] += 1
+    assert seen[True] > 100 and seen[False] > 100

@@ -15,7 +15,6 @@ import click
 
 from sarcokg.common.errors import EXIT_FAILED, EXIT_USAGE, InputError, SarcoKGError
 from sarcokg.common.resources import bundled_graph
-from sarcokg.model.namespaces import VERSION
 
 DEFAULT_KG = bundled_graph()
 
@@ -115,8 +114,18 @@ def emit(data: bytes | str, output: Path | None) -> None:
         atomic_write(output, data)
 
 
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    """click.version_option's output, with the version looked up only when asked for (model.namespaces)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from sarcokg.model.namespaces import VERSION
+    click.echo(f"sarcokg, version {VERSION}")
+    ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="sarcokg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def main() -> None:
     """SarcoKG: a knowledge graph of sarcoma case reports.
 

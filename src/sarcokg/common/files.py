@@ -38,7 +38,10 @@ class ReportText:
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
+    head = text[:2000]
+    if "<" not in head:   # each sign below holds a '<', which lowercasing neither makes nor removes
+        return False      # (most report texts: no lowercased copy of their head, about 20 us a report)
+    head = head.lower()
     return "<html" in head or "<!doctype html" in head or len(re.findall(r"</(p|div|span|td|li)>", head)) >= 3
 
 

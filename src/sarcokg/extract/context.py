@@ -161,6 +161,9 @@ _ROMANCE_WORDS = frozenset("de da do das dos em uma um com para que não nao foi
 # words of Portuguese and Spanish that English text hardly has, as substring tests (a regex with \b
 # tried at every position of the page costs more than the rest of the zone work)
 _ROMANCE_HINTS = (" uma ", " com ", " não ", " foi ", " una ", " con ", " fue ", " los ", " las ", " del ", " são ")
+# any(h in low for h in _ROMANCE_HINTS) in one scan: each hint opens with a space, which the regex engine
+# skips to (a third of the time of eleven substring scans of a page that holds none of them)
+_ROMANCE_HINT_RX = re.compile("|".join(map(re.escape, _ROMANCE_HINTS)))
 _WORD_RX = re.compile(r"[a-z\u00e0-\u00ff]+")
 
 
@@ -206,7 +209,7 @@ class Zones:
         low = lowered(text)
         self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
         self._classify()
-        if any(h in self.low for h in _ROMANCE_HINTS):
+        if _ROMANCE_HINT_RX.search(self.low):
             self._second_language()
 
     def _second_language(self) -> None:

@@ -142,9 +142,13 @@ def conforms(index: dict) -> bool:
 
 @cache   # the package's data folder is found once a process (common.resources): so are these
 def _shape_files() -> tuple[str, str]:
-    from sarcokg.store.kgstore import ontology_path
-    from sarcokg.validate.shacl import shapes_path
-    return str(shapes_path()), str(ontology_path())
+    """validate.shacl.shapes_path() and store.kgstore.ontology_path(), found as they find them (in the
+    package's ontology folder), without importing those modules: the store's (sync, catalogue, ...)
+    cost each ingest process about 150 M instructions to import, and conforming reports need none of it.
+    tests/test_speed_shortcuts.py checks that the paths are theirs."""
+    from sarcokg.common.resources import ONTOLOGY_FILE, SHAPES_FILE, ontology_dir
+    folder = ontology_dir()
+    return str(folder / SHAPES_FILE), str(folder / ONTOLOGY_FILE)
 
 
 def _worker(args) -> Outcome:
@@ -184,11 +188,28 @@ def record_sources(kg: Path, files: list[Path], outcomes: list[Outcome]) -> None
     if not done:
         return
     sources = read_sources(kg)
+    folders: dict[Path, str] = {}
     for f in files:
-        where = str(f.resolve())
-        if f.stem in done and not any(c in where for c in "\t\r\n"):   # such a path cannot be a TSV cell
+        if f.stem not in done:
+            continue
+        where = resolved(f, folders)
+        if not any(c in where for c in "\t\r\n"):   # such a path cannot be a TSV cell
             sources[f.stem] = (done[f.stem], where)
     write_sources(kg, sources)
+
+
+def resolved(f: Path, folders: dict[Path, str]) -> str:
+    """str(f.resolve()), with the resolved folders kept in `folders`: a file that is no symbolic link
+    resolves to its resolved folder and its name (Path.resolve walks every part of the path, with a
+    system call each: about 20 microseconds a report on a deep folder, for texts that share a few)."""
+    name = f.name
+    if name in ("", ".", "..") or os.path.islink(f):
+        return str(f.resolve())
+    parent = f.parent
+    folder = folders.get(parent)
+    if folder is None:
+        folder = folders[parent] = str(parent.resolve())
+    return os.path.join(folder, name)
 
 
 def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1,
@@ -196,7 +217,7 @@ def ingest_files(files: list[Path], kg: Path, force: bool = False, jobs: int = 1
     if kg.exists() and not kg.is_dir():
         raise InputError(f"{kg}: not a folder")
     from sarcokg.common.files import state_folder
-    from sarcokg.store.kgstore import CACHE_DIR, hold_lock
+    from sarcokg.store.lock import CACHE_DIR, hold_lock  # not via kgstore, which imports the whole store
     state_folder(kg / CACHE_DIR)
     try:
         kg.mkdir(parents=True, exist_ok=True)
@@ -294,7 +315,7 @@ def remove_report(report: str, kg: Path, with_curation: bool = False) -> Removed
     """Remove KG/<id>.ttl (an unlink: atomic), its line of KG/sources.tsv, and with
     with_curation its curation record KG/curation/<id>.json; the store follows the
     folder at its next load."""
-    from sarcokg.store.kgstore import hold_lock
+    from sarcokg.store.lock import hold_lock
     rid = Path(report).stem if report.endswith(".ttl") else report
     target = kg / f"{rid}.ttl"
     if not kg.is_dir():

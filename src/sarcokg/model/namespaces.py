@@ -2,12 +2,29 @@
 from __future__ import annotations
 
 import re
-from importlib import metadata
+from functools import cache
+from typing import TYPE_CHECKING
 
-try:
-    VERSION = metadata.version("sarcokg")
-except metadata.PackageNotFoundError:  # running from a source tree
-    VERSION = "0.0.0"
+if TYPE_CHECKING:
+    VERSION: str   # the installed package's version (pyproject.toml); "0.0.0" run from a source tree
+
+
+@cache
+def _version() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("sarcokg")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> str:
+    """VERSION, looked up when first asked for: importing importlib.metadata and finding the
+    installed package cost about 170 M instructions, which `sarcokg ingest` (and each of its
+    worker processes) would pay at start without using the version."""
+    if name == "VERSION":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SKO = "https://w3id.org/sarcokg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/sarcokg/ontology"

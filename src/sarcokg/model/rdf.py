@@ -115,25 +115,28 @@ class GraphBuilder:
             self.add(ev, GENERATED_BY, sko("CuratorAssertion"))
             self.add(ev, sko("confidence"), decimal(round(fact.confidence, 3)))
             return
-        report, target = self.node("report"), self.node(node_local)
+        ns, index, counts = self.ns, self.index, self.evidence_count
+        report, target = ns + "report", ns + node_local
         confidence = decimal(round(fact.confidence, 3))
-        method = sko(METHOD.get(fact.method, "RuleBasedExtraction"))
+        method = SKO + METHOD.get(fact.method, "RuleBasedExtraction")
+        prop_iri = SKO + prop
         key = f"{node_local}-{prop}"
         spans = fact.spans
         for span in (spans if len(spans) == 1 else sorted(set(spans))):
-            n = self.evidence_count.get(key, 0) + 1
-            self.evidence_count[key] = n
-            ev = self.node(f"ev-{key}-{n}")
-            self.add(report, HAS_EVIDENCE, ev)
-            props: dict[str, list] = {TYPE: [EVIDENCE], EVIDENCE_FOR: [target], EVIDENCE_PROPERTY: [sko(prop)],
+            n = counts.get(key, 0) + 1
+            counts[key] = n
+            ev = f"{ns}ev-{key}-{n}"
+            index_add(index, report, HAS_EVIDENCE, ev)
+            props: dict[str, list] = {TYPE: [EVIDENCE], EVIDENCE_FOR: [target], EVIDENCE_PROPERTY: [prop_iri],
                      OA_START: [_new_lit(Lit, (str(span.start), NON_NEGATIVE, ""))],
                      OA_END: [_new_lit(Lit, (str(span.end), NON_NEGATIVE, ""))],
-                     OA_EXACT: [string(span.text)], GENERATED_BY: [method], CONFIDENCE: [confidence]}
-            if ev in self.index:   # never for minted names, but then add them one by one
+                     OA_EXACT: [_new_lit(Lit, (span.text, XSD_STRING, ""))], GENERATED_BY: [method],
+                     CONFIDENCE: [confidence]}
+            if ev in index:   # never for minted names, but then add them one by one
                 for p, (o,) in props.items():
-                    self.add(ev, p, o)
-            else:                  # a new node: its predicates at once
-                self.index[ev] = props
+                    index_add(index, ev, p, o)
+            else:             # a new node: its predicates at once
+                index[ev] = props
 
     def value(self, node_local: str, prop: str, fact: F.Value | None, obj) -> None:
         if fact is None or fact.value is None:

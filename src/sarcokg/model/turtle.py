@@ -186,6 +186,8 @@ def escape(text: str) -> str:
 # and whether a typed literal is written bare, as a number or boolean (Writer.plain_literal)
 _OWN_NAMES: dict[str, str] = {}
 _BARE: dict[tuple, bool] = {}
+# by the prefixes other than the own (':') one: a subject's predicates -> (their written order, joined by NUL)
+_ORDERS: dict[tuple, dict[tuple, tuple[list, str]]] = {}
 
 
 class Writer:
@@ -203,6 +205,12 @@ class Writer:
         # the local part alone, and is kept across writers in _OWN_NAMES (reports name their nodes alike)
         own = self._own or ""
         self._own_fast = bool(own) and next(p for p, ns in self._ns if ns.startswith(own)) == ""
+        # the written order of a subject's predicates, kept across writers with the same other prefixes
+        # (_plain_body); a predicate under the own namespace would be named by it, so such an order is
+        # neither kept nor taken (_own_mark found in the predicates joined by NUL, which no IRI holds)
+        others = tuple(kv for kv in self._ns if kv[0] != "")
+        self._orders = _ORDERS.setdefault(others, {}) if len(_ORDERS) < 64 else {}
+        self._own_mark = "\x00" + own if own else ""
 
     # -- terms -------------------------------------------------------------
     def iri(self, value: str) -> str:
@@ -348,9 +356,18 @@ class Writer:
                 return t
             raise _BlankNodeFound
 
+        kept, mark = self._orders, self._own_mark
+
         def order(preds: tuple) -> list:
+            known = kept.get(preds)     # (order, predicates joined) written by an earlier document
+            if known is not None and not (mark and mark in known[1]):
+                out = orders[preds] = known[0]
+                return out
             pn = [(p, "a" if p == TYPE else iri(p)) for p in preds]
             out = orders[preds] = sorted(pn, key=lambda x: (x[0] != TYPE, x[1]))
+            joined = "\x00" + "\x00".join(preds)
+            if not (mark and mark in joined) and len(kept) < 10_000:
+                kept[preds] = (out, joined)
             return out
 
         def subject_key(s):
