@@ -61,7 +61,7 @@ import pyoxigraph as ox
 from sarcokg.common.errors import InputError
 from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
-from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE, XSD
+from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
 from sarcokg.query.aggregate import Plan, plan
 from sarcokg.query.renders import KeptResult, Outputs, as_bytes
 from sarcokg.store.catalogue import Catalogue, Stamp, using
@@ -71,9 +71,9 @@ from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
-FORMAT = 6        # bump when the layout of the row cache changes
-_INT = re.compile(r"[+-]?\d+")
-_DEC = re.compile(r"[+-]?\d*\.\d+")
+FORMAT = 7        # bump when the layout of the row cache changes
+_PLAIN = re.compile(r'"([^"\\]*)"')     # a plain literal without escapes, in SPARQL TSV
+_LOCAL = "<" + REPORT_BASE              # a report node, in SPARQL TSV
 
 
 @dataclass(frozen=True)
@@ -94,37 +94,32 @@ def per_report(text: str) -> bool:
     return MARK.search(text) is not None
 
 
-def _cell(term) -> str | None:
-    """A term as in the SPARQL TSV results format (Turtle syntax, short forms for common literals)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        dt, v = term.datatype.value, term.value
-        if not term.language:
-            if (dt == XSD + "integer" and _INT.fullmatch(v)) or (dt == XSD + "decimal" and _DEC.fullmatch(v)) \
-                    or (dt == XSD + "boolean" and v in ("true", "false")):
-                return v
-        return str(term)
-    if isinstance(term, ox.NamedNode):
-        return str(term)
-    raise Uncacheable("a blank node in the results")
-
-
 def _solutions(res) -> ox.QuerySolutions:
     if not isinstance(res, ox.QuerySolutions):
         raise Uncacheable("not a SELECT query")
     return res
 
 
-def _evaluate(store: ox.Store, text: str, default_graph=None, need_report=True) -> tuple[list[str], list[list]]:
+def _evaluate(store: ox.Store, text: str, default_graph=None) -> tuple[list[str], list[str]]:
+    """(variables, solutions as lines of SPARQL TSV results, as Oxigraph writes
+    them). A cell never holds a raw tab or newline (the format escapes them), so
+    a line splits into cells at its tabs, and a blank node is a cell starting '_:'."""
     kwargs = {"default_graph": default_graph} if default_graph is not None else {"use_default_graph_as_union": True}
-    res = store.query(text, prefixes=dict(PREFIXES), **kwargs)
-    if not isinstance(res, ox.QuerySolutions):
-        raise Uncacheable("not a SELECT query")
+    res = _solutions(store.query(text, prefixes=dict(PREFIXES), **kwargs))
     names = [v.value for v in res.variables]
-    if need_report and "report" not in names:
-        raise Uncacheable("no ?report column")
-    return names, [[sol[n] for n in names] for sol in res]
+    return names, as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV)).decode("utf-8").split("\n")[1:-1]
+
+
+def _report_id(cell: str) -> str | None:
+    """The value of a SPARQL TSV cell that is a literal; None for an IRI, a blank node or unbound."""
+    if not cell or cell[0] in "<_":
+        return None
+    m = _PLAIN.fullmatch(cell)
+    if m:
+        return m.group(1)
+    term = next(iter(_solutions(ox.parse_query_results(f"?r\n{cell}\n".encode(),
+                                                         format=ox.QueryResultsFormat.TSV))))["r"]
+    return term.value if isinstance(term, ox.Literal) else None
 
 
 def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Store, dict, dict]:
@@ -155,12 +150,9 @@ def _loaded_chunk(ontology: str, digests: dict, trig: bytes) -> tuple[ox.Store, 
     return store, digests, {name[:-4]: name for name in digests}
 
 
-def _owner(row, stems: dict) -> str | None:
-    """The file whose report nodes a solution binds: exactly one, or None."""
-    owners = set()
-    for term in row:
-        if isinstance(term, ox.NamedNode) and term.value.startswith(REPORT_BASE):
-            owners.add(term.value[len(REPORT_BASE):].split("/", 1)[0])
+def _owner(cells: list[str], stems: dict) -> str | None:
+    """The file whose report nodes a solution (its SPARQL TSV cells) binds: exactly one, or None."""
+    owners = {c[len(_LOCAL):-1].split("/", 1)[0] for c in cells if c.startswith(_LOCAL)}
     return stems.get(owners.pop()) if len(owners) == 1 else None
 
 
@@ -186,22 +178,13 @@ def chunk_rows(args) -> tuple[list[str], dict, list]:
 
 
 def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -> tuple[list[str], dict]:
-    onto = ox.NamedNode(ONTOLOGY_IRI)
-    by_file: dict[str, list] = {}
     if keep is not None:
-        names, rows = _evaluate(store, text, need_report=False)
-        at = [names.index(c) if c in names else None for c in keep]
-        for row in rows:
-            name = _owner(row, stems)
-            if name is None:
-                raise Uncacheable("a solution that binds no report node, or nodes of two reports")
-            by_file.setdefault(name, []).append([row[i] if i is not None else None for i in at])
-        out = {}
-        for name, _ in files:
-            lines = ("".join("\t" + ("" if c is None else c) for c in map(_cell, r)) for r in by_file.get(name, []))
-            out[name] = [digests[name], "", "\n".join(lines)]
-        return list(keep), out
+        return list(keep), _solutions_by_file(store, digests, stems, files, text, keep)
     names, rows = _evaluate(store, text)
+    if "report" not in names:
+        raise Uncacheable("no ?report column")
+    if any(line.startswith("_:") or "\t_:" in line for line in rows):
+        raise Uncacheable("a blank node in the results")
     col = names.index("report")
     # rows go to files by ?report, which is exact when every graph's report id is its file's stem
     q = "SELECT DISTINCT ?g ?id WHERE { GRAPH ?g { ?r <https://w3id.org/sarcokg/ontology#reportId> ?id } }"
@@ -209,26 +192,44 @@ def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -
     for s in _solutions(store.query(q)):
         ids.setdefault(s["g"].value, set()).add(s["id"].value)
     exact = all(ids.get(REPORT_BASE + stem) == {stem} for stem in stems)
-    for row in rows:
-        name = stems.get(row[col].value) if exact and isinstance(row[col], ox.Literal) else None
+    by_file: dict[str, list[str]] = {}
+    for line in rows if exact else ():
+        rid = _report_id(line.split("\t", col + 1)[col])
+        name = None if rid is None else stems.get(rid)
         if name is None:
             exact = False
             break
-        by_file.setdefault(name, []).append(row)
+        by_file.setdefault(name, []).append(line)
     if not exact:   # evaluate file by file: rows belong to the file whatever their ids say
-        by_file = {}
-        for name, _ in files:
-            _, rows = _evaluate(store, text, [onto, ox.NamedNode(REPORT_BASE + name[:-4])])
-            by_file[name] = rows
+        onto = ox.NamedNode(ONTOLOGY_IRI)
+        by_file = {name: _evaluate(store, text, [onto, ox.NamedNode(REPORT_BASE + name[:-4])])[1]
+                   for name, _ in files}
     out = {}
     for name, _ in files:
-        rows = by_file.get(name, [])
-        keys = {r[col].value for r in rows if isinstance(r[col], ox.Literal)}
-        if len(keys) > 1 or any(not isinstance(r[col], ox.Literal) for r in rows):
+        lines = by_file.get(name, [])
+        keys = {_report_id(line.split("\t", col + 1)[col]) for line in lines}
+        if len(keys) > 1 or None in keys:
             raise Uncacheable(f"{name}: rows with more than one report id")
-        lines = ("\t".join("" if c is None else c for c in map(_cell, r)) for r in rows)
         out[name] = [digests[name], next(iter(keys), ""), "\n".join(lines)]
     return names, out
+
+
+def _solutions_by_file(store: ox.Store, digests: dict, stems: dict, files, text: str, keep: tuple) -> dict:
+    """The solutions of an aggregate's pattern by the file whose report nodes
+    they bind, with the `keep` columns only, each cell after a tab."""
+    names, rows = _evaluate(store, text)
+    at = [names.index(c) if c in names else None for c in keep]
+    by_file: dict[str, list[str]] = {}
+    for line in rows:
+        cells = line.split("\t")
+        name = _owner(cells, stems)
+        if name is None:
+            raise Uncacheable("a solution that binds no report node, or nodes of two reports")
+        kept = "".join("\t" + cells[i] if i is not None else "\t" for i in at)
+        if "\t_:" in kept:
+            raise Uncacheable("a blank node in the results")
+        by_file.setdefault(name, []).append(kept)
+    return {name: [digests[name], "", "\n".join(by_file.get(name, ()))] for name, _ in files}
 
 
 def _split(lines: str) -> list[list[str]]:
@@ -355,8 +356,14 @@ class Deriver:
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
-    def _adopt(self, c: Consumer, generation: int, digests: dict, entries: dict) -> None:
-        using(catalogue_path(self.kg), lambda cat: _adopt(cat, c, generation, digests, entries))
+    def _adopt(self, c: Consumer, generation: int, digests: dict, entries: dict, variables: list[str]) -> None:
+        out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
+        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables))
+        if got is not None:
+            try:
+                out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
+            except OSError:
+                pass   # assembled from the entries when the query is first run instead
 
     def skip(self) -> None:
         """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
@@ -370,11 +377,10 @@ class Deriver:
             if generation is None or self.broken or not self.consumers or not self.done:
                 return
             for i, c in enumerate(self.consumers):
-                parts = [part if i == 0 else extra[i - 1] for _, part, extra in self.done]
+                parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
-                    entries = {n: e for p in parts for n, e in (p if i == 0 else p[1]).items()}
-                    self._adopt(c, generation, digests, entries)
-                    _assemble(self.kg, digests, generation, c, self.run)
+                    entries = {n: e for p in parts for n, e in p[1].items()}
+                    self._adopt(c, generation, digests, entries, parts[0][0])
         finally:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
@@ -415,6 +421,11 @@ def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, r
     size = out.held("result")
     if size is None and using(out.catalogue, lambda cat: _unchanged(cat, c, generation)):
         size = out.held("result")
+    if size is None and _first_run_due(out.catalogue, c, digests, run):
+        first_run(kg, digests, generation, run, (c,))
+        size = out.held("result")
+        if size is None and using(out.catalogue, lambda cat: _behind(cat, c, digests)[1]):
+            return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
     if size is not None:
         return KeptResult(folder, stem, out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
     got = using(out.catalogue, lambda cat: _catch_up(cat, c, generation, kg, digests, run))
@@ -425,12 +436,12 @@ def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, r
     return KeptResult(folder, stem, out, tsv, before=before, changes=changes)
 
 
-def _assemble(kg: Path, digests: dict, generation: int, c: Consumer, run: Run) -> None:
-    """The result of a consumer whose entries are current, assembled and kept."""
-    try:
-        cached_rows(kg, digests, generation, c.text, run)
-    except Exception:   # noqa: BLE001 - assembled when the query is first run instead
-        pass
+def _first_run_due(catalogue: Path, c: Consumer, digests: dict, run: Run) -> bool:
+    """Many reports to evaluate for a query that reads no evidence (evidence_defer,
+    which costs an rdflib import: not worth it for a few): a first run of every
+    named query, on the reports' facts only (first_run)."""
+    behind = using(catalogue, lambda cat: len(_behind(cat, c, digests)[1]))
+    return behind >= run.settings.defer_evidence_min and not may_read_evidence(c.text)
 
 
 def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
@@ -470,44 +481,44 @@ def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, key
     return tsv
 
 
-def _adopt(cat: Catalogue, c: Consumer, generation: int, digests: dict, entries: dict) -> None:
-    """Entries computed for another query's pass ({file name: entry}) kept
-    for this consumer, when they are what it lacks."""
+def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: dict, entries: dict,
+           variables: list[str]) -> tuple[bytes, int | None, list | None] | None:
+    """Entries computed by a pass over the reports ({file name: entry}) kept
+    for this consumer when they are what it lacks, as _caught_up; None when
+    it is current already or they are not what it lacks."""
     stamp, keys, changed = _behind(cat, c, digests)
     if stamp is not None and stamp.context == c.context and stamp.generation == generation:
-        return
+        return None
     new = {k: tuple(entries[k + ".ttl"]) for k in keys if k + ".ttl" in entries}
     if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
-        return
-    try:
-        _keep(cat, c, generation, stamp, keys, {} if changed is None else cat.entries(c.name, keys), new,
-              changed is None)
-    except Uncacheable:
-        pass
+        return None
+    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables)
 
 
 def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: dict,
               run: Run) -> tuple[bytes, int | None, list | None] | None:
     """The consumer brought up to the current generation: the changed reports
-    evaluated, its entries (and an aggregate's totals) and stamp replaced in one
-    transaction. Returns (the result as SPARQL TSV, the generation it was
-    patched from, the changes it was patched with) or None (the store answers).
-    Many reports to evaluate for a query that reads no evidence (evidence_defer,
-    which costs an rdflib import: not worth it for a few) make a first run of
-    every named query, on the reports' facts only (first_run)."""
-    stamp, keys, changed = _behind(cat, c, digests)
-    if len(keys) >= run.settings.defer_evidence_min and not may_read_evidence(c.text):
-        first_run(kg, digests, generation, run, (c,))
-        stamp, keys, changed = _behind(cat, c, digests)
-        if stamp is None or stamp.generation != generation or keys:
-            return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
-    todo = [(k + ".ttl", f"{kg}{os.sep}{k}.ttl") for k in keys if k + ".ttl" in digests]
-    old = {} if changed is None else cat.entries(c.name, keys)
+    evaluated, then _caught_up; None: the store answers."""
+    behind = _behind(cat, c, digests)
+    todo = [(k + ".ttl", f"{kg}{os.sep}{k}.ttl") for k in behind[1] if k + ".ttl" in digests]
     try:
         variables, done = _compute(todo, c, run) if todo else (None, {})
-        if any(done[n][0] != digests[n] for n, _ in todo):
-            return None   # a file changed since the store loaded it: the store answers, nothing is kept
-        new = {n[:-4]: tuple(e) for n, e in done.items()}
+    except Uncacheable:
+        return None
+    if any(done[n][0] != digests[n] for n, _ in todo):
+        return None   # a file changed since the store loaded it: the store answers, nothing is kept
+    return _caught_up(cat, c, kg, generation, behind, {n[:-4]: tuple(e) for n, e in done.items()}, variables)
+
+
+def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: tuple, new: dict,
+               variables: list[str] | None) -> tuple[bytes, int | None, list | None] | None:
+    """The consumer's entries for the keys it is `behind` by (_behind) replaced
+    by `new`, its totals (an aggregate's) and stamp, in one transaction.
+    Returns (the result as SPARQL TSV, the generation it was patched from, the
+    changes it was patched with) or None (the store answers)."""
+    stamp, keys, changed = behind
+    try:
+        old = {} if changed is None else cat.entries(c.name, keys)
         tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None)
         if tsv is not None:
             return tsv, None, None
@@ -518,7 +529,8 @@ def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: d
                 catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
             if lines is not None:
                 return b"\n".join(lines), stamp.generation, changes
-        ordered = sorted((e for e in cat.entries(c.name).values() if e[2]), key=lambda e: e[1])
+        kept = new if changed is None else cat.entries(c.name)    # afresh: the entries are `new`
+        ordered = sorted((e for e in kept.values() if e[2]), key=lambda e: e[1])
         if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:], strict=False)):
             return None   # one report id in two files: only the store can interleave their rows as ORDER BY says
         return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8"), None, None
@@ -537,18 +549,9 @@ def _patched(result: Path, size: int | None, head: str, changes: list) -> list[b
     return _patch(data.split(b"\n"), head, head.split("\t").index("?report"), changes)
 
 
-_PLAIN_ID = re.compile(rb'"([^"\\]*)"')
-
-
 def _line_id(line: bytes, col: int) -> str:
     """The report id in a result line: the value of its ?report literal."""
-    cell = line.split(b"\t")[col]
-    m = _PLAIN_ID.fullmatch(cell)
-    if m:
-        return m.group(1).decode("utf-8")
-    sol = next(iter(_solutions(ox.parse_query_results(b"?report\n" + cell + b"\n",
-                                                      format=ox.QueryResultsFormat.TSV))))
-    return sol["report"].value
+    return _report_id(line.split(b"\t")[col].decode("utf-8")) or ""
 
 
 def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes] | None:
@@ -589,7 +592,9 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, by
         totals = orjson.loads(stamp.state or "{}") if stamp is not None else {}
         if not isinstance(totals, dict):
             raise Uncacheable("totals that do not read back")
-        for key in sorted(set(old) | set(new)):     # whole reports in and out, one at a time
+        if not old:   # whole reports in, all at once
+            agg.add(totals, [row for key in sorted(new) for row in _split(new[key][2])], 1)
+        for key in sorted(set(old) | set(new)) if old else ():     # whole reports out and in, one at a time
             if key in old:
                 agg.add(totals, _split(old[key][2]), -1)
             if key in new:

@@ -121,10 +121,11 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
         if derive is not None:
             derive.finish(None, {})
         raise
+    digests = _digests(s.known)
     if derive is not None:
-        derive.finish(s.generation, _digests(s.known))
+        derive.finish(s.generation, digests)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=_digests(s.known), deferred=s.deferred, folder=kg, generation=s.generation, settings=settings,
+                digests=digests, deferred=s.deferred, folder=kg, generation=s.generation, settings=settings,
                 unconfined=s.unconfined)
     if evidence:
         complete(kgraph)

@@ -18,7 +18,7 @@ from sarcokg.common.errors import InputError
 from sarcokg.common.files import listed_file, state_folder
 from sarcokg.common.resources import ONTOLOGY_FILE
 from sarcokg.common.resources import ontology_dir as package_ontology_dir
-from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, report_id_problem, report_ns
+from sarcokg.model.namespaces import ONTOLOGY_IRI, REPORT_BASE, REPORT_ID, report_id_problem, report_ns
 from sarcokg.store.lock import CACHE_DIR
 
 ONTOLOGY_KEY = "ontology"   # the ontology's key among the report files' stems (a reserved name)
@@ -38,22 +38,34 @@ def report_names(kg: Path) -> list[str]:
     state_folder(kg / CACHE_DIR)
     # os.scandir and string sort: 100,000 files in a fraction of a second (Path sorting is slow);
     # a FIFO or a symlink loop named *.ttl is an error that says what it is (listed_file)
+    names: list[str] = []
+    odd: list[os.DirEntry] = []   # not a regular file by the listing's file type (no stat for the others)
     try:
         with os.scandir(kg) as it:
-            entries = {e.name: e for e in it if e.name.endswith(".ttl") and not e.name.startswith(".")}
+            for e in it:
+                if e.name.endswith(".ttl") and not e.name.startswith("."):
+                    (names.append(e.name) if _regular(e) else odd.append(e))
     except OSError as e:
         raise InputError(f"{kg}: cannot list the folder ({e.strerror})") from None
-    names = [n for n in sorted(entries) if listed_file(entries[n])]
+    names += [e.name for e in sorted(odd, key=lambda e: e.name) if listed_file(e)]
+    names.sort()
     for n in names:   # a name that cannot be a report id would make an IRI that breaks the store
-        problem = report_id_problem(n[:-len(".ttl")])
-        if problem is not None:
-            raise InputError(f"{kg / n}: {problem}.ttl")
+        if REPORT_ID.fullmatch(n, 0, len(n) - 4) is None:
+            raise InputError(f"{kg / n}: {report_id_problem(n[:-len('.ttl')])}.ttl")
     if not names:
         raise InputError(f"{kg}: no report graphs (*.ttl) in this folder")
     if ONTOLOGY_KEY + ".ttl" in names:
         raise InputError(f"{kg / 'ontology.ttl'}: 'ontology' is reserved for the ontology's graph; "
                          "rename this report file")
     return names
+
+
+def _regular(entry: os.DirEntry) -> bool:
+    """A regular file (or a link to one) by the listing's file type; False when that does not tell."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 class ReportFiles(Sequence):
