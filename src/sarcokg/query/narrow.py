@@ -70,11 +70,13 @@ def notations_within(ontology: Path, target: str, default: str) -> set[str] | No
     return out
 
 
-def narrowed(tsv: bytes, param: str, column: str, target: ox.NamedNode, keep: set[str]) -> bytes:
-    """The kept result (SPARQL TSV, whose header has both columns) narrowed to
-    rows whose `column` is in `keep`, with `target` in the `param` column."""
+def narrowed(tsv: bytes, param: str, column: str, target: ox.NamedNode, keep: set[str]) -> bytes | None:
+    """The kept result (SPARQL TSV) narrowed to rows whose `column` is in `keep`,
+    with `target` in the `param` column; None when the header lacks either."""
     head, _, body = tsv.partition(b"\n")
     names = head.decode("utf-8").split("\t")
+    if f"?{column}" not in names or f"?{param}" not in names:
+        return None
     col, at = names.index(f"?{column}"), names.index(f"?{param}")
     cell, wanted = str(target).encode("utf-8"), {k.encode("utf-8") for k in keep}
     out = [head]

@@ -66,16 +66,14 @@ class KeptResult:
 
     def __init__(self, folder: Path, stem: str, outputs: Outputs, tsv: bytes | None = None, size: int | None = None,
                  before: int | None = None, changes: list | None = None,
-                 remake: Callable[[], KeptResult | None] | None = None, make: Callable[[], bytes] | None = None):
+                 remake: Callable[[], KeptResult | None] | None = None):
         self.folder, self.stem, self.outputs = folder, stem, outputs
-        self._tsv, self._size, self.make = tsv, size, make   # make: the TSV, when it is not a kept file
+        self._tsv, self._size = tsv, size
         self.remake = remake      # the result made again, should the kept one not read back
         self.before = before      # the generation of the result that `changes` were applied to
         self.changes = changes    # [(old entry, new entry)]: entry (digest, report id, rows as TSV lines) or None
 
     def tsv(self) -> bytes:
-        if self._tsv is None and self.make is not None:
-            self._tsv = self.make()
         if self._tsv is None:
             data = (self.folder / f"{self.stem}.tsv").read_bytes()
             if len(data) != self._size:
@@ -93,16 +91,6 @@ class KeptResult:
                 raise
             self._tsv = fresh.tsv()
             return _select(ox.parse_query_results(self._tsv, format=TSV))
-
-    def narrowed(self, name: str, make: Callable[[bytes], bytes]) -> KeptResult:
-        """This result narrowed by a parameter (`name`: 'param=term'), its TSV
-        `make(this result's TSV)`: its renderings are kept and stamped like this
-        result's (so `make` runs only when the format asked for is not kept)."""
-        import hashlib
-        sub = Outputs(self.outputs.catalogue, f"{self.outputs.consumer}:{name}", self.outputs.context,
-                      self.outputs.generation)
-        return KeptResult(self.folder, f"{self.stem}/{hashlib.sha256(name.encode()).hexdigest()[:16]}", sub,
-                          make=lambda: make(self.tsv()))
 
     @property
     def variables(self):

@@ -172,7 +172,7 @@ def _kept(kg: Path, kgraph, label: str, text: str, jobs: int, progress: Progress
 
 def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: int, progress: Progress | None):
     """A query with a parameter that narrows its kept result (query/narrow.py),
-    from that result, its renderings kept beside it; None: the store answers."""
+    from that result; None: the store answers."""
     from sarcokg.query.narrow import narrowed, narrowing, notations_within
     from sarcokg.store.kgstore import ontology_path
     how = narrowing(text)
@@ -184,12 +184,10 @@ def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: 
     keep = notations_within(ontology_path(), term.value, how[2])
     kept = _kept(kg, kgraph, label, text, jobs, progress) if keep is not None else None
     try:
-        head = b"" if kept is None else kept.tsv().partition(b"\n")[0]
+        tsv = None if kept is None or keep is None else narrowed(kept.tsv(), how[0], how[1], term, keep)
     except (OSError, ValueError):
         return None
-    if kept is None or keep is None or not {f"?{how[0]}", f"?{how[1]}"} <= set(head.decode("utf-8").split("\t")):
-        return None
-    return kept.narrowed(f"{how[0]}={term}", lambda tsv: narrowed(tsv, how[0], how[1], term, keep))
+    return None if tsv is None else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
 def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
