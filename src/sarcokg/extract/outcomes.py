@@ -295,8 +295,7 @@ def _settle(terms: Terms, low: str, evs: list[_Ev], start: int = 0) -> list[_Ev]
     partial response beside a complete one stands; no local recurrence beside metastases is no NED."""
     if "local" in low and any(e.status in _DISEASE and not e.weak for e in evs):
         # 'bone and liver metastases without evidence of local tumor recurrence': free of local disease only
-        evs = [e for e in evs if not (e.status == "no evidence of disease"
-                                      and _LOCAL_RX.search(low, max(0, e.start - start - 30), e.end - start))]
+        evs = [e for e in evs if not _local_ned(low, e, start)]
     if "last" in low or "latest" in low or "most recent" in low:
         if _LAST_SEEN_RX.search(low) and terms.find("outcome", "alive with disease") is not None:
             # metastases or a recurrence seen at the last follow-up: the patient lives with them
@@ -422,10 +421,11 @@ def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_
     return prev in kinds and not any(last_pos < p < pos for p in surgery_pos)
 
 
-def _local_only(s, e: _Ev) -> bool:
-    """Is e an absence of local disease only ('no evidence of local recurrence')?"""
-    return e.status == "no evidence of disease" and "local" in s.low and \
-        _LOCAL_RX.search(s.low, max(0, e.start - s.start - 30), e.end - s.start) is not None
+def _local_ned(low: str, e: _Ev, start: int) -> bool:
+    """Is e, of the sentence whose lowercased text low starts at start, an absence of local disease
+    only ('no evidence of local recurrence')?"""
+    return e.status == "no evidence of disease" and "local" in low and \
+        _LOCAL_RX.search(low, max(0, e.start - start - 30), e.end - start) is not None
 
 
 def _removed_since(facts: list[OutcomeFact], positions: list[int], pos: int, removal_pos: list[int]) -> bool:
@@ -466,8 +466,8 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             months, since, tspan = _event_time(zones, s, e, evs, times, clock, pending, facts)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
             if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
-                                     or _local_only(s, e) and _persists(facts, positions, e.start, surgery_pos,
-                                                                        CARRY_STOP)):
+                                     or _local_ned(s.low, e, s.start)
+                                     and _persists(facts, positions, e.start, surgery_pos, CARRY_STOP)):
                 continue   # no news, or free of local disease only while the disease seen before stays
             if f.status is None and facts and _removed_since(facts, positions, e.start, removal_pos):
                 # disease that was there at the last status and was taken out since: the status does not stand

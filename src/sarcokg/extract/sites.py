@@ -190,13 +190,13 @@ _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|s
                       re.I)
 
 
-_INSIDE_DURA_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary|epidural|"
+_IN_CANAL_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary|epidural|"
                              r"extradural)\b")
 _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
                                r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
 
 
-def _inside_the_dura(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> None:
+def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> None:
     """A tumour the case places in the spinal canal ('an intradural extramedullary SFT of the thoracic
     spine', 'an epidural mass at T5'), with no word of bone involvement, is in the spinal canal: 'spine'
     there names the region, not the vertebral column (unless the spine holds a metastasis of its own)."""
@@ -204,7 +204,7 @@ def _inside_the_dura(terms: Terms, zones: Zones, facts: dict, mets: set[str]) ->
             or not ("dural" in zones.low or "medullary" in zones.low):
         return
     case = [s.low for s in zones.sents if (s.zone == "case" and not s.generic) or s.zone == "title"]
-    if not any(_INSIDE_DURA_RX.search(x) for x in case) or any(_BONE_INVOLVED_RX.search(x) for x in case):
+    if not any(_IN_CANAL_RX.search(x) for x in case) or any(_BONE_INVOLVED_RX.search(x) for x in case):
         return
     vc = facts.pop("vertebral column")
     if "spinal canal" not in facts and "spinal cord" not in facts and terms.find("site", "spinal canal") is not None:
@@ -498,7 +498,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
-    _inside_the_dura(terms, zones, facts, mets)
+    _in_the_canal(terms, zones, facts, mets)
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary
     # levels are metastatic when their region is
