@@ -454,3 +454,40 @@ def test_where_a_kind_of_tumour_frequently_spreads_is_no_site(terms):
     text = ("A 40-year-old man had an osteosarcoma of the tibia, which was resected. Frequent sites of metastases "
             "in case of progression are the lungs and bone.")
     assert sites(text, terms) == {"tibia"}
+
+
+# fifth round (2026-12-07): metastases to the spine
+def mets(text, terms):
+    return {s.site for s in ex(text, terms).tumour.sites if s.metastatic}
+
+
+def test_a_count_between_metastasis_and_its_site(terms):
+    text = ("A 55-year-old man had a myxoid liposarcoma of the thigh, resected in 2010. In 2015 MRI showed "
+            "metastases in four vertebrae.")
+    assert "vertebral column" in mets(text, terms)
+
+
+@pytest.mark.parametrize("text", [
+    "A 47-year-old woman had a leiomyosarcoma of the uterus. The body of the L3 vertebra was replaced by a "
+    "metastatic tumour.",
+    "A 47-year-old woman had a leiomyosarcoma of the uterus. The third lumbar vertebra was occupied by a "
+    "metastasis.",
+])
+def test_a_site_replaced_by_a_metastasis(text, terms):
+    c = ex(text, terms)
+    assert "vertebral column" in {s.site for s in c.tumour.sites if s.metastatic}
+    assert [lv.vertebra for lv in c.tumour.levels if lv.metastatic] == ["L3"]
+
+
+def test_the_canal_part_of_a_vertebral_metastasis(terms):
+    text = ("A 47-year-old woman had a leiomyosarcoma of the uterus. A metastasis destroyed the L2 vertebra and "
+            "grew into the spinal canal with cord compression.")
+    assert {"vertebral column", "spinal canal"} <= mets(text, terms)
+
+
+def test_a_canal_primary_stays_primary_beside_a_vertebral_metastasis(terms):
+    text = ("A 30-year-old man presented with paraparesis. MRI showed an extradural mass in the spinal canal at T8, "
+            "which was resected; histology showed a mesenchymal chondrosarcoma. A year later metastases were found "
+            "in the L1 vertebra.")
+    m = mets(text, terms)
+    assert "vertebral column" in m and "spinal canal" not in m

@@ -104,6 +104,8 @@ METS_BEFORE_RX = re.compile(
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
     r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
+    # a count of them: 'metastasis in eight vertebrae', 'metastases to 3 ribs'
+    r"(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$"
     # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
@@ -144,6 +146,11 @@ _INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
 _RELAPSE_RX = re.compile(r"\b(?:relapsed|recurred|(?:relapse|recurrence)s?\s+(?:in|of|to|at|within|involving))\b")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
+# the site as the subject of what a metastasis did to it: 'the L2 vertebra was replaced by a metastatic tumour'
+TAKEN_BY_METS_RX = re.compile(r"^[\s,]*(?:(?:body|bodies)\s+)?(?:is|was|were|are|had\s+been|has\s+been)\s+"
+                              r"(?:(?:completely|partially|almost|extensively|totally)\s+)?(?:replaced|occupied|"
+                              r"infiltrated|invaded|destroyed|involved)\s+by\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?"
+                              r"metasta", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:(?:in|to|of|within)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # a site then what it shows: 'uptake in the ribs, consistent with metastases'
 METS_LATER_RX = re.compile(r"^[^.;]{0,40}?\b(?:consistent\s+with|compatible\s+with|representing|confirmed\s+as|"
@@ -194,6 +201,11 @@ _IN_CANAL_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-
                              r"extradural)\b")
 _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
                                r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
+
+
+def _said_metastatic(zones: Zones, f: SiteFact) -> bool:
+    """Is site f named in a sentence that speaks of metastasis?"""
+    return any((s := zones.at(sp.start)) is not None and "metasta" in s.low for sp in f.spans)
 
 
 def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> None:
@@ -336,7 +348,8 @@ def _names_a_metastasis(text: str, s: Sentence, m: Mention, before: str, after: 
     t = s.text
     rs = m.start - s.start
     if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
-            and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)):
+            and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)) or \
+            ("metasta" in la and " by " in la and TAKEN_BY_METS_RX.match(after)):
         return True
     if "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
         return True
@@ -412,6 +425,9 @@ def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: lis
         for sp in lv.spans:
             ls = zones.at(sp.start)
             if ls is None or "metasta" not in ls.low:
+                continue
+            if TAKEN_BY_METS_RX.match(text, sp.end, ls.end):
+                mets.add(key)
                 continue
             clause = ls.low[:sp.start - ls.start]
             cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
@@ -499,6 +515,11 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
+    if "vertebral column" in mets and "vertebral column" in facts and "vertebral column" not in primary:
+        # the canal or cord part of a vertebral metastasis, named where the metastasis is ('a metastatic
+        # tumour replaces L2 and extends into the spinal canal')
+        mets.update(k for k in ("spinal canal", "spinal cord") if k in facts and k not in primary
+                    and _said_metastatic(zones, facts[k]))
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary
     # levels are metastatic when their region is
