@@ -491,3 +491,21 @@ def test_a_canal_primary_stays_primary_beside_a_vertebral_metastasis(terms):
             "in the L1 vertebra.")
     m = mets(text, terms)
     assert "vertebral column" in m and "spinal canal" not in m
+
+
+@pytest.mark.parametrize("text", [
+    "A metastatic leiomyosarcoma to the thoracic spine treated by spondylectomy: a 50-year-old woman had a "
+    "leiomyosarcoma of the uterus resected years before.",
+    "A 50-year-old woman had a leiomyosarcoma of the uterus resected years before. She was referred for a "
+    "progressive T1 metastasis causing radicular pain.",
+])
+def test_a_spinal_metastasis_named_by_region_or_level(text, terms):
+    assert "vertebral column" in mets(text, terms)
+
+
+@pytest.mark.parametrize("text", [
+    "A non-metastatic Ewing sarcoma of the lumbar spine: a 12-year-old boy had an Ewing sarcoma of L4.",
+    "A 12-year-old boy had a non-metastatic sarcoma involving the lumbar spine at L4.",
+])
+def test_non_metastatic_is_no_metastasis(text, terms):
+    assert mets(text, terms) == set()

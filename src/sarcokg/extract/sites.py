@@ -109,11 +109,15 @@ METS_BEFORE_RX = re.compile(
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$"
     # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
-    r"|\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+(?:in|to|of|within|involving)\s+"
-    r"(?:the\s+)?(?:(?:left|right|both)\s+)?$", re.I)
+    r"|(?<!non)(?<!non-)(?<!non\u2010)\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+"
+    r"(?:in|to|of|within|involving)\s+"
+    # 'a metastatic leiomyosarcoma to the thoracic spine'
+    r"(?:the\s+)?(?:(?:left|right|both|cervical|thoracic|dorsal|lumbar|sacral|lumbosacral|cervicothoracic|"
+    r"thoracolumbar)\s+)?$", re.I)
 # 'metastatic leiomyosarcoma involving the wall of the small bowel'
 METASTATIC_NOUN_BEFORE_RX = re.compile(
-    r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|nodules?|mass(?:es)?)\s+"
+    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"
+    r"nodules?|mass(?:es)?)\s+"
     r"(?:involving|in|to|at|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
@@ -137,6 +141,7 @@ LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s
 PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
                             re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
+_NON_BEFORE_RX = re.compile(r"\bnon[\s\-\u2010]?$")    # 'non-metastatic'
 _ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?"
                          r"(?:mass|masses|lesions?|tumou?rs?|"
                          r"metasta\w*|deposits?|nodules?)\b")
@@ -146,6 +151,8 @@ _INVADE_RX = re.compile(r"\b(?:infiltrat\w*|invad\w*|invasion|involv\w*)")
 _RELAPSE_RX = re.compile(r"\b(?:relapsed|recurred|(?:relapse|recurrence)s?\s+(?:in|of|to|at|within|involving))\b")
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
+# a vertebra named as the place of a metastasis: 'a T1 vertebral metastasis', 'L3 metastases'
+LEVEL_METS_AFTER_RX = re.compile(r"[\s-]*(?:(?:vertebral|spinal|spine|bony|bone|osseous)\s+)?metasta", re.I)
 # the site as the subject of what a metastasis did to it: 'the L2 vertebra was replaced by a metastatic tumour'
 TAKEN_BY_METS_RX = re.compile(r"^[\s,]*(?:(?:body|bodies)\s+)?(?:is|was|were|are|had\s+been|has\s+been)\s+"
                               r"(?:(?:completely|partially|almost|extensively|totally)\s+)?(?:replaced|occupied|"
@@ -426,12 +433,12 @@ def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: lis
             ls = zones.at(sp.start)
             if ls is None or "metasta" not in ls.low:
                 continue
-            if TAKEN_BY_METS_RX.match(text, sp.end, ls.end):
+            if TAKEN_BY_METS_RX.match(text, sp.end, ls.end) or LEVEL_METS_AFTER_RX.match(text, sp.end, ls.end):
                 mets.add(key)
                 continue
             clause = ls.low[:sp.start - ls.start]
             cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
-            mm = list(_METASTA_RX.finditer(clause, cut))
+            mm = [m for m in _METASTA_RX.finditer(clause, cut) if not _NON_BEFORE_RX.search(clause, 0, m.start())]
             if mm and not negated(text, ls, ls.start + mm[-1].start(), ls.start + mm[-1].end()) and \
                     not any(a <= ls.start + mm[-1].start() < b for a, b in other_ranges):
                 mets.add(key)
