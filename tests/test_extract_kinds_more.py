@@ -509,3 +509,22 @@ def test_a_spinal_metastasis_named_by_region_or_level(text, terms):
 ])
 def test_non_metastatic_is_no_metastasis(text, terms):
     assert mets(text, terms) == set()
+
+
+def test_the_spine_of_a_case_called_metastatic_with_its_primary_elsewhere(terms):
+    text = ("A 30-year-old man with a history of metastatic synovial sarcoma originating at the left ankle "
+            "presented with neck pain; MRI showed a mass of the C3 vertebra.")
+    c = ex(text, terms)
+    assert {s.site for s in c.tumour.sites if s.metastatic} >= {"vertebral column"}
+    assert "ankle" not in {s.site for s in c.tumour.sites if s.metastatic}
+
+
+@pytest.mark.parametrize("text", [
+    # the primary is in the spine: the lung holds the metastasis, not the spine
+    "A solitary fibrous tumour arising from the vertebral arch of L2 in a 50-year-old woman. The tumour "
+    "metastasised to the lung four years later.",
+    # primary elsewhere, but nothing calls the case metastatic (direct extension)
+    "A 60-year-old man had a liposarcoma originating in the retroperitoneum, which invaded the L2 vertebra.",
+])
+def test_the_spine_stays_primary_without_both_cues(text, terms):
+    assert "vertebral column" not in mets(text, terms)

@@ -164,6 +164,9 @@ METS_LATER_RX = re.compile(r"^[^.;]{0,40}?\b(?:consistent\s+with|compatible\s+wi
                            r"proven\s+to\s+be)\s+(?:\w+\s+)?metasta", re.I)
 LATERAL_RX = re.compile(r"\b(left|right|bilateral)(?:[\s-]+sided)?\s+(?:[\w-]+\s+)?$", re.I)
 PRIMARY_BEFORE_RX = re.compile(r"\bprimary\s+(?:[\w-]+\s+)?$", re.I)
+# the site a tumour is said to start in: 'originating at the right knee', 'arising from the uterus'
+ORIGIN_BEFORE_RX = re.compile(r"\b(?:originat\w*|aris\w*|arose)\s+(?:at|in|from|within)\s+(?:the\s+)?"
+                              r"(?:(?:left|right)\s+)?$", re.I)
 # sites that are bones: a more specific bone makes the generic 'bone' redundant
 TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
 BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
@@ -208,6 +211,25 @@ _IN_CANAL_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-
                              r"extradural)\b")
 _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
                                r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
+
+
+_SPINAL = ("vertebral column", "spinal canal", "spinal cord")
+_METASTATIC_CASE_RX = re.compile(r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta(?:tic|sis|ses|sized|sised)\b")
+
+
+def _spine_of_a_metastatic_case(terms: Terms, zones: Zones, facts: dict[str, SiteFact], primary: set[str],
+                                mets: set[str]) -> None:
+    """A case that starts in a site away from the spine ('a synovial sarcoma originating at the knee') and that
+    its title or case calls metastatic: the spine it involves holds that metastasis."""
+    if not any(k in facts and k not in primary and k not in mets for k in _SPINAL):
+        return
+    coarse = {(t.summary_key or k) if (t := terms.find("site", k)) is not None else k for k in primary}
+    if not coarse or any(k in _SPINAL or k == "sacrum" for k in coarse):
+        return
+    said = any(_METASTATIC_CASE_RX.search(s.low) for s in zones.sents
+               if s.zone == "title" or (s.zone == "case" and not s.generic))
+    if said:
+        mets.update(k for k in _SPINAL if k in facts and k not in primary)
 
 
 def _said_metastatic(zones: Zones, f: SiteFact) -> bool:
@@ -398,7 +420,8 @@ def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: lis
             _inside(tumour_spans, m.start, m.end)
         lb, la = before.lower(), after.lower()
         met = _names_a_metastasis(text, s, m, before, after, lb, la, modifies_tumour, flags, seen, prev_met)
-        if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)):
+        if modifies_tumour or ("primary" in lb and PRIMARY_BEFORE_RX.search(before)) or \
+                (("origin" in lb or "aris" in lb or "arose" in lb) and ORIGIN_BEFORE_RX.search(before)):
             primary.add(m.key)
         prev_met = m if met else None
         cues.append(met)
@@ -522,6 +545,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
+    _spine_of_a_metastatic_case(terms, zones, facts, primary, mets)
     if "vertebral column" in mets and "vertebral column" in facts and "vertebral column" not in primary:
         # the canal or cord part of a vertebral metastasis, named where the metastasis is ('a metastatic
         # tumour replaces L2 and extends into the spinal canal')
