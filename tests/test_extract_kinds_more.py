@@ -528,3 +528,34 @@ def test_the_spine_of_a_case_called_metastatic_with_its_primary_elsewhere(terms)
 ])
 def test_the_spine_stays_primary_without_both_cues(text, terms):
     assert "vertebral column" not in mets(text, terms)
+
+
+@pytest.mark.parametrize("words", ["Image studies", "Radiographic studies", "Histological studies"])
+def test_the_patients_own_studies_are_no_literature(words, terms):
+    text = (f"A 55-year-old man presented with neck pain. {words} revealed an osteolytic lesion of the C4 vertebra "
+            "with intracanalar extension. He had a synovial sarcoma.")
+    assert "spinal canal" in sites(text, terms)
+
+
+def test_studies_of_the_literature_stay_generic(terms):
+    text = ("A 55-year-old man presented with neck pain and a mass of the C4 vertebra. Previous studies revealed "
+            "lung metastases in most such tumours.")
+    assert "lung" not in sites(text, terms)
+
+
+def _last_status(text, terms):
+    st = [o.status for o in ex(text, terms).outcomes if o.status]
+    return st[-1] if st else None
+
+
+def test_the_pathology_of_the_specimen_is_a_diagnosis_not_an_event(terms):
+    text = ("A 60-year-old man presented with back pain from a mass of the L4 vertebra. He underwent resection. "
+            "The results of pathological studies were consistent with a metastasis of GIST. No local recurrence "
+            "was found at the 6-month follow-up.")
+    assert _last_status(text, terms) == "no evidence of disease"
+
+
+def test_nodules_consistent_with_metastases_stay_an_event(terms):
+    text = ("A 60-year-old man had a leiomyosarcoma of the thigh, which was resected. A year later the CT showed "
+            "multiple lung nodules, consistent with metastases.")
+    assert _last_status(text, terms) not in (None, "no evidence of disease")

@@ -54,7 +54,10 @@ CASEREF = ("we present", "we report", "we describe", "we reported", "we presente
            "this paper reported")
 _GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
 _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "staging ", "diagnostic ", "further ",
-                "additional ", "blood ", "imaging  ")
+                "additional ", "blood ", "imaging  ", "image ", "radiographic ", "histological ", "histologic ",
+                "pathological ", "pathologic ", "immunohistochemical ", "cytogenetic ", "molecular ", "genetic ",
+                "electrophysiological ", "electrophysiologic ", "serological ", "serologic ", "her ", "his ")
+_OWN_LEN = max(map(len, _OWN_STUDIES))
 _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 
 
@@ -108,7 +111,7 @@ def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = N
         for k in kinds:
             if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the ":
                 continue      # 'the patients' is a typo for this patient, not a population
-            if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - 12):s].endswith(_OWN_STUDIES):
+            if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - _OWN_LEN):s].endswith(_OWN_STUDIES):
                 continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
     out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm) if not _own_measure(norm, m)]

@@ -200,6 +200,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         return None
     if m.key == "distant metastasis" and (not after_tx or _TARGET_RX.search(s.low)):
         return None      # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
+    if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
+            _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
+        return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
     weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
         and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
     return _Ev(m.key, m.start, m.end, weak=weak)
@@ -224,6 +227,11 @@ def _mention_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int
     return evs
 
 
+# a metastasis named as what the pathology of a specimen shows: a diagnosis, not an event of the course
+_PATHOLOGY_RX = re.compile(r"histolog|patholog|immunohisto|specimen")
+_DIAGNOSIS_BEFORE_RX = re.compile(r"\b(?:consistent|compatible)\s+with\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$|"
+                                  r"\b(?:confirm\w*|in\s+keeping\s+with|diagnostic\s+of)\s+(?:an?\s+|the\s+)?"
+                                  r"(?:diagnosis\s+of\s+(?:an?\s+)?)?(?:[\w-]+\s+)?$")
 _START = attrgetter("start")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
