@@ -559,3 +559,13 @@ def test_nodules_consistent_with_metastases_stay_an_event(terms):
     text = ("A 60-year-old man had a leiomyosarcoma of the thigh, which was resected. A year later the CT showed "
             "multiple lung nodules, consistent with metastases.")
     assert _last_status(text, terms) not in (None, "no evidence of disease")
+
+
+@pytest.mark.parametrize("text,age", [
+    ("History: a 3.5 year-old girl was brought in with neck stiffness and a mass of C2.", 3),
+    ("A 45.5-year-old woman had a leiomyosarcoma of the thigh.", 45),
+])
+def test_an_age_with_a_decimal_introduces_the_patient(text, age, terms):
+    c = ex(text, terms)
+    assert c.age is not None and c.age.value == age
+    assert c.sex is not None and c.sex.value == "female"
