@@ -512,8 +512,8 @@ def test_non_metastatic_is_no_metastasis(text, terms):
 
 
 def test_the_spine_of_a_case_called_metastatic_with_its_primary_elsewhere(terms):
-    text = ("A 30-year-old man with a history of metastatic synovial sarcoma originating at the left ankle "
-            "presented with neck pain; MRI showed a mass of the C3 vertebra.")
+    text = ("A 30-year-old man came with neck pain. His synovial sarcoma had arisen in the left ankle and was now "
+            "metastatic; MRI found a mass of the C3 vertebra.")
     c = ex(text, terms)
     assert {s.site for s in c.tumour.sites if s.metastatic} >= {"vertebral column"}
     assert "ankle" not in {s.site for s in c.tumour.sites if s.metastatic}
