@@ -569,3 +569,16 @@ def test_an_age_with_a_decimal_introduces_the_patient(text, age, terms):
     c = ex(text, terms)
     assert c.age is not None and c.age.value == age
     assert c.sex is not None and c.sex.value == "female"
+
+
+@pytest.mark.parametrize("words", ["alive without disease progression", "alive without disease-progression"])
+def test_alive_without_progression_is_stable_not_free_of_disease(words, terms):
+    text = (f"A 58-year-old man had a leiomyosarcoma of the stomach with liver metastases and was given "
+            f"chemotherapy. Nine months later he was {words}.")
+    assert _last_status(text, terms) == "stable disease"
+
+
+def test_alive_without_disease_is_free_of_it(terms):
+    text = ("A 58-year-old man had a leiomyosarcoma of the thigh, which was resected. Nine months later he was "
+            "alive without disease.")
+    assert _last_status(text, terms) == "no evidence of disease"

@@ -203,6 +203,8 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
     if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
             _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
         return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
+    if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
+        return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
     weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
         and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
     return _Ev(m.key, m.start, m.end, weak=weak)
@@ -232,6 +234,7 @@ _PATHOLOGY_RX = re.compile(r"histolog|patholog|immunohisto|specimen")
 _DIAGNOSIS_BEFORE_RX = re.compile(r"\b(?:consistent|compatible)\s+with\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$|"
                                   r"\b(?:confirm\w*|in\s+keeping\s+with|diagnostic\s+of)\s+(?:an?\s+|the\s+)?"
                                   r"(?:diagnosis\s+of\s+(?:an?\s+)?)?(?:[\w-]+\s+)?$")
+_PROGRESSION_AFTER_RX = re.compile(r"[\s-]*(?:progression|progressing|progressed)\b", re.I)
 _START = attrgetter("start")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
