@@ -582,3 +582,18 @@ def test_alive_without_disease_is_free_of_it(terms):
     text = ("A 58-year-old man had a leiomyosarcoma of the thigh, which was resected. Nine months later he was "
             "alive without disease.")
     assert _last_status(text, terms) == "no evidence of disease"
+
+
+@pytest.mark.parametrize("date,year", [("19 Jul 2023", 2023), ("22 May, 2019 ,", 2019), ("March 3, 2011", 2011)])
+def test_a_date_alone_on_a_header_line_is_the_pages_date(date, year, terms):
+    text = (f"An example case journal\n{date}\nA sarcoma of the thigh in a young man\n\n"
+            "A 25-year-old man had a synovial sarcoma of the thigh, which was resected.")
+    y = ex(text, terms).metadata.year
+    assert y is not None and y.value == year
+
+
+def test_a_received_date_alone_is_no_publication_date(terms):
+    text = ("An example case journal\nReceived 19 Jul 2023\nA sarcoma of the thigh in a young man\n\n"
+            "A 25-year-old man had a synovial sarcoma of the thigh, which was resected.")
+    y = ex(text, terms).metadata.year
+    assert y is None or y.confidence < 0.75

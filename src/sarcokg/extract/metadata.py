@@ -74,6 +74,10 @@ YEAR_FORMS = [
              0.85, _MONTH_HINTS, True),
     YearForm(re.compile(_NOT_RECEIVED + r"[^\n]{3,80}?\s" + YEAR + r"\s+" + MONTH + r"\s+\d{1,2}[ \t]*$", re.M),
              0.85, _MONTH_HINTS, True),
+    # a full date alone on a line of the page's header: "19 Jul 2023", "22 May, 2019 ,", "May 22, 2019"
+    YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*(?:\d{1,2}(?:st|nd|rd|th)?[ \t]+" + MONTH + r"|" + MONTH
+                        + r"[ \t]+\d{1,2}(?:st|nd|rd|th)?,?)[ \t]*,?[ \t]*" + YEAR + r"[ \t,.]*$", re.M),
+             0.75, _MONTH_HINTS, True),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
