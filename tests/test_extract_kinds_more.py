@@ -597,3 +597,10 @@ def test_a_received_date_alone_is_no_publication_date(terms):
             "A 25-year-old man had a synovial sarcoma of the thigh, which was resected.")
     y = ex(text, terms).metadata.year
     assert y is None or y.confidence < 0.75
+
+
+def test_n_and_a_half_years(terms):
+    text = ("A 30-year-old woman had a synovial sarcoma of the cauda equina, which was resected. Three and a half "
+            "years after the operation she remains free of recurrence.")
+    o = [x for x in ex(text, terms).outcomes if x.months is not None]
+    assert o and o[-1].months == 42
