@@ -604,3 +604,18 @@ def test_n_and_a_half_years(terms):
             "years after the operation she remains free of recurrence.")
     o = [x for x in ex(text, terms).outcomes if x.months is not None]
     assert o and o[-1].months == 42
+
+
+def levels(text, terms):
+    return [lv.vertebra for lv in ex(text, terms).tumour.levels]
+
+
+@pytest.mark.parametrize("text", [
+    "A 40-year-old man had a chordoma of L3. Sagittal T2-weighed images showed the mass.",
+    "A 40-year-old man had a chordoma of L3. The mass was bright on T2-weight- ed images.",
+    "A 40-year-old man had a chordoma of L3, treated by laminectomy and pedicle screw fixation over L2-L4.",
+    "A 40-year-old man had a chondrosarcoma of L3. Osteotomies between L2-3 and L3-4 freed the vertebra.",
+    "A 40-year-old man had a chondrosarcoma of L3. The saw was passed at the L2-3 and L3-4 disc levels.",
+])
+def test_levels_of_a_procedure_or_an_mri_weighting_are_no_tumour_levels(text, terms):
+    assert levels(text, terms) == ["L3"]

@@ -44,7 +44,11 @@ _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    r"^\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weighted|wi?\b)"
+    # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T2-weight- ed'
+    r"^\s*(?:" + DASH + r"\s*)?(?:weigh\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weigh\w*|wi?\b)"
+    # the second of two disc spaces: 'the T11-12 and L2-3 disc levels'
+    r"|(?:and|,|&)\s*(?:co|th|[ctlsd])[\s-]?\d{1,2}(?:\s*(?:" + DASH + r"|/)\s*(?:(?:co|th|[ctlsd])[\s-]?)?\d{1,2})?"
+    r"\s+(?:intervertebral\s+)?dis[ck]"
     r"|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
     r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
@@ -58,7 +62,8 @@ _EXCL_AFTER = re.compile(
     r"|kyphotic)", re.I)
 _EXCL_BEFORE = re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
-    r"decompression|decompressed)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning)\s+"
+    r"decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning|"
+    r"over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+(?:and|to|through)\s+(?:the\s+)?)?(?:\w+\s+)?"
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
@@ -73,7 +78,7 @@ _EXCL_BEFORE = re.compile(
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+)?)$", re.I)
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
-               "fixed", "fused", "arthrodesis",
+               "fixed", "fused", "arthrodesis", "osteotom",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
 _NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
