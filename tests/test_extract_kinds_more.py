@@ -619,3 +619,21 @@ def levels(text, terms):
 ])
 def test_levels_of_a_procedure_or_an_mri_weighting_are_no_tumour_levels(text, terms):
     assert levels(text, terms) == ["L3"]
+
+
+def test_a_mass_effect_on_a_list_of_organs_is_no_involvement(terms):
+    text = ("A 50-year-old man had a giant chondrosarcoma of the rib, with a mass effect on the mediastinum, heart, "
+            "and lung.")
+    assert sites(text, terms) == {"rib"}
+
+
+@pytest.mark.parametrize("words", ["bowel and bladder involvement", "bladder and bowel dysfunction"])
+def test_bowel_and_bladder_are_the_sphincters(words, terms):
+    text = (f"A 9-year-old girl had an epidural Ewing sarcoma at L3, with weakness of both legs and {words} for "
+            "three days.")
+    assert "bladder" not in sites(text, terms)
+
+
+def test_a_tumour_of_the_bladder_stays(terms):
+    text = "A 60-year-old man had a leiomyosarcoma of the bladder, which was resected."
+    assert "bladder" in sites(text, terms)

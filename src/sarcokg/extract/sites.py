@@ -42,7 +42,7 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 _IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|"
                            r"film|exam")
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
-                            r"cranial")
+                            r"cranial|mass effect")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
                              r"interstitial|fatty|neurogenic")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -67,11 +67,15 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
 DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with|"
-                         r"below|above|beneath|caudal\s+to|cranial\s+to)\s+"
-                         r"(?:the\s+)?(?:(?:left|right)\s+)?$", re.I)
+                         r"below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon))\s+"
+                         r"(?:the\s+)?(?:(?:left|right)\s+)?"
+                         # and the rest of its list: 'a mass effect on the mediastinum, heart, and lung'
+                         r"(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?){0,3}$", re.I)
 # the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
 PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compressed|displaced|pushed|indented|"
                               r"deviated|shifted)\b", re.I)
+BOWEL_BEFORE_RX = re.compile(r"\bbowels?\s*(?:and|&|/|or)\s*$", re.I)
+BOWEL_AFTER_RX = re.compile(r"^\s*(?:and|&|/|or)\s*bowels?\b", re.I)
 BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
@@ -189,8 +193,10 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     lb = before.lower()
     if SYMPTOM_AFTER_RX.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
         return False
+    if m.key == "bladder" and (BOWEL_BEFORE_RX.search(before[-20:]) or BOWEL_AFTER_RX.match(after)):
+        return False     # 'bowel and bladder involvement': the sphincters of a cord or cauda lesion
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
-            (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before[-40:])) or \
+            (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
