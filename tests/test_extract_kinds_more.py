@@ -637,3 +637,9 @@ def test_bowel_and_bladder_are_the_sphincters(words, terms):
 def test_a_tumour_of_the_bladder_stays(terms):
     text = "A 60-year-old man had a leiomyosarcoma of the bladder, which was resected."
     assert "bladder" in sites(text, terms)
+
+
+@pytest.mark.parametrize("name", ["adenosarcoma", "Müllerian adenosarcoma", "mullerian adenosarcoma"])
+def test_the_histology_name_of_icdo_8933_is_the_uterine_adenosarcoma(name, terms):
+    text = f"A 45-year-old woman had a {name} of the uterine corpus, treated by hysterectomy."
+    assert [v.value for v in ex(text, terms).tumour.types] == ["UAS"]
