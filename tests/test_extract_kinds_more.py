@@ -643,3 +643,14 @@ def test_a_tumour_of_the_bladder_stays(terms):
 def test_the_histology_name_of_icdo_8933_is_the_uterine_adenosarcoma(name, terms):
     text = f"A 45-year-old woman had a {name} of the uterine corpus, treated by hysterectomy."
     assert [v.value for v in ex(text, terms).tumour.types] == ["UAS"]
+
+
+def test_a_sarcoma_the_ontology_has_no_name_for_is_still_a_sarcoma(terms):
+    c = ex("A 60-year-old woman had a fibromyxosarcoma of the thigh, which was resected.", terms)
+    assert [(v.value, v.confidence) for v in c.tumour.types] == [("SARCNOS", 0.4)]
+    assert "thigh" in {s.site for s in c.tumour.sites}
+
+
+def test_no_sarcoma_word_no_type(terms):
+    c = ex("A 60-year-old man had a mass of the thigh, which was no sarcoma.", terms)
+    assert c.tumour.types == []

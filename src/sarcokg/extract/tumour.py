@@ -273,9 +273,19 @@ def _by_fusion(text: str, terms: Terms, zones: Zones, refs: int) -> list[Value]:
 
 def _sarcoma_named(text: str, terms: Terms, zones: Zones, mentions: list[Mention], refs: int) -> list[Value]:
     """The last resort: the page says 'sarcoma' (a kind of it named nowhere)."""
-    ms = [m for m in mentions if m.axis == "tumour" and m.key == "sarcoma" and m.start < refs]
-    ms = [m for m in ms if (s := zones.at(m.start)) is not None and s.zone != "boiler"
-          and not negated(text, s, m.start, m.end)]
+    found = [(m.start, m.end) for m in mentions if m.axis == "tumour" and m.key == "sarcoma" and m.start < refs]
+    if not found and "sarcoma" in zones.low:
+        # a kind of sarcoma the ontology has no name for ('a fibromyxosarcoma'): a sarcoma (not a named type
+        # the case put aside, in a differential or a negation)
+        named = [(m.start, m.end) for m in mentions if m.axis == "tumour"]
+        found = [(m.start(), m.end()) for m in _ANY_SARCOMA_RX.finditer(zones.low, 0, refs)
+                 if not any(a <= m.start() < b for a, b in named)
+                 and not ((s := zones.at(m.start())) is not None and DIFFERENTIAL_RX.search(s.low))]
+    ms = [(a, b) for a, b in found if (s := zones.at(a)) is not None and s.zone != "boiler"
+          and not negated(text, s, a, b)]
     if not ms:
         return []
-    return [Value("sarcoma", spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=0.4)]
+    return [Value("sarcoma", spans=[Span(a, b, text[a:b]) for a, b in ms[:3]], confidence=0.4)]
+
+
+_ANY_SARCOMA_RX = re.compile(r"\b[a-z]{3,}sarcomas?\b")
