@@ -525,6 +525,9 @@ def test_the_spine_of_a_case_called_metastatic_with_its_primary_elsewhere(terms)
     "metastasised to the lung four years later.",
     # primary elsewhere, but nothing calls the case metastatic (direct extension)
     "A 60-year-old man had a liposarcoma originating in the retroperitoneum, which invaded the L2 vertebra.",
+    # ... or only says it is not
+    "A 40-year-old man had a leiomyosarcoma arising in the retroperitoneum, which invaded the L2 vertebra. "
+    "Staging CT showed no metastatic disease.",
 ])
 def test_the_spine_stays_primary_without_both_cues(text, terms):
     assert "vertebral column" not in mets(text, terms)

@@ -223,8 +223,8 @@ _SPINAL = ("vertebral column", "spinal canal", "spinal cord")
 _METASTATIC_CASE_RX = re.compile(r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta(?:tic|sis|ses|sized|sised)\b")
 
 
-def _spine_of_a_metastatic_case(terms: Terms, zones: Zones, facts: dict[str, SiteFact], primary: set[str],
-                                mets: set[str]) -> None:
+def _spine_of_a_metastatic_case(text: str, terms: Terms, zones: Zones, facts: dict[str, SiteFact],
+                                primary: set[str], mets: set[str]) -> None:
     """A case that starts in a site away from the spine ('a synovial sarcoma originating at the knee') and that
     its title or case calls metastatic: the spine it involves holds that metastasis."""
     if not any(k in facts and k not in primary and k not in mets for k in _SPINAL):
@@ -232,8 +232,9 @@ def _spine_of_a_metastatic_case(terms: Terms, zones: Zones, facts: dict[str, Sit
     coarse = {(t.summary_key or k) if (t := terms.find("site", k)) is not None else k for k in primary}
     if not coarse or any(k in _SPINAL or k == "sacrum" for k in coarse):
         return
-    said = any(_METASTATIC_CASE_RX.search(s.low) for s in zones.sents
-               if s.zone == "title" or (s.zone == "case" and not s.generic))
+    said = any(not negated(text, s, s.start + m.start(), s.start + m.end())
+               for s in zones.sents if s.zone == "title" or (s.zone == "case" and not s.generic)
+               for m in _METASTATIC_CASE_RX.finditer(s.low))
     if said:
         mets.update(k for k in _SPINAL if k in facts and k not in primary)
 
@@ -551,7 +552,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
-    _spine_of_a_metastatic_case(terms, zones, facts, primary, mets)
+    _spine_of_a_metastatic_case(text, terms, zones, facts, primary, mets)
     if "vertebral column" in mets and "vertebral column" in facts and "vertebral column" not in primary:
         # the canal or cord part of a vertebral metastasis, named where the metastasis is ('a metastatic
         # tumour replaces L2 and extends into the spinal canal')
