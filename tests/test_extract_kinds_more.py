@@ -657,3 +657,8 @@ def test_a_sarcoma_the_ontology_has_no_name_for_is_still_a_sarcoma(terms):
 def test_no_sarcoma_word_no_type(terms):
     c = ex("A 60-year-old man had a mass of the thigh, which was no sarcoma.", terms)
     assert c.tumour.types == []
+
+
+def test_a_level_metastasis_ruled_out_is_no_metastasis(terms):
+    text = "A 40-year-old man had a leiomyosarcoma of the thigh, resected. An L3 metastasis was ruled out."
+    assert mets(text, terms) == set()

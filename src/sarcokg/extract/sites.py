@@ -156,12 +156,12 @@ _RELAPSE_RX = re.compile(r"\b(?:relapsed|recurred|(?:relapse|recurrence)s?\s+(?:
 _NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits|metasta\w*)\b")
 SECONDARY_RX = re.compile(r"^[^.;]{0,45}?\bsecondary to metasta", re.I)
 # a vertebra named as the place of a metastasis: 'a T1 vertebral metastasis', 'L3 metastases'
-LEVEL_METS_AFTER_RX = re.compile(r"[\s-]*(?:(?:vertebral|spinal|spine|bony|bone|osseous)\s+)?metasta", re.I)
+LEVEL_METS_AFTER_RX = re.compile(r"[\s-]*(?:(?:vertebral|spinal|spine|bony|bone|osseous)\s+)?metasta\w*", re.I)
 # the site as the subject of what a metastasis did to it: 'the L2 vertebra was replaced by a metastatic tumour'
 TAKEN_BY_METS_RX = re.compile(r"^[\s,]*(?:(?:body|bodies)\s+)?(?:is|was|were|are|had\s+been|has\s+been)\s+"
                               r"(?:(?:completely|partially|almost|extensively|totally)\s+)?(?:replaced|occupied|"
                               r"infiltrated|invaded|destroyed|involved)\s+by\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?"
-                              r"metasta", re.I)
+                              r"metasta\w*", re.I)
 LIST_GAP_RX = re.compile(r"^[\s,]*(?:and|or)?\s*(?:(?:in|to|of|within)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # a site then what it shows: 'uptake in the ribs, consistent with metastases'
 METS_LATER_RX = re.compile(r"^[^.;]{0,40}?\b(?:consistent\s+with|compatible\s+with|representing|confirmed\s+as|"
@@ -463,8 +463,10 @@ def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: lis
             ls = zones.at(sp.start)
             if ls is None or "metasta" not in ls.low:
                 continue
-            if TAKEN_BY_METS_RX.match(text, sp.end, ls.end) or LEVEL_METS_AFTER_RX.match(text, sp.end, ls.end):
-                mets.add(key)
+            after = TAKEN_BY_METS_RX.match(text, sp.end, ls.end) or LEVEL_METS_AFTER_RX.match(text, sp.end, ls.end)
+            if after is not None:
+                if not negated(text, ls, sp.start, after.end()):
+                    mets.add(key)
                 continue
             clause = ls.low[:sp.start - ls.start]
             cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
