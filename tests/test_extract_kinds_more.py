@@ -654,6 +654,11 @@ def test_a_sarcoma_the_ontology_has_no_name_for_is_still_a_sarcoma(terms):
     assert "thigh" in {s.site for s in c.tumour.sites}
 
 
+@pytest.mark.parametrize("name", ["carcinosarcoma", "pseudosarcoma"])
+def test_a_carcinosarcoma_is_no_sarcoma_of_unknown_kind(name, terms):
+    assert ex(f"A 70-year-old woman had a {name} of the bladder, which was resected.", terms).tumour.types == []
+
+
 def test_no_sarcoma_word_no_type(terms):
     c = ex("A 60-year-old man had a mass of the thigh, which was no sarcoma.", terms)
     assert c.tumour.types == []

@@ -288,4 +288,5 @@ def _sarcoma_named(text: str, terms: Terms, zones: Zones, mentions: list[Mention
     return [Value("sarcoma", spans=[Span(a, b, text[a:b]) for a, b in ms[:3]], confidence=0.4)]
 
 
-_ANY_SARCOMA_RX = re.compile(r"\b[a-z]{3,}sarcomas?\b")
+# (a carcinosarcoma is a carcinoma, a pseudosarcoma no sarcoma)
+_ANY_SARCOMA_RX = re.compile(r"\b(?!carcino|pseudo)[a-z]{3,}sarcomas?\b")
