@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +54,8 @@ class KG:
     reports: ReportFiles
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
-    digests: dict | None = None   # {file name: SHA-256} of the report files as loaded
-    deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
+    digests: Mapping[str, str] | None = None   # {file name: SHA-256} of the report files as loaded
+    deferred: Set[str] = frozenset()   # reports whose evidence is not in the store yet (see complete())
     folder: Path | None = None      # the --kg folder of an on-disk store
     generation: int = 0             # the catalogue's generation of the files as loaded (catalogue.py)
     settings: Settings = field(default_factory=Settings)
@@ -121,12 +122,12 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
         if derive is not None:
             derive.finish(None, {})
         raise
-    digests = _digests(s.known)
+    digests = Digests(s.known)
     if derive is not None:
         derive.finish(s.generation, digests)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=digests, deferred=s.deferred, folder=kg, generation=s.generation, settings=settings,
-                unconfined=s.unconfined)
+                digests=digests, deferred=Deferred(kg, s.deferred), folder=kg, generation=s.generation,
+                settings=settings, unconfined=s.unconfined)
     if evidence:
         complete(kgraph)
     return kgraph
@@ -136,13 +137,60 @@ def _digests(known: dict) -> dict[str, str]:
     return {key + ".ttl": e[0] for key, e in known.items() if key != "ontology"}
 
 
+class Digests(Mapping):
+    """{file name: SHA-256} of the report files as the sync found them, made
+    when first read (a clean sync did not read the manifest: sync.Manifest)."""
+
+    def __init__(self, known: sync.Manifest | dict):
+        self._known = known
+        self._map: dict[str, str] | None = None
+
+    def _got(self) -> dict[str, str]:
+        if self._map is None:
+            known = self._known
+            self._map = _digests(known.files() if isinstance(known, sync.Manifest) else known)
+        return self._map
+
+    def __getitem__(self, name: str) -> str:
+        return self._got()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._got())
+
+    def __len__(self) -> int:
+        return len(self._got())
+
+
+class Deferred(Set):
+    """The reports whose evidence the store does not hold yet: how many is
+    known from the sync, which they are is read from the manifest when asked."""
+
+    def __init__(self, kg: Path, count: int):
+        self.kg, self.count = kg, count
+        self._keys: frozenset | None = None
+
+    def _got(self) -> frozenset:
+        if self._keys is None:
+            self._keys = sync.deferred_keys(self.kg) if self.count else frozenset()
+        return self._keys
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._got()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._got())
+
+    def __len__(self) -> int:
+        return self.count
+
+
 def complete(kgraph: KG) -> None:
     """Load the evidence a bulk load left out (kgraph.deferred), so the store
     holds every triple of every file (sync.complete)."""
     if not kgraph.deferred or kgraph.folder is None:
         return
     kgraph.store, known, kgraph.generation, kgraph.unconfined = sync.complete(
-        kgraph.folder, kgraph.store, kgraph.deferred, kgraph.settings)
+        kgraph.folder, kgraph.store, kgraph.settings)
     kgraph.deferred = frozenset()
     kgraph.digests = _digests(known)
 

@@ -17,12 +17,25 @@ holds open is an error.
 Commands that only read hold the folder's lock shared and open the store
 read-only; a change to make upgrades the lock to exclusive (lock.py) and
 looks at the state again before making it.
+
+A clean read does not parse the manifest: each sync records in the
+catalogue a mark (`clean_mark`) with one digest of every file's (name, size,
+mtime_ns) as the manifest has them, the generation and the manifest's own
+signature. A command whose files' sizes and mtimes hash to that digest (at
+the same generation, with the same manifest and no pending.json) finds
+exactly what the full comparison would find, nothing to do, without it; on
+any mismatch the full comparison runs. The manifest's digests are read only
+when a caller asks for them (`Manifest`).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
+from array import array
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,12 +219,112 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
 @dataclass
 class Synced:
     store: ox.Store
-    known: dict                 # the manifest's files
-    deferred: frozenset
+    known: Manifest | dict      # the manifest's files (read when asked for, after a clean mark)
+    deferred: int               # how many reports' evidence is not loaded yet
     generation: int
     unconfined: frozenset
     changed: int = 0
     rebuilt: bool = False
+
+
+class Manifest:
+    """The manifest's files ({key: [sha256, size, mtime_ns]}), read when first
+    asked for: a clean mark spared the command reading them. They must be the
+    ones the mark was made of (`listing`), else the store changed under the
+    command."""
+
+    def __init__(self, kg: Path, listing: str):
+        self.kg, self.listing = kg, listing
+        self._files: dict | None = None
+
+    def files(self) -> dict:
+        if self._files is None:
+            manifest = read_manifest(self.kg / CACHE_DIR / "manifest.json")
+            files = manifest.get("files", {})
+            if manifest.get("versions") != versions() or _listing_of(files) != self.listing:
+                raise SarcoKGError(f"{self.kg}: the query store changed while this command ran; run it again")
+            self._files = files
+        return self._files
+
+
+def deferred_keys(kg: Path) -> frozenset:
+    """The reports whose evidence the store does not hold yet, from the manifest."""
+    return frozenset(read_manifest(kg / CACHE_DIR / "manifest.json").get("deferred", ()))
+
+
+def _listing(names: list[str], sizes: list[int], mtimes: list[int], ontology: tuple[str, int, int]) -> str:
+    """One digest of the report files' names (in name order), sizes and mtime_ns, and the ontology's."""
+    h = hashlib.sha256("\0".join(map(str, ontology)).encode())
+    h.update("\n".join(names).encode())
+    h.update(array("q", sizes).tobytes())
+    h.update(array("q", mtimes).tobytes())
+    return h.hexdigest()
+
+
+def _listing_of(known: dict) -> str:
+    """The listing digest of the manifest's files (what they were when loaded)."""
+    onto = known.get(ONTOLOGY_KEY) or ["", -1, -1]
+    keys = sorted(k + ".ttl" for k in known if k != ONTOLOGY_KEY)
+    entries = [known[k[:-4]] for k in keys]
+    return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
+
+
+def listing_now(kg: Path, names: list[str]) -> str | None:
+    """The listing digest of the files as they are (names sorted, as report_names gives them); None
+    when one is gone."""
+    fd = os.open(kg, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        stats = [os.stat(n, dir_fd=fd) for n in names]
+        onto = os.stat(ontology_path())
+    except FileNotFoundError:
+        return None
+    finally:
+        os.close(fd)
+    return _listing(names, [st.st_size for st in stats], [st.st_mtime_ns for st in stats],
+                    (str(ontology_path()), onto.st_size, onto.st_mtime_ns))
+
+
+def clean_mark(kg: Path, manifest: dict, generation: int) -> str | None:
+    """The mark a clean read compares with (see the module docstring)."""
+    files = manifest.get("files", {})
+    if ONTOLOGY_KEY not in files:
+        return None
+    return json.dumps({"versions": versions(), "generation": generation, "listing": _listing_of(files),
+                       "manifest": _signature(kg / CACHE_DIR / "manifest.json")[0],
+                       "deferred": len(manifest.get("deferred", ())),
+                       "unconfined": sorted(manifest.get("unconfined", ()))}, sort_keys=True)
+
+
+def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
+    from sarcokg.store.catalogue import using
+    mark = clean_mark(kg, manifest, generation)
+    def work(cat) -> None:
+        if cat.note("clean") != mark:
+            cat.set_note("clean", mark)
+    if mark is not None:
+        using(catalogue_path(kg), work)
+
+
+def _clean(kg: Path, names: list[str]) -> Synced | None:
+    """The store as synced, when the clean mark shows that nothing changed; None: compare in full."""
+    from sarcokg.store.catalogue import using
+    cache = kg / CACHE_DIR
+    if (cache / "pending.json").exists() or not catalogue_path(kg).exists():
+        return None
+    generation, note = using(catalogue_path(kg), lambda cat: (cat.generation(), cat.note("clean")))
+    try:
+        mark = json.loads(note) if note else None
+    except ValueError:
+        return None
+    if not isinstance(mark, dict) or mark.get("versions") != versions() or mark.get("generation") != generation \
+            or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()) \
+            or mark.get("listing") != listing_now(kg, names):
+        return None
+    opened = _open_store(cache / "store", holds_exclusive(kg), kg)
+    if isinstance(opened, str):
+        return None
+    return Synced(opened, Manifest(kg, mark["listing"]), int(mark["deferred"]), generation,
+                  frozenset(mark["unconfined"]))
 
 
 class Deriver(Protocol):
@@ -224,13 +337,16 @@ class Deriver(Protocol):
     def skip(self) -> None:
         """A chunk that cannot be handed over (a file parsed on its own, or naming another report's nodes)."""
 
-    def finish(self, generation: int | None, digests: dict[str, str]) -> None:
+    def finish(self, generation: int | None, digests: Mapping[str, str]) -> None:
         """The sync is over, at this generation (None: it failed)."""
 
 
 def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None) -> Synced:
     """Bring the store in step with the files (see the module docstring). The
     caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    fast = _clean(kg, names)
+    if fast is not None:
+        return fast
     cache = kg / CACHE_DIR
     store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
     seen, todo = None, None
@@ -343,7 +459,8 @@ def catalogue_path(kg: Path) -> Path:
 def _finish(kg: Path, store: ox.Store, manifest: dict, changed: int = 0, rebuilt: bool = False) -> Synced:
     known = manifest.get("files", {})
     generation = record_changes(kg, {}, [], known)
-    return Synced(store, known, frozenset(manifest.get("deferred", ())), generation,
+    _record_mark(kg, manifest, generation)
+    return Synced(store, known, len(manifest.get("deferred", ())), generation,
                   frozenset(manifest.get("unconfined", ())), changed, rebuilt)
 
 
@@ -461,9 +578,8 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     return entries, loader.deferred, loader.unconfined
 
 
-def complete(kg: Path, store: ox.Store, deferred: frozenset,
-             settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
-    """Load the evidence a bulk load left out (`deferred`), so the store holds
+def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
+    """Load the evidence a bulk load left out (the manifest's `deferred`), so the store holds
     every triple of every file; returns (the store, the manifest's files, the
     generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync: the
     reports are listed in pending.json first, and a command that finds them
@@ -500,7 +616,9 @@ def complete(kg: Path, store: ox.Store, deferred: frozenset,
         manifest.update(files=known, deferred=[], unconfined=sorted(unconfined))
         write_json(manifest_path, manifest)
         pending_path.unlink()
-    return store, known, record_changes(kg, {}, []), frozenset(unconfined)
+    generation = record_changes(kg, {}, [])
+    _record_mark(kg, manifest, generation)
+    return store, known, generation, frozenset(unconfined)
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:
