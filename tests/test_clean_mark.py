@@ -22,7 +22,7 @@ class Loaded:
     """What a load gave, read before the store is released."""
 
     def __init__(self, kgraph):
-        self.changed, self.generation, self.deferred = kgraph.changed, kgraph.generation, len(kgraph.deferred)
+        self.changed, self.generation, self.deferred = kgraph.changed, kgraph.generation, kgraph.deferred
         self.lazy = kgraph.digests
         self.ages, self.ids = _values(kgraph, AGES), _values(kgraph, IDS)
 
@@ -161,3 +161,55 @@ def test_a_new_generation_or_a_damaged_mark_is_compared_in_full(kg_copy, compare
     assert compared == [1, 1, 1]
     _load(kg_copy)
     assert compared == [1, 1, 1]
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as e:   # noqa: BLE001 - the message is what is compared
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.mark.parametrize("odd", ["none", "hidden", "bad name", "a folder", "a fifo", "ontology", "empty",
+                                 "newline"])
+def test_the_cheap_listing_agrees_with_report_names(tmp_path, odd):
+    from sarcokg.store import reportfiles as rf
+    kg = tmp_path / "kg"
+    kg.mkdir()
+    for name in ("b.ttl", "a.ttl", "a.b.ttl", "notes.txt"):
+        (kg / name).write_text("")
+    if odd == "hidden":
+        (kg / ".x.ttl").write_text("")
+    elif odd == "bad name":
+        (kg / "bad name.ttl").write_text("")
+    elif odd == "a folder":
+        (kg / "dir.ttl").mkdir()
+    elif odd == "a fifo":
+        os.mkfifo(kg / "pipe.ttl")
+    elif odd == "newline":
+        (kg / "x.ttl\ny.ttl").write_text("")   # two good names when joined by lines
+    elif odd == "ontology":
+        (kg / "ontology.ttl").write_text("")
+    elif odd == "empty":
+        for f in kg.glob("*.ttl"):
+            f.unlink()
+    cheap = _outcome(lambda: rf.listed_stats(kg, rf.report_listing(kg))[0])
+    assert cheap == _outcome(rf.report_names, kg)
+
+
+def test_stats_taken_in_two_processes_are_the_files(tmp_path, monkeypatch):
+    from sarcokg.store import reportfiles as rf
+    names = [f"r{i:03d}.ttl" for i in range(41)]
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text("x" * i)
+        os.utime(tmp_path / name, ns=(0, 10**18 + i * 7919))
+    forks = []
+    real = rf._fork_stats
+    monkeypatch.setattr(rf, "_fork_stats", lambda *a: forks.append(1) or real(*a))
+    monkeypatch.setattr(rf, "FORK_MIN", 8)
+    monkeypatch.setattr(rf, "_one_thread", lambda: True)
+    sizes, mtimes = rf.file_stats(tmp_path, names)
+    assert forks == [1]
+    assert list(sizes) == list(range(41)) and list(mtimes) == [10**18 + i * 7919 for i in range(41)]
+    (tmp_path / names[-1]).unlink()          # one gone: no stats (the caller compares in full)
+    assert rf.file_stats(tmp_path, names) is None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,14 @@ from sarcokg.store import catalogue, sync
 from sarcokg.store.lock import CACHE_DIR, drop_lock, hold_lock, holds, kg_lock
 from sarcokg.store.reportfiles import (
     ReportFiles,
+    listed_stats,
     ontology_path,
     parse_into,
     parse_one,
     read_triples,
     report_files,
     report_graph,
+    report_listing,
     report_names,
     sha256,
     subjects_confined,
@@ -55,7 +57,7 @@ class KG:
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
     digests: Mapping[str, str] | None = None   # {file name: SHA-256} of the report files as loaded
-    deferred: Set[str] = frozenset()   # reports whose evidence is not in the store yet (see complete())
+    deferred: int = 0         # how many reports' evidence is not in the store yet (see complete())
     folder: Path | None = None      # the --kg folder of an on-disk store
     generation: int = 0             # the catalogue's generation of the files as loaded (catalogue.py)
     settings: Settings = field(default_factory=Settings)
@@ -112,12 +114,13 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
     runs anything that may read evidence (evidence_defer.may_read_evidence).
     derive: a consumer handed the files a bulk load reads (sync.Deriver)."""
     settings = settings or Settings()
-    names = report_names(kg)
+    names = report_listing(kg)
     if not persistent or in_package(kg) or not _writable(kg):
         return load_memory(kg, settings)
     hold_lock(kg, settings.lock_wait, exclusive=False)
     try:
-        s = sync.sync(kg, names, settings, derive)
+        names, stats = listed_stats(kg, names)   # as the files are once the lock is held
+        s = sync.sync(kg, names, settings, derive, stats)
     except BaseException:
         if derive is not None:
             derive.finish(None, {})
@@ -126,7 +129,7 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
     if derive is not None:
         derive.finish(s.generation, digests)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=digests, deferred=Deferred(kg, s.deferred), folder=kg, generation=s.generation,
+                digests=digests, deferred=s.deferred, folder=kg, generation=s.generation,
                 settings=settings, unconfined=s.unconfined)
     if evidence:
         complete(kgraph)
@@ -139,16 +142,15 @@ def _digests(known: dict) -> dict[str, str]:
 
 class Digests(Mapping):
     """{file name: SHA-256} of the report files as the sync found them, made
-    when first read (a clean sync did not read the manifest: sync.Manifest)."""
+    when first read (a clean sync did not read the manifest: sync.Synced)."""
 
-    def __init__(self, known: sync.Manifest | dict):
+    def __init__(self, known: dict | Callable[[], dict]):
         self._known = known
         self._map: dict[str, str] | None = None
 
     def _got(self) -> dict[str, str]:
         if self._map is None:
-            known = self._known
-            self._map = _digests(known.files() if isinstance(known, sync.Manifest) else known)
+            self._map = _digests(self._known() if callable(self._known) else self._known)
         return self._map
 
     def __getitem__(self, name: str) -> str:
@@ -161,29 +163,6 @@ class Digests(Mapping):
         return len(self._got())
 
 
-class Deferred(Set):
-    """The reports whose evidence the store does not hold yet: how many is
-    known from the sync, which they are is read from the manifest when asked."""
-
-    def __init__(self, kg: Path, count: int):
-        self.kg, self.count = kg, count
-        self._keys: frozenset | None = None
-
-    def _got(self) -> frozenset:
-        if self._keys is None:
-            self._keys = sync.deferred_keys(self.kg) if self.count else frozenset()
-        return self._keys
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._got()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._got())
-
-    def __len__(self) -> int:
-        return self.count
-
-
 def complete(kgraph: KG) -> None:
     """Load the evidence a bulk load left out (kgraph.deferred), so the store
     holds every triple of every file (sync.complete)."""
@@ -191,7 +170,7 @@ def complete(kgraph: KG) -> None:
         return
     kgraph.store, known, kgraph.generation, kgraph.unconfined = sync.complete(
         kgraph.folder, kgraph.store, kgraph.settings)
-    kgraph.deferred = frozenset()
+    kgraph.deferred = 0
     kgraph.digests = _digests(known)
 
 

@@ -25,7 +25,7 @@ signature. A command whose files' sizes and mtimes hash to that digest (at
 the same generation, with the same manifest and no pending.json) finds
 exactly what the full comparison would find, nothing to do, without it; on
 any mismatch the full comparison runs. The manifest's digests are read only
-when a caller asks for them (`Manifest`).
+when a caller asks for them.
 """
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ import os
 import shutil
 import sys
 from array import array
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -51,6 +52,7 @@ from sarcokg.store.reportfiles import (
     ONTOLOGY_KEY,
     confined,
     entry,
+    file_stats,
     graph_of,
     ontology_path,
     parse_file,
@@ -189,7 +191,8 @@ class Plan:
         return not self.todo and not self.gone
 
 
-def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
+def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: tuple | None = None) -> Plan:
+    """What to do; `stats`: the files' (sizes, mtime_ns), when the caller has them."""
     known: dict = dict(manifest.get("files", {}))
     folder = str(kg) + os.sep
     wanted = {ONTOLOGY_KEY: str(ontology_path())}
@@ -197,29 +200,35 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
         wanted[name[:-4]] = folder + name
     out = Plan(known, [], [k for k in known if k not in wanted], wanted=wanted)
     redo_all = "*" in pending
+    given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
     for key, path in wanted.items():
         try:
-            st = os.stat(path)
+            size, mtime = given.get(key) or _size_mtime(path)
         except FileNotFoundError:
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
         e = known.get(key)
         if e is None or redo_all or key in pending:
             out.todo.append(key)
-        elif e[1] != st.st_size or e[2] != st.st_mtime_ns:
+        elif e[1] != size or e[2] != mtime:
             if sha256(Path(path)) != e[0]:
                 out.todo.append(key)
             else:
-                known[key] = [e[0], st.st_size, st.st_mtime_ns]
+                known[key] = [e[0], size, mtime]
                 out.touched = True
     out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
     return out
 
 
+def _size_mtime(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
 @dataclass
 class Synced:
     store: ox.Store
-    known: Manifest | dict      # the manifest's files (read when asked for, after a clean mark)
+    known: dict | Callable[[], dict]   # the manifest's files (read when asked for, after a clean mark)
     deferred: int               # how many reports' evidence is not loaded yet
     generation: int
     unconfined: frozenset
@@ -227,32 +236,17 @@ class Synced:
     rebuilt: bool = False
 
 
-class Manifest:
-    """The manifest's files ({key: [sha256, size, mtime_ns]}), read when first
-    asked for: a clean mark spared the command reading them. They must be the
-    ones the mark was made of (`listing`), else the store changed under the
-    command."""
-
-    def __init__(self, kg: Path, listing: str):
-        self.kg, self.listing = kg, listing
-        self._files: dict | None = None
-
-    def files(self) -> dict:
-        if self._files is None:
-            manifest = read_manifest(self.kg / CACHE_DIR / "manifest.json")
-            files = manifest.get("files", {})
-            if manifest.get("versions") != versions() or _listing_of(files) != self.listing:
-                raise SarcoKGError(f"{self.kg}: the query store changed while this command ran; run it again")
-            self._files = files
-        return self._files
+def _files_as_marked(kg: Path, listing: str) -> dict:
+    """The manifest's files, read when first asked for after a clean mark; they
+    must be the ones the mark was made of, else the store changed meanwhile."""
+    manifest = read_manifest(kg / CACHE_DIR / "manifest.json")
+    files = manifest.get("files", {})
+    if manifest.get("versions") != versions() or _listing_of(files) != listing:
+        raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
+    return files
 
 
-def deferred_keys(kg: Path) -> frozenset:
-    """The reports whose evidence the store does not hold yet, from the manifest."""
-    return frozenset(read_manifest(kg / CACHE_DIR / "manifest.json").get("deferred", ()))
-
-
-def _listing(names: list[str], sizes: list[int], mtimes: list[int], ontology: tuple[str, int, int]) -> str:
+def _listing(names: list[str], sizes, mtimes, ontology: tuple[str, int, int]) -> str:
     """One digest of the report files' names (in name order), sizes and mtime_ns, and the ontology's."""
     h = hashlib.sha256("\0".join(map(str, ontology)).encode())
     h.update("\n".join(names).encode())
@@ -269,19 +263,17 @@ def _listing_of(known: dict) -> str:
     return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
 
 
-def listing_now(kg: Path, names: list[str]) -> str | None:
-    """The listing digest of the files as they are (names sorted, as report_names gives them); None
-    when one is gone."""
-    fd = os.open(kg, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+def listing_now(kg: Path, names: list[str], stats: tuple | None = None) -> str | None:
+    """The listing digest of the files as they are (names sorted, as report_names gives them, and
+    their (sizes, mtime_ns) when the caller has them); None when one is gone or not a regular file."""
+    stats = stats or file_stats(kg, names)
     try:
-        stats = [os.stat(n, dir_fd=fd) for n in names]
         onto = os.stat(ontology_path())
-    except FileNotFoundError:
+    except OSError:
         return None
-    finally:
-        os.close(fd)
-    return _listing(names, [st.st_size for st in stats], [st.st_mtime_ns for st in stats],
-                    (str(ontology_path()), onto.st_size, onto.st_mtime_ns))
+    if stats is None:
+        return None
+    return _listing(names, stats[0], stats[1], (str(ontology_path()), onto.st_size, onto.st_mtime_ns))
 
 
 def clean_mark(kg: Path, manifest: dict, generation: int) -> str | None:
@@ -305,7 +297,7 @@ def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
         using(catalogue_path(kg), work)
 
 
-def _clean(kg: Path, names: list[str]) -> Synced | None:
+def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
     """The store as synced, when the clean mark shows that nothing changed; None: compare in full."""
     from sarcokg.store.catalogue import using
     cache = kg / CACHE_DIR
@@ -318,12 +310,12 @@ def _clean(kg: Path, names: list[str]) -> Synced | None:
         return None
     if not isinstance(mark, dict) or mark.get("versions") != versions() or mark.get("generation") != generation \
             or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()) \
-            or mark.get("listing") != listing_now(kg, names):
+            or mark.get("listing") != listing_now(kg, names, stats):
         return None
     opened = _open_store(cache / "store", holds_exclusive(kg), kg)
     if isinstance(opened, str):
         return None
-    return Synced(opened, Manifest(kg, mark["listing"]), int(mark["deferred"]), generation,
+    return Synced(opened, partial(_files_as_marked, kg, mark["listing"]), int(mark["deferred"]), generation,
                   frozenset(mark["unconfined"]))
 
 
@@ -341,10 +333,12 @@ class Deriver(Protocol):
         """The sync is over, at this generation (None: it failed)."""
 
 
-def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None) -> Synced:
-    """Bring the store in step with the files (see the module docstring). The
-    caller holds the folder's lock, shared or exclusive; a change upgrades it."""
-    fast = _clean(kg, names)
+def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None,
+         stats: tuple | None = None) -> Synced:
+    """Bring the store in step with the files (see the module docstring); `stats`:
+    their (sizes, mtime_ns) when the caller has them (reportfiles.listed_stats).
+    The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    fast = _clean(kg, names, stats)
     if fast is not None:
         return fast
     cache = kg / CACHE_DIR
@@ -357,7 +351,8 @@ def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None
         reason = None if manifest.get("versions") == versions() else ("written by another version" if manifest
                                                                         else "new")
         if state != seen or todo is None:   # planned again only when another command changed the state
-            todo = plan(kg, names, manifest, pending) if reason is None else None
+            todo = plan(kg, names, manifest, pending, stats) if reason is None else None
+            stats = None   # planned again (another command changed the state): as the files are then
         seen = state
         exclusive = holds_exclusive(kg)
         if reason is None and todo is not None and todo.clean:
