@@ -51,10 +51,10 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import pyoxigraph as ox
@@ -70,6 +70,9 @@ from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR
 from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
+
+if TYPE_CHECKING:   # the pool's module is imported where one starts, not by a query that reads kept rows
+    from concurrent.futures import ProcessPoolExecutor
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
