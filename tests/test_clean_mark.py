@@ -213,3 +213,17 @@ def test_stats_taken_in_two_processes_are_the_files(tmp_path, monkeypatch):
     assert list(sizes) == list(range(41)) and list(mtimes) == [10**18 + i * 7919 for i in range(41)]
     (tmp_path / names[-1]).unlink()          # one gone: no stats (the caller compares in full)
     assert rf.file_stats(tmp_path, names) is None
+
+
+def test_a_query_after_an_in_place_edit_answers_from_the_edited_file(kg_copy, tmp_path, run):
+    """Through the command line (kept rows and all): a same-size edit after a clean read is answered."""
+    import shutil
+    ask = ("query", "case-summary", "--kg", kg_copy, "--format", "csv")
+    before = run(*ask)
+    assert before.code == 0 and run(*ask).out == before.out       # the second read took the mark
+    _edit_same_size(kg_copy)
+    after = run(*ask)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(kg_copy, fresh, ignore=shutil.ignore_patterns(".sarcokg"))
+    assert after.code == 0 and after.out != before.out
+    assert after.out == run("query", "case-summary", "--kg", fresh, "--format", "csv").out
