@@ -78,8 +78,9 @@ class Catalogue:
         return self._meta("note:" + name)
 
     def set_note(self, name: str, value: str) -> None:
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("note:" + name, value))
+        if self.note(name) != value:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("note:" + name, value))
 
     def files(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, digest FROM files"))

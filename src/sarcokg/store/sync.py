@@ -19,7 +19,7 @@ read-only; a change to make upgrades the lock to exclusive (lock.py) and
 looks at the state again before making it.
 
 A clean read does not parse the manifest: each sync records in the
-catalogue a mark (`clean_mark`) with one digest of every file's (name, size,
+catalogue a mark (`_record_mark`) with one digest of every file's (name, size,
 mtime_ns) as the manifest has them, the generation and the manifest's own
 signature. A command whose files' sizes and mtimes hash to that digest (at
 the same generation, with the same manifest and no pending.json) finds
@@ -203,7 +203,8 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: t
     given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
     for key, path in wanted.items():
         try:
-            size, mtime = given.get(key) or _size_mtime(path)
+            st = None if key in given else os.stat(path)
+            size, mtime = given[key] if st is None else (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
@@ -218,11 +219,6 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: t
                 out.touched = True
     out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
     return out
-
-
-def _size_mtime(path: str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
 
 
 @dataclass
@@ -263,38 +259,16 @@ def _listing_of(known: dict) -> str:
     return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
 
 
-def listing_now(kg: Path, names: list[str], stats: tuple | None = None) -> str | None:
-    """The listing digest of the files as they are (names sorted, as report_names gives them, and
-    their (sizes, mtime_ns) when the caller has them); None when one is gone or not a regular file."""
-    stats = stats or file_stats(kg, names)
-    try:
-        onto = os.stat(ontology_path())
-    except OSError:
-        return None
-    if stats is None:
-        return None
-    return _listing(names, stats[0], stats[1], (str(ontology_path()), onto.st_size, onto.st_mtime_ns))
-
-
-def clean_mark(kg: Path, manifest: dict, generation: int) -> str | None:
-    """The mark a clean read compares with (see the module docstring)."""
+def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
+    """The mark a clean read compares with (see the module docstring), in the catalogue."""
+    from sarcokg.store.catalogue import using
     files = manifest.get("files", {})
-    if ONTOLOGY_KEY not in files:
-        return None
-    return json.dumps({"versions": versions(), "generation": generation, "listing": _listing_of(files),
+    mark = json.dumps({"versions": versions(), "generation": generation, "listing": _listing_of(files),
                        "manifest": _signature(kg / CACHE_DIR / "manifest.json")[0],
                        "deferred": len(manifest.get("deferred", ())),
                        "unconfined": sorted(manifest.get("unconfined", ()))}, sort_keys=True)
-
-
-def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
-    from sarcokg.store.catalogue import using
-    mark = clean_mark(kg, manifest, generation)
-    def work(cat) -> None:
-        if cat.note("clean") != mark:
-            cat.set_note("clean", mark)
-    if mark is not None:
-        using(catalogue_path(kg), work)
+    if ONTOLOGY_KEY in files:
+        using(catalogue_path(kg), lambda cat: cat.set_note("clean", mark))
 
 
 def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
@@ -309,8 +283,15 @@ def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
     except ValueError:
         return None
     if not isinstance(mark, dict) or mark.get("versions") != versions() or mark.get("generation") != generation \
-            or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()) \
-            or mark.get("listing") != listing_now(kg, names, stats):
+            or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()):
+        return None
+    stats = stats or file_stats(kg, names)
+    try:
+        onto = os.stat(ontology_path())
+    except OSError:
+        return None
+    if stats is None or mark.get("listing") != _listing(names, stats[0], stats[1], (str(ontology_path()),
+                                                                                     onto.st_size, onto.st_mtime_ns)):
         return None
     opened = _open_store(cache / "store", holds_exclusive(kg), kg)
     if isinstance(opened, str):
