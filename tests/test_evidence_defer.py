@@ -86,7 +86,9 @@ def _fresh(kg):
     gc.collect()   # RocksDB allows one handle: the last KG must be gone
     shutil.rmtree(kg / CACHE_DIR, ignore_errors=True)
     kgraph = load(kg, evidence=False)
-    assert kgraph.deferred == {f.stem for f in kg.glob("*.ttl")}
+    manifest = json.loads((kg / CACHE_DIR / "manifest.json").read_text())
+    assert set(manifest["deferred"]) == {f.stem for f in kg.glob("*.ttl")} == set(manifest["files"]) - {"ontology"}
+    assert kgraph.deferred == len(manifest["deferred"])
     return kgraph
 
 
@@ -167,7 +169,8 @@ def test_a_small_change_keeps_the_rest_deferred(big_kg):
     victim = sorted(big_kg.glob("synth-*.ttl"))[3]
     victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     kgraph = load(big_kg, evidence=False)
-    assert kgraph.changed == 1 and victim.stem not in kgraph.deferred and len(kgraph.deferred) == 44
+    deferred = json.loads((big_kg / CACHE_DIR / "manifest.json").read_text())["deferred"]
+    assert kgraph.changed == 1 and victim.stem not in deferred and kgraph.deferred == len(deferred) == 44
     complete(kgraph)
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert _rows(kgraph.store.query(q, use_default_graph_as_union=True)) == \
@@ -203,9 +206,8 @@ def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
 
     real = S._evidence_chunk
     monkeypatch.setattr(S, "_evidence_chunk", dying)
-    keys = sorted(kgraph.deferred)
     # two chunks: the second dies
-    kgraph.settings = Settings(defer_evidence_min=21, load_chunk=len(keys) // 2)
+    kgraph.settings = Settings(defer_evidence_min=21, load_chunk=kgraph.deferred // 2)
     with pytest.raises(KeyboardInterrupt):
         complete(kgraph)
     assert (big_kg / CACHE_DIR / "pending.json").exists()

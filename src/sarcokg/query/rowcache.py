@@ -50,10 +50,11 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import pyoxigraph as ox
@@ -69,6 +70,9 @@ from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR
 from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
+
+if TYPE_CHECKING:   # the pool's module is imported where one starts, not by a query that reads kept rows
+    from concurrent.futures import ProcessPoolExecutor
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
@@ -356,7 +360,7 @@ class Deriver:
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
-    def _adopt(self, c: Consumer, generation: int, digests: dict, entries: dict, variables: list[str]) -> None:
+    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str]) -> None:
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
         got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables))
         if got is not None:
@@ -369,7 +373,7 @@ class Deriver:
         """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
         self.broken = True
 
-    def finish(self, generation: int | None, digests: dict[str, str]) -> None:
+    def finish(self, generation: int | None, digests: Mapping[str, str]) -> None:
         """Keep what was computed, as of the sync's generation (None: the sync failed)."""
         try:
             for job in self.running:
@@ -387,7 +391,8 @@ class Deriver:
             self.running, self.done = [], []
 
 
-def first_run(kg: Path, digests: dict[str, str], generation: int, run: Run, extra: tuple[Consumer, ...] = ()) -> None:
+def first_run(kg: Path, digests: Mapping[str, str], generation: int, run: Run,
+              extra: tuple[Consumer, ...] = ()) -> None:
     """Every report's rows of every named per-report query (and `extra`), in
     one pass, chunk by chunk (Deriver)."""
     names = sorted(digests)
@@ -405,7 +410,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, run: Run) -> KeptResult | None:
+def cached_rows(kg: Path, digests: Mapping[str, str], generation: int, text: str, run: Run) -> KeptResult | None:
     """The query's results over all reports (`digests`: {file name: SHA-256}
     as the store loaded them, at the catalogue's `generation`), brought up to
     date from the change log; None when the query's rows cannot be kept (the
@@ -436,7 +441,7 @@ def cached_rows(kg: Path, digests: dict[str, str], generation: int, text: str, r
     return KeptResult(folder, stem, out, tsv, before=before, changes=changes)
 
 
-def _first_run_due(catalogue: Path, c: Consumer, digests: dict, run: Run) -> bool:
+def _first_run_due(catalogue: Path, c: Consumer, digests: Mapping, run: Run) -> bool:
     """Many reports to evaluate for a query that reads no evidence (evidence_defer,
     which costs an rdflib import: not worth it for a few): a first run of every
     named query, on the reports' facts only (first_run)."""
@@ -455,13 +460,13 @@ def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
     return True
 
 
-def _remade(kg: Path, digests: dict, text: str, run: Run, out: Outputs) -> KeptResult | None:
+def _remade(kg: Path, digests: Mapping, text: str, run: Run, out: Outputs) -> KeptResult | None:
     """The result again, when the kept file does not read back."""
     using(out.catalogue, lambda cat: cat.set_stamp(f"{out.consumer}:result", None))
     return cached_rows(kg, digests, out.generation, text, run)
 
 
-def _behind(cat: Catalogue, c: Consumer, digests: dict) -> tuple[Stamp | None, list[str], dict | None]:
+def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None, list[str], dict | None]:
     """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh)."""
     stamp = cat.stamp(c.name)
     changed = cat.changed_keys(stamp.generation) if stamp is not None and stamp.context == c.context else None
@@ -481,7 +486,7 @@ def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, key
     return tsv
 
 
-def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: dict, entries: dict,
+def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
            variables: list[str]) -> tuple[bytes, int | None, list | None] | None:
     """Entries computed by a pass over the reports ({file name: entry}) kept
     for this consumer when they are what it lacks, as _caught_up; None when
@@ -495,7 +500,7 @@ def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: dict
     return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables)
 
 
-def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: dict,
+def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: Mapping,
               run: Run) -> tuple[bytes, int | None, list | None] | None:
     """The consumer brought up to the current generation: the changed reports
     evaluated, then _caught_up; None: the store answers."""

@@ -73,6 +73,15 @@ class Catalogue:
     def generation(self) -> int:
         return int(self._meta("generation") or 0)
 
+    def note(self, name: str) -> str | None:
+        """A small text the store keeps beside the change log (sync.py's clean mark)."""
+        return self._meta("note:" + name)
+
+    def set_note(self, name: str, value: str) -> None:
+        if self.note(name) != value:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("note:" + name, value))
+
     def files(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, digest FROM files"))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +29,14 @@ from sarcokg.store import catalogue, sync
 from sarcokg.store.lock import CACHE_DIR, drop_lock, hold_lock, holds, kg_lock
 from sarcokg.store.reportfiles import (
     ReportFiles,
+    listed_stats,
     ontology_path,
     parse_into,
     parse_one,
     read_triples,
     report_files,
     report_graph,
+    report_listing,
     report_names,
     sha256,
     subjects_confined,
@@ -53,8 +56,8 @@ class KG:
     reports: ReportFiles
     changed: int = 0          # files (re)loaded by this command
     rebuilt: bool = False
-    digests: dict | None = None   # {file name: SHA-256} of the report files as loaded
-    deferred: frozenset = frozenset()  # reports whose evidence is not in the store yet (see complete())
+    digests: Mapping[str, str] | None = None   # {file name: SHA-256} of the report files as loaded
+    deferred: int = 0         # how many reports' evidence is not in the store yet (see complete())
     folder: Path | None = None      # the --kg folder of an on-disk store
     generation: int = 0             # the catalogue's generation of the files as loaded (catalogue.py)
     settings: Settings = field(default_factory=Settings)
@@ -111,22 +114,23 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
     runs anything that may read evidence (evidence_defer.may_read_evidence).
     derive: a consumer handed the files a bulk load reads (sync.Deriver)."""
     settings = settings or Settings()
-    names = report_names(kg)
+    names = report_listing(kg)
     if not persistent or in_package(kg) or not _writable(kg):
         return load_memory(kg, settings)
     hold_lock(kg, settings.lock_wait, exclusive=False)
     try:
-        s = sync.sync(kg, names, settings, derive)
+        names, stats = listed_stats(kg, names)   # as the files are once the lock is held
+        s = sync.sync(kg, names, settings, derive, stats)
     except BaseException:
         if derive is not None:
             derive.finish(None, {})
         raise
-    digests = _digests(s.known)
+    digests = Digests(s.known)
     if derive is not None:
         derive.finish(s.generation, digests)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
-                digests=digests, deferred=s.deferred, folder=kg, generation=s.generation, settings=settings,
-                unconfined=s.unconfined)
+                digests=digests, deferred=s.deferred, folder=kg, generation=s.generation,
+                settings=settings, unconfined=s.unconfined)
     if evidence:
         complete(kgraph)
     return kgraph
@@ -136,14 +140,37 @@ def _digests(known: dict) -> dict[str, str]:
     return {key + ".ttl": e[0] for key, e in known.items() if key != "ontology"}
 
 
+class Digests(Mapping):
+    """{file name: SHA-256} of the report files as the sync found them, made
+    when first read (a clean sync did not read the manifest: sync.Synced)."""
+
+    def __init__(self, known: dict | Callable[[], dict]):
+        self._known = known
+        self._map: dict[str, str] | None = None
+
+    def _got(self) -> dict[str, str]:
+        if self._map is None:
+            self._map = _digests(self._known() if callable(self._known) else self._known)
+        return self._map
+
+    def __getitem__(self, name: str) -> str:
+        return self._got()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._got())
+
+    def __len__(self) -> int:
+        return len(self._got())
+
+
 def complete(kgraph: KG) -> None:
     """Load the evidence a bulk load left out (kgraph.deferred), so the store
     holds every triple of every file (sync.complete)."""
     if not kgraph.deferred or kgraph.folder is None:
         return
     kgraph.store, known, kgraph.generation, kgraph.unconfined = sync.complete(
-        kgraph.folder, kgraph.store, kgraph.deferred, kgraph.settings)
-    kgraph.deferred = frozenset()
+        kgraph.folder, kgraph.store, kgraph.settings)
+    kgraph.deferred = 0
     kgraph.digests = _digests(known)
 
 

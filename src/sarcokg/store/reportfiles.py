@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
+from stat import S_ISREG
 from typing import overload
 
 import pyoxigraph as ox
@@ -58,6 +61,103 @@ def report_names(kg: Path) -> list[str]:
         raise InputError(f"{kg / 'ontology.ttl'}: 'ontology' is reserved for the ontology's graph; "
                          "rename this report file")
     return names
+
+
+_IDS = re.compile(rf"(?:(?:{REPORT_ID.pattern})\.ttl\n)+", REPORT_ID.flags)
+FORK_MIN = 20_000   # files from which a second process stats half of them
+
+
+def report_listing(kg: Path) -> list[str]:
+    """report_names(kg), listed with the cheaper os.listdir (no directory
+    entry objects); whether each is a regular file is told by its stat
+    (`listed_stats`). Anything report_names refuses goes to it for its message."""
+    if not kg.is_dir():
+        return report_names(kg)
+    state_folder(kg / CACHE_DIR)
+    try:
+        names = sorted(n for n in os.listdir(kg) if n.endswith(".ttl") and not n.startswith("."))
+    except OSError:
+        return report_names(kg)
+    joined = "\n".join(names) + "\n"
+    if joined.count("\n") != len(names) or _IDS.fullmatch(joined) is None or ONTOLOGY_KEY + ".ttl" in names:
+        return report_names(kg)    # none, a bad name, or the ontology's: its one-line error
+    return names
+
+
+def listed_stats(kg: Path, names: list[str]) -> tuple[list[str], tuple[array, array] | None]:
+    """The files of report_listing with their (sizes, mtime_ns); where one is
+    not a regular file or went away, report_names (its error, or the names as
+    they are now) and no stats."""
+    stats = file_stats(kg, names)
+    return (names, stats) if stats is not None else (report_names(kg), None)
+
+
+def file_stats(kg: Path, names: list[str]) -> tuple[array, array] | None:
+    """(sizes, mtime_ns) of regular files in a folder; None when one is not.
+    A stat is a system call of 2 to 3 us on a VM (0.3 s for 100,000 files), so
+    from FORK_MIN files on a forked child stats the second half meanwhile (only
+    from a process with one thread: a fork copies no other thread)."""
+    fd = os.open(kg, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        half = len(names) // 2 if len(names) >= FORK_MIN and _one_thread() else len(names)
+        child = _fork_stats(fd, names[half:]) if half < len(names) else None
+        mine = _stats(fd, names[:half] if child is not None else names)
+        theirs = _joined(*child) if child is not None else (array("q"), array("q"))
+    finally:
+        os.close(fd)
+    if mine is None or theirs is None:
+        return None
+    return mine[0] + theirs[0], mine[1] + theirs[1]
+
+
+def _stats(fd: int, names: list[str]) -> tuple[array, array] | None:
+    try:
+        got = [os.stat(n, dir_fd=fd) for n in names]
+    except OSError:
+        return None
+    if not all(S_ISREG(st.st_mode) for st in got):
+        return None
+    return array("q", [st.st_size for st in got]), array("q", [st.st_mtime_ns for st in got])
+
+
+def _one_thread() -> bool:
+    try:
+        return hasattr(os, "fork") and len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _fork_stats(fd: int, names: list[str]) -> tuple[int, int] | None:
+    """A child that writes _stats(names) to a pipe: (its pid, the pipe's end to read)."""
+    r, w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return None
+    if pid == 0:   # the child: no return into the caller's code, whatever happens
+        try:
+            os.close(r)
+            got = _stats(fd, names)
+            data = b"-" if got is None else b"+" + got[0].tobytes() + got[1].tobytes()
+            with os.fdopen(w, "wb") as out:
+                out.write(data)
+        finally:
+            os._exit(0)
+    os.close(w)
+    return pid, r
+
+
+def _joined(pid: int, r: int) -> tuple[array, array] | None:
+    with os.fdopen(r, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if data[:1] != b"+" or (len(data) - 1) % 16:
+        return None
+    both = array("q", data[1:])
+    half = len(both) // 2
+    return both[:half], both[half:]
 
 
 def _regular(entry: os.DirEntry) -> bool:

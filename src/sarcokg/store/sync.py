@@ -17,14 +17,28 @@ holds open is an error.
 Commands that only read hold the folder's lock shared and open the store
 read-only; a change to make upgrades the lock to exclusive (lock.py) and
 looks at the state again before making it.
+
+A clean read does not parse the manifest: each sync records in the
+catalogue a mark (`_record_mark`) with one digest of every file's (name, size,
+mtime_ns) as the manifest has them, the generation and the manifest's own
+signature. A command whose files' sizes and mtimes hash to that digest (at
+the same generation, with the same manifest and no pending.json) finds
+exactly what the full comparison would find, nothing to do, without it; on
+any mismatch the full comparison runs. The manifest's digests are read only
+when a caller asks for them.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
+from array import array
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +52,7 @@ from sarcokg.store.reportfiles import (
     ONTOLOGY_KEY,
     confined,
     entry,
+    file_stats,
     graph_of,
     ontology_path,
     parse_file,
@@ -176,7 +191,8 @@ class Plan:
         return not self.todo and not self.gone
 
 
-def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
+def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: tuple | None = None) -> Plan:
+    """What to do; `stats`: the files' (sizes, mtime_ns), when the caller has them."""
     known: dict = dict(manifest.get("files", {}))
     folder = str(kg) + os.sep
     wanted = {ONTOLOGY_KEY: str(ontology_path())}
@@ -184,20 +200,22 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
         wanted[name[:-4]] = folder + name
     out = Plan(known, [], [k for k in known if k not in wanted], wanted=wanted)
     redo_all = "*" in pending
+    given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
     for key, path in wanted.items():
         try:
-            st = os.stat(path)
+            st = None if key in given else os.stat(path)
+            size, mtime = given[key] if st is None else (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
         e = known.get(key)
         if e is None or redo_all or key in pending:
             out.todo.append(key)
-        elif e[1] != st.st_size or e[2] != st.st_mtime_ns:
+        elif e[1] != size or e[2] != mtime:
             if sha256(Path(path)) != e[0]:
                 out.todo.append(key)
             else:
-                known[key] = [e[0], st.st_size, st.st_mtime_ns]
+                known[key] = [e[0], size, mtime]
                 out.touched = True
     out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
     return out
@@ -206,12 +224,80 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str]) -> Plan:
 @dataclass
 class Synced:
     store: ox.Store
-    known: dict                 # the manifest's files
-    deferred: frozenset
+    known: dict | Callable[[], dict]   # the manifest's files (read when asked for, after a clean mark)
+    deferred: int               # how many reports' evidence is not loaded yet
     generation: int
     unconfined: frozenset
     changed: int = 0
     rebuilt: bool = False
+
+
+def _files_as_marked(kg: Path, listing: str) -> dict:
+    """The manifest's files, read when first asked for after a clean mark; they
+    must be the ones the mark was made of, else the store changed meanwhile."""
+    manifest = read_manifest(kg / CACHE_DIR / "manifest.json")
+    files = manifest.get("files", {})
+    if manifest.get("versions") != versions() or _listing_of(files) != listing:
+        raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
+    return files
+
+
+def _listing(names: list[str], sizes, mtimes, ontology: tuple[str, int, int]) -> str:
+    """One digest of the report files' names (in name order), sizes and mtime_ns, and the ontology's."""
+    h = hashlib.sha256("\0".join(map(str, ontology)).encode())
+    h.update("\n".join(names).encode())
+    h.update(array("q", sizes).tobytes())
+    h.update(array("q", mtimes).tobytes())
+    return h.hexdigest()
+
+
+def _listing_of(known: dict) -> str:
+    """The listing digest of the manifest's files (what they were when loaded)."""
+    onto = known.get(ONTOLOGY_KEY) or ["", -1, -1]
+    keys = sorted(k + ".ttl" for k in known if k != ONTOLOGY_KEY)
+    entries = [known[k[:-4]] for k in keys]
+    return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
+
+
+def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
+    """The mark a clean read compares with (see the module docstring), in the catalogue."""
+    from sarcokg.store.catalogue import using
+    files = manifest.get("files", {})
+    mark = json.dumps({"versions": versions(), "generation": generation, "listing": _listing_of(files),
+                       "manifest": _signature(kg / CACHE_DIR / "manifest.json")[0],
+                       "deferred": len(manifest.get("deferred", ())),
+                       "unconfined": sorted(manifest.get("unconfined", ()))}, sort_keys=True)
+    if ONTOLOGY_KEY in files:
+        using(catalogue_path(kg), lambda cat: cat.set_note("clean", mark))
+
+
+def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
+    """The store as synced, when the clean mark shows that nothing changed; None: compare in full."""
+    from sarcokg.store.catalogue import using
+    cache = kg / CACHE_DIR
+    if (cache / "pending.json").exists() or not catalogue_path(kg).exists():
+        return None
+    generation, note = using(catalogue_path(kg), lambda cat: (cat.generation(), cat.note("clean")))
+    try:
+        mark = json.loads(note) if note else None
+    except ValueError:
+        return None
+    if not isinstance(mark, dict) or mark.get("versions") != versions() or mark.get("generation") != generation \
+            or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()):
+        return None
+    stats = stats or file_stats(kg, names)
+    try:
+        onto = os.stat(ontology_path())
+    except OSError:
+        return None
+    if stats is None or mark.get("listing") != _listing(names, stats[0], stats[1], (str(ontology_path()),
+                                                                                     onto.st_size, onto.st_mtime_ns)):
+        return None
+    opened = _open_store(cache / "store", holds_exclusive(kg), kg)
+    if isinstance(opened, str):
+        return None
+    return Synced(opened, partial(_files_as_marked, kg, mark["listing"]), int(mark["deferred"]), generation,
+                  frozenset(mark["unconfined"]))
 
 
 class Deriver(Protocol):
@@ -224,13 +310,18 @@ class Deriver(Protocol):
     def skip(self) -> None:
         """A chunk that cannot be handed over (a file parsed on its own, or naming another report's nodes)."""
 
-    def finish(self, generation: int | None, digests: dict[str, str]) -> None:
+    def finish(self, generation: int | None, digests: Mapping[str, str]) -> None:
         """The sync is over, at this generation (None: it failed)."""
 
 
-def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None) -> Synced:
-    """Bring the store in step with the files (see the module docstring). The
-    caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None,
+         stats: tuple | None = None) -> Synced:
+    """Bring the store in step with the files (see the module docstring); `stats`:
+    their (sizes, mtime_ns) when the caller has them (reportfiles.listed_stats).
+    The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    fast = _clean(kg, names, stats)
+    if fast is not None:
+        return fast
     cache = kg / CACHE_DIR
     store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
     seen, todo = None, None
@@ -241,7 +332,8 @@ def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None
         reason = None if manifest.get("versions") == versions() else ("written by another version" if manifest
                                                                         else "new")
         if state != seen or todo is None:   # planned again only when another command changed the state
-            todo = plan(kg, names, manifest, pending) if reason is None else None
+            todo = plan(kg, names, manifest, pending, stats) if reason is None else None
+            stats = None   # planned again (another command changed the state): as the files are then
         seen = state
         exclusive = holds_exclusive(kg)
         if reason is None and todo is not None and todo.clean:
@@ -343,7 +435,8 @@ def catalogue_path(kg: Path) -> Path:
 def _finish(kg: Path, store: ox.Store, manifest: dict, changed: int = 0, rebuilt: bool = False) -> Synced:
     known = manifest.get("files", {})
     generation = record_changes(kg, {}, [], known)
-    return Synced(store, known, frozenset(manifest.get("deferred", ())), generation,
+    _record_mark(kg, manifest, generation)
+    return Synced(store, known, len(manifest.get("deferred", ())), generation,
                   frozenset(manifest.get("unconfined", ())), changed, rebuilt)
 
 
@@ -461,9 +554,8 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     return entries, loader.deferred, loader.unconfined
 
 
-def complete(kg: Path, store: ox.Store, deferred: frozenset,
-             settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
-    """Load the evidence a bulk load left out (`deferred`), so the store holds
+def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
+    """Load the evidence a bulk load left out (the manifest's `deferred`), so the store holds
     every triple of every file; returns (the store, the manifest's files, the
     generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync: the
     reports are listed in pending.json first, and a command that finds them
@@ -500,7 +592,9 @@ def complete(kg: Path, store: ox.Store, deferred: frozenset,
         manifest.update(files=known, deferred=[], unconfined=sorted(unconfined))
         write_json(manifest_path, manifest)
         pending_path.unlink()
-    return store, known, record_changes(kg, {}, []), frozenset(unconfined)
+    generation = record_changes(kg, {}, [])
+    _record_mark(kg, manifest, generation)
+    return store, known, generation, frozenset(unconfined)
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:

@@ -8,7 +8,7 @@ default, pySHACL is there to check it (`--engine pyshacl`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -395,7 +395,7 @@ def read_cache(cache_file: Path | None, context: str) -> dict:
 
 def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
                 cache_file: Path | None = None, store=None,
-                digests: dict[str, str] | None = None,
+                digests: Mapping[str, str] | None = None,
                 ahead: dict[str, tuple[str, list[Result]]] | None = None) -> tuple[list[Result], int]:
     """Validate report files, reusing cached results of unchanged files.
 
