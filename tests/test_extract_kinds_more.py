@@ -553,7 +553,7 @@ def _last_status(text, terms):
 
 def test_the_pathology_of_the_specimen_is_a_diagnosis_not_an_event(terms):
     text = ("A 60-year-old man presented with back pain from a mass of the L4 vertebra. He underwent resection. "
-            "The results of pathological studies were consistent with a metastasis of GIST. No local recurrence "
+            "Histology of the specimen was compatible with a metastasis from a gastric GIST. No local recurrence "
             "was found at the 6-month follow-up.")
     assert _last_status(text, terms) == "no evidence of disease"
 
@@ -625,8 +625,8 @@ def test_levels_of_a_procedure_or_an_mri_weighting_are_no_tumour_levels(text, te
 
 
 def test_a_mass_effect_on_a_list_of_organs_is_no_involvement(terms):
-    text = ("A 50-year-old man had a giant chondrosarcoma of the rib, with a mass effect on the mediastinum, heart, "
-            "and lung.")
+    text = ("A 50-year-old man had a giant chondrosarcoma of the rib, with a mass effect on the liver, stomach "
+            "and spleen.")
     assert sites(text, terms) == {"rib"}
 
 
