@@ -103,8 +103,10 @@ METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine
                            # one word between, not a preposition: 'the thigh with metastases' is the primary
                            r"(?:(?!(?:with|without|and|or|but|showing|having|plus)\s)[\w-]+\s+)?"
                            r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
+# not part of a negating prefix: 'non-metastatic', 'non metastatic'
+NOT_NON = r"(?<!non)(?<!non )(?<!non-)(?<!non\u2010)"
 METS_BEFORE_RX = re.compile(
-    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
+    NOT_NON + r"\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
     r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
@@ -113,14 +115,14 @@ METS_BEFORE_RX = re.compile(
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$"
     # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
-    r"|(?<!non)(?<!non-)(?<!non\u2010)\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+"
+    r"|" + NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+"
     r"(?:in|to|of|within|involving)\s+"
     # 'a metastatic leiomyosarcoma to the thoracic spine'
     r"(?:the\s+)?(?:(?:left|right|both|cervical|thoracic|dorsal|lumbar|sacral|lumbosacral|cervicothoracic|"
     r"thoracolumbar)\s+)?$", re.I)
 # 'metastatic leiomyosarcoma involving the wall of the small bowel'
 METASTATIC_NOUN_BEFORE_RX = re.compile(
-    r"(?<!non)(?<!non-)(?<!non\u2010)\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"
+    NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"
     r"nodules?|mass(?:es)?)\s+"
     r"(?:involving|in|to|at|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
@@ -145,7 +147,7 @@ LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s
 PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
                             re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
-_NON_BEFORE_RX = re.compile(r"\bnon[\s\-\u2010]?$")    # 'non-metastatic'
+_AFFIRMED_METASTA_RX = re.compile(NOT_NON + r"metasta\w*")
 _ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?"
                          r"(?:mass|masses|lesions?|tumou?rs?|"
                          r"metasta\w*|deposits?|nodules?)\b")
@@ -220,7 +222,7 @@ _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y
 
 
 _SPINAL = ("vertebral column", "spinal canal", "spinal cord")
-_METASTATIC_CASE_RX = re.compile(r"(?<!non)(?<!non-)(?<!non\u2010)\bmetasta(?:tic|sis|ses|sized|sised)\b")
+_METASTATIC_CASE_RX = re.compile(NOT_NON + r"\bmetasta(?:tic|sis|ses|sized|sised)\b")
 
 
 def _spine_of_a_metastatic_case(text: str, terms: Terms, zones: Zones, facts: dict[str, SiteFact],
@@ -470,7 +472,7 @@ def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: lis
                 continue
             clause = ls.low[:sp.start - ls.start]
             cut = max((m.end() for m in BREAK_RX.finditer(clause)), default=0)
-            mm = [m for m in _METASTA_RX.finditer(clause, cut) if not _NON_BEFORE_RX.search(clause, 0, m.start())]
+            mm = list(_AFFIRMED_METASTA_RX.finditer(clause, cut))
             if mm and not negated(text, ls, ls.start + mm[-1].start(), ls.start + mm[-1].end()) and \
                     not any(a <= ls.start + mm[-1].start() < b for a, b in other_ranges):
                 mets.add(key)
