@@ -49,7 +49,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     facts = CaseFacts(report_id=report_id, source_file=source_file, source_sha256=source_sha256)
     facts.metadata = metadata.extract_metadata(text, title_span)
     facts.age = patient.extract_age(text, zones)
-    facts.sex = patient.extract_sex(text, zones)
+    facts.sex = patient.extract_sex(text, zones, facts.age)
     facts.symptoms = patient.extract_symptoms(text, zones, mentions)
 
     tm = Tumour()

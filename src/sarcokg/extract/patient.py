@@ -53,7 +53,11 @@ def extract_age(text: str, zones: Zones) -> Value | None:
     return None
 
 
-def extract_sex(text: str, zones: Zones) -> Value | None:
+# the sex noun right after an age: 'an 89-year-old male', 'a 15-year-old boy with ...'
+_AGE_SEX_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(" + "|".join(sorted(FEMALE | MALE)) + r")\b")
+
+
+def extract_sex(text: str, zones: Zones, age: Value | None = None) -> Value | None:
     cands = []
     if zones.intro is not None:
         cands.append(zones.intro)
@@ -64,6 +68,12 @@ def extract_sex(text: str, zones: Zones) -> Value | None:
             sex = "female" if m.group(1).lower() in FEMALE else "male"
             a, b = s.start + m.start(), s.start + m.end()
             return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.95)
+    if age is not None:
+        # no sex word where the patient is introduced ('... in an 89-year-old'): the patient's age
+        # written again with a sex noun after it, in any part of the page (an abstract's methods)
+        found = _sex_after_age(text, zones, age.value)
+        if found is not None:
+            return found
     f = m_ = 0
     first: dict = {}
     for s in zones.sents:
@@ -81,6 +91,24 @@ def extract_sex(text: str, zones: Zones) -> Value | None:
         sex = "female" if f > m_ else "male"
         a, b = first[sex]
         return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.6)
+    return None
+
+
+def _sex_after_age(text: str, zones: Zones, age: int) -> Value | None:
+    for s in zones.sents:
+        if s.generic or s.zone == "other":
+            continue
+        m = age_search(s.low)
+        if m is None:
+            continue
+        g = next(i for i in (1, 2, 3, 4, 5) if m.group(i))
+        if int(m.group(g)) != age:
+            continue
+        w = _AGE_SEX_RX.match(s.low, m.end())
+        if w is not None:
+            sex = "female" if w.group(1) in FEMALE else "male"
+            a, b = s.start + w.start(1), s.start + w.end(1)
+            return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.9)
     return None
 
 
