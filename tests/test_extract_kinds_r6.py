@@ -18,3 +18,17 @@ def test_another_age_with_a_sex_noun_says_nothing_of_the_patient(terms):
     text = ("Chordoma of the sacrum in a 79-year-old. Methods. The oldest patient reported before was a "
             "68-year-old woman; a chordoma of S2 was resected.")
     assert ex(text, terms).sex is None
+
+
+def test_a_correspondence_block_ends_where_the_abstract_begins(terms):
+    text = ("CASE REPORT\nCurious sarcoma of the arm\nCorrespondence Address:\nA. Author\n"
+            "Department of Medicine\nAbstract\n"
+            "Herein, a case of myxoid chondrosarcoma with arm pain is discussed. "
+            "Chest CT showed numerous metastatic lung nodules.\n")
+    assert ("lung", True) in {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
+
+
+def test_an_abstract_line_inside_a_references_block_opens_nothing(terms):
+    text = ("A 50-year-old man had a myxoid chondrosarcoma of the arm, resected.\nReferences\nAbstract\n"
+            "In our patient, chest CT showed numerous metastatic lung nodules.\n")
+    assert "lung" not in {s.site for s in ex(text, terms).tumour.sites}

@@ -190,6 +190,10 @@ def _zone_outside_case(s: Sentence, h: tuple[str, str] | None, state: str | None
     return state
 
 
+# a bare 'Abstract' line
+_ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
+
+
 class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
@@ -300,6 +304,8 @@ class Zones:
                 state = "case"
             elif h is not None and state is not None:
                 state = h[0]
+            elif state == "boiler" and (intro_i is None or s.index < intro_i) and _ABSTRACT_HEAD_RX.match(s.low):
+                state = None      # a correspondence or rights block ends where the abstract begins
             elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
                 state = "lit"     # a question heading (FAQ boxes)
             if state == "case":
