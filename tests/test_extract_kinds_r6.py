@@ -32,3 +32,8 @@ def test_an_abstract_line_inside_a_references_block_opens_nothing(terms):
     text = ("A 50-year-old man had a myxoid chondrosarcoma of the arm, resected.\nReferences\nAbstract\n"
             "In our patient, chest CT showed numerous metastatic lung nodules.\n")
     assert "lung" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_lump_is_a_tumour_noun(terms):
+    text = "A 33-year-old woman noticed a lump in her breast; wide excision found a liposarcoma."
+    assert "breast" in {s.site for s in ex(text, terms).tumour.sites}

@@ -28,7 +28,7 @@ INVOLVE_RX = Caseless(
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
     r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relaps\w*|progression|residual|spread|sarcomas?|"
     r"deposits?|secondaries|foci|implants|seeding|disseminat\w*|"
-    r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|stump|primary)\b")
+    r"biops\w*|resect\w*|excis\w*|abnormalit\w*|growths?|lumps?|stump|primary)\b")
 SYMPTOM_AFTER_RX = re.compile(
     r"^[\s-]*(?:\w+\s+)?(?:pain|painful|ache|aches|weakness|numbness|paresthesias?|paraesthesias?|reflexes|"
     r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
