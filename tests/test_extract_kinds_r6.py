@@ -35,5 +35,5 @@ def test_an_abstract_line_inside_a_references_block_opens_nothing(terms):
 
 
 def test_a_lump_is_a_tumour_noun(terms):
-    text = "A 33-year-old woman noticed a lump in her breast; wide excision found a liposarcoma."
+    text = "A 33-year-old woman noticed a painless lump in her breast. A liposarcoma was diagnosed."
     assert "breast" in {s.site for s in ex(text, terms).tumour.sites}
