@@ -37,3 +37,15 @@ def test_an_abstract_line_inside_a_references_block_opens_nothing(terms):
 def test_a_lump_is_a_tumour_noun(terms):
     text = "A 33-year-old woman noticed a painless lump in her breast. A liposarcoma was diagnosed."
     assert "breast" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_an_intradural_tumour_called_intramedullary_is_in_the_cord(terms):
+    text = ("A 66-year-old woman had an intradural solitary fibrous tumour at T9. At surgery, the spinal tumour "
+            "proved partly intramedullary and was removed.")
+    assert {"spinal canal", "spinal cord"} <= {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_the_cords_own_intramedullary_signal_is_no_tumour_there(terms):
+    text = ("A 66-year-old woman had an epidural Ewing sarcoma at T9. MRI found the spinal cord compressed, "
+            "with a bright intramedullary signal.")
+    assert "spinal cord" not in {s.site for s in ex(text, terms).tumour.sites}

@@ -261,6 +261,34 @@ def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> No
         facts["spinal canal"] = SiteFact("spinal canal", spans=vc.spans, confidence=min(vc.confidence, 0.7))
 
 
+# the cord named by its compartment: 'an intradural, mainly intramedullary tumour', 'infiltrated
+# intradurally and intramedullary' (a long bone's 'intramedullary nail' or 'canal' is no cord)
+_INTRAMEDULLARY_RX = re.compile(r"\bintra-?medullar(?:y|ly)\b(?!\s+(?:nail\w*|rod\w*|canal|cavity|fixation|"
+                                r"implant|stem|reaming|extension\s+(?:into|of)\s+the\s+(?:femur|tibia|humerus)))")
+_SPINAL_CONTEXT_RX = re.compile(r"\b(?:intra-?dural\w*|dura|spinal|cord|conus)\b")
+# the tumour itself in the cord, not the cord's own signal ('abnormal intramedullary signal' of compression)
+_TUMOUR_IN_CORD_RX = re.compile(r"\b(?:tumou?rs?|mass|lesions?|neoplasms?|\w*sarcoma|infiltrat\w*|invad\w*|invasion|"
+                                r"component|extension)\b")
+
+
+def _intramedullary(text: str, terms: Terms, zones: Zones, other_ranges: list[tuple[int, int]],
+                    facts: dict[str, SiteFact]) -> None:
+    """The spinal cord, where a tumour the case places in the spinal canal is also called intramedullary
+    in a sentence about the spine."""
+    if "spinal canal" not in facts or "spinal cord" in facts or "medullar" not in zones.low \
+            or terms.find("site", "spinal cord") is None:
+        return
+    for m in _INTRAMEDULLARY_RX.finditer(zones.low):
+        s = zones.usable(m.start(), allow_title=False)
+        if s is None or s.zone != "case" or s.generic or any(a <= m.start() < b for a, b in other_ranges) \
+                or negated(text, s, m.start(), m.end()) or not _SPINAL_CONTEXT_RX.search(s.low) \
+                or not _TUMOUR_IN_CORD_RX.search(s.low):
+            continue
+        facts["spinal cord"] = SiteFact("spinal cord", spans=[Span(m.start(), m.end(), text[m.start():m.end()])],
+                                        confidence=0.7)
+        return
+
+
 # lesions that are of the skin by their kind: 'violaceous plaques over the trunk', 'a maculopapular rash'
 _SKIN_LESION_RX = re.compile(r"\b(?:violaceous|maculopapular|macules|papules|dermatosis|(?:patches|plaques)\s+"
                              r"(?:and\s+(?:patches|plaques)\s+)?(?:over|on)\s+(?:the\s+|his\s+|her\s+)?(?!\w+\s+(?:wall|"
@@ -556,6 +584,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
             and not _many_bones(text, facts["bone"]):
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
+    _intramedullary(text, terms, zones, other_ranges, facts)
     _spine_of_a_metastatic_case(text, terms, zones, facts, primary, mets)
     if "vertebral column" in mets and "vertebral column" in facts and "vertebral column" not in primary:
         # the canal or cord part of a vertebral metastasis, named where the metastasis is ('a metastatic
