@@ -49,3 +49,21 @@ def test_the_cords_own_intramedullary_signal_is_no_tumour_there(terms):
     text = ("A 66-year-old woman had an epidural Ewing sarcoma at T9. MRI found the spinal cord compressed, "
             "with a bright intramedullary signal.")
     assert "spinal cord" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_bone_metastases_beside_a_primary_of_a_named_bone_stay(terms):
+    text = ("A 17-year-old girl had a chordoma of T6, treated by resection. Ten months on, "
+            "scans showed metastasis in bone and in the lungs.")
+    found = {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
+    assert ("bone", True) in found and ("vertebral column", False) in found
+
+
+def test_bone_beside_a_named_bone_of_the_same_tumour_is_that_bone(terms):
+    text = "A 17-year-old girl had a chordoma of T6; the bone was expanded by the tumour."
+    assert "bone" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_bone_metastasis_of_a_named_vertebra_is_that_vertebra(terms):
+    text = ("A 55-year-old woman had a leiomyosarcoma of the uterus, resected. Two years later a bone metastasis "
+            "destroyed the T6 vertebra.")
+    assert "bone" not in {s.site for s in ex(text, terms).tumour.sites}

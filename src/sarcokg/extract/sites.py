@@ -580,8 +580,11 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     _add_level_regions(terms, zones, levels, facts)
     if type_key:
         _add_type_organ(text, terms, lex, mentions, type_key, facts, primary)
-    if "bone" in facts and any((terms.get("site", k).summary_key or k) in BONY for k in facts if k != "bone") \
-            and not _many_bones(text, facts["bone"]):
+    bony = [k for k in facts if k != "bone" and (terms.get("site", k).summary_key or k) in BONY]
+    # 'bone' beside a named bone is that bone, unless it is where the tumour spread and the named bone is
+    # not ('a chordoma of T4 ... metastasis in bone and lymph nodes')
+    if "bone" in facts and bony and not _many_bones(text, facts["bone"]) \
+            and not ("bone" in mets and "bone" not in primary and not any(k in mets for k in bony)):
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
     _intramedullary(text, terms, zones, other_ranges, facts)
