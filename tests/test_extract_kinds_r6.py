@@ -67,3 +67,19 @@ def test_a_bone_metastasis_of_a_named_vertebra_is_that_vertebra(terms):
     text = ("A 55-year-old woman had a leiomyosarcoma of the uterus, resected. Two years later a bone metastasis "
             "destroyed the T6 vertebra.")
     assert "bone" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def outcomes(text, terms):
+    return [(o.status, o.months) for o in ex(text, terms).outcomes]
+
+
+def test_an_event_after_a_treatment_clause_of_the_same_sentence(terms):
+    text = ("A 20-year-old woman had a synovial sarcoma of the knee. Despite wide resection and adjuvant "
+            "radiotherapy, she had metastases in the lungs seven months later.")
+    assert outcomes(text, terms)[-1] == ("recurrence", 7)
+
+
+def test_a_metastasis_excised_after_the_treatment_clause_is_no_event(terms):
+    text = ("A 20-year-old woman had a synovial sarcoma of the knee. After wide resection, a lung metastasis "
+            "was found and excised.")
+    assert outcomes(text, terms) == []

@@ -198,8 +198,15 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
             return _Ev("no evidence of disease", m.start, m.end, weak=True)
         return None
-    if m.key == "distant metastasis" and (not after_tx or _TARGET_RX.search(s.low)):
-        return None      # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
+    if m.key == "distant metastasis":
+        i = m.start - s.start
+        if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):
+            # the course after a treatment told in one sentence: 'despite excision and radiotherapy, he had
+            # metastases ...' (a procedure after the metastasis still works on it)
+            if _TARGET_RX.search(s.low, i):
+                return None
+        elif not after_tx or _TARGET_RX.search(s.low):
+            return None  # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
     if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
             _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
         return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
@@ -229,6 +236,11 @@ def _mention_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int
     return evs
 
 
+# a clause of treatment that opens the sentence, before its event: 'Despite wide resection and adjuvant
+# radiotherapy, ...', 'After the third course of chemotherapy, ...'
+_TX_CLAUSE_BEFORE_RX = re.compile(r"^\s*(?:despite|after|following|in spite of)\s+(?:[\w-]+\s+){0,4}?(?:excision|"
+                                  r"resection|surgery|operation|radiotherapy|radiation|chemotherapy|treatment|therapy|"
+                                  r"amputation)\b[^,;:]*,")
 # a metastasis named as what the pathology of a specimen shows: a diagnosis, not an event of the course
 _PATHOLOGY_RX = re.compile(r"histolog|patholog|immunohisto|specimen")
 _DIAGNOSIS_BEFORE_RX = re.compile(r"\b(?:consistent|compatible)\s+with\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$|"
