@@ -83,3 +83,17 @@ def test_a_metastasis_excised_after_the_treatment_clause_is_no_event(terms):
     text = ("A 20-year-old woman had a synovial sarcoma of the knee. After wide resection, a lung metastasis "
             "was found and excised.")
     assert outcomes(text, terms) == []
+
+
+def test_a_download_button_does_not_open_a_boilerplate_section(terms):
+    text = ("Case Report\nA lumbar Ewing sarcoma\nDownload PDF\nFigures (2)\n"
+            "The patient, with back pain for months, had a mass of the L4 vertebra. "
+            "Resection confirmed an Ewing sarcoma.\n")
+    assert "L4" in {lv.vertebra for lv in ex(text, terms).tumour.levels}
+
+
+def test_a_references_heading_still_opens_one(terms):
+    text = ("Case Report\nA lumbar Ewing sarcoma\nReferences\n"
+            "The patient, with back pain for months, had a mass of the L4 vertebra. "
+            "Resection confirmed an Ewing sarcoma.\n")
+    assert ex(text, terms).tumour.levels == []

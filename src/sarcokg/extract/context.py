@@ -190,6 +190,10 @@ def _zone_outside_case(s: Sentence, h: tuple[str, str] | None, state: str | None
     return state
 
 
+# boilerplate headings that are a page's buttons and links, not sections: 'Download PDF', 'Share',
+# 'Skip to main content', 'Cite this article'
+_UI_LINE_RX = re.compile(r"(?i)download|share|skip to|view abstract|talk to us|full text links|request permissions|"
+                         r"cite this|newsletter")
 # a bare 'Abstract' line
 _ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
 
@@ -297,6 +301,9 @@ class Zones:
             s.caseref = s.index in refs
             s.generic = s.index in gens and not s.anchor and not s.caseref
             if s.zone == "title":
+                continue
+            if h is not None and h[0] == "boiler" and _UI_LINE_RX.match(h[1]):
+                s.zone = "boiler"   # a page's button or link, one line: the section it stands in goes on
                 continue
             if h is not None:
                 run = 0
