@@ -4,6 +4,8 @@ none comes from a report. The positive cases failed before their rule; the
 negative ones guard the rule."""
 from __future__ import annotations
 
+import pytest
+
 from .extractutil import ex
 
 
@@ -97,3 +99,17 @@ def test_a_references_heading_still_opens_one(terms):
             "The patient, with back pain for months, had a mass of the L4 vertebra. "
             "Resection confirmed an Ewing sarcoma.\n")
     assert ex(text, terms).tumour.levels == []
+
+
+@pytest.mark.parametrize("header,year", [
+    # a received date labelled 'Date' is no publication date; the accepted one is nearer
+    ("Received Date: November 2, 2017\nAccepted Date: February 9, 2018\n", 2018),
+    # a page's metadata as JSON
+    ('{"journal":"Example Case Reports","publicationDate":"2020-05-01","volume":null}\n', 2020),
+    # the pages with the issue's months
+    ("Example Journal of Surgery\nVolume 12. Issue 3.\nPages 101-107 (May - June 2016)\n", 2016),
+])
+def test_more_header_forms_of_the_year(header, year, terms):
+    text = header + "A 40-year-old man had a leiomyosarcoma of the thigh, which was resected.\n"
+    y = ex(text, terms).metadata.year
+    assert y is not None and y.value == year

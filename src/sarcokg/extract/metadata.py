@@ -31,7 +31,7 @@ YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     YearForm(re.compile(
         r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?|First Online|"
-        r"First published(?: online)?|Date|Epub|"
+        r"First published(?: online)?|(?<!received )(?<!accepted )(?<!revised )(?<!submitted )Date|Epub|"
         r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
         r"eCollection|Year)"
         r"\s*(?:on\s*)?[:\-\u2013]?\s*"
@@ -58,7 +58,7 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",)),
     # accepted before received: the nearer to publication
     YearForm(re.compile(
-        r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
+        r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
         r"\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.85,
         ("accept", "revis")),
     # "JOURNAL OF EXAMPLE SURGERY 2009 , Vol 31", "March 2004, Volume 12", "2019, 7(2)", "2023, \u2116 2",
@@ -78,6 +78,12 @@ YEAR_FORMS = [
     YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*(?:\d{1,2}(?:st|nd|rd|th)?[ \t]+" + MONTH + r"|" + MONTH
                         + r"[ \t]+\d{1,2}(?:st|nd|rd|th)?,?)[ \t]*,?[ \t]*" + YEAR + r"[ \t,.]*$", re.M),
              0.75, _MONTH_HINTS, True),
+    # a page's metadata as JSON: "datePublished":"2024-01-01" (schema.org), "publicationDate":"2024-01-01"
+    YearForm(re.compile(r"\"(?:datePublished|publicationDate|publication_date|pubDate|epubDate)\"\s*:\s*\"" + YEAR
+                        + r"(?!\d)", re.I), 0.9, ("date\"",)),
+    # the pages with the issue's months: "Pages 237-241 (September - October 2022)", "pp. 12-18 (2019)"
+    YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
+                        + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp")),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
@@ -105,7 +111,7 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75, (")",)),
     # ... and without the initials' full stop, at the head of the page: "Halliday J (2022) Malignant ..."
     YearForm(re.compile(r"[A-Za-z]\s\(" + YEAR + r"\)\s+[A-Z][a-z]"), 0.75, (")",), True),
-    YearForm(re.compile(r"\bReceived\s*(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:"
+    YearForm(re.compile(r"\bReceived\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:"
                         + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.7, ("receiv",)),
     # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
     YearForm(re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
