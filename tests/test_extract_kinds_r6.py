@@ -113,3 +113,15 @@ def test_more_header_forms_of_the_year(header, year, terms):
     text = header + "A 40-year-old man had a leiomyosarcoma of the thigh, which was resected.\n"
     y = ex(text, terms).metadata.year
     assert y is not None and y.value == year
+
+
+def test_a_negation_stays_in_its_clause_before_a_second_predicate(terms):
+    text = ("A 61-year-old woman had a leiomyosarcoma of the uterus, removed by hysterectomy. She went home "
+            "with no further treatment and remains alive without disease 9 months after the operation.")
+    assert outcomes(text, terms)[-1] == ("no evidence of disease", 9)
+
+
+def test_a_negated_list_still_governs_its_items(terms):
+    text = ("A 61-year-old woman had a leiomyosarcoma of the uterus, removed by hysterectomy. At 9 months "
+            "she was without local recurrence and distant metastasis.")
+    assert ("distant metastasis", 9) not in outcomes(text, terms)

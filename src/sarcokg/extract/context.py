@@ -379,7 +379,16 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
             for m in BREAK_RX.finditer(seg):
                 cut = m.end()
             break
+    if " and " in seg:
+        # a second predicate of the subject opens a clause: 'discharged without further treatment and
+        # remains alive ...' (the negation stays in the first)
+        for m in AND_PREDICATE_RX.finditer(seg, cut):
+            cut = m.end()
     return seg[cut:]
+
+
+AND_PREDICATE_RX = re.compile(r"\band\s+(?:(?:she|he|the patient)\s+)?(?:remains|remained|is|was|has been|stays|"
+                               r"stayed|continues|continued)\b")
 
 
 # words that open a clause, not a list item: 'no fever, and she received radiotherapy'

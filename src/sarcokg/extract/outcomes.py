@@ -21,7 +21,7 @@ import ahocorasick
 from sarcokg.model.facts import OutcomeFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import BREAK_RX, Zones, hypothetical, negated
+from .context import AND_PREDICATE_RX, BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
@@ -359,7 +359,8 @@ def _negated_in_list(text: str, s, m: Mention) -> bool:
     if not (" and " in before or " or " in before or " nor " in before or "," in before):
         return False
     lm = _LIST_NEG_RX.search(before)
-    return lm is not None and _CLAUSE_END_RX.search(before, lm.start()) is None
+    return lm is not None and _CLAUSE_END_RX.search(before, lm.start()) is None \
+        and AND_PREDICATE_RX.search(before, lm.start()) is None
 
 
 def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | None:
