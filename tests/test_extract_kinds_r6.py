@@ -125,3 +125,24 @@ def test_a_negated_list_still_governs_its_items(terms):
     text = ("A 61-year-old woman had a leiomyosarcoma of the uterus, removed by hysterectomy. At 9 months "
             "she was without local recurrence and distant metastasis.")
     assert ("distant metastasis", 9) not in outcomes(text, terms)
+
+
+def tx(text, terms):
+    return {i.kind for i in ex(text, terms).interventions}
+
+
+@pytest.mark.parametrize("lesson", [
+    "The benefit of chemotherapy is limited.",
+    "Radiotherapy after resection is also an adjuvant treatment.",
+    "Chemotherapy remains a treatment option for unresectable disease.",
+    "Survival was longer in the patients who underwent radiotherapy than in those who did not.",
+])
+def test_what_a_treatment_does_in_general_is_no_treatment_of_the_case(lesson, terms):
+    text = f"A 70-year-old man had a chordoma of T9, which was resected. {lesson}"
+    found = tx(text, terms)
+    assert "chemotherapy" not in found and "radiotherapy" not in found
+
+
+def test_the_patients_treatment_is_still_his(terms):
+    text = "A 70-year-old man had a chordoma of T9. The patients underwent radiotherapy after resection."
+    assert "radiotherapy" in tx(text, terms)

@@ -28,6 +28,11 @@ def _generic_phrases() -> list[str]:
              "first choice", "treatment of choice", "in conclusion", "we conclude", "best managed", "best treated",
              # what drives outcomes in general: 'the most important factors affecting survival are ...'
              "factors affecting", "prognostic factor", "prognostic factors",
+             # what a treatment does in general: 'response to chemotherapy is limited', 'radiotherapy is
+             # also an adjuvant treatment', 'the standard treatment'
+             "is limited", "are limited", "remains limited", "standard treatment", "standard therapy",
+             "standard of care", "treatment option", "treatment options", "therapeutic option",
+             "therapeutic options", "is also an adjuvant", "is an adjuvant",
              # a generalisation: 'such tumours tend to grow faster than those of the limbs'
              "tend to", "tends to", "than those",
              # where a kind of tumour occurs: 'angiosarcoma occurs predominantly in soft tissues'
@@ -58,6 +63,8 @@ _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "stag
                 "pathological ", "pathologic ", "immunohistochemical ", "cytogenetic ", "molecular ", "genetic ",
                 "electrophysiological ", "electrophysiologic ", "serological ", "serologic ", "her ", "his ")
 _OWN_LEN = max(map(len, _OWN_STUDIES))
+# 'the patients who ...', 'the patients with ...', 'the patients treated ...': a population
+_POPULATION_AFTER_RX = re.compile(r" (?:who|with|in whom|treated|that|undergoing|receiving)\b")
 _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 
 
@@ -109,8 +116,11 @@ def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = N
             found.append((s, kinds))
     for s, kinds in found:
         for k in kinds:
-            if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the ":
-                continue      # 'the patients' is a typo for this patient, not a population
+            if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the " \
+                    and not _POPULATION_AFTER_RX.match(norm, s + 8):
+                continue      # 'the patients' is a typo for this patient, not a population ('the patients who')
+            if k == "anchor" and norm.startswith("underwent", s) and norm[max(0, s - 13):s] == "patients who ":
+                continue      # 'the patients who underwent ...': a population's treatment, not this patient's
             if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - _OWN_LEN):s].endswith(_OWN_STUDIES):
                 continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
