@@ -146,3 +146,18 @@ def test_what_a_treatment_does_in_general_is_no_treatment_of_the_case(lesson, te
 def test_the_patients_treatment_is_still_his(terms):
     text = "A 70-year-old man had a chordoma of T9. The patients underwent radiotherapy after resection."
     assert "radiotherapy" in tx(text, terms)
+
+
+def test_the_resected_specimen_says_a_resection(terms):
+    text = "We saw a 35-year-old man with a fibromyxoid sarcoma of the cheek. The excised specimen was grey."
+    assert "resection" in tx(text, terms)
+
+
+def test_we_resected_the_tumour_is_a_resection_too(terms):
+    text = "We saw a 35-year-old man with a fibromyxoid sarcoma of the cheek. We excised the mass in June."
+    assert "resection" in tx(text, terms)
+
+
+def test_an_active_resection_only_thought_of_is_none(terms):
+    text = "We saw a 35-year-old man with a fibromyxoid sarcoma of the cheek. Surgeons could have excised the mass."
+    assert "resection" not in tx(text, terms)

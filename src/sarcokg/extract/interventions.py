@@ -159,6 +159,11 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
     return out
 
 
+# the participle as the specimen's or tumour's attribute, or the active verb with its object: 'the
+# resected specimen', 'the excised mass', 'we resected the tumour'
+_OBJECT_AFTER_RX = re.compile(r"\s+(?:[\w-]+\s+)?(?:specimens?|tumou?rs?|mass(?:es)?|lesions?|sarcomas?|tissues?)\b")
+
+
 def _from_verbs(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                 other_ranges: list[tuple[int, int]], verbs: dict[int, list[re.Match]]) -> list[_M]:
     """The treatments passive verbs name ('the tumour was resected'); a resection or amputation
@@ -169,10 +174,12 @@ def _from_verbs(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
         if s.zone != "case" or s.generic:
             continue
         for vm in vms:
-            if (vm.start() > 0 and zones.low[vm.start() - 1].isalnum()) or \
-                    not PASSIVE_RX.search(zones.low[max(s.start, vm.start() - 30):vm.start()]):
+            if vm.start() > 0 and zones.low[vm.start() - 1].isalnum():
                 continue
             kind = VERB_KIND[vm.group("v").lower()]
+            if not PASSIVE_RX.search(zones.low[max(s.start, vm.start() - 30):vm.start()]) \
+                    and not (kind in ("resection", "amputation") and _OBJECT_AFTER_RX.match(zones.low, vm.end())):
+                continue
             a, b = vm.start("v"), vm.end("v")
             if terms.find("intervention", kind) is None or _usable(text, zones, other_ranges, a, b) is None:
                 continue
