@@ -161,3 +161,28 @@ def test_we_resected_the_tumour_is_a_resection_too(terms):
 def test_an_active_resection_only_thought_of_is_none(terms):
     text = "We saw a 35-year-old man with a fibromyxoid sarcoma of the cheek. Surgeons could have excised the mass."
     assert "resection" not in tx(text, terms)
+
+
+@pytest.mark.parametrize("when", ["In May 2019 he underwent wide excision.",
+                                  "He underwent wide excision on 3 May 2019.",
+                                  "On May 3, he underwent wide excision."])
+def test_the_month_may_is_no_modal(when, terms):
+    text = f"A 35-year-old man had a leiomyosarcoma of the thigh. {when}"
+    assert "resection" in tx(text, terms)
+
+
+def test_the_modal_may_still_is(terms):
+    text = "A 35-year-old man had a leiomyosarcoma of the thigh. Wide excision may be done later."
+    assert "resection" not in tx(text, terms)
+
+
+def test_lesions_stable_in_may_are_stable(terms):
+    text = ("A 35-year-old man had a leiomyosarcoma of the thigh with lung metastases, treated with chemotherapy. "
+            "In May 2021 the lung lesions remained stable.")
+    assert outcomes(text, terms)[-1][0] == "stable disease"
+
+
+def test_a_sentence_dated_in_may_is_no_generic_statement(terms):
+    text = ("A 35-year-old man had a leiomyosarcoma of the thigh, which was resected. In May 2021 a CT scan "
+            "found a mass in the liver.")
+    assert "liver" in {s.site for s in ex(text, terms).tumour.sites}

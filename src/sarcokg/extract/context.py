@@ -65,7 +65,14 @@ def _intro_noun_possible(low: str) -> bool:
         or "infant" in low or "teenager" in low or "adolescent" in low
 
 
-_MAY_DASH_RX = re.compile("May(?=[" + DASHES + "])")
+# 'May' that is no modal: a stain ('May-Gr\u00fcnwald-Giemsa': no modal has a dash after), or the month:
+# capitalised after a word, a number or a comma ('in May 2019', '3 May', 'on May 3'), or before a number
+_MAY_NOT_MODAL_RX = re.compile(r"May(?=[" + DASHES + r"])|(?<=[a-z0-9,;)]\s)May\b|\bMay(?=[\s,]*\d)")
+
+
+def month_may(text: str, a: int, b: int) -> set[int]:
+    """Offsets in text[a:b] of a 'May' that is no modal (the month, a stain)."""
+    return {m.start() for m in _MAY_NOT_MODAL_RX.finditer(text, a, b)} if "May" in text[a:b] else set()
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
@@ -260,7 +267,7 @@ class Zones:
         text = self.text
         gen_pos = cues["generic"]
         if "May" in text:   # 'May-Gr\u00fcnwald-Giemsa' is a stain, not the modal 'may' (no modal has a dash after)
-            stain = {m.start() for m in _MAY_DASH_RX.finditer(text)}
+            stain = month_may(text, 0, len(text))
             if stain:
                 gen_pos = [p for p in gen_pos if p not in stain]
         anchors, refs, gens = ({s.index for s in map(at, ps) if s is not None}
@@ -435,6 +442,15 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
 
 
+def _only_the_month(text: str, start: int, before: str, tail: str) -> bool:
+    """Is every hypothetical word of tail a 'may' that is the month ('resected in May 2019')?"""
+    if any(m.group(0) != "may" for m in HYPO_RX.finditer(tail)):
+        return False
+    a = start - len(before)
+    months = month_may(text, a, start)
+    return bool(months) and all(a + i in months for i in (m.start() for m in re.finditer(r"\bmay\b", before)))
+
+
 # advice or a plan told after its treatment: 'radiotherapy was recommended', 'chemotherapy was planned'
 POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\s+|then\s+|therefore\s+)?"
                           r"(?:recommended|advised|planned|proposed|suggested|considered|scheduled|offered)\b)")
@@ -442,7 +458,8 @@ POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\
 
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     before = _clause_before(sent, start, 80)
-    if HYPO_RX.search(" ".join(before.split()[-8:])):
+    tail = " ".join(before.split()[-8:])
+    if HYPO_RX.search(tail) and not _only_the_month(text, start, before, tail):
         return True
     return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 

@@ -21,7 +21,7 @@ import ahocorasick
 from sarcokg.model.facts import OutcomeFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import AND_PREDICATE_RX, BREAK_RX, Zones, hypothetical, negated
+from .context import AND_PREDICATE_RX, BREAK_RX, Zones, hypothetical, month_may, negated
 from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
@@ -265,6 +265,12 @@ def _rule_status(rx: re.Pattern, st: str, x: re.Match, low: str) -> str:
     return st.strip()
 
 
+def _modal(text: str, s) -> bool:
+    """A modal verb in sentence s (the month 'May' is none)."""
+    months = month_may(text, s.start, s.end)
+    return any(s.start + m.start() not in months for m in MODAL_RX.finditer(s.low))
+
+
 def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) -> bool:
     """Is a rule's match at text[a:b] negated, hypothetical or a comment ('such regression would be
     exceptional') rather than the course?"""
@@ -275,7 +281,7 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
         return True
     if st == "no evidence of disease" and _EXTRA_ORGAN_RX.search(text, a, b):
         return True
-    if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or MODAL_RX.search(s.low)):
+    if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or _modal(text, s)):
         return True     # 'such regression would be exceptional': a comment, not the course
     if rx in (SHRINK_RX, GONE_RX) and _NEXT_TX_AFTER_RX.match(s.low, j):
         return True
