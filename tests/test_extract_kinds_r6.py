@@ -186,3 +186,23 @@ def test_a_sentence_dated_in_may_is_no_generic_statement(terms):
     text = ("A 35-year-old man had a leiomyosarcoma of the thigh, which was resected. In May 2021 a CT scan "
             "found a mass in the liver.")
     assert "liver" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("finding", [
+    "The tumour compressed the dural sac at that level.",
+    "MRI showed a mass at L4 causing spinal cord compression.",
+    "The thecal sac was displaced to the left by the mass.",
+])
+def test_a_tumour_pressing_on_the_cord_or_the_sac_is_in_the_canal(finding, terms):
+    text = f"A 16-year-old girl had an Ewing sarcoma of the lumbar spine. {finding}"
+    assert "spinal canal" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("remark", [
+    "Surgery aimed at decompression of the spinal cord.",
+    "Such tumours may cause cord compression.",
+    "There was no cord compression.",
+])
+def test_decompression_a_risk_or_no_compression_is_no_canal(remark, terms):
+    text = f"A 16-year-old girl had an Ewing sarcoma of the L4 vertebra. {remark}"
+    assert "spinal canal" not in {s.site for s in ex(text, terms).tumour.sites}

@@ -18,7 +18,7 @@ import re
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import BREAK_RX, Zones, negated
+from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
 from .textprep import Caseless, Sentence, normalise
 
@@ -286,6 +286,32 @@ def _intramedullary(text: str, terms: Terms, zones: Zones, other_ranges: list[tu
             continue
         facts["spinal cord"] = SiteFact("spinal cord", spans=[Span(m.start(), m.end(), text[m.start():m.end()])],
                                         confidence=0.7)
+        return
+
+
+# the tumour pressing on what the spinal canal holds: 'causing spinal cord compression', 'compressed the dural
+# sac', 'pressure over the thecal sac', 'the thecal sac was displaced by the mass' (not 'decompression')
+_CORD_COMPRESSION_RX = re.compile(
+    r"\b(?:spinal\s+)?cord\s+compression\b"
+    r"|\bcompress(?:ed|ing|es|ion\s+of)\s+(?:on\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:spinal\s+cord|thecal\s+sac|"
+    r"dural\s+sac|cauda\s+equina|conus(?:\s+medullaris)?)\b"
+    r"|\b(?:pressure|impingement)\s+(?:on|over|upon)\s+(?:the\s+)?(?:thecal\s+sac|dural\s+sac|spinal\s+cord)\b"
+    r"|\b(?:thecal|dural)\s+sac\s+(?:was\s+|is\s+)?(?:displaced|compressed|indented|effaced)\b")
+
+
+def _cord_compression(text: str, terms: Terms, zones: Zones, other_ranges: list[tuple[int, int]],
+                      facts: dict[str, SiteFact]) -> None:
+    """The spinal canal, where the case tells of the tumour pressing on the cord or the thecal sac."""
+    if "spinal canal" in facts or "spinal cord" in facts or terms.find("site", "spinal canal") is None \
+            or not ("cord" in zones.low or " sac" in zones.low or "cauda" in zones.low or "conus" in zones.low):
+        return
+    for m in _CORD_COMPRESSION_RX.finditer(zones.low):
+        s = zones.usable(m.start(), allow_title=False)
+        if s is None or s.zone != "case" or s.generic or any(a <= m.start() < b for a, b in other_ranges) \
+                or negated(text, s, m.start(), m.end()) or hypothetical(text, s, m.start(), m.end()):
+            continue
+        facts["spinal canal"] = SiteFact("spinal canal", spans=[Span(m.start(), m.end(), text[m.start():m.end()])],
+                                         confidence=0.7)
         return
 
 
@@ -588,6 +614,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         del facts["bone"]
     _in_the_canal(terms, zones, facts, mets)
     _intramedullary(text, terms, zones, other_ranges, facts)
+    _cord_compression(text, terms, zones, other_ranges, facts)
     _spine_of_a_metastatic_case(text, terms, zones, facts, primary, mets)
     if "vertebral column" in mets and "vertebral column" in facts and "vertebral column" not in primary:
         # the canal or cord part of a vertebral metastasis, named where the metastasis is ('a metastatic
