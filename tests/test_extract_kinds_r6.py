@@ -206,3 +206,9 @@ def test_a_tumour_pressing_on_the_cord_or_the_sac_is_in_the_canal(finding, terms
 def test_decompression_a_risk_or_no_compression_is_no_canal(remark, terms):
     text = f"A 16-year-old girl had an Ewing sarcoma of the L4 vertebra. {remark}"
     assert "spinal canal" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_the_case_a_page_heading_opened_goes_on_after_the_correspondence_block(terms):
+    text = ("CASE REPORT\nA curious sarcoma of the arm\nCorrespondence Address:\nA. Author\nDepartment of Medicine\n"
+            "Abstract\nChest CT showed numerous metastatic lung nodules. Biopsy confirmed a myxoid chondrosarcoma.\n")
+    assert ("lung", True) in {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}

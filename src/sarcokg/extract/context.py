@@ -299,6 +299,7 @@ class Zones:
         """Each sentence's heading, cue flags and zone, walking the sections in order: the case from
         the introduction on, then what each heading opens ('lit' at a question heading)."""
         state = None   # None before the introduction, then case | lit | boiler
+        resume = None  # the state a boilerplate block interrupted (case only)
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         for s in self.sents:
             h = heading_of(s.text)
@@ -317,9 +318,13 @@ class Zones:
             if intro_i is not None and s.index == intro_i:
                 state = "case"
             elif h is not None and state is not None:
+                if h[0] == "boiler" and state != "boiler":
+                    resume = state if state == "case" else None
                 state = h[0]
             elif state == "boiler" and (intro_i is None or s.index < intro_i) and _ABSTRACT_HEAD_RX.match(s.low):
-                state = None      # a correspondence or rights block ends where the abstract begins
+                # a correspondence or rights block ends where the abstract begins: the case a heading
+                # opened before it goes on (a page headed 'Case report'), else nothing is open yet
+                state = resume
             elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
                 state = "lit"     # a question heading (FAQ boxes)
             if state == "case":
