@@ -209,6 +209,8 @@ def test_decompression_a_risk_or_no_compression_is_no_canal(remark, terms):
 
 
 def test_the_case_a_page_heading_opened_goes_on_after_the_correspondence_block(terms):
-    text = ("CASE REPORT\nA curious sarcoma of the arm\nCorrespondence Address:\nA. Author\nDepartment of Medicine\n"
-            "Abstract\nChest CT showed numerous metastatic lung nodules. Biopsy confirmed a myxoid chondrosarcoma.\n")
+    text = ("CASE REPORT\nYear : 2020 | Volume : 3 | Issue : 1\nA curious sarcoma of the arm\n1 Department of "
+            "Medicine, Example Hospital\n2 Department of Radiology, Example Hospital\nCorrespondence Address:\n"
+            "A. Author\nAbstract\nChest CT showed numerous metastatic lung nodules. "
+            "Biopsy confirmed a myxoid chondrosarcoma.\n")
     assert ("lung", True) in {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
