@@ -214,3 +214,15 @@ def test_the_case_a_page_heading_opened_goes_on_after_the_correspondence_block(t
             "A. Author\nAbstract\nChest CT showed numerous metastatic lung nodules. "
             "Biopsy confirmed a myxoid chondrosarcoma.\n")
     assert ("lung", True) in {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
+
+
+def test_the_abstract_goes_on_telling_the_case_before_the_introduction(terms):
+    text = ("Abstract\nHere we report a clear cell sarcoma case of the left scapula. After resection and "
+            "chemotherapy, pulmonary metastasis was observed eight months later.\nCase report\n"
+            "The patient was a 58-year-old man.\n")
+    assert ("lung", True) in {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
+
+
+def test_a_joint_replaced_is_no_site(terms):
+    text = "A 58-year-old man had a chondrosarcoma of the proximal humerus, resected with a shoulder arthroplasty."
+    assert "shoulder" not in {s.site for s in ex(text, terms).tumour.sites}

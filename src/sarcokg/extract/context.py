@@ -335,8 +335,8 @@ class Zones:
                 s.zone = "lit" if run >= 2 else "case"
             else:
                 state = _zone_outside_case(s, h, state, intro_i)
-                if state is None and s.zone == "other" and s.anchor and not s.generic and h is None \
-                        and s.index and self.sents[s.index - 1].zone == "case":
+                if state is None and s.zone == "other" and (s.anchor or _NARRATIVE_RX.search(s.low)) \
+                        and not s.generic and h is None and s.index and self.sents[s.index - 1].zone == "case":
                     # an abstract that tells the case before its introduction: 'We report a case of ...
                     # She received ...' (the sentences that go on from the report's sentence about the patient)
                     s.zone = "case"

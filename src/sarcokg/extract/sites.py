@@ -96,7 +96,9 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
-                               r"decompress\w*)\b", re.I)
+                               r"decompress\w*|"
+                               # a joint replaced: 'a shoulder arthroplasty', 'total hip replacement'
+                               r"arthroplast\w*|(?:joint\s+)?replacements?|hemiarthroplast\w*|prosthes[ie]s)\b", re.I)
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
