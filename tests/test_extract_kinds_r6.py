@@ -226,3 +226,9 @@ def test_the_abstract_goes_on_telling_the_case_before_the_introduction(terms):
 def test_a_joint_replaced_is_no_site(terms):
     text = "A 58-year-old man had a chondrosarcoma of the proximal humerus, resected with a shoulder arthroplasty."
     assert "shoulder" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_two_and_half_years_without_the_article(terms):
+    text = ("A 44-year-old man had a chondrosarcoma of C6, resected en bloc. He is free of disease at two and "
+            "half years of follow-up.")
+    assert outcomes(text, terms)[-1] == ("no evidence of disease", 30)

@@ -17,13 +17,13 @@ NUM = r"\d+(?:\.\d+|\s+1/2|\u00bd)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "
       r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
       r"sixteen|seventeen|eighteen|nineteen|an?"
 # 'five and a half years'
-NUM = r"(?:" + NUM + r")(?:\s+and\s+(?:a|one)\s+half)?"
+NUM = r"(?:" + NUM + r")(?:\s+and\s+(?:(?:a|one)\s+)?half)?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
 def word_number(s: str) -> float | None:
     s = s.lower()
-    half = re.search(r"\s+and\s+(?:a|one)\s+half$", s)
+    half = re.search(r"\s+and\s+(?:(?:a|one)\s+)?half$", s)
     if half:
         n = word_number(s[:half.start()])
         return None if n is None else n + 0.5
