@@ -232,3 +232,9 @@ def test_two_and_half_years_without_the_article(terms):
     text = ("A 44-year-old man had a chondrosarcoma of C6, resected en bloc. He is free of disease at two and "
             "half years of follow-up.")
     assert outcomes(text, terms)[-1] == ("no evidence of disease", 30)
+
+
+def test_a_time_post_treatment_is_a_follow_up(terms):
+    text = ("A 66-year-old woman had an undifferentiated pleomorphic sarcoma of T8, treated by carbon ion "
+            "radiotherapy. Three years post-treatment, MRI showed a vertebral fracture at T8.")
+    assert outcomes(text, terms)[-1][1] == 36
