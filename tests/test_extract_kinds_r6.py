@@ -238,3 +238,10 @@ def test_a_time_post_treatment_is_a_follow_up(terms):
     text = ("A 66-year-old woman had an undifferentiated pleomorphic sarcoma of T8, treated by carbon ion "
             "radiotherapy. Three years post-treatment, MRI showed a vertebral fracture at T8.")
     assert outcomes(text, terms)[-1][1] == 36
+
+
+def test_we_excised_the_tumour_after_general_remarks_is_the_case(terms):
+    text = ("A 40-year-old man had a low-grade fibromyxoid sarcoma of the paravertebral muscles. Such tumours "
+            "are usually diagnosed by histology. Wide excision is usually the treatment of choice. We excised "
+            "the tumour almost completely.")
+    assert "resection" in tx(text, terms)

@@ -50,7 +50,10 @@ def _generic_phrases() -> list[str]:
 ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her", "him", "we present",
           "we report", "we describe", "underwent", "year old", "years old", "in our case", "in this case",
           # advice given in the past is advice given to this patient: 'radiotherapy was recommended'
-          "was recommended", "were recommended", "was advised", "were advised")
+          "was recommended", "were recommended", "was advised", "were advised",
+          # the authors as the ones who treated this patient: 'we excised the tumour to near total'
+          "we excised", "we resected", "we removed", "we operated", "we performed", "we treated", "we administered",
+          "we irradiated", "we amputated")
 CASEREF = ("we present", "we report", "we describe", "we reported", "we presented", "our patient", "the patient",
            "this patient", "in our case", "in this case", "the case of",
            # 'the current study presents a case of ...', 'this report describes the case'
