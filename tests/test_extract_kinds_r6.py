@@ -245,3 +245,13 @@ def test_we_excised_the_tumour_after_general_remarks_is_the_case(terms):
             "are usually diagnosed by histology. Wide excision is usually the treatment of choice. We excised "
             "the tumour almost completely.")
     assert "resection" in tx(text, terms)
+
+
+def test_soft_tissue_beside_the_named_place_of_the_primary_is_the_tissue_kind(terms):
+    text = "A 25-year-old woman had a clear cell sarcoma of soft tissue in the left foot, which was excised."
+    assert "soft tissue" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_soft_tissue_alone_stays(terms):
+    text = "A 52-year-old man had a myxofibrosarcoma arising in the soft tissue, which was resected."
+    assert "soft tissue" in {s.site for s in ex(text, terms).tumour.sites}
