@@ -255,3 +255,17 @@ def test_soft_tissue_beside_the_named_place_of_the_primary_is_the_tissue_kind(te
 def test_soft_tissue_alone_stays(terms):
     text = "A 52-year-old man had a myxofibrosarcoma arising in the soft tissue, which was resected."
     assert "soft tissue" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def levels(text, terms):
+    return {lv.vertebra for lv in ex(text, terms).tumour.levels}
+
+
+@pytest.mark.parametrize("text", [
+    "A 30-year-old man had an Ewing sarcoma of T4, resected. His recovery stopped at a T9 sensory level.",
+    "A 30-year-old man had an Ewing sarcoma of T4, resected. A T1-weigted image showed no residue.",
+    "A 30-year-old man had an Ewing sarcoma of T4, resected.\nList of references\n1. Author A. Ewing sarcoma "
+    "of the fourth lumbar vertebra. J Spine 1990.\n",
+])
+def test_levels_that_are_no_tumour_level(text, terms):
+    assert levels(text, terms) == {"T4"}

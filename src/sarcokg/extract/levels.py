@@ -44,8 +44,10 @@ _REGION_WORD_HINT = re.compile(_RW)
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
-    # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T2-weight- ed'
-    r"^\s*(?:" + DASH + r"\s*)?(?:weigh\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weigh\w*|wi?\b)"
+    # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T1-weigted', 'T2-weight- ed'
+    r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b)"
+    # a sensory or motor level: 'stopped at T10 sensory recovery'
+    r"|(?:sensory|motor)\b"
     # the second of two disc spaces: 'the T11-12 and L2-3 disc levels'
     r"|(?:and|,|&)\s*(?:co|th|[ctlsd])[\s-]?\d{1,2}(?:\s*(?:" + DASH + r"|/)\s*(?:(?:co|th|[ctlsd])[\s-]?)?\d{1,2})?"
     r"\s+(?:intervertebral\s+)?dis[ck]"

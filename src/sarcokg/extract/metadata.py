@@ -120,7 +120,7 @@ YEAR_FORMS = [
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
 _YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
 # the references: years and DOIs there are other papers'
-REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$")
+REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:(?:list of )?references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
 DOI_GLUED_RX = re.compile(r"(?<=[0-9a-z)])(?:[A-Z][a-z]{2,}|PMID|PMCID|PDF|HTML)+$")
 _YEARISH = re.compile(r"(?:19|20)\d\d")

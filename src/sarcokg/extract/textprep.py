@@ -241,7 +241,8 @@ LIT_HEADS = re.compile(_NUM + r"(?i:introduction(?: and importance)?|background(
     r"discussion|conclusions?|summary and conclusions?|highlights|keywords?|key ?words|learning points|"
     r"purpose|objectives?|aims?|relevance and impact|literature review|review of (?:the )?literature|"
     r"significance|clinical relevance|what is known|lessons?" + _END)
-BOILER_HEADS = re.compile(r"^(?i:references|bibliography|footnotes|acknowledge?ments?|funding|competing interests|"
+BOILER_HEADS = re.compile(r"^(?i:(?:list of )?references|bibliography|footnotes|acknowledge?ments?|funding|"
+    r"competing interests|"
     r"conflicts? of interest|author contributions|contributors|related (?:articles|resources|content)|"
     r"citations?|cited by|correspondence|about this article|disclaimer|copyright|permissions|"
     r"request permissions|newsletter|share|download|similar articles|ethics|consent|abbreviations|"
@@ -258,7 +259,7 @@ _HEAD_PREFIXES = tuple(
     "competing conflict author contributor related citation cited correspondence about disclaimer copyright "
     "permission request newsletter share download similar ethic consent abbreviation data supplementary full peer "
     "view statistics talk skip mesh publication substance grant linkout original asjc cite fingerprint "
-    "access".split())
+    "access list".split())
 
 
 _HEAD_PREFIX_MAX = max(map(len, _HEAD_PREFIXES))
