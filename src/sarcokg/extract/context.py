@@ -72,7 +72,13 @@ _MAY_NOT_MODAL_RX = re.compile(r"May(?=[" + DASHES + r"])|(?<=[a-z0-9,;)]\s)May\
 
 def month_may(text: str, a: int, b: int) -> set[int]:
     """Offsets in text[a:b] of a 'May' that is no modal (the month, a stain)."""
-    return {m.start() for m in _MAY_NOT_MODAL_RX.finditer(text, a, b)} if "May" in text[a:b] else set()
+    out = set()
+    i = text.find("May", a, b)
+    while i >= 0:   # the pattern tried at each 'May' only (its lookbehind would be tried at every position)
+        if _MAY_NOT_MODAL_RX.match(text, i) is not None:
+            out.add(i)
+        i = text.find("May", i + 3, b)
+    return out
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
@@ -335,8 +341,8 @@ class Zones:
                 s.zone = "lit" if run >= 2 else "case"
             else:
                 state = _zone_outside_case(s, h, state, intro_i)
-                if state is None and s.zone == "other" and (s.anchor or _NARRATIVE_RX.search(s.low)) \
-                        and not s.generic and h is None and s.index and self.sents[s.index - 1].zone == "case":
+                if state is None and s.zone == "other" and not s.generic and h is None and s.index \
+                        and self.sents[s.index - 1].zone == "case" and (s.anchor or _NARRATIVE_RX.search(s.low)):
                     # an abstract that tells the case before its introduction: 'We report a case of ...
                     # She received ...' (the sentences that go on from the report's sentence about the patient)
                     s.zone = "case"
@@ -391,7 +397,8 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
             for m in BREAK_RX.finditer(seg):
                 cut = m.end()
             break
-    if " and " in seg:
+    if " and " in seg and ("remain" in seg or " is" in seg or " was" in seg or " has been" in seg or "stay" in seg
+                           or "continu" in seg):
         # a second predicate of the subject opens a clause: 'discharged without further treatment and
         # remains alive ...' (the negation stays in the first)
         for m in AND_PREDICATE_RX.finditer(seg, cut):

@@ -83,7 +83,7 @@ YEAR_FORMS = [
                         + r"(?!\d)", re.I), 0.9, ("date\"",)),
     # the pages with the issue's months: "Pages 237-241 (September - October 2022)", "pp. 12-18 (2019)"
     YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
-                        + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp")),
+                        + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp.")),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than

@@ -307,14 +307,16 @@ def _cord_compression(text: str, terms: Terms, zones: Zones, other_ranges: list[
     if "spinal canal" in facts or "spinal cord" in facts or terms.find("site", "spinal canal") is None \
             or not ("cord" in zones.low or " sac" in zones.low or "cauda" in zones.low or "conus" in zones.low):
         return
-    for m in _CORD_COMPRESSION_RX.finditer(zones.low):
-        s = zones.usable(m.start(), allow_title=False)
-        if s is None or s.zone != "case" or s.generic or any(a <= m.start() < b for a, b in other_ranges) \
-                or negated(text, s, m.start(), m.end()) or hypothetical(text, s, m.start(), m.end()):
+    for s in zones.sents:
+        if s.zone != "case" or s.generic or not ("compress" in s.low or " sac" in s.low or "pressure" in s.low
+                                                 or "impingement" in s.low):
             continue
-        facts["spinal canal"] = SiteFact("spinal canal", spans=[Span(m.start(), m.end(), text[m.start():m.end()])],
-                                         confidence=0.7)
-        return
+        for x in _CORD_COMPRESSION_RX.finditer(s.low):
+            a, b = s.start + x.start(), s.start + x.end()
+            if any(p <= a < q for p, q in other_ranges) or negated(text, s, a, b) or hypothetical(text, s, a, b):
+                continue
+            facts["spinal canal"] = SiteFact("spinal canal", spans=[Span(a, b, text[a:b])], confidence=0.7)
+            return
 
 
 # lesions that are of the skin by their kind: 'violaceous plaques over the trunk', 'a maculopapular rash'
@@ -608,7 +610,8 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     _add_level_regions(terms, zones, levels, facts)
     if type_key:
         _add_type_organ(text, terms, lex, mentions, type_key, facts, primary)
-    bony = [k for k in facts if k != "bone" and (terms.get("site", k).summary_key or k) in BONY]
+    bony = [k for k in facts if k != "bone" and (terms.get("site", k).summary_key or k) in BONY] \
+        if "bone" in facts else []
     # 'bone' beside a named bone is that bone, unless it is where the tumour spread and the named bone is
     # not ('a chordoma of T4 ... metastasis in bone and lymph nodes')
     if "bone" in facts and bony and not _many_bones(text, facts["bone"]) \
