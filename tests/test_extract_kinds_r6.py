@@ -269,3 +269,14 @@ def levels(text, terms):
 ])
 def test_levels_that_are_no_tumour_level(text, terms):
     assert levels(text, terms) == {"T4"}
+
+
+@pytest.mark.parametrize("text,neighbour", [
+    ("A 45-year-old woman had a leiomyosarcoma; CT found a pelvic mass anterior and medial to the rectum.",
+     "colon"),
+    ("A 30-year-old man had a sacral chordoma causing forward displacement of the sigmoid colon, urinary "
+     "bladder and prostate.", "bladder"),
+    ("A 50-year-old man had a chordoma of L5, found on imaging before a kidney transplant.", "kidney"),
+])
+def test_a_neighbour_beside_displaced_or_transplanted_is_no_site(text, neighbour, terms):
+    assert neighbour not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}

@@ -42,7 +42,7 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 _IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|"
                            r"film|exam")
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
-                            r"cranial|mass effect")
+                            r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
                              r"interstitial|fatty|neurogenic")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -66,11 +66,14 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
-DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|contact\w*\s+with|"
-                         r"below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon))\s+"
+DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
+                         r"contact\w*\s+with|below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon)|"
+                         # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
+                         r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
+                         r"(?:\s+(?:and|or)\s+(?:posterior|anterior|lateral|medial|superior|inferior))?\s+to)\s+"
                          r"(?:the\s+)?(?:(?:left|right)\s+)?"
                          # and the rest of its list: 'a mass effect on the mediastinum, heart, and lung'
-                         r"(?:[\w-]+\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?){0,3}$", re.I)
+                         r"(?:(?:[\w-]+\s+)?[\w-]+\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?){0,3}$", re.I)
 # the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
 PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compressed|displaced|pushed|indented|"
                               r"deviated|shifted)\b", re.I)
@@ -98,7 +101,9 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
                                r"decompress\w*|"
                                # a joint replaced: 'a shoulder arthroplasty', 'total hip replacement'
-                               r"arthroplast\w*|(?:joint\s+)?replacements?|hemiarthroplast\w*|prosthes[ie]s)\b", re.I)
+                               r"arthroplast\w*|(?:joint\s+)?replacements?|hemiarthroplast\w*|prosthes[ie]s|"
+                               # an organ given or taken: 'evaluation for a renal transplant'
+                               r"transplant\w*)\b", re.I)
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
