@@ -280,3 +280,25 @@ def test_levels_that_are_no_tumour_level(text, terms):
 ])
 def test_a_neighbour_beside_displaced_or_transplanted_is_no_site(text, neighbour, terms):
     assert neighbour not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_long_generic_first_sentence_is_no_title(terms):
+    text = ("Chordoma is a rare tumour of the notochord, arising most commonly in the clivus or the sacrum.\n"
+            "A 54-year-old man had a chordoma of the clivus, treated with proton radiotherapy.\n")
+    assert {s.site for s in ex(text, terms).tumour.sites} & {"sacrum", "vertebral column"} == set()
+
+
+def test_a_title_that_names_a_review_stays_a_title(terms):
+    text = ("Paravertebral low-grade fibromyxoid sarcoma with a ring chromosome: case report and literature review.\n"
+            "PMID 12345678\nWe describe the case of a young man.\n")
+    assert "paraspinal muscle" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("text,gone", [
+    ("A 2-year-old boy had an Ewing sarcoma of C2 in the canal, causing spinal cord displacement.", "spinal cord"),
+    ("A 77-year-old woman had a metastatic mass in the thoracic canal constricting the spinal cord at T7.",
+     "spinal cord"),
+    ("A 40-year-old man had a chordoma of C2, resected through a transoral mandibular split.", "mandible"),
+])
+def test_what_the_tumour_did_to_a_neighbour_or_a_way_in_is_no_site(text, gone, terms):
+    assert gone not in {s.site for s in ex(text, terms).tumour.sites}

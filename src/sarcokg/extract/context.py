@@ -207,6 +207,7 @@ def _zone_outside_case(s: Sentence, h: tuple[str, str] | None, state: str | None
 # 'Skip to main content', 'Cite this article'
 _UI_LINE_RX = re.compile(r"(?i)download|share|skip to|view abstract|talk to us|full text links|request permissions|"
                          r"cite this|newsletter")
+_COPULA_RX = re.compile(r"\b(?:is|are|was|were)\b")
 # a bare 'Abstract' line
 _ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
 
@@ -291,8 +292,10 @@ class Zones:
         else of the first that says it reports the case ('We report a woman in her sixties ...')."""
         intro_i = first_ref = None
         for s in self.sents:
-            if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1:
-                s.zone = "title"
+            if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1 \
+                    and not (s.index in gens and s.index not in anchors and len(s.text) > 60
+                             and s.text.rstrip().endswith(".") and _COPULA_RX.search(s.low)):
+                s.zone = "title"   # (a long generic sentence taken for the title is no title: 'X is a rare ...')
                 continue
             if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors):
                 if heading_of(s.text) is None or len(s.text) > 40:

@@ -34,7 +34,7 @@ SYMPTOM_AFTER_RX = re.compile(
     r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
     r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
     r"failure|arrest|infarction|insufficiency|function|tamponade|paralysis|palsy|spasticity|hypoesthesia|"
-    r"analgesia)\b", re.I)
+    r"analgesia|displacement|deviation|effacement)\b", re.I)
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty|neurogenic)\s+(?:[\w-]+\s+(?:and\s+)?)?$", re.I)
@@ -59,7 +59,7 @@ IMAGING_OF_RX = Caseless(
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
                            r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                            r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
-COMPRESS_RX = re.compile(r"\bcompress\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?"
                               r"(?:computed\s+tomograph\w*|"
@@ -103,7 +103,9 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                # a joint replaced: 'a shoulder arthroplasty', 'total hip replacement'
                                r"arthroplast\w*|(?:joint\s+)?replacements?|hemiarthroplast\w*|prosthes[ie]s|"
                                # an organ given or taken: 'evaluation for a renal transplant'
-                               r"transplant\w*)\b", re.I)
+                               r"transplant\w*|"
+                               # a surgical way in: 'a transoral mandibular split', 'a mandibular osteotomy'
+                               r"split\w*|osteotom\w*)\b", re.I)
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
@@ -209,7 +211,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
-            or ("compress" in lb and COMPRESS_RX.search(before)) or ("benign" in lb and BENIGN_RX.search(before)):
+            or (("compress" in lb or "constrict" in lb or "encroach" in lb) and COMPRESS_RX.search(before)) \
+            or ("benign" in lb and BENIGN_RX.search(before)):
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
