@@ -302,3 +302,8 @@ def test_a_title_that_names_a_review_stays_a_title(terms):
 ])
 def test_what_the_tumour_did_to_a_neighbour_or_a_way_in_is_no_site(text, gone, terms):
     assert gone not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_function_lost_in_a_limb_is_no_site(terms):
+    text = "A 30-year-old woman had difficulty in lifting objects with her right hand. MRI found a chordoma of C3."
+    assert "upper limb" not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}

@@ -50,13 +50,17 @@ COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradura
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
-    r"radiculopathy|sciatica|sensation|sensory|dermatomes?|discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$",
+    r"radiculopathy|sciatica|sensation|sensory|dermatomes?|discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|"
+    r"\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?|"
+    # a function lost: 'inability to hold objects in both hands', 'difficulty in using her right arm'
+    r"inability|unable|difficulty|difficulties)\s+(?:[\w-]+\s+){0,5}$",
     re.I)
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
     r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
+                           r"inability|unable|difficult|"
                            r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                            r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
 COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
