@@ -51,9 +51,9 @@ COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradura
 SYMPTOM_BEFORE_RX = re.compile(
     r"\b(?:pain|ache|weakness|numbness|paraesthesias?|paresthesias?|reflexes|paresis|paraparesis|radiating|"
     r"radiculopathy|sciatica|sensation|sensory|dermatomes?|discomfort|heaviness|tenderness|paraly[sz]\w*|palsy|"
-    r"\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?|"
+    r"\w*plegia|analgesia|(?:hyp|dys|an)a?esthesias?)\s+(?:[\w-]+\s+){0,5}$"
     # a function lost: 'inability to hold objects in both hands', 'difficulty in using her right arm'
-    r"inability|unable|difficulty|difficulties)\s+(?:[\w-]+\s+){0,5}$",
+    r"|\b(?:inability|unable|difficulty|difficulties)\s+(?:[\w-]+\s+){0,7}$",
     re.I)
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
