@@ -307,3 +307,17 @@ def test_what_the_tumour_did_to_a_neighbour_or_a_way_in_is_no_site(text, gone, t
 def test_a_function_lost_in_a_limb_is_no_site(terms):
     text = "A 35-year-old man with a chordoma of C4 came with inability to hold a cup in both hands."
     assert "upper limb" not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}
+
+
+def rt(text, terms):
+    return [(i.dose_gy, i.fractions) for i in ex(text, terms).interventions if i.dose_gy is not None]
+
+
+@pytest.mark.parametrize("text,dose", [
+    ("A 61-year-old woman had a vulvar sarcoma, treated with 5400 centigray of radiotherapy.", 54),
+    ("A 7-year-old boy had an orbital rhabdomyosarcoma, treated with 45 grays of radiotherapy.", 45),
+    ("A 40-year-old man had a DFSP of the back. He had IMRT of 50 Gy in 2 Gy fractions to the bed, followed by "
+     "10 Gy in 2 Gy fractions to the scar.", 60),
+])
+def test_dose_units_in_words_and_a_second_course_followed_by(text, dose, terms):
+    assert rt(text, terms) and rt(text, terms)[0][0] == dose

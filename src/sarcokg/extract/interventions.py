@@ -38,7 +38,7 @@ VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resect
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
-GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*(?:c\s?gy|gye?|rads?|cge)\b")   # for Zones.hits: a dose in Gy
+GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b")   # Zones.hits: a dose (rtdose.UNIT)
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 # Gy, cGy, rad(s); for particles the biologically weighted GyE, CGE, Gy (RBE), Gy[RBE]
-UNIT = r"(c\s?gy|gye|gy|gray|rads?|cge)"
+UNIT = r"(c\s?gy|centigr[ae]ys?|gye|gy|gr[ae]ys?|rads?|cge)"
 _X = r"\s*[x\u00d7\*]\s*"
 DOSE_RX = re.compile(r"(?<![\w.])" + _NUM + r"\s*" + UNIT + r"(?![a-z])(?:\s*[(\[]\s*rbe\s*[)\]]|-rbe)?", re.I)
 PER_AFTER_RX = re.compile(r"^\s*(?:(?:/|per|a|each)\s*(?:fraction|fx|fr|session|day|dose)s?\b|daily\b|"
@@ -46,7 +46,8 @@ FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN,
 FX_LABEL_RX = re.compile(r"\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
 FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single[\s-]+(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions?|fx|fr)\b", re.I)
-BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential)\s+(?:(?:of|with|a|an)\s+)*$"
+BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential|\bfollowed\s+by)\s+"
+                           r"(?:(?:of|with|a|an)\s+)*$"
                            r"|^\s*(?:\w+\s+){0,2}boost", re.I)
 PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
 DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
@@ -58,7 +59,7 @@ PLANNED_AFTER_RX = re.compile(r"^[^.;,]{0,25}?\b(?:was|were|had\s+been|is)\s+(?:
 
 # plain alternations that a window must hold before the anchored patterns above are tried
 _PER_HINT = re.compile(r"fraction|dose|session|daily|per")
-_BOOST_HINT = re.compile(r"boost|plus|additional|further|sequential")
+_BOOST_HINT = re.compile(r"boost|plus|additional|further|sequential|followed")
 _PLANNED_HINT = re.compile(r"planned|intended|prescribed|scheduled")
 _DELIVERED_HINT = re.compile(r"received|delivered|completed|only|stopped|discontinued|terminated|halted|interrupted|"
                              r"ceased|abandoned")
@@ -89,7 +90,7 @@ class RT:
 def _gy(num: str, unit: str) -> float:
     v = float(num.replace(",", "."))
     u = unit.lower().replace(" ", "")
-    return v / 100 if u in ("cgy", "rad", "rads") else v   # CGE: cobalt gray equivalent, in Gy
+    return v / 100 if u in ("cgy", "rad", "rads") or u.startswith("centigr") else v   # CGE: cobalt gray equivalent
 
 
 def doses(s: str, dose_matches: list | None = None) -> list[Dose]:
