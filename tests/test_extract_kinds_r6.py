@@ -108,6 +108,12 @@ def test_a_references_heading_still_opens_one(terms):
     ('{"journal":"Example Case Reports","publicationDate":"2020-05-01","volume":null}\n', 2020),
     # the pages with the issue's months
     ("Example Journal of Surgery\nVolume 12. Issue 3.\nPages 101-107 (May - June 2016)\n", 2016),
+    # the issue's month before its volume, in a breadcrumb
+    ("Home > March 2009 - Volume 31 - Issue 2 > A chordoma\n", 2009),
+    # a publisher's line
+    ("Open Access. Published by Example Press October 3, 2015\n", 2015),
+    # a month and year alone on a header line
+    ("Example Journal of Oncology\nApril 2012\n", 2012),
 ])
 def test_more_header_forms_of_the_year(header, year, terms):
     text = header + "A 40-year-old man had a leiomyosarcoma of the thigh, which was resected.\n"

@@ -84,6 +84,14 @@ YEAR_FORMS = [
     # the pages with the issue's months: "Pages 237-241 (September - October 2022)", "pp. 12-18 (2019)"
     YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
                         + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp.")),
+    # the issue's month before its volume: "December 2011 - Volume 69 - Issue 12" (a journal's breadcrumb)
+    YearForm(re.compile(r"\b" + MONTH + r"\s+" + YEAR + r"\s*[\-\u2013,|]\s*Vol(?:ume)?\b", re.I), 0.85, ("vol",)),
+    # a publisher's line: "Published by Example Open Access December 31, 2018"
+    YearForm(re.compile(r"\bPublished\s+by\s+[^\n\d]{3,80}?\s(?:" + MONTH + r"\s+\d{1,2},?\s+)?" + YEAR + r"(?!\d)"),
+             0.85, ("published by",)),
+    # a month and year alone on a line of the page's header: "July 2017"
+    YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t,.]*$", re.M), 0.7, _MONTH_HINTS,
+             True),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
