@@ -327,3 +327,15 @@ def rt(text, terms):
 ])
 def test_dose_units_in_words_and_a_second_course_followed_by(text, dose, terms):
     assert rt(text, terms) and rt(text, terms)[0][0] == dose
+
+
+def test_a_boost_up_to_a_total_is_that_total(terms):
+    text = ("A 58-year-old woman had a retroperitoneal leiomyosarcoma. She had preoperative radiotherapy to "
+            "45 Gy with a boost up to 50.4 Gy.")
+    assert rt(text, terms)[0][0] == 50.4
+
+
+def test_a_boost_of_a_dose_is_added(terms):
+    text = ("A 58-year-old woman had a retroperitoneal leiomyosarcoma. She had radiotherapy of 45 Gy in 25 "
+            "fractions with a boost of 5.4 Gy in 3 fractions.")
+    assert rt(text, terms)[0] == (50.4, 28)

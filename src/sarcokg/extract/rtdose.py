@@ -48,7 +48,10 @@ FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single[\s-]+(?:daily\s+)?(?:fraction|sess
 SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions?|fx|fr)\b", re.I)
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential|\bfollowed\s+by)\s+"
                            r"(?:(?:of|with|a|an)\s+)*$"
-                           r"|^\s*(?:\w+\s+){0,2}boost", re.I)
+                           r"|^\s*(?!(?:with|and|then|followed)\b)(?:\w+\s+){0,2}boost", re.I)
+# a boost named by the total it brings the dose to: 'with a boost up to 55 Gy', 'boosted to 60 Gy'
+BOOST_TO_RX = re.compile(r"\bboost(?:ed|ing)?\s+(?:up\s+)?to\s+(?:a\s+(?:total|cumulative)\s+(?:dose\s+)?of\s+)?$",
+                         re.I)
 PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
 DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
                           r"interrupted|ceased|abandoned)\b[^.;]{0,40}$", re.I)
@@ -76,6 +79,7 @@ class Dose:
     delivered: bool = False
     count: int | None = None         # a count written next to it: '2 Gy x 25'
     count_span: tuple[int, int] | None = None
+    cumulative: bool = False          # a boost given as the total it reaches: 'a boost up to 55 Gy'
 
 
 @dataclass
@@ -119,6 +123,8 @@ def doses(s: str, dose_matches: list | None = None) -> list[Dose]:
                             m.start() - len(before) + k + (cb.end(1) - cb.start()))
         d.boost = bool((_BOOST_HINT.search(lb[-25:]) and BOOST_NEAR_RX.search(before[-25:]))
                        or ("boost" in after[:20].lower() and BOOST_NEAR_RX.match(after[:20])))
+        if "boost" in lb[-30:] and BOOST_TO_RX.search(before[-30:]):
+            d.boost = d.cumulative = True     # 'a boost up to 55 Gy': the total with the boost, not the boost
         d.planned = bool((_PLANNED_HINT.search(lb) and PLANNED_RX.search(before))
                          or (_PLANNED_HINT.search(after.lower()) and PLANNED_AFTER_RX.match(after)))
         d.delivered = not d.planned and bool(_DELIVERED_HINT.search(lb) and DELIVERED_RX.search(before))
@@ -160,6 +166,20 @@ def _owner(ds: list[Dose], count: tuple[int, int, int]) -> Dose:
     """The dose a fraction count belongs to: the one it follows ('50 Gy in 25 fractions'), else the first."""
     before = [d for d in ds if d.start < count[1]]
     return before[-1] if before else ds[0]
+
+
+def _with_boost(rt: RT, total: float | None, n: int | None, b_tot: float | None, b_n: int | None, has_main: bool,
+                cumulative: bool) -> tuple[float | None, int | None]:
+    """The first course's total and fractions with a boost's added (or, 'a boost up to 55 Gy', the boost's
+    figure as the total, whose fractions are then not stated)."""
+    if total is not None and b_tot is not None:
+        if cumulative:
+            return max(total, b_tot), None
+        return round(total + b_tot, 2), (n + b_n if (n is not None and b_n is not None) else None)
+    if total is None and not has_main:
+        rt.boost_only = True
+        return b_tot, b_n
+    return total, n
 
 
 def read(s: str) -> RT:
@@ -205,12 +225,7 @@ def read(s: str) -> RT:
         total, n = course(main, [c for c in fx if not _owner(ds, c).boost])
     if boosts:
         b_tot, b_n = course(boosts, [c for c in fx if _owner(ds, c).boost])
-        if total is not None and b_tot is not None:
-            total = round(total + b_tot, 2)
-            n = n + b_n if (n is not None and b_n is not None) else None   # a boost of unstated fractions
-        elif total is None and not main:
-            total, n = b_tot, b_n
-            rt.boost_only = True
+        total, n = _with_boost(rt, total, n, b_tot, b_n, bool(main), any(d.cumulative for d in boosts))
     if total is None and n is None and fx:
         n = fx[0][0]
         spans.append((fx[0][1], fx[0][2]))
