@@ -272,6 +272,11 @@ def levels(text, terms):
     "A 30-year-old man had an Ewing sarcoma of T4, resected. A T1-weigted image showed no residue.",
     "A 30-year-old man had an Ewing sarcoma of T4, resected.\nList of references\n1. Author A. Ewing sarcoma "
     "of the fourth lumbar vertebra. J Spine 1990.\n",
+    "A 30-year-old man had an Ewing sarcoma of T4, resected after a posterior T1-T8 exposure.",
+    "A 30-year-old man had an Ewing sarcoma of T4; the C7-T1 osteotomy was done with a wire saw.",
+    "A 30-year-old man had an Ewing sarcoma of T4, of low signal, on T1 corresponding to a high signal on T2.",
+    "A 30-year-old man had an Ewing sarcoma of T4, with T1- and T2- hyperintense signal.",
+    "A 30-year-old man had an Ewing sarcoma of T4, staged T2/N0/M0.",
 ])
 def test_levels_that_are_no_tumour_level(text, terms):
     assert levels(text, terms) == {"T4"}

@@ -45,7 +45,12 @@ _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
     # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T1-weigted', 'T2-weight- ed'
-    r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b)"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|"
+    r"(?:hyper|hypo|iso)[- ]?intens\w*|signal)"
+    # a sequence's signal compared with the other's: 'low on T1 corresponding to high on T2'
+    r"|corresponding\b"
+    # a TNM stage: 'T2/N0/M1', 'T2 N0 M0'
+    r"|/?\s*n[0-3x]\b"
     # a sensory or motor level: 'stopped at T10 sensory recovery'
     r"|(?:sensory|motor)\b"
     # the second of two disc spaces: 'the T11-12 and L2-3 disc levels'
@@ -53,7 +58,8 @@ _EXCL_AFTER = re.compile(
     r"\s+(?:intervertebral\s+)?dis[ck]"
     r"|levels?\s+(?:of\s+)?(?:sensory|motor|sensation|paraplegi\w*|an?a?esthesia|"
     r"hyp[oa]?esthesia|numbness|deficits?|weakness|injury|cord)\b|dermatom\w*|nerve|root|radicul\w*|dis[ck]\b|dis[ck]s\b|"
-    r"intervertebral|segment\w*\s+(?:fusion|fixation)|(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
+    r"intervertebral|segment\w*\s+(?:fusion|fixation)|exposure|osteotom\w*|wire\s+saw|"
+    r"(?:\w+\s+){0,2}?(?:fusion|fixation|instrumentation|"
     r"stabili[sz]ation|(?:hemi)?laminectom\w*|laminoplast\w*|laminotom\w*|facetectom\w*|di[sc]kectom\w*|arthrodesis|screws?|rods?|"
     r"decompression|foraminotom\w*|pedicle screw\w*)"
     # an MRI sequence, not a vertebra: 'T1/T2 sagittal images', 'T2 hyperintense'
