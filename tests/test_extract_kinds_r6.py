@@ -344,3 +344,15 @@ def test_a_boost_of_a_dose_is_added(terms):
     text = ("A 58-year-old woman had a retroperitoneal leiomyosarcoma. She had radiotherapy of 45 Gy in 25 "
             "fractions with a boost of 5.4 Gy in 3 fractions.")
     assert rt(text, terms)[0] == (50.4, 28)
+
+
+@pytest.mark.parametrize("intro,age", [("We report a 9-year female with back pain.", 9),
+                                       ("Case report: a 34 year lady had a mass of the back.", 34),
+                                       ("A 6-year child presented with paraplegia.", 6)])
+def test_an_age_with_its_noun_and_no_old(intro, age, terms):
+    a = ex(intro + " An Ewing sarcoma of T9 was found.", terms).age
+    assert a is not None and a.value == age
+
+
+def test_a_follow_up_of_years_is_no_age(terms):
+    assert ex("A 5 year follow-up of the man's chordoma showed no recurrence.", terms).age is None

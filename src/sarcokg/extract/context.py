@@ -29,8 +29,9 @@ AGE_RX = re.compile(
     r"|(?<![\d.])(?<!than\s)(?<!under\s)(?<!over\s)(?<!above\s)(?<!below\s)(?<!least\s)(?<!most\s)"
     r"(?<!between\s)(?<!and\s)(?<!to\s)(?<!of\s)(?<!aged\s)(?<!age\s)\b(\d{1,3})\s*" + DASH
     + r"?\s*(?:years?|yrs?)\s+(?:of\s+)?age\b"
-    # 'a 70-year-male': 'old' left out, the noun glued on
-    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)\s*" + DASH + r"\s*(?:male|female|man|woman|boy|girl)\b")
+    # 'a 70-year-male', 'a 20 year lady': 'old' left out
+    r"|\b(\d{1,3})\s*" + DASH + r"?\s*(?:years?|yrs?)(?:\s*" + DASH + r"\s*|\s+)(?:male|female|man|woman|boy|girl|"
+    r"child|lady|gentleman)\b")
 # \ban? written as a(?<!\wa)n? (the word boundary checked after the a), so that the
 # regex engine jumps from one "a" to the next instead of trying every position
 # ('a 54-year-woman': the noun glued on by a hyphen)
