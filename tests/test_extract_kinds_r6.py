@@ -356,3 +356,15 @@ def test_an_age_with_its_noun_and_no_old(intro, age, terms):
 
 def test_a_follow_up_of_years_is_no_age(terms):
     assert ex("A 5 year follow-up of the man's chordoma showed no recurrence.", terms).age is None
+
+
+@pytest.mark.parametrize("text,gone", [
+    ("A 24-year-old woman had an adenosarcoma of the cervix, treated by total abdominal hysterectomy.", "abdomen"),
+    ("A 24-year-old woman had an adenosarcoma of the cervix, removed with a pelvic and para-aortic lymph node "
+     "dissection.", "pelvis"),
+    ("A 24-year-old woman had an adenosarcoma of the cervix, removed, with negative lymph nodes.", "lymph node"),
+    ("A 62-year-old woman had a retroperitoneal leiomyosarcoma; given the proximity of the tumour to the aorta "
+     "and renal vessels, radiotherapy came first.", "kidney"),
+])
+def test_a_region_named_by_a_procedure_a_negative_node_or_a_neighbour_is_no_site(text, gone, terms):
+    assert gone not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}

@@ -42,7 +42,7 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 _IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|"
                            r"film|exam")
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
-                            r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to")
+                            r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity")
 _NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
                              r"interstitial|fatty|neurogenic")
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -71,6 +71,8 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
 DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
+                         # 'the proximity of the lesion to the aorta and renal vessels'
+                         r"proximity\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?to|"
                          r"contact\w*\s+with|below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon)|"
                          # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
                          r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
@@ -83,7 +85,7 @@ PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compre
                               r"deviated|shifted)\b", re.I)
 BOWEL_BEFORE_RX = re.compile(r"\bbowels?\s*(?:and|&|/|or)\s*$", re.I)
 BOWEL_AFTER_RX = re.compile(r"^\s*(?:and|&|/|or)\s*bowels?\b", re.I)
-BENIGN_RX = re.compile(r"\bbenign\s+(?:[\w-]+\s+){0,2}$", re.I)
+BENIGN_RX = re.compile(r"\b(?:benign\s+(?:[\w-]+\s+){0,2}|negative\s+)$", re.I)   # 'negative lymph nodes' too
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|windows?|cement|margins?)\b", re.I)
@@ -99,7 +101,10 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"(?:cell\s+)?carcinomas?|cancers?|"
                                r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
-                               r"incisions?|approach|dissection|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               r"incisions?|approach|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               # a procedure named by the region it works in: 'total abdominal hysterectomy',
+                               # 'pelvic and periaortic lymph node dissection'
+                               r"hysterectom\w*|(?:[\w-]+\s+){0,4}?(?:dissection|lymphadenectom\w*)|"
                                r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
@@ -216,7 +221,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or (("compress" in lb or "constrict" in lb or "encroach" in lb) and COMPRESS_RX.search(before)) \
-            or ("benign" in lb and BENIGN_RX.search(before)):
+            or (("benign" in lb or "negative" in lb) and BENIGN_RX.search(before)):
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
