@@ -368,3 +368,16 @@ def test_a_follow_up_of_years_is_no_age(terms):
 ])
 def test_a_region_named_by_a_procedure_a_negative_node_or_a_neighbour_is_no_site(text, gone, terms):
     assert gone not in {terms.get("site", s.site).summary_key or s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_no_recurrence_after_a_treatment_named_after_it_is_free_of_disease(terms):
+    text = ("A 40-year-old woman had an epithelioid hemangioendothelioma of the liver. She has lived 12 years "
+            "without recurrence after the combined treatment of radical resection and chemotherapy.")
+    assert outcomes(text, terms)[-1][0] == "no evidence of disease"
+
+
+def test_the_abstract_goes_on_past_general_remarks(terms):
+    text = ("Abstract\nThis paper reports a chordoma of the L4 spinous process. Chordoma is a rare bone tumour. "
+            "Other diagnoses were usually considered. The tumour was removed en bloc. There were no signs of "
+            "recurrence at 18 months of follow-up.\nCase report\nA 40-year-old man had back pain.\n")
+    assert outcomes(text, terms)[-1] == ("no evidence of disease", 18)

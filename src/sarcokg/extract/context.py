@@ -346,10 +346,19 @@ class Zones:
             else:
                 state = _zone_outside_case(s, h, state, intro_i)
                 if state is None and s.zone == "other" and not s.generic and h is None and s.index \
-                        and self.sents[s.index - 1].zone == "case" and (s.anchor or _NARRATIVE_RX.search(s.low)):
+                        and self._after_case(s.index) and (s.anchor or _NARRATIVE_RX.search(s.low)):
                     # an abstract that tells the case before its introduction: 'We report a case of ...
                     # She received ...' (the sentences that go on from the report's sentence about the patient)
                     s.zone = "case"
+
+    def _after_case(self, i: int) -> bool:
+        """Is the sentence before i, past up to three general remarks ('Chordoma is a rare bone tumour.'),
+        one of the case?"""
+        for j in range(i - 1, max(-1, i - 5), -1):
+            x = self.sents[j]
+            if not x.generic or x.zone == "case":
+                return x.zone == "case"
+        return False
 
     def _case_gaps_without_intro(self) -> None:
         """No introduction (an abstract that never gives age or sex): a plain sentence between two

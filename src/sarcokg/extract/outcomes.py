@@ -194,7 +194,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
     fam = terms.get("outcome", m.key).summary_key
     if (_negated_in_list(text, s, m) if fam != "death"
             else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
-        treated = after_tx or (first_tx is not None and first_tx < m.start)   # 'excised, and free of ...'
+        # treated: 'excised, and free of ...', 'survived 15 years without recurrence after radical resection'
+        treated = after_tx or (first_tx is not None and first_tx < m.start) \
+            or _AFTER_TX_RX.match(s.low, m.end - s.start) is not None
         if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
             return _Ev("no evidence of disease", m.start, m.end, weak=True)
         return None
@@ -241,6 +243,10 @@ def _mention_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int
 _TX_CLAUSE_BEFORE_RX = re.compile(r"^\s*(?:despite|after|following|in spite of)\s+(?:[\w-]+\s+){0,4}?(?:excision|"
                                   r"resection|surgery|operation|radiotherapy|radiation|chemotherapy|treatment|therapy|"
                                   r"amputation)\b[^,;:]*,")
+# the treatment a status is counted from, after it in its sentence: '... without recurrence after the
+# multimodal treatment of radical resection'
+_AFTER_TX_RX = re.compile(r"[^.;]{0,15}?\bafter\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,3}?(?:treatment|therapy|"
+                          r"resection|surgery|excision|operation|radiotherapy|chemotherapy|amputation)\b")
 # a metastasis named as what the pathology of a specimen shows: a diagnosis, not an event of the course
 _PATHOLOGY_RX = re.compile(r"histolog|patholog|immunohisto|specimen")
 _DIAGNOSIS_BEFORE_RX = re.compile(r"\b(?:consistent|compatible)\s+with\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?$|"
