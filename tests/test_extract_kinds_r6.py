@@ -381,3 +381,9 @@ def test_the_abstract_goes_on_past_general_remarks(terms):
             "Other diagnoses were usually considered. The tumour was removed en bloc. There were no signs of "
             "recurrence at 18 months of follow-up.\nCase report\nA 40-year-old man had back pain.\n")
     assert outcomes(text, terms)[-1] == ("no evidence of disease", 18)
+
+
+def test_how_long_the_patient_has_lived_is_the_follow_up(terms):
+    text = ("A 40-year-old woman had a leiomyosarcoma of the liver, which was resected. She has lived "
+            "12 years without recurrence.")
+    assert outcomes(text, terms)[-1] == ("no evidence of disease", 144)
