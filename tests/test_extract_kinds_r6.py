@@ -387,3 +387,17 @@ def test_how_long_the_patient_has_lived_is_the_follow_up(terms):
     text = ("A 40-year-old woman had a leiomyosarcoma of the liver, which was resected. She has lived "
             "12 years without recurrence.")
     assert outcomes(text, terms)[-1] == ("no evidence of disease", 144)
+
+
+def test_a_part_of_the_primary_organ_is_no_metastasis(terms):
+    text = ("We present a 57-year-old man with a primary lung sarcoma and later peritoneal metastases, which were "
+            "resected. The CT showed a tumour in the left upper lobe with infiltration of the bronchus.")
+    found = {(s.site, s.metastatic) for s in ex(text, terms).tumour.sites}
+    assert not any(m for site, m in found if (terms.get("site", site).summary_key or site) == "lung")
+    assert ("peritoneum", True) in found
+
+
+def test_a_site_named_beside_no_recurrence_is_no_metastasis(terms):
+    text = ("A 53-year-old man had a chondrosarcoma of the scapula, which was resected. At follow-up, the "
+            "shoulder worked well, without any recurrence of the tumour.")
+    assert not any(s.metastatic for s in ex(text, terms).tumour.sites)

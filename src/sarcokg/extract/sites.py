@@ -165,6 +165,7 @@ LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s
 PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
                             re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
+_RECURR_RX = re.compile(r"relaps\w*|recurr\w*")
 _AFFIRMED_METASTA_RX = re.compile(NOT_NON + r"metasta\w*")
 _ANAPHOR_RX = re.compile(r"(?:this|the|these|such)\s+(?:metastatic\s+|large\s+|huge\s+)?"
                          r"(?:mass|masses|lesions?|tumou?rs?|"
@@ -432,7 +433,8 @@ def _sentence_flags(text: str, zones: Zones, si: int, s: Sentence, first_tx: int
     time are metastases, anaphor_met: 'this mass' is the metastasis the sentence before found,
     met_sent: it or the sentence before speaks of metastasis)."""
     # a sentence after treatment that reports metastasis: sites it names for the first time are metastases
-    relapse = ("relaps" in s.low or "recurr" in s.low) and "local" not in s.low
+    relapse = ("relaps" in s.low or "recurr" in s.low) and "local" not in s.low \
+        and not all(negated(text, s, s.start + x.start(), s.start + x.end()) for x in _RECURR_RX.finditer(s.low))
     new_mets = first_tx is not None and s.start > first_tx and ("metasta" in s.low or "new " in s.low or relapse) \
         and not any(negated(text, s, s.start + x.start(), s.start + x.end()) for x in _METASTA_RX.finditer(s.low))
     # or a relapse after treatment in an organ not named before: 'she relapsed in the lungs'
@@ -643,8 +645,11 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
         # tumour replaces L2 and extends into the spinal canal')
         mets.update(k for k in ("spinal canal", "spinal cord") if k in facts and k not in primary
                     and _said_metastatic(zones, facts[k]))
+    # a part of the organ the tumour started in is the primary's ('primary lung sarcoma ... in the left upper
+    # lobe, infiltrating the bronchus'), not a metastasis
+    primary_organs = {terms.get("site", k).summary_key or k for k in primary if k in facts}
     for k, f in facts.items():
-        f.metastatic = k in mets and k not in primary
+        f.metastatic = k in mets and k not in primary and (terms.get("site", k).summary_key or k) not in primary_organs
     if "soft tissue" in facts and not facts["soft tissue"].metastatic \
             and any(k != "soft tissue" and not f.metastatic for k, f in facts.items()):
         # 'soft tissue' beside a named place of the primary is the tissue kind, not where the tumour is
