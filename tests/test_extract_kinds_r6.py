@@ -401,3 +401,12 @@ def test_a_site_named_beside_no_recurrence_is_no_metastasis(terms):
     text = ("A 53-year-old man had a chondrosarcoma of the scapula, which was resected. At follow-up, the "
             "shoulder worked well, without any recurrence of the tumour.")
     assert not any(s.metastatic for s in ex(text, terms).tumour.sites)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("A 69-year-old woman had a thoracic chordoma with a large mediastinal part, which was surgically debulked.",
+     "debulking"),
+    ("A 40-year-old man had a fibrosarcoma of the coccyx, and operative management followed.", "surgery"),
+])
+def test_a_tumour_debulked_and_operative_management(text, kind, terms):
+    assert kind in tx(text, terms)

@@ -29,12 +29,12 @@ AGENT_CLASS_KIND = {
     SKO + "HormonalAgent": "hormone therapy",
     SKO + "SupportiveAgent": None,
 }
-VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated)\b")
+VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated|debulked)\b")
 # ('was found and re-excised': a second passive verb after 'and', the 're-' of a repeat)
 PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?"
                         r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
-             "irradiated": "radiotherapy", "operated": "surgery"}
+             "irradiated": "radiotherapy", "operated": "surgery", "debulked": "debulking"}
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
