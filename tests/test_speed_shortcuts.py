@@ -97,6 +97,8 @@ def test_clause_before_and_negation_answer_as_their_plain_scans_do():
         cut = 0
         for m in c.BREAK_RX.finditer(seg):
             cut = m.end()
+        for m in c.AND_PREDICATE_RX.finditer(seg, cut):   # a second predicate opens a clause too
+            cut = m.end()
         return seg[cut:]
 
     cut_found = 0
