@@ -410,3 +410,9 @@ def test_a_site_named_beside_no_recurrence_is_no_metastasis(terms):
 ])
 def test_a_tumour_debulked_and_operative_management(text, kind, terms):
     assert kind in tx(text, terms)
+
+
+def test_a_peripheral_pnet_is_an_ewing_sarcoma(terms):
+    c = ex("A 12-year-old boy had a primary pPNET of C4, which was resected.", terms)
+    types = [v.value for v in c.tumour.types]
+    assert types == ["ES"]
