@@ -80,6 +80,8 @@ def month_may(text: str, a: int, b: int) -> set[int]:
             out.add(i)
         i = text.find("May", i + 3, b)
     return out
+
+
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
@@ -274,10 +276,10 @@ class Zones:
         at = self.at
         text = self.text
         gen_pos = cues["generic"]
-        if "May" in text:   # 'May-Gr\u00fcnwald-Giemsa' is a stain, not the modal 'may' (no modal has a dash after)
-            stain = month_may(text, 0, len(text))
-            if stain:
-                gen_pos = [p for p in gen_pos if p not in stain]
+        if "May" in text:   # the month May and the stain 'May-Gr\u00fcnwald-Giemsa' are not the modal 'may'
+            not_modal = month_may(text, 0, len(text))
+            if not_modal:
+                gen_pos = [p for p in gen_pos if p not in not_modal]
         anchors, refs, gens = ({s.index for s in map(at, ps) if s is not None}
                                for ps in (cues["anchor"], cues["caseref"], gen_pos))
         intro_i = self._find_intro(anchors, refs, gens)

@@ -653,7 +653,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     if "soft tissue" in facts and not facts["soft tissue"].metastatic \
             and any(k != "soft tissue" and not f.metastatic for k, f in facts.items()):
         # 'soft tissue' beside a named place of the primary is the tissue kind, not where the tumour is
-        # ('a soft tissue sarcoma of the thigh', 'clear cell sarcoma of soft tissue' in the foot)
+        # ('clear cell sarcoma of soft tissue in the left foot')
         del facts["soft tissue"]
     # levels are metastatic when their region is
     for lv in levels:
