@@ -416,3 +416,10 @@ def test_a_peripheral_pnet_is_an_ewing_sarcoma(terms):
     c = ex("A 12-year-old boy had a primary pPNET of C4, which was resected.", terms)
     types = [v.value for v in c.tumour.types]
     assert types == ["ES"]
+
+
+@pytest.mark.parametrize("intro,age", [("A 17-month-old boy had a rhabdomyosarcoma of the bladder.", 1),
+                                       ("We report an 8 months old girl with a rhabdomyosarcoma of the orbit.", 0)])
+def test_an_infants_age_in_months_is_its_whole_years(intro, age, terms):
+    a = ex(intro, terms).age
+    assert a is not None and a.value == age

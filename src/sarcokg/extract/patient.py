@@ -23,6 +23,8 @@ COMPLAINT_RX = re.compile(
     r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I)
 DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + NUM + r")\s*" + DASH
                     + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
+# an infant's age in months: 'a 17-month-old boy', 'an 8 months old girl'
+MONTHS_OLD_RX = re.compile(r"\b(\d{1,2})\s*" + DASH + r"?\s*months?\s*" + DASH + r"?\s*old\b")
 # a patient at birth: 'a newborn girl', 'a neonate' (age 0)
 NEWBORN_RX = re.compile(r"\b(?:new[\s-]?born|neonate)\b")
 
@@ -41,6 +43,8 @@ def extract_age(text: str, zones: Zones) -> Value | None:
                 age = word_age(m)
             elif s is zones.intro and (m := NEWBORN_RX.search(s.low)):
                 age = 0
+            elif "month" in s.low and (m := MONTHS_OLD_RX.search(s.low)):
+                age = int(m.group(1)) // 12      # 'a 17-month-old boy': 1, the whole years
             else:
                 continue
         else:
