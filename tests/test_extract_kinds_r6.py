@@ -423,3 +423,10 @@ def test_a_peripheral_pnet_is_an_ewing_sarcoma(terms):
 def test_an_infants_age_in_months_is_its_whole_years(intro, age, terms):
     a = ex(intro, terms).age
     assert a is not None and a.value == age
+
+
+def test_an_age_range_of_patients_is_no_patients_age(terms):
+    text = ("In most cases the patients are between 4 and 25 years old. The presented patient is a 35-year-old "
+            "man with an Ewing sarcoma of the clavicle.")
+    a = ex(text, terms).age
+    assert a is not None and a.value == 35

@@ -19,7 +19,7 @@ from .textprep import DASH, DASHES, Caseless, Sentence, heading_of, lowered, nor
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
-    r"(?<![\d./])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)\b(\d{1,3})"
+    r"(?<![\d./])(?<!\d[\-\u2013\u2010])(?<!\d\s[\-\u2013]\s)(?<!\dto\s)(?<!\d\sto\s)(?<!\d\sand\s)\b(\d{1,3})"
     # 'a 2.2-year-old girl' (the whole years)
     r"(?:\s+1/2|\u00bd|\.\d)?\s*" + DASH
     + r"?\s*(?:years?|yrs?)\s*" + DASH + r"?\s*old\b"
