@@ -430,3 +430,15 @@ def test_an_age_range_of_patients_is_no_patients_age(terms):
             "man with an Ewing sarcoma of the clavicle.")
     a = ex(text, terms).age
     assert a is not None and a.value == 35
+
+
+@pytest.mark.parametrize("status", ["She has stayed free of leiomyosarcoma for 2 years.",
+                                    "Two years after surgery she is still free from illness."])
+def test_free_of_the_sarcoma_or_of_illness_is_no_evidence_of_disease(status, terms):
+    text = f"A 52-year-old woman had a leiomyosarcoma of the thigh, which was resected. {status}"
+    assert outcomes(text, terms)[-1] == ("no evidence of disease", 24)
+
+
+def test_margins_free_of_sarcoma_are_no_status(terms):
+    text = "A 52-year-old woman had a leiomyosarcoma of the thigh. It was resected with margins free of sarcoma."
+    assert outcomes(text, terms) == []

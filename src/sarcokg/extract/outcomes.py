@@ -29,7 +29,9 @@ from .timeexpr import TimeExpr, find_times
 NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion)\s+of\s+(?:[\w-]+\s+){0,3}?"
                     r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)"
                     # 'no residual or recurrent tumour was found at follow-up'
-                    r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b",
+                    r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b"
+                    # 'has remained free of angiosarcoma', 'is still free from illness'
+                    r"|\bfree\s+(?:from|of)\s+(?:any\s+)?(?:illness|\w*sarcoma|chordoma|malignancy|cancer)\b",
                     re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
@@ -85,7 +87,7 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
                        r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
                        r"free of symptoms|post-?treatment")  # on Sentence.low
-_HINTS = {"no evidence of disease": ("no ", "without"), "progressive disease": ("progress", "refractory"),
+_HINTS = {"no evidence of disease": ("no ", "without", "free "), "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
           "distant metastasis": ("new ",),
@@ -158,6 +160,7 @@ _LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u201
                            r"scan|ct|mri)")
 # an organ donor's death, not the patient's: 'a kidney from a deceased donor'
 _DONOR_AFTER_RX = re.compile(r"[\s-]*(?:(?:organ|kidney|renal|liver|heart|graft)\s+)?donors?\b")
+_MARGIN_BEFORE_RX = re.compile(r"\b(?:margins?|edges?|borders?)\s+(?:\w+\s+){0,2}$")
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
 
 
@@ -285,8 +288,9 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
         return True
     if st == "progressive disease" and _SYMPTOM_PROGRESSED_RX.search(s.low[max(0, i - 50):i]):
         return True
-    if st == "no evidence of disease" and _EXTRA_ORGAN_RX.search(text, a, b):
-        return True
+    if st == "no evidence of disease" and (_EXTRA_ORGAN_RX.search(text, a, b)
+                                           or _MARGIN_BEFORE_RX.search(s.low, max(0, i - 40), i)):
+        return True     # 'no evidence of extrahepatic disease'; 'resected with the edges free of sarcoma'
     if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or _modal(text, s)):
         return True     # 'such regression would be exceptional': a comment, not the course
     if rx in (SHRINK_RX, GONE_RX) and _NEXT_TX_AFTER_RX.match(s.low, j):
