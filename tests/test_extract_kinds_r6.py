@@ -442,3 +442,20 @@ def test_free_of_the_sarcoma_or_of_illness_is_no_evidence_of_disease(status, ter
 def test_margins_free_of_sarcoma_are_no_status(terms):
     text = "A 52-year-old woman had a leiomyosarcoma of the thigh. It was resected with margins free of sarcoma."
     assert outcomes(text, terms) == []
+
+
+@pytest.mark.parametrize("text,last", [
+    ("A 35-year-old man had an Ewing sarcoma of the clavicle. Despite excision, chemotherapy and radiotherapy, "
+     "he survived for only two years.", ("death", 24)),
+    ("We report a rhabdomyosarcoma of the bladder in a 2-year-old boy, found post mortem.", ("death", None)),
+    ("A 50-year-old woman had an endometrial stromal sarcoma, resected long ago. A pelvic mass was biopsied: "
+     "a recurrent stromal cell sarcoma.", ("recurrence", None)),
+])
+def test_a_death_said_by_what_came_after_and_a_recurrent_named_sarcoma(text, last, terms):
+    assert outcomes(text, terms)[-1] == last
+
+
+def test_recurrent_and_metastatic_tumours_removed_are_what_surgery_aims_at(terms):
+    text = ("A 50-year-old woman had a leiomyosarcoma of the vena cava. Repeat operations removed the recurrent "
+            "and metastatic tumours.")
+    assert ("recurrence", None) not in outcomes(text, terms)

@@ -36,8 +36,13 @@ NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|susp
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
 REC_RX = re.compile(r"\brecurred\b|\bre-?occurred\b"
-                    # 'presented with a recurrent tumour', 'recurrent tumours in the operation area'
-                    r"|\brecurrent\s+(?:[\w-]+\s+)?(?:tumou?rs?|mass(?:es)?|disease|lesions?|sarcoma|nodules?)\b", re.I)
+                    # 'presented with a recurrent tumour', 'recurrent tumours in the operation area', 'a recurrent
+                    # stromal cell sarcoma'
+                    r"|\brecurrent\s+(?:(?!(?:and|or)\s)[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|disease|lesions?|sarcoma|"
+                    r"nodules?)\b",
+                    re.I)
+# a death said by what came after it: 'the patient survived for only three years', 'diagnosed post mortem'
+DEATH_RX = re.compile(r"\bsurvived\s+(?:for\s+)?only\b|\bpost[\s-]?mortem\b", re.I)
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable|spectacular|impressive|striking|substantial|considerable|"
@@ -96,7 +101,8 @@ _HINTS = {"no evidence of disease": ("no ", "without", "free "), "progressive di
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
                               "reduced"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished",
-                                                                           "resolution")}
+                                                                           "resolution"),
+          "death": ("survived", "mortem")}
 
 
 def _hint_automaton():
@@ -260,7 +266,7 @@ _START = attrgetter("start")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
           (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
-          (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone"))
+          (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone"), (DEATH_RX, "death"))
 _RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"),)
 
 

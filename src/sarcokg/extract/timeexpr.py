@@ -93,7 +93,7 @@ PATTERNS = [
      ("0th", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "1th", "2th", "3th")),
     # how long the patient has lived since: 'survived 15 years without recurrence', 'has lived 12 years'
     (re.compile(r"\b(?:survived|lived|living|alive)\s+(?:for\s+)?(?:(?:approximately|about|nearly|almost|over|"
-                r"more\s+than)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\b"), False,
+                r"more\s+than|only|just)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\b"), False,
      ("surviv", "lived", "living", "alive")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
