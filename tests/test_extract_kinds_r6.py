@@ -459,3 +459,8 @@ def test_recurrent_and_metastatic_tumours_removed_are_what_surgery_aims_at(terms
     text = ("A 50-year-old woman had a leiomyosarcoma of the vena cava. Repeat operations removed the recurrent "
             "and metastatic tumours.")
     assert ("recurrence", None) not in outcomes(text, terms)
+
+
+def test_the_neck_of_an_organ_is_no_neck(terms):
+    text = "A 2-year-old boy had a rhabdomyosarcoma of the bladder near the bladder neck and trigone."
+    assert {s.site for s in ex(text, terms).tumour.sites} == {"bladder"}

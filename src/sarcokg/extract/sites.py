@@ -83,6 +83,8 @@ DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|a
 # the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
 PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compressed|displaced|pushed|indented|"
                               r"deviated|shifted)\b", re.I)
+ORGAN_NECK_BEFORE_RX = re.compile(r"\b(?:bladder|vesical|femoral|femur|humeral|humerus|uterine|gallbladder|"
+                                  r"pancreatic|pancreas|rib|talar|radial|scapular|tooth|dental)\s+$", re.I)
 BOWEL_BEFORE_RX = re.compile(r"\bbowels?\s*(?:and|&|/|or)\s*$", re.I)
 BOWEL_AFTER_RX = re.compile(r"^\s*(?:and|&|/|or)\s*bowels?\b", re.I)
 BENIGN_RX = re.compile(r"\b(?:benign\s+(?:[\w-]+\s+){0,2}|negative\s+)$", re.I)   # 'negative lymph nodes' too
@@ -216,6 +218,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key == "bladder" and (BOWEL_BEFORE_RX.search(before[-20:]) or BOWEL_AFTER_RX.match(after)):
         return False     # 'bowel and bladder involvement': the sphincters of a cord or cauda lesion
+    if m.key == "neck" and ORGAN_NECK_BEFORE_RX.search(before[-25:]):
+        return False     # the neck of an organ or a bone: 'the bladder neck', 'the femoral neck'
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
             (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
