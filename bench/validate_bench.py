@@ -116,6 +116,9 @@ def prepared(kg: Path, a, sides: list[str]) -> dict[str, Path]:
     """--changed: each side's own copy of the folder, validated once (untimed)."""
     out = {}
     for side in sides:
+        if a.keep and (a.work / f"changed-{side}" / ".sarcokg").is_dir():
+            out[side] = a.work / f"changed-{side}"   # as an earlier --changed run left it
+            continue
         out[side] = fresh_copy(kg, a.work, f"changed-{side}")
         timed([python_of(side, a.old), "-m", "sarcokg.cli", "validate", "--kg", str(out[side]), "--jobs",
                str(max(a.jobs))], env_of(side, a.old))
@@ -139,6 +142,7 @@ def bench_size(n: int, a, sides: list[str]) -> list[dict]:
         cases += [(side, 2, "full") for side in sides]
     ready = prepared(kg, a, sides) if a.changed else {}
     runs: dict = {c: [] for c in cases}
+    printed: dict = {}   # {(run, jobs, what): the digests of the sides' output}: one each
     for r in range(a.runs):
         order = cases if r % 2 == 0 else cases[::-1]
         for side, jobs, mode in order:
@@ -152,12 +156,15 @@ def bench_size(n: int, a, sides: list[str]) -> list[dict]:
                 change_one(target, r)
             load = os.getloadavg()[0]
             wall, cpu, digest = timed(cmd, env_of(side, a.old))
-            runs[(side, jobs, mode)].append((wall, cpu, load, digest if mode != "changed" else f"{r % 2}{digest}"))
+            runs[(side, jobs, mode)].append((wall, cpu, load, digest))
+            printed.setdefault((r, jobs, mode), set()).add(digest)
             print(f"  N={n:,} {side} --jobs {jobs} {mode}: {wall:.2f} s wall, {cpu:.2f} s CPU, load {load:.2f}",
                   file=sys.stderr)
-    digests = {d for got in runs.values() for *_, d in got}
-    same = len(digests) == (2 if a.changed and a.runs > 1 else 1)   # --changed: the two states of the report
-    print(f"N={n:,}: every run printed the same bytes (per state of the changed report): {'yes' if same else 'NO'}")
+    # --changed: each run changes the folder, so old and new are compared run by run; otherwise every run
+    same = all(len(d) == 1 for d in printed.values()) if a.changed else \
+        len({d for got in runs.values() for *_, d in got}) == 1
+    what = "old and new printed the same bytes in each run" if a.changed else "every run printed the same bytes"
+    print(f"N={n:,}: {what}: {'yes' if same else 'NO'}")
     rows = []
     for (side, jobs, mode), got in runs.items():
         rows.append({"n": n, "side": side, "jobs": jobs, "mode": mode,
@@ -178,6 +185,8 @@ def main() -> None:
                                                          "build included) instead of --no-cache")
     ap.add_argument("--changed", action="store_true", help="time validate after one changed report (each side "
                                                            "on its own copy, validated once untimed)")
+    ap.add_argument("--keep", action="store_true", help="--changed: take each side's copy as an earlier "
+                                                        "--changed run left it (no copy, no untimed validate)")
     ap.add_argument("--source", type=Path, help="a graph folder to copy (never changed) instead of a synthetic one")
     ap.add_argument("--work", type=Path, default=Path("/tmp/sarcokg-validate-bench"))
     a = ap.parse_args()

@@ -26,7 +26,6 @@ gave a label of its own that changed from one store to the next.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -104,16 +103,19 @@ def cross_results(values: Mapping[str, list], result) -> list:
     """The rules' results over {file name: index_values rows} of every report;
     result: the class of a result (shacl.Result), called (report, focus, path,
     component, value, message). Sorted, without repeats."""
-    holders: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    first: dict[tuple[str, str, str], str] = {}   # a value's first holder
+    shared: set[tuple[str, str, str]] = set()     # values held by two reports or more
     for name, rows in values.items():
         for kind, _, text, form in rows:
             if kind != "id":
-                holders[(kind, text, form)].add(name)
+                key = (kind, text, form)
+                if first.setdefault(key, name) != name:
+                    shared.add(key)
     out = set()
     for name, rows in values.items():
         for kind, focus, text, form in rows:
             if kind == "id":
                 out.add(result(name, focus, _REPORT_ID, COMPONENT, text, ID_MESSAGE))
-            elif len(holders[(kind, text, form)]) > 1:
+            elif (kind, text, form) in shared:
                 out.add(result(name, focus, SKO + kind, COMPONENT, text, _SHARED[kind]))
     return sorted(out)

@@ -325,18 +325,32 @@ def cache_context(engine: str) -> str:
     return "|".join(["5", engine, _digest(shapes_path()), _digest(ontology_path())])
 
 
+def _rows_ok(table, width: int) -> bool:
+    """{name: [[str] * width, ...]}: plain loops (100,000 reports are checked on every run)."""
+    if type(table) is not dict:
+        return False
+    for rows in table.values():
+        if type(rows) is not list:
+            return False
+        for r in rows:
+            if type(r) is not list or len(r) != width:
+                return False
+            for x in r:
+                if type(x) is not str:
+                    return False
+    return True
+
+
 def _cache_ok(cache: dict) -> bool:
     """Whether a cache read back has the shape validate_kg writes."""
-    reports, failed, values = cache.get("reports"), cache.get("failed"), cache.get("values")
-    return isinstance(reports, dict) and all(
-        isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and isinstance(v[1], int)
-        and isinstance(v[2], int) for v in reports.values()) \
-        and isinstance(failed, dict) and all(isinstance(v, list) and all(
-            isinstance(r, list) and len(r) == 5 and all(isinstance(x, str) for x in r) for r in v)
-            for v in failed.values()) \
-        and isinstance(values, dict) and all(isinstance(v, list) and all(
-            isinstance(r, list) and len(r) == 4 and all(isinstance(x, str) for x in r) for r in v)
-            for v in values.values())
+    reports = cache.get("reports")
+    if type(reports) is not dict:
+        return False
+    for v in reports.values():
+        if type(v) is not list or len(v) != 3 or type(v[0]) is not str or type(v[1]) is not int \
+                or type(v[2]) is not int:
+            return False
+    return _rows_ok(cache.get("failed"), 5) and _rows_ok(cache.get("values"), 4)
 
 
 def read_cache(cache_file: Path | None, context: str) -> dict:
