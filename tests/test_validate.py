@@ -291,3 +291,35 @@ def test_a_malformed_file_is_named_once_by_a_cold_parallel_validate(inproc, tmp_
     r = inproc("validate", "--kg", kg, "--jobs", 2)
     assert r.code == 2 and "Traceback" not in r.err
     assert re.search(re.escape(bad.name) + r":\d+: malformed Turtle", r.err)
+
+
+def test_a_file_is_read_again_only_when_its_size_or_mtime_changed(kg_copy):
+    """A file whose size and mtime are those cached is not read; one touched
+    (same bytes, new mtime) is read and hashed but not validated again, and its
+    new mtime is kept; one rewritten is validated again."""
+    import os
+    files = sorted(kg_copy.glob("*.ttl"))
+    cache = kg_copy / "cache.json"
+    first, fresh = validate_kg(files, cache_file=cache)
+    assert fresh == len(files)
+    st = files[0].stat()
+    os.utime(files[0], ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))   # touched
+    assert validate_kg(files, cache_file=cache) == (first, 0)
+    import json
+    assert json.loads(cache.read_text())["reports"][files[0].name][2] == st.st_mtime_ns + 10**9
+    text = files[1].read_text()
+    files[1].write_text(text.replace("sko:ageYears 3", "sko:ageYears 4", 1) if "sko:ageYears 3" in text
+                        else text.replace("sko:ageYears ", "sko:ageYears 1", 1))
+    assert validate_kg(files, cache_file=cache)[1] == 1
+
+
+def test_validate_waits_for_a_writer_of_the_folder(inproc, kg_copy, monkeypatch):
+    """validate reads the files under the folder's shared lock: while ingest
+    (or a store change) holds it alone, validate waits, then says who holds it."""
+    from sarcokg.store.lock import kg_lock
+    assert inproc("validate", "--kg", kg_copy).code == 0
+    monkeypatch.setenv("SARCOKG_LOCK_WAIT", "0.3")
+    with kg_lock(kg_copy, exclusive=True):
+        r = inproc("validate", "--kg", kg_copy)
+    assert r.code == 2 and "another sarcokg command" in r.err, r.err
+    assert inproc("validate", "--kg", kg_copy).code == 0
