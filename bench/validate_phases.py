@@ -1,17 +1,14 @@
 #!/usr/bin/env python3
-"""Where a cold `sarcokg validate` spends its time: wall and CPU per phase.
+"""Where a `sarcokg validate` spends its time: wall and CPU per phase.
 
-    python bench/validate_phases.py KG [--jobs 2] [--no-ahead]
+    python bench/validate_phases.py KG [--jobs 2] [--no-cache]
 
-Runs the steps of `sarcokg validate --kg KG --jobs J` (cli.validate) in this
-process, in the same order, and prints for each phase its wall time, this
-process's CPU and its workers' CPU (children that have ended: the worker
-pools end within the phase that starts them). Meant for a fresh copy of a
-synthetic corpus's graph folder (bench/synth.py), so the store is built and
-every report validated; the folder is changed (its store and caches written).
---no-ahead validates only after the store is loaded (as before validate/ahead.py);
---no-rows builds the store without the named queries' rows (which the command
-always keeps), to show what they cost.
+Runs the steps of `sarcokg validate --kg KG --jobs J` (shacl.validate_folder)
+in this process, in the same order, and prints for each phase its wall time,
+this process's CPU and its workers' CPU (children that have ended: the worker
+pool ends within the phase that starts it). On a fresh copy of a synthetic
+corpus's graph folder (bench/synth.py) every report is read, hashed and
+validated; the folder's validation cache is written (nothing else).
 """
 from __future__ import annotations
 
@@ -31,8 +28,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("kg", type=Path)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--no-ahead", action="store_true")
-    ap.add_argument("--no-rows", action="store_true")
+    ap.add_argument("--no-cache", action="store_true")
     a = ap.parse_args()
     marks: list[tuple[str, float, float, float]] = []
     start = time.perf_counter()
@@ -41,48 +37,27 @@ def main() -> None:
         marks.append((label, time.perf_counter() - start, *cpu()))
 
     print(f"load before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    from sarcokg.common.settings import Settings
-    from sarcokg.query.run import deriver, prepare_named
-    from sarcokg.store.kgstore import CACHE_DIR, load
-    from sarcokg.validate import ahead, shacl
-    from sarcokg.validate.records import record_results
+    from sarcokg.validate import cross, shacl
     mark("imports")
-    settings = Settings.from_env()
-    cache_file = a.kg / CACHE_DIR / "validation-fast.json"
-    early = None if a.no_ahead else ahead.start(a.kg, "fast", a.jobs, cache_file)
-    mark("validation ahead started")
-    rows = None if a.no_rows else deriver(a.kg, a.jobs, settings, None)
-    kgraph = load(a.kg, evidence=False, settings=settings, derive=rows)
-    mark("store build" + ("" if a.no_rows else " with the named queries' rows") + " (load)")
-    done = None if early is None else early.finish()
-    mark("validation ahead finished (this process joins)")
-    real_all, real_cross = shacl._validate_all, shacl.cross_report_results
 
-    def timed_all(*args, **kw):
-        mark("validate_kg: cache read")
-        out = real_all(*args, **kw)
-        mark("validation after the load")
-        return out
+    def timed(fn, before: str, after: str):
+        def wrapper(*args, **kw):
+            mark(before)
+            out = fn(*args, **kw)
+            mark(after)
+            return out
+        return wrapper
 
-    def timed_cross(*args, **kw):
-        out = real_cross(*args, **kw)
-        mark("rules across reports")
-        return out
-
-    shacl._validate_all, shacl.cross_report_results = timed_all, timed_cross
-    files = kgraph.reports
-    cache = cache_file if (a.kg / CACHE_DIR).is_dir() else None
-    results, fresh = shacl.validate_kg(files, "fast", a.jobs, cache, store=kgraph.store, digests=kgraph.digests,
-                                       ahead=done)
-    mark("validate_kg: cache written")
-    results = sorted(results + record_results(a.kg))
-    text = shacl.format_text(results, len(files))
-    mark("curation records, report text")
-    if fresh >= settings.defer_evidence_min and not a.no_rows:
-        prepare_named(a.kg, kgraph, a.jobs)
-    mark("named queries kept (nothing left after a build)" if not a.no_rows else "(named queries not kept)")
-    print(f"{len(files)} reports, {fresh} validated afresh, {len(text.splitlines())} lines, jobs {a.jobs}, "
-          f"{'no ' if a.no_ahead else ''}validation ahead")
+    real_check, real_cross = shacl._check_all, cross.cross_results
+    shacl._check_all = timed(real_check, "listing, lock, stats, cache read",
+                             "files read, hashed and validated (workers)")
+    cross.cross_results = timed(real_cross, "cache updated", "rules across reports")
+    results, n = shacl.validate_folder(a.kg, "fast", a.jobs, cache=not a.no_cache)
+    mark("cache written, curation records")
+    text = shacl.format_text(results, n)
+    mark("report text")
+    shacl._check_all, cross.cross_results = real_check, real_cross
+    print(f"{n} reports, {len(text.splitlines())} lines, jobs {a.jobs}")
     print("| phase | wall s | this process CPU s | workers CPU s |\n|---|---|---|---|")
     prev = (0.0, 0.0, 0.0)
     for label, wall, own, kids in marks:

@@ -156,14 +156,6 @@ def test_deferred_store_answers_every_query_as_the_full_store(big_kg):
     assert kept >= 5 and loaded >= 5
 
 
-def test_the_rules_across_reports_read_no_evidence():
-    from sarcokg.validate.shacl import CROSS_CHECKS, _cross_query, _id_query
-    for prop, _ in CROSS_CHECKS.values():
-        assert not may_read_evidence(_cross_query(prop))
-        assert not may_read_evidence(_cross_query(prop, 'VALUES ?v { "1" }'))
-    assert not may_read_evidence(_id_query())
-
-
 def test_a_small_change_keeps_the_rest_deferred(big_kg):
     _fresh(big_kg)
     victim = sorted(big_kg.glob("synth-*.ttl"))[3]

@@ -86,7 +86,7 @@ def _all_derived(kg: Path) -> list[Path]:
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "json of another shape"])
 def test_garbage_in_any_kept_derived_file_is_never_fatal(kg, monkeypatch, damage):
-    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")   # validate keeps the named queries' results
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")   # the first query's store build keeps the results
     code, _, err = cli("validate", "--kg", kg)
     assert code in (0, 1), err
     names = ["case-summary", "cases-by-vertebral-level", "follow-up-by-outcome"]

@@ -159,39 +159,128 @@ def test_a_malformed_file_stops_parallel_validation_with_one_line(tmp_path, wher
         validate_kg(files, jobs=2)
 
 
-def test_results_validated_ahead_are_taken_only_for_the_bytes_the_store_loaded(tmp_path):
-    """validate/ahead.py validates before the store is loaded; a file changed in
-    between is validated again, so the results are those of validating after."""
-    from sarcokg.store.kgstore import sha256
-    from sarcokg.validate import ahead
+# -- the rules across reports against the SPARQL they replaced (the oracle) ------
+
+SKO = "https://w3id.org/sarcokg/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _sparql_rules(kg) -> list:
+    """The rules across reports as they ran before (SPARQL over a store of the
+    folder's files, one named graph each), with a blank-node focus written as
+    validate writes any blank node. A blank node is never a shared value (a
+    label is the file's own: two files' _:b0 are two nodes, though Oxigraph
+    would take them as one when both are loaded with that label), so the
+    scan leaves blank nodes out (FILTER), as the incremental SPARQL did."""
+    import pyoxigraph as ox
+
+    from sarcokg.model.namespaces import REPORT_BASE, sparql_prefixes
+    from sarcokg.store.kgstore import load_memory
+    from sarcokg.validate.cross import CROSS_CHECKS, ID_MESSAGE
+    from sarcokg.validate.shacl import BLANK, Result
+    store = load_memory(kg).store
+
+    def focus(t) -> str:
+        return BLANK if isinstance(t, ox.BlankNode) else t.value
+
+    def rid(g) -> str:
+        return g.value[len(REPORT_BASE):]
+
+    out = set()
+    for prop, message in CROSS_CHECKS.values():
+        q = sparql_prefixes() + f"""
+            SELECT ?g ?r ?v WHERE {{
+              {{ SELECT ?v WHERE {{ GRAPH ?x {{ ?s {prop} ?v }} FILTER(!isBlank(?v)) }}
+                 GROUP BY ?v HAVING (COUNT(DISTINCT ?x) > 1) }}
+              GRAPH ?g {{ ?r {prop} ?v }}
+            }}"""
+        for row in store.query(q):
+            out.add(Result(f"{rid(row['g'])}.ttl", focus(row["r"]), SKO + prop.split(":")[1], "SPARQL",
+                           row["v"].value, message))
+    q = sparql_prefixes() + f"""
+        SELECT ?g ?r ?id WHERE {{
+          {{ SELECT ?g ?r ?id WHERE {{
+              GRAPH ?g {{ ?r sko:reportId ?id }}
+              FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
+          }} }}
+          GRAPH ?g {{ ?r a sko:CaseReport }}
+        }}"""
+    for row in store.query(q):
+        out.add(Result(f"{rid(row['g'])}.ttl", focus(row["r"]), SKO + "reportId", "SPARQL", row["id"].value,
+                       ID_MESSAGE))
+    return sorted(out)
+
+
+def _across(results) -> list:
+    """The results of the rules across reports among all (the one-report-graph rule has no path)."""
+    return [r for r in results if r.component == "SPARQL" and r.path]
+
+
+def _own(f) -> str:
+    return re.search(r"@prefix : <([^>]+)>", f.read_text()).group(1)
+
+
+def plant_terms(kg) -> None:
+    """Values that are the same RDF term, or are not, in ways text alone does
+    not show: a datatype or a language (not the same term), xsd:string (the
+    same as a plain literal), numbers and booleans the store keeps by value
+    ("01" and "1" as xsd:integer are one term there), IRIs against their text,
+    blank nodes (never shared) as values and as the node that holds them, a
+    report id on a node that is no sko:CaseReport, an IRI as a report id."""
+    files = sorted(kg.glob("*.ttl"))[4:]
+    lines = [
+        '"123"', '"123"^^xsd:string', '"123"@en', '"123"@EN', '"123"^^xsd:integer', '"0123"^^xsd:integer',
+        '"1"^^xsd:boolean', '"true"^^xsd:boolean', "<http://example.org/123>", '"http://example.org/123"',
+        "<http://example.org/123>", '"1.50"^^xsd:decimal', '"1.5"^^xsd:decimal', '"abc"^^xsd:integer',
+        '"abc"^^xsd:integer', '"77"@en-GB',
+    ]
+    for f, value in zip(files, lines, strict=False):
+        f.write_text(f.read_text() + f"\n<{_own(f)}extra> sko:pmid {value} .\n")
+    f = files[20]                  # one blank node holds the DOI in two reports, another is the value
+    f.write_text(f.read_text() + '\n[] sko:doi "10.9999/shared" .\n<' + _own(f) + "x> sko:doi [] .\n")
+    f = files[21]
+    f.write_text(f.read_text() + '\n[ a sko:CaseReport ; sko:reportId "bnode-report" ] sko:doi "10.9999/shared" .\n')
+    for f in files[24:26]:         # the same label of a blank node in two files: two nodes
+        f.write_text(f.read_text() + f"\n<{_own(f)}extra> sko:doi _:b0 .\n")
+    f = files[22]                  # an id that is not the stem, on a node that is no sko:CaseReport: no result
+    f.write_text(f.read_text() + f'\n<{_own(f)}other> sko:reportId "not-me" .\n')
+    f = files[23]                  # an IRI as the report's id
+    f.write_text(f.read_text() + f"\n<{_own(f)}report> sko:reportId <http://example.org/id> .\n")
+
+
+def test_the_rules_across_reports_equal_the_sparql_they_replaced(tmp_path):
+    """On a folder with every kind of planted problem and term, after changes,
+    a removal, a rename and a report id clash, cached and not: the same
+    results as the SPARQL rules over a store of the same files."""
     kg = tmp_path / "kg"
-    synth_graphs(kg, PARALLEL_MIN + 50)
+    synth_graphs(kg, 40)
     plant(kg)
-    early = ahead.start(kg, "fast", 2, None)
-    assert early is not None
-    done = early.finish()
-    files = sorted(kg.glob("*.ttl"))
-    assert set(done) == {f.name for f in files}
-    changed = files[7]   # changed after it was validated ahead (as if while the store loaded)
-    changed.write_text(changed.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
-    digests = {f.name: sha256(f) for f in files}
-    assert done[changed.name][0] != digests[changed.name]
-    expected, _ = validate_kg(files, jobs=1, digests=digests)
-    got, fresh = validate_kg(files, jobs=1, digests=digests, ahead=done)
-    assert got == expected and fresh == len(files)
-    assert any(r.report == changed.name and r.path.endswith("ageYears") for r in got)
-
-
-def test_nothing_is_validated_ahead_that_the_cache_knows(tmp_path):
-    from sarcokg.validate import ahead
-    kg = tmp_path / "kg"
-    synth_graphs(kg, PARALLEL_MIN + 50)
+    plant_terms(kg)
     cache = tmp_path / "cache.json"
-    assert ahead.start(kg, "fast", 1, cache) is None          # one job: nothing beside the store build
-    assert ahead.start(kg, "pyshacl", 2, cache) is None
-    validate_kg(sorted(kg.glob("*.ttl")), cache_file=cache)
-    assert ahead.start(kg, "fast", 2, cache) is None          # every report known to the cache
-    assert ahead.start(kg, "fast", 2, tmp_path / "none.json") is not None
+
+    def agree() -> list:
+        files = sorted(kg.glob("*.ttl"))
+        want = _sparql_rules(kg)
+        cached, _ = validate_kg(files, cache_file=cache)
+        assert _across(cached) == want
+        assert _across(validate_kg(files)[0]) == want
+        return want
+
+    first = agree()
+    assert {"pmid", "doi", "reportId"} <= {r.path.rsplit("#", 1)[1] for r in first}
+    values = {r.value for r in first}
+    assert {"123", "true", "http://example.org/123", "1.5", "abc", "10.9999/shared", "elsewhere",
+            "bnode-report", "http://example.org/id"} <= values
+    assert "not-me" not in values and "77" not in values
+    files = sorted(kg.glob("*.ttl"))
+    shutil.copy(files[6], kg / "zz-clash.ttl")                     # two files, one id, same PMID and DOI
+    assert len(agree()) > len(first)
+    files[5].write_text(files[5].read_text().replace('"123"^^xsd:string', '"124"'))   # changed
+    agree()
+    files[7].unlink()                                              # removed
+    agree()
+    files[8].rename(kg / "renamed.ttl")                            # renamed: its id is no longer its stem
+    assert any(r.report == "renamed.ttl" and r.path.endswith("reportId") for r in agree())
 
 
 def test_a_malformed_file_is_named_once_by_a_cold_parallel_validate(inproc, tmp_path):
@@ -202,3 +291,35 @@ def test_a_malformed_file_is_named_once_by_a_cold_parallel_validate(inproc, tmp_
     r = inproc("validate", "--kg", kg, "--jobs", 2)
     assert r.code == 2 and "Traceback" not in r.err
     assert re.search(re.escape(bad.name) + r":\d+: malformed Turtle", r.err)
+
+
+def test_a_file_is_read_again_only_when_its_size_or_mtime_changed(kg_copy):
+    """A file whose size and mtime are those cached is not read; one touched
+    (same bytes, new mtime) is read and hashed but not validated again, and its
+    new mtime is kept; one rewritten is validated again."""
+    import os
+    files = sorted(kg_copy.glob("*.ttl"))
+    cache = kg_copy / "cache.json"
+    first, fresh = validate_kg(files, cache_file=cache)
+    assert fresh == len(files)
+    st = files[0].stat()
+    os.utime(files[0], ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))   # touched
+    assert validate_kg(files, cache_file=cache) == (first, 0)
+    import json
+    assert json.loads(cache.read_text())["reports"][files[0].name][2] == st.st_mtime_ns + 10**9
+    text = files[1].read_text()
+    files[1].write_text(text.replace("sko:ageYears 3", "sko:ageYears 4", 1) if "sko:ageYears 3" in text
+                        else text.replace("sko:ageYears ", "sko:ageYears 1", 1))
+    assert validate_kg(files, cache_file=cache)[1] == 1
+
+
+def test_validate_waits_for_a_writer_of_the_folder(inproc, kg_copy, monkeypatch):
+    """validate reads the files under the folder's shared lock: while ingest
+    (or a store change) holds it alone, validate waits, then says who holds it."""
+    from sarcokg.store.lock import kg_lock
+    assert inproc("validate", "--kg", kg_copy).code == 0
+    monkeypatch.setenv("SARCOKG_LOCK_WAIT", "0.3")
+    with kg_lock(kg_copy, exclusive=True):
+        r = inproc("validate", "--kg", kg_copy)
+    assert r.code == 2 and "another sarcokg command" in r.err, r.err
+    assert inproc("validate", "--kg", kg_copy).code == 0

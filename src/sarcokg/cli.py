@@ -224,39 +224,10 @@ def validate(kg, fmt, engine, jobs, no_cache, output) -> int:
     2 when it could not run.
     """
     from sarcokg.common.settings import Settings
-    from sarcokg.store.kgstore import CACHE_DIR, load
-    from sarcokg.validate.shacl import format_text, format_turtle, validate_kg
+    from sarcokg.validate.shacl import format_text, format_turtle, validate_folder
     settings = Settings.from_env()
-    from sarcokg.query.run import deriver
-    from sarcokg.validate import ahead
-    # reports the cache does not know are validated beside the store build (validate/ahead.py)
-    early = ahead.start(kg, engine, jobs, None if no_cache else kg / CACHE_DIR / f"validation-{engine}.json")
-    try:
-        # the rules across reports read no evidence (tested); a store build keeps the named queries' rows
-        kgraph = load(kg, evidence=False, settings=settings, derive=deriver(kg, jobs, settings, progress_on_stderr()))
-    except BaseException:
-        if early is not None:
-            early.cancel()
-        raise
-    files = kgraph.reports
-    cache = None if no_cache or not (kg / CACHE_DIR).is_dir() else kg / CACHE_DIR / f"validation-{engine}.json"
-    results, fresh = validate_kg(files, engine, jobs, cache, store=kgraph.store, digests=kgraph.digests,
-                                 ahead=None if early is None else early.finish())
-    from sarcokg.validate.records import record_results
-    results = sorted(results + record_results(kg))
-    emit(format_text(results, len(files)) if fmt == "text" else format_turtle(results), output)
-    if fresh >= settings.defer_evidence_min and cache is not None:
-        # many reports validated afresh (a new folder, shapes or ontology): the
-        # named queries' first run, which reads every report again, is paid here
-        # rather than by the next query (see README, "The query store, and scale")
-        import time
-
-        from sarcokg.query.run import prepare_named
-        start = time.perf_counter()
-        if prepare_named(kg, kgraph, jobs, progress=progress_on_stderr()):
-            from sarcokg.common.text import plural
-            click.echo(f"kept the named queries' results for {plural(len(files), 'report')} "
-                       f"({time.perf_counter() - start:.0f} s)", err=True)
+    results, n_reports = validate_folder(kg, engine, jobs, cache=not no_cache, lock_wait=settings.lock_wait)
+    emit(format_text(results, n_reports) if fmt == "text" else format_turtle(results), output)
     return EXIT_FAILED if results else 0
 
 

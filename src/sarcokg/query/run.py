@@ -190,29 +190,6 @@ def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: 
     return None if tsv is None else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
-def prepare_named(kg: Path, kgraph, jobs: int = 2, progress: Progress | None = None) -> bool:
-    """Compute and keep the results of the named per-report queries, as their
-    first run would (rowcache: one pass over the reports serves all of them
-    that read no evidence); False when there is no such query or they cannot
-    be kept here. `sarcokg validate` calls it after validating many reports
-    afresh, so that the queries after it read kept results."""
-    from sarcokg.query.rowcache import Run, cached_rows, per_report
-    from sarcokg.store.evidence_defer import may_read_evidence
-    from sarcokg.store.kgstore import holds, ontology_path
-    if kgraph.digests is None or not holds(kg) or kgraph.unconfined:
-        return False
-    how = Run(ontology_path(), jobs, kgraph.settings, progress)
-    for path in named_queries().values():
-        text = path.read_text(encoding="utf-8")
-        if per_report(text) and not may_read_evidence(text):
-            try:   # never on the store (slow at scale), and never a reason for the caller to fail
-                kept = cached_rows(kg, kgraph.digests, kgraph.generation, text, how)
-            except (SarcoKGError, SyntaxError, ValueError, OSError, RuntimeError):
-                return False
-            return kept is not None
-    return False
-
-
 def deriver(kg: Path, jobs: int = 2, settings=None, progress: Progress | None = None):
     """What computes the named per-report queries' rows as the store loads many
     files (rowcache.Deriver), for kgstore.load(derive=...)."""

@@ -45,9 +45,10 @@ from sarcokg.store.sync import catalogue_path, loaded_digests
 from sarcokg.store.writerform import writer_body_start
 
 # the names other packages use, in one place
-__all__ = ["CACHE_DIR", "KG", "catalogue_path", "complete", "hold_lock", "holds", "in_package", "kg_lock", "load",
-           "load_memory", "loaded_digests", "ontology_path", "parse_into", "read_triples", "release", "report_files",
-           "report_graph", "report_names", "sha256", "writer_body_start"]
+__all__ = ["CACHE_DIR", "KG", "catalogue_path", "complete", "hold_lock", "holds", "in_package", "kg_lock",
+           "listed_stats", "load", "load_memory", "loaded_digests", "on_disk", "ontology_path", "parse_into",
+           "read_triples", "release", "report_files", "report_graph", "report_listing", "report_names", "sha256",
+           "writer_body_start"]
 
 
 @dataclass
@@ -103,6 +104,12 @@ def _writable(kg: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def on_disk(kg: Path) -> bool:
+    """Whether the folder keeps its state on disk (KG/.sarcokg: the store, the
+    caches, the lock): a folder we may write to, not the graph the package ships."""
+    return not in_package(kg) and _writable(kg)
 
 
 def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,

@@ -37,13 +37,6 @@ def broken_records(kg: Path) -> list[tuple[str, str]]:
     return out
 
 
-def record_results(kg: Path) -> list:
-    """The broken records as validation results (validate/shacl.Result)."""
-    from sarcokg.validate.shacl import Result
-    return [Result(name, "", "", "SPARQL", "", message)
-            for name, message in broken_records(kg)]
-
-
 def record_check(kg: Path):
     """The broken records as a check's result (validate/checks.CheckResult): one row each."""
     from sarcokg.validate.checks import CheckResult

@@ -8,7 +8,7 @@ default, pySHACL is there to check it (`--engine pyshacl`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -153,18 +153,12 @@ def validate_bytes(path: Path, data: bytes, validator) -> list[Result]:
     the bytes of report file path, already read; malformed Turtle raises a
     one-line InputError naming the file and line."""
     from sarcokg.store.reportfiles import turtle_error
-    from sarcokg.validate.reportgraph import COMPONENT, index_problems
     from sarcokg.validate.shacl_fast import parse_index
     try:
         index = parse_index(data)
     except SyntaxError as e:
         raise turtle_error(path, e) from None
-    name = path.name
-    out = {Result(name, _stable(r.focus), r.path, r.component, _stable(r.value), r.message)
-           for r in validator.validate_index(index)}
-    out.update(Result(name, focus, "", COMPONENT, value, message)
-               for focus, value, message in index_problems(name[:-len(".ttl")], index))
-    return sorted(out)
+    return _index_results(path.name, index, validator)
 
 
 def validate_files(files: Iterable[Path], engine: str = "fast") -> list[Result]:
@@ -230,135 +224,89 @@ def format_turtle(results: list[Result]) -> str:
     return writer.document(triples, "SHACL validation report of the SarcoKG report graphs.")
 
 
-# -- scale: cache, workers, cross-report checks --------------------------------
+# -- scale: cache, workers, the rules across reports ---------------------------
 
-CROSS_CHECKS = {
-    "duplicate PMID": ("sko:pmid", "The same PMID is in two report graphs: one case published twice, "
-                                   "or a wrong PMID. Keep one report or fix the PMID."),
-    "duplicate DOI": ("sko:doi", "The same DOI is in two report graphs: one case published twice, "
-                                 "or a wrong DOI. Keep one report or fix the DOI."),
-}
+PARALLEL_MIN = 200   # fewer reports to read than this: in this process (a worker's start costs more)
 
-
-def _cross_query(prop: str, values: str = "") -> str:
-    """Reports sharing a value of prop; values: an optional VALUES block that
-    limits the check to those values (the incremental run)."""
-    from sarcokg.model.namespaces import sparql_prefixes
-    return sparql_prefixes() + f"""
-        SELECT ?g ?r ?v WHERE {{
-          {{ SELECT ?v WHERE {{ {values} GRAPH ?x {{ ?s {prop} ?v }} }} GROUP BY ?v HAVING (COUNT(DISTINCT ?x) > 1) }}
-          GRAPH ?g {{ ?r {prop} ?v }}
-        }}"""
+# what a worker gives back for one file: (SHA-256, size, mtime_ns, results, the rules' values);
+# results and values None when the bytes are those the cache knows (nothing validated)
+Checked = tuple[str, int, int, "list[Result] | None", "list | None"]
 
 
-def _id_query(graphs: str = "") -> str:
-    """Report nodes whose id is not their graph's (file's) name. The filter runs
-    on the reportId triples alone, before the join with the report nodes: the
-    same rows, but Oxigraph otherwise joins first and filters 100,000 rows
-    (7 s at 100,000 reports against 2.3 s, this session)."""
-    from sarcokg.model.namespaces import REPORT_BASE, sparql_prefixes
-    return sparql_prefixes() + f"""
-    SELECT ?g ?r ?id WHERE {{
-      {{ SELECT ?g ?r ?id WHERE {{
-          {graphs}
-          GRAPH ?g {{ ?r sko:reportId ?id }}
-          FILTER(STR(?g) != CONCAT("{REPORT_BASE}", STR(?id)))
-      }} }}
-      GRAPH ?g {{ ?r a sko:CaseReport }}
-    }}"""
+def _index_results(name: str, index: dict, validator) -> list[Result]:
+    """The fast engine's results (shapes and the one-report-graph rule) over a report's plain-term index."""
+    from sarcokg.validate.reportgraph import COMPONENT, index_problems
+    out = {Result(name, _stable(r.focus), r.path, r.component, _stable(r.value), r.message)
+           for r in validator.validate_index(index)}
+    out.update(Result(name, focus, "", COMPONENT, value, message)
+               for focus, value, message in index_problems(name[:-len(".ttl")], index))
+    return sorted(out)
 
 
-def cross_report_results(store, previous: list[Result] | None = None,
-                         changed: set[str] | None = None) -> list[Result]:
-    """Rules that span reports, as SPARQL over the store: duplicate PMID or DOI,
-    and a report id that differs from its file name (two files, one id).
-
-    Cold (no previous results): one scan with grouping per rule, not a join of
-    every report with every other. Incremental (the previous results and the
-    report files changed or removed since): the previous results of unchanged
-    reports stand, except where they share a value with a changed report; the
-    rules run again, by index lookups, for the values those reports hold now
-    and the values they were flagged for before."""
-    from sarcokg.model.namespaces import REPORT_BASE, SKO
-    out: list[Result] = []
-    graph_of: dict[str, ox.NamedNode] = {}
-    present: list[ox.NamedNode] = []
-
-    def rid(g) -> str:
-        return g.value[len(REPORT_BASE):]
-
-    incremental = previous is not None and changed is not None
-    previous, changed = previous or [], changed or set()
-    if incremental:
-        graph_of = {name: ox.NamedNode(REPORT_BASE + name[:-len(".ttl")]) for name in changed}
-        present = [g for g in graph_of.values() if store.contains_named_graph(g)]
-    for _, (prop, message) in CROSS_CHECKS.items():
-        path = SKO + prop.split(":")[1]
-        values = ""
-        if incremental:
-            old = [r for r in previous if r.path == path and r.component == "SPARQL"]
-            stale = {r.value for r in old if r.report in changed}
-            keep = [r for r in old if r.report not in changed and r.value not in stale]
-            recheck = {r.report for r in old if r.report not in changed and r.value in stale}
-            out.extend(keep)
-            # exact terms from the store: the changed reports' values now, and the
-            # values of unchanged reports that shared a value with a changed one
-            graphs = present + [ox.NamedNode(REPORT_BASE + n[:-len(".ttl")]) for n in sorted(recheck)]
-            terms: set = set()
-            for g in graphs:
-                # a blank node is never shared between graphs (and cannot go in VALUES)
-                terms.update(q.object for q in store.quads_for_pattern(None, ox.NamedNode(path), None, g)
-                             if not isinstance(q.object, ox.BlankNode))
-            if not terms:
-                continue
-            values = "VALUES ?v { " + " ".join(str(t) for t in sorted(terms, key=str)) + " }"
-        for row in store.query(_cross_query(prop, values)):
-            out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, path, "SPARQL", row["v"].value, message))
-    id_message = "The report id must be the file's stem; another file may already hold this id."
-    only = ""
-    if incremental:
-        out.extend(r for r in previous if r.path == SKO + "reportId" and r.component == "SPARQL"
-                   and r.report not in changed)
-        if not present:
-            return sorted(set(out))
-        only = "VALUES ?g { " + " ".join(str(g) for g in present) + " }"
-    for row in store.query(_id_query(only)):
-        out.append(Result(f"{rid(row['g'])}.ttl", row["r"].value, SKO + "reportId", "SPARQL", row["id"].value,
-                          id_message))
-    return sorted(set(out))
+def _pyshacl_file(name: str, data: bytes) -> list[Result]:
+    """validate_file() with pySHACL, on the bytes already read."""
+    from sarcokg.validate.reportgraph import COMPONENT, report_graph_problems
+    triples = [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    rule = [Result(name, focus, "", COMPONENT, value, message)
+            for focus, value, message in report_graph_problems(name[:-len(".ttl")], triples)]
+    return sorted(set(validate_triples(triples, name, "pyshacl") + rule))
 
 
-def _digest(path: Path) -> str:
-    from sarcokg.store.kgstore import sha256
-    return sha256(path)
+def check_file(path: Path, known: str, engine: str, validator) -> Checked:
+    """Read one report file once, hash it, and (unless its SHA-256 is `known`,
+    the cache's) validate it and take the values the rules across reports read.
+    A file gone, unreadable or malformed raises a one-line InputError."""
+    import hashlib
+
+    from sarcokg.store.reportfiles import read_file, turtle_error
+    from sarcokg.validate.cross import index_values
+    from sarcokg.validate.shacl_fast import parse_index
+    st, data = read_file(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest == known:
+        return digest, st.st_size, st.st_mtime_ns, None, None
+    try:
+        index = parse_index(data)
+    except SyntaxError as e:
+        raise turtle_error(path, e) from None
+    results = _index_results(path.name, index, validator) if engine == "fast" else _pyshacl_file(path.name, data)
+    return digest, st.st_size, st.st_mtime_ns, results, index_values(path.name[:-len(".ttl")], index)
 
 
-PARALLEL_MIN = 200   # fewer reports to validate than this: in this process (a worker's start costs more)
+def _check_chunk(args: tuple) -> list[Checked | str]:
+    """check_file() of each (file, known SHA-256) of a chunk; a file's one-line
+    InputError comes back as its message (the command raises the first, in
+    the files' order). The paths of the shapes and the ontology come from the
+    command, so a worker validates against exactly what the cache context names."""
+    from sarcokg.common.errors import InputError
+    items, engine, shapes, ontology = args
+    validator = engine_for(shapes, ontology) if engine == "fast" else None   # once per process (lru_cache)
+    out: list[Checked | str] = []
+    for path, known in items:
+        try:
+            out.append(check_file(path, known, engine, validator))
+        except InputError as e:
+            out.append(str(e))
+    return out
 
 
-def _validate_chunk(args: tuple) -> list[list[Result]]:
-    """Each file's results (validate_file), for a chunk of files. The paths of
-    the shapes and the ontology come from the command, so a worker validates
-    against exactly what the command's cache context names."""
-    files, engine, shapes, ontology = args
-    if engine != "fast":
-        return [validate_file(f, engine) for f in files]
-    validator = engine_for(shapes, ontology)   # built once per process (lru_cache)
-    return [_fast_file(f, validator) for f in files]
-
-
-def _validate_all(todo: list[Path], engine: str, jobs: int) -> list[tuple[str, list[Result]]]:
-    """(file name, results) of each file, in order: on jobs - 1 worker
+def _check_all(todo: list[tuple[Path, str]], engine: str, jobs: int) -> list[Checked]:
+    """check_file() of each (file, known SHA-256), in order: on jobs - 1 worker
     processes and this one when there are many (common/parallel.map_chunks)."""
+    from sarcokg.common.errors import InputError
     task = (engine, str(shapes_path()), str(ontology_path()))
     if jobs > 1 and len(todo) >= PARALLEL_MIN:
         from sarcokg.common.parallel import map_chunks
         size = chunk_size(len(todo), jobs)
         chunks = [(todo[i:i + size], *task) for i in range(0, len(todo), size)]
-        done = [r for part in map_chunks(_validate_chunk, chunks, jobs) for r in part]
+        done = [r for part in map_chunks(_check_chunk, chunks, jobs) for r in part]
     else:
-        done = _validate_chunk((todo, *task))
-    return [(f.name, r) for f, r in zip(todo, done, strict=True)]
+        done = _check_chunk((todo, *task))
+    # the first bad file in the order of the store's keys (stems), as a store build names it
+    bad = sorted((f.name[:-len(".ttl")], r) for (f, _), r in zip(todo, done, strict=True) if isinstance(r, str))
+    if bad:
+        raise InputError(bad[0][1])
+    return done   # type: ignore[return-value]
 
 
 def chunk_size(n: int, jobs: int) -> int:
@@ -366,93 +314,163 @@ def chunk_size(n: int, jobs: int) -> int:
     return max(16, min(256, n // (jobs * 8)))
 
 
+def _digest(path: Path) -> str:
+    from sarcokg.store.kgstore import sha256
+    return sha256(path)
+
+
 def cache_context(engine: str) -> str:
     """What a cached result depends on besides its report: the engine, the shapes and the ontology."""
-    # "4": the one-report-graph rule joined the per-file results (older caches lack it)
-    return "|".join(["4", engine, _digest(shapes_path()), _digest(ontology_path())])
+    # "5": each report's size and mtime, and the values of the rules across reports
+    return "|".join(["5", engine, _digest(shapes_path()), _digest(ontology_path())])
+
+
+def _rows_ok(table, width: int) -> bool:
+    """{name: [[str] * width, ...]}: plain loops (100,000 reports are checked on every run)."""
+    if type(table) is not dict:
+        return False
+    for rows in table.values():
+        if type(rows) is not list:
+            return False
+        for r in rows:
+            if type(r) is not list or len(r) != width:
+                return False
+            for x in r:
+                if type(x) is not str:
+                    return False
+    return True
+
+
+def _cache_ok(cache: dict) -> bool:
+    """Whether a cache read back has the shape validate_kg writes."""
+    reports = cache.get("reports")
+    if type(reports) is not dict:
+        return False
+    for v in reports.values():
+        if type(v) is not list or len(v) != 3 or type(v[0]) is not str or type(v[1]) is not int \
+                or type(v[2]) is not int:
+            return False
+    return _rows_ok(cache.get("failed"), 5) and _rows_ok(cache.get("values"), 4)
 
 
 def read_cache(cache_file: Path | None, context: str) -> dict:
     """The validation cache of this context, or a new one when there is none
     or it does not read back as one (damaged: it is made again)."""
     from sarcokg.common.files import json_read
-    fresh = {"context": context, "reports": {}, "failed": {}}
+    fresh: dict = {"context": context, "reports": {}, "failed": {}, "values": {}}
     if cache_file is None:
         return fresh
     try:
         cache = json_read(cache_file)
     except (ValueError, OSError):
         return fresh
-    if not isinstance(cache, dict) or cache.get("context") != context:
+    if not isinstance(cache, dict) or cache.get("context") != context or not _cache_ok(cache):
         return fresh
-    reports, failed, cross = cache.get("reports"), cache.get("failed"), cache.get("cross", [])
-    ok = isinstance(reports, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in reports.items()) \
-        and isinstance(failed, dict) and all(isinstance(v, list) and all(isinstance(r, list) and len(r) == 5
-                                                                         for r in v) for v in failed.values()) \
-        and isinstance(cross, list) and all(isinstance(r, list) and len(r) == 6 for r in cross)
-    return cache if ok else fresh
+    return cache
+
+
+def _stats_of(files: Sequence[Path]) -> tuple[list[int], list[int]]:
+    """(sizes, mtime_ns) of files; -1 for one that does not stat (it is read, which names the problem)."""
+    sizes, mtimes = [], []
+    for f in files:
+        try:
+            st = f.stat()
+            sizes.append(st.st_size)
+            mtimes.append(st.st_mtime_ns)
+        except OSError:
+            sizes.append(-1)
+            mtimes.append(-1)
+    return sizes, mtimes
 
 
 def validate_kg(files: Sequence[Path], engine: str = "fast", jobs: int = 1,
-                cache_file: Path | None = None, store=None,
-                digests: Mapping[str, str] | None = None,
-                ahead: dict[str, tuple[str, list[Result]]] | None = None) -> tuple[list[Result], int]:
-    """Validate report files, reusing cached results of unchanged files.
+                cache_file: Path | None = None, stats: tuple | None = None) -> tuple[list[Result], int]:
+    """Validate report files and the rules across them, from the files alone,
+    reusing the cached results of unchanged files.
 
-    A report's cached results stand while its SHA-256 and those of the shapes
-    and the ontology (and the engine) are the same. digests: {file name:
-    SHA-256} as the store computed them when it loaded the files (else they
-    are computed here). With the store (in step with the files) the
-    cross-report rules run too, incrementally from their cached results.
-    ahead: {file name: (SHA-256, results)} of files validated before the
-    store was loaded (validate/ahead.py), taken where the SHA-256 is the
-    file's digest. Returns the results and how many reports were validated
-    afresh.
+    A report's cached results (and the values the rules across reports read)
+    stand while its SHA-256 and those of the shapes and the ontology (and the
+    engine) are the same. A file whose size and mtime_ns are those cached
+    with its SHA-256 is not read again (the rule the store's sync keeps);
+    any other is read and hashed where it is validated (in the workers), and
+    validated only when the SHA-256 is new. stats: the files' (sizes,
+    mtime_ns) when the caller has them. Returns the results and how many
+    reports were validated afresh.
 
-    Cache: {"context", "reports": {name: sha256}, "failed": {name: [[focus,
-    path, component, value, message], ...]}, "cross": [[result], ...]}.
+    Cache: {"context", "reports": {name: [sha256, size, mtime_ns]}, "failed":
+    {name: [[focus, path, component, value, message], ...]}, "values": {name:
+    [validate/cross.index_values rows]}}, written whole (atomic) when it changed.
     """
     from sarcokg.common.files import atomic_write, json_bytes
+    from sarcokg.validate.cross import cross_results
     cache = read_cache(cache_file, cache_context(engine))
     known: dict = cache["reports"]
-    failed: dict = cache["failed"]
     names = files.names if hasattr(files, "names") else [f.name for f in files]
-    if digests is None:
-        digests = {name: _digest(f) for f, name in zip(files, names, strict=True)}
-    results: list[Result] = []
-    todo: list[Path] = []
+    sizes, mtimes = stats if stats is not None else _stats_of(files)
+    todo: list[tuple[Path, str]] = []
     for i, name in enumerate(names):
-        if known.get(name) != digests[name]:
-            todo.append(files[i])
-        elif name in failed:
-            results.extend(Result(name, *r) for r in failed[name])
-    early = {f.name: ahead[f.name][1] for f in todo
-             if ahead is not None and f.name in ahead and ahead[f.name][0] == digests[f.name]}
-    late = dict(_validate_all([f for f in todo if f.name not in early], engine, jobs))
-    fresh = [(f.name, early[f.name] if f.name in early else late[f.name]) for f in todo]
-    for name, res in fresh:
-        results.extend(res)
-        known[name] = digests[name]
-        if res:
-            failed[name] = [[r.focus, r.path, r.component, r.value, r.message] for r in res]
-        else:
-            failed.pop(name, None)
+        e = known.get(name)
+        if e is None or e[1] != sizes[i] or e[2] != mtimes[i]:
+            todo.append((files[i], e[0] if e is not None else ""))
+    done = _check_all(todo, engine, jobs)
+    changed, fresh = _keep(cache, [(f.name, got) for (f, _), got in zip(todo, done, strict=True)])
     present = set(names)
-    gone = [n for n in known if n not in present]
-    for name in gone:
+    for name in [n for n in known if n not in present]:
+        changed = True
         del known[name]
-        failed.pop(name, None)
-    changed = {f.name for f in todo} | set(gone)
-    if store is not None:
-        previous = [Result(*r) for r in cache["cross"]] if "cross" in cache else None
-        if previous is not None and not changed:
-            cross = previous
-        else:
-            cross = cross_report_results(store, previous, changed if previous is not None else None)
-        if "cross" not in cache or cross != previous:
-            changed.add("(cross-report results)")
-        cache["cross"] = [list(r.__dict__.values()) for r in cross]
-        results.extend(cross)
+        cache["failed"].pop(name, None)
+        cache["values"].pop(name, None)
+    results = [Result(name, *r) for name, rs in cache["failed"].items() for r in rs]
+    results += cross_results(cache["values"], Result)
     if cache_file is not None and changed:
         atomic_write(cache_file, json_bytes(cache))
-    return sorted(set(results)), len(todo)
+    return sorted(set(results)), fresh
+
+
+def _keep(cache: dict, checked: list[tuple[str, Checked]]) -> tuple[bool, int]:
+    """Put the files just read in the cache; (whether it changed, how many were validated afresh)."""
+    known, failed, values = cache["reports"], cache["failed"], cache["values"]
+    fresh = 0
+    for name, (digest, size, mtime, res, vals) in checked:
+        known[name] = [digest, size, mtime]
+        if res is None:   # the bytes the cache knows (a new mtime): its results stand
+            continue
+        fresh += 1
+        for table, got in ((failed, [[r.focus, r.path, r.component, r.value, r.message] for r in res]),
+                           (values, vals)):
+            if got:
+                table[name] = got
+            else:
+                table.pop(name, None)
+    return bool(checked), fresh
+
+
+def validate_folder(kg: Path, engine: str = "fast", jobs: int = 1, cache: bool = True,
+                    lock_wait: float = 30.0) -> tuple[list[Result], int]:
+    """`sarcokg validate`: the results of a knowledge-graph folder's report
+    files (the shapes, the one-report-graph rule, the rules across reports)
+    and of its curation records, and how many report files it has.
+
+    From the files alone: the query store is neither built nor read. A
+    folder that keeps state on disk is read under its shared lock (never a
+    set of files half replaced by ingest), with the validation cache in
+    KG/.sarcokg (cache=False: none read or written); the graph the package
+    ships and a read-only folder are validated without a cache."""
+    from sarcokg.store import kgstore
+    from sarcokg.validate.records import broken_records
+
+    def record_results() -> list[Result]:   # curation records that do not read
+        return [Result(name, "", "", "SPARQL", "", message) for name, message in broken_records(kg)]
+    names = kgstore.report_listing(kg)
+    if not kgstore.on_disk(kg):
+        files = kgstore.report_files(kg, names)
+        results = validate_kg(files, engine, jobs)[0]
+        return sorted(results + record_results()), len(files)
+    from contextlib import nullcontext
+    held = kgstore.holds(kg)   # a command of this process holds it already (in-process callers)
+    with nullcontext() if held else kgstore.kg_lock(kg, lock_wait, exclusive=False):
+        names, stats = kgstore.listed_stats(kg, names)   # as the files are once the lock is held
+        files = kgstore.report_files(kg, names)
+        cache_file = kg / kgstore.CACHE_DIR / f"validation-{engine}.json" if cache else None
+        results = validate_kg(files, engine, jobs, cache_file, stats)[0]
+        return sorted(results + record_results()), len(files)
