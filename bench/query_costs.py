@@ -2,7 +2,7 @@
 """What each named per-report query costs to evaluate on one chunk of report files, as the Deriver's worker does it.
 
     python bench/query_costs.py GRAPH [--reports 2000] [--runs 7]        # CPU time per query
-    python bench/query_costs.py GRAPH --instructions                      # and instructions (callgrind)
+    python bench/query_costs.py GRAPH --instructions [--only NAME...]     # and instructions (callgrind)
     python bench/query_costs.py GRAPH --queries DIR                       # the named queries of another folder
     python bench/query_costs.py GRAPH --worker                            # the worker's whole chunk (callgrind)
 
@@ -99,7 +99,7 @@ def _callgrind(args: list[str]) -> int:
     sys.exit(f"query_costs: no count from valgrind: {p.stderr[-500:]}")
 
 
-def instructions(graph: Path, reports: int, runs: int, queries: Path | None) -> None:
+def instructions(graph: Path, reports: int, runs: int, queries: Path | None, only: list[str] | None) -> None:
     if shutil.which("valgrind") is None:
         sys.exit("query_costs: valgrind is not installed")
     me = [sys.executable, __file__, str(graph), "--reports", str(reports), "--runs", str(runs), "--no-record"]
@@ -110,6 +110,8 @@ def instructions(graph: Path, reports: int, runs: int, queries: Path | None) -> 
     print(f"{n} reports; callgrind instructions a report, each query's {runs} evaluations less the load alone")
     total = 0.0
     for name, _ in _consumers(queries):
+        if only and name not in only:
+            continue
         per = (_callgrind([*me, "--evaluate", name]) - base) / (runs * n)
         total += per
         print(f"  {name:34} {per:12,.0f}")
@@ -152,6 +154,7 @@ def main() -> None:
     ap.add_argument("--queries", type=Path, help="a folder of named queries (default: the package's)")
     ap.add_argument("--instructions", action="store_true")
     ap.add_argument("--worker", action="store_true")
+    ap.add_argument("--only", nargs="+", help="count the instructions of these queries only")
     ap.add_argument("--evaluate", help=argparse.SUPPRESS)      # the loop valgrind runs
     ap.add_argument("--job", type=int, help=argparse.SUPPRESS)  # the worker valgrind runs (1) or its reading (0)
     a = ap.parse_args()
@@ -169,7 +172,7 @@ def main() -> None:
     else:
         times(a.graph, a.reports, a.runs, a.queries)
         if a.instructions:
-            instructions(a.graph, a.reports, a.runs, a.queries)
+            instructions(a.graph, a.reports, a.runs, a.queries, a.only)
 
 
 if __name__ == "__main__":
