@@ -180,7 +180,8 @@ def _store(files: list[Path], extra: str = "") -> ox.Store:
 
 def _deep() -> str:
     """Kinds A1..A6 (Ai i subclass steps below sko:Radiotherapy), B (a restriction on it, no
-    subclass step), a course of each with dose and fractions i, and a case of sko:Radiotherapy."""
+    subclass step), one case per kind (and one of sko:Radiotherapy itself), each with a course of
+    that kind (dose 10 + i Gy, i + 1 fractions) and one of sko:Radiotherapy without either."""
     lines = [f"@prefix sko: <{SKO}> . @prefix rdfs: <{RDFS}> . @prefix owl: <{OWL}> . @prefix t: <urn:test:> ."]
     parent = "sko:Radiotherapy"
     for i in range(1, 7):
@@ -232,9 +233,15 @@ def test_same_answers_on_synthetic_reports(synth):
     assert len(rows) == 308 and sum(r[13] != "" for r in rows) > 50   # courses with a dose among them
 
 
-def test_same_answers_through_the_cli_kept_and_on_the_store(synth, tmp_path, inproc):
+def test_same_answers_through_the_cli_kept_and_on_the_store(synth, tmp_path, inproc, monkeypatch):
     """The named query (kept per-report results, first run then read again) and the
-    old text as a file, kept (with its per-report mark) and on the store (without)."""
+    old text as a file, kept (with its per-report mark) and on the store (without).
+    With a first run from 100 files and chunks of 128, the first query builds the
+    store with the Deriver on worker processes (several chunks), and the old text's
+    first run reads the files in chunks (rowcache.first_run), as at scale."""
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "100")
+    monkeypatch.setenv("SARCOKG_LOAD_CHUNK", "128")
+    monkeypatch.setenv("SARCOKG_ROWS_CHUNK", "128")
     kg = tmp_path / "kg"
     shutil.copytree(synth, kg)
     for f in sorted(GRAPH.glob("*.ttl")):
