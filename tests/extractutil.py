@@ -8,3 +8,13 @@ from sarcokg.extract import extract
 def ex(text, terms):
     """The case facts of one invented text."""
     return extract(text, report_id="t", source_file="t.txt", source_sha256="0" * 64, terms=terms)
+
+
+def kinds(text, terms):
+    """The intervention kinds of one invented text."""
+    return {i.kind for i in ex(text, terms).interventions}
+
+
+def sites(text, terms):
+    """The site keys of one invented text."""
+    return {s.site for s in ex(text, terms).tumour.sites}

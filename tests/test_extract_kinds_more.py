@@ -5,15 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex
-
-
-def kinds(text, terms):
-    return {i.kind for i in ex(text, terms).interventions}
-
-
-def sites(text, terms):
-    return {s.site for s in ex(text, terms).tumour.sites}
+from .extractutil import ex, kinds, sites
 
 
 def test_procedure_plurals_in_y_are_matched(terms):
