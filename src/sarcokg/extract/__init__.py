@@ -40,7 +40,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     intro_seen: dict[int, bool] = {}   # handed to Zones, which asks the same of the same sentences
     for s in sents:
         intro_seen[s.index] = context.is_intro(s.low)
-        if intro_seen[s.index]:
+        if intro_seen[s.index] and not context.title_like(text, s):
             intro_start = s.start
             break
     title_span = metadata.find_title(text, mentions, intro_start)

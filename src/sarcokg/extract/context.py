@@ -215,6 +215,15 @@ _COPULA_RX = re.compile(r"\b(?:is|are|was|were)\b")
 _ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
 
 
+def title_like(text: str, s: Sentence) -> bool:
+    """A sentence that is a whole line without a full stop, as a title is: 'Chordoma in a
+    Middle-Aged Man' names the patient without introducing the case."""
+    line_end = text.find("\n", s.end)
+    rest = text[s.end:len(text) if line_end < 0 else line_end]
+    body = s.text.rstrip()
+    return s.line_start and not rest.strip() and not body.endswith((".", "!", "?", ":")) and len(body) <= 300
+
+
 class Zones:
     """Sentence lookup by offset, and the case/generic classification."""
 
@@ -300,7 +309,8 @@ class Zones:
                              and s.text.rstrip().endswith(".") and _COPULA_RX.search(s.low)):
                 s.zone = "title"   # (a long generic sentence taken for the title is no title: 'X is a rare ...')
                 continue
-            if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors):
+            if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors) \
+                    and not (self.title_span and s.start < self.title_span[0] and title_like(self.text, s)):
                 if heading_of(s.text) is None or len(s.text) > 40:
                     intro_i = s.index
             if first_ref is None and s.index in refs and _REPORT_RX.search(s.low):
