@@ -21,3 +21,18 @@ def test_a_first_line_that_is_a_sentence_still_introduces_the_case(terms):
             "Abstract\n\nSarcomas of the calf are rare tumours of soft tissue.\n")
     age = ex(text, terms).age
     assert age is not None and age.value == 61
+
+
+def test_prose_past_a_title_that_names_the_patient_introduces_the_case(terms):
+    text = ("Spindle cell sarcoma of the calf: a case\nVolume 8 | Issue 2\n"
+            "Spindle cell sarcoma of the calf in a young boy\nDepartment of Surgery, City Hospital\n"
+            "Correspondence Address:\nA. Author\nRights and Permissions\nSpindle cell sarcoma of the calf is rare. "
+            "We report the case of a 7-year-old boy to stress this entity.\nKeywords: sarcoma, calf\n")
+    age = ex(text, terms).age
+    assert age is not None and age.value == 7
+
+
+def test_a_title_that_names_the_patient_still_introduces_a_case_told_nowhere_else(terms):
+    text = "Spindle cell sarcoma of the calf in a 7-year-old boy\nThe calf mass was excised.\n"
+    age = ex(text, terms).age
+    assert age is not None and age.value == 7

@@ -40,9 +40,13 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     intro_seen: dict[int, bool] = {}   # handed to Zones, which asks the same of the same sentences
     for s in sents:
         intro_seen[s.index] = context.is_intro(s.low)
-        if intro_seen[s.index] and not context.title_like(text, s):
-            intro_start = s.start
-            break
+        if intro_seen[s.index]:
+            if not context.title_like(text, s):
+                intro_start = s.start
+                break
+            # a title that names the patient ('... in a Middle-Aged Man'): a sentence of prose past it
+            # introduces the case, when one does
+            intro_start = s.start if intro_start is None else intro_start
     title_span = metadata.find_title(text, mentions, intro_start)
     zones = context.Zones(text, sents, title_span, norm, intro_seen, cue_hits)
 

@@ -302,19 +302,21 @@ class Zones:
     def _find_intro(self, anchors: set[int], refs: set[int], gens: set[int]) -> int | None:
         """Marks the title's sentences; the index of the sentence that introduces the patient,
         else of the first that says it reports the case ('We report a woman in her sixties ...')."""
-        intro_i = first_ref = None
+        intro_i = first_ref = titled = None
         for s in self.sents:
             if self.title_span and s.start >= self.title_span[0] and s.end <= self.title_span[1] + 1 \
                     and not (s.index in gens and s.index not in anchors and len(s.text) > 60
                              and s.text.rstrip().endswith(".") and _COPULA_RX.search(s.low)):
                 s.zone = "title"   # (a long generic sentence taken for the title is no title: 'X is a rare ...')
                 continue
-            if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors) \
-                    and not (self.title_span and s.start < self.title_span[0] and title_like(self.text, s)):
-                if heading_of(s.text) is None or len(s.text) > 40:
+            if intro_i is None and self._is_intro(s) and (s.index not in gens or s.index in anchors):
+                if title_like(self.text, s):   # a title that names the patient: prose past it introduces the case
+                    titled = s.index if titled is None else titled
+                elif heading_of(s.text) is None or len(s.text) > 40:
                     intro_i = s.index
             if first_ref is None and s.index in refs and _REPORT_RX.search(s.low):
                 first_ref = s.index
+        intro_i = titled if intro_i is None else intro_i
         return first_ref if intro_i is None else intro_i
 
     def _zone(self, intro_i: int | None, anchors: set[int], refs: set[int], gens: set[int]) -> None:
