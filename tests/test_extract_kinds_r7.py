@@ -4,7 +4,7 @@ none comes from a report. The positive cases failed before their rule; the
 negative ones guard the rule."""
 from __future__ import annotations
 
-from .extractutil import ex
+from .extractutil import ex, sites
 
 
 def test_a_title_that_names_the_patient_does_not_stand_for_the_introduction(terms):
@@ -36,3 +36,8 @@ def test_a_title_that_names_the_patient_still_introduces_a_case_told_nowhere_els
     text = "Spindle cell sarcoma of the calf in a 7-year-old boy\nThe calf mass was excised.\n"
     age = ex(text, terms).age
     assert age is not None and age.value == 7
+
+
+def test_the_pulmonary_artery_keeps_its_own_word_as_the_vena_cava_does(terms):
+    text = "A 45-year-old man had an intimal sarcoma of the left pulmonary artery, removed by endarterectomy."
+    assert sites(text, terms) == {"pulmonary artery"}
