@@ -41,3 +41,19 @@ def test_a_title_that_names_the_patient_still_introduces_a_case_told_nowhere_els
 def test_the_pulmonary_artery_keeps_its_own_word_as_the_vena_cava_does(terms):
     text = "A 45-year-old man had an intimal sarcoma of the left pulmonary artery, removed by endarterectomy."
     assert sites(text, terms) == {"pulmonary artery"}
+
+
+def _statuses(text, terms):
+    return [o.status for o in ex(text, terms).outcomes]
+
+
+def test_no_indication_of_regrowth_is_no_evidence_of_disease(terms):
+    text = ("A 50-year-old man had a chordoma of C2, resected. At the 3-year follow-up, MRI showed no indication "
+            "of tumour regrowth.")
+    assert _statuses(text, terms) == ["no evidence of disease"]
+
+
+def test_no_evidence_of_disease_remission_is_disease_that_stays(terms):
+    text = ("A 50-year-old man had a rhabdomyosarcoma of the nasopharynx and received chemotherapy. After three "
+            "cycles there was no evidence of disease remission.")
+    assert _statuses(text, terms) == ["alive with disease"]

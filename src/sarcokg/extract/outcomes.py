@@ -26,8 +26,8 @@ from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import TimeExpr, find_times
 
-NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion)\s+of\s+(?:[\w-]+\s+){0,3}?"
-                    r"(?:disease|tum\w*|recurrence|relapse|malignancy|metasta\w*)"
+NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion|indications?)\s+of\s+"
+                    r"(?:[\w-]+\s+){0,3}?(?:disease|tum\w*|recurrence|relapse|regrowth|malignancy|metasta\w*)"
                     # 'no residual or recurrent tumour was found at follow-up'
                     r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b"
                     # 'has remained free of angiosarcoma', 'is still free from illness'
@@ -223,6 +223,8 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
     if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
         return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
+    if fam == "no evidence of disease" and _REMISSION_AFTER_RX.match(text, m.end, m.end + 20):
+        return _Ev("alive with disease", m.start, m.end)
     weak = fam == "no evidence of disease" and bool(re.search(r"recurr|relaps", text[m.start:m.end], re.I)) \
         and not re.search(r"disease|tumou?r", text[m.start:m.end], re.I)
     return _Ev(m.key, m.start, m.end, weak=weak)
@@ -262,6 +264,8 @@ _DIAGNOSIS_BEFORE_RX = re.compile(r"\b(?:consistent|compatible)\s+with\s+(?:an?\
                                   r"\b(?:confirm\w*|in\s+keeping\s+with|diagnostic\s+of)\s+(?:an?\s+|the\s+)?"
                                   r"(?:diagnosis\s+of\s+(?:an?\s+)?)?(?:[\w-]+\s+)?$")
 _PROGRESSION_AFTER_RX = re.compile(r"[\s-]*(?:progression|progressing|progressed)\b", re.I)
+# 'no evidence of disease remission': the disease did not give way, it is there
+_REMISSION_AFTER_RX = re.compile(r"\s+(?:remission|regression|response)\b", re.I)
 _START = attrgetter("start")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
