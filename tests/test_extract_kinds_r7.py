@@ -57,3 +57,16 @@ def test_no_evidence_of_disease_remission_is_disease_that_stays(terms):
     text = ("A 50-year-old man had a rhabdomyosarcoma of the nasopharynx and received chemotherapy. After three "
             "cycles there was no evidence of disease remission.")
     assert _statuses(text, terms) == ["alive with disease"]
+
+
+def test_an_item_that_says_its_own_state_leaves_the_negated_list(terms):
+    text = ("A 33-year-old man had an osteosarcoma of the humerus with lung metastases. Wide resection was performed, "
+            "then chemotherapy. Follow-up 15 months later showed no recurrence, stable lung metastases and good "
+            "function.")
+    assert _statuses(text, terms)[-1] == "stable disease"
+
+
+def test_an_item_joined_by_or_stays_under_the_negation(terms):
+    text = ("A 33-year-old man had an osteosarcoma of the humerus. Wide resection was performed, then chemotherapy. "
+            "Follow-up 15 months later showed no local recurrence or new lung metastases.")
+    assert set(_statuses(text, terms)) == {"no evidence of disease"}

@@ -159,6 +159,10 @@ _TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\
 _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
                           r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,|\band\b|\bor\b|\bnor\b)\s*(?:and\s+|or\s+)?){1,4}"
                           r"(?:[\w-]+\s+){0,2}$")
+# an item of the list that says its own state is no longer under the negation: 'no recurrences,
+# stable lung metastases' (after a comma or 'and'; 'no recurrence or new metastases' is one negation)
+_STATE_ITEM_RX = re.compile(r"(?:,|\band\b)\s*(?:and\s+)?(?:stable|unchanged|persist\w*|residual|progressive|"
+                            r"progressing|growing|enlarg\w*|increas\w*|new)\s+(?:[\w-]+\s+){0,2}$")
 _CLAUSE_END_RX = re.compile(r";|:|\b(?:but|however|although|after|which|who|then|followed|while|whereas|until)\b")
 
 
@@ -377,9 +381,11 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
+    before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
+    if _STATE_ITEM_RX.search(before):
+        return False
     if negated(text, s, m.start, m.end):
         return True
-    before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
     if not ("no " in before or "without" in before or "free of" in before):
         return False
     if not (" and " in before or " or " in before or " nor " in before or "," in before):
