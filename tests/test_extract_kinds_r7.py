@@ -70,3 +70,20 @@ def test_an_item_joined_by_or_stays_under_the_negation(terms):
     text = ("A 33-year-old man had an osteosarcoma of the humerus. Wide resection was performed, then chemotherapy. "
             "Follow-up 15 months later showed no local recurrence or new lung metastases.")
     assert set(_statuses(text, terms)) == {"no evidence of disease"}
+
+
+def test_the_patients_age_and_sex_as_labelled_fields(terms):
+    text = "Spinal chondrosarcoma\nPatient Data\nAge: 41 years\nGender: Female\nA lytic lesion of L3 was biopsied."
+    f = ex(text, terms)
+    assert (f.age.value, f.sex.value) == (41, "female")
+
+
+def test_age_and_sex_in_one_field(terms):
+    text = "Title : Case 12 | Age / Sex : 57 / M Chief complaint : back pain. Diagnosis: chordoma of the sacrum."
+    f = ex(text, terms)
+    assert (f.age.value, f.sex.value) == (57, "male")
+
+
+def test_an_age_in_prose_is_no_field(terms):
+    text = "Chordoma of the sacrum. In published series the mean age: 60 years. The sacral mass was resected."
+    assert ex(text, terms).age is None

@@ -27,6 +27,12 @@ DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + 
 MONTHS_OLD_RX = re.compile(r"\b(\d{1,2})\s*" + DASH + r"?\s*months?\s*" + DASH + r"?\s*old\b")
 # a patient at birth: 'a newborn girl', 'a neonate' (age 0)
 NEWBORN_RX = re.compile(r"\b(?:new[\s-]?born|neonate)\b")
+# the patient's data as labelled fields, as radiology case collections give them ('Age: 20 years',
+# 'Gender: Male', 'Age / Sex : 22 / M'): a field starts a line, follows a '|' or a wide gap
+_FIELD = r"(?:^|[\n|]|[ \t]{2})[ \t]*"
+AGE_FIELD_RX = re.compile(_FIELD + r"(?:patient(?:'s)?\s+)?age\s*(?:/\s*(?:sex|gender)\s*)?:\s*(\d{1,3})\s*"
+                          r"(?:years?|yrs?|y)?(?:\s*old)?\b(?:\s*/\s*(male|female|m|f)\b)?", re.I)
+SEX_FIELD_RX = re.compile(_FIELD + r"(?:sex|gender)\s*:\s*(male|female|m|f)\b", re.I)
 
 
 def extract_age(text: str, zones: Zones) -> Value | None:
@@ -54,7 +60,24 @@ def extract_age(text: str, zones: Zones) -> Value | None:
             continue
         a, b = s.start + m.start(), s.start + m.end()
         return Value(age, spans=[Span(a, b, text[a:b])], confidence=0.95 if s is zones.intro else 0.8)
+    f = AGE_FIELD_RX.search(text) if "age" in zones.low else None
+    if f is not None and int(f.group(1)) <= 110:
+        return Value(int(f.group(1)), spans=[Span(f.start(1), f.end(1), f.group(1))], confidence=0.8)
     return None
+
+
+def _sex_field(text: str, zones: Zones) -> Value | None:
+    """The sex as a labelled field ('Gender: Male', 'Age / Sex : 22 / M'), when no sentence says it."""
+    if "sex" not in zones.low and "gender" not in zones.low:
+        return None
+    f = SEX_FIELD_RX.search(text)
+    g = 1
+    if f is None:
+        f, g = AGE_FIELD_RX.search(text), 2
+        if f is None or f.group(2) is None:
+            return None
+    sex = "female" if f.group(g)[0] in "fF" else "male"
+    return Value(sex, spans=[Span(f.start(g), f.end(g), f.group(g))], confidence=0.8)
 
 
 # the sex noun right after an age: 'an 89-year-old male', 'a 15-year-old boy with ...'
@@ -95,7 +118,7 @@ def extract_sex(text: str, zones: Zones, age: Value | None = None) -> Value | No
         sex = "female" if f > m_ else "male"
         a, b = first[sex]
         return Value(sex, spans=[Span(a, b, text[a:b])], confidence=0.6)
-    return None
+    return _sex_field(text, zones)
 
 
 def _sex_after_age(text: str, zones: Zones, age: int) -> Value | None:
