@@ -4,6 +4,8 @@ none comes from a report. The positive cases failed before their rule; the
 negative ones guard the rule."""
 from __future__ import annotations
 
+import pytest
+
 from .extractutil import ex, sites
 
 
@@ -87,3 +89,14 @@ def test_age_and_sex_in_one_field(terms):
 def test_an_age_in_prose_is_no_field(terms):
     text = "Chordoma of the sacrum. In published series the mean age: 60 years. The sacral mass was resected."
     assert ex(text, terms).age is None
+
+
+def test_ews_is_an_abbreviation_of_ewing_sarcoma(terms):
+    text = "A 30-year-old man had back pain. A biopsy of T12 was done and the diagnosis of EWS was confirmed."
+    assert [t.value for t in ex(text, terms).tumour.types] == ["ES"]
+
+
+@pytest.mark.parametrize("gene", ["an EWS-WT1 fusion", "an EWS rearrangement", "the EWS/WT1 transcript"])
+def test_an_abbreviation_glued_to_a_gene_partner_names_the_gene(terms, gene):
+    text = (f"A 30-year-old man had a desmoplastic small round cell tumour of the abdomen. RT-PCR showed {gene}.")
+    assert [t.value for t in ex(text, terms).tumour.types] == ["DSRCT"]

@@ -39,6 +39,9 @@ _LIPO_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+)?lipo", re.I)
 NOT_TUMOUR_GRADE_RX = re.compile(r"^\s*\w*\s*(?:toxicit|neuropath|fever|dysplasia|inflammation|squamous|"
                                  r"intraepithelial|adverse|nausea|mucositis|anemia|neutropenia)", re.I)
 _LIKE_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*like\b", re.I)
+# an abbreviation that is also a gene's name, as a gene: 'EWS-FLI1', 'EWS/WT1', 'EWS rearrangement'
+_GENE_AFTER_RX = re.compile(r"(?:\s*(?:-|/|::|\u2010|\u2013)\s*[A-Z][A-Z0-9]|\s+(?:gene|rearrange|translocat|"
+                            r"fusion|transcript|RNA|mRNA|protein|break))")
 _COMPONENT_BEFORE_RX = re.compile(r"\b(?:focus|foci|component|components|area|areas|portion|island|islands)\s+of\s+"
                                   r"(?:an?\s+)?$", re.I)
 SIZE_RX = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)?(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)\s*(cm|mm)?)?"
@@ -82,8 +85,8 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
             continue
         if negated(text, s, m.start, m.end) or _says(differential, s, DIFFERENTIAL_RX):
             continue
-        if _LIKE_AFTER_RX.match(text, m.end):
-            continue      # 'osteosarcoma-like features': a resemblance, not the diagnosis
+        if _LIKE_AFTER_RX.match(text, m.end) or (m.source == "abbreviation" and _GENE_AFTER_RX.match(text, m.end)):
+            continue      # 'osteosarcoma-like features': a resemblance; 'EWS-FLI1': a gene
         sc = scores.setdefault(m.key, [0, 0, 0, 0, -m.start, []])
         if s.zone == "title":
             sc[2] += 1
@@ -229,7 +232,8 @@ def _named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Menti
     counts: dict[str, list] = {}
     refs = next((s.start for s in zones.sents if s.heading == "boiler" and _REFERENCES_RX.match(s.low)), len(text))
     for m in mentions:
-        if m.axis != "tumour" or m.start >= refs or is_generic(terms, m.key):
+        if m.axis != "tumour" or m.start >= refs or is_generic(terms, m.key) or \
+                (m.source == "abbreviation" and _GENE_AFTER_RX.match(text, m.end)):
             continue
         s = zones.at(m.start)
         if s is None or s.zone == "boiler" or negated(text, s, m.start, m.end) or DIFFERENTIAL_RX.search(s.low):
