@@ -100,3 +100,27 @@ def test_ews_is_an_abbreviation_of_ewing_sarcoma(terms):
 def test_an_abbreviation_glued_to_a_gene_partner_names_the_gene(terms, gene):
     text = (f"A 30-year-old man had a desmoplastic small round cell tumour of the abdomen. RT-PCR showed {gene}.")
     assert [t.value for t in ex(text, terms).tumour.types] == ["DSRCT"]
+
+
+_ABSTRACT = ("Chondrosarcoma of the scapula treated by a prosthesis\nCase Report: We report the case of a 66-year-old "
+             "woman with a chondrosarcoma of the scapula. Total scapular resection was performed. ")
+
+
+def test_a_structured_abstracts_conclusion_tells_the_follow_up(terms):
+    text = (_ABSTRACT + "Conclusion: The result was good. No complications such as a painful scapular dislocation "
+            "or tumour recurrence were seen at the 2-year follow-up.\nKeywords: chondrosarcoma, scapula.\n")
+    f = ex(text, terms)
+    assert [(o.status, o.months) for o in f.outcomes] == [("no evidence of disease", 24)]
+
+
+def test_a_structured_abstracts_conclusion_gives_advice_that_is_no_case(terms):
+    text = (_ABSTRACT + "Conclusion: Wide resection reduces local recurrence. Adjuvant radiotherapy improves local "
+            "recurrence and survival.\nKeywords: chondrosarcoma, scapula.\n")
+    assert ex(text, terms).outcomes == []
+
+
+def test_a_negation_over_a_list_after_such_as(terms):
+    text = ("A 66-year-old woman had a chondrosarcoma of the scapula. Total scapular resection was performed. "
+            "No complications such as a painful shoulder, scapular dislocation or tumour recurrence were "
+            "documented at the 3-year follow-up.")
+    assert _statuses(text, terms) == ["no evidence of disease"]

@@ -215,6 +215,34 @@ _COPULA_RX = re.compile(r"\b(?:is|are|was|were)\b")
 _ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
 
 
+_FOLLOW_UP_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|\bsurvived\b|\balive\b|disease[\s-]free|doing well")
+
+
+def _case_zone(s: Sentence, state: str, run: int) -> int:
+    """The zone of a sentence in the case ('closing': an abstract's conclusion); returns the run of
+    generic sentences (two in a row are a literature passage inside the case section)."""
+    if state == "closing":
+        s.zone = "case" if not s.generic and _FOLLOW_UP_RX.search(s.low) else "lit"
+        return run
+    if s.generic:
+        run += 1
+    elif s.anchor or s.caseref or run < 2:
+        run = 0
+    s.zone = "lit" if run >= 2 else "case"
+    return run
+
+
+def _after_heading(s: Sentence, h: tuple[str, str], state: str, body: bool) -> tuple[str, bool]:
+    """The state a heading opens, and whether the page is past its abstract (a heading on its own
+    line in the case, or the keywords). A structured abstract's own inline 'Conclusion: ...' opens
+    'closing': its general advice is no case, the follow-up it tells is ('no recurrence at the
+    3-year follow-up')."""
+    inline = len(s.text.strip()) > len(h[1]) + 2
+    closing = state in ("case", "closing") and not body and inline and h[1].lower().startswith("conclusion")
+    state = "closing" if closing else h[0]
+    return state, body or (state == "case" and not inline) or h[1].lower().startswith("keyword")
+
+
 def title_like(text: str, s: Sentence) -> bool:
     """A sentence that is a whole line without a full stop, as a title is: 'Chordoma in a
     Middle-Aged Man' names the patient without introducing the case."""
@@ -325,6 +353,7 @@ class Zones:
         state = None   # None before the introduction, then case | lit | boiler
         resume = None  # the state a boilerplate block interrupted (case only)
         run = 0        # consecutive generic sentences: a literature passage inside the case section
+        body = False   # a heading on a line of its own seen since the case began: past the abstract
         for s in self.sents:
             h = heading_of(s.text)
             if h is not None:
@@ -344,19 +373,15 @@ class Zones:
             elif h is not None and state is not None:
                 if h[0] == "boiler" and state != "boiler":
                     resume = state if state == "case" else None
-                state = h[0]
+                state, body = _after_heading(s, h, state, body)
             elif state == "boiler" and (intro_i is None or s.index < intro_i) and _ABSTRACT_HEAD_RX.match(s.low):
                 # a correspondence or rights block ends where the abstract begins: the case a heading
                 # opened before it goes on (a page headed 'Case report'), else nothing is open yet
                 state = resume
             elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
                 state = "lit"     # a question heading (FAQ boxes)
-            if state == "case":
-                if s.generic:
-                    run += 1
-                elif s.anchor or s.caseref or run < 2:
-                    run = 0
-                s.zone = "lit" if run >= 2 else "case"
+            if state in ("case", "closing"):
+                run = _case_zone(s, state, run)
             else:
                 state = _zone_outside_case(s, h, state, intro_i)
                 if state is None and s.zone == "other" and not s.generic and h is None and s.index \

@@ -157,6 +157,8 @@ _TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\
                              r"discovery|onset|appearance)\s+of\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
 # a negation that governs a list of findings: 'no evidence of local recurrence and distant metastasis'
 _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
+                          # 'no complications such as dislocation or tumour recurrence'
+                          r"(?:[\w-]+\s+(?:such\s+as|including)\s+)?"
                           r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,|\band\b|\bor\b|\bnor\b)\s*(?:and\s+|or\s+)?){1,4}"
                           r"(?:[\w-]+\s+){0,2}$")
 # an item of the list that says its own state is no longer under the negation: 'no recurrences,
@@ -381,7 +383,7 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
-    before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
+    before = s.low[max(0, m.start - s.start - 90):m.start - s.start]
     if _STATE_ITEM_RX.search(before):
         return False
     if negated(text, s, m.start, m.end):
