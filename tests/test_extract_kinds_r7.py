@@ -124,3 +124,9 @@ def test_a_negation_over_a_list_after_such_as(terms):
             "No complications such as a painful shoulder, scapular dislocation or tumour recurrence were "
             "documented at the 3-year follow-up.")
     assert _statuses(text, terms) == ["no evidence of disease"]
+
+
+def test_neither_nor_is_a_negation(terms):
+    text = ("A 50-year-old man had a myxoid chondrosarcoma of the calf, resected, then radiotherapy. During a "
+            "follow-up of 28 months there have been neither signs of local tumour recurrence nor metastases.")
+    assert _statuses(text, terms) == ["no evidence of disease"]

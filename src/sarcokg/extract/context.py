@@ -135,7 +135,7 @@ def is_intro(low: str) -> bool:
 # the generic / anchor / case-reference cues are phrases in cues.py (one automaton pass), not regexes here
 
 NEG_RX = re.compile(
-    r"\b(?:no|not|without|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
+    r"\b(?:no|not|without|neither|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
     r"refusal of|refusing|"
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
@@ -468,7 +468,7 @@ _CLAUSE_WORDS = frozenset("she he it they we patient was were is are had has hav
 
 
 # what NEG_RX cannot match without ('no' covers not, nor, did not): a window with none of these has no negation
-_NEG_PARTS = ("no", "without", "free of", "negative", "absen", "declin", "refus", "never", "ruled", "exclud",
+_NEG_PARTS = ("no", "neither", "without", "free of", "negative", "absen", "declin", "refus", "never", "ruled", "exclud",
               "instead", "rather", "unable", "unsuitable", "contraind")
 
 
