@@ -130,3 +130,11 @@ def test_neither_nor_is_a_negation(terms):
     text = ("A 50-year-old man had a myxoid chondrosarcoma of the calf, resected, then radiotherapy. During a "
             "follow-up of 28 months there have been neither signs of local tumour recurrence nor metastases.")
     assert _statuses(text, terms) == ["no evidence of disease"]
+
+
+def test_a_time_without_news_at_the_last_status_own_time_keeps_that_status(terms):
+    text = ("A 40-year-old woman had an intimal sarcoma of the pulmonary artery, removed by endarterectomy. The "
+            "tumour recurred 5 years later. In this case the tumour was removed by endarterectomy, resulting in "
+            "5 years of survival.")
+    f = ex(text, terms)
+    assert [(o.status, o.months) for o in f.outcomes][-1] == ("recurrence", 60)

@@ -547,8 +547,8 @@ def _tidy(facts: list[OutcomeFact], no_carry: set[int] | frozenset[int] = frozen
         dead = dead or f.status == "death"
         if f.status is None and f.months is None:
             continue
-        if f.status is None and out and id(f) not in no_carry:
-            prev = out[-1]
+        if f.status is None and out and (id(f) not in no_carry or out[-1].months == f.months):
+            prev = out[-1]   # (a time without news that is the last status's own time is that status's)
             if prev.status is not None:
                 f.status = prev.status      # follow-up without news: the status stands
                 f.confidence = min(f.confidence, 0.6)
