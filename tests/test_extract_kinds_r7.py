@@ -138,3 +138,9 @@ def test_a_time_without_news_at_the_last_status_own_time_keeps_that_status(terms
             "5 years of survival.")
     f = ex(text, terms)
     assert [(o.status, o.months) for o in f.outcomes][-1] == ("recurrence", 60)
+
+
+def test_a_pages_render_date_is_no_publication_date(terms):
+    text = ("Total loading time: 0 Render date: 2024-11-25T07:29:39Z\n\nChordoma of the sacrum in an adult\n\n"
+            "Published online by Example University Press:  3 March 2011\n\nA 53-year-old man had a sacral chordoma.\n")
+    assert ex(text, terms).metadata.year.value == 2011

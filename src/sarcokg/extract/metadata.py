@@ -30,8 +30,10 @@ class YearForm(NamedTuple):
 YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
     YearForm(re.compile(
-        r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?|First Online|"
-        r"First published(?: online)?|(?<!received )(?<!accepted )(?<!revised )(?<!submitted )Date|Epub|"
+        r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?(?: by [^:\n]{3,60}(?=:))?|First Online|"
+        # a page's render or access date is no publication date
+        r"First published(?: online)?|(?<!received )(?<!accepted )(?<!revised )(?<!submitted )(?<!render )"
+        r"(?<!access )(?<!accessed )(?<!retrieved )(?<!download )Date|Epub|"
         r"Issue Date|Publication date|Date of publication|Available online|Online publication date|"
         r"eCollection|Year)"
         r"\s*(?:on\s*)?[:\-\u2013]?\s*"
