@@ -144,3 +144,16 @@ def test_a_pages_render_date_is_no_publication_date(terms):
     text = ("Total loading time: 0 Render date: 2024-11-25T07:29:39Z\n\nChordoma of the sacrum in an adult\n\n"
             "Published online by Example University Press:  3 March 2011\n\nA 53-year-old man had a sacral chordoma.\n")
     assert ex(text, terms).metadata.year.value == 2011
+
+
+def test_a_radiology_case_collections_findings_are_the_case(terms):
+    text = ("Weekly Case\nTitle : case 12\nAge / Sex : 48 / F\nChief complaint: neck pain\n"
+            "1) What is your impression?\nDiagnosis:\nChondrosarcoma\nDiscussion\nFindings:\n"
+            "Lobulated mass of the C5 vertebral body with extension into the epidural space.\n")
+    f = ex(text, terms)
+    assert {v.vertebra for v in f.tumour.levels} == {"C5"} and "spinal canal" in sites(text, terms)
+
+
+def test_an_mri_sequence_after_signal_on_both_is_no_level(terms):
+    text = ("A 20-year-old man had an angiosarcoma of L1. The vessels show low signal on both T1 and T2.")
+    assert {v.vertebra for v in ex(text, terms).tumour.levels} == {"L1"}
