@@ -157,3 +157,11 @@ def test_a_radiology_case_collections_findings_are_the_case(terms):
 def test_an_mri_sequence_after_signal_on_both_is_no_level(terms):
     text = ("A 20-year-old man had an angiosarcoma of L1. The vessels show low signal on both T1 and T2.")
     assert {v.vertebra for v in ex(text, terms).tumour.levels} == {"L1"}
+
+
+def test_a_researchgate_cover_page_gives_the_year(terms):
+    text = ("See discussions, stats, and author profiles for this publication at: https://www.example.net/7\n\n"
+            "Spinal epidural synovial sarcoma in an adult\n\nArticle  in  Example Journal of Radiology \u00b7 "
+            "November 2005\n\nSource: PubMed\n\nAll content following this page was uploaded on 16 May 2014.\n\n"
+            "A 44-year-old man had a synovial sarcoma of the epidural space at L4.\n")
+    assert ex(text, terms).metadata.year.value == 2005

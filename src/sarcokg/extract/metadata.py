@@ -49,6 +49,9 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
              (")",)),
     YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",)),
+    # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
+    YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
+             ("article",)),
     # "Example Med Sci > Volume 21(2); 2015 > Article"
     YearForm(re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*\(\d{1,3}\)\s*[;,]\s*" + YEAR + r"(?!\d)", re.I), 0.8,
              ("vol",)),
