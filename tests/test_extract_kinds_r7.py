@@ -165,3 +165,9 @@ def test_a_researchgate_cover_page_gives_the_year(terms):
             "November 2005\n\nSource: PubMed\n\nAll content following this page was uploaded on 16 May 2014.\n\n"
             "A 44-year-old man had a synovial sarcoma of the epidural space at L4.\n")
     assert ex(text, terms).metadata.year.value == 2005
+
+
+def test_disease_free_margins_are_no_status(terms):
+    text = ("A 50-year-old man had a synovial sarcoma of the pharynx, removed by pharyngectomy. The margins were "
+            "disease-free, and the pharynx was reconstructed with a flap.")
+    assert ex(text, terms).outcomes == []

@@ -227,6 +227,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
     if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
             _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
         return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
+    if fam == "no evidence of disease" and _MARGIN_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40),
+                                                                    m.start - s.start):
+        return None      # 'the margins were disease-free': the specimen's edges, not the patient
     if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
         return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
     if fam == "no evidence of disease" and _REMISSION_AFTER_RX.match(text, m.end, m.end + 20):
