@@ -171,3 +171,8 @@ def test_disease_free_margins_are_no_status(terms):
     text = ("A 50-year-old man had a synovial sarcoma of the pharynx, removed by pharyngectomy. The margins were "
             "disease-free, and the pharynx was reconstructed with a flap.")
     assert ex(text, terms).outcomes == []
+
+
+def test_a_region_joined_to_another_before_an_imaging_word_names_the_examination(terms):
+    text = "A 3-year-old boy had a rhabdomyosarcoma of the bladder. Abdominal-pelvic MRI showed a mass in the bladder."
+    assert sites(text, terms) == {"bladder"}

@@ -65,7 +65,9 @@ _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|re
                            r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
 COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
-IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+)?(?:contrast[\s-]+enhanced\s+)?"
+IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
+                              # 'abdominal-pelvic MRI', 'abdomino-pelvic CT'
+                              r"(?:pelvi\w*|abdomin\w*|thora\w*|chest|neck|spin\w*)\s+)?(?:contrast[\s-]+enhanced\s+)?"
                               r"(?:computed\s+tomograph\w*|"
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
