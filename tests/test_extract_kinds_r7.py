@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, sites
+from .extractutil import ex, kinds, sites
 
 
 def test_a_title_that_names_the_patient_does_not_stand_for_the_introduction(terms):
@@ -176,3 +176,15 @@ def test_disease_free_margins_are_no_status(terms):
 def test_a_region_joined_to_another_before_an_imaging_word_names_the_examination(terms):
     text = "A 3-year-old boy had a rhabdomyosarcoma of the bladder. Abdominal-pelvic MRI showed a mass in the bladder."
     assert sites(text, terms) == {"bladder"}
+
+
+def test_radiotherapy_years_before_a_radiation_induced_sarcoma_is_its_cause(terms):
+    text = ("A 30-year-old man had received radiotherapy 9 years previously for a tumour of the neck. He now had "
+            "a radiation-induced osteosarcoma of C4, which was resected.")
+    assert kinds(text, terms) == {"resection"}
+
+
+def test_radiotherapy_after_a_radiation_induced_sarcoma_is_its_treatment(terms):
+    text = ("A 30-year-old man had a radiation-induced osteosarcoma of C4, which was resected; radiotherapy "
+            "followed.")
+    assert "radiotherapy" in kinds(text, terms)

@@ -134,7 +134,7 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         if text.startswith("-PCR", m.end) or text.startswith("PCR", m.end):
             continue      # 'RT-PCR' is a laboratory test (reverse transcription), not radiotherapy
         s = _usable(text, zones, other_ranges, m.start, m.end)
-        if s is None:
+        if s is None or (m.axis == "intervention" and _radiation_before(terms, zones, s, m)):
             continue
         if m.axis == "regimen":
             # an acronym (MAP, AI) is a regimen only beside a word of drug treatment
@@ -285,6 +285,25 @@ APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|remove
 ECTOMY_RX = re.compile(r"[a-z]{3,}ectom(?:y|ies)\b")   # matched from a word's start (_ectomy_words)
 # 'a diskectomy and fusion 18 years ago': past history
 _YEARS_AGO_RX = re.compile(r"[^.;]{0,40}?\b(?:\d+|\w+)\s+years?\s+(?:ago|earlier|before|previously)\b")
+
+
+# a sarcoma the radiation of an earlier illness caused
+_RADIATION_INDUCED_RX = re.compile(r"\b(?:radiation|radiotherapy|irradiation)[\s-](?:induced|associated|related)\b|"
+                                   r"\bpost[\s-]?(?:radiation|irradiation)\s+(?:\w+\s+)?sarcoma")
+
+
+_PRIOR_BEFORE_RX = re.compile(r"\b(?:history\s+of|previous|prior|earlier)\s+(?:\w+\s+)?$")
+
+
+def _radiation_before(terms: Terms, zones: Zones, s: Sentence, m: Mention) -> bool:
+    """Radiotherapy years before a sarcoma the page calls radiation-induced: the cause, not its
+    treatment ('had received radiotherapy 8 years previously for a neck tumour')."""
+    if terms.get("intervention", m.key).summary_key != "radiotherapy" or \
+            _RADIATION_INDUCED_RX.search(zones.low) is None:
+        return False
+    i = m.start - s.start
+    return _YEARS_AGO_RX.match(s.low, m.end - s.start) is not None or \
+        _PRIOR_BEFORE_RX.search(s.low, max(0, i - 30), i) is not None
 
 
 def _ectomy_words(zones: Zones) -> dict[int, list[re.Match]]:
