@@ -298,12 +298,13 @@ _PRIOR_BEFORE_RX = re.compile(r"\b(?:history\s+of|previous|prior|earlier)\s+(?:\
 def _radiation_before(terms: Terms, zones: Zones, s: Sentence, m: Mention) -> bool:
     """Radiotherapy years before a sarcoma the page calls radiation-induced: the cause, not its
     treatment ('had received radiotherapy 8 years previously for a neck tumour')."""
-    if terms.get("intervention", m.key).summary_key != "radiotherapy" or \
-            _RADIATION_INDUCED_RX.search(zones.low) is None:
+    if terms.get("intervention", m.key).summary_key != "radiotherapy":
         return False
     i = m.start - s.start
-    return _YEARS_AGO_RX.match(s.low, m.end - s.start) is not None or \
-        _PRIOR_BEFORE_RX.search(s.low, max(0, i - 30), i) is not None
+    if _YEARS_AGO_RX.match(s.low, m.end - s.start) is None and \
+            _PRIOR_BEFORE_RX.search(s.low, max(0, i - 30), i) is None:
+        return False
+    return _RADIATION_INDUCED_RX.search(zones.low) is not None
 
 
 def _ectomy_words(zones: Zones) -> dict[int, list[re.Match]]:

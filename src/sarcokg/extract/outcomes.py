@@ -386,7 +386,9 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
-    before = s.low[max(0, m.start - s.start - 90):m.start - s.start]
+    before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
+    if "such as" in before or "including" in before:   # a long list: 'no complications such as A, B or C'
+        before = s.low[max(0, m.start - s.start - 90):m.start - s.start]
     if _STATE_ITEM_RX.search(before):
         return False
     if negated(text, s, m.start, m.end):

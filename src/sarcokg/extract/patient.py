@@ -60,7 +60,8 @@ def extract_age(text: str, zones: Zones) -> Value | None:
             continue
         a, b = s.start + m.start(), s.start + m.end()
         return Value(age, spans=[Span(a, b, text[a:b])], confidence=0.95 if s is zones.intro else 0.8)
-    f = AGE_FIELD_RX.search(text) if "age" in zones.low else None
+    low = zones.low
+    f = AGE_FIELD_RX.search(text) if ("age:" in low or "age :" in low or "age /" in low) else None
     if f is not None and int(f.group(1)) <= 110:
         return Value(int(f.group(1)), spans=[Span(f.start(1), f.end(1), f.group(1))], confidence=0.8)
     return None
@@ -68,7 +69,8 @@ def extract_age(text: str, zones: Zones) -> Value | None:
 
 def _sex_field(text: str, zones: Zones) -> Value | None:
     """The sex as a labelled field ('Gender: Male', 'Age / Sex : 22 / M'), when no sentence says it."""
-    if "sex" not in zones.low and "gender" not in zones.low:
+    low = zones.low
+    if not ("sex:" in low or "sex :" in low or "gender:" in low or "gender :" in low or "age /" in low):
         return None
     f = SEX_FIELD_RX.search(text)
     g = 1

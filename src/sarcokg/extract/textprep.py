@@ -237,8 +237,8 @@ CASE_HEADS = re.compile(_NUM + r"(?i:case (?:presentation|report|description|his
     r"clinical (?:presentation|case|history|summary)|presentation of (?:the )?case|description|"
     r"methods|results|investigations?|interventions? and outcomes?|treatment|outcome|follow[ -]?up|"
     r"patient and methods|case|"
-    # a radiology case collection's fields ('Chief complaint:', 'Imaging findings', 'Diagnosis:')
-    r"chief complaints?|patient data|(?:imaging |radiological )?findings|diagnosis" + _END)
+    # a radiology case collection's fields ('Chief complaint:', 'Findings:', 'Diagnosis:')
+    r"chief complaints?|patient data|findings|diagnosis" + _END)
 LIT_HEADS = re.compile(_NUM + r"(?i:introduction(?: and importance)?|background(?:/aims?)?(?: context)?|"
     r"discussion|conclusions?|summary and conclusions?|highlights|keywords?|key ?words|learning points|"
     r"purpose|objectives?|aims?|relevance and impact|literature review|review of (?:the )?literature|"
@@ -256,7 +256,7 @@ BOILER_HEADS = re.compile(r"^(?i:(?:list of )?references|bibliography|footnotes|
 
 _HEAD_PREFIXES = tuple(
     "case clinical presentation description method result investigation intervention treatment outcome follow "
-    "chief imaging radiological finding diagnosis "
+    "chief finding diagnosis "
     "patient introduction background discussion conclusion summary highlight keyword key learning purpose objective "
     "aim relevance literature review significance what lesson reference bibliography footnote acknowledg funding "
     "competing conflict author contributor related citation cited correspondence about disclaimer copyright "
