@@ -350,7 +350,7 @@ class Zones:
     def _zone(self, intro_i: int | None, anchors: set[int], refs: set[int], gens: set[int]) -> None:
         """Each sentence's heading, cue flags and zone, walking the sections in order: the case from
         the introduction on, then what each heading opens ('lit' at a question heading)."""
-        state = None   # None before the introduction, then case | lit | boiler
+        state = None   # None before the introduction, then case | closing (an abstract's conclusion) | lit | boiler
         resume = None  # the state a boilerplate block interrupted (case only)
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         body = False   # a heading on a line of its own seen since the case began: past the abstract
