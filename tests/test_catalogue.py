@@ -132,16 +132,42 @@ def test_the_files_rows_are_the_files_as_loaded_and_written_row_by_row(tmp_path,
         os.utime(files[7], ns=(0, files[7].stat().st_mtime_ns + 10**9))    # touched: a new mtime only
         written = []
         real = C.Catalogue.record
-        monkeypatch.setattr(C.Catalogue, "record", lambda self, r, gone, listing: written.append(dict(r)) or
-                            real(self, r, gone, listing))
+        monkeypatch.setattr(C.Catalogue, "record", lambda self, r, gone, listing, moved=None: written.append(
+            (sorted(r), sorted(moved or ()))) or real(self, r, gone, listing, moved))
         kgraph = load(kg, evidence=False, settings=Settings(defer_evidence_min=21))
         assert kgraph.changed == 1 and kgraph.deferred == 24
-        assert [sorted(w) for w in written] == [sorted([files[4].stem, files[7].stem])]
+        assert written == [([files[4].stem], [files[7].stem])]   # one row loaded, one touched
         new = using(catalogue_path(kg), lambda cat: cat.rows())
         assert new[files[4].stem] == [sha256(files[4]), files[4].stat().st_size, files[4].stat().st_mtime_ns, 0, 0]
         assert new[files[7].stem] == [rows[files[7].stem][0], rows[files[7].stem][1], files[7].stat().st_mtime_ns,
                                       1, 0]
         assert {k: v for k, v in new.items() if k not in (files[4].stem, files[7].stem)} == \
             {k: v for k, v in rows.items() if k not in (files[4].stem, files[7].stem)}
+    finally:
+        release(kg)
+
+
+def test_loaded_digests_are_the_rows_nothing_pending_and_never_make_a_catalogue(tmp_path):
+    """What export trusts without the lock: the rows of files not pending, of this version."""
+    from sarcokg.store.kgstore import loaded_digests
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 25)
+    try:
+        assert loaded_digests(kg) == {} and not catalogue_path(kg).exists()
+        want = dict(load(kg).digests)
+        release(kg)
+        assert loaded_digests(kg) == want and len(want) == 25
+        victim = sorted(want)[3][:-4]
+        using(catalogue_path(kg), lambda cat: cat.set_pending([victim]))
+        assert loaded_digests(kg) == {n: d for n, d in want.items() if n != victim + ".ttl"}
+        using(catalogue_path(kg), lambda cat: cat.set_pending(["*"]))
+        assert loaded_digests(kg) == {}
+        using(catalogue_path(kg), lambda cat: cat.set_pending([]))
+        with using(catalogue_path(kg), lambda cat: cat.db) as db:
+            db.execute("UPDATE meta SET value = 'another' WHERE name = 'versions'")
+        assert loaded_digests(kg) == {}
+        release(kg)
+        catalogue_path(kg).write_bytes(b"garbage" * 1000)
+        assert loaded_digests(kg) == {} and catalogue_path(kg).read_bytes() == b"garbage" * 1000
     finally:
         release(kg)

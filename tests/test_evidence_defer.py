@@ -82,7 +82,7 @@ def _release(kg):
 def _record(kg) -> tuple[list[str], set[str]]:
     """The keys whose evidence the catalogue records as not loaded, and every file's key."""
     from sarcokg.store.catalogue import using
-    return using(S.catalogue_path(kg), lambda cat: (cat.deferred(), set(cat.files())))
+    return using(S.catalogue_path(kg), lambda cat: (list(cat.rows(deferred=True)), set(cat.files())))
 
 
 def _pending(kg) -> tuple[str, ...]:

@@ -114,12 +114,15 @@ class Catalogue:
         """{key: digest} of the report files (not the ontology)."""
         return dict(self.db.execute("SELECT key, digest FROM files WHERE key != ?", (ONTOLOGY_KEY,)))
 
-    def rows(self) -> dict[str, list]:
-        """{key: [digest, size, mtime_ns, deferred, unconfined]} of every file, the ontology's too."""
-        return {k: list(r) for k, *r in self.db.execute("SELECT * FROM files")}
+    def rows(self, deferred: bool = False) -> dict[str, list]:
+        """{key: [digest, size, mtime_ns, deferred, unconfined]} of every file (the ontology's too),
+        in key order; deferred: of the reports whose evidence is not loaded only."""
+        where = " WHERE deferred = 1" if deferred else ""
+        return {k: list(r) for k, *r in self.db.execute(f"SELECT * FROM files{where} ORDER BY key")}
 
-    def deferred(self) -> list[str]:
-        return [k for (k,) in self.db.execute("SELECT key FROM files WHERE deferred = 1 ORDER BY key")]
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """{key: (size, mtime_ns)} of every file, the ontology's too (what a sync compares first)."""
+        return {k: (s, m) for k, s, m in self.db.execute("SELECT key, size, mtime FROM files")}
 
     def unconfined(self) -> frozenset[str]:
         return frozenset(k for (k,) in self.db.execute("SELECT key FROM files WHERE unconfined = 1"))
@@ -129,7 +132,11 @@ class Catalogue:
             self.db.execute("DELETE FROM pending")
             self.db.executemany("INSERT INTO pending VALUES (?)", [(k,) for k in keys])
 
-    def _digests(self, keys: list[str]) -> dict[str, str]:
+    def digests(self, keys: list[str]) -> dict[str, str]:
+        """{key: digest} of these files (those of them that have a row)."""
+        if len(keys) > 1000:
+            wanted = set(keys)
+            return {k: d for k, d in self.db.execute("SELECT key, digest FROM files") if k in wanted}
         out = {}
         for key in keys:
             row = self.db.execute("SELECT digest FROM files WHERE key = ?", (key,)).fetchone()
@@ -194,24 +201,28 @@ class Catalogue:
                                 [(consumer, k, *e) for k, e in put.items()])
             self._put_stamp(consumer, stamp)
 
-    def record(self, rows: dict[str, Row], removed: Iterable[str], listing: str) -> int:
+    def record(self, rows: dict[str, Row], removed: Iterable[str], listing: str,
+               moved: dict[str, tuple[int, int]] | None = None) -> int:
         """One sync's outcome in one transaction: `rows` written, the files
-        `removed`, the clean mark `listing`, nothing pending. The generation now
-        current: a new one when a report's digest changed or a report came or
-        went, each such change in the log (the ontology's is not: consumers
+        `removed`, the (size, mtime_ns) of files `moved` (touched: the same
+        content), the clean mark `listing`, nothing pending. The generation
+        now current: a new one when a report's digest changed or a report came
+        or went, each such change in the log (the ontology's is not: consumers
         see it in their context). The log no stamp needs is dropped."""
-        removed = list(removed)
-        if not rows and not removed and listing == self._meta("listing") \
+        removed, moved = list(removed), moved or {}
+        if not rows and not removed and not moved and listing == self._meta("listing") \
                 and self.db.execute("SELECT 1 FROM pending").fetchone() is None:
             return self.generation()
         with self.db:
-            held = self.files() if len(rows) + len(removed) > 1000 else self._digests([*rows, *removed])
+            held = self.digests([*rows, *removed])
             log: list[tuple[str, str | None, str | None]] = [
                 (k, held.get(k), r[0]) for k, r in rows.items() if held.get(k) != r[0] and k != ONTOLOGY_KEY]
             log += [(k, held[k], None) for k in removed if k in held]
             self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                                 [(k, *r) for k, r in rows.items()])
             self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in removed])
+            self.db.executemany("UPDATE files SET size = ?, mtime = ? WHERE key = ?",
+                                [(size, mtime, k) for k, (size, mtime) in moved.items()])
             self.db.execute("DELETE FROM pending")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
             generation = self.generation()

@@ -182,7 +182,7 @@ def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
 @dataclass
 class Plan:
     """What a sync has to do: files to (re)load, graphs to drop; `known` the
-    files' rows (catalogue.Catalogue.rows), with the new mtimes of the files
+    files' (size, mtime_ns) as recorded, with the new ones of the files
     `touched` (the same content)."""
     known: dict
     todo: list[str]
@@ -195,8 +195,10 @@ class Plan:
         return not self.todo and not self.gone
 
 
-def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tuple | None = None) -> Plan:
-    """What to do; `stats`: the files' (sizes, mtime_ns), when the caller has them."""
+def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tuple | None,
+         digests: Callable[[list[str]], dict[str, str]]) -> Plan:
+    """What to do; `known`: the files' recorded (size, mtime_ns); `stats`: the files'
+    (sizes, mtime_ns), when the caller has them; `digests`: the recorded digests of some files."""
     known = dict(known)
     folder = str(kg) + os.sep
     wanted = {ONTOLOGY_KEY: str(ontology_path())}
@@ -205,22 +207,26 @@ def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tupl
     out = Plan(known, [], [k for k in known if k not in wanted], wanted=wanted)
     redo_all = "*" in pending
     given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
+    moved = {}
     for key, path in wanted.items():
         try:
             st = None if key in given else os.stat(path)
-            size, mtime = given[key] if st is None else (st.st_size, st.st_mtime_ns)
+            now = given[key] if st is None else (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
         e = known.get(key)
         if e is None or redo_all or key in pending:
             out.todo.append(key)
-        elif e[1] != size or e[2] != mtime:
-            if sha256(Path(path)) != e[0]:
-                out.todo.append(key)
-            else:
-                known[key] = [e[0], size, mtime, *e[3:]]
-                out.touched.append(key)
+        elif e != now:   # both (size, mtime_ns)
+            moved[key] = now
+    held = digests(list(moved)) if moved else {}
+    for key, now in moved.items():   # size or mtime changed: the content too?
+        if sha256(Path(wanted[key])) != held.get(key):
+            out.todo.append(key)
+        else:
+            known[key] = now
+            out.touched.append(key)
     out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
     return out
 
@@ -246,20 +252,16 @@ def _listing(names: list[str], sizes, mtimes, ontology: tuple[str, int, int]) ->
 
 
 def _listing_of(known: dict) -> str:
-    """The listing digest of the files' rows (what they were when loaded)."""
-    onto = known.get(ONTOLOGY_KEY) or ["", -1, -1]
+    """The listing digest of the files' recorded {key: (size, mtime_ns)} (what they were when loaded)."""
+    onto = known.get(ONTOLOGY_KEY) or (-1, -1)
     keys = sorted(k + ".ttl" for k in known if k != ONTOLOGY_KEY)
     entries = [known[k[:-4]] for k in keys]
-    return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
-
-
-def _digests(known: dict) -> dict[str, str]:
-    return {key + ".ttl": e[0] for key, e in known.items() if key != ONTOLOGY_KEY}
+    return _listing(keys, [e[0] for e in entries], [e[1] for e in entries], (str(ontology_path()), onto[0], onto[1]))
 
 
 def _digests_at(kg: Path, generation: int) -> dict[str, str]:
-    """The files' digests, read when first asked for after a clean mark; the
-    generation must still be the one the command synced to."""
+    """The files' digests, read when first asked for; the generation must
+    still be the one the command synced to."""
     now, files = _using(kg, lambda cat: _read(cat, lambda c: (c.generation(), c.files())))
     if now != generation:
         raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
@@ -312,10 +314,10 @@ def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None
     seen: State | None = None
     todo: Plan | None = None
     while True:
-        state, known = _using(kg, partial(_read, work=partial(_state_and_rows, seen=seen)))
+        state, known = _using(kg, partial(_read, work=partial(_state_and_stats, seen=seen)))
         reason = _no_record(kg, state)
         if state != seen:   # planned again only when another command changed the state
-            todo = plan(kg, names, known, set(state.pending), stats) if reason is None else None
+            todo = plan(kg, names, known, set(state.pending), stats, partial(_held, kg)) if reason is None else None
             stats = None    # planned again (another command changed the state): as the files are then
         seen = state
         exclusive = holds_exclusive(kg)
@@ -330,10 +332,14 @@ def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None
         return _change(kg, names, settings, reason, todo, deriver)
 
 
-def _state_and_rows(cat: Catalogue, seen: State | None) -> tuple[State, dict]:
-    """The catalogue's state, and the files' rows unless the state is the one `seen`."""
+def _state_and_stats(cat: Catalogue, seen: State | None) -> tuple[State, dict]:
+    """The catalogue's state, and the files' recorded (size, mtime_ns) unless the state is the one `seen`."""
     state = cat.state()
-    return state, (cat.rows() if state != seen else {})
+    return state, (cat.stats() if state != seen else {})
+
+
+def _held(kg: Path, keys: list[str]) -> dict[str, str]:
+    return _using(kg, lambda cat: cat.digests(keys))
 
 
 def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, planned: Plan | None,
@@ -344,7 +350,7 @@ def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, 
     rebuilt = isinstance(opened, str)
     if isinstance(opened, str):
         store = _rebuild(store_dir, kg, opened)
-        planned = plan(kg, names, _using(kg, Catalogue.rows), {"*"})
+        planned = plan(kg, names, _using(kg, Catalogue.stats), {"*"}, None, partial(_held, kg))
     else:
         store = opened
     assert planned is not None
@@ -370,7 +376,7 @@ def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, 
             rows[key] = [*e, 0, int(key != ONTOLOGY_KEY and not subjects_confined(key, quads))]
             store.extend(quads)
     store.flush()
-    todo.known.update(rows)
+    todo.known.update({k: (r[1], r[2]) for k, r in rows.items()})
     return _finish(kg, store, todo, rows, len(todo.todo) + len(todo.gone), rebuilt)
 
 
@@ -378,13 +384,12 @@ def _finish(kg: Path, store: ox.Store, todo: Plan, rows: dict | None = None, cha
             rebuilt: bool = False) -> Synced:
     """The sync's outcome recorded (the rows loaded or touched, the files gone, the clean mark) in one
     durable transaction that also ends what was pending."""
-    write = {k: todo.known[k] for k in todo.touched} | (rows or {})
-
     def work(cat: Catalogue) -> tuple[int, int, frozenset]:
-        generation = cat.record({k: tuple(r) for k, r in write.items()}, todo.gone, _listing_of(todo.known))
+        generation = cat.record({k: tuple(r) for k, r in (rows or {}).items()}, todo.gone, _listing_of(todo.known),
+                                {k: todo.known[k] for k in todo.touched})
         return generation, cat.state().deferred, cat.unconfined()
     generation, deferred, unconfined = _using(kg, work, write=True)
-    return Synced(store, partial(_digests, todo.known), deferred, generation, unconfined, changed, rebuilt)
+    return Synced(store, partial(_digests_at, kg, generation), deferred, generation, unconfined, changed, rebuilt)
 
 
 def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
@@ -505,7 +510,7 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
 
 def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, Callable[[], dict], int, frozenset]:
     """Load the evidence a bulk load left out (the files' rows marked deferred), so the store
-    holds every triple of every file; returns (the store, the files' digests, the
+    holds every triple of every file; returns (the store, the files' digests when asked for, the
     generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync:
     the reports are pending in the catalogue first, and a command that finds them
     there reloads them whole. A file that changed since the store was synced
@@ -514,32 +519,34 @@ def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, C
         hold_lock(kg, settings.lock_wait, exclusive=True)
         # another command may have run while the lock was free: the catalogue says what is loaded
     opened = _open_store(kg / CACHE_DIR / "store", True, kg)
-    state, known, keys = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.rows(), c.deferred())))
+    state, known, rows = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.stats(), c.rows(deferred=True))))
     if isinstance(opened, str) or _no_record(kg, state) or state.pending:
         raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
     store = opened
+    keys = list(rows)
     if keys:
         _using(kg, lambda cat: cat.set_pending(keys), write=True)
         folder = str(kg) + os.sep
         with ThreadPoolExecutor(max_workers=2) as loaders:
             running: list[Future] = []
             for start in range(0, len(keys), settings.load_chunk):
-                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, known)
+                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, rows)
                 running.append(loaders.submit(store.bulk_load, data, format=ox.RdfFormat.TRIG))
                 while len(running) > 2:
                     running.pop(0).result()
             for fut in running:
                 fut.result()
         store.flush()
+        known.update({k: (r[1], r[2]) for k, r in rows.items()})
     generation, unconfined = _using(kg, lambda cat: (
-        cat.record({k: tuple(known[k]) for k in keys}, [], _listing_of(known)), cat.unconfined()), write=True)
-    return store, partial(_digests, known), generation, unconfined
+        cat.record({k: tuple(r) for k, r in rows.items()}, [], _listing_of(known)), cat.unconfined()), write=True)
+    return store, partial(_digests_at, kg, generation), generation, unconfined
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
     """The evidence blocks of these reports, for one bulk load; a report whose
     file changed since it was loaded is reloaded whole. Their rows in `known`
-    are updated (evidence loaded; a new digest, size, mtime and confinement)."""
+    ({key: row}) are updated (evidence loaded; a new digest, size, mtime and confinement)."""
     parts = []
     for key in keys:
         path = Path(folder + key + ".ttl")
