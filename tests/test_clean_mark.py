@@ -1,18 +1,18 @@
-"""A clean read skips the manifest (sync.py's clean mark), and never sees a stale store.
+"""A clean read skips the files' rows (sync.py's clean mark), and never sees a stale store.
 
 Each kind of change to the folder must send the sync to its full comparison
-and be loaded; a folder with no change must not read the manifest at all.
+and be loaded; a folder with no change must not read the store's record of
+the files (the catalogue's rows) at all.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
 import pytest
 
 from sarcokg.store import sync
-from sarcokg.store.kgstore import CACHE_DIR, load, release
+from sarcokg.store.kgstore import load, release
 
 AGES = "SELECT ?a WHERE { GRAPH ?g { ?p <https://w3id.org/sarcokg/ontology#ageYears> ?a } }"
 IDS = "SELECT ?id WHERE { GRAPH ?g { ?r <https://w3id.org/sarcokg/ontology#reportId> ?id } }"
@@ -60,17 +60,20 @@ def _later(path, seconds: int = 5) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
 
 
-def test_a_clean_read_does_not_read_the_manifest(kg_copy, compared, monkeypatch):
+def test_a_clean_read_does_not_read_the_files_rows(kg_copy, compared, monkeypatch):
+    from sarcokg.store import catalogue
     first = _load(kg_copy)
     want = dict(first.digests)
     assert compared == [1]
     read = []
-    real = sync.read_manifest
-    monkeypatch.setattr(sync, "read_manifest", lambda path: read.append(path) or real(path))
+    for name in ("rows", "files"):
+        real = getattr(catalogue.Catalogue, name)
+        monkeypatch.setattr(catalogue.Catalogue, name, lambda self, real=real, name=name: read.append(name) or
+                            real(self))
     again = _load(kg_copy)
     assert compared == [1] and read == [] and again.changed == 0
     assert again.ids == first.ids and again.ages == first.ages
-    assert again.digests == want and read     # the digests, read from the manifest when asked for
+    assert again.digests == want and read == ["files"]    # the digests, read when asked for
     assert again.deferred == first.deferred and again.generation == first.generation
 
 
@@ -138,29 +141,33 @@ def test_every_change_is_seen(kg_copy, compared, change):
     assert compared == [1, 1]         # and the mark made again: the next read is clean
 
 
-def test_a_pending_update_or_another_manifest_is_compared_in_full(kg_copy, compared):
-    _load(kg_copy)
-    manifest = kg_copy / CACHE_DIR / "manifest.json"
-    manifest.write_bytes(manifest.read_bytes() + b" ")   # rewritten by another hand: same content
-    _load(kg_copy)
-    assert compared == [1, 1]
-    (kg_copy / CACHE_DIR / "pending.json").write_text(json.dumps([]))
-    _load(kg_copy)
-    assert compared == [1, 1, 1]
-
-
-def test_a_new_generation_or_a_damaged_mark_is_compared_in_full(kg_copy, compared):
+def test_a_pending_update_or_a_damaged_mark_is_compared_in_full(kg_copy, compared):
     from sarcokg.store.catalogue import using
     _load(kg_copy)
     path = sync.catalogue_path(kg_copy)
-    using(path, lambda cat: cat.set_note("clean", "{not json"))
+    using(path, lambda cat: cat.set_pending(["nothing-of-note"]))
     _load(kg_copy)
     assert compared == [1, 1]
-    using(path, lambda cat: cat.record({"somebody-else": "0" * 64}, []))   # a generation the mark is not of
+    with using(path, lambda cat: cat.db) as db:
+        db.execute("UPDATE meta SET value = 'not a digest' WHERE name = 'listing'")
     _load(kg_copy)
     assert compared == [1, 1, 1]
     _load(kg_copy)
-    assert compared == [1, 1, 1]
+    assert compared == [1, 1, 1]    # the mark made again
+
+
+def test_digests_asked_for_after_another_command_changed_the_store_are_refused(kg_copy):
+    """A clean read's digests are read when asked for: never those of another generation."""
+    from sarcokg.common.errors import SarcoKGError
+    from sarcokg.store.catalogue import using
+    _load(kg_copy)
+    kgraph = load(kg_copy, evidence=False)
+    path = sync.catalogue_path(kg_copy)
+    using(path, lambda cat: cat.record({"somebody-else": ("0" * 64, 1, 1, 0, 0)}, [], "x"))
+    with pytest.raises(SarcoKGError, match="changed while this command ran"):
+        dict(kgraph.digests)
+    kgraph = None
+    release(kg_copy)
 
 
 def _outcome(fn, *args):

@@ -2,7 +2,6 @@
 query answers as on the full store, and the store stays crash-safe."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 
@@ -80,15 +79,26 @@ def _release(kg):
     gc.collect()
 
 
+def _record(kg) -> tuple[list[str], set[str]]:
+    """The keys whose evidence the catalogue records as not loaded, and every file's key."""
+    from sarcokg.store.catalogue import using
+    return using(S.catalogue_path(kg), lambda cat: (list(cat.rows(deferred=True)), set(cat.files())))
+
+
+def _pending(kg) -> tuple[str, ...]:
+    from sarcokg.store.catalogue import using
+    return using(S.catalogue_path(kg), lambda cat: cat.state().pending)
+
+
 def _fresh(kg):
     import gc
     release(kg)
     gc.collect()   # RocksDB allows one handle: the last KG must be gone
     shutil.rmtree(kg / CACHE_DIR, ignore_errors=True)
     kgraph = load(kg, evidence=False)
-    manifest = json.loads((kg / CACHE_DIR / "manifest.json").read_text())
-    assert set(manifest["deferred"]) == {f.stem for f in kg.glob("*.ttl")} == set(manifest["files"]) - {"ontology"}
-    assert kgraph.deferred == len(manifest["deferred"])
+    deferred, files = _record(kg)
+    assert set(deferred) == {f.stem for f in kg.glob("*.ttl")} == files
+    assert kgraph.deferred == len(deferred)
     return kgraph
 
 
@@ -161,14 +171,13 @@ def test_a_small_change_keeps_the_rest_deferred(big_kg):
     victim = sorted(big_kg.glob("synth-*.ttl"))[3]
     victim.write_text(victim.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     kgraph = load(big_kg, evidence=False)
-    deferred = json.loads((big_kg / CACHE_DIR / "manifest.json").read_text())["deferred"]
+    deferred = _record(big_kg)[0]
     assert kgraph.changed == 1 and victim.stem not in deferred and kgraph.deferred == len(deferred) == 44
     complete(kgraph)
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert _rows(kgraph.store.query(q, use_default_graph_as_union=True)) == \
         _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True))
-    manifest = json.loads((big_kg / CACHE_DIR / "manifest.json").read_text())
-    assert manifest["deferred"] == [] and load(big_kg).changed == 0
+    assert _record(big_kg)[0] == [] and load(big_kg).changed == 0
 
 
 def test_a_file_changed_after_the_sync_is_reloaded_whole(big_kg):
@@ -183,18 +192,18 @@ def test_a_file_changed_after_the_sync_is_reloaded_whole(big_kg):
     assert got == _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True,
                                                          prefixes=dict(PREFIXES)))
     assert any(x.startswith('"changed ') for _, x in got)
-    assert load(big_kg).changed == 0   # the manifest records the file as reloaded
+    assert load(big_kg).changed == 0   # the catalogue records the file as reloaded
 
 
 def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
     kgraph = _fresh(big_kg)
     calls = []
 
-    def dying(store, keys, folder, known, unconfined):
+    def dying(store, keys, folder, known):
         if calls:
             raise KeyboardInterrupt   # as if killed after the first chunk went in
         calls.append(1)
-        return real(store, keys, folder, known, unconfined)
+        return real(store, keys, folder, known)
 
     real = S._evidence_chunk
     monkeypatch.setattr(S, "_evidence_chunk", dying)
@@ -202,7 +211,7 @@ def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
     kgraph.settings = Settings(defer_evidence_min=21, load_chunk=kgraph.deferred // 2)
     with pytest.raises(KeyboardInterrupt):
         complete(kgraph)
-    assert (big_kg / CACHE_DIR / "pending.json").exists()
+    assert len(_pending(big_kg)) == kgraph.deferred
     monkeypatch.setattr(S, "_evidence_chunk", real)
     kgraph = None
     _release(big_kg)
@@ -210,7 +219,7 @@ def test_a_crash_while_loading_evidence_is_redone(big_kg, monkeypatch):
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert _rows(kgraph.store.query(q, use_default_graph_as_union=True)) == \
         _rows(load_memory(big_kg).store.query(q, use_default_graph_as_union=True))
-    assert not kgraph.deferred and not (big_kg / CACHE_DIR / "pending.json").exists()
+    assert not kgraph.deferred and _pending(big_kg) == () and _record(big_kg)[0] == []
 
 
 def test_cli_loads_evidence_only_for_a_query_that_may_read_it(tmp_path, run):
@@ -224,7 +233,7 @@ def test_cli_loads_evidence_only_for_a_query_that_may_read_it(tmp_path, run):
         p = subprocess.run([sys.executable, "-m", "sarcokg.cli", "query", "--kg", str(kg), "--format", "csv",
                             "--sparql", q], capture_output=True, text=True, env=env, cwd=ROOT)
         assert p.returncode == 0, p.stderr
-        return p.stdout, json.loads((kg / CACHE_DIR / "manifest.json").read_text())["deferred"]
+        return p.stdout, _record(kg)[0]
 
     out, deferred = query("SELECT (COUNT(*) AS ?n) WHERE { ?r a sko:CaseReport }")
     assert out.split() == ["n", "30"] and len(deferred) == 30

@@ -1,8 +1,9 @@
 """Damaged derived state is rebuilt, never fatal (issue #16): garbage in the
 store's files is told apart from a store open in another program and
 rebuilt from the report files with a one-line note; garbage in any kept
-derived file (row buckets, renderings, validation cache, manifest) is
-dropped and made again, with the same answers."""
+derived file (the catalogue, which holds the store's record, kept rows,
+renderings, validation cache) is dropped and made again, with the same
+answers."""
 from __future__ import annotations
 
 import json
@@ -70,7 +71,7 @@ def test_a_store_open_in_another_program_is_named_as_such(kg):
                                "time.sleep(30)"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-        (kg / CACHE_DIR / "manifest.json").unlink()   # a sync must open the store for writing
+        (kg / CACHE_DIR / "catalogue.sqlite").unlink()   # no record: a sync must rebuild the store
         code, _, err = cli("query", "case-summary", "--kg", kg)
         assert code == 2 and "open in another program" in err and len(err.strip().splitlines()) == 1, err
     finally:

@@ -293,8 +293,8 @@ _WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS
 
 
 def json_bytes(data) -> bytes:
-    """Compact JSON with sorted keys (the caches and the store's manifest, which
-    hold an entry per report: orjson writes 100,000 of them ten times faster
+    """Compact JSON with sorted keys (the caches, which hold an entry per
+    report: orjson writes 100,000 of them ten times faster
     than the json module, in the same bytes)."""
     import orjson
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)

@@ -4,10 +4,17 @@ sync made to them, and of how far each consumer of the files has caught up.
 
 Tables (KG/.sarcokg/catalogue.sqlite):
 
-- files(key, digest): the report files as the store loaded them;
+- files(key, digest, size, mtime, deferred, unconfined): the report files
+  (and the ontology, key ONTOLOGY_KEY) as the store loaded them: SHA-256,
+  size, mtime_ns, whether the report's evidence is not loaded yet, whether
+  the file holds a triple about a node not its own (the store's record:
+  sync.py); written row by row;
 - changes(generation, key, before, after): written by the sync, one row per
-  file it added (before NULL), changed or removed (after NULL); the files and
-  the change log of generation g are written in one transaction;
+  report file it added (before NULL), changed or removed (after NULL); the
+  files, the change log of generation g and the clean mark (meta `listing`)
+  are written in one transaction, which also empties `pending`;
+- pending(key): the files a sync is changing, written (durably) before it
+  touches the store ('*': every file);
 - stamps(name, context, generation, size, state): each consumer (each named
   query's rows, and each output file it keeps) with the generation it has
   caught up to, the context it was computed in (ontology, query text,
@@ -25,7 +32,8 @@ consumer keeps: entries are text to it.
 Why sqlite3: in the standard library, atomic across processes and crashes (a
 kill -9 leaves the last committed transaction), and "what changed after g"
 is one indexed query. A catalogue that does not read back is made afresh
-(every consumer then starts over; nothing is lost that the files do not hold).
+(every consumer then starts over, and the store, which it no longer
+describes, is rebuilt; nothing is lost that the files do not hold).
 """
 from __future__ import annotations
 
@@ -37,13 +45,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from sarcokg.common.errors import SarcoKGError
+from sarcokg.store.reportfiles import ONTOLOGY_KEY
 
-SCHEMA = 2
+SCHEMA = 3     # 3: the store's record (size, mtime, deferred, unconfined; pending) moved here from manifest.json
 KEEP = 100     # generations of the change log kept at most
 _DDL = """
 PRAGMA journal_mode = WAL;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,
+                                  mtime INTEGER NOT NULL, deferred INTEGER NOT NULL, unconfined INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS files_deferred ON files (key) WHERE deferred = 1;
+CREATE INDEX IF NOT EXISTS files_unconfined ON files (key) WHERE unconfined = 1;
+CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS changes (generation INTEGER NOT NULL, key TEXT NOT NULL, before TEXT, after TEXT,
                                     PRIMARY KEY (generation, key));
 CREATE TABLE IF NOT EXISTS stamps (name TEXT PRIMARY KEY, context TEXT NOT NULL, generation INTEGER NOT NULL,
@@ -51,7 +64,9 @@ CREATE TABLE IF NOT EXISTS stamps (name TEXT PRIMARY KEY, context TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS entries (consumer TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL,
                                     label TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (consumer, key));
 """
+_TABLES = ("files", "pending", "changes", "stamps", "entries", "meta")
 T = TypeVar("T")
+Row = tuple   # a file's row: (digest, size, mtime_ns, deferred, unconfined)
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,23 @@ class Stamp:
     generation: int
     size: int = 0
     state: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """What tells the store's record apart from another: who made the
+    catalogue, the generation, the clean mark, the pending files, and how many
+    reports' evidence is not loaded (each changes with every write to `files`)."""
+    made_by: str | None
+    generation: int
+    listing: str | None
+    pending: tuple[str, ...]
+    deferred: int
+
+
+def made_by(versions: str) -> str:
+    """The catalogue's `versions` as the sync of these versions records it."""
+    return f"{SCHEMA} {versions}"
 
 
 class Catalogue:
@@ -73,19 +105,38 @@ class Catalogue:
     def generation(self) -> int:
         return int(self._meta("generation") or 0)
 
-    def note(self, name: str) -> str | None:
-        """A small text the store keeps beside the change log (sync.py's clean mark)."""
-        return self._meta("note:" + name)
-
-    def set_note(self, name: str, value: str) -> None:
-        if self.note(name) != value:
-            with self.db:
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("note:" + name, value))
+    def state(self) -> State:
+        return State(self._meta("versions"), self.generation(), self._meta("listing"),
+                     tuple(k for (k,) in self.db.execute("SELECT key FROM pending ORDER BY key")),
+                     self.db.execute("SELECT COUNT(*) FROM files WHERE deferred = 1").fetchone()[0])
 
     def files(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT key, digest FROM files"))
+        """{key: digest} of the report files (not the ontology)."""
+        return dict(self.db.execute("SELECT key, digest FROM files WHERE key != ?", (ONTOLOGY_KEY,)))
 
-    def _digests(self, keys: list[str]) -> dict[str, str]:
+    def rows(self, deferred: bool = False) -> dict[str, list]:
+        """{key: [digest, size, mtime_ns, deferred, unconfined]} of every file (the ontology's too),
+        in key order; deferred: of the reports whose evidence is not loaded only."""
+        where = " WHERE deferred = 1" if deferred else ""
+        return {k: list(r) for k, *r in self.db.execute(f"SELECT * FROM files{where} ORDER BY key")}
+
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """{key: (size, mtime_ns)} of every file, the ontology's too (what a sync compares first)."""
+        return {k: (s, m) for k, s, m in self.db.execute("SELECT key, size, mtime FROM files")}
+
+    def unconfined(self) -> frozenset[str]:
+        return frozenset(k for (k,) in self.db.execute("SELECT key FROM files WHERE unconfined = 1"))
+
+    def set_pending(self, keys: Iterable[str]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM pending")
+            self.db.executemany("INSERT INTO pending VALUES (?)", [(k,) for k in keys])
+
+    def digests(self, keys: list[str]) -> dict[str, str]:
+        """{key: digest} of these files (those of them that have a row)."""
+        if len(keys) > 1000:
+            wanted = set(keys)
+            return {k: d for k, d in self.db.execute("SELECT key, digest FROM files") if k in wanted}
         out = {}
         for key in keys:
             row = self.db.execute("SELECT digest FROM files WHERE key = ?", (key,)).fetchone()
@@ -150,35 +201,47 @@ class Catalogue:
                                 [(consumer, k, *e) for k, e in put.items()])
             self._put_stamp(consumer, stamp)
 
-    def record(self, entries: dict[str, str], removed: Iterable[str]) -> int:
-        """One sync's outcome ({key: digest} loaded, keys removed) in one
-        transaction; the generation now current (a new one when a digest
-        changed or a file came or went). The log no stamp needs is dropped."""
-        removed = list(removed)
-        if not entries and not removed:
+    def record(self, rows: dict[str, Row], removed: Iterable[str], listing: str,
+               moved: dict[str, tuple[int, int]] | None = None) -> int:
+        """One sync's outcome in one transaction: `rows` written, the files
+        `removed`, the (size, mtime_ns) of files `moved` (touched: the same
+        content), the clean mark `listing`, nothing pending. The generation
+        now current: a new one when a report's digest changed or a report came
+        or went, each such change in the log (the ontology's is not: consumers
+        see it in their context). The log no stamp needs is dropped."""
+        removed, moved = list(removed), moved or {}
+        if not rows and not removed and not moved and listing == self._meta("listing") \
+                and self.db.execute("SELECT 1 FROM pending").fetchone() is None:
             return self.generation()
         with self.db:
-            held = self.files() if len(entries) + len(removed) > 1000 else self._digests([*entries, *removed])
+            held = self.digests([*rows, *removed])
             log: list[tuple[str, str | None, str | None]] = [
-                (k, held.get(k), d) for k, d in entries.items() if held.get(k) != d]
+                (k, held.get(k), r[0]) for k, r in rows.items() if held.get(k) != r[0] and k != ONTOLOGY_KEY]
             log += [(k, held[k], None) for k in removed if k in held]
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                                [(k, *r) for k, r in rows.items()])
+            self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k in removed])
+            self.db.executemany("UPDATE files SET size = ?, mtime = ? WHERE key = ?",
+                                [(size, mtime, k) for k, (size, mtime) in moved.items()])
+            self.db.execute("DELETE FROM pending")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
             generation = self.generation()
             if log:
                 generation += 1
-                self.db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?)", [(generation, *c) for c in log])
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
-                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)",
-                                    [(k, a) for k, _, a in log if a is not None])
-                self.db.executemany("DELETE FROM files WHERE key = ?", [(k,) for k, _, a in log if a is None])
-                # the log no consumer needs (an output's stamp, which has a size, needs none), and
-                # at most KEEP generations: a consumer further behind starts afresh
-                oldest = self.db.execute("SELECT MIN(generation) FROM stamps WHERE size = 0").fetchone()[0]
-                trim = generation - 1 if oldest is None else min(int(oldest), generation - 1)
-                trim = max(trim, generation - KEEP)
-                if trim > int(self._meta("log_from") or 0):
-                    self.db.execute("DELETE FROM changes WHERE generation <= ?", (trim,))
-                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('log_from', ?)", (str(trim),))
+                self._log(generation, log)
         return generation
+
+    def _log(self, generation: int, log: list[tuple[str, str | None, str | None]]) -> None:
+        self.db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?)", [(generation, *c) for c in log])
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+        # the log no consumer needs (an output's stamp, which has a size, needs none), and
+        # at most KEEP generations: a consumer further behind starts afresh
+        oldest = self.db.execute("SELECT MIN(generation) FROM stamps WHERE size = 0").fetchone()[0]
+        trim = generation - 1 if oldest is None else min(int(oldest), generation - 1)
+        trim = max(trim, generation - KEEP)
+        if trim > int(self._meta("log_from") or 0):
+            self.db.execute("DELETE FROM changes WHERE generation <= ?", (trim,))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('log_from', ?)", (str(trim),))
 
 
 _OPEN: dict[str, tuple[sqlite3.Connection, tuple | None]] = {}   # connections this process holds, by path
@@ -225,7 +288,7 @@ def _close_all() -> None:
 def using(path: Path, work: Callable[[Catalogue], T], versions: str | None = None) -> T:
     """work(the catalogue at path). With `versions` (the sync's), one made by
     other versions is emptied, and the transactions are durable (fsync) before
-    the sync writes its manifest; a consumer's need not be (a lost stamp only
+    the sync goes on (to change the store, or to end); a consumer's need not be (a lost stamp only
     makes it catch up again). A catalogue that does not read back (damaged) is
     removed and made afresh, once."""
     for attempt in (1, 2):
@@ -233,11 +296,11 @@ def using(path: Path, work: Callable[[Catalogue], T], versions: str | None = Non
             db = _connect(path)
             db.execute(f"PRAGMA synchronous = {'FULL' if versions is not None else 'NORMAL'}")
             cat = Catalogue(db)
-            if versions is not None and cat._meta("versions") != f"{SCHEMA} {versions}":
+            if versions is not None and cat._meta("versions") != made_by(versions):
                 with db:
-                    for table in ("files", "changes", "stamps", "entries", "meta"):
+                    for table in _TABLES:
                         db.execute(f"DELETE FROM {table}")
-                    db.execute("INSERT INTO meta VALUES ('versions', ?)", (f"{SCHEMA} {versions}",))
+                    db.execute("INSERT INTO meta VALUES ('versions', ?)", (made_by(versions),))
             got = work(cat)
             _OPEN[str(path)] = (db, _signature(path))
             return got
@@ -251,3 +314,19 @@ def using(path: Path, work: Callable[[Catalogue], T], versions: str | None = Non
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
     raise AssertionError("unreachable")
+
+
+def peek(path: Path, work: Callable[[Catalogue], T]) -> T | None:
+    """work(the catalogue at path) on a read-only connection of its own (for a
+    reader without the folder's lock); None when there is none or it does not
+    read. Never makes, changes or removes it."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
+        try:
+            return work(Catalogue(db))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None

@@ -7,9 +7,10 @@ may write to (sync.py keeps it in step with the files, lock.py keeps commands
 apart), in memory for a read-only folder or the graph the package ships.
 
 The modules: reportfiles (listing and parsing report files), writerform
-(the writer's form loaded unparsed), lock, sync (the store and its manifest),
+(the writer's form loaded unparsed), lock, sync (the store kept in step),
 evidence_defer (evidence loaded on first use), catalogue (the derived state's
-record: change log by generation, consumers' stamps).
+record: the files as the store loaded them, the change log by generation,
+consumers' stamps).
 """
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
         if derive is not None:
             derive.finish(None, {})
         raise
-    digests = Digests(s.known)
+    digests = Digests(s.digests)
     if derive is not None:
         derive.finish(s.generation, digests)
     kgraph = KG(s.store, report_files(kg, names), changed=s.changed, rebuilt=s.rebuilt,
@@ -143,21 +144,17 @@ def load(kg: Path, ontology_dir: Path | None = None, persistent: bool = True,
     return kgraph
 
 
-def _digests(known: dict) -> dict[str, str]:
-    return {key + ".ttl": e[0] for key, e in known.items() if key != "ontology"}
-
-
 class Digests(Mapping):
-    """{file name: SHA-256} of the report files as the sync found them, made
-    when first read (a clean sync did not read the manifest: sync.Synced)."""
+    """{file name: SHA-256} of the report files as the sync found them, read
+    when first asked for (a clean sync did not read them: sync.Synced)."""
 
-    def __init__(self, known: dict | Callable[[], dict]):
-        self._known = known
+    def __init__(self, read: Callable[[], dict[str, str]]):
+        self._read = read
         self._map: dict[str, str] | None = None
 
     def _got(self) -> dict[str, str]:
         if self._map is None:
-            self._map = _digests(self._known() if callable(self._known) else self._known)
+            self._map = self._read()
         return self._map
 
     def __getitem__(self, name: str) -> str:
@@ -175,10 +172,10 @@ def complete(kgraph: KG) -> None:
     holds every triple of every file (sync.complete)."""
     if not kgraph.deferred or kgraph.folder is None:
         return
-    kgraph.store, known, kgraph.generation, kgraph.unconfined = sync.complete(
+    kgraph.store, digests, kgraph.generation, kgraph.unconfined = sync.complete(
         kgraph.folder, kgraph.store, kgraph.settings)
     kgraph.deferred = 0
-    kgraph.digests = _digests(known)
+    kgraph.digests = Digests(digests)
 
 
 def release(kg: Path) -> None:

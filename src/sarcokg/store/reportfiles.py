@@ -263,12 +263,12 @@ def confined(stem: str, quads) -> bool:
 
 
 def entry(st: os.stat_result, data: bytes) -> list:
-    """A file's manifest entry: [SHA-256, size, mtime_ns]."""
+    """A file's entry in the store's record (its row in the catalogue): [SHA-256, size, mtime_ns]."""
     return [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns]
 
 
 def parse_one(key: str, path: Path) -> tuple[list, list[ox.Quad]]:
-    """The manifest entry and quads of one file, read once (hash and content agree)."""
+    """The entry (see entry()) and quads of one file, read once (hash and content agree)."""
     st, data = read_file(path)
     return entry(st, data), parse_file(path, graph_of(key), data)
 

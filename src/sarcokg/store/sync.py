@@ -1,31 +1,30 @@
 """The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
 
-manifest.json: {"versions": ..., "files": {key: [sha256, size, mtime_ns]},
-"deferred": [keys whose evidence is not loaded yet], "unconfined": [keys of
-files with a triple about a node not their own (reportfiles.subjects_confined)]}.
-Every change is recorded in the catalogue of derived state (catalogue.py) as
-a new generation, before the manifest. Each command compares the folder
-with the manifest (size and mtime first, the hash only when those changed)
-and reloads exactly the files added, changed or removed. pending.json,
-written before any graph is touched and removed once the manifest records the
-new state, lists the graphs being changed: if the process dies in between,
-the next command finds it and redoes them. A store written by another
-version, or one that does not open (damaged: RocksDB reports "Corruption"),
-is rebuilt from the files with a one-line note; a store another program
-holds open is an error.
+The store's record is the `files` table of the catalogue of derived state
+(catalogue.py): each file's SHA-256, size, mtime_ns, whether its evidence is
+not loaded yet and whether it has a triple about a node not its own
+(reportfiles.subjects_confined). Each command compares the folder with it
+(size and mtime first, the hash only when those changed) and reloads exactly
+the files added, changed or removed. The files being changed are listed in
+the catalogue (`pending`, committed durably) before any graph is touched;
+the changed rows, the change log (a new generation) and the clean mark are
+then written in one transaction, which empties `pending`: if the process
+dies in between, the next command finds them pending and redoes them. A
+store written by another version, one that does not open (damaged: RocksDB
+reports "Corruption"), or one with no record (the catalogue lost or
+damaged) is rebuilt from the files with a one-line note; a store another
+program holds open is an error.
 
 Commands that only read hold the folder's lock shared and open the store
 read-only; a change to make upgrades the lock to exclusive (lock.py) and
 looks at the state again before making it.
 
-A clean read does not parse the manifest: each sync records in the
-catalogue a mark (`_record_mark`) with one digest of every file's (name, size,
-mtime_ns) as the manifest has them, the generation and the manifest's own
-signature. A command whose files' sizes and mtimes hash to that digest (at
-the same generation, with the same manifest and no pending.json) finds
-exactly what the full comparison would find, nothing to do, without it; on
-any mismatch the full comparison runs. The manifest's digests are read only
-when a caller asks for them.
+A clean read does not read the files' rows: the clean mark (the catalogue's
+`listing`) is one digest of every file's (name, size, mtime_ns) as recorded,
+written with them. A command whose files' sizes and mtimes hash to it (with
+nothing pending) finds exactly what the full comparison would find, nothing
+to do, without it; on any mismatch the full comparison runs. The digests are
+read only when a caller asks for them.
 """
 from __future__ import annotations
 
@@ -40,13 +39,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from sarcokg.common.errors import InputError, SarcoKGError
-from sarcokg.common.files import atomic_write, json_bytes, json_read
 from sarcokg.common.settings import Settings
+from sarcokg.store import catalogue
+from sarcokg.store.catalogue import Catalogue, State
 from sarcokg.store.lock import CACHE_DIR, hold_lock, holds_exclusive
 from sarcokg.store.reportfiles import (
     ONTOLOGY_KEY,
@@ -64,12 +64,26 @@ from sarcokg.store.reportfiles import (
 )
 from sarcokg.store.writerform import as_trig_blocks, body_confined, body_subjects_confined, writer_body_start
 
-STORE_FORMAT = 3          # bump when the layout of the cache changes (3: "unconfined")
+STORE_FORMAT = 4          # bump when the layout of the cache changes (4: the manifest folded into the catalogue)
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
+T = TypeVar("T")
 
 
 def versions() -> dict:
     return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
+
+
+def _made_by() -> str:
+    return catalogue.made_by(json.dumps(versions(), sort_keys=True))
+
+
+def catalogue_path(kg: Path) -> Path:
+    return kg / CACHE_DIR / "catalogue.sqlite"
+
+
+def _using(kg: Path, work: Callable[[Catalogue], T], write: bool = False) -> T:
+    """work(the folder's catalogue); write: the sync's own (durable) writes, in a catalogue of these versions."""
+    return catalogue.using(catalogue_path(kg), work, json.dumps(versions(), sort_keys=True) if write else None)
 
 
 def is_corruption(e: BaseException) -> bool:
@@ -83,47 +97,25 @@ def _is_lock_held(e: BaseException) -> bool:
     return "While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text
 
 
-def write_json(path: Path, data) -> None:
-    atomic_write(path, json_bytes(data) + b"\n")
-
-
-def read_manifest(path: Path) -> dict:
-    """The manifest, or {} when missing or not readable as one (a damaged one is rebuilt)."""
-    try:
-        data = json_read(path)
-    except (ValueError, OSError):
-        return {}
-    if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
-        return {}
-    files = data.get("files", {})
-    if not all(isinstance(e, list) and len(e) == 3 for e in files.values()):
-        return {}
-    return data
-
-
-def pending_keys(path: Path) -> list[str]:
-    """Graphs an interrupted command was changing (see the module docstring)."""
-    try:
-        data = json_read(path)
-        return [str(k) for k in data] if isinstance(data, list) else ["*"]
-    except FileNotFoundError:
-        return []
-    except (ValueError, OSError):
-        return ["*"]   # unreadable: redo everything
-
-
 def loaded_digests(kg: Path) -> dict[str, str]:
     """{file name: SHA-256} of the report files the folder's store has loaded
-    (and so parsed) without error, from its manifest; {} when there is none.
-    Read without the lock: the manifest is only ever replaced whole."""
-    manifest = read_manifest(kg / CACHE_DIR / "manifest.json")
-    if manifest.get("versions") != versions():
-        return {}
-    pending = set(pending_keys(kg / CACHE_DIR / "pending.json"))
-    if "*" in pending:
-        return {}
-    return {key + ".ttl": e[0] for key, e in manifest.get("files", {}).items()
-            if key != ONTOLOGY_KEY and key not in pending}
+    (and so parsed) without error; {} when there is none. Read without the
+    lock, in one read transaction (a file being changed is pending in it)."""
+    def work(cat: Catalogue) -> dict[str, str]:
+        state = cat.state()
+        if state.made_by != _made_by() or "*" in state.pending:
+            return {}
+        return {key + ".ttl": d for key, d in cat.files().items() if key not in state.pending}
+    return catalogue.peek(catalogue_path(kg), lambda cat: _read(cat, work)) or {}
+
+
+def _read(cat: Catalogue, work: Callable[[Catalogue], T]) -> T:
+    """work(cat) in one read transaction (one snapshot of the catalogue)."""
+    cat.db.execute("BEGIN")
+    try:
+        return work(cat)
+    finally:
+        cat.db.execute("COMMIT")
 
 
 def forget(kg: Path) -> None:
@@ -152,18 +144,29 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
     return store
 
 
-def _rebuild(store_dir: Path, manifest_path: Path, kg: Path, reason: str) -> tuple[ox.Store, dict]:
+def _no_record(kg: Path, state: State) -> str | None:
+    """Why the catalogue holds no record of the store (a reason to rebuild it); None when it does."""
+    if state.made_by == _made_by():
+        return None
+    if state.made_by is not None:
+        return "written by another version"
+    return "no record of it in the catalogue" if (kg / CACHE_DIR / "store").is_dir() else "new"
+
+
+def _rebuild(store_dir: Path, kg: Path, reason: str) -> ox.Store:
     _OPEN.pop(str(store_dir.resolve()), None)
     if store_dir.is_dir() and not reason.startswith(("damaged", "does not open")):
         _not_open_elsewhere(store_dir, kg)   # never remove a store another program has open
     if reason != "new":
         print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
-    # the manifest goes first: a crash from here on finds no manifest and rebuilds
-    manifest_path.unlink(missing_ok=True)
+    # every file pending first (a catalogue of another version emptied): a crash from here on redoes them all
+    _using(kg, lambda cat: cat.set_pending(["*"]), write=True)
+    for old in ("manifest.json", "pending.json"):   # the record of format 3
+        (kg / CACHE_DIR / old).unlink(missing_ok=True)
     shutil.rmtree(store_dir, ignore_errors=True)
     store = ox.Store(str(store_dir.resolve()))
     _OPEN[str(store_dir.resolve())] = (store, True)
-    return store, {"versions": versions(), "files": {}}
+    return store
 
 
 def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
@@ -179,11 +182,12 @@ def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
 @dataclass
 class Plan:
     """What a sync has to do: files to (re)load, graphs to drop; `known` the
-    manifest's entries (with new mtimes of files whose content is the same)."""
+    files' (size, mtime_ns) as recorded, with the new ones of the files
+    `touched` (the same content)."""
     known: dict
     todo: list[str]
     gone: list[str]
-    touched: bool = False
+    touched: list[str] = field(default_factory=list)
     wanted: dict = field(default_factory=dict)
 
     @property
@@ -191,9 +195,11 @@ class Plan:
         return not self.todo and not self.gone
 
 
-def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: tuple | None = None) -> Plan:
-    """What to do; `stats`: the files' (sizes, mtime_ns), when the caller has them."""
-    known: dict = dict(manifest.get("files", {}))
+def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tuple | None,
+         digests: Callable[[list[str]], dict[str, str]]) -> Plan:
+    """What to do; `known`: the files' recorded (size, mtime_ns); `stats`: the files'
+    (sizes, mtime_ns), when the caller has them; `digests`: the recorded digests of some files."""
+    known = dict(known)
     folder = str(kg) + os.sep
     wanted = {ONTOLOGY_KEY: str(ontology_path())}
     for name in names:
@@ -201,22 +207,26 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: t
     out = Plan(known, [], [k for k in known if k not in wanted], wanted=wanted)
     redo_all = "*" in pending
     given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
+    moved = {}
     for key, path in wanted.items():
         try:
             st = None if key in given else os.stat(path)
-            size, mtime = given[key] if st is None else (st.st_size, st.st_mtime_ns)
+            now = given[key] if st is None else (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
         e = known.get(key)
         if e is None or redo_all or key in pending:
             out.todo.append(key)
-        elif e[1] != size or e[2] != mtime:
-            if sha256(Path(path)) != e[0]:
-                out.todo.append(key)
-            else:
-                known[key] = [e[0], size, mtime]
-                out.touched = True
+        elif e != now:   # both (size, mtime_ns)
+            moved[key] = now
+    held = digests(list(moved)) if moved else {}
+    for key, now in moved.items():   # size or mtime changed: the content too?
+        if sha256(Path(wanted[key])) != held.get(key):
+            out.todo.append(key)
+        else:
+            known[key] = now
+            out.touched.append(key)
     out.gone += [k for k in pending if k not in wanted and k != "*" and k not in out.gone]
     return out
 
@@ -224,22 +234,12 @@ def plan(kg: Path, names: list[str], manifest: dict, pending: set[str], stats: t
 @dataclass
 class Synced:
     store: ox.Store
-    known: dict | Callable[[], dict]   # the manifest's files (read when asked for, after a clean mark)
+    digests: Callable[[], dict[str, str]]   # {file name: SHA-256}, read when asked for
     deferred: int               # how many reports' evidence is not loaded yet
     generation: int
     unconfined: frozenset
     changed: int = 0
     rebuilt: bool = False
-
-
-def _files_as_marked(kg: Path, listing: str) -> dict:
-    """The manifest's files, read when first asked for after a clean mark; they
-    must be the ones the mark was made of, else the store changed meanwhile."""
-    manifest = read_manifest(kg / CACHE_DIR / "manifest.json")
-    files = manifest.get("files", {})
-    if manifest.get("versions") != versions() or _listing_of(files) != listing:
-        raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
-    return files
 
 
 def _listing(names: list[str], sizes, mtimes, ontology: tuple[str, int, int]) -> str:
@@ -252,52 +252,41 @@ def _listing(names: list[str], sizes, mtimes, ontology: tuple[str, int, int]) ->
 
 
 def _listing_of(known: dict) -> str:
-    """The listing digest of the manifest's files (what they were when loaded)."""
-    onto = known.get(ONTOLOGY_KEY) or ["", -1, -1]
+    """The listing digest of the files' recorded {key: (size, mtime_ns)} (what they were when loaded)."""
+    onto = known.get(ONTOLOGY_KEY) or (-1, -1)
     keys = sorted(k + ".ttl" for k in known if k != ONTOLOGY_KEY)
     entries = [known[k[:-4]] for k in keys]
-    return _listing(keys, [e[1] for e in entries], [e[2] for e in entries], (str(ontology_path()), onto[1], onto[2]))
+    return _listing(keys, [e[0] for e in entries], [e[1] for e in entries], (str(ontology_path()), onto[0], onto[1]))
 
 
-def _record_mark(kg: Path, manifest: dict, generation: int) -> None:
-    """The mark a clean read compares with (see the module docstring), in the catalogue."""
-    from sarcokg.store.catalogue import using
-    files = manifest.get("files", {})
-    mark = json.dumps({"versions": versions(), "generation": generation, "listing": _listing_of(files),
-                       "manifest": _signature(kg / CACHE_DIR / "manifest.json")[0],
-                       "deferred": len(manifest.get("deferred", ())),
-                       "unconfined": sorted(manifest.get("unconfined", ()))}, sort_keys=True)
-    if ONTOLOGY_KEY in files:
-        using(catalogue_path(kg), lambda cat: cat.set_note("clean", mark))
+def _digests_at(kg: Path, generation: int) -> dict[str, str]:
+    """The files' digests, read when first asked for; the generation must
+    still be the one the command synced to."""
+    now, files = _using(kg, lambda cat: _read(cat, lambda c: (c.generation(), c.files())))
+    if now != generation:
+        raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
+    return {key + ".ttl": d for key, d in files.items()}
 
 
 def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
     """The store as synced, when the clean mark shows that nothing changed; None: compare in full."""
-    from sarcokg.store.catalogue import using
-    cache = kg / CACHE_DIR
-    if (cache / "pending.json").exists() or not catalogue_path(kg).exists():
+    if not catalogue_path(kg).exists():
         return None
-    generation, note = using(catalogue_path(kg), lambda cat: (cat.generation(), cat.note("clean")))
-    try:
-        mark = json.loads(note) if note else None
-    except ValueError:
-        return None
-    if not isinstance(mark, dict) or mark.get("versions") != versions() or mark.get("generation") != generation \
-            or mark.get("manifest") != list(_signature(cache / "manifest.json")[0] or ()):
+    state, unconfined = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.unconfined())))
+    if state.made_by != _made_by() or state.pending or state.listing is None:
         return None
     stats = stats or file_stats(kg, names)
     try:
         onto = os.stat(ontology_path())
     except OSError:
         return None
-    if stats is None or mark.get("listing") != _listing(names, stats[0], stats[1], (str(ontology_path()),
-                                                                                     onto.st_size, onto.st_mtime_ns)):
+    if stats is None or state.listing != _listing(names, stats[0], stats[1], (str(ontology_path()),
+                                                                             onto.st_size, onto.st_mtime_ns)):
         return None
-    opened = _open_store(cache / "store", holds_exclusive(kg), kg)
+    opened = _open_store(kg / CACHE_DIR / "store", holds_exclusive(kg), kg)
     if isinstance(opened, str):
         return None
-    return Synced(opened, partial(_files_as_marked, kg, mark["listing"]), int(mark["deferred"]), generation,
-                  frozenset(mark["unconfined"]))
+    return Synced(opened, partial(_digests_at, kg, state.generation), state.deferred, state.generation, unconfined)
 
 
 class Deriver(Protocol):
@@ -322,122 +311,85 @@ def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None
     fast = _clean(kg, names, stats)
     if fast is not None:
         return fast
-    cache = kg / CACHE_DIR
-    store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
-    seen, todo = None, None
+    seen: State | None = None
+    todo: Plan | None = None
     while True:
-        state = _signature(manifest_path, pending_path)
-        manifest = read_manifest(manifest_path)
-        pending = set(pending_keys(pending_path))
-        reason = None if manifest.get("versions") == versions() else ("written by another version" if manifest
-                                                                        else "new")
-        if state != seen or todo is None:   # planned again only when another command changed the state
-            todo = plan(kg, names, manifest, pending, stats) if reason is None else None
-            stats = None   # planned again (another command changed the state): as the files are then
+        state, known = _using(kg, partial(_read, work=partial(_state_and_stats, seen=seen)))
+        reason = _no_record(kg, state)
+        if state != seen:   # planned again only when another command changed the state
+            todo = plan(kg, names, known, set(state.pending), stats, partial(_held, kg)) if reason is None else None
+            stats = None    # planned again (another command changed the state): as the files are then
         seen = state
         exclusive = holds_exclusive(kg)
-        if reason is None and todo is not None and todo.clean:
-            opened = _open_store(store_dir, exclusive, kg)
+        if todo is not None and todo.clean:
+            opened = _open_store(kg / CACHE_DIR / "store", exclusive, kg)
             if not isinstance(opened, str):
-                if todo.touched:   # new mtimes, same content: spare the hashing next time
-                    manifest["files"] = todo.known
-                    write_json(manifest_path, manifest)
-                return _finish(kg, opened, manifest)
+                return _finish(kg, opened, todo)   # new mtimes, same content: recorded, to spare the hashing
             reason = opened
         if not exclusive:
             hold_lock(kg, settings.lock_wait, exclusive=True)
             continue   # another command may have changed the folder while the lock was free: look again
-        return _change(kg, names, settings, manifest, reason, pending, todo, deriver)
+        return _change(kg, names, settings, reason, todo, deriver)
 
 
-def _signature(*paths: Path) -> tuple:
-    """What tells whether another command rewrote these files (each is only ever replaced whole)."""
-    out: list[tuple[int, int, int] | None] = []
-    for p in paths:
-        try:
-            st = p.stat()
-            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
-        except OSError:
-            out.append(None)
-    return tuple(out)
+def _state_and_stats(cat: Catalogue, seen: State | None) -> tuple[State, dict]:
+    """The catalogue's state, and the files' recorded (size, mtime_ns) unless the state is the one `seen`."""
+    state = cat.state()
+    return state, (cat.stats() if state != seen else {})
 
 
-def _change(kg: Path, names: list[str], settings: Settings, manifest: dict, reason: str | None,
-            pending: set[str], planned: Plan | None = None, deriver: Deriver | None = None) -> Synced:
+def _held(kg: Path, keys: list[str]) -> dict[str, str]:
+    return _using(kg, lambda cat: cat.digests(keys))
+
+
+def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, planned: Plan | None,
+            deriver: Deriver | None = None) -> Synced:
     """The sync's changes, under the exclusive lock."""
-    cache = kg / CACHE_DIR
-    store_dir, manifest_path, pending_path = cache / "store", cache / "manifest.json", cache / "pending.json"
-    rebuilt = False
+    store_dir = kg / CACHE_DIR / "store"
     opened: ox.Store | str = reason or _open_store(store_dir, True, kg)
+    rebuilt = isinstance(opened, str)
     if isinstance(opened, str):
-        store, manifest = _rebuild(store_dir, manifest_path, kg, opened)
-        rebuilt = True
+        store = _rebuild(store_dir, kg, opened)
+        planned = plan(kg, names, _using(kg, Catalogue.stats), {"*"}, None, partial(_held, kg))
     else:
         store = opened
-    todo = planned if planned is not None and not rebuilt else plan(kg, names, manifest, pending)
-    known = todo.known
-    deferred = set(manifest.get("deferred", ())) - set(todo.todo) - set(todo.gone)
-    unconfined = set(manifest.get("unconfined", ())) - set(todo.todo) - set(todo.gone)
-    if todo.clean and not rebuilt:
-        if todo.touched:
-            manifest["files"] = known
-            write_json(manifest_path, manifest)
-        return _finish(kg, store, manifest)
-    write_json(pending_path, sorted(set(todo.todo) | set(todo.gone)))
+    assert planned is not None
+    todo = planned
+    if todo.clean:
+        return _finish(kg, store, todo)
+    if not rebuilt:   # durable before the store is touched
+        _using(kg, lambda cat: cat.set_pending(sorted(set(todo.todo) | set(todo.gone))), write=True)
     for key in todo.gone:
         _drop(store, report_graph(key))
-        known.pop(key, None)
+        todo.known.pop(key, None)
     keys = sorted(todo.todo)
+    rows: dict[str, list] = {}
     if len(keys) > 20:   # many files: bulk-load them in chunks (no per-file transaction)
         defer = len(keys) >= settings.defer_evidence_min
         entries, later, foreign = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt,
                                             settings.load_chunk, defer, deriver if defer else None)
-        known.update(entries)
-        deferred |= later
-        unconfined |= foreign
+        rows = {k: [*e, int(k in later), int(k in foreign)] for k, e in entries.items()}
     else:   # a few files: one small transaction each
         for key in keys:
             _drop(store, graph_of(key))
-            known[key], quads = parse_one(key, Path(todo.wanted[key]))
-            if key != ONTOLOGY_KEY and not subjects_confined(key, quads):
-                unconfined.add(key)
+            e, quads = parse_one(key, Path(todo.wanted[key]))
+            rows[key] = [*e, 0, int(key != ONTOLOGY_KEY and not subjects_confined(key, quads))]
             store.extend(quads)
     store.flush()
-    # the change log first: a crash after it redoes the pending files, whose digests it then finds unchanged
-    record_changes(kg, {k: known[k][0] for k in keys}, todo.gone, known)
-    manifest.update(files=known, deferred=sorted(deferred), unconfined=sorted(unconfined))
-    write_json(manifest_path, manifest)
-    pending_path.unlink()
-    return _finish(kg, store, manifest, len(todo.todo) + len(todo.gone), rebuilt)
+    todo.known.update({k: (r[1], r[2]) for k, r in rows.items()})
+    return _finish(kg, store, todo, rows, len(todo.todo) + len(todo.gone), rebuilt)
 
 
-def record_changes(kg: Path, digests: dict[str, str], removed: list[str], known: dict | None = None) -> int:
-    """The sync's changes ({key: digest} loaded, keys removed) in the folder's
-    catalogue of derived state (catalogue.py); the generation now. With
-    `known` (the manifest's files), a catalogue that holds no file yet (new,
-    or made afresh) records them all first."""
-    import json
-
-    from sarcokg.store.catalogue import using
-
-    def work(cat) -> int:
-        if known and cat.generation() == 0:
-            cat.record({k: e[0] for k, e in known.items() if k != ONTOLOGY_KEY}, [])
-        return cat.record({k: d for k, d in digests.items() if k != ONTOLOGY_KEY},
-                          [k for k in removed if k != ONTOLOGY_KEY])
-    return using(catalogue_path(kg), work, json.dumps(versions(), sort_keys=True))
-
-
-def catalogue_path(kg: Path) -> Path:
-    return kg / CACHE_DIR / "catalogue.sqlite"
-
-
-def _finish(kg: Path, store: ox.Store, manifest: dict, changed: int = 0, rebuilt: bool = False) -> Synced:
-    known = manifest.get("files", {})
-    generation = record_changes(kg, {}, [], known)
-    _record_mark(kg, manifest, generation)
-    return Synced(store, known, len(manifest.get("deferred", ())), generation,
-                  frozenset(manifest.get("unconfined", ())), changed, rebuilt)
+def _finish(kg: Path, store: ox.Store, todo: Plan, rows: dict | None = None, changed: int = 0,
+            rebuilt: bool = False) -> Synced:
+    """The sync's outcome recorded (the rows loaded or touched, the files gone, the clean mark) in one
+    durable transaction that also ends what was pending."""
+    def work(cat: Catalogue) -> tuple[int, int, frozenset]:
+        generation = cat.record({k: tuple(r) for k, r in (rows or {}).items()}, todo.gone, _listing_of(todo.known),
+                                {k: todo.known[k] for k in todo.touched})
+        return generation, cat.state().deferred, cat.unconfined()
+    generation, deferred, unconfined = _using(kg, work, write=True)
+    return Synced(store, partial(_digests_at, kg, generation), deferred, generation, unconfined, changed, rebuilt)
 
 
 def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
@@ -554,52 +506,47 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     return entries, loader.deferred, loader.unconfined
 
 
-def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, dict, int, frozenset]:
-    """Load the evidence a bulk load left out (the manifest's `deferred`), so the store holds
-    every triple of every file; returns (the store, the manifest's files, the
-    generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync: the
-    reports are listed in pending.json first, and a command that finds them
+
+
+def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, Callable[[], dict], int, frozenset]:
+    """Load the evidence a bulk load left out (the files' rows marked deferred), so the store
+    holds every triple of every file; returns (the store, the files' digests when asked for, the
+    generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync:
+    the reports are pending in the catalogue first, and a command that finds them
     there reloads them whole. A file that changed since the store was synced
     is reloaded whole too."""
-    cache = kg / CACHE_DIR
-    manifest_path, pending_path = cache / "manifest.json", cache / "pending.json"
     if not holds_exclusive(kg):
         hold_lock(kg, settings.lock_wait, exclusive=True)
-        # another command may have run while the lock was free: its manifest says what is loaded
-    opened = _open_store(cache / "store", True, kg)
-    manifest = read_manifest(manifest_path)
-    if isinstance(opened, str) or manifest.get("versions") != versions() or pending_keys(pending_path):
+        # another command may have run while the lock was free: the catalogue says what is loaded
+    opened = _open_store(kg / CACHE_DIR / "store", True, kg)
+    state, known, rows = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.stats(), c.rows(deferred=True))))
+    if isinstance(opened, str) or _no_record(kg, state) or state.pending:
         raise SarcoKGError(f"{kg}: the query store changed while this command ran; run it again")
     store = opened
-    known: dict = manifest["files"]
-    keys = sorted(set(manifest.get("deferred", ())) & set(known))
-    unconfined = set(manifest.get("unconfined", ()))
+    keys = list(rows)
     if keys:
-        before = {k: known[k][0] for k in keys}
-        write_json(pending_path, keys)
+        _using(kg, lambda cat: cat.set_pending(keys), write=True)
         folder = str(kg) + os.sep
         with ThreadPoolExecutor(max_workers=2) as loaders:
             running: list[Future] = []
             for start in range(0, len(keys), settings.load_chunk):
-                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, known, unconfined)
+                data = _evidence_chunk(store, keys[start:start + settings.load_chunk], folder, rows)
                 running.append(loaders.submit(store.bulk_load, data, format=ox.RdfFormat.TRIG))
                 while len(running) > 2:
                     running.pop(0).result()
             for fut in running:
                 fut.result()
         store.flush()
-        record_changes(kg, {k: known[k][0] for k in keys if known[k][0] != before[k]}, [])
-        manifest.update(files=known, deferred=[], unconfined=sorted(unconfined))
-        write_json(manifest_path, manifest)
-        pending_path.unlink()
-    generation = record_changes(kg, {}, [])
-    _record_mark(kg, manifest, generation)
-    return store, known, generation, frozenset(unconfined)
+        known.update({k: (r[1], r[2]) for k, r in rows.items()})
+    generation, unconfined = _using(kg, lambda cat: (
+        cat.record({k: tuple(r) for k, r in rows.items()}, [], _listing_of(known)), cat.unconfined()), write=True)
+    return store, partial(_digests_at, kg, generation), generation, unconfined
 
 
-def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, unconfined: set[str]) -> bytes:
+def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
     """The evidence blocks of these reports, for one bulk load; a report whose
-    file changed since it was loaded is reloaded whole (and its entry updated)."""
+    file changed since it was loaded is reloaded whole. Their rows in `known`
+    ({key: row}) are updated (evidence loaded; a new digest, size, mtime and confinement)."""
     parts = []
     for key in keys:
         path = Path(folder + key + ".ttl")
@@ -608,14 +555,11 @@ def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict, 
         blocks = as_trig_blocks(data, key, defer=True) if e[0] == known[key][0] else None
         if blocks is not None and blocks[1] is not None:
             parts.append(blocks[1])
+            known[key] = [*known[key][:3], 0, known[key][4]]
         else:   # changed meanwhile: the whole file again
             graph = report_graph(key)
             quads = parse_file(path, graph, data)
             store.remove_graph(graph)
             store.extend(quads)
-            known[key] = e
-            if subjects_confined(key, quads):
-                unconfined.discard(key)
-            else:
-                unconfined.add(key)
+            known[key] = [*e, 0, int(not subjects_confined(key, quads))]
     return b"".join(parts)
