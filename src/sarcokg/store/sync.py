@@ -527,6 +527,7 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
         for key, _ in items:
             _drop(store, graph_of(key))
     entries: dict = {}
+    total = sum(key != ONTOLOGY_KEY for key, _ in items)
     with ThreadPoolExecutor(max_workers=2) as pool:
         loader = _Loader(store, pool)
         for start in range(0, len(items), chunk):
@@ -535,13 +536,13 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
             loader.unconfined |= got.unconfined
             if got.quads:
                 store.extend(got.quads)
-            if got.blocks:
-                loader.submit(got.wrapped, got.blocks)
+            trig = b"".join(got.blocks)   # once: joining a list of one gives the bytes back
+            if trig:
+                loader.submit(got.wrapped, [trig])
             if deriver is not None and (got.parsed or not got.confined):
                 deriver.skip()
-            elif deriver is not None and got.blocks:
-                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, b"".join(got.blocks),
-                              sum(key != ONTOLOGY_KEY for key, _ in items))
+            elif deriver is not None and trig:
+                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, trig, total)
         loader.settle(0)
     for failed in loader.failed:
         for key, _ in failed:
