@@ -62,7 +62,7 @@ from sarcokg.store.reportfiles import (
     sha256,
     subjects_confined,
 )
-from sarcokg.store.writerform import as_trig_blocks, body_confined, body_subjects_confined, writer_body_start
+from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, names_report_iri, writer_body_start
 
 STORE_FORMAT = 3          # bump when the layout of the cache changes (3: "unconfined")
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
@@ -492,7 +492,8 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
     for key, path in items:
         st, data = read_file(path)
         out.entries[key] = entry(st, data)
-        blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
+        start = None if key == ONTOLOGY_KEY else writer_body_start(data, key)
+        blocks = None if start is None else as_trig_blocks(data, key, defer, start)
         if blocks is None:
             parsed = parse_file(path, graph_of(key), data)
             if key != ONTOLOGY_KEY:
@@ -502,10 +503,10 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
                     out.unconfined.add(key)
             out.quads.extend(parsed)
         else:
-            body = data[writer_body_start(data, key) or 0:]
-            if not body_subjects_confined(body):
+            own = body_subjects_confined(data, start or 0)
+            if not own:
                 out.unconfined.add(key)
-            out.confined = out.confined and body_confined(body)
+            out.confined = out.confined and own and not names_report_iri(data, start or 0)
             out.blocks.append(blocks[0])
             out.wrapped.append((key, path, blocks[1] is not None))
     return out
