@@ -211,7 +211,9 @@ def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -
     out = {}
     for name, _ in files:
         lines = by_file.get(name, [])
-        keys = {_report_id(line.split("\t", col + 1)[col]) for line in lines}
+        # exact: every line went to the file of its report id, its stem
+        keys = ({name[:-4]} if lines else set()) if exact else {_report_id(line.split("\t", col + 1)[col])
+                                                                for line in lines}
         if len(keys) > 1 or None in keys:
             raise Uncacheable(f"{name}: rows with more than one report id")
         out[name[:-4]] = (digests[name], next(iter(keys), ""), "\n".join(lines))
