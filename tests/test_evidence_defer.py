@@ -141,6 +141,65 @@ def test_a_file_off_the_strict_form_is_not_split(tmp_path, change):
     assert split_body(changed[start:]) is None
 
 
+@pytest.mark.parametrize(("literal", "split"), [
+    (rb'"a\"b"', True), (rb'"a\\\\"', True), (rb'"a\\tb"', True), (rb'""', True), (rb'"x"@en-GB', True),
+    (rb'"ab\"', False),           # the closing quote escaped: the string runs on
+    (rb'"a' + b"\n" + rb'b"', False),   # a raw line break in a string
+    (rb'"a' + b"\r" + rb'b"', False),   # a raw carriage return
+    (rb'"a\\' + b"\n" + rb'b"', False),  # a backslash before a line break
+    (rb'"a\\tb' + b"\r" + rb'c"', False),  # a raw carriage return after an escape
+    (rb'"a"b"', False),           # a quote inside, unescaped
+    (rb'"a\\\"', False),          # an escaped backslash, then an escaped quote: not closed
+])
+def test_strings_in_the_evidence_follow_the_strict_grammar(tmp_path, literal, split):
+    """A string in an evidence block is split off only when it is a one-line
+    Turtle string: any character but a quote, a backslash or a line break, or
+    a backslash and the character after it (not a line break)."""
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 1)
+    f = next(kg.glob("*.ttl"))
+    data = f.read_bytes()
+    start = writer_body_start(data, f.stem)
+    i = data.rindex(b"    oa:exact ") + len(b"    oa:exact ")
+    changed = data[:i] + literal + data[data.index(b" ;\n", i):]
+    assert (split_body(changed[start:]) is not None) is split
+
+
+def test_the_evidence_grammar_takes_the_strings_it_took_before():
+    """The evidence blocks' grammar with a string's characters unrolled
+    ([^"\\]*(?:\\.[^"\\]*)*) takes the same tails as with them one at a time
+    ((?:[^"\\]|\\.)*): real tails with quotes, backslashes and line breaks planted."""
+    import random
+    import re
+
+    from sarcokg.store import evidence_defer as ed
+    string = rb'"(?:[^"\\\n\r]|\\.)*"(?:\^\^' + ed._PNAME + rb"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?"
+    obj = rb"(?:" + string + rb"|" + ed._NUMBER + rb"|" + ed._LOCAL + rb"|" + ed._PNAME + rb")"
+    block = (ed._LOCAL + rb" a sko:Evidence(?: ;\n    " + ed._PREDICATE + rb" " + obj + rb"(?:, " + obj + rb")*)* \.\n")
+    before = re.compile(block + rb"(?:\n" + block + rb")*")
+    tails = []
+    for f in sorted(GRAPH.glob("*.ttl")):
+        data = f.read_bytes()
+        body = data[writer_body_start(data, f.stem):]
+        tails.append(body[body.rfind(b"\n", 0, body.find(b" a sko:Evidence ;\n")) + 1:])
+    planted = [b'"', b"\\", b'\\"', b"\\\\", b"\n", b"\r", b"\\\n", b'"@en', b'"^^xsd:string', b", ", b'\\""',
+               b"\\t\r", b"\\t\n"]
+    rng = random.Random(3)
+    seen = set()
+    for _ in range(4000):
+        tail = bytearray(rng.choice(tails))
+        quotes = [m.start() for m in re.finditer(rb'"', tail)]
+        for _ in range(rng.randint(1, 2)):
+            pos = rng.choice(quotes) + rng.choice((0, 1)) if quotes and rng.random() < 0.7 else \
+                rng.randrange(len(tail) + 1)
+            tail[pos:pos] = rng.choice(planted)
+        tail = bytes(tail)
+        took = before.fullmatch(tail) is not None
+        assert (ed._TAIL.fullmatch(tail) is not None) is took, tail
+        seen.add(took)
+    assert seen == {True, False}
+
+
 def test_fact_blocks_after_evidence_are_not_split(tmp_path):
     kg = tmp_path / "kg"
     synth_graphs(kg, 1)

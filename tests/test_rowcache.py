@@ -530,6 +530,25 @@ def test_a_store_build_keeps_every_named_querys_results(tmp_path, monkeypatch):
     assert calls
 
 
+def test_a_store_build_keeps_nothing_when_a_file_names_another_reports_node_as_an_object(tmp_path):
+    """A file in the writer's form whose statements are all about its own
+    nodes but whose object is another report's node (a full IRI) is not
+    confined: the pass that builds the store keeps no query's results, and
+    the queries answer as the store."""
+    settings = Settings(defer_evidence_min=21, load_chunk=8)
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    files = sorted(kg.glob("*.ttl"))
+    files[2].write_text(files[2].read_text() + f"\n:patient <https://w3id.org/sarcokg/ontology#hasTumour> "
+                        f"<https://w3id.org/sarcokg/report/{files[3].stem}/tumour> .\n")
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    assert not list((kg / CACHE_DIR).glob("rows/*.tsv"))
+    for name in PER_REPORT[:3]:
+        cached, direct = _both(kg, name)
+        assert cached == direct, name
+
+
 def test_changes_that_net_out_keep_the_kept_result_and_renderings(tmp_path, monkeypatch):
     """A file changed and changed back: the store made two generations, but the
     kept result and its rendering are of the same files; they are stamped

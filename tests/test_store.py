@@ -322,7 +322,8 @@ def test_quick_unsafe_body_check_agrees_with_the_regex():
 
 def test_quick_confinement_check_agrees_with_the_line_regex():
     """writerform.body_subjects_confined is re.compile(rb"^[^\\s:#]", re.M).search
-    is None, quicker: the same answer on random bodies of the characters that matter."""
+    is None, quicker: the same answer on random bodies of the characters that matter,
+    alone or after other bytes (a file whose statements start there)."""
     import random
     import re
 
@@ -335,6 +336,8 @@ def test_quick_confinement_check_agrees_with_the_line_regex():
         body = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
         want = line_start.search(body) is None
         assert body_subjects_confined(body) == want, body
+        head = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 4)))   # what comes before the body
+        assert body_subjects_confined(head + body, len(head)) == want, (head, body)
         seen.add(want)
     assert seen == {True, False}
 

@@ -63,7 +63,7 @@ from sarcokg.common.errors import InputError
 from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
-from sarcokg.query.aggregate import Plan, plan
+from sarcokg.query.aggregate import Plan, Unsupported, plan
 from sarcokg.query.renders import KeptResult, Outputs, as_bytes
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
@@ -161,7 +161,7 @@ def _owner(cells: list[str], stems: dict) -> str | None:
 
 
 def chunk_rows(args) -> tuple[list[str], dict, list]:
-    """Worker: (variables, {file name: [sha256, report id, rows as SPARQL TSV results lines]}) for a chunk,
+    """Worker: (variables, {key: (sha256, report id, rows as SPARQL TSV results lines)}) for a chunk,
     and the same for each of the `others` (text, keep) on the same chunk, None
     for one that cannot be kept.
 
@@ -211,10 +211,12 @@ def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -
     out = {}
     for name, _ in files:
         lines = by_file.get(name, [])
-        keys = {_report_id(line.split("\t", col + 1)[col]) for line in lines}
+        # exact: every line went to the file of its report id, its stem
+        keys = ({name[:-4]} if lines else set()) if exact else {_report_id(line.split("\t", col + 1)[col])
+                                                                for line in lines}
         if len(keys) > 1 or None in keys:
             raise Uncacheable(f"{name}: rows with more than one report id")
-        out[name] = [digests[name], next(iter(keys), ""), "\n".join(lines)]
+        out[name[:-4]] = (digests[name], next(iter(keys), ""), "\n".join(lines))
     return names, out
 
 
@@ -233,7 +235,7 @@ def _solutions_by_file(store: ox.Store, digests: dict, stems: dict, files, text:
         if "\t_:" in kept:
             raise Uncacheable("a blank node in the results")
         by_file.setdefault(name, []).append(kept)
-    return {name: [digests[name], "", "\n".join(by_file.get(name, ()))] for name, _ in files}
+    return {name[:-4]: (digests[name], "", "\n".join(by_file.get(name, ()))) for name, _ in files}
 
 
 def _split(lines: str) -> list[list[str]]:
@@ -278,7 +280,7 @@ def named_consumers(run: Run) -> list[Consumer]:
 
 
 def _compute(todo: list, c: Consumer, run: Run) -> tuple[list | None, dict]:
-    """(variables, {file name: entry}) for the files to evaluate, in chunks, on
+    """(variables, {key: entry}) for the files to evaluate, in chunks, on
     `run.jobs` processes; raises Uncacheable."""
     size = run.settings.rows_chunk
     chunks: list[tuple] = [(c.evaluated, str(run.ontology), todo[i:i + size], c.keep, False, [], None)
@@ -322,6 +324,7 @@ class Deriver:
         self.workers: ProcessPoolExecutor | None = None
         self.broken = False
         self.reports = self.total = 0
+        self.totals: list[dict | None] = []   # an aggregate's totals, chunk by chunk as they settle
 
     def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
         """A chunk of report files ({key: digest}) and their facts as TriG graph
@@ -331,6 +334,7 @@ class Deriver:
         if self.consumers is None:
             names = {c.name for c in self.extra}
             self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
+            self.totals = [{} if c.agg is not None else None for c in self.consumers]
             self.total = total
             if self.run.jobs > 1 and not self.inline:
                 from sarcokg.common.parallel import pool
@@ -353,16 +357,22 @@ class Deriver:
     def _settle(self, job) -> None:
         n, fut, args = job
         try:
-            self.done.append(chunk_rows(args) if fut is None else fut.result())
+            names, part, extra = chunk_rows(args) if fut is None else fut.result()
         except Exception:   # noqa: BLE001 - the queries compute their rows when first run instead
             self.broken = True
+        else:
+            self.done.append((names, part, extra))
+            for i, (c, p) in enumerate(zip(self.consumers or (), [(names, part), *extra], strict=True)):
+                self.totals[i] = _added(c.agg, self.totals[i], p)   # while the next chunks are evaluated
         self.reports += n
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
-    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str]) -> None:
+    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
+               totals: dict | None) -> None:
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
-        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables))
+        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
+                                                      totals))
         if got is not None:
             try:
                 out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
@@ -380,11 +390,12 @@ class Deriver:
                 self._settle(job)
             if generation is None or self.broken or not self.consumers or not self.done:
                 return
+            digests = dict(digests)   # a plain dict: each consumer looks up every key
             for i, c in enumerate(self.consumers):
                 parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
                     entries = {n: e for p in parts for n, e in p[1].items()}
-                    self._adopt(c, generation, digests, entries, parts[0][0])
+                    self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
         finally:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
@@ -474,30 +485,32 @@ def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None
 
 
 def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
-          new: dict, afresh: bool) -> bytes | None:
+          new: dict, afresh: bool, added: dict | None = None) -> bytes | None:
     """The consumer's entries for `keys` replaced by `new`, and its stamp, in
     one transaction; an aggregate's result as SPARQL TSV (else None)."""
     drop = [k for k in keys if k not in new]
     if c.agg is None:
         cat.update(c.name, Stamp(c.context, generation), new, drop, afresh)
         return None
-    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new)
+    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new, added)
     cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, afresh)
     return tsv
 
 
 def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
-           variables: list[str]) -> tuple[bytes, int | None, list | None] | None:
-    """Entries computed by a pass over the reports ({file name: entry}) kept
+           variables: list[str], totals: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+    """Entries computed by a pass over the reports ({key: entry}) kept
     for this consumer when they are what it lacks, as _caught_up; None when
-    it is current already or they are not what it lacks."""
+    it is current already or they are not what it lacks. `totals`: an
+    aggregate's totals of all the entries (_added)."""
     stamp, keys, changed = _behind(cat, c, digests)
     if stamp is not None and stamp.context == c.context and stamp.generation == generation:
         return None
-    new = {k: tuple(entries[k + ".ttl"]) for k in keys if k + ".ttl" in entries}
+    new = {k: entries[k] for k in keys if k in entries}
     if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
         return None
-    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables)
+    added = totals if changed is None and len(new) == len(entries) else None
+    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added)
 
 
 def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: Mapping,
@@ -510,26 +523,27 @@ def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: M
         variables, done = _compute(todo, c, run) if todo else (None, {})
     except Uncacheable:
         return None
-    if any(done[n][0] != digests[n] for n, _ in todo):
+    if any(done[n[:-4]][0] != digests[n] for n, _ in todo):
         return None   # a file changed since the store loaded it: the store answers, nothing is kept
-    return _caught_up(cat, c, kg, generation, behind, {n[:-4]: tuple(e) for n, e in done.items()}, variables)
+    return _caught_up(cat, c, kg, generation, behind, done, variables)
 
 
 def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: tuple, new: dict,
-               variables: list[str] | None) -> tuple[bytes, int | None, list | None] | None:
+               variables: list[str] | None, added: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
     """The consumer's entries for the keys it is `behind` by (_behind) replaced
-    by `new`, its totals (an aggregate's) and stamp, in one transaction.
+    by `new`, its totals (an aggregate's; `added`: those of `new`, afresh) and stamp, in one transaction.
     Returns (the result as SPARQL TSV, the generation it was patched from, the
     changes it was patched with) or None (the store answers)."""
     stamp, keys, changed = behind
     try:
         old = {} if changed is None else cat.entries(c.name, keys)
-        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None)
+        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added)
         if tsv is not None:
             return tsv, None, None
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
-        changes = [(old.get(k), new.get(k)) for k in keys if (old.get(k) or [None])[0] != (new.get(k) or [None])[0]]
         if stamp is not None and changed is not None:
+            changes = [(old.get(k), new.get(k)) for k in keys
+                       if (old.get(k) or [None])[0] != (new.get(k) or [None])[0]]
             lines = _patched(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
                 catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
             if lines is not None:
@@ -587,17 +601,33 @@ def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes
     return [lines[0], *body, b""]
 
 
-def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, bytes]:
+def _added(agg: Plan | None, totals: dict | None, part: tuple | None) -> dict | None:
+    """An aggregate's totals with the solutions of a chunk's reports (a
+    chunk_rows part) added; None for another query, a part or totals not
+    kept, or solutions that cannot be added."""
+    if agg is None or totals is None or part is None:
+        return None
+    try:
+        agg.add(totals, [row for e in part[1].values() for row in _split(e[2])], 1)
+    except _UNSUPPORTED:
+        return None
+    return totals
+
+
+_UNSUPPORTED = (Unsupported, TypeError, KeyError, IndexError, AttributeError, ValueError)
+
+
+def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict, added: dict | None = None) -> tuple[str, bytes]:
     """(the totals as kept, the result as SPARQL TSV) of an aggregate query:
     the totals of the stamp (none: afresh) with the changed reports' old
-    solutions taken out and their new ones put in (aggregate.py). Raises
-    Uncacheable where the totals cannot be taken (the store answers)."""
-    from sarcokg.query.aggregate import Unsupported
+    solutions taken out and their new ones put in (aggregate.py); `added`:
+    the totals of `new` afresh, added already. Raises Uncacheable where the
+    totals cannot be taken (the store answers)."""
     try:
-        totals = orjson.loads(stamp.state or "{}") if stamp is not None else {}
+        totals = added if added is not None else orjson.loads(stamp.state or "{}") if stamp is not None else {}
         if not isinstance(totals, dict):
             raise Uncacheable("totals that do not read back")
-        if not old:   # whole reports in, all at once
+        if not old and added is None:   # whole reports in, all at once
             agg.add(totals, [row for key in sorted(new) for row in _split(new[key][2])], 1)
         for key in sorted(set(old) | set(new)) if old else ():     # whole reports out and in, one at a time
             if key in old:
@@ -605,6 +635,6 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict) -> tuple[str, by
             if key in new:
                 agg.add(totals, _split(new[key][2]), 1)
         res = _solutions(ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES)))
-    except (Unsupported, TypeError, KeyError, IndexError, AttributeError, ValueError) as e:
+    except _UNSUPPORTED as e:
         raise Uncacheable(str(e)) from None
     return json_bytes(totals).decode("utf-8"), as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))

@@ -34,7 +34,8 @@ assert len(_QNAME) == len(EVIDENCE_PROPERTIES)
 
 _LOCAL = rb":[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?"                 # a node of the report
 _PNAME = rb"[A-Za-z][A-Za-z0-9_\-]*" + _LOCAL                                  # sko:Foo, xsd:decimal
-_STRING = rb'"(?:[^"\\\n\r]|\\.)*"(?:\^\^' + _PNAME + rb"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?"
+# a string's characters as (?:[^"\\\n\r]|\\.)*, unrolled: the same strings, a run at a time, not a character
+_STRING = rb'"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"(?:\^\^' + _PNAME + rb"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?"
 _NUMBER = rb"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _OBJECT = rb"(?:" + _STRING + rb"|" + _NUMBER + rb"|" + _LOCAL + rb"|" + _PNAME + rb")"
 _OBJECTS = _OBJECT + rb"(?:, " + _OBJECT + rb")*"

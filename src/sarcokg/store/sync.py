@@ -62,7 +62,7 @@ from sarcokg.store.reportfiles import (
     sha256,
     subjects_confined,
 )
-from sarcokg.store.writerform import as_trig_blocks, body_confined, body_subjects_confined, writer_body_start
+from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, names_report_iri, writer_body_start
 
 STORE_FORMAT = 4          # bump when the layout of the cache changes (4: the manifest folded into the catalogue)
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
@@ -444,7 +444,8 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
     for key, path in items:
         st, data = read_file(path)
         out.entries[key] = entry(st, data)
-        blocks = None if key == ONTOLOGY_KEY else as_trig_blocks(data, key, defer)
+        start = None if key == ONTOLOGY_KEY else writer_body_start(data, key)
+        blocks = None if start is None else as_trig_blocks(data, key, defer, start)
         if blocks is None:
             parsed = parse_file(path, graph_of(key), data)
             if key != ONTOLOGY_KEY:
@@ -454,10 +455,10 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
                     out.unconfined.add(key)
             out.quads.extend(parsed)
         else:
-            body = data[writer_body_start(data, key) or 0:]
-            if not body_subjects_confined(body):
+            own = body_subjects_confined(data, start or 0)
+            if not own:
                 out.unconfined.add(key)
-            out.confined = out.confined and body_confined(body)
+            out.confined = out.confined and own and not names_report_iri(data, start or 0)
             out.blocks.append(blocks[0])
             out.wrapped.append((key, path, blocks[1] is not None))
     return out
@@ -479,6 +480,7 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
         for key, _ in items:
             _drop(store, graph_of(key))
     entries: dict = {}
+    total = sum(key != ONTOLOGY_KEY for key, _ in items)
     with ThreadPoolExecutor(max_workers=2) as pool:
         loader = _Loader(store, pool)
         for start in range(0, len(items), chunk):
@@ -487,13 +489,13 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
             loader.unconfined |= got.unconfined
             if got.quads:
                 store.extend(got.quads)
-            if got.blocks:
-                loader.submit(got.wrapped, got.blocks)
+            trig = b"".join(got.blocks)   # once: joining a list of one gives the bytes back
+            if trig:
+                loader.submit(got.wrapped, [trig])
             if deriver is not None and (got.parsed or not got.confined):
                 deriver.skip()
-            elif deriver is not None and got.blocks:
-                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, b"".join(got.blocks),
-                              sum(key != ONTOLOGY_KEY for key, _ in items))
+            elif deriver is not None and trig:
+                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, trig, total)
         loader.settle(0)
     for failed in loader.failed:
         for key, _ in failed:

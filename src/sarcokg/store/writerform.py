@@ -24,6 +24,7 @@ UNSAFE_BODY = re.compile(rb'[{}]|_:|@prefix|@base|(?i:^\s*(?:PREFIX|BASE)\b)|"""
 # the quick look finds a token character
 _NOT_TOKEN_CHARS = bytes(c for c in range(256) if c not in b"{}_:@\"'")
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_REPORT_BASE = REPORT_BASE.encode()
 _COMMON_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
 # a statement whose subject is not one of the file's own nodes: a line starting
 # otherwise than with a blank, ':' or '#' (as re.compile(rb"^[^\s:#]", re.M), 8 times quicker)
@@ -63,20 +64,23 @@ def writer_body_start(data: bytes, report_id: str) -> int | None:
     return pos + len(own) + len(_COMMON_HEADER) + 1
 
 
-def body_subjects_confined(body: bytes) -> bool:
-    """Whether every statement of a file in the writer's form is about one of
-    the file's own nodes (':name' at the start of its line)."""
-    return _FOREIGN_FIRST.match(body) is None and _FOREIGN_LINE.search(body) is None
+def body_subjects_confined(data: bytes, start: int = 0) -> bool:
+    """Whether every statement of a file in the writer's form (its statements
+    from `start`) is about one of the file's own nodes (':name' at the start
+    of its line)."""
+    return _FOREIGN_FIRST.match(data, start) is None and _FOREIGN_LINE.search(data, start) is None
 
 
-def body_confined(body: bytes) -> bool:
-    """Whether the statements of a file in the writer's form (subjects at the
-    start of a line, own nodes as ':name') describe the file's own nodes only
-    and name no other report's node."""
-    return body_subjects_confined(body) and REPORT_BASE.encode() not in body
+def names_report_iri(data: bytes, start: int = 0) -> bool:
+    """Whether the statements of a file in the writer's form (from `start`)
+    write a report's node as a full IRI (its own nodes are ':name'), which
+    may be another report's: with body_subjects_confined, the file describes
+    its own nodes only and names no other report's node when this is False."""
+    return data.find(_REPORT_BASE, start) >= 0
 
 
-def as_trig_blocks(data: bytes, report_id: str, defer: bool) -> tuple[bytes, bytes | None] | None:
+def as_trig_blocks(data: bytes, report_id: str, defer: bool,
+                   start: int | None = None) -> tuple[bytes, bytes | None] | None:
     """A report file in the writer's form, with statements ending in ' .', as a
     TriG graph block with its directives before it; None for any other file,
     which must be parsed instead. Every wrapped file declares the same
@@ -84,8 +88,9 @@ def as_trig_blocks(data: bytes, report_id: str, defer: bool) -> tuple[bytes, byt
 
     Returns (that block, None); with defer, (the block of the file's facts,
     the block of its evidence), or (the whole file, None) when it cannot be
-    split (see evidence_defer.split_body)."""
-    start = writer_body_start(data, report_id)
+    split (see evidence_defer.split_body). `start`: writer_body_start(), when
+    the caller has it."""
+    start = writer_body_start(data, report_id) if start is None else start
     if start is None:
         return None
     body = data[start:]
