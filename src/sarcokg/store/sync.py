@@ -427,7 +427,7 @@ class _Loader:
 @dataclass
 class Chunk:
     """Report files read for one bulk load: TriG graph blocks of the files in
-    the writer's form, the quads of the others (parsed), their manifest entries."""
+    the writer's form, the quads of the others (parsed), their entries [sha256, size, mtime_ns]."""
     blocks: list[bytes] = field(default_factory=list)
     wrapped: list = field(default_factory=list)    # [(key, path, whether its evidence was left out)]
     quads: list = field(default_factory=list)
@@ -466,9 +466,9 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
 
 def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500, defer: bool = False,
               deriver: Deriver | None = None) -> tuple[dict, set[str], set[str]]:
-    """Load many files; returns their manifest entries, the keys of the files
-    whose evidence was left out (with defer; see complete()), and the keys of
-    those not confined to their own nodes (reportfiles.subjects_confined).
+    """Load many files; returns their entries ([sha256, size, mtime_ns], as the catalogue's rows keep
+    them), the keys of the files whose evidence was left out (with defer; see complete()), and the
+    keys of those not confined to their own nodes (reportfiles.subjects_confined).
 
     Files in the writer's plain form are wrapped as TriG graph blocks and
     concatenated (writerform), and Oxigraph's bulk loader parses them natively;
