@@ -18,3 +18,8 @@ def kinds(text, terms):
 def sites(text, terms):
     """The site keys of one invented text."""
     return {s.site for s in ex(text, terms).tumour.sites}
+
+
+def statuses(text, terms):
+    """The outcome statuses of one invented text, in timeline order."""
+    return [o.status for o in ex(text, terms).outcomes]

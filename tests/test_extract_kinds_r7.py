@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, kinds, sites
+from .extractutil import ex, kinds, sites, statuses
 
 
 def test_a_title_that_names_the_patient_does_not_stand_for_the_introduction(terms):
@@ -45,33 +45,17 @@ def test_the_pulmonary_artery_keeps_its_own_word_as_the_vena_cava_does(terms):
     assert sites(text, terms) == {"pulmonary artery"}
 
 
-def _statuses(text, terms):
-    return [o.status for o in ex(text, terms).outcomes]
-
-
-def test_no_indication_of_regrowth_is_no_evidence_of_disease(terms):
-    text = ("A 50-year-old man had a chordoma of C2, resected. At the 3-year follow-up, MRI showed no indication "
-            "of tumour regrowth.")
-    assert _statuses(text, terms) == ["no evidence of disease"]
-
-
-def test_no_evidence_of_disease_remission_is_disease_that_stays(terms):
-    text = ("A 50-year-old man had a rhabdomyosarcoma of the nasopharynx and received chemotherapy. After three "
-            "cycles there was no evidence of disease remission.")
-    assert _statuses(text, terms) == ["alive with disease"]
-
-
 def test_an_item_that_says_its_own_state_leaves_the_negated_list(terms):
     text = ("A 33-year-old man had an osteosarcoma of the humerus with lung metastases. Wide resection was performed, "
             "then chemotherapy. Follow-up 15 months later showed no recurrence, stable lung metastases and good "
             "function.")
-    assert _statuses(text, terms)[-1] == "stable disease"
+    assert statuses(text, terms)[-1] == "stable disease"
 
 
 def test_an_item_joined_by_or_stays_under_the_negation(terms):
     text = ("A 33-year-old man had an osteosarcoma of the humerus. Wide resection was performed, then chemotherapy. "
             "Follow-up 15 months later showed no local recurrence or new lung metastases.")
-    assert set(_statuses(text, terms)) == {"no evidence of disease"}
+    assert set(statuses(text, terms)) == {"no evidence of disease"}
 
 
 def test_the_patients_age_and_sex_as_labelled_fields(terms):
@@ -117,19 +101,6 @@ def test_a_structured_abstracts_conclusion_gives_advice_that_is_no_case(terms):
     text = (_ABSTRACT + "Conclusion: Wide resection reduces local recurrence. Adjuvant radiotherapy improves local "
             "recurrence and survival.\nKeywords: chondrosarcoma, scapula.\n")
     assert ex(text, terms).outcomes == []
-
-
-def test_a_negation_over_a_list_after_such_as(terms):
-    text = ("A 66-year-old woman had a chondrosarcoma of the scapula. Total scapular resection was performed. "
-            "No complications such as a painful shoulder, scapular dislocation or tumour recurrence were "
-            "documented at the 3-year follow-up.")
-    assert _statuses(text, terms) == ["no evidence of disease"]
-
-
-def test_neither_nor_is_a_negation(terms):
-    text = ("A 50-year-old man had a myxoid chondrosarcoma of the calf, resected, then radiotherapy. During a "
-            "follow-up of 28 months there have been neither signs of local tumour recurrence nor metastases.")
-    assert _statuses(text, terms) == ["no evidence of disease"]
 
 
 def test_a_time_without_news_at_the_last_status_own_time_keeps_that_status(terms):
@@ -188,3 +159,27 @@ def test_radiotherapy_after_a_radiation_induced_sarcoma_is_its_treatment(terms):
     text = ("A 30-year-old man had a radiation-induced osteosarcoma of C4, which was resected; radiotherapy "
             "followed.")
     assert "radiotherapy" in kinds(text, terms)
+
+
+# outcome kinds, one invented text each (the comment says the kind)
+@pytest.mark.parametrize("text,expected", [
+    # no indication of regrowth is no evidence of disease
+    ("A 50-year-old man had a chordoma of C2, resected. At the 3-year follow-up, MRI showed no indication "
+     "of tumour regrowth.",
+     ["no evidence of disease"]),
+    # no evidence of disease remission is disease that stays
+    ("A 50-year-old man had a rhabdomyosarcoma of the nasopharynx and received chemotherapy. After three "
+     "cycles there was no evidence of disease remission.",
+     ["alive with disease"]),
+    # a negation over a list after such as
+    ("A 66-year-old woman had a chondrosarcoma of the scapula. Total scapular resection was performed. "
+     "No complications such as a painful shoulder, scapular dislocation or tumour recurrence were "
+     "documented at the 3-year follow-up.",
+     ["no evidence of disease"]),
+    # neither nor is a negation
+    ("A 50-year-old man had a myxoid chondrosarcoma of the calf, resected, then radiotherapy. During a "
+     "follow-up of 28 months there have been neither signs of local tumour recurrence nor metastases.",
+     ["no evidence of disease"]),
+])
+def test_an_outcome_kind(terms, text, expected):
+    assert statuses(text, terms) == expected
