@@ -158,17 +158,20 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
                          r" (?:too )?"
                          r"(?:\w+ )?(?:difficult|challenging|impossible|risky|hazardous|unsafe|dangerous)\b")
 
+# other tumours, and the lesions most often irradiated years before a radiation-induced sarcoma
+# (thymoma, Hodgkin's disease, Wilms' tumour, craniopharyngioma, meningioma, pituitary adenoma)
+_OTHER_TUMOURS = (r"carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|"
+                  r"astrocytoma|medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|thymoma|"
+                  r"craniopharyngioma|meningioma|pituitary\s+adenoma|hodgkin(?:'s|\u2019s)?\s+disease|"
+                  r"wilms(?:'|\u2019)?s?\s+tumou?r")
 OTHER_CANCER_RX = re.compile(
-    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|"
-    r"medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|ovarian|prostate|colon|colorectal|"
+    r"\b(?:" + _OTHER_TUMOURS + r"|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
-_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:carcinoma|adenocarcinoma|lymphoma|"
-                           r"melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|medulloblastoma|"
-                           r"retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|prostate|colon|thyroid|"
-                           r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
+_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:" + _OTHER_TUMOURS
+                           + r"|(?:breast|lung|prostate|colon|thyroid|cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
 # function words of Portuguese and Spanish: a sentence of which a quarter are these is not English
@@ -527,11 +530,26 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
         return True
     return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 
+# a diagnosis only suspected before the pathology, or one the tumour mimicked: 'on suspicion of renal
+# carcinoma, a nephrectomy was performed' is the sarcoma's operation, not another cancer's
+_SUSPECTED_RX = re.compile(r"\b(?:suspicion of|suspected|suspecting|presumed|presumptive|suspicious (?:for|of)|"
+                           r"thought to be|misdiagnosed as|mimick\w*|impression of|(?:working|provisional|"
+                           r"preliminary|initial) diagnosis of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
+
+
+def _only_suspected(low: str) -> bool:
+    """Is every other cancer the sentence names a suspected one?"""
+    return all(_SUSPECTED_RX.search(low, max(0, m.start() - 70), m.start()) is not None
+               for m in OTHER_CANCER_RX.finditer(low))
+
+
 def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
     """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""
     out: list[tuple[int, int]] = []
     low = sent.low
-    if not ("cancer" in low or "oma" in low or "leuk" in low) or not OTHER_CANCER_RX.search(low):
+    if not ("cancer" in low or "oma" in low or "leuk" in low or "hodgkin" in low or "wilms" in low) \
+            or not OTHER_CANCER_RX.search(low) \
+            or _only_suspected(low):
         return out
     for m in HISTORY_RX.finditer(low):
         if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):

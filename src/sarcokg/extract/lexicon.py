@@ -8,7 +8,7 @@ one axis the leftmost-longest match wins, across axes matches may overlap
 ("retroperitoneal liposarcoma" is a site inside a tumour mention).
 
 Spelling variants made by rule, not by word list: plural -s / -is -> -es / -y -> -ies,
-tumor <-> tumour, -ization <-> -isation.
+tumor <-> tumour, -ization <-> -isation, 'X of Y' <-> 'X of the Y'.
 """
 from __future__ import annotations
 
@@ -61,6 +61,11 @@ def _variants(name: str) -> set[str]:
         out.add(name.replace("ization", "isation"))
     if "isation" in name:
         out.add(name.replace("isation", "ization"))
+    for v in list(out):   # 'clear cell sarcoma of kidney' is also written 'of the kidney', and the other way round
+        if " of the " in v:
+            out.add(v.replace(" of the ", " of "))
+        elif " of " in v:
+            out.add(v.replace(" of ", " of the "))
     for v in list(out):   # 'extraskeletal' is also written 'extra skeletal' / 'extra-skeletal' (a space in the view)
         spaced = _PREFIXED_RX.sub(r"\1 \2", v)
         if spaced != v:

@@ -40,10 +40,11 @@ YEAR_FORMS = [
         r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
         + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9,
         ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
-    # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512"
+    # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512",
+    # a bimonthly issue "2019 Mar/Apr;35(2)"
     # (the issue's year, before an online-first date; a Roman volume, a colon form)
     YearForm(re.compile(
-        r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
+        r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013/]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
         r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":")),
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
@@ -97,6 +98,10 @@ YEAR_FORMS = [
     # a month and year alone on a line of the page's header: "July 2017"
     YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t,.]*$", re.M), 0.7, _MONTH_HINTS,
              True),
+    # a year, or a month and year, closing a header line after a bar or a column gap: "Example Journal | 2021",
+    # "Case Report      June 2021"
+    YearForm(re.compile(_NOT_RECEIVED + r"[^\n|\u00b7]{3,80}?(?:[ \t][|\u00b7]|[ \t]{3,}|\t)[ \t]*(?:" + MONTH
+                        + r"[ \t]+)?" + YEAR + r"[ \t,.]*$", re.M), 0.7, ("|", "\u00b7", "   ", "\t"), True),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
@@ -126,9 +131,10 @@ YEAR_FORMS = [
     YearForm(re.compile(r"[A-Za-z]\s\(" + YEAR + r"\)\s+[A-Z][a-z]"), 0.75, (")",), True),
     YearForm(re.compile(r"\bReceived\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:"
                         + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.7, ("receiv",)),
-    # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
-    YearForm(re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
-                        + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9")),
+    # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020", "(c) 2008 Publisher" (a single year, not a range)
+    YearForm(re.compile(r"(?:Copyright|\u00a9|\(c\)(?=\s*(?:19|20)\d\d))\s*(?:\u00a9|\(c\))?\s*"
+                        r"(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
+                        + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9", "(c)")),
 ]
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
 _YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)

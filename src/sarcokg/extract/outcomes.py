@@ -525,8 +525,13 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 continue
             else:
                 continue
+        told: dict[tuple[int, int], float | None] = {}   # a sentence's times, each counted once
         for e in evs:
             months, since, tspan = _event_time(zones, s, e, evs, times, clock, pending, facts)
+            if tspan is not None:
+                # two events at one relative time ('ten months later, no metastasis or recurrence'):
+                # the clock is not moved on twice
+                months = told.setdefault(tspan, months)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
             if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
                                      or _local_ned(s.low, e, s.start)
