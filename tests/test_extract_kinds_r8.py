@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, kinds
+from .extractutil import ex, kinds, sites
 
 
 @pytest.mark.parametrize("header, year", [
@@ -62,3 +62,11 @@ def test_two_events_at_one_relative_time_move_the_clock_once(terms):
 def test_a_name_written_x_of_y_is_also_found_as_x_of_the_y(terms):
     text = "A 3-year-old boy had a clear cell sarcoma of the kidney."
     assert [t.value for t in ex(text, terms).tumour.types] == ["CCSK"]
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("A 70-year-old man had a giant sacrococcygeal chordoma, removed en bloc.", "sacrum"),
+    ("A 20-year-old woman had a presacral Ewing sarcoma treated with chemotherapy.", "pelvis"),
+])
+def test_a_region_named_by_its_neighbour_reaches_its_coarse_site(terms, sentence, site):
+    assert site in sites(sentence, terms)
