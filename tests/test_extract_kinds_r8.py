@@ -70,3 +70,25 @@ def test_a_name_written_x_of_y_is_also_found_as_x_of_the_y(terms):
 ])
 def test_a_region_named_by_its_neighbour_reaches_its_coarse_site(terms, sentence, site):
     assert site in sites(sentence, terms)
+
+
+def test_a_two_word_title_line_names_the_tumour(terms):
+    text = ("Stay informed: example.org/news\nSacral chordoma\nCase contributed by A. Author\nPresentation\n"
+            "Low back pain.\nPatient Data\nAge: 60 years\nGender: Male\nA lobulated mass replaces the sacrum. "
+            "Vertebral body hemangiomas are seen within T10 and L3.\n")
+    assert ex(text, terms).tumour.types[0].value == "CHDM"
+
+
+@pytest.mark.parametrize("lesion", ["Vertebral body hemangiomas are seen within T10, T11 and L3.",
+                                    "A Schmorl node is seen at T10, and bone islands in T11 and L3."])
+def test_the_levels_of_an_incidental_benign_lesion_are_not_the_tumours(terms, lesion):
+    text = f"A 60-year-old man had a sacral chordoma. A mass replaced the sacrum at S1 and S2. {lesion}"
+    assert [lv.vertebra for lv in ex(text, terms).tumour.levels] == ["S1", "S2"]
+
+
+@pytest.mark.parametrize("tell", ["We are reporting", "We herein report", "We hereby present"])
+def test_the_authors_telling_the_case_before_it_starts_is_the_case(terms, tell):
+    text = (f"Introduction\nEwing sarcoma is a malignant tumour of bone.\n{tell} a case of Ewing sarcoma of the "
+            "occipital bone as the first site of metastases.\nCase report\nA 19-year-old man had pain of the "
+            "right tibia. Biopsy showed Ewing sarcoma.\n")
+    assert "occipital bone" in sites(text, terms)

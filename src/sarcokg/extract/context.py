@@ -85,7 +85,8 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
-_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b"
+_REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described|"
+                        r"are (?:presenting|reporting|describing))\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
 

@@ -82,13 +82,17 @@ _EXCL_BEFORE = re.compile(
     # (a compression fracture of T12 is the vertebra's own lesion, not a compression at its level)
     r"|(?:cord|canal|compression(?!\s+fractures?\b)|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+"
     r"(?:the\s+)?(?:level\s+of\s+)?"
+    # an incidental benign lesion at that level: 'vertebral body hemangiomas within T10 and L3', 'a Schmorl node at L2'
+    r"|(?:h(?:a)?emangiomas?|cysts?|schmorl\S*\s+nodes?|bone\s+islands?|enostos[ie]s|osteophytes?)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:at|of|in|within|involving)\s+(?:the\s+)?(?:levels?\s+(?:of\s+)?)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I)
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
                "fixed", "fused", "arthrodesis", "osteotom",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
-               "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
+               "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
+               "schmorl", "island", "enostos", "osteophyt")
 _NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)

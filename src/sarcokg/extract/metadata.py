@@ -199,7 +199,7 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
         if len(line) > 300:
             break
         words = line.split()
-        if len(words) < 3 or _BAD_TITLE.search(line) or line.startswith(("-", "\u2022")):
+        if len(words) < 2 or _BAD_TITLE.search(line) or line.startswith(("-", "\u2022")):
             continue
         if not any(lm.start() <= p < lm.end() for p in tumour_pos):
             continue
