@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, kinds, sites
+from .extractutil import ex, kinds, sites, statuses
 
 
 @pytest.mark.parametrize("header, year", [
@@ -92,3 +92,22 @@ def test_the_authors_telling_the_case_before_it_starts_is_the_case(terms, tell):
             "occipital bone as the first site of metastases.\nCase report\nA 19-year-old man had pain of the "
             "right tibia. Biopsy showed Ewing sarcoma.\n")
     assert "occipital bone" in sites(text, terms)
+
+
+_METASTATIC_UPS = ("A 63-year-old woman had a metastatic undifferentiated pleomorphic sarcoma of the thigh. "
+                   "She received doxorubicin. ")
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("She showed a robust response to pembrolizumab.", "partial response"),
+    ("An ongoing response was seen at the last visit.", "partial response"),
+    ("A response was observed after radiotherapy.", "partial response"),
+    ("The disease showed prolonged stabilization under trabectedin.", "stable disease"),
+    ("The metastases were stabilized by pazopanib.", "stable disease"),
+])
+def test_more_ways_of_writing_a_response_or_a_stable_disease(terms, sentence, status):
+    assert statuses(_METASTATIC_UPS + sentence, terms)[-1] == status
+
+
+def test_no_response_is_no_response(terms):
+    assert "partial response" not in statuses(_METASTATIC_UPS + "There was no robust response to pazopanib.", terms)

@@ -46,7 +46,11 @@ DEATH_RX = re.compile(r"\bsurvived\s+(?:for\s+)?only\b|\bpost[\s-]?mortem\b", re
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable|spectacular|impressive|striking|substantial|considerable|"
-                     r"satisfactory)\s+(?:and\s+\w+\s+)?response\b", re.I)
+                     r"satisfactory|robust|ongoing|continued|continuing|major|radiographic|meaningful)"
+                     r"\s+(?:and\s+\w+\s+)?response\b"
+                     # 'a response was observed'
+                     r"|\ban?\s+(?:[\w-]+\s+)?response\s+(?:was|has\s+been)\s+(?:observed|noted|seen|achieved|obtained)\b",
+                     re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?"
                     r"(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
@@ -61,7 +65,12 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
                    r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b"
                    r"|\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:(?:has|have)\s+been|remains?|"
-                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b", re.I)
+                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b"
+                   # 'a prolonged stabilization', 'stabilization of the disease', 'the disease was stabilized'
+                   r"|\b(?:disease|tumou?r|prolonged|long[\s-]term|durable|lasting)\s+stabili[sz]ation\b"
+                   r"|\bstabili[sz]ation\s+of\s+(?:the\s+)?(?:disease|tumou?rs?|lesions?|metasta\w*)\b"
+                   r"|\b(?:disease|tumou?rs?|lesions?|metasta\w*)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+                   r"stabili[sz]ed\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
@@ -97,7 +106,7 @@ _HINTS = {"no evidence of disease": ("no ", "without", "free "), "progressive di
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
           "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled",
-                             "under control"),
+                             "under control", "stabili"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
                               "reduced"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished",
