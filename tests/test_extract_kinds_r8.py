@@ -111,3 +111,10 @@ def test_more_ways_of_writing_a_response_or_a_stable_disease(terms, sentence, st
 
 def test_no_response_is_no_response(terms):
     assert "partial response" not in statuses(_METASTATIC_UPS + "There was no robust response to pazopanib.", terms)
+
+
+def test_a_tumour_said_to_be_cured_is_no_evidence_of_disease(terms):
+    text = ("A 65-year-old man had a Kaposi sarcoma of the penis after a kidney transplant. Cyclosporine was "
+            "switched to everolimus. Gradually, within a year, the Kaposi sarcoma was cured.")
+    last = ex(text, terms).outcomes[-1]
+    assert (last.status, last.months) == ("no evidence of disease", 12)

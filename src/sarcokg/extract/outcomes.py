@@ -31,7 +31,9 @@ NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|susp
                     # 'no residual or recurrent tumour was found at follow-up'
                     r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b"
                     # 'has remained free of angiosarcoma', 'is still free from illness'
-                    r"|\bfree\s+(?:from|of)\s+(?:any\s+)?(?:illness|\w*sarcoma|chordoma|malignancy|cancer)\b",
+                    r"|\bfree\s+(?:from|of)\s+(?:any\s+)?(?:illness|\w*sarcoma|chordoma|malignancy|cancer)\b"
+                    # 'the Kaposi sarcoma was cured', 'she has been completely cured'
+                    r"|\b(?:was|were|is|are|been)\s+(?:completely\s+|totally\s+|fully\s+)?cured\b",
                     re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
@@ -101,7 +103,8 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
                        r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
                        r"free of symptoms|post-?treatment")  # on Sentence.low
-_HINTS = {"no evidence of disease": ("no ", "without", "free "), "progressive disease": ("progress", "refractory"),
+_HINTS = {"no evidence of disease": ("no ", "without", "free ", "cured"),
+          "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
           "distant metastasis": ("new ",),
