@@ -118,3 +118,14 @@ def test_a_tumour_said_to_be_cured_is_no_evidence_of_disease(terms):
             "switched to everolimus. Gradually, within a year, the Kaposi sarcoma was cured.")
     last = ex(text, terms).outcomes[-1]
     assert (last.status, last.months) == ("no evidence of disease", 12)
+
+
+def test_an_online_journals_nlm_citation_gives_the_year(terms):
+    text = ("Nerve sheath tumour of the axilla - A Case Report\nHow to Cite\nAuthor A. Title. Example J [Internet]. "
+            "2023 Apr. 2 [cited 2024 Jul. 24];2023. Available from:\nA 34-year-old woman had an MPNST.\n")
+    assert ex(text, terms).metadata.year.value == 2023
+
+
+def test_a_form_of_address_names_the_sex(terms):
+    text = "Observation: Madam K., 34 years old, was admitted for a painful axillary mass; an MPNST was excised."
+    assert ex(text, terms).sex.value == "female"

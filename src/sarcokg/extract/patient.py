@@ -9,7 +9,8 @@ from .context import WORD_AGE_RX, Zones, age_search, word_age
 from .textprep import DASH, Caseless, Sentence
 from .timeexpr import NUM, to_months, word_number
 
-FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife"}
+# (a form of address names the sex too: "Madam K., 34 years old")
+FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife", "madam", "madame", "mrs"}
 MALE = {"man", "male", "boy", "gentleman", "men", "father", "son", "husband"}
 SEX_WORD_RX = re.compile(r"\b(" + "|".join(sorted(FEMALE | MALE)) + r")\b", re.I)
 PRONOUN_RX = re.compile(r"\b(she|her|hers|he|his|him)\b", re.I)
