@@ -129,3 +129,9 @@ def test_an_online_journals_nlm_citation_gives_the_year(terms):
 def test_a_form_of_address_names_the_sex(terms):
     text = "Observation: Madam K., 34 years old, was admitted for a painful axillary mass; an MPNST was excised."
     assert ex(text, terms).sex.value == "female"
+
+
+def test_an_age_bound_of_a_population_is_not_the_patients_age(terms):
+    text = ("Paratesticular rhabdomyosarcoma makes up 17% of intrascrotal tumours in children less than 15 years "
+            "old.\nWe report the case of a 14-year-old boy with a left paratesticular tumour.")
+    assert ex(text, terms).age.value == 14

@@ -111,7 +111,9 @@ def word_age(m: re.Match) -> int:
 
 
 # a population's age, not the patient's: 'the median age of patients is 25 years old'
-_POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b")
+_POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b"
+                                # an age bound of a population: 'in children less than 15 years old'
+                                r"|\b(?:less|younger|older|more)\s+than\s+\d{1,3}\s*(?:years?|yrs?)\b")
 
 
 # 'we surgically treated a patient with ...', 'we encountered a young man ...'
@@ -124,7 +126,7 @@ def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
     if ("we " in low or "describes" in low or "presents" in low or "reports" in low) and _WE_TREATED_RX.search(low):
         return True
-    if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
+    if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low or "than" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
     return bool((_age_hint(low) and (age_search(low) or ("old" in low and WORD_AGE_RX.search(low))))
