@@ -135,3 +135,10 @@ def test_an_age_bound_of_a_population_is_not_the_patients_age(terms):
     text = ("Paratesticular rhabdomyosarcoma makes up 17% of intrascrotal tumours in children less than 15 years "
             "old.\nWe report the case of a 14-year-old boy with a left paratesticular tumour.")
     assert ex(text, terms).age.value == 14
+
+
+@pytest.mark.parametrize("named", ["a solitary fibrous tumour, WHO grade III,", "an SFT (World Health Organization "
+                                   "grade 3)"])
+def test_a_who_grade_is_a_grade(terms, named):
+    text = f"A 35-year-old woman had {named} of the left frontal region. It was resected."
+    assert ex(text, terms).tumour.grade.value == "high"
