@@ -142,3 +142,15 @@ def test_an_age_bound_of_a_population_is_not_the_patients_age(terms):
 def test_a_who_grade_is_a_grade(terms, named):
     text = f"A 35-year-old woman had {named} of the left frontal region. It was resected."
     assert ex(text, terms).tumour.grade.value == "high"
+
+
+@pytest.mark.parametrize("pain", ["He had chest pain, with anterior irradiation.",
+                                  "He had back pain with irradiation to the right leg."])
+def test_a_pain_that_irradiates_is_no_radiotherapy(terms, pain):
+    text = f"A 81-year-old man had a leiomyosarcoma of the posterior mediastinum. {pain} The mass was resected."
+    assert kinds(text, terms) == {"resection"}
+
+
+def test_irradiation_of_the_tumour_is_still_radiotherapy(terms):
+    text = "A 81-year-old man had a leiomyosarcoma of the mediastinum. He received irradiation to the chest."
+    assert "radiotherapy" in kinds(text, terms)

@@ -124,6 +124,16 @@ def _usable(text: str, zones: Zones, other_ranges: list[tuple[int, int]], a: int
     return s
 
 
+_PAIN_WITH_RX = re.compile(r"\bpain\b[^.;]{0,60}?\b(?:with|and)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _pain_radiating(text: str, s: Sentence, m: Mention) -> bool:
+    """Is the mention 'irradiation' of a pain ('back pain with irradiation to the leg')?"""
+    if not text.startswith("irradiat", m.start) and not text.startswith("Irradiat", m.start):
+        return False
+    return _PAIN_WITH_RX.search(s.low, max(0, m.start - s.start - 80), m.start - s.start) is not None
+
+
 def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                    other_ranges: list[tuple[int, int]]) -> list[_M]:
     """The treatments the lexicon's intervention, agent and regimen mentions name."""
@@ -150,6 +160,8 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
                 continue
             if _CAUSE_AFTER_RX.match(text, m.end):
                 continue      # 'radiation-induced sarcoma': the cause of the tumour, not its treatment
+            if _pain_radiating(text, s, m):
+                continue      # 'chest pain with anterior irradiation': pain that spreads, not radiotherapy
             out.append(_M(m.key, m.start, m.end, s))
         else:
             kind = _agent_kind(terms, m.key)
