@@ -154,3 +154,8 @@ def test_a_pain_that_irradiates_is_no_radiotherapy(terms, pain):
 def test_irradiation_of_the_tumour_is_still_radiotherapy(terms):
     text = "A 81-year-old man had a leiomyosarcoma of the mediastinum. He received irradiation to the chest."
     assert "radiotherapy" in kinds(text, terms)
+
+
+def test_a_malignant_nerve_sheath_tumour_without_peripheral_is_an_mpnst(terms):
+    text = "A 36-year-old man had a malignant nerve sheath tumour of the proximal femur, resected with a margin."
+    assert ex(text, terms).tumour.types[0].value == "MPNST"
