@@ -159,3 +159,19 @@ def test_irradiation_of_the_tumour_is_still_radiotherapy(terms):
 def test_a_malignant_nerve_sheath_tumour_without_peripheral_is_an_mpnst(terms):
     text = "A 36-year-old man had a malignant nerve sheath tumour of the proximal femur, resected with a margin."
     assert ex(text, terms).tumour.types[0].value == "MPNST"
+
+
+def test_a_newborn_is_introduced_and_the_course_after_a_recurrence_stays_the_case(terms):
+    text = ("Congenital Ewing sarcoma of the upper arm\nThe patient was a female newborn who presented at birth with "
+            "a mass of the left upper arm. An excisional biopsy of the mass was performed. Further treatment was "
+            "refused by her parents.\n\nUnfortunately, the sarcoma recurred one year later. Seven cycles of VIDE "
+            "regimen (vincristine, ifosfamide, doxorubicin, etoposide) were administered.")
+    facts = ex(text, terms)
+    assert "chemotherapy" in {i.kind for i in facts.interventions}
+    assert {"vincristine", "ifosfamide"} <= {a for i in facts.interventions for a in i.agents}
+
+
+def test_the_sentence_after_the_introduction_can_name_the_sex(terms):
+    text = ("We report a large congenital orbital rhabdomyosarcoma in a newborn baby. A newborn baby girl was "
+            "referred for exophthalmia. Chemotherapy was started.")
+    assert ex(text, terms).sex.value == "female"

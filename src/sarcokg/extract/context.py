@@ -36,7 +36,7 @@ AGE_RX = re.compile(
 # regex engine jumps from one "a" to the next instead of trying every position
 # ('a 54-year-woman': the noun glued on by a hyphen)
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:\w+-)*(?:(?:female|male)\s+patient|man|woman|boy|girl|"
-                           r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
+                           r"gentleman|lady|infant|teenager|adolescent|newborn|neonate|toddler)\b(?!\s*(?:'s|\u2019s))")
 # 'a young female.', 'a male with ...': the sex word as the noun
 INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:\w+-)*(?:female|male)"
                           r"(?=\s*[.,;]|\s+(?:with|who|presenting|presented|aged)\b)")
@@ -63,7 +63,8 @@ def _age_hint(low: str) -> bool:
 def _intro_noun_possible(low: str) -> bool:
     """Does low hold one of the nouns INTRO_NOUN_RX cannot match without? (woman and gentleman hold man)"""
     return "man" in low or "patient" in low or "boy" in low or "girl" in low or "lady" in low \
-        or "infant" in low or "teenager" in low or "adolescent" in low
+        or "infant" in low or "teenager" in low or "adolescent" in low or "newborn" in low or "neonate" in low \
+        or "toddler" in low
 
 
 # 'May' that is no modal: a stain ('May-Gr\u00fcnwald-Giemsa': no modal has a dash after), or the month:
@@ -84,7 +85,8 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
-                           r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
+                           r"appeared|began|found|confirmed|performed|removed|resected|treated|died|recurred|relapsed|"
+                           r"progressed|administered)\b")
 _REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described|"
                         r"are (?:presenting|reporting|describing))\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")

@@ -92,6 +92,10 @@ def extract_sex(text: str, zones: Zones, age: Value | None = None) -> Value | No
     if zones.intro is not None:
         cands.append(zones.intro)
     cands += [s for s in zones.sents if s.zone == "title"]
+    if zones.intro is not None:
+        # the patient introduced twice: 'We report ... in a newborn baby. A newborn baby girl was referred ...'
+        cands += [s for s in zones.sents[zones.intro.index + 1:zones.intro.index + 2]
+                  if s.zone == "case" and not s.generic]
     for s in cands:
         m = SEX_WORD_RX.search(s.text)
         if m:
