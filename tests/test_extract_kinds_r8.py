@@ -18,6 +18,10 @@ from .extractutil import ex, kinds, sites, statuses
     ("Example Pathology Letters | 2021\nSarcoma of the cauda equina\n", 2021),
     # a label and the month and year across a column gap
     ("Example Journal of Medicine\n  Case Report      June 2021  \nSarcoma of the kidney\n", 2021),
+    # a publication line with the publisher or journal before the year, in the page's language
+    ("Sarcoma of the groin\nPublished in: Example Chir., 2018, vol. 97, no. 9, p. 442-445.\n", 2018),
+    ("Sarcoma of the spine\nPublicado: Example Scholar 2020\n", 2020),
+    ("Sarcoma of the spine\nPublished THE EXAMPLE ASSOCIATION OF RURAL MEDICINE 2022\n", 2022),
 ])
 def test_more_header_forms_give_the_year(terms, header, year):
     got = ex(header + "A 60-year-old man had a leiomyosarcoma of the thigh.\n", terms).metadata.year
@@ -175,3 +179,8 @@ def test_the_sentence_after_the_introduction_can_name_the_sex(terms):
     text = ("We report a large congenital orbital rhabdomyosarcoma in a newborn baby. A newborn baby girl was "
             "referred for exophthalmia. Chemotherapy was started.")
     assert ex(text, terms).sex.value == "female"
+
+
+def test_a_year_the_literature_published_is_no_publication_line(terms):
+    text = "A 60-year-old man had a leiomyosarcoma.\nPublished in 1998, the classification changed the grading.\n"
+    assert ex(text, terms).metadata.year is None

@@ -97,6 +97,10 @@ YEAR_FORMS = [
     # a publisher's line: "Published by Example Open Access December 31, 2018"
     YearForm(re.compile(r"\bPublished\s+by\s+[^\n\d]{3,80}?\s(?:" + MONTH + r"\s+\d{1,2},?\s+)?" + YEAR + r"(?!\d)"),
              0.85, ("published by",)),
+    # a publication line with the publisher or journal before the year, in the page's language: "Published in:
+    # Example Chir., 2018, vol. 97", "Publicado: Example Scholar 2020", "Published EXAMPLE ASSOCIATION 2022"
+    YearForm(re.compile(r"\b(?:Published|Publi[\u00e9e]|Publicad[oa]|Ver[\u00f6o]ffentlicht)(?:\s+in)?\s*:?\s*"
+                        r"[A-Z][^\n\d]{2,80}?[,\s]\s*" + YEAR + r"(?!\d)"), 0.85, ("publi", "ffentlicht")),
     # a month and year alone on a line of the page's header: "July 2017"
     YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t,.]*$", re.M), 0.7, _MONTH_HINTS,
              True),
