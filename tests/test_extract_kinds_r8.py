@@ -184,3 +184,16 @@ def test_the_sentence_after_the_introduction_can_name_the_sex(terms):
 def test_a_year_the_literature_published_is_no_publication_line(terms):
     text = "A 60-year-old man had a leiomyosarcoma.\nPublished in 1998, the classification changed the grading.\n"
     assert ex(text, terms).metadata.year is None
+
+
+def test_citations_of_an_unheaded_reference_list_give_no_year(terms):
+    case = "A 60-year-old man had a leiomyosarcoma of the thigh. " * 30
+    refs = ("Author A, Author B. Sarcoma of the thigh. Example J Surg. 2013;102(1):9-13. [PMID:1].\n"
+            "Author C. Sarcoma grading. Example Oncol. 2015;13(1):300. [PMID:2].\n")
+    assert ex(case + "\n" + refs, terms).metadata.year is None
+
+
+def test_the_pages_own_citation_in_its_header_still_gives_the_year(terms):
+    text = ("Example J Surg. 2019;12(3):45-48.\nSarcoma of the thigh\n"
+            + "A 60-year-old man had a leiomyosarcoma of the thigh. " * 30)
+    assert ex(text, terms).metadata.year.value == 2019

@@ -20,11 +20,13 @@ _MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 class YearForm(NamedTuple):
     """A way a page prints its publication year: the pattern (group 1 the year), how near to
     publication that date is (the confidence), words one of which its line must hold (so that
-    most lines are not searched at all), and whether only a page's header is searched."""
+    most lines are not searched at all), whether only a page's header is searched, and whether
+    it is a citation's form (which a reference list's entries take too)."""
     rx: re.Pattern
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
+    cites: bool = False
 
 
 YEAR_FORMS = [
@@ -45,13 +47,13 @@ YEAR_FORMS = [
     # (the issue's year, before an online-first date; a Roman volume, a colon form)
     YearForm(re.compile(
         r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013/]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
-        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":")),
+        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":"), cites=True),
     # an online journal's citation in the NLM style: "Example J [Internet]. 2023 Apr. 2 [cited 2024 Jul. 24]"
     YearForm(re.compile(r"\[Internet\]\.?\s*" + YEAR + r"(?!\d)"), 0.92, ("[internet]",)),
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
-             (")",)),
-    YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",)),
+             (")",), cites=True),
+    YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
     YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
              ("article",)),
@@ -63,7 +65,7 @@ YEAR_FORMS = [
              ("-",), True),
     YearForm(re.compile(r"^[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.7, ("19", "20"), True),
     # "Example Med J (Basel) (2003) 121: 88-91"
-    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",)),
+    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",), cites=True),
     # accepted before received: the nearer to publication
     YearForm(re.compile(
         r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
@@ -270,9 +272,22 @@ def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
     return wins
 
 
+_CITE_FORMS = [f for f in YEAR_FORMS if f.cites]
+_NEAR_CITES = 600   # two citations this near past the header: entries of a reference list
+
+
+def _cites_past_header(text: str, wins: list[tuple[int, int, str]]) -> list[int]:
+    """Where lines with a citation's year stand past the page's header."""
+    return [a for a, e, w in wins if a > _HEADER_CHARS
+            and any(any(h in w for h in f.hints) and f.rx.search(text, a, e) for f in _CITE_FORMS)]
+
+
 def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
-    """The publication year: the most confident form's match, the earliest among equals."""
+    """The publication year: the most confident form's match, the earliest among equals. A citation
+    past the header with another near it is an entry of a reference list no heading announced
+    ('... Cancer. 1965;18(9):1163-74. 2. Author ...'): another paper's year."""
     best = None
+    cited: list[int] | None = None
     for form in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
         if best is not None and form.conf < best[0]:
             break
@@ -284,6 +299,10 @@ def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
             ym = form.rx.search(text, a, e)
             if ym is None:
                 continue
+            if form.cites and a > _HEADER_CHARS:
+                cited = _cites_past_header(text, wins) if cited is None else cited
+                if any(0 < abs(p - a) <= _NEAR_CITES for p in cited):
+                    continue
             y = int(ym.group(1))
             if 1950 <= y <= 2035:
                 cand = (form.conf, -ym.start(1), ym)
