@@ -197,3 +197,15 @@ def test_the_pages_own_citation_in_its_header_still_gives_the_year(terms):
     text = ("Example J Surg. 2019;12(3):45-48.\nSarcoma of the thigh\n"
             + "A 60-year-old man had a leiomyosarcoma of the thigh. " * 30)
     assert ex(text, terms).metadata.year.value == 2019
+
+
+def test_a_regimen_spelled_out_in_brackets_takes_the_drugs_as_written(terms):
+    text = ("A 16-year-old girl had a Ewing sarcoma of the calcaneus. She was started on VAC (vincristine, "
+            "adriamycin, cyclophosphamide) chemotherapy every 3 weeks.")
+    agents = {a for i in ex(text, terms).interventions for a in i.agents}
+    assert agents == {"vincristine", "doxorubicin", "cyclophosphamide"}
+
+
+def test_a_regimen_acronym_alone_still_names_its_drugs(terms):
+    text = "A 16-year-old girl had a rhabdomyosarcoma of the orbit. She received 12 cycles of VAC chemotherapy."
+    assert "actinomycin d" in {a for i in ex(text, terms).interventions for a in i.agents}

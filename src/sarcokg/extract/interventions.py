@@ -134,6 +134,19 @@ def _pain_radiating(text: str, s: Sentence, m: Mention) -> bool:
     return _PAIN_WITH_RX.search(s.low, max(0, m.start - s.start - 80), m.start - s.start) is not None
 
 
+def _spelled_in_place(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Is the regimen acronym m followed by its drugs in brackets ('VAC (vincristine, adriamycin,
+    cyclophosphamide)')? Then the drugs as written are its agents (they are mentions of their own),
+    not the acronym's usual reading (the A of VAC is actinomycin D in one protocol, doxorubicin in another)."""
+    i = m.end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i >= len(text) or text[i] != "(":
+        return False
+    close = text.find(")", i, i + 200)
+    return close > 0 and sum(1 for x in mentions if x.axis == "agent" and i < x.start < close) >= 2
+
+
 def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                    other_ranges: list[tuple[int, int]]) -> list[_M]:
     """The treatments the lexicon's intervention, agent and regimen mentions name."""
@@ -149,7 +162,7 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         if m.axis == "regimen":
             # an acronym (MAP, AI) is a regimen only beside a word of drug treatment
             term = terms.find("regimen", m.key)
-            if term is None or not REGIMEN_CUE_RX.search(s.low):
+            if term is None or not REGIMEN_CUE_RX.search(s.low) or _spelled_in_place(text, m, mentions):
                 continue
             for key in term.components:
                 kind = _agent_kind(terms, key)
