@@ -209,3 +209,16 @@ def test_a_regimen_spelled_out_in_brackets_takes_the_drugs_as_written(terms):
 def test_a_regimen_acronym_alone_still_names_its_drugs(terms):
     text = "A 16-year-old girl had a rhabdomyosarcoma of the orbit. She received 12 cycles of VAC chemotherapy."
     assert "actinomycin d" in {a for i in ex(text, terms).interventions for a in i.agents}
+
+
+def test_a_negated_passive_closes_its_clause_before_the_next_treatment(terms):
+    text = ("A 65-year-old man had a leiomyosarcoma of the mesocolon. He underwent surgery twice; each time there "
+            "was a recurrence, but complete resection could not be obtained, and paclitaxel and gemcitabine "
+            "chemotherapy was performed.")
+    assert {"paclitaxel", "gemcitabine"} <= {a for i in ex(text, terms).interventions for a in i.agents}
+
+
+def test_a_negated_verb_with_its_list_still_denies_the_list(terms):
+    text = ("A 65-year-old man had a leiomyosarcoma of the thigh. He did not receive chemotherapy, radiotherapy, "
+            "or surgery.")
+    assert kinds(text, terms) == set()

@@ -480,6 +480,11 @@ _NEG_PARTS = ("no", "neither", "without", "free of", "negative", "absen", "decli
               "instead", "rather", "unable", "unsuitable", "contraind")
 
 
+# a passive the negation denies, ending its clause: 'could not be obtained', 'was not performed'
+_PASSIVE_DENIED_RX = re.compile(r"\bnot\s+(?:be\s+|been\s+)?(?:\w+ly\s+)?\w+(?:ed|en)\s*$"
+                                r"|\b(?:was|were)\s+not\s+(?:\w+ly\s+)?\w+(?:ed|en)\s*$")
+
+
 def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
     """A negation that governs a list: 'no skin changes, ulcers, or enlarged lymph nodes'."""
     a = max(0, pos - sent.start - 160)
@@ -493,6 +498,8 @@ def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
         if words and words[0] in ("or", "and", "nor"):
             words = words[1:]
         if i and NEG_RX.search(" ".join(words[-window:])):
+            if _PASSIVE_DENIED_RX.search(part):
+                return False   # a clause the negation closes: 'resection could not be obtained, and X was given'
             # not an item that opens with its own negation inside a list: 'a mass, without X, and liver metastases'
             return not (NEG_RX.match(part.strip()) and (a > 0 or i < n - 1))
         if len(words) > (2 if i == 0 else 3) or ";" in part or ":" in part or \
