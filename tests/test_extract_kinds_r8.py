@@ -222,3 +222,15 @@ def test_a_negated_verb_with_its_list_still_denies_the_list(terms):
     text = ("A 65-year-old man had a leiomyosarcoma of the thigh. He did not receive chemotherapy, radiotherapy, "
             "or surgery.")
     assert kinds(text, terms) == set()
+
+
+def test_no_metastases_at_presentation_is_the_staging_not_an_outcome(terms):
+    text = ("A 40-year-old woman had a lump of the upper neck. No signs of distant metastases were found. Biopsy "
+            "showed an embryonal rhabdomyosarcoma of the tongue base. She received chemotherapy and radiotherapy.")
+    assert statuses(text, terms) == []
+
+
+def test_no_metastases_at_a_follow_up_after_treatment_is_still_an_outcome(terms):
+    text = ("A 40-year-old woman had an embryonal rhabdomyosarcoma of the tongue base. She received chemotherapy "
+            "and radiotherapy. At the 2-year follow-up no signs of distant metastases were found.")
+    assert statuses(text, terms)[-1] == "no evidence of disease"

@@ -330,7 +330,13 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
                                                                       or hypothetical(text, s, a, b))
 
 
-def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> list[_Ev]:
+def _staging(s, x: re.Match, before_tx: bool) -> bool:
+    """Is the absence of metastases x, in a sentence before any treatment that says no follow-up, the
+    staging at presentation ('No signs of distant metastases were found.'), not an outcome?"""
+    return before_tx and "metasta" in x.group(0).lower() and not FOLLOW_RX.search(s.low)
+
+
+def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool, before_tx: bool = False) -> list[_Ev]:
     """evs with the events the sentence patterns find in sentence s where no event is yet."""
     t = s.text
     present = {h for _, h in _HINT_AUTO.iter(s.low)}
@@ -348,7 +354,7 @@ def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> 
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
-            if _rule_match_denied(text, s, rx, st, a, b):
+            if _rule_match_denied(text, s, rx, st, a, b) or (rx is NED_RX and _staging(s, x, before_tx)):
                 continue
             weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
             inferred = rx in (SHRINK_RX, GONE_RX)
@@ -390,7 +396,7 @@ def _aimed_at(low: str, a: int, b: int) -> bool:
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     after_tx = first_tx is not None and s.start > first_tx
     evs = _mention_events(text, terms, s, ms, first_tx, after_tx) if ms else []
-    evs = _rule_events(text, terms, s, evs, after_tx)
+    evs = _rule_events(text, terms, s, evs, after_tx, first_tx is not None and s.end <= first_tx)
     if not evs:
         return evs
     evs.sort(key=_START)
