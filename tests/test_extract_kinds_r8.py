@@ -234,3 +234,15 @@ def test_no_metastases_at_a_follow_up_after_treatment_is_still_an_outcome(terms)
     text = ("A 40-year-old woman had an embryonal rhabdomyosarcoma of the tongue base. She received chemotherapy "
             "and radiotherapy. At the 2-year follow-up no signs of distant metastases were found.")
     assert statuses(text, terms)[-1] == "no evidence of disease"
+
+
+@pytest.mark.parametrize("roots", ["There was neurological impairment along the L4, L5 and S1 distribution.",
+                                   "The pain followed the C5, C6 and C7 nerve roots."])
+def test_a_list_of_levels_that_names_nerve_roots_is_not_the_tumours(terms, roots):
+    text = f"A 59-year-old woman had an MPNST of the sciatic nerve in the buttock. {roots} The mass was resected."
+    assert ex(text, terms).tumour.levels == []
+
+
+def test_a_list_of_levels_the_tumour_involves_stays(terms):
+    text = "A 59-year-old woman had a chordoma. MRI showed a mass destroying the L4, L5 and S1 vertebral bodies."
+    assert [lv.vertebra for lv in ex(text, terms).tumour.levels] == ["L4", "L5", "S1"]
