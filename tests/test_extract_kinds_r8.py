@@ -246,3 +246,16 @@ def test_a_list_of_levels_that_names_nerve_roots_is_not_the_tumours(terms, roots
 def test_a_list_of_levels_the_tumour_involves_stays(terms):
     text = "A 59-year-old woman had a chordoma. MRI showed a mass destroying the L4, L5 and S1 vertebral bodies."
     assert [lv.vertebra for lv in ex(text, terms).tumour.levels] == ["L4", "L5", "S1"]
+
+
+def test_a_second_predicate_after_and_leaves_the_negation_behind(terms):
+    text = ("A 40-year-old man had a DFSP of the occipital scalp. Wide excision was performed. He recovered without "
+            "any complications and received adjuvant radiotherapy at a dose of 60 Gray (Gy) for six weeks.")
+    rt = [i for i in ex(text, terms).interventions if i.kind == "radiotherapy"]
+    assert rt and rt[0].dose_gy == 60
+
+
+def test_a_citation_with_pages_then_year_gives_the_year(terms):
+    text = ("Synovial sarcoma of the foot\nA case is described. (J Example Med Assoc 100(3): 216-219, 2010)\n"
+            "A 40-year-old woman had a synovial sarcoma of the foot.\n")
+    assert ex(text, terms).metadata.year.value == 2010

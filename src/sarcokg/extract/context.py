@@ -458,7 +458,7 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
                 cut = m.end()
             break
     if " and " in seg and ("remain" in seg or " is" in seg or " was" in seg or " has been" in seg or "stay" in seg
-                           or "continu" in seg):
+                           or "continu" in seg or "receiv" in seg or "underw" in seg):
         # a second predicate of the subject opens a clause: 'discharged without further treatment and
         # remains alive ...' (the negation stays in the first)
         for m in AND_PREDICATE_RX.finditer(seg, cut):
@@ -467,7 +467,7 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
 
 
 AND_PREDICATE_RX = re.compile(r"\band\s+(?:(?:she|he|the patient)\s+)?(?:remains|remained|is|was|has been|stays|"
-                               r"stayed|continues|continued)\b")
+                               r"stayed|continues|continued|received|receives|underwent|undergoes)\b")
 
 
 # words that open a clause, not a list item: 'no fever, and she received radiotherapy'

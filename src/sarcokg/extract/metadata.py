@@ -53,6 +53,9 @@ YEAR_FORMS = [
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
              (")",), cites=True),
+    # "Example Med Assoc 100(3): 216-219, 2010"
+    YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*" + YEAR + r"(?!\d)"),
+             0.92, (":",), cites=True),
     YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
     YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
