@@ -259,3 +259,8 @@ def test_a_citation_with_pages_then_year_gives_the_year(terms):
     text = ("Synovial sarcoma of the foot\nA case is described. (J Example Med Assoc 100(3): 216-219, 2010)\n"
             "A 40-year-old woman had a synovial sarcoma of the foot.\n")
     assert ex(text, terms).metadata.year.value == 2010
+
+
+def test_a_hyphenated_grade_is_a_grade(terms):
+    text = "A 58-year-old man had a mass. The pathological diagnosis was grade-1 solitary fibrous tumor."
+    assert ex(text, terms).tumour.grade.value == "low"
