@@ -87,8 +87,7 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died|recurred|relapsed|"
                            r"progressed|administered)\b")
-_REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described|"
-                        r"are (?:presenting|reporting|describing))\b"
+_REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described)\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
 
