@@ -95,9 +95,10 @@ def test_rows_are_reused_not_recomputed(kg_copy, monkeypatch):
 
 
 def test_a_listing_after_a_change_is_patched_from_the_changed_reports(tmp_path, monkeypatch):
-    """A changed, a removed and an added report (one whose id sorts elsewhere):
-    the kept result is patched, reading only those reports' kept rows, and
-    equals the store's answer; a result whose stamp is not the one before the
+    """A changed and a removed report: the kept result is patched (as renders.py
+    patches a rendering), reading only those reports' kept rows, and equals the
+    store's answer; an added report (one whose id sorts elsewhere: a rendering's
+    patch cannot place it), a result whose stamp is not the one before the
     change (a crash between the rows' update and the result's write), a
     damaged result, or rows that do not fit it, are assembled afresh, still exact."""
     import sarcokg.query.rowcache as rc
@@ -109,20 +110,24 @@ def test_a_listing_after_a_change_is_patched_from_the_changed_reports(tmp_path, 
     name = "case-summary"
     assert _both(kg, name)[0] == _both(kg, name)[1]
     read, patched = [], []
-    real_entries, real_patch = Catalogue.entries, rc._patch
+    real_entries, real_patch = Catalogue.entries, rc.patched
     monkeypatch.setattr(Catalogue, "entries", lambda self, c, keys=None: read.append(
         None if keys is None else len(list(keys))) or real_entries(self, c, keys))
-    monkeypatch.setattr(rc, "_patch", lambda *a: patched.append(real_patch(*a)) or patched[-1])
+    monkeypatch.setattr(rc, "patched", lambda *a: patched.append(real_patch(*a)) or patched[-1])
     files[3].write_text(files[3].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
     cached, direct = _both(kg, name)
     assert cached == direct and read == [1] and patched[-1] is not None
     files[5].unlink()
+    files[6].write_text(files[6].read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    read.clear()
+    cached, direct = _both(kg, name)
+    assert cached == direct and patched[-1] is not None and read == [2]
     text = files[8].read_text().replace(f"/report/{files[8].stem}/", "/report/000-first/")
     (kg / "000-first.ttl").write_text(text.replace(f'"{files[8].stem}"', '"000-first"'))
     read.clear()
     cached, direct = _both(kg, name)
-    assert cached == direct and b"000-first" in cached["csv"] and patched[-1] is not None
-    assert read == [2]
+    assert cached == direct and b"000-first" in cached["csv"] and patched[-1] is None
+    assert read == [1, None]
     # the rows brought up to date by a command that died before it wrote the result: every row, afresh
     result = _state(kg, q.resolve(name, None)[1])
     consumer = "rows:" + result.stem
@@ -150,11 +155,12 @@ def test_a_listing_after_a_change_is_patched_from_the_changed_reports(tmp_path, 
     assert cached == direct and patched == [None]
 
 
-def test_the_report_id_of_a_result_line():
-    from sarcokg.query.rowcache import _line_id
-    assert _line_id(b'<urn:x>\t"case-7"\t1', 1) == "case-7"
-    assert _line_id(b'"a \\"quoted\\" \\u00e9 id"', 0) == 'a "quoted" \u00e9 id'
-    assert _line_id('"é-case"@en\tx'.encode(), 0) == "é-case"
+def test_the_report_id_of_a_result_cell():
+    from sarcokg.query.rowcache import _report_id
+    assert _report_id('"case-7"') == "case-7"
+    assert _report_id('"a \\"quoted\\" \\u00e9 id"') == 'a "quoted" \u00e9 id'
+    assert _report_id('"é-case"@en') == "é-case"
+    assert _report_id("<urn:x>") is None and _report_id("") is None and _report_id("_:b0") is None
 
 
 @pytest.mark.parametrize("within", ["sko:LumbarSpine", "sko:T11", "sko:VertebralColumn", "sko:ThoracicSpine",
@@ -341,6 +347,20 @@ def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
     with pytest.raises(InputError, match="SPARQL syntax error"):
         q.run_kg(kg_copy, kgraph, "inline", bad, [])
     release(kg_copy)
+
+
+def test_an_invalid_row_query_is_refused_before_any_row_is_computed(kg_copy, monkeypatch):
+    """A syntax error is the user's to see at once, not a chunk that fails and sends the query to the store."""
+    import sarcokg.query.rowcache as rc
+    from sarcokg.common.errors import InputError
+    calls = []
+    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(args))
+    bad = f"# sarcokg:per-report\n{SKO}SELECT ?report WHERE {{ ?r sko:reportId ?report }} ORDER BY ?report ?"
+    kgraph = load(kg_copy)
+    with pytest.raises(InputError, match="SPARQL syntax error"):
+        q.run_kg(kg_copy, kgraph, "inline", bad, [])
+    release(kg_copy)
+    assert calls == []
 
 
 def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_query(tmp_path, monkeypatch):

@@ -1,30 +1,16 @@
 """The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
 
-The store's record is the `files` table of the catalogue of derived state
-(catalogue.py): each file's SHA-256, size, mtime_ns, whether its evidence is
-not loaded yet and whether it has a triple about a node not its own
-(reportfiles.subjects_confined). Each command compares the folder with it
-(size and mtime first, the hash only when those changed) and reloads exactly
-the files added, changed or removed. The files being changed are listed in
-the catalogue (`pending`, committed durably) before any graph is touched;
-the changed rows, the change log (a new generation) and the clean mark are
-then written in one transaction, which empties `pending`: if the process
-dies in between, the next command finds them pending and redoes them. A
-store written by another version, one that does not open (damaged: RocksDB
-reports "Corruption"), or one with no record (the catalogue lost or
-damaged) is rebuilt from the files with a one-line note; a store another
-program holds open is an error.
-
-Commands that only read hold the folder's lock shared and open the store
-read-only; a change to make upgrades the lock to exclusive (lock.py) and
-looks at the state again before making it.
-
-A clean read does not read the files' rows: the clean mark (the catalogue's
-`listing`) is one digest of every file's (name, size, mtime_ns) as recorded,
-written with them. A command whose files' sizes and mtimes hash to it (with
-nothing pending) finds exactly what the full comparison would find, nothing
-to do, without it; on any mismatch the full comparison runs. The digests are
-read only when a caller asks for them.
+The store's record is the catalogue's `files` table (catalogue.py). Each
+command compares the folder with it (size and mtime first, the hash only
+when those changed) and reloads exactly the files added, changed or removed;
+a clean read compares one digest of every file's name, size and mtime (the
+clean mark) and reads no row. The files being changed are `pending` in the
+catalogue (committed durably) before any graph is touched; the changed rows,
+the change log and the clean mark are then written in one transaction that
+empties `pending`, so a command that dies in between is redone by the next.
+A store that does not open, was written by another version, or has no
+record is rebuilt from the files; a store another program holds open is an
+error. docs/store.md has the rules, the lock and the clean mark's proof.
 """
 from __future__ import annotations
 
@@ -92,11 +78,6 @@ def is_corruption(e: BaseException) -> bool:
     return "Corruption" in text or "checksum mismatch" in text
 
 
-def _is_lock_held(e: BaseException) -> bool:
-    text = str(e)
-    return "While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text
-
-
 def loaded_digests(kg: Path) -> dict[str, str]:
     """{file name: SHA-256} of the report files the folder's store has loaded
     (and so parsed) without error; {} when there is none. Read without the
@@ -136,8 +117,7 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
     try:
         store = ox.Store(key) if writable else ox.Store.read_only(key)
     except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        _not_held_elsewhere(e, kg)
         return f"damaged: {str(e).splitlines()[0][:80]}" if is_corruption(e) else \
             f"does not open: {str(e).splitlines()[0][:60]}"
     _OPEN[key] = (store, writable)
@@ -173,10 +153,17 @@ def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
     try:
         probe = ox.Store(str(store_dir.resolve()))
     except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        _not_held_elsewhere(e, kg)
         return
     del probe
+
+
+def _not_held_elsewhere(e: BaseException, kg: Path) -> None:
+    """Raises when the store did not open because another program holds it (not damage)."""
+    text = str(e)
+    if ("While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text) \
+            and not is_corruption(e):
+        raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
 
 
 @dataclass
@@ -305,9 +292,8 @@ class Deriver(Protocol):
 
 def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None,
          stats: tuple | None = None) -> Synced:
-    """Bring the store in step with the files (see the module docstring); `stats`:
-    their (sizes, mtime_ns) when the caller has them (reportfiles.listed_stats).
-    The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    """Bring the store in step with the files; `stats`: their (sizes, mtime_ns) when the caller has
+    them. The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
     fast = _clean(kg, names, stats)
     if fast is not None:
         return fast
@@ -466,16 +452,12 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
 
 def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500, defer: bool = False,
               deriver: Deriver | None = None) -> tuple[dict, set[str], set[str]]:
-    """Load many files; returns their entries ([sha256, size, mtime_ns], as the catalogue's rows keep
-    them), the keys of the files whose evidence was left out (with defer; see complete()), and the
-    keys of those not confined to their own nodes (reportfiles.subjects_confined).
-
-    Files in the writer's plain form are wrapped as TriG graph blocks and
-    concatenated (writerform), and Oxigraph's bulk loader parses them natively;
-    other files are parsed one by one. A chunk that fails to parse is loaded
-    again file by file, which names the bad file and line. Each file is read
-    once: its hash, size and content agree. A deriver is handed each chunk's
-    TriG blocks as they go to the store."""
+    """Load many files; returns their entries ([sha256, size, mtime_ns]), the keys of the files
+    whose evidence was left out (with defer; see complete()), and the keys of those not confined
+    to their own nodes (reportfiles.subjects_confined). Files in the writer's form go to Oxigraph's
+    bulk loader as TriG graph blocks (writerform), others are parsed one by one; a chunk that fails
+    to parse is loaded again file by file, which names the bad file and line. A deriver is handed
+    each chunk's TriG blocks as they go to the store."""
     if not fresh:
         for key, _ in items:
             _drop(store, graph_of(key))
@@ -511,12 +493,10 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
 
 
 def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, Callable[[], dict], int, frozenset]:
-    """Load the evidence a bulk load left out (the files' rows marked deferred), so the store
-    holds every triple of every file; returns (the store, the files' digests when asked for, the
-    generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync:
-    the reports are pending in the catalogue first, and a command that finds them
-    there reloads them whole. A file that changed since the store was synced
-    is reloaded whole too."""
+    """Load the evidence a bulk load left out (the rows marked deferred); returns (the store, the
+    files' digests when asked for, the generation, the unconfined files). Upgrades the lock to
+    exclusive. Crash-safe like sync (the reports pending first); a file that changed since the
+    store was synced is reloaded whole."""
     if not holds_exclusive(kg):
         hold_lock(kg, settings.lock_wait, exclusive=True)
         # another command may have run while the lock was free: the catalogue says what is loaded
@@ -546,9 +526,8 @@ def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, C
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
-    """The evidence blocks of these reports, for one bulk load; a report whose
-    file changed since it was loaded is reloaded whole. Their rows in `known`
-    ({key: row}) are updated (evidence loaded; a new digest, size, mtime and confinement)."""
+    """The evidence blocks of these reports, for one bulk load (a file changed since it was loaded
+    is reloaded whole); their rows in `known` ({key: row}) updated."""
     parts = []
     for key in keys:
         path = Path(folder + key + ".ttl")
