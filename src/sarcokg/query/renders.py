@@ -97,11 +97,11 @@ class KeptResult:
         if ext is None:
             return as_bytes(self.solutions().serialize(format=format))
         out = self.folder / self.stem / f"out.{ext}"
-        data = read_kept(out, self.outputs.held(f"out.{ext}"))
+        data = _read(out, self.outputs.held(f"out.{ext}"))
         if data is not None:
             return data
         if self.changes is not None and self.before is not None:
-            old = read_kept(out, self.outputs.held(f"out.{ext}", self.before))
+            old = _read(out, self.outputs.held(f"out.{ext}", self.before))
             data = None if old is None else patched(old, format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
             data = as_bytes(self.solutions().serialize(format=format))
@@ -116,7 +116,7 @@ def _select(res) -> ox.QuerySolutions:
     return res
 
 
-def read_kept(path: Path, size: int | None) -> bytes | None:
+def _read(path: Path, size: int | None) -> bytes | None:
     """A kept file, when it is stamped and has the stamped size."""
     if size is None:
         return None

@@ -7,7 +7,7 @@ built from answers per report. Each such query is a consumer of the catalogue
 generation they are of, and only the reports changed since are evaluated: a
 query over 100,000 reports reads kept rows instead of joining millions of
 quads on disk. A row query's result is its rows per report in report order
-(a change patches the kept result as renders.py patches each format); an
+(a change patches the kept result; renders.py patches each format alike); an
 aggregate query keeps its pattern's solutions and totals (aggregate.py).
 
 Rows are computed in chunks, each loaded into an in-memory Oxigraph store
@@ -40,7 +40,7 @@ from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
 from sarcokg.query.aggregate import Plan, Unsupported, plan
-from sarcokg.query.renders import TSV, KeptResult, Outputs, as_bytes, patched, read_kept
+from sarcokg.query.renders import KeptResult, Outputs, as_bytes
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR
@@ -89,7 +89,7 @@ def _evaluate(store: ox.Store, text: str, default_graph=None) -> tuple[list[str]
     kwargs = {"default_graph": default_graph} if default_graph is not None else {"use_default_graph_as_union": True}
     res = _solutions(store.query(text, prefixes=dict(PREFIXES), **kwargs))
     names = [v.value for v in res.variables]
-    return names, as_bytes(res.serialize(format=TSV)).decode("utf-8").split("\n")[1:-1]
+    return names, as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV)).decode("utf-8").split("\n")[1:-1]
 
 
 def _report_id(cell: str) -> str | None:
@@ -100,7 +100,7 @@ def _report_id(cell: str) -> str | None:
     if m:
         return m.group(1)
     term = next(iter(_solutions(ox.parse_query_results(f"?r\n{cell}\n".encode(),
-                                                         format=TSV))))["r"]
+                                                         format=ox.QueryResultsFormat.TSV))))["r"]
     return term.value if isinstance(term, ox.Literal) else None
 
 
@@ -483,13 +483,12 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
             return tsv, None, None
         cat.update(c.name, Stamp(c.context, generation), new, drop, changed is None)
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
-        if stamp is not None and changed is not None:   # the result before the changes, patched as a rendering
+        if stamp is not None and changed is not None:
             changes = [(old.get(k), new.get(k)) for k in keys]   # the log's changes: their digests differ
-            was = read_kept(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
-                catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation))
-            now = None if was is None else patched(was, TSV, head.encode("utf-8"), changes)
-            if now is not None:
-                return now, stamp.generation, changes
+            lines = _patched(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
+                catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
+            if lines is not None:
+                return b"\n".join(lines), stamp.generation, changes
         kept = new if changed is None else cat.entries(c.name)    # afresh: the entries are `new`
         ordered = sorted((e for e in kept.values() if e[2]), key=lambda e: e[1])
         if any(a[1] == b[1] for a, b in zip(ordered, ordered[1:], strict=False)):
@@ -497,6 +496,50 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
         return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8"), None, None
     except Uncacheable:
         return None
+
+
+def _patched(result: Path, size: int | None, head: str, changes: list) -> list[bytes] | None:
+    """The kept result (of the stamped size, when kept) with the changes made."""
+    try:
+        data = result.read_bytes() if size is not None else None
+    except OSError:
+        return None
+    if data is None or len(data) != size:
+        return None
+    return _patch(data.split(b"\n"), head, head.split("\t").index("?report"), changes)
+
+
+def _line_id(line: bytes, col: int) -> str:
+    """The report id in a result line: the value of its ?report literal."""
+    return _report_id(line.split(b"\t")[col].decode("utf-8")) or ""
+
+
+def _patch(lines: list[bytes], head: str, col: int, changes: list) -> list[bytes] | None:
+    """The kept result's lines (header, rows, '' after the last newline) with
+    each changed report's old rows taken out and its new rows put in; None
+    where they do not match (assemble the result afresh)."""
+    import bisect
+    if len(lines) < 2 or lines[0] != head.encode("utf-8") or lines[-1] != b"":
+        return None
+    body = lines[1:-1]
+
+    def span(report_id: str) -> tuple[int, int]:
+        lo = bisect.bisect_left(body, report_id, key=lambda line: _line_id(line, col))
+        return lo, bisect.bisect_right(body, report_id, lo=lo, key=lambda line: _line_id(line, col))
+
+    for old, _ in changes:      # every old row out first: a report id may move between files
+        if old is not None and old[2]:
+            lo, hi = span(old[1])
+            if b"\n".join(body[lo:hi]) != old[2].encode("utf-8"):
+                return None
+            del body[lo:hi]
+    for _, new in changes:
+        if new is not None and new[2]:
+            lo, hi = span(new[1])
+            if hi != lo:
+                return None   # one report id in two files: assembled afresh, where the store is asked
+            body[lo:lo] = new[2].encode("utf-8").split(b"\n")
+    return [lines[0], *body, b""]
 
 
 def _added(agg: Plan | None, totals: dict | None, part: tuple | None) -> dict | None:
@@ -535,4 +578,4 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict, added: dict | No
         res = _solutions(ox.Store().query(agg.finish(totals), prefixes=dict(PREFIXES)))
     except _UNSUPPORTED as e:
         raise Uncacheable(str(e)) from None
-    return json_bytes(totals).decode("utf-8"), as_bytes(res.serialize(format=TSV))
+    return json_bytes(totals).decode("utf-8"), as_bytes(res.serialize(format=ox.QueryResultsFormat.TSV))

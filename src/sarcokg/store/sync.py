@@ -292,8 +292,9 @@ class Deriver(Protocol):
 
 def sync(kg: Path, names: list[str], settings: Settings, deriver: Deriver | None = None,
          stats: tuple | None = None) -> Synced:
-    """Bring the store in step with the files; `stats`: their (sizes, mtime_ns) when the caller has
-    them. The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
+    """Bring the store in step with the files (see the module docstring); `stats`:
+    their (sizes, mtime_ns) when the caller has them (reportfiles.listed_stats).
+    The caller holds the folder's lock, shared or exclusive; a change upgrades it."""
     fast = _clean(kg, names, stats)
     if fast is not None:
         return fast
@@ -452,12 +453,16 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
 
 def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500, defer: bool = False,
               deriver: Deriver | None = None) -> tuple[dict, set[str], set[str]]:
-    """Load many files; returns their entries ([sha256, size, mtime_ns]), the keys of the files
-    whose evidence was left out (with defer; see complete()), and the keys of those not confined
-    to their own nodes (reportfiles.subjects_confined). Files in the writer's form go to Oxigraph's
-    bulk loader as TriG graph blocks (writerform), others are parsed one by one; a chunk that fails
-    to parse is loaded again file by file, which names the bad file and line. A deriver is handed
-    each chunk's TriG blocks as they go to the store."""
+    """Load many files; returns their entries ([sha256, size, mtime_ns], as the catalogue's rows keep
+    them), the keys of the files whose evidence was left out (with defer; see complete()), and the
+    keys of those not confined to their own nodes (reportfiles.subjects_confined).
+
+    Files in the writer's plain form are wrapped as TriG graph blocks and
+    concatenated (writerform), and Oxigraph's bulk loader parses them natively;
+    other files are parsed one by one. A chunk that fails to parse is loaded
+    again file by file, which names the bad file and line. Each file is read
+    once: its hash, size and content agree. A deriver is handed each chunk's
+    TriG blocks as they go to the store."""
     if not fresh:
         for key, _ in items:
             _drop(store, graph_of(key))
@@ -493,10 +498,12 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
 
 
 def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, Callable[[], dict], int, frozenset]:
-    """Load the evidence a bulk load left out (the rows marked deferred); returns (the store, the
-    files' digests when asked for, the generation, the unconfined files). Upgrades the lock to
-    exclusive. Crash-safe like sync (the reports pending first); a file that changed since the
-    store was synced is reloaded whole."""
+    """Load the evidence a bulk load left out (the files' rows marked deferred), so the store
+    holds every triple of every file; returns (the store, the files' digests when asked for, the
+    generation, the unconfined files). Upgrades the lock to exclusive. Crash-safe like sync:
+    the reports are pending in the catalogue first, and a command that finds them
+    there reloads them whole. A file that changed since the store was synced
+    is reloaded whole too."""
     if not holds_exclusive(kg):
         hold_lock(kg, settings.lock_wait, exclusive=True)
         # another command may have run while the lock was free: the catalogue says what is loaded
@@ -526,8 +533,9 @@ def complete(kg: Path, store: ox.Store, settings: Settings) -> tuple[ox.Store, C
 
 
 def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) -> bytes:
-    """The evidence blocks of these reports, for one bulk load (a file changed since it was loaded
-    is reloaded whole); their rows in `known` ({key: row}) updated."""
+    """The evidence blocks of these reports, for one bulk load; a report whose
+    file changed since it was loaded is reloaded whole. Their rows in `known`
+    ({key: row}) are updated (evidence loaded; a new digest, size, mtime and confinement)."""
     parts = []
     for key in keys:
         path = Path(folder + key + ".ttl")
