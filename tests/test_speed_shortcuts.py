@@ -359,3 +359,72 @@ def test_html_sniffing_without_a_tag_sign_answers_as_the_plain_test():
         assert looks_like_html(t) == plain(t), t[:120]
         seen[plain(t)] += 1
     assert seen[True] > 100 and seen[False] > 100
+
+
+def _keyed_patterns():
+    """Every Keyed pattern of the extractor, and every Caseless one tried by its words, by name."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.metadata import YEAR_FORMS
+    from sarcokg.extract.textprep import Caseless, Keyed
+    out = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        mod = importlib.import_module(f"sarcokg.extract.{info.name}")
+        for name, v in vars(mod).items():
+            if isinstance(v, Keyed):
+                out[f"{info.name}.{name}"] = v
+            elif isinstance(v, Caseless) and v._keyed is not None:
+                out[f"{info.name}.{name}"] = v._keyed
+    out.update({f"year form {i}": f.rx for i, f in enumerate(YEAR_FORMS) if isinstance(f.rx, Keyed)})
+    return out
+
+
+def test_openings_and_needed_words_of_a_pattern():
+    from sarcokg.extract.textprep import Keyed
+    assert Keyed(re.compile(r"\b(?:no|not|without)\b|https?://")).words == ("http", "no", "without")
+    assert Keyed(re.compile(r"(?:\b|(?<=[a-z]))(?<!un)(?:Date|Issue Date|Year)", re.I)).words == \
+        ("date", "issue date", "year")
+    k = Keyed(re.compile(r"\b(\d+)\s*(?:years?|months?)\s*history of (?P<what>\w+)"))
+    assert k.words == () and k.need == "history of "
+    assert Keyed(re.compile(r"a*b")).need == "b" and Keyed(re.compile(r"(?:a|)bc")).words == ()
+    for bad in (r"\d+", r"\b", r"a*", r"(?:a|b)+", r"[ab]\d"):
+        with pytest.raises(ValueError):
+            Keyed(re.compile(bad))
+
+
+def _spans(ms) -> list:
+    return [(m.span(), m.groups()) for m in ms]
+
+
+def test_keyed_patterns_find_what_their_plain_patterns_find():
+    """Tried only where their words occur, the extractor's Keyed patterns find the same matches
+    (spans and groups) as the plain patterns, on sentences, lines, whole texts and their
+    lowercased views, with the letters re.I folds, from a start and to an end."""
+    pats = _keyed_patterns()
+    assert len(pats) >= 15
+    strings = _sentences_and_lines()
+    strings += [t for t in _texts()] + [_view(t) for t in _texts()]
+    strings += ["Published online: 3 Feb 2019", "PUBLI\u017fHED 2019", "Fır\u017ft Online 2003", "\u0130ssue Date 2001",
+                "a 3-month history of pain", "3-month hi\u017ftory of pain", "Department of X", "DEPARTMENT"]
+    # the patterns that read the words before a mention end with $: every prefix of some sentences
+    for t in _texts()[:60]:
+        for sent in t.split(". "):
+            strings += [sent[:i] for i in range(len(sent)) if sent[i:i + 1] == " "][::2]
+    strings += ["the third thoracic vertebra 5", "the lumbar vertebrae 3", "hyperintense signal on the ",
+                "MRI scans of the chest, abdomen and ", "Magnetic resonance imaging of the left "]
+    found = {name: 0 for name in pats}
+    for s in strings:
+        for name, k in pats.items():
+            plain = _spans(k.rx.finditer(s))
+            assert _spans(k.finditer(s)) == plain, (name, s[:120])
+            m, p = k.search(s), k.rx.search(s)
+            assert (m and (m.span(), m.groups())) == (p and (p.span(), p.groups())), (name, s[:120])
+            if len(s) > 40:
+                a, b = len(s) // 4, len(s) - len(s) // 5
+                assert _spans(k.finditer(s, a, b)) == _spans(k.rx.finditer(s, a, b)), (name, s[:120])
+                m, p = k.search(s, a, b), k.rx.search(s, a, b)
+                assert (m and m.span()) == (p and p.span()), (name, s[:120])
+            found[name] += bool(plain)
+    assert all(found.values()), [n for n, f in found.items() if not f]   # each was put to the test with a match

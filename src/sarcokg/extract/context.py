@@ -15,7 +15,7 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, DASHES, Caseless, Sentence, heading_of, lowered, normalise
+from .textprep import DASH, DASHES, Caseless, Keyed, Sentence, heading_of, lowered, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -301,7 +301,7 @@ class Zones:
             for s in other:
                 s.zone = "other"
 
-    def hits(self, rx: re.Pattern | Caseless, lower: bool = True) -> dict[int, list[re.Match]]:
+    def hits(self, rx: re.Pattern | Caseless | Keyed, lower: bool = True) -> dict[int, list[re.Match]]:
         """Matches of rx over the whole (lowercased) text, by sentence index: one scan, not one per sentence."""
         out: dict[int, list[re.Match]] = {}
         src = self.low if lower and len(self.low) == len(self.text) else self.text

@@ -15,7 +15,7 @@ from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import Zones, negated
-from .textprep import DASH, Caseless, Sentence, ris_tag_at
+from .textprep import DASH, Caseless, Keyed, Sentence, ris_tag_at
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
 # D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
@@ -40,7 +40,7 @@ _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow 
     # 'thoracic vertebrae 3 to 5', 'lumbar vertebra 2'
     r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})"
     r"(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
-_REGION_WORD_HINT = re.compile(_RW)
+_REGION_WORD_HINT = Keyed(re.compile(_RW))
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
 _EXCL_AFTER = re.compile(
@@ -68,7 +68,7 @@ _EXCL_AFTER = re.compile(
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
     r"|kyphotic)", re.I)
-_EXCL_BEFORE = re.compile(
+_EXCL_BEFORE = Keyed(re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning|"
     r"over)\s+"
@@ -83,13 +83,13 @@ _EXCL_BEFORE = re.compile(
     r"|(?:cord|canal|compression(?!\s+fractures?\b)|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+"
     r"(?:the\s+)?(?:level\s+of\s+)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
-    r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I)
+    r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
                "fixed", "fused", "arthrodesis", "osteotom",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
-_NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
+_NUMBERED_HINT = Keyed(re.compile(r"(?:" + _RW + r") vertebrae? \d"))
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 

@@ -20,7 +20,7 @@ from sarcokg.model.terms import Terms
 
 from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
-from .textprep import Caseless, Sentence, normalise
+from .textprep import Caseless, Keyed, Sentence, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -58,7 +58,7 @@ SYMPTOM_BEFORE_RX = re.compile(
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
+    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", keyed=True)
 _SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
                            r"inability|unable|difficult|"
                            r"radiculopathy|sciatica|sensation|sensory|dermatome|"
@@ -127,7 +127,7 @@ METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine
                            r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 # not part of a negating prefix: 'non-metastatic', 'non metastatic'
 NOT_NON = r"(?<!non)(?<!non )(?<!non-)(?<!non\u2010)"
-METS_BEFORE_RX = re.compile(
+METS_BEFORE_RX = Keyed(re.compile(
     NOT_NON + r"\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
@@ -141,7 +141,7 @@ METS_BEFORE_RX = re.compile(
     r"(?:in|to|of|within|involving)\s+"
     # 'a metastatic leiomyosarcoma to the thoracic spine'
     r"(?:the\s+)?(?:(?:left|right|both|cervical|thoracic|dorsal|lumbar|sacral|lumbosacral|cervicothoracic|"
-    r"thoracolumbar)\s+)?$", re.I)
+    r"thoracolumbar)\s+)?$", re.I))
 # 'metastatic leiomyosarcoma involving the wall of the small bowel'
 METASTATIC_NOUN_BEFORE_RX = re.compile(
     NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"

@@ -7,7 +7,10 @@ straight) keeps the length of the original: one character for one character.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _constants as _sc  # type: ignore[attr-defined]
+from re import _parser as _sp  # type: ignore[attr-defined]
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 DASH = "[" + DASHES + "]"
@@ -97,7 +100,9 @@ class Caseless:
 
     _FOLDS = ("\u0131", "\u017f", "\u0130", "\u212a")
 
-    def __init__(self, pattern: str, flags: int = 0):
+    def __init__(self, pattern: str, flags: int = 0, keyed: bool = False):
+        """keyed: tried only where one of its opening words occurs, or only when the word it needs
+        does (Keyed); for a pattern whose words are rare in the strings searched."""
         syntax = re.sub(r"\\[^u]|\(\?P<\w+>|\(\?P=\w+\)", "", pattern)   # escapes, group names
         literal = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), syntax)
         cased = sorted({c for c in literal if c.lower() != c or c.upper() != c}
@@ -107,6 +112,7 @@ class Caseless:
         self.pattern, self.flags = pattern, flags
         self.plain = re.compile(pattern, flags & ~re.I)
         self._folding: re.Pattern | None = None
+        self._keyed = Keyed(self.plain) if keyed else None
 
     @property
     def folding(self) -> re.Pattern:
@@ -115,12 +121,12 @@ class Caseless:
             self._folding = re.compile(self.pattern, self.flags | re.I)
         return self._folding
 
-    def on(self, low: str) -> re.Pattern:
+    def on(self, low: str) -> re.Pattern | Keyed:
         """The compiled pattern to run on this lowercased view."""
         for c in self._FOLDS:
             if c in low:
                 return self.folding
-        return self.plain
+        return self._keyed or self.plain
 
     def search(self, low: str) -> re.Match | None:
         return self.on(low).search(low)
@@ -130,6 +136,144 @@ class Caseless:
 
     def finditer(self, low: str):
         return self.on(low).finditer(low)
+
+
+# ------------------------------------------------------ keyed patterns
+_ZERO_WIDTH_OPS = (_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT)
+_SCOPED_I_RX = re.compile(r"\(\?[a-zA-Z]*i[a-zA-Z-]*:")
+
+
+def _zero_width(items) -> bool:
+    """Does a parsed sequence consume no character (word boundaries, lookarounds)?"""
+    for op, av in items:
+        if op in _ZERO_WIDTH_OPS:
+            continue
+        if op is _sc.SUBPATTERN and _zero_width(av[3].data):
+            continue
+        if op is _sc.BRANCH and all(_zero_width(alt.data) for alt in av[1]):
+            continue
+        return False
+    return True
+
+
+def openings(items) -> set[str] | None:
+    """The literal strings one of which every match of a parsed pattern opens with (its zero-width
+    assertions before them skipped): {'department', 'http', ...} for r'\\bdepartment\\b|https?://';
+    None when some alternative opens with no literal (a class, a repeat, an empty alternative)."""
+    lit: list[str] = []
+    for op, av in items:
+        if op is _sc.LITERAL:
+            lit.append(chr(av))
+            continue
+        if lit:
+            break
+        if op in _ZERO_WIDTH_OPS or _zero_width([(op, av)]):
+            continue
+        alts = [av[3]] if op is _sc.SUBPATTERN else av[1] if op is _sc.BRANCH else None
+        if alts is None:
+            return None
+        out: set[str] = set()
+        for alt in alts:
+            found = openings(alt.data)
+            if found is None:
+                return None
+            out |= found
+        return out
+    return {"".join(lit)} if lit else None
+
+
+def needed(items) -> str:
+    """The longest literal run every match holds (outside any alternation or repeat), or ''."""
+    best, run = "", []
+    for op, av in [*items, (None, None)]:
+        if op is _sc.LITERAL:
+            run.append(chr(av))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+        if op is _sc.SUBPATTERN:
+            best = max(best, needed(av[3].data), key=len)
+    return best
+
+
+class Keyed:
+    """A compiled pattern tried only where one of its opening words occurs.
+
+    Every match of the pattern opens with one of a few literal words (openings()), so a
+    match can start only where one of them occurs: the words are found with str.find (in C,
+    many times quicker than the regex engine trying every position, which it does for a
+    pattern that opens with \\b, a lookbehind or a case-insensitive word, having no first
+    character to skip to), and the pattern is matched at each of those places in order. The
+    matches are those of the plain pattern: the leftmost first, each search going on after
+    the last match's end (lookbehinds and \\b still see the text before the place). A
+    case-insensitive pattern's words are looked for in the lowercased string, unless it holds
+    a letter re.I takes for an ASCII one that lowercasing keeps apart (dotless \u0131, long
+    \u017f, the dotted \u0130, the Kelvin sign) or changes length: then the plain pattern runs.
+    Worth it for words that are rare in the strings searched."""
+
+    def __init__(self, rx: re.Pattern):
+        tree = _sp.parse(rx.pattern, rx.flags).data
+        found = openings(tree)
+        need = needed(tree)
+        if (not found or "" in found) and not need:
+            raise ValueError(f"no opening words and no word needed in {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.caseless = bool(rx.flags & re.I) or _SCOPED_I_RX.search(rx.pattern) is not None
+        words = {w.lower() if self.caseless else w for w in found or () if w}
+        # a word that another opens ('date of publication', 'date') adds no place
+        self.words = tuple(sorted(w for w in words if not any(w != v and w.startswith(v) for v in words)))
+        self.need = need.lower() if self.caseless else need
+
+    def _view(self, s: str, pos: int, end: int) -> str | None:
+        """The string the words are looked for in, with the offsets of s (None: cannot tell)."""
+        if not self.caseless:
+            return s
+        part = s[pos:end] if pos or end < len(s) else s
+        view = part.lower()
+        if len(view) != len(part) or any(c in view for c in Caseless._FOLDS):
+            return None
+        return " " * pos + view if part is not s else view   # (the padding is not searched)
+
+    def places(self, s: str, pos: int = 0, endpos: int | None = None) -> list[int] | None:
+        """Where in s[pos:endpos] a match can start, in order (None: anywhere)."""
+        end = len(s) if endpos is None else min(endpos, len(s))
+        view = self._view(s, pos, end)
+        if view is None:
+            return None
+        if not self.words:   # a word every match holds: none, no match
+            return None if view.find(self.need, pos, end) >= 0 else []
+        out: list[int] = []
+        for w in self.words:
+            i = view.find(w, pos, end)
+            while i >= 0:
+                out.append(i)
+                i = view.find(w, i + 1, end)
+        if len(self.words) > 1:
+            out.sort()
+        return out
+
+    def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        places = self.places(s, pos, endpos)
+        end = len(s) if endpos is None else endpos
+        if places is None:
+            yield from self.rx.finditer(s, pos, end)
+            return
+        last = pos
+        match = self.rx.match
+        for p in places:
+            if p < last:
+                continue
+            m = match(s, p, end)
+            if m is not None:
+                yield m
+                last = m.end()
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return next(self.finditer(s, pos, endpos), None)
+
+    def match(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return self.rx.match(s, pos, len(s) if endpos is None else endpos)
 
 
 # ---------------------------------------------------------------- sentences
