@@ -428,3 +428,39 @@ def test_keyed_patterns_find_what_their_plain_patterns_find():
                 assert (m and m.span()) == (p and p.span()), (name, s[:120])
             found[name] += bool(plain)
     assert all(found.values()), [n for n, f in found.items() if not f]   # each was put to the test with a match
+
+
+def test_literal_words_of_a_pattern():
+    from sarcokg.extract.textprep import Words
+    assert Words(re.compile(r"nodules|tumou?rs|(?:pa|par)ra")).words == ("nodules", "para", "parra", "tumors",
+                                                                          "tumours")
+    for bad in (r"mo\b", r"a|", r"\w+ing", r"ab*", r"x[ab]"):
+        with pytest.raises(ValueError):
+            Words(re.compile(bad))
+    with pytest.raises(ValueError):
+        Words(re.compile("pain", re.I))
+
+
+def test_word_lists_answer_as_their_regexes():
+    """Words asks an Aho-Corasick automaton whether a string holds a word: the same answer as the
+    regex alternation it was made from, for every Words of the extractor; and the time hint's two
+    looks answer as its one regex."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract import timeexpr
+    from sarcokg.extract.textprep import Words
+    words = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Words)}
+    assert len(words) >= 6
+    strings = _sentences_and_lines()
+    strings += [_view(s)[i:i + 70] for s in strings[:3000] for i in range(0, len(s), 35)]
+    seen = {True: 0, False: 0}
+    for s in strings:
+        for name, w in words.items():
+            assert w.search(s) == (w.rx.search(s) is not None), (name, s[:120])
+        hint = timeexpr._HINT.search(s) is not None
+        assert bool(timeexpr._HINT_WORDS.search(s) or timeexpr._MO_RX.search(s)) == hint, s[:120]
+        seen[hint] += 1
+    assert min(seen.values()) > 100

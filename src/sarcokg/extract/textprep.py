@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from re import _constants as _sc  # type: ignore[attr-defined]
 from re import _parser as _sp  # type: ignore[attr-defined]
 
+import ahocorasick
+
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 DASH = "[" + DASHES + "]"
 _TRANS = {ord(c): " " for c in DASHES + "/\u00a0\u2009\u202f"}
@@ -274,6 +276,56 @@ class Keyed:
 
     def match(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.rx.match(s, pos, len(s) if endpos is None else endpos)
+
+
+def literal_words(items) -> list[str] | None:
+    """The strings a parsed pattern made of literal words only can match ('tumou?rs|foci' ->
+    tumors, tumours, foci); None when it holds anything else (a class, \\b, a repeat)."""
+    out = [""]
+    for op, av in items:
+        if op is _sc.LITERAL:
+            out = [w + chr(av) for w in out]
+            continue
+        if op is _sc.SUBPATTERN:
+            alts = [av[3].data]
+        elif op is _sc.BRANCH:
+            alts = [alt.data for alt in av[1]]
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            alts = [[], av[2].data]    # an optional part: without it, then with it
+        else:
+            return None
+        tails: list[str] = []
+        for alt in alts:
+            found = literal_words(alt)
+            if found is None:
+                return None
+            tails += found
+        out = [w + t for w in out for t in tails]
+    return out
+
+
+class Words:
+    """A pattern that is an alternation of literal words, asked only whether a string holds one
+    of them ('pain|ache|weakness|...'): one Aho-Corasick pass (pyahocorasick, C) that stops at the
+    first word, instead of the regex engine trying a match at every position that holds the first
+    letter of a word (most positions, for a long list). search() answers as bool(rx.search(s))."""
+
+    def __init__(self, rx: re.Pattern):
+        words = literal_words(_sp.parse(rx.pattern, rx.flags).data)
+        if not words or "" in words or rx.flags & re.I:
+            raise ValueError(f"not an alternation of literal words: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.words = tuple(sorted(set(words)))
+        self._auto = ahocorasick.Automaton()
+        for w in self.words:
+            self._auto.add_word(w, w)
+        self._auto.make_automaton()
+
+    def search(self, s: str) -> bool:
+        for _hit in self._auto.iter(s):
+            return True
+        return False
 
 
 # ---------------------------------------------------------------- sentences

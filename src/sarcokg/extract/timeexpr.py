@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .textprep import DASH
+from .textprep import DASH, Words
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -107,7 +107,11 @@ _LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
                         r"initiation|transplant|procedure")
+# year|month|week|day|yr|mo\b|wk: the words in one Aho-Corasick pass, 'mo\b' (which a word list cannot say)
+# by a pattern the regex engine skips to the m's of
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
+_HINT_WORDS = Words(re.compile(r"year|month|week|day|yr|wk"))
+_MO_RX = re.compile(r"mo\b")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
 # a time counted from a stay in hospital, not from the diagnosis or the treatment
 _STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?"
@@ -131,7 +135,7 @@ def _with_years_before(sentence: str, a: int, months: float, out: list[TimeExpr]
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
-    if not _HINT.search(sentence):
+    if not (_HINT_WORDS.search(sentence) or _MO_RX.search(sentence)):   # _HINT.search(sentence)
         return out
     taken: list[tuple[int, int]] = []
     for rx, rel, needs in PATTERNS:
