@@ -71,6 +71,31 @@ def test_heading_of_answers_as_with_its_anchored_regex_first():
     assert found > 100
 
 
+def test_heading_words_looked_up_by_first_letter_are_the_prefix_test():
+    from sarcokg.extract import textprep as tp
+    found = 0
+    for line in _sentences_and_lines() + ["", "c", "Case", "ca", "\u0130ntroduction"]:
+        for low in (line.lower(), line.lower().lstrip(" -*#0123456789.")):
+            assert tp.head_word(low) == low.startswith(tp._HEAD_PREFIXES), low[:80]
+            found += tp.head_word(low)
+    assert found > 100
+
+
+def test_abbreviation_before_a_full_stop_told_as_its_regex_tells_it():
+    from sarcokg.extract import textprep as tp
+    rnd = random.Random(3)
+    bits = list(tp._ABBREVS) + ["A", "Z", "a", "x", " ", "_", "\n", "(", "1", "\u00e9", "FIG", "e.g", "al", "."]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(0, 4)))[-8:] for _ in range(20000)]
+    for t in _texts():
+        made += [t[max(0, i - 8):i] for i in range(len(t)) if t[i] == "."]
+    seen = {True: 0, False: 0}
+    for head in made:
+        plain = tp._ABBREV_BEFORE_DOT.search(head) is not None
+        assert tp.abbrev_before_dot(head) == plain, repr(head)
+        seen[plain] += 1
+    assert min(seen.values()) > 500
+
+
 def test_glued_heading_hints_found_in_one_scan_are_those_of_each_line():
     from sarcokg.extract.textprep import _GLUED_HINT, _logical_lines
     for t in _texts():
@@ -369,6 +394,7 @@ def _keyed_patterns():
     import sarcokg.extract as pkg
     from sarcokg.extract.metadata import YEAR_FORMS
     from sarcokg.extract.textprep import Caseless, Keyed
+    from sarcokg.extract.timeexpr import PATTERNS
     out = {}
     for info in pkgutil.iter_modules(pkg.__path__):
         mod = importlib.import_module(f"sarcokg.extract.{info.name}")
@@ -378,6 +404,7 @@ def _keyed_patterns():
             elif isinstance(v, Caseless) and v._keyed is not None:
                 out[f"{info.name}.{name}"] = v._keyed
     out.update({f"year form {i}": f.rx for i, f in enumerate(YEAR_FORMS) if isinstance(f.rx, Keyed)})
+    out.update({f"time pattern {i}": p[0] for i, p in enumerate(PATTERNS) if isinstance(p[0], Keyed)})
     return out
 
 

@@ -15,7 +15,7 @@ from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import Zones, negated
-from .textprep import DASH, Caseless, Keyed, Sentence, ris_tag_at
+from .textprep import DASH, Caseless, Keyed, Sentence, Words, ris_tag_at
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
 # D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
@@ -43,6 +43,8 @@ _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow 
 _REGION_WORD_HINT = Keyed(re.compile(_RW))
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
+# any(o in low for o in _ORD_WORDS) in one Aho-Corasick pass (19 scans of the whole text before)
+_ORD_HINT = Words(re.compile("|".join(map(re.escape, _ORD_WORDS))))
 _EXCL_AFTER = re.compile(
     # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T1-weigted', 'T2-weight- ed'
     r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|"
@@ -224,7 +226,7 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     order, idx = _order(terms)
     found: dict[str, LevelFact] = {}
     notations = zones.hits(_LEVEL_RX, lower=False)
-    spelled_hint = (any(o in zones.low for o in _ORD_WORDS)
+    spelled_hint = (_ORD_HINT.search(zones.low)
                     or ("vertebra" in zones.low and _NUMBERED_HINT.search(zones.low)))
     spelled = zones.hits(_REGION_WORD_HINT) if spelled_hint else {}
     for s in zones.sents:

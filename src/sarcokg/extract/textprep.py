@@ -332,6 +332,28 @@ class Words:
 _ABBREV_BEFORE_DOT = re.compile(
     r"(?:\b(?:et al|e\.g|i\.e|vs|Fig|Figs|Dr|Mr|Mrs|Ms|Prof|No|Vol|approx|ca|St|Jr|resp|cf|incl|min|max)"
     r"|\b[A-Z])$")
+_ABBREVS = ("et al", "e.g", "i.e", "vs", "Fig", "Figs", "Dr", "Mr", "Mrs", "Ms", "Prof", "No", "Vol", "approx", "ca",
+            "St", "Jr", "resp", "cf", "incl", "min", "max")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"     # the regex engine's \\w
+
+
+def abbrev_before_dot(head: str) -> bool:
+    """_ABBREV_BEFORE_DOT.search(head), told by endswith: head ends (or ends before a last line break,
+    where $ matches too) with an abbreviation or a capital that no word character comes before."""
+    for h in (head, head[:-1]) if head.endswith("\n") else (head,):
+        if h[-1:] in _CAPITALS and (len(h) == 1 or not _word_char(h[-2])):
+            return True
+        if h.endswith(_ABBREVS):
+            for w in _ABBREVS:
+                if h.endswith(w) and (len(h) == len(w) or not _word_char(h[-len(w) - 1])):
+                    return True
+    return False
+
+
 _SPLIT = re.compile(r"[.!?](?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
@@ -402,7 +424,7 @@ def split_sentences(text: str) -> list[Sentence]:
         cuts = [0]
         for m in _SPLIT.finditer(line):
             head = line[max(0, m.start() - 8):m.start()]
-            if _ABBREV_BEFORE_DOT.search(head):
+            if abbrev_before_dot(head):   # _ABBREV_BEFORE_DOT.search(head)
                 continue
             cuts.append(m.end())
         while hi < len(hints) and hints[hi] < le:
@@ -419,7 +441,7 @@ def split_sentences(text: str) -> list[Sentence]:
             if trail <= lead:
                 continue
             s, e = ls + a + lead, ls + a + trail
-            out.append(Sentence(s, e, text[s:e], low[s:e], line_start=first))
+            out.append(Sentence(s, e, text[s:e], low[s:e], first))   # (line_start: positional is quicker)
             first = False
     for i, sent in enumerate(out):
         sent.index = i
@@ -462,6 +484,15 @@ _HEAD_PREFIXES = tuple(
 
 
 _HEAD_PREFIX_MAX = max(map(len, _HEAD_PREFIXES))
+# the prefixes by their first letter: str.startswith(a tuple) tries each of the 90, most lines need none
+_HEAD_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _p in _HEAD_PREFIXES:
+    _HEAD_BY_FIRST[_p[0]] = (*_HEAD_BY_FIRST.get(_p[0], ()), _p)
+
+
+def head_word(low: str) -> bool:
+    """low.startswith(_HEAD_PREFIXES), for a lowercased string: only the prefixes of its first letter."""
+    return low.startswith(_HEAD_BY_FIRST.get(low[:1], ()))
 _HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
 
 
@@ -472,12 +503,12 @@ def heading_of(line: str) -> tuple[str, str] | None:
     # is a startswith of its lowercased head (ASCII: re.I folds no other letter onto it)
     head = line[:_HEAD_PREFIX_MAX]
     if head[:1].isalpha() and head.isascii():
-        if not head.lower().startswith(_HEAD_PREFIXES):
+        if not head_word(head.lower()):
             return None
     elif not _HEAD_START_RX.match(line):
         return None
     s = line.strip().lstrip("-\u2022*# ").strip()
-    if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):
+    if not s or not head_word(s.lstrip("0123456789. ").lower()):
         return None
     short = len(s) <= 60 and not s.endswith(".")
     for kind, rx in (("boiler", BOILER_HEADS), ("lit", LIT_HEADS), ("case", CASE_HEADS)):
