@@ -71,6 +71,31 @@ def test_heading_of_answers_as_with_its_anchored_regex_first():
     assert found > 100
 
 
+def test_heading_words_looked_up_by_first_letter_are_the_prefix_test():
+    from sarcokg.extract import textprep as tp
+    found = 0
+    for line in _sentences_and_lines() + ["", "c", "Case", "ca", "\u0130ntroduction"]:
+        for low in (line.lower(), line.lower().lstrip(" -*#0123456789.")):
+            assert tp.head_word(low) == low.startswith(tp._HEAD_PREFIXES), low[:80]
+            found += tp.head_word(low)
+    assert found > 100
+
+
+def test_abbreviation_before_a_full_stop_told_as_its_regex_tells_it():
+    from sarcokg.extract import textprep as tp
+    rnd = random.Random(3)
+    bits = list(tp._ABBREVS) + ["A", "Z", "a", "x", " ", "_", "\n", "(", "1", "\u00e9", "FIG", "e.g", "al", "."]
+    made = ["".join(rnd.choice(bits) for _ in range(rnd.randint(0, 4)))[-8:] for _ in range(20000)]
+    for t in _texts():
+        made += [t[max(0, i - 8):i] for i in range(len(t)) if t[i] == "."]
+    seen = {True: 0, False: 0}
+    for head in made:
+        plain = tp._ABBREV_BEFORE_DOT.search(head) is not None
+        assert tp.abbrev_before_dot(head) == plain, repr(head)
+        seen[plain] += 1
+    assert min(seen.values()) > 500
+
+
 def test_glued_heading_hints_found_in_one_scan_are_those_of_each_line():
     from sarcokg.extract.textprep import _GLUED_HINT, _logical_lines
     for t in _texts():
@@ -359,3 +384,110 @@ def test_html_sniffing_without_a_tag_sign_answers_as_the_plain_test():
         assert looks_like_html(t) == plain(t), t[:120]
         seen[plain(t)] += 1
     assert seen[True] > 100 and seen[False] > 100
+
+
+def _keyed_patterns():
+    """Every Keyed pattern of the extractor, and every Caseless one tried by its words, by name."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.metadata import YEAR_FORMS
+    from sarcokg.extract.textprep import Caseless, Keyed
+    from sarcokg.extract.timeexpr import PATTERNS
+    out = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        mod = importlib.import_module(f"sarcokg.extract.{info.name}")
+        for name, v in vars(mod).items():
+            if isinstance(v, Keyed):
+                out[f"{info.name}.{name}"] = v
+            elif isinstance(v, Caseless) and v._keyed is not None:
+                out[f"{info.name}.{name}"] = v._keyed
+    out.update({f"year form {i}": f.rx for i, f in enumerate(YEAR_FORMS) if isinstance(f.rx, Keyed)})
+    out.update({f"time pattern {i}": p[0] for i, p in enumerate(PATTERNS) if isinstance(p[0], Keyed)})
+    return out
+
+
+def test_openings_and_needed_words_of_a_pattern():
+    from sarcokg.extract.textprep import Keyed
+    assert Keyed(re.compile(r"\b(?:no|not|without)\b|https?://")).words == ("http", "no", "without")
+    assert Keyed(re.compile(r"(?:\b|(?<=[a-z]))(?<!un)(?:Date|Issue Date|Year)", re.I)).words == \
+        ("date", "issue date", "year")
+    k = Keyed(re.compile(r"\b(\d+)\s*(?:years?|months?)\s*history of (?P<what>\w+)"))
+    assert k.words == () and k.need == "history of "
+    assert Keyed(re.compile(r"a*b")).need == "b" and Keyed(re.compile(r"(?:a|)bc")).words == ()
+    for bad in (r"\d+", r"\b", r"a*", r"(?:a|b)+", r"[ab]\d"):
+        with pytest.raises(ValueError):
+            Keyed(re.compile(bad))
+
+
+def _spans(ms) -> list:
+    return [(m.span(), m.groups()) for m in ms]
+
+
+def test_keyed_patterns_find_what_their_plain_patterns_find():
+    """Tried only where their words occur, the extractor's Keyed patterns find the same matches
+    (spans and groups) as the plain patterns, on sentences, lines, whole texts and their
+    lowercased views, with the letters re.I folds, from a start and to an end."""
+    pats = _keyed_patterns()
+    assert len(pats) >= 15
+    strings = _sentences_and_lines()
+    strings += [t for t in _texts()] + [_view(t) for t in _texts()]
+    strings += ["Published online: 3 Feb 2019", "PUBLI\u017fHED 2019", "Fır\u017ft Online 2003", "\u0130ssue Date 2001",
+                "a 3-month history of pain", "3-month hi\u017ftory of pain", "Department of X", "DEPARTMENT"]
+    # the patterns that read the words before a mention end with $: every prefix of some sentences
+    for t in _texts()[:60]:
+        for sent in t.split(". "):
+            strings += [sent[:i] for i in range(len(sent)) if sent[i:i + 1] == " "][::2]
+    strings += ["the third thoracic vertebra 5", "the lumbar vertebrae 3", "hyperintense signal on the ",
+                "MRI scans of the chest, abdomen and ", "Magnetic resonance imaging of the left "]
+    found = {name: 0 for name in pats}
+    for s in strings:
+        for name, k in pats.items():
+            plain = _spans(k.rx.finditer(s))
+            assert _spans(k.finditer(s)) == plain, (name, s[:120])
+            m, p = k.search(s), k.rx.search(s)
+            assert (m and (m.span(), m.groups())) == (p and (p.span(), p.groups())), (name, s[:120])
+            if len(s) > 40:
+                a, b = len(s) // 4, len(s) - len(s) // 5
+                assert _spans(k.finditer(s, a, b)) == _spans(k.rx.finditer(s, a, b)), (name, s[:120])
+                m, p = k.search(s, a, b), k.rx.search(s, a, b)
+                assert (m and m.span()) == (p and p.span()), (name, s[:120])
+            found[name] += bool(plain)
+    assert all(found.values()), [n for n, f in found.items() if not f]   # each was put to the test with a match
+
+
+def test_literal_words_of_a_pattern():
+    from sarcokg.extract.textprep import Words
+    assert Words(re.compile(r"nodules|tumou?rs|(?:pa|par)ra")).words == ("nodules", "para", "parra", "tumors",
+                                                                          "tumours")
+    for bad in (r"mo\b", r"a|", r"\w+ing", r"ab*", r"x[ab]"):
+        with pytest.raises(ValueError):
+            Words(re.compile(bad))
+    with pytest.raises(ValueError):
+        Words(re.compile("pain", re.I))
+
+
+def test_word_lists_answer_as_their_regexes():
+    """Words asks an Aho-Corasick automaton whether a string holds a word: the same answer as the
+    regex alternation it was made from, for every Words of the extractor; and the time hint's two
+    looks answer as its one regex."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract import timeexpr
+    from sarcokg.extract.textprep import Words
+    words = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Words)}
+    assert len(words) >= 6
+    strings = _sentences_and_lines()
+    strings += [_view(s)[i:i + 70] for s in strings[:3000] for i in range(0, len(s), 35)]
+    seen = {True: 0, False: 0}
+    for s in strings:
+        for name, w in words.items():
+            assert w.search(s) == (w.rx.search(s) is not None), (name, s[:120])
+        hint = timeexpr._HINT.search(s) is not None
+        assert bool(timeexpr._HINT_WORDS.search(s) or timeexpr._MO_RX.search(s)) == hint, s[:120]
+        seen[hint] += 1
+    assert min(seen.values()) > 100

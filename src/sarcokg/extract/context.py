@@ -15,7 +15,7 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, DASHES, Caseless, Sentence, heading_of, lowered, normalise
+from .textprep import DASH, DASHES, Caseless, Keyed, Sentence, heading_of, lowered, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -47,11 +47,27 @@ _AGE_WORD_RX = re.compile(r"\bage[ds]?\b")
 _YO_RX = re.compile(r"yo\b")
 
 
+_DIGITS_RX = re.compile(r"\d+")
+
+
 def age_search(low: str) -> re.Match | None:
     """AGE_RX.search(low), run only when low holds a word one of its branches needs (years, yrs, yo,
-    y/o, aged): it tries its lookbehinds at every position, of every sentence asked about."""
-    if "y" in low and ("year" in low or "yr" in low or "yo" in low or "y/o" in low) or "aged" in low:
-        return AGE_RX.search(low)
+    y/o, aged), and tried only where a match can start: every branch opens with \\b and a digit, or
+    with 'aged', so at the start of a run of digits or at an 'aged' (AGE_RX.search would try its
+    lookbehinds at every position). The places in order, the first match is the leftmost."""
+    if not ("y" in low and ("year" in low or "yr" in low or "yo" in low or "y/o" in low) or "aged" in low):
+        return None
+    places = [m.start() for m in _DIGITS_RX.finditer(low)]
+    i = low.find("aged")
+    if i >= 0:
+        while i >= 0:
+            places.append(i)
+            i = low.find("aged", i + 1)
+        places.sort()
+    for p in places:
+        m = AGE_RX.match(low, p)
+        if m is not None:
+            return m
     return None
 
 
@@ -292,13 +308,12 @@ class Zones:
             for s in other:
                 s.zone = "other"
 
-    def hits(self, rx: re.Pattern | Caseless, lower: bool = True) -> dict[int, list[re.Match]]:
+    def hits(self, rx: re.Pattern | Caseless | Keyed, lower: bool = True) -> dict[int, list[re.Match]]:
         """Matches of rx over the whole (lowercased) text, by sentence index: one scan, not one per sentence."""
         out: dict[int, list[re.Match]] = {}
         src = self.low if lower and len(self.low) == len(self.text) else self.text
-        if isinstance(rx, Caseless):
-            rx = rx.on(src) if src is self.low else rx.folding
-        for m in rx.finditer(src):
+        run = rx if not isinstance(rx, Caseless) else rx.on(src) if src is self.low else rx.folding
+        for m in run.finditer(src):
             s = self.at(m.start())
             if s is not None:
                 out.setdefault(s.index, []).append(m)

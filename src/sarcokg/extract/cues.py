@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import ahocorasick
 
+from .textprep import Keyed
+
 
 def _generic_phrases() -> list[str]:
     words = ("literature", "previously reported", "previously published", "previously described", "case reports",
@@ -63,7 +65,7 @@ CASEREF = (*_WE_TELL, "we reported", "we presented", "our patient", "the patient
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
            "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
            "this paper reported")
-_GENERIC_RX = re.compile(r"%|\[\s*\d|\(citation")
+_GENERIC_RX = Keyed(re.compile(r"%|\[\s*\d|\(citation"))
 _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "staging ", "diagnostic ", "further ",
                 "additional ", "blood ", "imaging  ", "image ", "radiographic ", "histological ", "histologic ",
                 "pathological ", "pathologic ", "immunohistochemical ", "cytogenetic ", "molecular ", "genetic ",

@@ -19,7 +19,7 @@ from sarcokg.model.terms import Terms
 from . import rtdose
 from .context import HISTORY_RX, Zones, hypothetical, negated
 from .lexicon import Mention
-from .textprep import Caseless, Sentence
+from .textprep import Caseless, Keyed, Sentence
 from .timeexpr import word_number
 
 AGENT_CLASS_KIND = {
@@ -29,14 +29,14 @@ AGENT_CLASS_KIND = {
     SKO + "HormonalAgent": "hormone therapy",
     SKO + "SupportiveAgent": None,
 }
-VERB_RX = re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated|debulked)\b")
+VERB_RX = Keyed(re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated|debulked)\b"))
 # ('was found and re-excised': a second passive verb after 'and', the 're-' of a repeat)
 PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?"
                         r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery", "debulked": "debulking"}
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
-                         r"radiochemotherapy|chemoradiotherapy)\b")   # for Zones.hits
+                         r"radiochemotherapy|chemoradiotherapy)\b", keyed=True)   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b")   # Zones.hits: a dose (rtdose.UNIT)
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
@@ -303,7 +303,7 @@ def _implied_operation(text: str, zones: Zones, other_ranges: list[tuple[int, in
 
 # an operation named by its way in: 'treated with a single-stage posterior approach'
 APPROACH_RX = Caseless(r"\b(?:treated|managed|operated(?:\s+on)?|resected|removed|excised)\s+(?:\w+\s+){0,2}?"
-                       r"(?:with|by|through|via|using)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?approach\b")
+                       r"(?:with|by|through|via|using)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?approach\b", keyed=True)
 
 
 # an operation named by its Greek suffix that the ontology does not list: 'glossectomy', 'orchiectomy'

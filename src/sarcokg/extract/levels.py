@@ -15,7 +15,7 @@ from sarcokg.model.facts import LevelFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import Zones, negated
-from .textprep import DASH, Caseless, Sentence, ris_tag_at
+from .textprep import DASH, Caseless, Keyed, Sentence, Words, ris_tag_at
 
 _REGION = {"c": "C", "t": "T", "th": "T", "l": "L", "s": "S", "co": "Co", "d": "T"}   # D: dorsal = thoracic
 # D1..D12 (dorsal) is a notation only in a sentence about the spine: D2 is also a receptor, a dimer, a day
@@ -40,9 +40,11 @@ _SPELLED_RX = Caseless(   # on the lowercased Sentence.low, without re.I's slow 
     # 'thoracic vertebrae 3 to 5', 'lumbar vertebra 2'
     r"|\b(?P<nr>" + _RW + r")\s+vertebra[e]?\s+(?P<n1>\d{1,2})"
     r"(?:\s*(?:" + DASH + r"|to|through|and)\s*(?P<n2>\d{1,2}))?\b")
-_REGION_WORD_HINT = re.compile(_RW)
+_REGION_WORD_HINT = Keyed(re.compile(_RW))
 _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
               "eleventh", "twelfth", "1st", "2nd", "3rd", "th cervical", "th thoracic", "th lumbar", "th dorsal")
+# any(o in low for o in _ORD_WORDS) in one Aho-Corasick pass (19 scans of the whole text before)
+_ORD_HINT = Words(re.compile("|".join(map(re.escape, _ORD_WORDS))))
 _EXCL_AFTER = re.compile(
     # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T1-weigted', 'T2-weight- ed'
     r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|"
@@ -68,7 +70,7 @@ _EXCL_AFTER = re.compile(
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
     r"|kyphotic)", re.I)
-_EXCL_BEFORE = re.compile(
+_EXCL_BEFORE = Keyed(re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
     r"decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning|"
     r"over)\s+"
@@ -86,14 +88,14 @@ _EXCL_BEFORE = re.compile(
     r"|(?:h(?:a)?emangiomas?|cysts?|schmorl\S*\s+nodes?|bone\s+islands?|enostos[ie]s|osteophytes?)"
     r"\s+(?:[\w-]+\s+){0,2}?(?:at|of|in|within|involving)\s+(?:the\s+)?(?:levels?\s+(?:of\s+)?)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
-    r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I)
+    r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
                "fixed", "fused", "arthrodesis", "osteotom",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
                "schmorl", "island", "enostos", "osteophyt")
-_NUMBERED_HINT = re.compile(r"(?:" + _RW + r") vertebrae? \d")
+_NUMBERED_HINT = Keyed(re.compile(r"(?:" + _RW + r") vertebrae? \d"))
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 
@@ -240,7 +242,7 @@ def extract_levels(text: str, terms: Terms, zones: Zones) -> list[LevelFact]:
     order, idx = _order(terms)
     found: dict[str, LevelFact] = {}
     notations = zones.hits(_LEVEL_RX, lower=False)
-    spelled_hint = (any(o in zones.low for o in _ORD_WORDS)
+    spelled_hint = (_ORD_HINT.search(zones.low)
                     or ("vertebra" in zones.low and _NUMBERED_HINT.search(zones.low)))
     spelled = zones.hits(_REGION_WORD_HINT) if spelled_hint else {}
     for s in zones.sents:

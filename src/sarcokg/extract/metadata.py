@@ -7,7 +7,7 @@ from typing import NamedTuple
 from sarcokg.model.facts import Metadata, Span, Value
 
 from .lexicon import Mention
-from .textprep import heading_of, lowered, ris_fields
+from .textprep import Keyed, heading_of, lowered, ris_fields
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
@@ -22,7 +22,7 @@ class YearForm(NamedTuple):
     publication that date is (the confidence), words one of which its line must hold (so that
     most lines are not searched at all), whether only a page's header is searched, and whether
     it is a citation's form (which a reference list's entries take too)."""
-    rx: re.Pattern
+    rx: re.Pattern | Keyed
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
@@ -31,7 +31,7 @@ class YearForm(NamedTuple):
 
 YEAR_FORMS = [
     # labelled publication dates: "Published online: 3 Feb 2019", "Date: 2008;", "First Online: 12 May 2003"
-    YearForm(re.compile(
+    YearForm(Keyed(re.compile(
         r"(?:\b|(?<=[a-z]))(?<!un)(?:Published(?: online| Online| in print)?(?: by [^:\n]{3,60}(?=:))?|First Online|"
         # a page's render or access date is no publication date
         r"First published(?: online)?|(?<!received )(?<!accepted )(?<!revised )(?<!submitted )(?<!render )"
@@ -40,7 +40,7 @@ YEAR_FORMS = [
         r"eCollection|Year)"
         r"\s*(?:on\s*)?[:\-\u2013]?\s*"
         r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
-        + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I), 0.9,
+        + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I)), 0.9,
         ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
     # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512",
     # a bimonthly issue "2019 Mar/Apr;35(2)"
@@ -153,14 +153,16 @@ _YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:(?:list of )?references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
 DOI_GLUED_RX = re.compile(r"(?<=[0-9a-z)])(?:[A-Z][a-z]{2,}|PMID|PMCID|PDF|HTML)+$")
-_YEARISH = re.compile(r"(?:19|20)\d\d")
+_YEARISH = Keyed(re.compile(r"(?:19|20)\d\d"))
 _END_OF_PAGE = re.compile(r"(?i)references|bibliography|footnotes|acknowledg|funding|competing|conflict|"
                           r"contributors|citation|cited by|related|similar articles")
 TITLE_LABEL_RX = re.compile(r"^\s*Title\s*:\s*(.+?)\s*$", re.M)
 JOURNAL_LABEL_RX = re.compile(r"^\s*Journal\s*:\s*(.+?)\s*$", re.M)
 AUTHORS_LABEL_RX = re.compile(r"^\s*Authors?(?:\(s\))?\s*:\s*(.+?)\s*$", re.M | re.I)
-_BAD_TITLE = re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhospital\b|\bjournal\b|\bvolume\b|"
-                        r"\bcopyright\b|\bdoi\b|\bISSN\b|\bresearch topic\b|\bthis article is part of\b", re.I)
+# (Keyed: tried only where one of its words occurs; most lines hold none)
+_BAD_TITLE = Keyed(re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b|\bhospital\b|\bjournal\b|"
+                              r"\bvolume\b|\bcopyright\b|\bdoi\b|\bISSN\b|\bresearch topic\b|"
+                              r"\bthis article is part of\b", re.I))
 
 
 # a reference entry in Vancouver style: an optional number, then two or more authors 'Surname AB,', 'Surname A.B.,'

@@ -102,7 +102,7 @@ NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|mas
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
                        r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
-                       r"free of symptoms|post-?treatment")  # on Sentence.low
+                       r"free of symptoms|post-?treatment", keyed=True)  # on Sentence.low
 _HINTS = {"no evidence of disease": ("no ", "without", "free ", "cured"),
           "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),

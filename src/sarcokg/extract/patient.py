@@ -6,7 +6,7 @@ import re
 from sarcokg.model.facts import Span, Symptom, Value
 
 from .context import WORD_AGE_RX, Zones, age_search, word_age
-from .textprep import DASH, Caseless, Sentence
+from .textprep import DASH, Caseless, Keyed, Sentence
 from .timeexpr import NUM, to_months, word_number
 
 # (a form of address names the sex too: "Madam K., 34 years old")
@@ -18,10 +18,10 @@ PRONOUN_RX = re.compile(r"\b(she|her|hers|he|his|him)\b", re.I)
 # on the lowercased Sentence.low, without re.I's slow scan (groups read from the text by position)
 HISTORY_RX = Caseless(
     r"\b(?P<num>" + NUM + r")\s*" + DASH + r"?\s*(?P<unit>years?|months?|weeks?|days?)\s*" + DASH
-    + r"?\s*history of (?P<what>[^.;:()]+)")
-COMPLAINT_RX = re.compile(
+    + r"?\s*history of (?P<what>[^.;:()]+)", keyed=True)   # keyed: run only on a sentence with 'history of'
+COMPLAINT_RX = Keyed(re.compile(
     r"\b(?:presented|presenting|complained|complaining|admitted|referred|reported)\b(?:\s+\w+){0,6}?\s+"
-    r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I)
+    r"(?:with|of)\s+(?P<what>[^.;:()]+)", re.I))
 DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + NUM + r")\s*" + DASH
                     + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
 # an infant's age in months: 'a 17-month-old boy', 'an 8 months old girl'

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .textprep import Keyed
+
 _NUM = r"(\d+(?:[.,]\d+)?)"
 # Gy, cGy, rad(s); for particles the biologically weighted GyE, CGE, Gy (RBE), Gy[RBE]
 UNIT = r"(c\s?gy|centigr[ae]ys?|gye|gy|gr[ae]ys?|rads?|cge)"
@@ -37,7 +39,7 @@ _WORDN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
           "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-five": 25, "thirty": 30}
 # a count of fractions: found by its noun (a literal the regex engine skips to), the count just before it
-FX_NOUN_RX = re.compile(r"(?:fractions|fx|fr|sessions|treatments)\b", re.I)
+FX_NOUN_RX = Keyed(re.compile(r"(?:fractions|fx|fr|sessions|treatments)\b", re.I))
 FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN, key=len, reverse=True)) + r")\s*"
                                 r"(?:daily\s+|equal\s+|once[\s-]daily\s+|twice[\s-]daily\s+)?"
                                 # '23 radiotherapy sessions'

@@ -20,7 +20,7 @@ from sarcokg.model.terms import Terms
 
 from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
-from .textprep import Caseless, Sentence, normalise
+from .textprep import Caseless, Keyed, Sentence, Words, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -39,12 +39,13 @@ SYMPTOM_AFTER_RX = re.compile(
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty|neurogenic)\s+(?:[\w-]+\s+(?:and\s+)?)?$", re.I)
 # cheap first looks (plain alternations on lowercased text) before the anchored patterns above
-_IMAGING_HINT = re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|angiograph|"
-                           r"film|exam")
+# (Words: asked only whether a string holds one of the words, in one Aho-Corasick pass)
+_IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|"
+                                 r"angiograph|film|exam"))
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity")
-_NONTUMOUR_HINT = re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|infectious|"
-                             r"interstitial|fatty|neurogenic")
+_NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
+                                   r"infectious|interstitial|fatty|neurogenic"))
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
 COMPARTMENT_BEFORE_RX = re.compile(r"\b(?P<c>intramedullary|intradural|extradural|epidural|extramedullary)\s+"
                                    r"(?:(?:cervical|thoracic|lumbar|dorsal|sacral)\s+)?$", re.I)
@@ -58,11 +59,11 @@ SYMPTOM_BEFORE_RX = re.compile(
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$")
-_SYMPTOM_HINT = re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|discomfort|"
-                           r"inability|unable|difficult|"
-                           r"radiculopathy|sciatica|sensation|sensory|dermatome|"
-                           r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia")
+    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", keyed=True)
+_SYMPTOM_HINT = Words(re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|"
+                                 r"discomfort|inability|unable|difficult|"
+                                 r"radiculopathy|sciatica|sensation|sensory|dermatome|"
+                                 r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia"))
 COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
@@ -127,7 +128,7 @@ METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine
                            r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
 # not part of a negating prefix: 'non-metastatic', 'non metastatic'
 NOT_NON = r"(?<!non)(?<!non )(?<!non-)(?<!non\u2010)"
-METS_BEFORE_RX = re.compile(
+METS_BEFORE_RX = Keyed(re.compile(
     NOT_NON + r"\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
@@ -141,7 +142,7 @@ METS_BEFORE_RX = re.compile(
     r"(?:in|to|of|within|involving)\s+"
     # 'a metastatic leiomyosarcoma to the thoracic spine'
     r"(?:the\s+)?(?:(?:left|right|both|cervical|thoracic|dorsal|lumbar|sacral|lumbosacral|cervicothoracic|"
-    r"thoracolumbar)\s+)?$", re.I)
+    r"thoracolumbar)\s+)?$", re.I))
 # 'metastatic leiomyosarcoma involving the wall of the small bowel'
 METASTATIC_NOUN_BEFORE_RX = re.compile(
     NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"
@@ -153,9 +154,9 @@ SPREAD_BEFORE_RX = re.compile(
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
-_SPREAD_HINT = re.compile(r"spread|dissemin|seed|deposit|secondar|implant")
-_LESIONS_HINT = re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs")
-_LESION_AFTER_HINT = re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit")
+_SPREAD_HINT = Words(re.compile(r"spread|dissemin|seed|deposit|secondar|implant"))
+_LESIONS_HINT = Words(re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs"))
+_LESION_AFTER_HINT = Words(re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit"))
 PLURAL_LESION_BEFORE_RX = re.compile(
     r"\b(?:nodules|lesions|masses|foci|opacities|tumou?rs)\s+(?:were\s+\w+\s+)?(?:in|of|within|throughout|involving)"
     r"\s+(?:the\s+)?(?P<both>(?:both|bilateral)\s+)?$", re.I)

@@ -7,7 +7,12 @@ straight) keeps the length of the original: one character for one character.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _constants as _sc  # type: ignore[attr-defined]
+from re import _parser as _sp  # type: ignore[attr-defined]
+
+import ahocorasick
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 DASH = "[" + DASHES + "]"
@@ -97,7 +102,9 @@ class Caseless:
 
     _FOLDS = ("\u0131", "\u017f", "\u0130", "\u212a")
 
-    def __init__(self, pattern: str, flags: int = 0):
+    def __init__(self, pattern: str, flags: int = 0, keyed: bool = False):
+        """keyed: tried only where one of its opening words occurs, or only when the word it needs
+        does (Keyed); for a pattern whose words are rare in the strings searched."""
         syntax = re.sub(r"\\[^u]|\(\?P<\w+>|\(\?P=\w+\)", "", pattern)   # escapes, group names
         literal = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), syntax)
         cased = sorted({c for c in literal if c.lower() != c or c.upper() != c}
@@ -107,6 +114,7 @@ class Caseless:
         self.pattern, self.flags = pattern, flags
         self.plain = re.compile(pattern, flags & ~re.I)
         self._folding: re.Pattern | None = None
+        self._keyed = Keyed(self.plain) if keyed else None
 
     @property
     def folding(self) -> re.Pattern:
@@ -115,12 +123,12 @@ class Caseless:
             self._folding = re.compile(self.pattern, self.flags | re.I)
         return self._folding
 
-    def on(self, low: str) -> re.Pattern:
+    def on(self, low: str) -> re.Pattern | Keyed:
         """The compiled pattern to run on this lowercased view."""
         for c in self._FOLDS:
             if c in low:
                 return self.folding
-        return self.plain
+        return self._keyed or self.plain
 
     def search(self, low: str) -> re.Match | None:
         return self.on(low).search(low)
@@ -132,10 +140,220 @@ class Caseless:
         return self.on(low).finditer(low)
 
 
+# ------------------------------------------------------ keyed patterns
+_ZERO_WIDTH_OPS = (_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT)
+_SCOPED_I_RX = re.compile(r"\(\?[a-zA-Z]*i[a-zA-Z-]*:")
+
+
+def _zero_width(items) -> bool:
+    """Does a parsed sequence consume no character (word boundaries, lookarounds)?"""
+    for op, av in items:
+        if op in _ZERO_WIDTH_OPS:
+            continue
+        if op is _sc.SUBPATTERN and _zero_width(av[3].data):
+            continue
+        if op is _sc.BRANCH and all(_zero_width(alt.data) for alt in av[1]):
+            continue
+        return False
+    return True
+
+
+def openings(items) -> set[str] | None:
+    """The literal strings one of which every match of a parsed pattern opens with (its zero-width
+    assertions before them skipped): {'department', 'http', ...} for r'\\bdepartment\\b|https?://';
+    None when some alternative opens with no literal (a class, a repeat, an empty alternative)."""
+    lit: list[str] = []
+    for op, av in items:
+        if op is _sc.LITERAL:
+            lit.append(chr(av))
+            continue
+        if lit:
+            break
+        if op in _ZERO_WIDTH_OPS or _zero_width([(op, av)]):
+            continue
+        alts = [av[3]] if op is _sc.SUBPATTERN else av[1] if op is _sc.BRANCH else None
+        if alts is None:
+            return None
+        out: set[str] = set()
+        for alt in alts:
+            found = openings(alt.data)
+            if found is None:
+                return None
+            out |= found
+        return out
+    return {"".join(lit)} if lit else None
+
+
+def needed(items) -> str:
+    """The longest literal run every match holds (outside any alternation or repeat), or ''."""
+    best, run = "", []
+    for op, av in [*items, (None, None)]:
+        if op is _sc.LITERAL:
+            run.append(chr(av))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+        if op is _sc.SUBPATTERN:
+            best = max(best, needed(av[3].data), key=len)
+    return best
+
+
+class Keyed:
+    """A compiled pattern tried only where one of its opening words occurs.
+
+    Every match of the pattern opens with one of a few literal words (openings()), so a
+    match can start only where one of them occurs: the words are found with str.find (in C,
+    many times quicker than the regex engine trying every position, which it does for a
+    pattern that opens with \\b, a lookbehind or a case-insensitive word, having no first
+    character to skip to), and the pattern is matched at each of those places in order. The
+    matches are those of the plain pattern: the leftmost first, each search going on after
+    the last match's end (lookbehinds and \\b still see the text before the place). A
+    case-insensitive pattern's words are looked for in the lowercased string, unless it holds
+    a letter re.I takes for an ASCII one that lowercasing keeps apart (dotless \u0131, long
+    \u017f, the dotted \u0130, the Kelvin sign) or changes length: then the plain pattern runs.
+    Worth it for words that are rare in the strings searched."""
+
+    def __init__(self, rx: re.Pattern):
+        tree = _sp.parse(rx.pattern, rx.flags).data
+        found = openings(tree)
+        need = needed(tree)
+        if (not found or "" in found) and not need:
+            raise ValueError(f"no opening words and no word needed in {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.caseless = bool(rx.flags & re.I) or _SCOPED_I_RX.search(rx.pattern) is not None
+        words = {w.lower() if self.caseless else w for w in found or () if w}
+        # a word that another opens ('date of publication', 'date') adds no place
+        self.words = tuple(sorted(w for w in words if not any(w != v and w.startswith(v) for v in words)))
+        self.need = need.lower() if self.caseless else need
+
+    def _view(self, s: str, pos: int, end: int) -> str | None:
+        """The string the words are looked for in, with the offsets of s (None: cannot tell)."""
+        if not self.caseless:
+            return s
+        part = s[pos:end] if pos or end < len(s) else s
+        view = part.lower()
+        if len(view) != len(part) or any(c in view for c in Caseless._FOLDS):
+            return None
+        return " " * pos + view if part is not s else view   # (the padding is not searched)
+
+    def places(self, s: str, pos: int = 0, endpos: int | None = None) -> list[int] | None:
+        """Where in s[pos:endpos] a match can start, in order (None: anywhere)."""
+        end = len(s) if endpos is None else min(endpos, len(s))
+        view = self._view(s, pos, end)
+        if view is None:
+            return None
+        if not self.words:   # a word every match holds: none, no match
+            return None if view.find(self.need, pos, end) >= 0 else []
+        out: list[int] = []
+        for w in self.words:
+            i = view.find(w, pos, end)
+            while i >= 0:
+                out.append(i)
+                i = view.find(w, i + 1, end)
+        if len(self.words) > 1:
+            out.sort()
+        return out
+
+    def finditer(self, s: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        places = self.places(s, pos, endpos)
+        end = len(s) if endpos is None else endpos
+        if places is None:
+            yield from self.rx.finditer(s, pos, end)
+            return
+        last = pos
+        match = self.rx.match
+        for p in places:
+            if p < last:
+                continue
+            m = match(s, p, end)
+            if m is not None:
+                yield m
+                last = m.end()
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return next(self.finditer(s, pos, endpos), None)
+
+    def match(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return self.rx.match(s, pos, len(s) if endpos is None else endpos)
+
+
+def literal_words(items) -> list[str] | None:
+    """The strings a parsed pattern made of literal words only can match ('tumou?rs|foci' ->
+    tumors, tumours, foci); None when it holds anything else (a class, \\b, a repeat)."""
+    out = [""]
+    for op, av in items:
+        if op is _sc.LITERAL:
+            out = [w + chr(av) for w in out]
+            continue
+        if op is _sc.SUBPATTERN:
+            alts = [av[3].data]
+        elif op is _sc.BRANCH:
+            alts = [alt.data for alt in av[1]]
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            alts = [[], av[2].data]    # an optional part: without it, then with it
+        else:
+            return None
+        tails: list[str] = []
+        for alt in alts:
+            found = literal_words(alt)
+            if found is None:
+                return None
+            tails += found
+        out = [w + t for w in out for t in tails]
+    return out
+
+
+class Words:
+    """A pattern that is an alternation of literal words, asked only whether a string holds one
+    of them ('pain|ache|weakness|...'): one Aho-Corasick pass (pyahocorasick, C) that stops at the
+    first word, instead of the regex engine trying a match at every position that holds the first
+    letter of a word (most positions, for a long list). search() answers as bool(rx.search(s))."""
+
+    def __init__(self, rx: re.Pattern):
+        words = literal_words(_sp.parse(rx.pattern, rx.flags).data)
+        if not words or "" in words or rx.flags & re.I:
+            raise ValueError(f"not an alternation of literal words: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.words = tuple(sorted(set(words)))
+        self._auto = ahocorasick.Automaton()
+        for w in self.words:
+            self._auto.add_word(w, w)
+        self._auto.make_automaton()
+
+    def search(self, s: str) -> bool:
+        for _hit in self._auto.iter(s):
+            return True
+        return False
+
+
 # ---------------------------------------------------------------- sentences
 _ABBREV_BEFORE_DOT = re.compile(
     r"(?:\b(?:et al|e\.g|i\.e|vs|Fig|Figs|Dr|Mr|Mrs|Ms|Prof|No|Vol|approx|ca|St|Jr|resp|cf|incl|min|max)"
     r"|\b[A-Z])$")
+_ABBREVS = ("et al", "e.g", "i.e", "vs", "Fig", "Figs", "Dr", "Mr", "Mrs", "Ms", "Prof", "No", "Vol", "approx", "ca",
+            "St", "Jr", "resp", "cf", "incl", "min", "max")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"     # the regex engine's \\w
+
+
+def abbrev_before_dot(head: str) -> bool:
+    """_ABBREV_BEFORE_DOT.search(head), told by endswith: head ends (or ends before a last line break,
+    where $ matches too) with an abbreviation or a capital that no word character comes before."""
+    for h in (head, head[:-1]) if head.endswith("\n") else (head,):
+        if h[-1:] in _CAPITALS and (len(h) == 1 or not _word_char(h[-2])):
+            return True
+        if h.endswith(_ABBREVS):
+            for w in _ABBREVS:
+                if h.endswith(w) and (len(h) == len(w) or not _word_char(h[-len(w) - 1])):
+                    return True
+    return False
+
+
 _SPLIT = re.compile(r"[.!?](?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
@@ -206,7 +424,7 @@ def split_sentences(text: str) -> list[Sentence]:
         cuts = [0]
         for m in _SPLIT.finditer(line):
             head = line[max(0, m.start() - 8):m.start()]
-            if _ABBREV_BEFORE_DOT.search(head):
+            if abbrev_before_dot(head):   # _ABBREV_BEFORE_DOT.search(head)
                 continue
             cuts.append(m.end())
         while hi < len(hints) and hints[hi] < le:
@@ -223,7 +441,7 @@ def split_sentences(text: str) -> list[Sentence]:
             if trail <= lead:
                 continue
             s, e = ls + a + lead, ls + a + trail
-            out.append(Sentence(s, e, text[s:e], low[s:e], line_start=first))
+            out.append(Sentence(s, e, text[s:e], low[s:e], first))   # (line_start: positional is quicker)
             first = False
     for i, sent in enumerate(out):
         sent.index = i
@@ -266,6 +484,15 @@ _HEAD_PREFIXES = tuple(
 
 
 _HEAD_PREFIX_MAX = max(map(len, _HEAD_PREFIXES))
+# the prefixes by their first letter: str.startswith(a tuple) tries each of the 90, most lines need none
+_HEAD_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _p in _HEAD_PREFIXES:
+    _HEAD_BY_FIRST[_p[0]] = (*_HEAD_BY_FIRST.get(_p[0], ()), _p)
+
+
+def head_word(low: str) -> bool:
+    """low.startswith(_HEAD_PREFIXES), for a lowercased string: only the prefixes of its first letter."""
+    return low.startswith(_HEAD_BY_FIRST.get(low[:1], ()))
 _HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
 
 
@@ -276,12 +503,12 @@ def heading_of(line: str) -> tuple[str, str] | None:
     # is a startswith of its lowercased head (ASCII: re.I folds no other letter onto it)
     head = line[:_HEAD_PREFIX_MAX]
     if head[:1].isalpha() and head.isascii():
-        if not head.lower().startswith(_HEAD_PREFIXES):
+        if not head_word(head.lower()):
             return None
     elif not _HEAD_START_RX.match(line):
         return None
     s = line.strip().lstrip("-\u2022*# ").strip()
-    if not s or not s.lstrip("0123456789. ").lower().startswith(_HEAD_PREFIXES):
+    if not s or not head_word(s.lstrip("0123456789. ").lower()):
         return None
     short = len(s) <= 60 and not s.endswith(".")
     for kind, rx in (("boiler", BOILER_HEADS), ("lit", LIT_HEADS), ("case", CASE_HEADS)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .textprep import DASH
+from .textprep import DASH, Keyed, Words
 
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -72,7 +72,7 @@ _U = r"(?P<unit>" + UNIT + r")"
 _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 # (pattern, relative, words of which a match has one): a sentence without any
 # of the words is not scanned with the pattern (None: always scanned)
-PATTERNS = [
+PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
@@ -92,14 +92,15 @@ PATTERNS = [
                 + r"(?P<unit>year|month)\b"), False,
      ("0th", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "1th", "2th", "3th")),
     # how long the patient has lived since: 'survived 15 years without recurrence', 'has lived 12 years'
-    (re.compile(r"\b(?:survived|lived|living|alive)\s+(?:for\s+)?(?:(?:approximately|about|nearly|almost|over|"
-                r"more\s+than|only|just)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\b"), False,
+    (Keyed(re.compile(r"\b(?:survived|lived|living|alive)\s+(?:for\s+)?(?:(?:approximately|about|nearly|almost|"
+                      r"over|more\s+than|only|just)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\b")), False,
      ("surviv", "lived", "living", "alive")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
-    (re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*(?:period|duration|time|interval)?\s*"
-                r"(?:was|is|of|:|=|lasted|exceeded|reached|surpassed)\s*"
-                r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH + r"?\s*"
-                + _U + r"\b"), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
+    # (Keyed: these two tried only where one of their opening words occurs)
+    (Keyed(re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*"
+                      r"(?:period|duration|time|interval)?\s*(?:was|is|of|:|=|lasted|exceeded|reached|surpassed)\s*"
+                      r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH
+                      + r"?\s*" + _U + r"\b")), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
 _YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
 _LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\s+(?:the\s+|her\s+|his\s+)"
@@ -107,7 +108,11 @@ _LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
                         r"initiation|transplant|procedure")
+# year|month|week|day|yr|mo\b|wk: the words in one Aho-Corasick pass, 'mo\b' (which a word list cannot say)
+# by a pattern the regex engine skips to the m's of
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
+_HINT_WORDS = Words(re.compile(r"year|month|week|day|yr|wk"))
+_MO_RX = re.compile(r"mo\b")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
 # a time counted from a stay in hospital, not from the diagnosis or the treatment
 _STAY_ANCHOR = re.compile(r"\s*(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?"
@@ -131,7 +136,7 @@ def _with_years_before(sentence: str, a: int, months: float, out: list[TimeExpr]
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
-    if not _HINT.search(sentence):
+    if not (_HINT_WORDS.search(sentence) or _MO_RX.search(sentence)):   # _HINT.search(sentence)
         return out
     taken: list[tuple[int, int]] = []
     for rx, rel, needs in PATTERNS:
