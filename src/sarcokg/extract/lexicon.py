@@ -41,10 +41,12 @@ class Mention:
         return self.end - self.start
 
 
+_LONG_LOWER_RX = re.compile(r"[a-z]{4,}")
+
+
 def _looks_like_abbreviation(s: str) -> bool:
-    upper = sum(1 for c in s if c.isupper())
-    long_lower = re.search(r"[a-z]{4,}", s)
-    return upper >= 2 and not long_lower and len(s) <= 12
+    # (the length first: most names are longer; the lexicon asks this of its 7,000 names at start-up)
+    return len(s) <= 12 and sum(map(str.isupper, s)) >= 2 and not _LONG_LOWER_RX.search(s)
 
 
 _PREFIXED_RX = re.compile(r"\b(extra|intra|para|retro|peri)(skeletal|osseous|medullary|dural|spinal|peritoneal|"
@@ -62,6 +64,8 @@ def _variants(name: str) -> set[str]:
     if "isation" in name:
         out.add(name.replace("isation", "ization"))
     for v in list(out):   # 'extraskeletal' is also written 'extra skeletal' / 'extra-skeletal' (a space in the view)
+        if not ("tra" in v or "para" in v or "retro" in v or "peri" in v):   # no prefix (extra, intra, ...)
+            continue
         spaced = _PREFIXED_RX.sub(r"\1 \2", v)
         if spaced != v:
             out.add(spaced)
