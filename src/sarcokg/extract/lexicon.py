@@ -111,12 +111,13 @@ class Lexicon:
             for pat in [*table, *(p for p in cued if p not in table)]:
                 if not pat.strip():
                     continue
-                seen, uniq = set(), []
-                for t in table.get(pat, ()):   # one term per axis: the first in key order
-                    if t[0] not in seen:
-                        seen.add(t[0])
-                        uniq.append(t)
-                auto.add_word(pat, (len(pat), tuple(uniq), cued.get(pat, ())))
+                targets = table.get(pat, [])
+                if len(targets) > 1:   # one term per axis: the first in key order
+                    first: dict[str, tuple[str, str]] = {}
+                    for t in targets:
+                        first.setdefault(t[0], t)
+                    targets = list(first.values())
+                auto.add_word(pat, (len(pat), tuple(targets), cued.get(pat, ())))
             auto.make_automaton()
 
     def collapsed_agents(self) -> dict[str, str]:
