@@ -512,6 +512,11 @@ def test_lexicon_name_rules_with_their_shortcuts_answer_as_the_plain_rules():
         for a, b in (("tumor", "tumour"), ("tumour", "tumor"), ("ization", "isation"), ("isation", "ization")):
             if a in name:
                 out.add(name.replace(a, b))
+        for v in list(out):
+            if " of the " in v:
+                out.add(v.replace(" of the ", " of "))
+            elif " of " in v:
+                out.add(v.replace(" of ", " of the "))
         out |= {plain_spaced(v) for v in out}
         plus = set()
         for v in out:

@@ -36,7 +36,7 @@ AGE_RX = re.compile(
 # regex engine jumps from one "a" to the next instead of trying every position
 # ('a 54-year-woman': the noun glued on by a hyphen)
 INTRO_NOUN_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,3}?(?:\w+-)*(?:(?:female|male)\s+patient|man|woman|boy|girl|"
-                           r"gentleman|lady|infant|teenager|adolescent)\b(?!\s*(?:'s|\u2019s))")
+                           r"gentleman|lady|infant|teenager|adolescent|newborn|neonate|toddler)\b(?!\s*(?:'s|\u2019s))")
 # 'a young female.', 'a male with ...': the sex word as the noun
 INTRO_SEX_RX = re.compile(r"a(?<!\wa)n?\s+(?:[\w-]+\s+){0,2}?(?:\w+-)*(?:female|male)"
                           r"(?=\s*[.,;]|\s+(?:with|who|presenting|presented|aged)\b)")
@@ -79,7 +79,8 @@ def _age_hint(low: str) -> bool:
 def _intro_noun_possible(low: str) -> bool:
     """Does low hold one of the nouns INTRO_NOUN_RX cannot match without? (woman and gentleman hold man)"""
     return "man" in low or "patient" in low or "boy" in low or "girl" in low or "lady" in low \
-        or "infant" in low or "teenager" in low or "adolescent" in low
+        or "infant" in low or "teenager" in low or "adolescent" in low or "newborn" in low or "neonate" in low \
+        or "toddler" in low
 
 
 # 'May' that is no modal: a stain ('May-Gr\u00fcnwald-Giemsa': no modal has a dash after), or the month:
@@ -100,8 +101,9 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
-                           r"appeared|began|found|confirmed|performed|removed|resected|treated|died)\b")
-_REPORT_RX = re.compile(r"\bwe (?:present|report|describe|reported|presented|described)\b"
+                           r"appeared|began|found|confirmed|performed|removed|resected|treated|died|recurred|relapsed|"
+                           r"progressed|administered)\b")
+_REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described)\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
 
@@ -126,7 +128,9 @@ def word_age(m: re.Match) -> int:
 
 
 # a population's age, not the patient's: 'the median age of patients is 25 years old'
-_POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b")
+_POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?\s+(?:range|ranged|ranging)\b"
+                                # an age bound of a population: 'in children less than 15 years old'
+                                r"|\b(?:less|younger|older|more)\s+than\s+\d{1,3}\s*(?:years?|yrs?)\b")
 
 
 # 'we surgically treated a patient with ...', 'we encountered a young man ...'
@@ -139,7 +143,7 @@ def is_intro(low: str) -> bool:
     """Does this (lowercased) sentence introduce the patient?"""
     if ("we " in low or "describes" in low or "presents" in low or "reports" in low) and _WE_TREATED_RX.search(low):
         return True
-    if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low) \
+    if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low or "than" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
     return bool((_age_hint(low) and (age_search(low) or ("old" in low and WORD_AGE_RX.search(low))))
@@ -174,17 +178,20 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|ar
                          r" (?:too )?"
                          r"(?:\w+ )?(?:difficult|challenging|impossible|risky|hazardous|unsafe|dangerous)\b")
 
+# other tumours, and the lesions most often irradiated years before a radiation-induced sarcoma
+# (thymoma, Hodgkin's disease, Wilms' tumour, craniopharyngioma, meningioma, pituitary adenoma)
+_OTHER_TUMOURS = (r"carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|"
+                  r"astrocytoma|medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|thymoma|"
+                  r"craniopharyngioma|meningioma|pituitary\s+adenoma|hodgkin(?:'s|\u2019s)?\s+disease|"
+                  r"wilms(?:'|\u2019)?s?\s+tumou?r")
 OTHER_CANCER_RX = re.compile(
-    r"\b(?:carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|"
-    r"medulloblastoma|retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|ovarian|prostate|colon|colorectal|"
+    r"\b(?:" + _OTHER_TUMOURS + r"|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
-_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:carcinoma|adenocarcinoma|lymphoma|"
-                           r"melanoma|leuka?emia|germinoma|seminoma|glioma|glioblastoma|astrocytoma|medulloblastoma|"
-                           r"retinoblastoma|neuroblastoma|myeloma|mesothelioma|(?:breast|lung|prostate|colon|thyroid|"
-                           r"cervical|bladder|renal|gastric)\s+cancer)s?\b")
+_FOR_OTHER_RX = re.compile(r"\bfor\s+(?:a|an|the|his|her)?\s*(?:[\w-]+\s+){0,2}?(?:" + _OTHER_TUMOURS
+                           + r"|(?:breast|lung|prostate|colon|thyroid|cervical|bladder|renal|gastric)\s+cancer)s?\b")
 
 
 # function words of Portuguese and Spanish: a sentence of which a quarter are these is not English
@@ -465,7 +472,7 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
                 cut = m.end()
             break
     if " and " in seg and ("remain" in seg or " is" in seg or " was" in seg or " has been" in seg or "stay" in seg
-                           or "continu" in seg):
+                           or "continu" in seg or "receiv" in seg or "underw" in seg):
         # a second predicate of the subject opens a clause: 'discharged without further treatment and
         # remains alive ...' (the negation stays in the first)
         for m in AND_PREDICATE_RX.finditer(seg, cut):
@@ -474,7 +481,7 @@ def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
 
 
 AND_PREDICATE_RX = re.compile(r"\band\s+(?:(?:she|he|the patient)\s+)?(?:remains|remained|is|was|has been|stays|"
-                               r"stayed|continues|continued)\b")
+                               r"stayed|continues|continued|received|receives|underwent|undergoes)\b")
 
 
 # words that open a clause, not a list item: 'no fever, and she received radiotherapy'
@@ -485,6 +492,11 @@ _CLAUSE_WORDS = frozenset("she he it they we patient was were is are had has hav
 # what NEG_RX cannot match without ('no' covers not, nor, did not): a window with none of these has no negation
 _NEG_PARTS = ("no", "neither", "without", "free of", "negative", "absen", "declin", "refus", "never", "ruled", "exclud",
               "instead", "rather", "unable", "unsuitable", "contraind")
+
+
+# a passive the negation denies, ending its clause: 'could not be obtained', 'was not performed'
+_PASSIVE_DENIED_RX = re.compile(r"\bnot\s+(?:be\s+|been\s+)?(?:\w+ly\s+)?\w+(?:ed|en)\s*$"
+                                r"|\b(?:was|were)\s+not\s+(?:\w+ly\s+)?\w+(?:ed|en)\s*$")
 
 
 def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
@@ -500,6 +512,8 @@ def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
         if words and words[0] in ("or", "and", "nor"):
             words = words[1:]
         if i and NEG_RX.search(" ".join(words[-window:])):
+            if _PASSIVE_DENIED_RX.search(part):
+                return False   # a clause the negation closes: 'resection could not be obtained, and X was given'
             # not an item that opens with its own negation inside a list: 'a mass, without X, and liver metastases'
             return not (NEG_RX.match(part.strip()) and (a > 0 or i < n - 1))
         if len(words) > (2 if i == 0 else 3) or ";" in part or ":" in part or \
@@ -542,11 +556,26 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
         return True
     return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 
+# a diagnosis only suspected before the pathology, or one the tumour mimicked: 'on suspicion of renal
+# carcinoma, a nephrectomy was performed' is the sarcoma's operation, not another cancer's
+_SUSPECTED_RX = re.compile(r"\b(?:suspicion of|suspected|suspecting|presumed|presumptive|suspicious (?:for|of)|"
+                           r"thought to be|misdiagnosed as|mimick\w*|impression of|(?:working|provisional|"
+                           r"preliminary|initial) diagnosis of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
+
+
+def _only_suspected(low: str) -> bool:
+    """Is every other cancer the sentence names a suspected one?"""
+    return all(_SUSPECTED_RX.search(low, max(0, m.start() - 70), m.start()) is not None
+               for m in OTHER_CANCER_RX.finditer(low))
+
+
 def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[int]) -> list[tuple[int, int]]:
     """Parts of a sentence about another cancer: 'a history of breast cancer treated with ...'."""
     out: list[tuple[int, int]] = []
     low = sent.low
-    if not ("cancer" in low or "oma" in low or "leuk" in low) or not OTHER_CANCER_RX.search(low):
+    if not ("cancer" in low or "oma" in low or "leuk" in low or "hodgkin" in low or "wilms" in low) \
+            or not OTHER_CANCER_RX.search(low) \
+            or _only_suspected(low):
         return out
     for m in HISTORY_RX.finditer(low):
         if OTHER_CANCER_RX.search(low[m.end():m.end() + 80]):

@@ -124,6 +124,29 @@ def _usable(text: str, zones: Zones, other_ranges: list[tuple[int, int]], a: int
     return s
 
 
+_PAIN_WITH_RX = re.compile(r"\bpain\b[^.;]{0,60}?\b(?:with|and)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _pain_radiating(text: str, s: Sentence, m: Mention) -> bool:
+    """Is the mention 'irradiation' of a pain ('back pain with irradiation to the leg')?"""
+    if not text.startswith("irradiat", m.start) and not text.startswith("Irradiat", m.start):
+        return False
+    return _PAIN_WITH_RX.search(s.low, max(0, m.start - s.start - 80), m.start - s.start) is not None
+
+
+def _spelled_in_place(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Is the regimen acronym m followed by its drugs in brackets ('VAC (vincristine, adriamycin,
+    cyclophosphamide)')? Then the drugs as written are its agents (they are mentions of their own),
+    not the acronym's usual reading (the A of VAC is actinomycin D in one protocol, doxorubicin in another)."""
+    i = m.end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i >= len(text) or text[i] != "(":
+        return False
+    close = text.find(")", i, i + 200)
+    return close > 0 and sum(1 for x in mentions if x.axis == "agent" and i < x.start < close) >= 2
+
+
 def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                    other_ranges: list[tuple[int, int]]) -> list[_M]:
     """The treatments the lexicon's intervention, agent and regimen mentions name."""
@@ -139,7 +162,7 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         if m.axis == "regimen":
             # an acronym (MAP, AI) is a regimen only beside a word of drug treatment
             term = terms.find("regimen", m.key)
-            if term is None or not REGIMEN_CUE_RX.search(s.low):
+            if term is None or not REGIMEN_CUE_RX.search(s.low) or _spelled_in_place(text, m, mentions):
                 continue
             for key in term.components:
                 kind = _agent_kind(terms, key)
@@ -150,6 +173,8 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
                 continue
             if _CAUSE_AFTER_RX.match(text, m.end):
                 continue      # 'radiation-induced sarcoma': the cause of the tumour, not its treatment
+            if _pain_radiating(text, s, m):
+                continue      # 'chest pain with anterior irradiation': pain that spreads, not radiotherapy
             out.append(_M(m.key, m.start, m.end, s))
         else:
             kind = _agent_kind(terms, m.key)

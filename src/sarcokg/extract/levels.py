@@ -53,8 +53,8 @@ _EXCL_AFTER = re.compile(
     r"|corresponding\b"
     # a TNM stage: 'T2/N0/M1', 'T2 N0 M0'
     r"|/?\s*n[0-3x]\b"
-    # a sensory or motor level: 'stopped at T10 sensory recovery'
-    r"|(?:sensory|motor)\b"
+    # a sensory or motor level: 'stopped at T10 sensory recovery'; a root's territory: 'the S1 distribution'
+    r"|(?:sensory|motor|distributions?|territor(?:y|ies))\b"
     # the second of two disc spaces: 'the T11-12 and L2-3 disc levels'
     r"|(?:and|,|&)\s*(?:co|th|[ctlsd])[\s-]?\d{1,2}(?:\s*(?:" + DASH + r"|/)\s*(?:(?:co|th|[ctlsd])[\s-]?)?\d{1,2})?"
     r"\s+(?:intervertebral\s+)?dis[ck]"
@@ -84,13 +84,17 @@ _EXCL_BEFORE = Keyed(re.compile(
     # (a compression fracture of T12 is the vertebra's own lesion, not a compression at its level)
     r"|(?:cord|canal|compression(?!\s+fractures?\b)|stenosis|myelopathy)\s+(?:[\w-]+\s+){0,2}?(?:at|of)\s+"
     r"(?:the\s+)?(?:level\s+of\s+)?"
+    # an incidental benign lesion at that level: 'vertebral body hemangiomas within T10 and L3', 'a Schmorl node at L2'
+    r"|(?:h(?:a)?emangiomas?|cysts?|schmorl\S*\s+nodes?|bone\s+islands?|enostos[ie]s|osteophytes?)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:at|of|in|within|involving)\s+(?:the\s+)?(?:levels?\s+(?:of\s+)?)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
                "fixed", "fused", "arthrodesis", "osteotom",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
-               "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement")
+               "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
+               "schmorl", "island", "enostos", "osteophyt")
 _NUMBERED_HINT = Keyed(re.compile(r"(?:" + _RW + r") vertebrae? \d"))
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
@@ -192,17 +196,29 @@ def _spelled_groups(s: Sentence, order: list[str], idx: dict[str, int]) -> list[
     return groups
 
 
+def _listed_before_excluded(t: str, groups: list[tuple[int, int, list[str]]]) -> set[int]:
+    """The groups listed before one that what follows excludes ('along the L4, L5 and S1 distribution',
+    'the C5, C6 and C7 nerve roots'): the whole list is the nerve roots'."""
+    out: set[int] = set()
+    for j in range(len(groups) - 1, 0, -1):
+        if (j in out or _EXCL_AFTER.match(t[groups[j][1]:groups[j][1] + 40])) \
+                and _LIST_GAP.match(t[groups[j - 1][1]:groups[j][0]]):
+            out.add(j - 1)
+    return out
+
+
 def _add_levels(text: str, s: Sentence, groups: list[tuple[int, int, list[str]]],
                 found: dict[str, LevelFact]) -> None:
     """The levels of sentence s's groups into found, but for those a procedure, a neurological
     level, an MRI sequence or a past history names, or a negation denies."""
     t = s.text
+    listed = _listed_before_excluded(t, groups)
     prev_excl_end = None
-    for gs, ge, lv in groups:
+    for i, (gs, ge, lv) in enumerate(groups):
         if not lv:
             continue
         win = s.low[max(0, gs - 50):gs]
-        if _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
+        if i in listed or _EXCL_AFTER.match(t[ge:ge + 40]) or (any(w in win for w in _EXCL_WORDS) and
                                                 _EXCL_BEFORE.search(t[max(0, gs - 50):gs])) or \
                 (prev_excl_end is not None and _LIST_GAP.match(t[prev_excl_end:gs])):
             prev_excl_end = ge     # 'screws in T9, T10 and T12': the whole list is the procedure's

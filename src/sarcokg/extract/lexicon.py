@@ -8,7 +8,7 @@ one axis the leftmost-longest match wins, across axes matches may overlap
 ("retroperitoneal liposarcoma" is a site inside a tumour mention).
 
 Spelling variants made by rule, not by word list: plural -s / -is -> -es / -y -> -ies,
-tumor <-> tumour, -ization <-> -isation.
+tumor <-> tumour, -ization <-> -isation, 'X of Y' <-> 'X of the Y'.
 """
 from __future__ import annotations
 
@@ -63,23 +63,29 @@ def _variants(name: str) -> set[str]:
         out.add(name.replace("ization", "isation"))
     if "isation" in name:
         out.add(name.replace("isation", "ization"))
+    for v in list(out):   # 'clear cell sarcoma of kidney' is also written 'of the kidney', and the other way round
+        if " of the " in v:
+            out.add(v.replace(" of the ", " of "))
+        elif " of " in v:
+            out.add(v.replace(" of ", " of the "))
     for v in list(out):   # 'extraskeletal' is also written 'extra skeletal' / 'extra-skeletal' (a space in the view)
         if not ("tra" in v or "para" in v or "retro" in v or "peri" in v):   # no prefix (extra, intra, ...)
             continue
         spaced = _PREFIXED_RX.sub(r"\1 \2", v)
         if spaced != v:
             out.add(spaced)
-    plus = set()
-    for v in out:
-        if not v[-1:].isalpha():
-            continue
-        if v.endswith("sis"):
-            plus.add(v[:-3] + "ses")
-        elif v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
-            plus.add(v[:-1] + "ies")    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
-        elif not v.endswith("s"):
-            plus.add(v + "s")
-    return out | plus
+    return out | {p for p in map(_plural, out) if p is not None}
+
+
+def _plural(v: str) -> str | None:
+    """A name's plural by rule (None: it ends in s or in no letter)."""
+    if not v[-1:].isalpha():
+        return None
+    if v.endswith("sis"):
+        return v[:-3] + "ses"
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        return v[:-1] + "ies"    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
+    return None if v.endswith("s") else v + "s"
 
 
 class Lexicon:

@@ -20,11 +20,13 @@ _MONTH_HINTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 class YearForm(NamedTuple):
     """A way a page prints its publication year: the pattern (group 1 the year), how near to
     publication that date is (the confidence), words one of which its line must hold (so that
-    most lines are not searched at all), and whether only a page's header is searched."""
+    most lines are not searched at all), whether only a page's header is searched, and whether
+    it is a citation's form (which a reference list's entries take too)."""
     rx: re.Pattern | Keyed
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
+    cites: bool = False
 
 
 YEAR_FORMS = [
@@ -40,15 +42,21 @@ YEAR_FORMS = [
         r"(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?[\s\-])?(?:" + MONTH + r"[\s\-]+)?(?:\d{1,2},?\s+)?" + YEAR
         + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I)), 0.9,
         ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
-    # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512"
+    # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512",
+    # a bimonthly issue "2019 Mar/Apr;35(2)"
     # (the issue's year, before an online-first date; a Roman volume, a colon form)
     YearForm(re.compile(
-        r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
-        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":")),
+        r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013/]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
+        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":"), cites=True),
+    # an online journal's citation in the NLM style: "Example J [Internet]. 2023 Apr. 2 [cited 2024 Jul. 24]"
+    YearForm(re.compile(r"\[Internet\]\.?\s*" + YEAR + r"(?!\d)"), 0.92, ("[internet]",)),
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
-             (")",)),
-    YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",)),
+             (")",), cites=True),
+    # "Example Med Assoc 100(3): 216-219, 2010"
+    YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*" + YEAR + r"(?!\d)"),
+             0.92, (":",), cites=True),
+    YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
     YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
              ("article",)),
@@ -60,7 +68,7 @@ YEAR_FORMS = [
              ("-",), True),
     YearForm(re.compile(r"^[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.7, ("19", "20"), True),
     # "Example Med J (Basel) (2003) 121: 88-91"
-    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",)),
+    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",), cites=True),
     # accepted before received: the nearer to publication
     YearForm(re.compile(
         r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
@@ -94,9 +102,17 @@ YEAR_FORMS = [
     # a publisher's line: "Published by Example Open Access December 31, 2018"
     YearForm(re.compile(r"\bPublished\s+by\s+[^\n\d]{3,80}?\s(?:" + MONTH + r"\s+\d{1,2},?\s+)?" + YEAR + r"(?!\d)"),
              0.85, ("published by",)),
+    # a publication line with the publisher or journal before the year, in the page's language: "Published in:
+    # Example Chir., 2018, vol. 97", "Publicado: Example Scholar 2020", "Published EXAMPLE ASSOCIATION 2022"
+    YearForm(re.compile(r"\b(?:Published|Publi[\u00e9e]|Publicad[oa]|Ver[\u00f6o]ffentlicht)(?:\s+in)?\s*:?\s*"
+                        r"[A-Z][^\n\d]{2,80}?[,\s]\s*" + YEAR + r"(?!\d)"), 0.85, ("publi", "ffentlicht")),
     # a month and year alone on a line of the page's header: "July 2017"
     YearForm(re.compile(_NOT_RECEIVED + r"[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t,.]*$", re.M), 0.7, _MONTH_HINTS,
              True),
+    # a year, or a month and year, closing a header line after a bar or a column gap: "Example Journal | 2021",
+    # "Case Report      June 2021"
+    YearForm(re.compile(_NOT_RECEIVED + r"[^\n|\u00b7]{3,80}?(?:[ \t][|\u00b7]|[ \t]{3,}|\t)[ \t]*(?:" + MONTH
+                        + r"[ \t]+)?" + YEAR + r"[ \t,.]*$", re.M), 0.7, ("|", "\u00b7", "   ", "\t"), True),
     # "Volume 2016, Article ID 1234567" (the year as the volume)
     YearForm(re.compile(r"\bVolume\s+" + YEAR + r"\s*,\s*Article\s+ID\b", re.I), 0.85, ("article id",)),
     # an issue dated by month: "Volume 4, Number 2, April 2013" (the issue's date, nearer to publication than
@@ -126,9 +142,10 @@ YEAR_FORMS = [
     YearForm(re.compile(r"[A-Za-z]\s\(" + YEAR + r"\)\s+[A-Z][a-z]"), 0.75, (")",), True),
     YearForm(re.compile(r"\bReceived\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|\d{1,2}(?:st|nd|rd|th)?\s+)?(?:"
                         + MONTH + r"\s+)?(?:\d{1,2},?\s+)?" + YEAR + r"(?!\d)", re.I), 0.7, ("receiv",)),
-    # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020" (a single year, not a range)
-    YearForm(re.compile(r"(?:Copyright|\u00a9)\s*(?:\u00a9|\(c\))?\s*(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
-                        + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9")),
+    # "Copyright \u00a9 2016 Name", "\u00a9 The Author(s) 2020", "(c) 2008 Publisher" (a single year, not a range)
+    YearForm(re.compile(r"(?:Copyright|\u00a9|\(c\)(?=\s*(?:19|20)\d\d))\s*(?:\u00a9|\(c\))?\s*"
+                        r"(?:[A-Za-z][^\n\d\u00a9]{0,60}?\s)?" + YEAR
+                        + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9", "(c)")),
 ]
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
 _YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
@@ -195,7 +212,7 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
         if len(line) > 300:
             break
         words = line.split()
-        if len(words) < 3 or _BAD_TITLE.search(line) or line.startswith(("-", "\u2022")):
+        if len(words) < 2 or _BAD_TITLE.search(line) or line.startswith(("-", "\u2022")):
             continue
         if not any(lm.start() <= p < lm.end() for p in tumour_pos):
             continue
@@ -260,9 +277,22 @@ def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
     return wins
 
 
+_CITE_FORMS = [f for f in YEAR_FORMS if f.cites]
+_NEAR_CITES = 600   # two citations this near past the header: entries of a reference list
+
+
+def _cites_past_header(text: str, wins: list[tuple[int, int, str]]) -> list[int]:
+    """Where lines with a citation's year stand past the page's header."""
+    return [a for a, e, w in wins if a > _HEADER_CHARS
+            and any(any(h in w for h in f.hints) and f.rx.search(text, a, e) for f in _CITE_FORMS)]
+
+
 def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
-    """The publication year: the most confident form's match, the earliest among equals."""
+    """The publication year: the most confident form's match, the earliest among equals. A citation
+    past the header with another near it is an entry of a reference list no heading announced
+    ('... Cancer. 1965;18(9):1163-74. 2. Author ...'): another paper's year."""
     best = None
+    cited: list[int] | None = None
     for form in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
         if best is not None and form.conf < best[0]:
             break
@@ -274,6 +304,10 @@ def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
             ym = form.rx.search(text, a, e)
             if ym is None:
                 continue
+            if form.cites and a > _HEADER_CHARS:
+                cited = _cites_past_header(text, wins) if cited is None else cited
+                if any(0 < abs(p - a) <= _NEAR_CITES for p in cited):
+                    continue
             y = int(ym.group(1))
             if 1950 <= y <= 2035:
                 cand = (form.conf, -ym.start(1), ym)

@@ -31,7 +31,9 @@ NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|susp
                     # 'no residual or recurrent tumour was found at follow-up'
                     r"|\bno\s+(?:residual\s+(?:or|and|/)\s+)?recurrent\s+(?:tumou?rs?|disease|lesions?|mass(?:es)?)\b"
                     # 'has remained free of angiosarcoma', 'is still free from illness'
-                    r"|\bfree\s+(?:from|of)\s+(?:any\s+)?(?:illness|\w*sarcoma|chordoma|malignancy|cancer)\b",
+                    r"|\bfree\s+(?:from|of)\s+(?:any\s+)?(?:illness|\w*sarcoma|chordoma|malignancy|cancer)\b"
+                    # 'the Kaposi sarcoma was cured', 'she has been completely cured'
+                    r"|\b(?:was|were|is|are|been)\s+(?:completely\s+|totally\s+|fully\s+)?cured\b",
                     re.I)
 PD_RX = re.compile(r"\b(?:disease|tumou?r)\s+(?:was|is|remained|has)\s+(?:still\s+)?(?:progressive|in progress(?:ion)?|"
                    r"progressing)\b|\bprogressed\b|\brefractory\b", re.I)
@@ -46,7 +48,11 @@ DEATH_RX = re.compile(r"\bsurvived\s+(?:for\s+)?only\b|\bpost[\s-]?mortem\b", re
 RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|radiologic|"
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable|spectacular|impressive|striking|substantial|considerable|"
-                     r"satisfactory)\s+(?:and\s+\w+\s+)?response\b", re.I)
+                     r"satisfactory|robust|ongoing|continued|continuing|major|radiographic|meaningful)"
+                     r"\s+(?:and\s+\w+\s+)?response\b"
+                     # 'a response was observed'
+                     r"|\ban?\s+(?:[\w-]+\s+)?response\s+(?:was|has\s+been)\s+(?:observed|noted|seen|achieved|obtained)\b",
+                     re.I)
 AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+\s+)?"
                     r"(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
@@ -61,7 +67,12 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"(?:tumou?rs?|lesions?|mass(?:es)?|metasta\w*|nodules?)\b"
                    r"|\b(?:stable|unchanged)\s+(?:[\w-]+\s+){0,2}?(?:nodules?|lesions?|metasta\w*|mass(?:es)?|tumou?rs?)\b"
                    r"|\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodules?)\s+(?:(?:has|have)\s+been|remains?|"
-                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b", re.I)
+                   r"remained|is|was|are|were)\s+(?:\w+\s+)?(?:controlled|(?:kept\s+)?under\s+control)\b"
+                   # 'a prolonged stabilization', 'stabilization of the disease', 'the disease was stabilized'
+                   r"|\b(?:disease|tumou?r|prolonged|long[\s-]term|durable|lasting)\s+stabili[sz]ation\b"
+                   r"|\bstabili[sz]ation\s+of\s+(?:the\s+)?(?:disease|tumou?rs?|lesions?|metasta\w*)\b"
+                   r"|\b(?:disease|tumou?rs?|lesions?|metasta\w*)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+                   r"stabili[sz]ed\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
@@ -92,12 +103,13 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
                        r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
                        r"free of symptoms|post-?treatment", keyed=True)  # on Sentence.low
-_HINTS = {"no evidence of disease": ("no ", "without", "free "), "progressive disease": ("progress", "refractory"),
+_HINTS = {"no evidence of disease": ("no ", "without", "free ", "cured"),
+          "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
           "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled",
-                             "under control"),
+                             "under control", "stabili"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
                               "reduced"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished",
@@ -318,7 +330,13 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
                                                                       or hypothetical(text, s, a, b))
 
 
-def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> list[_Ev]:
+def _staging(s, x: re.Match, before_tx: bool) -> bool:
+    """Is the absence of metastases x, in a sentence before any treatment that says no follow-up, the
+    staging at presentation ('No signs of distant metastases were found.'), not an outcome?"""
+    return before_tx and "metasta" in x.group(0).lower() and not FOLLOW_RX.search(s.low)
+
+
+def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool, before_tx: bool = False) -> list[_Ev]:
     """evs with the events the sentence patterns find in sentence s where no event is yet."""
     t = s.text
     present = {h for _, h in _HINT_AUTO.iter(s.low)}
@@ -336,7 +354,7 @@ def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool) -> 
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
-            if _rule_match_denied(text, s, rx, st, a, b):
+            if _rule_match_denied(text, s, rx, st, a, b) or (rx is NED_RX and _staging(s, x, before_tx)):
                 continue
             weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
             inferred = rx in (SHRINK_RX, GONE_RX)
@@ -378,7 +396,7 @@ def _aimed_at(low: str, a: int, b: int) -> bool:
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     after_tx = first_tx is not None and s.start > first_tx
     evs = _mention_events(text, terms, s, ms, first_tx, after_tx) if ms else []
-    evs = _rule_events(text, terms, s, evs, after_tx)
+    evs = _rule_events(text, terms, s, evs, after_tx, first_tx is not None and s.end <= first_tx)
     if not evs:
         return evs
     evs.sort(key=_START)
@@ -525,8 +543,13 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 continue
             else:
                 continue
+        told: dict[tuple[int, int], float | None] = {}   # a sentence's times, each counted once
         for e in evs:
             months, since, tspan = _event_time(zones, s, e, evs, times, clock, pending, facts)
+            if tspan is not None:
+                # two events at one relative time ('ten months later, no metastasis or recurrence'):
+                # the clock is not moved on twice
+                months = told.setdefault(tspan, months)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
             if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
                                      or _local_ned(s.low, e, s.start)

@@ -9,7 +9,8 @@ from .context import WORD_AGE_RX, Zones, age_search, word_age
 from .textprep import DASH, Caseless, Keyed, Sentence
 from .timeexpr import NUM, to_months, word_number
 
-FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife"}
+# (a form of address names the sex too: "Madam K., 34 years old")
+FEMALE = {"woman", "female", "girl", "lady", "women", "mother", "daughter", "wife", "madam", "madame", "mrs"}
 MALE = {"man", "male", "boy", "gentleman", "men", "father", "son", "husband"}
 SEX_WORD_RX = re.compile(r"\b(" + "|".join(sorted(FEMALE | MALE)) + r")\b", re.I)
 PRONOUN_RX = re.compile(r"\b(she|her|hers|he|his|him)\b", re.I)
@@ -91,6 +92,10 @@ def extract_sex(text: str, zones: Zones, age: Value | None = None) -> Value | No
     if zones.intro is not None:
         cands.append(zones.intro)
     cands += [s for s in zones.sents if s.zone == "title"]
+    if zones.intro is not None:
+        # the patient introduced twice: 'We report ... in a newborn baby. A newborn baby girl was referred ...'
+        cands += [s for s in zones.sents[zones.intro.index + 1:zones.intro.index + 2]
+                  if s.zone == "case" and not s.generic]
     for s in cands:
         m = SEX_WORD_RX.search(s.text)
         if m:

@@ -23,8 +23,10 @@ GRADE_WORD_RX = re.compile(
     + r"?\s*(?:high|intermediate|low))?\s*" + DASH + r"?\s*grade\b"
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
-    r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r)\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
-    r"|\bgrade\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r|WHO|World\s+Health\s+Organi[sz]ation)\s+grade\s*(?:of\s+)?"
+    r"(I{1,3}|[123])\b"
+    r"|\bgrade\s*" + DASH + r"?\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+"
+    r"(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
     # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
     r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
     r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
