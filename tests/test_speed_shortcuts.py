@@ -491,3 +491,54 @@ def test_word_lists_answer_as_their_regexes():
         assert bool(timeexpr._HINT_WORDS.search(s) or timeexpr._MO_RX.search(s)) == hint, s[:120]
         seen[hint] += 1
     assert min(seen.values()) > 100
+
+
+def test_lexicon_name_rules_with_their_shortcuts_answer_as_the_plain_rules():
+    """The lexicon's start-up shortcuts (the length first, the prefix words looked for before the
+    regex substitution) give the plain rules' answers for every name of the ontology."""
+    from sarcokg.extract import lexicon as lx
+    from sarcokg.extract.textprep import normalise
+    from sarcokg.model.terms import load_terms
+
+    def plain_abbreviation(s: str) -> bool:
+        upper = sum(1 for c in s if c.isupper())
+        return upper >= 2 and not re.search(r"[a-z]{4,}", s) and len(s) <= 12
+
+    def plain_spaced(v: str) -> str:
+        return lx._PREFIXED_RX.sub(r"\1 \2", v)
+
+    def plain_variants(name: str) -> set[str]:   # _variants as it was, the substitution tried on each
+        out = {name}
+        for a, b in (("tumor", "tumour"), ("tumour", "tumor"), ("ization", "isation"), ("isation", "ization")):
+            if a in name:
+                out.add(name.replace(a, b))
+        for v in list(out):
+            if " of the " in v:
+                out.add(v.replace(" of the ", " of "))
+            elif " of " in v:
+                out.add(v.replace(" of ", " of the "))
+        out |= {plain_spaced(v) for v in out}
+        plus = set()
+        for v in out:
+            if not v[-1:].isalpha():
+                continue
+            if v.endswith("sis"):
+                plus.add(v[:-3] + "ses")
+            elif v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+                plus.add(v[:-1] + "ies")
+            elif not v.endswith("s"):
+                plus.add(v + "s")
+        return out | plus
+
+    terms = load_terms()
+    names = [n for axis in terms.by_axis.values() for t in axis.values()
+             for n in (t.label, *t.synonyms, *t.abbreviations)]
+    names += ["ExtraSkeletal", "extraskeletal", "intra-dural", "PARAspinal", "periarticular", "retrovertebral",
+              "ABCDEFGHIJKLM", "AB", "ABcdef"]
+    prefixed = 0
+    for n in names:
+        assert lx._looks_like_abbreviation(n) == plain_abbreviation(n), n
+        v = normalise(n).strip()
+        assert lx._variants(v) == plain_variants(v), n
+        prefixed += plain_spaced(v) != v
+    assert prefixed > 5 and len(names) > 1000

@@ -41,10 +41,12 @@ class Mention:
         return self.end - self.start
 
 
+_LONG_LOWER_RX = re.compile(r"[a-z]{4,}")
+
+
 def _looks_like_abbreviation(s: str) -> bool:
-    upper = sum(1 for c in s if c.isupper())
-    long_lower = re.search(r"[a-z]{4,}", s)
-    return upper >= 2 and not long_lower and len(s) <= 12
+    # (the length first: most names are longer; the lexicon asks this of its 7,000 names at start-up)
+    return len(s) <= 12 and sum(map(str.isupper, s)) >= 2 and not _LONG_LOWER_RX.search(s)
 
 
 _PREFIXED_RX = re.compile(r"\b(extra|intra|para|retro|peri)(skeletal|osseous|medullary|dural|spinal|peritoneal|"
@@ -67,20 +69,23 @@ def _variants(name: str) -> set[str]:
         elif " of " in v:
             out.add(v.replace(" of ", " of the "))
     for v in list(out):   # 'extraskeletal' is also written 'extra skeletal' / 'extra-skeletal' (a space in the view)
+        if not ("tra" in v or "para" in v or "retro" in v or "peri" in v):   # no prefix (extra, intra, ...)
+            continue
         spaced = _PREFIXED_RX.sub(r"\1 \2", v)
         if spaced != v:
             out.add(spaced)
-    plus = set()
-    for v in out:
-        if not v[-1:].isalpha():
-            continue
-        if v.endswith("sis"):
-            plus.add(v[:-3] + "ses")
-        elif v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
-            plus.add(v[:-1] + "ies")    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
-        elif not v.endswith("s"):
-            plus.add(v + "s")
-    return out | plus
+    return out | {p for p in map(_plural, out) if p is not None}
+
+
+def _plural(v: str) -> str | None:
+    """A name's plural by rule (None: it ends in s or in no letter)."""
+    if not v[-1:].isalpha():
+        return None
+    if v.endswith("sis"):
+        return v[:-3] + "ses"
+    if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
+        return v[:-1] + "ies"    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
+    return None if v.endswith("s") else v + "s"
 
 
 class Lexicon:
@@ -112,12 +117,13 @@ class Lexicon:
             for pat in [*table, *(p for p in cued if p not in table)]:
                 if not pat.strip():
                     continue
-                seen, uniq = set(), []
-                for t in table.get(pat, ()):   # one term per axis: the first in key order
-                    if t[0] not in seen:
-                        seen.add(t[0])
-                        uniq.append(t)
-                auto.add_word(pat, (len(pat), tuple(uniq), cued.get(pat, ())))
+                targets = table.get(pat, [])
+                if len(targets) > 1:   # one term per axis: the first in key order
+                    first: dict[str, tuple[str, str]] = {}
+                    for t in targets:
+                        first.setdefault(t[0], t)
+                    targets = list(first.values())
+                auto.add_word(pat, (len(pat), tuple(targets), cued.get(pat, ())))
             auto.make_automaton()
 
     def collapsed_agents(self) -> dict[str, str]:

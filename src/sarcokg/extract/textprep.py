@@ -54,7 +54,9 @@ def ris_tag_at(text: str, start: int, end: int) -> bool:
 
 def spaced(text: str) -> str:
     """Dashes, slashes and odd spaces to a plain space, curly quotes straight; same length."""
-    if len(text) < 200:   # a name or a phrase (the lexicon's 1,300 names): one translate is quicker
+    if len(text) < 200:   # a name or a phrase (the lexicon's 7,000 names): one translate is quicker
+        if text.isascii() and "-" not in text and "/" not in text:
+            return text   # (the only ASCII characters translated are the hyphen and the slash)
         return text.translate(_TRANS)
     for c, r in _REPL:
         if c in text:
