@@ -343,20 +343,6 @@ def test_an_invalid_aggregate_query_is_refused_not_answered(kg_copy):
     release(kg_copy)
 
 
-def test_an_invalid_row_query_is_refused_before_any_row_is_computed(kg_copy, monkeypatch):
-    """A syntax error is the user's to see at once, not a chunk that fails and sends the query to the store."""
-    import sarcokg.query.rowcache as rc
-    from sarcokg.common.errors import InputError
-    calls = []
-    monkeypatch.setattr(rc, "chunk_rows", lambda args: calls.append(args))
-    bad = f"# sarcokg:per-report\n{SKO}SELECT ?report WHERE {{ ?r sko:reportId ?report }} ORDER BY ?report ?"
-    kgraph = load(kg_copy)
-    with pytest.raises(InputError, match="SPARQL syntax error"):
-        q.run_kg(kg_copy, kgraph, "inline", bad, [])
-    release(kg_copy)
-    assert calls == []
-
-
 def test_a_first_run_over_many_reports_loads_facts_only_and_keeps_every_named_query(tmp_path, monkeypatch):
     import sarcokg.query.rowcache as rc
     settings = Settings(defer_evidence_min=10, rows_chunk=40)   # "many" is 10; one chunk, in this process

@@ -386,10 +386,9 @@ def cached_rows(kg: Path, digests: Mapping[str, str], generation: int, text: str
     date from the change log; None when the query's rows cannot be kept (the
     store answers)."""
     c = consumer(text, sha256(run.ontology))
-    if c.agg is not None:
-        # the two stages are valid SPARQL even where the query is not (a variable
-        # projected but not grouped): Oxigraph judges the query itself first
-        ox.Store().query(text, prefixes=dict(PREFIXES))
+    # Oxigraph judges the query first (an aggregate's two stages are valid
+    # SPARQL even where the query is not: a variable projected but not grouped)
+    ox.Store().query(text, prefixes=dict(PREFIXES))
     out = Outputs(catalogue_path(kg), c.name, c.context, generation)
     folder = kg / CACHE_DIR / "rows"
     size = out.held("result")
@@ -410,7 +409,6 @@ def _catch_up(kg: Path, c: Consumer, digests: Mapping[str, str], generation: int
     changed since its stamp evaluated (when they are many, for a query that
     reads no evidence, every named query's rows from every report's facts: a
     first run); None: the store answers."""
-    ox.Store().query(c.text, prefixes=dict(PREFIXES))   # a syntax error is the user's to see, not the Deriver's
     behind = using(catalogue_path(kg), lambda cat: _behind(cat, c, digests)[1])
     # many reports: worth evidence_defer's rdflib import
     if len(behind) >= run.settings.defer_evidence_min and not may_read_evidence(c.text):
