@@ -1,22 +1,25 @@
 """Aggregate queries evaluated in two stages, so their rows can be kept per report.
 
-A per-report query that groups (GROUP BY, or aggregates without it) is split:
+A query marked `# sarcokg:per-report` that groups (`GROUP BY ?a ?b`, or
+aggregates without GROUP BY) is split in two:
 
-1. the solutions of its WHERE pattern, keeping the group keys and the
-   aggregated variables only; they come from one report each, so they are
-   kept per report like any per-report query's rows (rowcache);
-2. the aggregates as totals over every report's solutions, in states that a
-   report's solutions can be taken out of again (Plan.add), then one small
-   query over the groups (a VALUES block) with the query's projection, ORDER
+1. the solutions of its WHERE pattern (`SELECT * WHERE {...}`), which come
+   from one report each, so they are computed and cached per report like the
+   rows of any per-report query (rowcache), keeping the group keys and the
+   aggregated variables only;
+2. the aggregates over the solutions of all reports, computed here, then one
+   small query over the groups (a VALUES block) that evaluates the projection
+   with each aggregate replaced by its value, and applies the query's own ORDER
    BY, LIMIT and OFFSET, so every term comes out as Oxigraph writes it.
 
-The aggregates follow SPARQL 1.1 as Oxigraph evaluates it (COUNT skips
-unbound values; SUM, AVG, MIN and MAX of a group with an unbound value are
-unbound; the sum and average of nothing are 0). Supported: COUNT(*), COUNT,
-SUM, AVG (each with DISTINCT), MIN and MAX of one variable, the last four
-over xsd:integer and xsd:decimal only. Anything else (GROUP_CONCAT, SAMPLE,
-HAVING, SELECT DISTINCT, FROM, GROUP BY an expression, a tie between two
-forms of one number) is not planned or raises Unsupported: the store answers.
+The aggregates follow SPARQL 1.1 as Oxigraph evaluates it: COUNT skips unbound
+values; SUM, AVG, MIN and MAX of a group with an unbound value are unbound;
+the sum and the average of nothing are 0; AVG is SUM / COUNT. Supported:
+COUNT(*), COUNT, SUM, AVG (each with DISTINCT), MIN and MAX, over one variable
+each; SUM, AVG, MIN and MAX over xsd:integer and xsd:decimal values only.
+Anything else (GROUP_CONCAT, SAMPLE, HAVING, SELECT DISTINCT, FROM, GROUP BY
+an expression, a tie between two forms of one number) is not planned or
+raises Unsupported, and the query runs on the store as written.
 """
 from __future__ import annotations
 

@@ -1,17 +1,24 @@
-"""A kept query result in each output format, kept beside its SPARQL TSV.
+"""A kept query result in each output format, kept beside the row cache.
 
-Writing a kept result in the format asked for means Oxigraph parses the TSV
-and writes the format: at 100,000 reports that was most of a named query's
-time (0.25 to 0.45 s for the JSON of cases-by-vertebral-level, 0.9 s for
-case-summary). So each format's rendering is kept (`<stem>/out.<ext>`,
-stamped in the catalogue like the result) and read as it is while current.
+cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV, stamped in
+the catalogue with the generation it is of. Writing it in the format asked
+for means Oxigraph parses the TSV and writes the format: at 100,000 reports
+that was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON
+of cases-by-vertebral-level, 0.9 s for case-summary). So each format's
+rendering is kept too (`<stem>/out.<ext>`, stamped the same way), and read as
+it is while its stamp is current.
 
-After a change to a row query, the rendering of the result before the
-change is patched: each changed report's old and new rows are rendered by
-Oxigraph as a block, and the old block, which must occur exactly once (so it
-can only be that report's rows), is replaced. The framing and the separator
-are checked on the rows themselves each time; an added report, a changed
-report id, or anything that does not check out is rendered afresh.
+After a change to a row query, a kept rendering of the result as it was
+before the change is patched instead of made afresh: each changed report's
+old rows and new rows are rendered by Oxigraph as a block (the rows of one
+report, without the header and footer around them); the old block must occur
+exactly once in the kept rendering, where it is replaced by the new one. It
+must occur, since the rendering is of the result before the change and these
+formats render each row on its own; exactly once, so it can only be that
+report's rows. The framing (header, footer, separator between rows) is
+checked on the rows themselves each time. A report added, or one whose
+report id changed, and anything that does not check out, gets a rendering
+made afresh. Tests compare patched renderings with fresh ones.
 """
 from __future__ import annotations
 

@@ -1,24 +1,48 @@
-"""Results of per-report queries, kept per report and brought up to date from the sync's change log.
+"""Results of per-report queries, kept per report, brought up to date from the sync's change log.
 
-A query marked `# sarcokg:per-report` promises that every solution joins one
-report graph only (plus the ontology), so its answer over all reports is
-built from answers per report. Each such query is a consumer of the catalogue
-(store/catalogue.py): its rows per report are its entries, its stamp the
-generation they are of, and only the reports changed since are evaluated: a
-query over 100,000 reports reads kept rows instead of joining millions of
-quads on disk. A row query's result is its rows per report in report order
-(a change patches the kept result; renders.py patches each format alike); an
-aggregate query keeps its pattern's solutions and totals (aggregate.py).
+A named query whose header has the line `# sarcokg:per-report` promises that
+every solution of its pattern joins the nodes of one report graph only (plus
+the ontology). Then its answer over all reports can be built from answers per
+report. Each such query is a consumer of the catalogue (store/catalogue.py):
+its rows per report are its entries there, its stamp the generation they are
+of. A query reads the changes after its stamp, evaluates the changed reports
+only, and replaces their entries and its stamp in one transaction; a query
+over 100,000 reports reads kept rows instead of joining millions of quads on
+disk. Two kinds:
 
-Rows are computed in chunks, each loaded into an in-memory Oxigraph store
-with the ontology (Deriver). They go to their report by ?report, or for an
-aggregate's solutions by the report nodes they bind, which is exact because
-every file must name its own nodes only (checked as the chunk loads). What
-cannot be kept exactly goes to the store: parameters (but see narrow.py),
-blank nodes in results, aggregates aggregate.py does not plan, two files
-with one report id, a file naming another report's nodes, a file changed
-since the store loaded it. The final result is written by Oxigraph itself,
-so every output format is what a direct evaluation gives; tests compare them.
+- a query without aggregates projects the report id as ?report and orders by
+  ?report first, then totally within a report: its result is the concatenation,
+  in report order, of its rows per report; a change patches the kept result
+  (the changed reports' rows out and in, renders.py does the same for each
+  output format);
+- an aggregate query (GROUP BY, COUNT, SUM, AVG, MIN, MAX) is evaluated in two
+  stages (aggregate.py): the solutions of its pattern per report, and the
+  aggregates as totals (kept in the stamp, so in the same transaction) that a
+  changed report's old solutions are taken out of and its new ones put into.
+
+The assembled result and its renderings are files in KG/.sarcokg/rows/, each
+stamped in the catalogue with the generation it is of (and its size): read as
+they are exactly while the stamp is current.
+
+A first run over many reports (settings.defer_evidence_min files to evaluate)
+loads each chunk's facts without their evidence when the query reads none
+(evidence_defer.may_read_evidence), and evaluates every other named per-report
+query that reads none on the same chunk, keeping their results as well
+(named_consumers): loading a chunk costs more than the queries on it, so the
+first named query pays for all of them once.
+
+Rows are computed in chunks: a chunk of report files goes into an in-memory
+Oxigraph store with the ontology and the query runs once over the chunk. Rows
+go to their report by ?report, or, for an aggregate's solutions, by the report
+nodes they bind; this is exact because every file must name its own nodes only
+(`confined`: subjects in its namespace, no other report's node), which is
+checked as the chunk loads. The final result is parsed by Oxigraph itself
+(SPARQL TSV results, or the stage-2 query), so every output format is exactly
+what a direct evaluation gives; tests compare the two. Queries run with
+parameters (but see narrow.py), queries without the mark, results with blank
+nodes, aggregates aggregate.py does not plan, graphs where two files carry one
+report id (which the validator flags), a file naming another report's nodes,
+and files changed since the store loaded them are evaluated on the store.
 """
 from __future__ import annotations
 
@@ -54,8 +78,6 @@ MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
 _PLAIN = re.compile(r'"([^"\\]*)"')     # a plain literal without escapes, in SPARQL TSV
 _LOCAL = "<" + REPORT_BASE              # a report node, in SPARQL TSV
-# a result as SPARQL TSV, and the generation and the changes it was patched from (renders.py patches alike)
-Kept = tuple[bytes, int | None, list | None]
 
 
 @dataclass(frozen=True)
@@ -105,8 +127,10 @@ def _report_id(cell: str) -> str | None:
 
 
 def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Store, dict, dict]:
-    """_loaded_chunk of report files read as the sync reads them; facts_only: without
-    the evidence evidence_defer can split (for a query that reads none: a third of the triples)."""
+    """An in-memory store of the ontology and a chunk of report files, read
+    as the store's sync reads them; their digests. facts_only: leave out the
+    evidence of files that evidence_defer can split (for a query that reads
+    none: the same rows, a third of the triples)."""
     try:
         got = read_chunk([(name[:-4], Path(path)) for name, path in files], facts_only)
     except (OSError, SyntaxError, InputError) as e:
@@ -121,7 +145,8 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
 
 
 def _loaded_chunk(ontology: str, digests: dict, trig: bytes) -> tuple[ox.Store, dict, dict]:
-    """(an in-memory store of the ontology and a chunk's TriG graph blocks, {file name: digest}, {stem: file name})."""
+    """An in-memory store of the ontology and a chunk of report files as the
+    store's sync read them (TriG graph blocks, confinement checked there)."""
     store = ox.Store()
     store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
     if trig:
@@ -254,25 +279,45 @@ def named_consumers(run: Run) -> list[Consumer]:
     return [consumer(t, onto) for t in texts if per_report(t) and not may_read_evidence(t)]
 
 
+def _compute(todo: list, c: Consumer, run: Run) -> tuple[list | None, dict]:
+    """(variables, {key: entry}) for the files to evaluate, in chunks, on
+    `run.jobs` processes; raises Uncacheable."""
+    size = run.settings.rows_chunk
+    chunks: list[tuple] = [(c.evaluated, str(run.ontology), todo[i:i + size], c.keep, False, [], None)
+              for i in range(0, len(todo), size)]
+    variables, out = None, {}
+    for names, part, _ in _map_chunks(chunks, run):
+        variables = names
+        out.update(part)
+    return variables, out
+
+
+def _map_chunks(chunks: list, run: Run) -> list:
+    """chunk_rows() of each chunk, on worker processes when there are several."""
+    if run.jobs > 1 and len(chunks) > 1:
+        from sarcokg.common.parallel import pool
+        with pool(min(run.jobs, len(chunks))) as workers:
+            return list(workers.map(chunk_rows, chunks))
+    return list(map(chunk_rows, chunks))
+
+
 def _message(queries: int, reports: int) -> str:
     return (f"computing the results of {queries} named quer{'y' if queries == 1 else 'ies'} "
             f"for {reports} reports once; later runs read them")
 
 
 class Deriver:
-    """Rows of per-report queries computed in one pass over report files,
-    chunk by chunk, on `run.jobs` worker processes (in this process for one
-    job, or `inline`) while the next chunks are read, then kept for each
-    consumer they bring up to date (finish).
+    """The rows of every named per-report query (and `extra` consumers),
+    computed in one pass over the reports' facts: the pass that loads many
+    report files into the store (sync.bulk_load hands over each chunk's TriG
+    blocks, then kgstore.load calls finish()), so that no query pays a first
+    run after a store build; or a first run, which reads the files itself.
+    Loading a chunk costs more than the queries on it, so one pass serves them
+    all. Chunks are evaluated on `run.jobs` worker processes (in this process
+    for one job) while the next ones are read."""
 
-    `named`: every named per-report query that reads no evidence joins
-    `extra`, on the reports' facts only. Loading a chunk costs more than the
-    queries on it, so the store build (sync.bulk_load hands over each chunk's
-    TriG blocks, kgstore.load calls finish) and a first run serve them all."""
-
-    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False,
-                 named: bool = True):
-        self.kg, self.run, self.extra, self.inline, self.named = kg, run, extra, inline, named
+    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False):
+        self.kg, self.run, self.extra, self.inline = kg, run, extra, inline
         self.consumers: list[Consumer] | None = None
         self.running: list = []
         self.done: list = []
@@ -280,22 +325,6 @@ class Deriver:
         self.broken = False
         self.reports = self.total = 0
         self.totals: list[dict | None] = []   # an aggregate's totals, chunk by chunk as they settle
-        self.kept: dict[str, Kept] = {}   # by consumer name: _keep_computed's
-
-    def _start(self, total: int) -> None:
-        names = {c.name for c in self.extra}
-        others = named_consumers(self.run) if self.named else []
-        self.consumers = [*self.extra, *(c for c in others if c.name not in names)]
-        self.totals = [{} if c.agg is not None else None for c in self.consumers]
-        self.total = total
-        if self.run.jobs > 1 and not self.inline:
-            from sarcokg.common.parallel import pool
-            self.workers = pool(self.run.jobs)
-        self._progress()
-
-    def _progress(self) -> None:
-        if self.named and self.run.progress is not None and self.consumers:
-            self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
     def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
         """A chunk of report files ({key: digest}) and their facts as TriG graph
@@ -303,12 +332,20 @@ class Deriver:
         if self.broken:
             return
         if self.consumers is None:
-            self._start(total)
+            names = {c.name for c in self.extra}
+            self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
+            self.totals = [{} if c.agg is not None else None for c in self.consumers]
+            self.total = total
+            if self.run.jobs > 1 and not self.inline:
+                from sarcokg.common.parallel import pool
+                self.workers = pool(self.run.jobs)
+            if self.run.progress is not None:
+                self.run.progress(_message(len(self.consumers), total), 0, total)
         if not self.consumers:
             return
         first, *rest = self.consumers
         args = (first.evaluated, str(self.run.ontology), [(k + ".ttl", f"{self.kg}{os.sep}{k}.ttl") for k in digests],
-                first.keep, self.named, [(o.evaluated, o.keep) for o in rest],
+                first.keep, True, [(o.evaluated, o.keep) for o in rest],
                 None if trig is None else ({k + ".ttl": d for k, d in digests.items()}, trig))
         if self.workers is None:
             self.running.append((len(digests), None, args))
@@ -321,14 +358,26 @@ class Deriver:
         n, fut, args = job
         try:
             names, part, extra = chunk_rows(args) if fut is None else fut.result()
-        except Exception:   # noqa: BLE001 - Uncacheable, or a file changed: the store answers
+        except Exception:   # noqa: BLE001 - the queries compute their rows when first run instead
             self.broken = True
         else:
             self.done.append((names, part, extra))
             for i, (c, p) in enumerate(zip(self.consumers or (), [(names, part), *extra], strict=True)):
                 self.totals[i] = _added(c.agg, self.totals[i], p)   # while the next chunks are evaluated
         self.reports += n
-        self._progress()
+        if self.run.progress is not None and self.consumers:
+            self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
+
+    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
+               totals: dict | None) -> None:
+        out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
+        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
+                                                      totals))
+        if got is not None:
+            try:
+                out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
+            except OSError:
+                pass   # assembled from the entries when the query is first run instead
 
     def skip(self) -> None:
         """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
@@ -346,34 +395,26 @@ class Deriver:
                 parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
                     entries = {n: e for p in parts for n, e in p[1].items()}
-                    got = _keep_computed(self.kg, c, generation, digests, entries, parts[0][0], self.totals[i])
-                    if got is not None:
-                        self.kept[c.name] = got
+                    self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
         finally:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
             self.running, self.done = [], []
 
 
-def _derive(kg: Path, digests: Mapping[str, str], keys: list[str], generation: int, run: Run,
-            extra: tuple[Consumer, ...], named: bool) -> dict[str, Kept]:
-    """The rows of the reports `keys` computed by a Deriver reading their files, and kept."""
-    size = run.settings.rows_chunk
-    deriver = Deriver(kg, run, extra, inline=len(keys) <= size, named=named)   # one chunk: no workers
+def first_run(kg: Path, digests: Mapping[str, str], generation: int, run: Run,
+              extra: tuple[Consumer, ...] = ()) -> None:
+    """Every report's rows of every named per-report query (and `extra`), in
+    one pass, chunk by chunk (Deriver)."""
+    names = sorted(digests)
+    deriver = Deriver(kg, run, extra, inline=len(names) <= run.settings.rows_chunk)   # one chunk: no workers
     try:
-        for i in range(0, len(keys), size):
-            deriver.chunk({k: digests[k + ".ttl"] for k in keys[i:i + size]}, None, len(keys))
+        for i in range(0, len(names), run.settings.rows_chunk):
+            deriver.chunk({n[:-4]: digests[n] for n in names[i:i + run.settings.rows_chunk]}, None, len(names))
     except BaseException:
         deriver.finish(None, {})
         raise
     deriver.finish(generation, digests)
-    return deriver.kept
-
-
-def first_run(kg: Path, digests: Mapping[str, str], generation: int, run: Run,
-              extra: tuple[Consumer, ...] = ()) -> dict[str, Kept]:
-    """Every report's rows of every named per-report query (and `extra`), in one pass."""
-    return _derive(kg, digests, sorted(n[:-4] for n in digests), generation, run, extra, named=True)
 
 
 def _digest(*parts: str) -> str:
@@ -386,37 +427,37 @@ def cached_rows(kg: Path, digests: Mapping[str, str], generation: int, text: str
     date from the change log; None when the query's rows cannot be kept (the
     store answers)."""
     c = consumer(text, sha256(run.ontology))
-    # Oxigraph judges the query first (an aggregate's two stages are valid
-    # SPARQL even where the query is not: a variable projected but not grouped)
-    ox.Store().query(text, prefixes=dict(PREFIXES))
+    if c.agg is not None:
+        # the two stages are valid SPARQL even where the query is not (a variable
+        # projected but not grouped): Oxigraph judges the query itself first
+        ox.Store().query(text, prefixes=dict(PREFIXES))
+    stem = c.name[5:]
     out = Outputs(catalogue_path(kg), c.name, c.context, generation)
     folder = kg / CACHE_DIR / "rows"
     size = out.held("result")
     if size is None and using(out.catalogue, lambda cat: _unchanged(cat, c, generation)):
         size = out.held("result")
+    if size is None and _first_run_due(out.catalogue, c, digests, run):
+        first_run(kg, digests, generation, run, (c,))
+        size = out.held("result")
+        if size is None and using(out.catalogue, lambda cat: _behind(cat, c, digests)[1]):
+            return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
     if size is not None:
-        return KeptResult(folder, c.name[5:], out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
-    got = _catch_up(kg, c, digests, generation, run)
+        return KeptResult(folder, stem, out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
+    got = using(out.catalogue, lambda cat: _catch_up(cat, c, generation, kg, digests, run))
     if got is None:
         return None
     tsv, before, changes = got
-    return KeptResult(folder, c.name[5:], out, tsv, before=before, changes=changes)
+    out.write("result", folder / f"{stem}.tsv", tsv)
+    return KeptResult(folder, stem, out, tsv, before=before, changes=changes)
 
 
-def _catch_up(kg: Path, c: Consumer, digests: Mapping[str, str], generation: int,
-              run: Run) -> Kept | None:
-    """The consumer brought up to date and its result kept: the reports
-    changed since its stamp evaluated (when they are many, for a query that
-    reads no evidence, every named query's rows from every report's facts: a
-    first run); None: the store answers."""
-    behind = using(catalogue_path(kg), lambda cat: _behind(cat, c, digests)[1])
-    # many reports: worth evidence_defer's rdflib import
-    if len(behind) >= run.settings.defer_evidence_min and not may_read_evidence(c.text):
-        return first_run(kg, digests, generation, run, (c,)).get(c.name)
-    todo = [k for k in behind if k + ".ttl" in digests]
-    if todo:
-        return _derive(kg, digests, todo, generation, run, (c,), named=False).get(c.name)
-    return _keep_computed(kg, c, generation, digests, {}, None)    # reports removed only, or no result kept
+def _first_run_due(catalogue: Path, c: Consumer, digests: Mapping, run: Run) -> bool:
+    """Many reports to evaluate for a query that reads no evidence (evidence_defer,
+    which costs an rdflib import: not worth it for a few): a first run of every
+    named query, on the reports' facts only (first_run)."""
+    behind = using(catalogue, lambda cat: len(_behind(cat, c, digests)[1]))
+    return behind >= run.settings.defer_evidence_min and not may_read_evidence(c.text)
 
 
 def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
@@ -443,46 +484,66 @@ def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None
     return stamp, sorted(n[:-4] for n in digests) if changed is None else sorted(changed), changed
 
 
-def _keep_computed(kg: Path, c: Consumer, generation: int, digests: Mapping, entries: dict,
-                   variables: list[str] | None, totals: dict | None = None) -> Kept | None:
-    """Entries computed for some reports ({key: entry}) kept for the consumer when they are
-    every one it lacks, and its result written (_caught_up); `totals`: an aggregate's of them all."""
-    out = Outputs(catalogue_path(kg), c.name, c.context, generation)
+def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
+          new: dict, afresh: bool, added: dict | None = None) -> bytes | None:
+    """The consumer's entries for `keys` replaced by `new`, and its stamp, in
+    one transaction; an aggregate's result as SPARQL TSV (else None)."""
+    drop = [k for k in keys if k not in new]
+    if c.agg is None:
+        cat.update(c.name, Stamp(c.context, generation), new, drop, afresh)
+        return None
+    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new, added)
+    cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, afresh)
+    return tsv
 
-    def work(cat: Catalogue) -> Kept | None:
-        stamp, keys, changed = _behind(cat, c, digests)
-        new = {k: entries[k] for k in keys if k in entries}
-        if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
-            return None   # not computed, or a file changed since the store loaded it
-        added = totals if changed is None and len(new) == len(entries) else None
-        return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added)
 
-    got = using(out.catalogue, work)
-    if got is not None:
-        try:
-            out.write("result", kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
-        except OSError:
-            pass   # assembled from the entries again when next asked for
-    return got
+def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
+           variables: list[str], totals: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+    """Entries computed by a pass over the reports ({key: entry}) kept
+    for this consumer when they are what it lacks, as _caught_up; None when
+    it is current already or they are not what it lacks. `totals`: an
+    aggregate's totals of all the entries (_added)."""
+    stamp, keys, changed = _behind(cat, c, digests)
+    if stamp is not None and stamp.context == c.context and stamp.generation == generation:
+        return None
+    new = {k: entries[k] for k in keys if k in entries}
+    if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
+        return None
+    added = totals if changed is None and len(new) == len(entries) else None
+    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added)
+
+
+def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: Mapping,
+              run: Run) -> tuple[bytes, int | None, list | None] | None:
+    """The consumer brought up to the current generation: the changed reports
+    evaluated, then _caught_up; None: the store answers."""
+    behind = _behind(cat, c, digests)
+    todo = [(k + ".ttl", f"{kg}{os.sep}{k}.ttl") for k in behind[1] if k + ".ttl" in digests]
+    try:
+        variables, done = _compute(todo, c, run) if todo else (None, {})
+    except Uncacheable:
+        return None
+    if any(done[n[:-4]][0] != digests[n] for n, _ in todo):
+        return None   # a file changed since the store loaded it: the store answers, nothing is kept
+    return _caught_up(cat, c, kg, generation, behind, done, variables)
 
 
 def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: tuple, new: dict,
-               variables: list[str] | None, added: dict | None = None) -> Kept | None:
-    """The consumer's entries for the keys it is `behind` by (_behind) replaced by `new`, with
-    its totals (`added`: an aggregate's totals of `new`, afresh) and stamp, in one transaction;
-    its result, patched when it can be; None: the store answers."""
+               variables: list[str] | None, added: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+    """The consumer's entries for the keys it is `behind` by (_behind) replaced
+    by `new`, its totals (an aggregate's; `added`: those of `new`, afresh) and stamp, in one transaction.
+    Returns (the result as SPARQL TSV, the generation it was patched from, the
+    changes it was patched with) or None (the store answers)."""
     stamp, keys, changed = behind
     try:
         old = {} if changed is None else cat.entries(c.name, keys)
-        drop = [k for k in keys if k not in new]
-        if c.agg is not None:
-            state, tsv = _aggregated(c.agg, None if changed is None else stamp, old, new, added)
-            cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, changed is None)
+        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added)
+        if tsv is not None:
             return tsv, None, None
-        cat.update(c.name, Stamp(c.context, generation), new, drop, changed is None)
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
         if stamp is not None and changed is not None:
-            changes = [(old.get(k), new.get(k)) for k in keys]   # the log's changes: their digests differ
+            changes = [(old.get(k), new.get(k)) for k in keys
+                       if (old.get(k) or [None])[0] != (new.get(k) or [None])[0]]
             lines = _patched(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
                 catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
             if lines is not None:
