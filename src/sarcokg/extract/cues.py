@@ -49,8 +49,8 @@ def _generic_phrases() -> list[str]:
     return out
 
 
-# the authors telling this case: 'we report', 'we herein describe' ('we are reporting' was tried: it also
-# opens the literature's cases in a discussion, and a blind set fell)
+# the authors telling this case: 'we report', 'we herein describe' ('we are reporting' was tried and
+# dropped: a blind set fell, docs/extraction.md)
 _WE_TELL = tuple(f"we {adv}{verb}" for adv in ("", "herein ", "hereby ") for verb in ("present", "report", "describe"))
 ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her", "him", *_WE_TELL, "underwent",
           "year old", "years old", "in our case", "in this case",
