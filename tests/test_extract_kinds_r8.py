@@ -22,6 +22,11 @@ from .extractutil import ex, kinds, sites, statuses
     ("Sarcoma of the groin\nPublished in: Example Chir., 2018, vol. 97, no. 9, p. 442-445.\n", 2018),
     ("Sarcoma of the spine\nPublicado: Example Scholar 2020\n", 2020),
     ("Sarcoma of the spine\nPublished THE EXAMPLE ASSOCIATION OF RURAL MEDICINE 2022\n", 2022),
+    # an online journal's citation in the NLM style
+    ("Nerve sheath tumour of the axilla - A Case Report\nHow to Cite\nAuthor A. Title. Example J [Internet]. "
+     "2023 Apr. 2 [cited 2024 Jul. 24];2023. Available from:\n", 2023),
+    # a citation written '<vol>(<issue>): <pages>, <year>'
+    ("Synovial sarcoma of the foot\nA case is described. (J Example Med Assoc 100(3): 216-219, 2010)\n", 2010),
 ])
 def test_more_header_forms_give_the_year(terms, header, year):
     got = ex(header + "A 60-year-old man had a leiomyosarcoma of the thigh.\n", terms).metadata.year
@@ -123,11 +128,6 @@ def test_a_tumour_said_to_be_cured_is_no_evidence_of_disease(terms):
     last = ex(text, terms).outcomes[-1]
     assert (last.status, last.months) == ("no evidence of disease", 12)
 
-
-def test_an_online_journals_nlm_citation_gives_the_year(terms):
-    text = ("Nerve sheath tumour of the axilla - A Case Report\nHow to Cite\nAuthor A. Title. Example J [Internet]. "
-            "2023 Apr. 2 [cited 2024 Jul. 24];2023. Available from:\nA 34-year-old woman had an MPNST.\n")
-    assert ex(text, terms).metadata.year.value == 2023
 
 
 def test_a_form_of_address_names_the_sex(terms):
@@ -254,11 +254,6 @@ def test_a_second_predicate_after_and_leaves_the_negation_behind(terms):
     rt = [i for i in ex(text, terms).interventions if i.kind == "radiotherapy"]
     assert rt and rt[0].dose_gy == 60
 
-
-def test_a_citation_with_pages_then_year_gives_the_year(terms):
-    text = ("Synovial sarcoma of the foot\nA case is described. (J Example Med Assoc 100(3): 216-219, 2010)\n"
-            "A 40-year-old woman had a synovial sarcoma of the foot.\n")
-    assert ex(text, terms).metadata.year.value == 2010
 
 
 def test_a_hyphenated_grade_is_a_grade(terms):
