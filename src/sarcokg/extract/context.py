@@ -170,7 +170,10 @@ HYPO_RX = re.compile(
 BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthough|fter)\b|"
                       r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
 POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
-                         r"(?:not|ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
+                         # (given, but to no effect: 'chemotherapy was not effective')
+                         r"(?:not(?!\s+(?:very\s+|well\s+|fully\s+)?(?:effective|successful|efficacious|curative|"
+                         r"sufficient|helpful|beneficial|tolerated|useful))|"
+                         r"ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
                          r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b"
                          # judged too hard, so not done: 'corpectomy would have been difficult', 'resection was
                          # considered to be challenging'
@@ -560,7 +563,12 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
 # carcinoma, a nephrectomy was performed' is the sarcoma's operation, not another cancer's
 _SUSPECTED_RX = re.compile(r"\b(?:suspicion of|suspected|suspecting|presumed|presumptive|suspicious (?:for|of)|"
                            r"thought to be|misdiagnosed as|mimick\w*|impression of|(?:working|provisional|"
-                           r"preliminary|initial) diagnosis of)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
+                           r"preliminary|initial) diagnosis of|"
+                           # a first reading the pathology later changed: 'initially reported as a clear cell tumor'
+                           r"(?:initially|first|originally|wrongly|erroneously)\s+(?:\w+\s+)?(?:reported|diagnosed|"
+                           r"interpreted|read|considered|classified|labell?ed)\s+as|"
+                           # a diagnosis to be excluded: 'to rule out a metastatic carcinoma', 'exclusion of'
+                           r"(?:exclusion\s+of|exclud(?:e|ed|ing)|rul(?:e|ed|ing)\s+out))\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$")
 
 
 def _only_suspected(low: str) -> bool:

@@ -31,7 +31,9 @@ AGENT_CLASS_KIND = {
 }
 VERB_RX = Keyed(re.compile(r"(?P<v>resected|excised|removed|amputated|irradiated|operated|debulked)\b"))
 # ('was found and re-excised': a second passive verb after 'and', the 're-' of a repeat)
-PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?"
+# and up to two adverbs between: 'was later totally removed', 'was then operated on'
+PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+"
+                        r"(?:(?:\w+ly|later|then|also|again|thereafter|soon)\s+){0,2}"
                         r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery", "debulked": "debulking"}
@@ -268,7 +270,8 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
     if "approach" in low and terms.find("intervention", "surgery") is not None:
         out += _approaches(text, zones, other_ranges)
     if "ectom" in low and terms.find("intervention", "resection") is not None:
-        out += _ectomies(text, zones, other_ranges, [m for m in mentions if m.axis == "intervention"])
+        out += _ectomies(text, zones, other_ranges, [m for m in mentions if m.axis == "intervention"],
+                         [m.start for m in mentions if m.axis == "tumour"])
     if _has_dose_unit(low) and terms.find("intervention", "radiotherapy") is not None:
         out += _from_doses(text, terms, zones, other_ranges, out)
     if ("postop" in low or "post-op" in low or "post op" in low) and not _any_surgery(terms, out):
@@ -350,17 +353,19 @@ def _ectomy_words(zones: Zones) -> dict[int, list[re.Match]]:
     return out
 
 
-def _ectomies(text: str, zones: Zones, other_ranges: list[tuple[int, int]], known: list[Mention]) -> list[_M]:
+def _ectomies(text: str, zones: Zones, other_ranges: list[tuple[int, int]], known: list[Mention],
+              tumour_pos: list[int]) -> list[_M]:
     """'-ectomy' is the cutting out of an organ or part: a resection, where no known name covers the word,
-    the sentence or the one before speaks of the tumour, and it is no past history ('a history of
-    cholecystectomy')."""
+    the sentence or the one before speaks of the tumour (a word for it, or its type's name), and it is no
+    past history ('a history of cholecystectomy')."""
     out = []
     for si, ems in _ectomy_words(zones).items():
         s = zones.sents[si]
         if s.zone != "case" or s.generic:
             continue
         prev = zones.sents[si - 1].text if si > 0 else ""
-        if not (TUMOURISH_RX.search(s.text) or TUMOURISH_RX.search(prev)):
+        if not (TUMOURISH_RX.search(s.text) or TUMOURISH_RX.search(prev)
+                or any(zones.sents[max(0, si - 1)].start <= p < s.end for p in tumour_pos)):
             continue
         for em in ems:
             if any(m.start <= em.start() < m.end for m in known) or \

@@ -51,10 +51,14 @@ _EXCL_AFTER = re.compile(
     r"(?:hyper|hypo|iso)[- ]?intens\w*|signal)"
     # a sequence's signal compared with the other's: 'low on T1 corresponding to high on T2'
     r"|corresponding\b"
+    # the extent of an incision: 'a C6-T7 midline incision'
+    r"|(?:[\w-]+\s+){0,3}?incisions?\b"
     # a TNM stage: 'T2/N0/M1', 'T2 N0 M0'
     r"|/?\s*n[0-3x]\b"
     # a sensory or motor level: 'stopped at T10 sensory recovery'; a root's territory: 'the S1 distribution'
     r"|(?:sensory|motor|distributions?|territor(?:y|ies))\b"
+    # a myotome's muscle power, graded out of 5: 'L2-L3 is MRC 3/5', 'L5 4/5', 'L4 power 4+/5'
+    r"|(?:(?:is|was|were|are)\s+)?(?:(?:mrc|power|strength)\b|[0-5][+-]?\s*/\s*5\b)"
     # the second of two disc spaces: 'the T11-12 and L2-3 disc levels'
     r"|(?:and|,|&)\s*(?:co|th|[ctlsd])[\s-]?\d{1,2}(?:\s*(?:" + DASH + r"|/)\s*(?:(?:co|th|[ctlsd])[\s-]?)?\d{1,2})?"
     r"\s+(?:intervertebral\s+)?dis[ck]"
@@ -71,7 +75,8 @@ _EXCL_AFTER = re.compile(
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
     r"|kyphotic)", re.I)
 _EXCL_BEFORE = Keyed(re.compile(
-    r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|fixed|fused|arthrodesis|laminectom\w*|"
+    r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|cages?|plates?|fixed|fused|arthrodesis|"
+    r"laminectom\w*|"
     r"decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning|"
     r"over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+(?:and|to|through)\s+(?:the\s+)?)?(?:\w+\s+)?"
@@ -91,7 +96,7 @@ _EXCL_BEFORE = Keyed(re.compile(
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
-               "fixed", "fused", "arthrodesis", "osteotom",
+               "fixed", "fused", "arthrodesis", "osteotom", "cage", "plate",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
                "schmorl", "island", "enostos", "osteophyt")

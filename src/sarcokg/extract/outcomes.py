@@ -167,6 +167,7 @@ class _Ev:
 # the disease a time is counted from: '36 months after the diagnosis of metastatic disease' (no new event)
 _TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:diagnos[ie]s|detection|"
                              r"discovery|onset|appearance)\s+of\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
+_OWN_NEGATION_RX = re.compile(r"(?:no|without)\s", re.I)
 # a negation that governs a list of findings: 'no evidence of local recurrence and distant metastasis'
 _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
                           # 'no complications such as dislocation or tumour recurrence'
@@ -404,6 +405,8 @@ def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: in
 
 
 def _negated_in_list(text: str, s, m: Mention) -> bool:
+    if _OWN_NEGATION_RX.match(text, m.start, m.end):
+        return False      # a negation of its own ('no recurrence'), a new item of the list: 'no deficit, no recurrence'
     before = s.low[max(0, m.start - s.start - 60):m.start - s.start]
     if "such as" in before or "including" in before:   # a long list: 'no complications such as A, B or C'
         before = s.low[max(0, m.start - s.start - 90):m.start - s.start]

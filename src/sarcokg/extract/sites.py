@@ -43,7 +43,8 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|"
                                  r"angiograph|film|exam"))
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
-                            r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity")
+                            r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
+                            r"(?:sed|eed|ted|led) from|(?:free|off|away) from")
 _NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                    r"infectious|interstitial|fatty|neurogenic"))
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -76,6 +77,8 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
 DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
                          # 'the proximity of the lesion to the aorta and renal vessels'
                          r"proximity\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?to|"
+                         # taken off it at surgery: 'the tumour was released from the lung', 'dissected free from'
+                         r"(?:released|freed|separated|detached|peeled|dissected(?:\s+(?:free|off|away))?)\s+from|"
                          r"contact\w*\s+with|below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon)|"
                          # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
                          r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
