@@ -84,3 +84,57 @@ def test_the_necrosis_a_treatment_left_is_the_cases_own_measure(terms):
     text = ("An 18-year-old man had a pleomorphic liposarcoma of the tibia. The case was treated with "
             "neoadjuvant chemotherapy, resulting in extensive (> 95%) necrosis in the tumour.")
     assert "chemotherapy" in kinds(text, terms)
+
+
+def test_a_spinal_tumour_with_bone_involvement_keeps_the_vertebral_column(terms):
+    text = ("A 31-year-old man had a desmoid tumour involving the facet joint of the L3-4 spine with bone "
+            "involvement. The symptoms improved with an epidural injection.")
+    assert "vertebral column" in sites(text, terms)
+
+
+def test_no_bone_involvement_leaves_an_epidural_tumour_in_the_canal(terms):
+    text = "A 31-year-old man had an epidural liposarcoma at T5 of the thoracic spine, with no bone involvement."
+    got = sites(text, terms)
+    assert "spinal canal" in got and "vertebral column" not in got
+
+
+def test_a_spinal_tumour_with_intradural_extension_is_in_the_spine_and_the_canal(terms):
+    text = "A 30-year-old man had a recurrent epithelioid sarcoma of the cervical spine with intradural extension."
+    assert {"vertebral column", "spinal canal"} <= sites(text, terms)
+
+
+def test_a_subdural_spinal_lesion_is_in_the_canal(terms):
+    text = "A 40-year-old man had an MPNST. Imaging revealed a subdural lesion at the T11-T12 level of the spine."
+    got = sites(text, terms)
+    assert "spinal canal" in got and "vertebral column" not in got
+
+
+def test_the_levels_of_a_reconstruction_are_no_tumour_levels(terms):
+    text = ("A 30-year-old man had an epithelioid sarcoma of C1-C4. A C1-C4 spondylectomy was followed by "
+            "reconstruction from the occiput to T4.")
+    assert levels(text, terms) == ["C1", "C2", "C3", "C4"]
+
+
+def test_a_bibtex_entry_of_the_page_gives_the_year(terms):
+    text = ("Sarcoma of the axis\nA chordoma of C2 in a 50-year-old man is described.\n"
+            "@article{Author2013Sarcoma, title={Sarcoma of the axis}, journal={Example Spine J}, year={2013}, "
+            "volume={22}}\n")
+    got = ex(text, terms).metadata.year
+    assert got is not None and got.value == 2013
+
+
+@pytest.mark.parametrize("final, grade", [
+    ("Histopathologic diagnosis was chondrosarcoma grade II.", "intermediate"),
+    # a later grade of another, benign lesion does not displace it
+    ("The chondrosarcoma arose beside a low-grade plexiform neurofibroma.", "high")])
+def test_the_final_pathologys_grade_outranks_the_biopsys(terms, final, grade):
+    text = ("A 50-year-old man had a chondrosarcoma of the ribs. A biopsy showed chondrosarcoma grade III. "
+            f"The tumour was resected. {final}")
+    got = ex(text, terms).tumour.grade
+    assert got is not None and got.value == grade
+
+
+def test_the_progression_of_a_symptom_is_no_progressive_disease(terms):
+    text = ("A 40-year-old man had a solitary fibrous tumour at T9. He presented with gradual progression of back "
+            "pain and paraparesis.")
+    assert "progressive disease" not in statuses(text, terms)

@@ -75,10 +75,9 @@ _EXCL_AFTER = re.compile(
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
     r"|kyphotic)", re.I)
 _EXCL_BEFORE = Keyed(re.compile(
-    r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|cages?|plates?|fixed|fused|arthrodesis|"
-    r"laminectom\w*|"
-    r"decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?(?:from|at|of|to|between|in|into|on|across|spanning|"
-    r"over)\s+"
+    r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|reconstruction|screws?|rods?|cages?|plates?|fixed|fused|"
+    r"arthrodesis|laminectom\w*|decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?"
+    r"(?:from|at|of|to|between|in|into|on|across|spanning|over)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+(?:and|to|through)\s+(?:the\s+)?)?(?:\w+\s+)?"
     r"|(?:fusion|fixation|instrumentation|stabili[sz]ation|screws?|rods?|arthrodesis|laminectom\w*|decompression)"
     r"\s+(?:(?:of|at)\s+)?(?:levels?\s+)?"
@@ -96,7 +95,7 @@ _EXCL_BEFORE = Keyed(re.compile(
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
-               "fixed", "fused", "arthrodesis", "osteotom", "cage", "plate",
+               "fixed", "fused", "arthrodesis", "osteotom", "cage", "plate", "reconstruction",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
                "schmorl", "island", "enostos", "osteophyt")

@@ -94,6 +94,10 @@ YEAR_FORMS = [
     # a page's metadata as JSON: "datePublished":"2024-01-01" (schema.org), "publicationDate":"2024-01-01"
     YearForm(re.compile(r"\"(?:datePublished|publicationDate|publication_date|pubDate|epubDate)\"\s*:\s*\"" + YEAR
                         + r"(?!\d)", re.I), 0.9, ("date\"",)),
+    # a BibTeX entry of the page's own paper (a 'cite this' block): @article{Key, title={...}, year={2013}, ...}
+    YearForm(re.compile(r"@(?:article|inproceedings|incollection|misc|book)\s*\{[^\n]{0,600}?\byear\s*=\s*[{\"]?\s*"
+                        + YEAR + r"(?!\d)", re.I), 0.9,
+             ("@article", "@inproceedings", "@incollection", "@misc", "@book")),
     # the pages with the issue's months: "Pages 237-241 (September - October 2022)", "pp. 12-18 (2019)"
     YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
                         + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp.")),

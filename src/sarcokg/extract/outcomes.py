@@ -142,6 +142,10 @@ _AIMED_AFTER_RX = re.compile(r"\s*(?:was|were)\s+(?:\w+\s+)?(?:resected|excised|
 _SYMPTOM_PROGRESSED_RX = re.compile(r"\b(?:weakness|pain|numbness|paresis|paraparesis|paraplegia|symptoms?|deficits?|"
                                     r"dysfunction|difficulty|claudication|swelling|myelopathy|dyspn\w*|cough)\s+"
                                     r"(?:\w+\s+){0,3}$")
+# and the progression of a symptom: 'gradual progression of back pain'
+_SYMPTOM_OF_RX = re.compile(r"\s+of\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,2}?(?:weakness|pain|numbness|paresis|"
+                            r"paraparesis|paraplegia|symptoms?|deficits?|dysfunction|difficulty|claudication|"
+                            r"swelling|myelopathy|dyspn\w*|cough)\b")
 # a response on the way to the next treatment: '..., the tumour shrank, and she then underwent resection'
 _NEXT_TX_AFTER_RX = re.compile(r"[^.;]*?\b(?:and|then|before|so)\s+(?:she|he|they|the\s+patient)\s+(?:then\s+)?"
                                r"(?:received|underwent|was\s+(?:given|treated|operated|referred))\b")
@@ -228,6 +232,8 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
             return _Ev("no evidence of disease", m.start, m.end, weak=True)
         return None
+    if fam == "progressive disease" and _SYMPTOM_OF_RX.match(s.low, m.end - s.start):
+        return None      # a symptom's course, not the disease's
     if m.key == "distant metastasis":
         i = m.start - s.start
         if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):

@@ -246,9 +246,18 @@ _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|s
 
 
 _IN_CANAL_RX = re.compile(r"\b(?:intradural|intramedullary|extramedullary|intra-dural|intra-medullary|epidural|"
-                             r"extradural)\b")
+                             r"extradural|subdural(?!\s+(?:ha?ematoma|ha?emorrhage|hygroma|effusion)))\b")
 _BONE_INVOLVED_RX = re.compile(r"\b(?:osseous|osteolytic|lytic|vertebral bod(?:y|ies)|bone destruction|destruct\w*|"
                                r"erosion|eroded|pedicles?|laminae?|collapse|intraosseous|bony)\b")
+# 'with bone involvement', 'involvement of the bone' (not 'no bone involvement')
+_BONE_INVOLVEMENT_RX = re.compile(r"\b(?:bone\s+involvement|involvement\s+of\s+(?:the\s+)?(?:adjacent\s+)?bone)\b")
+_NO_BEFORE_RX = re.compile(r"\b(?:no|not|without|absence\s+of)\s+(?:[\w-]+\s+){0,3}$")
+
+
+def _bone_involved(low: str) -> bool:
+    return _BONE_INVOLVED_RX.search(low) is not None or any(
+        _NO_BEFORE_RX.search(low, max(0, m.start() - 40), m.start()) is None
+        for m in _BONE_INVOLVEMENT_RX.finditer(low))
 
 
 _SPINAL = ("vertebral column", "spinal canal", "spinal cord")
@@ -276,6 +285,10 @@ def _said_metastatic(zones: Zones, f: SiteFact) -> bool:
     return any((s := zones.at(sp.start)) is not None and "metasta" in s.low for sp in f.spans)
 
 
+_GROWS_IN_RX = re.compile(r"\b(?:intradural|intra-dural|epidural|extradural|intraspinal)\s+(?:extension|component|"
+                          r"invasion|spread|growth)\b")
+
+
 def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> None:
     """A tumour the case places in the spinal canal ('an intradural extramedullary SFT of the thoracic
     spine', 'an epidural mass at T5'), with no word of bone involvement, is in the spinal canal: 'spine'
@@ -284,9 +297,11 @@ def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> No
             or not ("dural" in zones.low or "medullary" in zones.low):
         return
     case = [s.low for s in zones.sents if (s.zone == "case" and not s.generic) or s.zone == "title"]
-    if not any(_IN_CANAL_RX.search(x) for x in case) or any(_BONE_INVOLVED_RX.search(x) for x in case):
+    if not any(_IN_CANAL_RX.search(x) for x in case) or any(_bone_involved(x) for x in case):
         return
-    vc = facts.pop("vertebral column")
+    # the tumour reaches into the canal from the spine: 'with intradural extension' keeps the spine
+    grows_in = any(_GROWS_IN_RX.search(x) for x in case)
+    vc = facts["vertebral column"] if grows_in else facts.pop("vertebral column")
     if "spinal canal" not in facts and "spinal cord" not in facts and terms.find("site", "spinal canal") is not None:
         facts["spinal canal"] = SiteFact("spinal canal", spans=vc.spans, confidence=min(vc.confidence, 0.7))
 

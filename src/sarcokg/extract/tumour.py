@@ -173,6 +173,23 @@ def _grade_of(m: re.Match, sentence: str) -> str | None:
 
 
 def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
+    """The first grade the case states for the tumour; a biopsy's grade gives way to a later one
+    (the operation's specimen: 'biopsy: grade I' ... 'histopathologic diagnosis: grade II')."""
+    first = None
+    for s, v in _grades(text, zones, mentions):
+        if first is None and "biops" not in s.low:
+            return v
+        if first is not None and "biops" not in s.low and _FINAL_PATHOLOGY_RX.search(s.low):
+            return v
+        first = first or v
+    return first
+
+
+_FINAL_PATHOLOGY_RX = re.compile(r"histolog|patholog|specimen|final diagnosis|definitive diagnosis")
+
+
+def _grades(text: str, zones: Zones, mentions: list[Mention]):
+    """The grades the case's sentences state for the tumour, in text order: (sentence, value)."""
     tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
     for s in zones.sents:
         if not ((s.zone == "case" and not s.generic) or s.zone == "title"):
@@ -196,8 +213,8 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
             if grade is None:
                 continue
             a, b = s.start + m.start(), s.start + m.end()
-            return Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
-    return None
+            yield s, Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
+            break
 
 
 def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
