@@ -138,3 +138,10 @@ def test_the_progression_of_a_symptom_is_no_progressive_disease(terms):
     text = ("A 40-year-old man had a solitary fibrous tumour at T9. He presented with gradual progression of back "
             "pain and paraparesis.")
     assert "progressive disease" not in statuses(text, terms)
+
+
+def test_a_doi_whose_prefix_the_page_printed_twice(terms):
+    text = ("Sarcoma of the kidney\nCITATION: Example Int J. 2011;4(3):art34. doi:10.9999/exj.10.9999/exj.2011.06.05\n"
+            "A 65-year-old man had a leiomyosarcoma of the kidney.\n")
+    got = ex(text, terms).metadata.doi
+    assert got is not None and got.value == "10.9999/exj.2011.06.05" and text[got.spans[0].start:].startswith(got.value)

@@ -254,7 +254,9 @@ def _doi(text: str, refs_at: int) -> Value | None:
     g = DOI_GLUED_RX.search(doi)
     if g:
         doi = doi[:g.start()].rstrip(".)]")
-    return _v(text, m.start(1), m.start(1) + len(doi), doi.lower(), 0.95)
+    # its own prefix printed twice by the page: '10.3834/uij.10.3834/uij.1944-5784...' is the DOI from the last
+    cut = doi.rfind(doi[:doi.index("/") + 1])
+    return _v(text, m.start(1) + cut, m.start(1) + len(doi), doi[cut:].lower(), 0.95)
 
 
 def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
