@@ -145,3 +145,10 @@ def test_a_doi_whose_prefix_the_page_printed_twice(terms):
             "A 65-year-old man had a leiomyosarcoma of the kidney.\n")
     got = ex(text, terms).metadata.doi
     assert got is not None and got.value == "10.9999/exj.2011.06.05" and text[got.spans[0].start:].startswith(got.value)
+
+
+@pytest.mark.parametrize("name, code", [("an LGFMS", "LGFMS"), ("an Evans tumor", "LGFMS"), ("an IMT", "IMT"),
+                                        ("an undifferentiated embryonal sarcoma", "UESL")])
+def test_standard_names_and_abbreviations_of_rarer_types(terms, name, code):
+    text = f"A 30-year-old man presented with a mass. Histology confirmed {name} of the thigh."
+    assert [t.value for t in ex(text, terms).tumour.types][:1] == [code]
