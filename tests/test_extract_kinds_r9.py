@@ -152,3 +152,47 @@ def test_a_doi_whose_prefix_the_page_printed_twice(terms):
 def test_standard_names_and_abbreviations_of_rarer_types(terms, name, code):
     text = f"A 30-year-old man presented with a mass. Histology confirmed {name} of the thigh."
     assert [t.value for t in ex(text, terms).tumour.types][:1] == [code]
+
+
+def test_a_treatment_plan_gives_way_to_the_dose_received(terms):
+    text = ("A 70-year-old man had an angiosarcoma of the scalp. The treatment plan was 66 Gy in 33 fractions. "
+            "Ultimately the patient received 60 Gy in 30 fractions.")
+    rt = [i for i in ex(text, terms).interventions if i.dose_gy is not None]
+    assert [(i.dose_gy, i.fractions) for i in rt] == [(60, 30)]
+
+
+def test_both_patients_of_a_two_case_report_are_the_cases_own(terms):
+    text = ("A 48-year-old woman had a chondrosarcoma of T9 and underwent en bloc resection. Both patients made an "
+            "uneventful recovery, and there were no signs of disease at 24 months post-operatively.")
+    assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", 24.0)]
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("The giant mass led to total atelectasis of the lung.", "lung"),
+    ("It showed high intensity on T2-WIs.", "vertebral column")])
+def test_a_collapsed_lung_and_an_mri_weighting_are_not_sites(terms, sentence, site):
+    text = f"A 57-year-old woman had a solitary fibrous tumour of the pleura. {sentence}"
+    assert site not in sites(text, terms)
+
+
+def test_an_initial_diagnosis_the_pathology_changed_is_no_type(terms):
+    text = ("Sacral chondroblastic osteosarcoma\nA 17-year-old man had a sacral mass. On cytology the initial "
+            "diagnosis was chordoma. The resected tumour was a chondroblastic osteosarcoma.")
+    assert [t.value for t in ex(text, terms).tumour.types][:1] == ["CHOS"]
+
+
+def test_a_treatment_weighed_and_not_chosen(terms):
+    text = ("A 20-year-old man had an osteosarcoma of the iliac bone. Because we thought that surgery would be "
+            "too invasive, we selected carbon ion radiotherapy.")
+    assert "surgery" not in kinds(text, terms)
+
+
+def test_an_n_year_course_after_a_treatment_is_a_follow_up_time(terms):
+    text = ("A 20-year-old man had an osteosarcoma of the iliac bone treated with carbon ion radiotherapy. The "
+            "2-year course after radiotherapy was uneventful, without recurrence or metastasis.")
+    assert [o.months for o in ex(text, terms).outcomes if o.status] == [24.0]
+
+
+def test_the_floor_of_the_mouth_is_in_the_oral_cavity(terms):
+    text = "A 40-year-old man presented with a low-grade fibromyxoid sarcoma of the floor of the mouth."
+    assert "oral cavity" in sites(text, terms)

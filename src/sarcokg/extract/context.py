@@ -549,7 +549,9 @@ def _only_the_month(text: str, start: int, before: str, tail: str) -> bool:
 
 # advice or a plan told after its treatment: 'radiotherapy was recommended', 'chemotherapy was planned'
 POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\s+|then\s+|therefore\s+)?"
-                          r"(?:recommended|advised|planned|proposed|suggested|considered|scheduled|offered)\b)")
+                          r"(?:recommended|advised|planned|proposed|suggested|considered|scheduled|offered)\b"
+                          # weighed and not chosen: 'we thought that surgery would be too invasive'
+                          r"|would\s+(?:\w+\s+)?(?:be|have|lead|cause|result|require|mean)\b)")
 
 
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:

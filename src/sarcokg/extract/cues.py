@@ -129,6 +129,9 @@ def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = N
             if k == "generic" and norm.startswith("patients", s) and norm[max(0, s - 4):s] == "the " \
                     and not _POPULATION_AFTER_RX.match(norm, s + 8):
                 continue      # 'the patients' is a typo for this patient, not a population ('the patients who')
+            if k == "generic" and norm.startswith("patients", s) \
+                    and norm[max(0, s - 8):s].endswith(("both ", "the two ")):
+                continue      # 'both patients', 'the two patients': the report's own two cases
             if k == "anchor" and norm.startswith("underwent", s) and norm[max(0, s - 13):s] == "patients who ":
                 continue      # 'the patients who underwent ...': a population's treatment, not this patient's
             if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - _OWN_LEN):s].endswith(_OWN_STUDIES):

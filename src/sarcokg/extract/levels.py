@@ -47,7 +47,7 @@ _ORD_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
 _ORD_HINT = Words(re.compile("|".join(map(re.escape, _ORD_WORDS))))
 _EXCL_AFTER = re.compile(
     # an MRI weighting, also misspelt or broken over a line: 'T2-weighed', 'T1-weigted', 'T2-weight- ed'
-    r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|"
+    r"^\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?s?\b|(?:and|or|/|,)\s*t[12]\s*(?:" + DASH + r"\s*)?(?:weig\w*|wi?\b|"
     r"(?:hyper|hypo|iso)[- ]?intens\w*|signal)"
     # a sequence's signal compared with the other's: 'low on T1 corresponding to high on T2'
     r"|corresponding\b"

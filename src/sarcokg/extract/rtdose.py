@@ -54,7 +54,9 @@ BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bseque
 # a boost named by the total it brings the dose to: 'with a boost up to 55 Gy', 'boosted to 60 Gy'
 BOOST_TO_RX = re.compile(r"\bboost(?:ed|ing)?\s+(?:up\s+)?to\s+(?:a\s+(?:total|cumulative)\s+(?:dose\s+)?of\s+)?$",
                          re.I)
-PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled)\s+(?:\w+\s+){0,4}$", re.I)
+# ('the treatment plan was 66 Gy in 33 fractions')
+PLANNED_RX = re.compile(r"\b(?:planned|intended|prescribed|scheduled|plan\s+(?:was|of|called\s+for|included))\s+"
+                        r"(?:\w+\s+){0,4}$", re.I)
 DELIVERED_RX = re.compile(r"\b(?:received|delivered|completed|only|stopped|discontinued|terminated|halted|"
                           r"interrupted|ceased|abandoned)\b[^.;]{0,40}$", re.I)
 # 'a dose of 70 Gy was planned': the plan named after the dose
@@ -65,7 +67,7 @@ PLANNED_AFTER_RX = re.compile(r"^[^.;,]{0,25}?\b(?:was|were|had\s+been|is)\s+(?:
 # plain alternations that a window must hold before the anchored patterns above are tried
 _PER_HINT = re.compile(r"fraction|dose|session|daily|per")
 _BOOST_HINT = re.compile(r"boost|plus|additional|further|sequential|followed")
-_PLANNED_HINT = re.compile(r"planned|intended|prescribed|scheduled")
+_PLANNED_HINT = re.compile(r"plan|intended|prescribed|scheduled")
 _DELIVERED_HINT = re.compile(r"received|delivered|completed|only|stopped|discontinued|terminated|halted|interrupted|"
                              r"ceased|abandoned")
 

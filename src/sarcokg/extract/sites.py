@@ -65,7 +65,8 @@ _SYMPTOM_HINT = Words(re.compile(r"pain|ache|weakness|numbness|paresthes|paraest
                                  r"discomfort|inability|unable|difficult|"
                                  r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                                  r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia"))
-COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+# (and the lung the mass collapses: 'total atelectasis of the lung')
+COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach|atelecta)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               # 'abdominal-pelvic MRI', 'abdomino-pelvic CT'
@@ -231,7 +232,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
-            or (("compress" in lb or "constrict" in lb or "encroach" in lb) and COMPRESS_RX.search(before)) \
+            or (any(w in lb for w in ("compress", "constrict", "encroach", "atelecta"))
+                and COMPRESS_RX.search(before)) \
             or (("benign" in lb or "negative" in lb) and BENIGN_RX.search(before)):
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):

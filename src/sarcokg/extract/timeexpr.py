@@ -75,7 +75,8 @@ _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
 PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U
+    # ('the 2-year course after radiotherapy')
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"(?:\s+(?:course|period|interval))?"
                 + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
      False, ("after", "since", "post", "following", "from", "subsequent")),
     # ('followed up to one year', 'free of symptoms since 2 years', 'in the next 2.5 years')

@@ -14,7 +14,8 @@ from .textprep import DASH, Caseless
 # Caseless: run on the lowercased Sentence.low, without re.I's slow scan
 DIAG_RX = Caseless(r"\b(?:revealed?|confirm\w*|diagnos\w*|prov\w+ to be|consistent with|histolog\w*|patholog\w*|"
                      r"histopatholog\w*|showed|identified as|compatible with|suggested|diagnostic for)\b")
-DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out)\b", keyed=True)
+DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initially|ruled out|rule out|"
+                           r"initial\s+(?:[\w-]+\s+)?diagnos\w*)\b", keyed=True)
 NOS = "SARCNOS"   # OncoTree Sarcoma, NOS
 GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
 
