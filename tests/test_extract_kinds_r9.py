@@ -196,3 +196,44 @@ def test_an_n_year_course_after_a_treatment_is_a_follow_up_time(terms):
 def test_the_floor_of_the_mouth_is_in_the_oral_cavity(terms):
     text = "A 40-year-old man presented with a low-grade fibromyxoid sarcoma of the floor of the mouth."
     assert "oral cavity" in sites(text, terms)
+
+
+@pytest.mark.parametrize("sentence", ["The tumour infiltrated the aortic wall.",
+                                      "An intimal sarcoma of the descending aorta was resected."])
+def test_the_aorta_is_a_site_of_its_own(terms, sentence):
+    text = f"A 62-year-old man had a sarcoma of the chest. {sentence}"
+    assert "aorta" in sites(text, terms)
+
+
+def test_an_organ_the_mass_adhered_to_is_not_involved(terms):
+    text = "A 50-year-old man had a myxoid chondrosarcoma of T4. The mass had adhered to the aorta and trachea."
+    assert "aorta" not in sites(text, terms)
+
+
+def test_a_reference_number_after_the_full_stop_ends_the_sentence(terms):
+    text = ("Sarcoma of the sacrum\nA PEComa is a rare neoplasm of perivascular cells.1 These tumours can occur in "
+            "organs including the kidney, liver and lung.2 We report a PEComa of the sacral bone in a 45-year-old "
+            "man.")
+    assert sites(text, terms) == {"sacrum"}
+
+
+def test_an_mri_sequence_named_by_its_plane_is_no_level(terms):
+    text = "A 40-year-old man had a clear cell sarcoma of the foot. The axial T1 (Fig. 1) showed the mass."
+    assert levels(text, terms) == []
+
+
+def test_a_chordoma_with_epidural_extension_is_in_the_spine_and_the_canal(terms):
+    text = "A 60-year-old man had a chordoma of C5-C6 with extension into the epidural space."
+    assert {"vertebral column", "spinal canal"} <= sites(text, terms)
+
+
+def test_what_a_drug_has_been_used_for_elsewhere_is_no_site(terms):
+    text = ("A 70-year-old man had classic Kaposi sarcoma of the skin treated with paclitaxel. Taxanes have been "
+            "used for the treatment of various tumours, including those of the ovary, breast and lung.")
+    assert not {"ovary", "breast", "lung"} & sites(text, terms)
+
+
+def test_a_malignant_triton_tumour_is_an_mpnst(terms):
+    text = "Low grade spinal malignant triton tumor\nA 53-year-old woman had a C2-C4 extradural mass."
+    f = ex(text, terms)
+    assert [t.value for t in f.tumour.types][:1] == ["MPNST"] and f.tumour.grade.value == "low"

@@ -39,7 +39,10 @@ def _generic_phrases() -> list[str]:
              "tend to", "tends to", "than those",
              # where a kind of tumour occurs: 'angiosarcoma occurs predominantly in soft tissues'
              "occurs predominantly", "occur predominantly", "occurs mainly", "occur mainly", "occurs mostly",
-             "occur mostly", "arises predominantly", "arise predominantly", "arises mainly", "arise mainly")
+             "occur mostly", "arises predominantly", "arise predominantly", "arises mainly", "arise mainly",
+             # what others have done: 'taxanes have been used for the treatment of various tumours'
+             "have been used", "has been used", "have been reported", "has been reported", "have been described",
+             "has been described")
     out = list(words)
     for v in ("is", "are"):
         for art in ("", "a ", "an "):

@@ -92,13 +92,15 @@ _EXCL_BEFORE = Keyed(re.compile(
     r"|(?:h(?:a)?emangiomas?|cysts?|schmorl\S*\s+nodes?|bone\s+islands?|enostos[ie]s|osteophytes?)"
     r"\s+(?:[\w-]+\s+){0,2}?(?:at|of|in|within|involving)\s+(?:the\s+)?(?:levels?\s+(?:of\s+)?)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
+    # an MRI sequence named by its plane: 'the axial T1 (Fig. 1)', 'sagittal fat-suppressed T2'
+    r"|(?:axial|sagittal|coronal)\s+(?:[\w-]+\s+)?"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
 _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthesia", "sensory loss", "deficit",
                "compression", "stenosis", "canal", "fusion", "fixation", "instrument", "stabili", "screw", "rod",
                "fixed", "fused", "arthrodesis", "osteotom", "cage", "plate", "reconstruction",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
-               "schmorl", "island", "enostos", "osteophyt")
+               "schmorl", "island", "enostos", "osteophyt", "axial", "sagittal", "coronal")
 _NUMBERED_HINT = Keyed(re.compile(r"(?:" + _RW + r") vertebrae? \d"))
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)

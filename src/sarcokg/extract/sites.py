@@ -44,7 +44,7 @@ _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|r
                                  r"angiograph|film|exam"))
 _DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
-                            r"(?:sed|eed|ted|led) from|(?:free|off|away) from")
+                            r"(?:sed|eed|ted|led) from|(?:free|off|away) from|adher")
 _NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                    r"infectious|interstitial|fatty|neurogenic"))
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -80,6 +80,8 @@ DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|a
                          r"proximity\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?to|"
                          # taken off it at surgery: 'the tumour was released from the lung', 'dissected free from'
                          r"(?:released|freed|separated|detached|peeled|dissected(?:\s+(?:free|off|away))?)\s+from|"
+                         # stuck to it, not grown into it: 'adhered to the aorta, trachea and esophagus'
+                         r"adher\w*\s+to|"
                          r"contact\w*\s+with|below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon)|"
                          # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
                          r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
@@ -291,7 +293,22 @@ _GROWS_IN_RX = re.compile(r"\b(?:intradural|intra-dural|epidural|extradural|intr
                           r"invasion|spread|growth)\b")
 
 
-def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> None:
+_EXTRAOSSEOUS_RX = re.compile(r"\bextra[\s-]?(?:osseous|skeletal)\b")
+
+
+# the types that arise in bone and seldom anywhere else (Ewing sarcoma and mesenchymal chondrosarcoma,
+# bone tumours in OncoTree too, often grow in the canal alone)
+_OF_BONE = ("CHDM", "OS")
+
+
+def _bone_tumour(terms: Terms, type_key: str | None) -> bool:
+    """Is the case's type a chordoma or an osteosarcoma (or a kind of either) by the ontology?"""
+    t = terms.find("tumour", type_key) if type_key else None
+    return t is not None and any((b := terms.find("tumour", k)) is not None and terms.is_subclass(t.iri, b.iri)
+                                 for k in _OF_BONE)
+
+
+def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str], type_key: str | None = None) -> None:
     """A tumour the case places in the spinal canal ('an intradural extramedullary SFT of the thoracic
     spine', 'an epidural mass at T5'), with no word of bone involvement, is in the spinal canal: 'spine'
     there names the region, not the vertebral column (unless the spine holds a metastasis of its own)."""
@@ -301,6 +318,8 @@ def _in_the_canal(terms: Terms, zones: Zones, facts: dict, mets: set[str]) -> No
     case = [s.low for s in zones.sents if (s.zone == "case" and not s.generic) or s.zone == "title"]
     if not any(_IN_CANAL_RX.search(x) for x in case) or any(_bone_involved(x) for x in case):
         return
+    if _bone_tumour(terms, type_key) and not any(_EXTRAOSSEOUS_RX.search(x) for x in case):
+        return      # a chordoma of C5-C6 with epidural extension is a tumour of the vertebrae
     # the tumour reaches into the canal from the spine: 'with intradural extension' keeps the spine
     grows_in = any(_GROWS_IN_RX.search(x) for x in case)
     vc = facts["vertebral column"] if grows_in else facts.pop("vertebral column")
@@ -663,7 +682,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     if "bone" in facts and bony and not _many_bones(text, facts["bone"]) \
             and not ("bone" in mets and "bone" not in primary and not any(k in mets for k in bony)):
         del facts["bone"]
-    _in_the_canal(terms, zones, facts, mets)
+    _in_the_canal(terms, zones, facts, mets, type_key)
     _intramedullary(text, terms, zones, other_ranges, facts)
     _cord_compression(text, terms, zones, other_ranges, facts)
     _spine_of_a_metastatic_case(text, terms, zones, facts, primary, mets)

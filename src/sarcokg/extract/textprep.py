@@ -356,7 +356,10 @@ def abbrev_before_dot(head: str) -> bool:
     return False
 
 
-_SPLIT = re.compile(r"[.!?](?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# (and a reference's number printed after the full stop, superscript lost: 'arrangement.1 The diagnosis',
+# 'pancreas.2,3 We report': the number ends the sentence; a decimal has a digit before its point)
+_SPLIT = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
+                    r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z]))")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
     r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"
