@@ -237,3 +237,8 @@ def test_a_malignant_triton_tumour_is_an_mpnst(terms):
     text = "Low grade spinal malignant triton tumor\nA 53-year-old woman had a C2-C4 extradural mass."
     f = ex(text, terms)
     assert [t.value for t in f.tumour.types][:1] == ["MPNST"] and f.tumour.grade.value == "low"
+
+
+def test_a_malignant_rhabdoid_tumour_is_a_type_of_its_own(terms):
+    text = "A 3-year-old boy presented with tetraparesis from an extradural malignant rhabdoid tumour at C1-C2."
+    assert [t.value for t in ex(text, terms).tumour.types][:1] == ["malignant rhabdoid tumor"]
