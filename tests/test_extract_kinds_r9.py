@@ -148,7 +148,9 @@ def test_a_doi_whose_prefix_the_page_printed_twice(terms):
 
 
 @pytest.mark.parametrize("name, code", [("an LGFMS", "LGFMS"), ("an Evans tumor", "LGFMS"), ("an IMT", "IMT"),
-                                        ("an undifferentiated embryonal sarcoma", "UESL")])
+                                        ("an undifferentiated embryonal sarcoma", "UESL"),
+                                        ("a granulocytic sarcoma", "MS"), ("a chloroma", "MS"),
+                                        ("an osteoclastoma", "GCTB")])
 def test_standard_names_and_abbreviations_of_rarer_types(terms, name, code):
     text = f"A 30-year-old man presented with a mass. Histology confirmed {name} of the thigh."
     assert [t.value for t in ex(text, terms).tumour.types][:1] == [code]
