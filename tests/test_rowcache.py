@@ -575,3 +575,46 @@ def test_changes_that_net_out_keep_the_kept_result_and_renderings(tmp_path, monk
     finally:
         release(kg)
     assert calls == []
+
+
+def _narrowed_plainly(tsv: bytes, param: str, column: str, cell: bytes, keep: set[str]) -> bytes:
+    """narrow.narrowed written as a plain loop over the rows (the oracle)."""
+    head, _, body = tsv.partition(b"\n")
+    names = head.decode().split("\t")
+    col, at = names.index(f"?{column}"), names.index(f"?{param}")
+    out = [head]
+    for line in body.split(b"\n")[:-1]:
+        cells = line.split(b"\t")
+        if cells[col].decode() in keep:
+            cells[at] = cell
+            out.append(b"\t".join(cells))
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize("head", ["?report\t?vertebra\t?region\t?within", "?within\t?report\t?vertebra\t?region",
+                                  "?report\t?within\t?region\t?vertebra"])
+@pytest.mark.parametrize("keep", [set(), {'"L1"'}, {'"L1"', '"L10"', '"L1"^^<urn:t>', '"a|b"'}])
+def test_narrowed_rows_are_those_a_plain_loop_keeps(head, keep):
+    """narrow.narrowed picks rows by one pattern over the kept rows: the rows and
+    cells a loop over every row gives, wherever the two columns are, with values
+    that are prefixes of one another, lookalikes in other columns, a bound
+    parameter cell, the last row and an empty result."""
+    import random
+
+    import pyoxigraph as ox
+
+    from sarcokg.query.narrow import narrowed
+    rnd = random.Random(7)
+    values = ['"L1"', '"L10"', '"L1"^^<urn:t>', '"a|b"', '"L2"', '', '"x\\ty"', '<urn:L1>']
+    names = head.split("\t")
+    rows = []
+    for i in range(300):
+        cells = [f'"r{i // 3}"' if n == "?report" else rnd.choice(values) for n in names]
+        if rnd.random() < 0.7:
+            cells[names.index("?within")] = ""
+        rows.append("\t".join(cells))
+    tsv = (head + "\n" + "\n".join(rows) + "\n").encode()
+    target = ox.NamedNode("https://w3id.org/sarcokg/ontology#LumbarSpine")
+    got = narrowed(tsv, "within", "vertebra", target, keep)
+    assert got == _narrowed_plainly(tsv, "within", "vertebra", str(target).encode(), keep)
+    assert narrowed(head.encode() + b"\n", "within", "vertebra", target, keep) == head.encode() + b"\n"

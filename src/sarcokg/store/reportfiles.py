@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 from stat import S_ISREG
@@ -75,10 +76,15 @@ def report_listing(kg: Path) -> list[str]:
         return report_names(kg)
     state_folder(kg / CACHE_DIR)
     try:
-        names = sorted(n for n in os.listdir(kg) if n.endswith(".ttl") and not n.startswith("."))
+        names = os.listdir(kg)
     except OSError:
         return report_names(kg)
+    names.sort()
+    del names[bisect_left(names, "."):bisect_left(names, "/")]   # the hidden ones ('/' follows '.')
     joined = "\n".join(names) + "\n"
+    if joined.count(".ttl\n") != len(names):   # a name that is not *.ttl (or holds a newline)
+        names = [n for n in names if n.endswith(".ttl")]
+        joined = "\n".join(names) + "\n"
     if joined.count("\n") != len(names) or _IDS.fullmatch(joined) is None or ONTOLOGY_KEY + ".ttl" in names:
         return report_names(kg)    # none, a bad name, or the ontology's: its one-line error
     return names
