@@ -618,3 +618,56 @@ def test_narrowed_rows_are_those_a_plain_loop_keeps(head, keep):
     got = narrowed(tsv, "within", "vertebra", target, keep)
     assert got == _narrowed_plainly(tsv, "within", "vertebra", str(target).encode(), keep)
     assert narrowed(head.encode() + b"\n", "within", "vertebra", target, keep) == head.encode() + b"\n"
+
+
+def test_a_store_build_writes_the_kept_rows_as_chunks_settle(tmp_path, monkeypatch):
+    """In a store build the consumers that start afresh get their entries as
+    each chunk settles (while the next chunks load), and the end of the build
+    only stamps them: every query then answers as the store, none computed
+    again. A later bulk load of changed files (the consumers current) keeps
+    the catch-up path, and a build that dies after its chunks were written
+    leaves no stamp: the next queries compute their rows and answer as the store."""
+    import sarcokg.query.rowcache as rc
+    import sarcokg.store.sync as sync
+    from sarcokg.store.catalogue import Catalogue
+    settings = Settings(defer_evidence_min=21, load_chunk=8)   # a bulk load of 30 files, in 4 chunks
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    streamed: list[int] = []
+    real_put, real_update = Catalogue.put_entries, Catalogue.update
+    monkeypatch.setattr(Catalogue, "put_entries", lambda cat, put: streamed.append(len(put)) or real_put(cat, put))
+    rewritten: list[int] = []
+    monkeypatch.setattr(Catalogue, "update", lambda cat, name, stamp, put, drop, afresh=False:
+                        rewritten.append(len(put)) or real_update(cat, name, stamp, put, drop, afresh))
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    consumers = len(rc.named_consumers(rc.Run(rc_ontology())))
+    assert streamed == [consumers] * 4 and rewritten == [0] * consumers   # written as they came, then stamped
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
+    monkeypatch.undo()
+    # 25 of the 30 files changed: a bulk load with the consumers current (their catch-up, not a stream)
+    for f in sorted(kg.glob("*.ttl"))[:25]:
+        f.write_text(f.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    streamed.clear()
+    monkeypatch.setattr(Catalogue, "put_entries", lambda cat, put: streamed.append(len(put)) or real_put(cat, put))
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    assert streamed == []
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
+    monkeypatch.undo()
+    # a build that dies once its chunks were written, before the sync records them
+    shutil.rmtree(kg / CACHE_DIR)
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("killed")
+    monkeypatch.setattr(sync, "_finish", dies)
+    with pytest.raises(RuntimeError):
+        load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    monkeypatch.undo()
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) != []
+
+
+def rc_ontology():
+    from sarcokg.store.kgstore import ontology_path
+    return ontology_path()

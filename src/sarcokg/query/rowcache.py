@@ -67,7 +67,7 @@ from sarcokg.query.aggregate import Plan, Unsupported, plan
 from sarcokg.query.renders import KeptResult, Outputs, as_bytes
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
-from sarcokg.store.lock import CACHE_DIR
+from sarcokg.store.lock import CACHE_DIR, holds_exclusive
 from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
 
@@ -314,7 +314,15 @@ class Deriver:
     run after a store build; or a first run, which reads the files itself.
     Loading a chunk costs more than the queries on it, so one pass serves them
     all. Chunks are evaluated on `run.jobs` worker processes (in this process
-    for one job) while the next ones are read."""
+    for one job) while the next ones are read.
+
+    In a store build (the sync holds the folder's lock alone), the rows of a
+    consumer that starts afresh (no stamp, another context, a log that does
+    not reach back) go into the catalogue as each chunk settles, while the
+    next chunks load, under no stamp (its old stamp and entries dropped
+    first): a crash leaves it without a stamp, so it starts afresh again.
+    finish() then only stamps it, where the whole write used to follow the
+    build on one core."""
 
     def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False):
         self.kg, self.run, self.extra, self.inline = kg, run, extra, inline
@@ -325,6 +333,16 @@ class Deriver:
         self.broken = False
         self.reports = self.total = 0
         self.totals: list[dict | None] = []   # an aggregate's totals, chunk by chunk as they settle
+        self.streamed: set[str] = set()       # consumers whose entries are written as chunks settle
+
+    def begin(self) -> None:
+        """A bulk load is about to hand over chunks: the worker processes start
+        now (an interpreter each, with its imports), while the first chunk is read."""
+        if self.workers is None and self.run.jobs > 1 and not self.inline:
+            from sarcokg.common.parallel import pool
+            self.workers = pool(self.run.jobs)
+            for _ in range(self.run.jobs):
+                self.workers.submit(_started)
 
     def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
         """A chunk of report files ({key: digest}) and their facts as TriG graph
@@ -336,9 +354,11 @@ class Deriver:
             self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
             self.totals = [{} if c.agg is not None else None for c in self.consumers]
             self.total = total
-            if self.run.jobs > 1 and not self.inline:
+            if self.workers is None and self.run.jobs > 1 and not self.inline:
                 from sarcokg.common.parallel import pool
                 self.workers = pool(self.run.jobs)
+            if trig is not None and self.consumers and holds_exclusive(self.kg):
+                self.streamed = using(catalogue_path(self.kg), lambda cat: _start_streams(cat, self.consumers or []))
             if self.run.progress is not None:
                 self.run.progress(_message(len(self.consumers), total), 0, total)
         if not self.consumers:
@@ -364,15 +384,29 @@ class Deriver:
             self.done.append((names, part, extra))
             for i, (c, p) in enumerate(zip(self.consumers or (), [(names, part), *extra], strict=True)):
                 self.totals[i] = _added(c.agg, self.totals[i], p)   # while the next chunks are evaluated
+            if self.streamed:
+                self._stream([(names, part), *extra])
         self.reports += n
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
+    def _stream(self, parts: list) -> None:
+        """A settled chunk's entries of the streamed consumers into the catalogue,
+        in one transaction; a consumer whose part could not be kept stops (it
+        keeps no stamp, so it starts afresh when first run)."""
+        for c, part in zip(self.consumers or (), parts, strict=True):
+            if part is None:
+                self.streamed.discard(c.name)
+        put = [(c.name, part[1]) for c, part in zip(self.consumers or (), parts, strict=True)
+               if c.name in self.streamed]
+        using(catalogue_path(self.kg), lambda cat: cat.put_entries(put))
+
     def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
                totals: dict | None) -> None:
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
+        written = c.name in self.streamed
         got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
-                                                      totals))
+                                                      totals, written))
         if got is not None:
             try:
                 out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
@@ -400,6 +434,21 @@ class Deriver:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
             self.running, self.done = [], []
+
+
+def _started() -> None:
+    """A worker's first task: nothing (its interpreter has started and imported this module)."""
+
+
+def _start_streams(cat: Catalogue, consumers: list[Consumer]) -> set[str]:
+    """The consumers that start afresh (_behind), their stamps and entries dropped, in one transaction."""
+    afresh = []
+    for c in consumers:
+        stamp = cat.stamp(c.name)
+        if stamp is None or stamp.context != c.context or cat.changed_keys(stamp.generation) is None:
+            afresh.append(c.name)
+    cat.drop_entries(afresh)
+    return set(afresh)
 
 
 def first_run(kg: Path, digests: Mapping[str, str], generation: int, run: Run,
@@ -485,32 +534,39 @@ def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None
 
 
 def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
-          new: dict, afresh: bool, added: dict | None = None) -> bytes | None:
-    """The consumer's entries for `keys` replaced by `new`, and its stamp, in
-    one transaction; an aggregate's result as SPARQL TSV (else None)."""
+          new: dict, afresh: bool, added: dict | None = None, written: bool = False) -> bytes | None:
+    """The consumer's entries for `keys` replaced by `new` (`written`: they are
+    its entries already), and its stamp, in one transaction; an aggregate's
+    result as SPARQL TSV (else None)."""
     drop = [k for k in keys if k not in new]
+    put, drop, afresh = ({}, [], False) if written else (new, drop, afresh)
     if c.agg is None:
-        cat.update(c.name, Stamp(c.context, generation), new, drop, afresh)
+        cat.update(c.name, Stamp(c.context, generation), put, drop, afresh)
         return None
-    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new, added)
-    cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, afresh)
+    state, tsv = _aggregated(c.agg, None if afresh or written else stamp, old, new, added)
+    cat.update(c.name, Stamp(c.context, generation, state=state), put, drop, afresh)
     return tsv
 
 
 def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
-           variables: list[str], totals: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+           variables: list[str], totals: dict | None = None,
+           written: bool = False) -> tuple[bytes, int | None, list | None] | None:
     """Entries computed by a pass over the reports ({key: entry}) kept
     for this consumer when they are what it lacks, as _caught_up; None when
     it is current already or they are not what it lacks. `totals`: an
-    aggregate's totals of all the entries (_added)."""
+    aggregate's totals of all the entries (_added). `written`: the entries
+    were put in the catalogue as they came (Deriver._stream), with no stamp;
+    they are taken as they are when they are exactly what it keeps afresh."""
     stamp, keys, changed = _behind(cat, c, digests)
     if stamp is not None and stamp.context == c.context and stamp.generation == generation:
         return None
     new = {k: entries[k] for k in keys if k in entries}
     if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
         return None
+    written = written and stamp is None and changed is None and len(new) == len(entries) \
+        and cat.count_entries(c.name) == len(entries)
     added = totals if changed is None and len(new) == len(entries) else None
-    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added)
+    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added, written)
 
 
 def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: Mapping,
@@ -529,7 +585,8 @@ def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: M
 
 
 def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: tuple, new: dict,
-               variables: list[str] | None, added: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+               variables: list[str] | None, added: dict | None = None,
+               written: bool = False) -> tuple[bytes, int | None, list | None] | None:
     """The consumer's entries for the keys it is `behind` by (_behind) replaced
     by `new`, its totals (an aggregate's; `added`: those of `new`, afresh) and stamp, in one transaction.
     Returns (the result as SPARQL TSV, the generation it was patched from, the
@@ -537,7 +594,7 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
     stamp, keys, changed = behind
     try:
         old = {} if changed is None else cat.entries(c.name, keys)
-        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added)
+        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added, written)
         if tsv is not None:
             return tsv, None, None
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
