@@ -639,10 +639,14 @@ def test_a_store_build_writes_the_kept_rows_as_chunks_settle(tmp_path, monkeypat
     rewritten: list[int] = []
     monkeypatch.setattr(Catalogue, "update", lambda cat, name, stamp, put, drop, afresh=False:
                         rewritten.append(len(put)) or real_update(cat, name, stamp, put, drop, afresh))
+    analysed: list[str] = []   # which queries may read evidence: found by a worker while the first chunk is read
+    real_reads = rc.may_read_evidence
+    monkeypatch.setattr(rc, "may_read_evidence", lambda text: analysed.append(text) or real_reads(text))
     load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
     release(kg)
+    assert analysed == []
     consumers = len(rc.named_consumers(rc.Run(rc_ontology())))
-    assert streamed == [consumers] * 4 and rewritten == [0] * consumers   # written as they came, then stamped
+    assert analysed and streamed == [consumers] * 4 and rewritten == [0] * consumers   # written, then stamped
     assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
     monkeypatch.undo()
     # 25 of the 30 files changed: a bulk load with the consumers current (their catch-up, not a stream)
@@ -671,3 +675,34 @@ def test_a_store_build_writes_the_kept_rows_as_chunks_settle(tmp_path, monkeypat
 def rc_ontology():
     from sarcokg.store.kgstore import ontology_path
     return ontology_path()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "table"])
+def test_the_query_that_builds_the_store_is_rendered_while_the_others_are_kept(tmp_path, monkeypatch, fmt):
+    """`sarcokg query NAME` on a folder without a store: the build keeps every
+    named query's rows, and the asked query's rendering is made on a thread
+    meanwhile and kept; the command prints what the store answers."""
+    from click.testing import CliRunner
+
+    import sarcokg.query.rowcache as rc
+    from sarcokg.cli import main
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")
+    kept: list[bytes | None] = []
+    real = rc._Rendering.keep
+    monkeypatch.setattr(rc._Rendering, "keep", lambda self, *a: kept.append(self.thread.join() or self.data)
+                        or real(self, *a))
+    r = CliRunner().invoke(main, ["query", "case-timeline", "--kg", str(kg), "--format", fmt])
+    release(kg)
+    assert r.exit_code == 0, r.stderr
+    assert len(kept) == 1 and kept[0]
+    again = CliRunner().invoke(main, ["query", "case-timeline", "--kg", str(kg), "--format", fmt])
+    release(kg)
+    label, text = q.resolve("case-timeline", None)
+    kgraph = load(kg)
+    direct = q.serialize(q.run(kgraph.store, label, text, []), "json" if fmt == "table" else fmt)
+    release(kg)
+    assert r.stdout_bytes == again.stdout_bytes
+    if fmt != "table":
+        assert r.stdout_bytes.rstrip(b"\n") == direct.rstrip(b"\n") and kept[0] == direct

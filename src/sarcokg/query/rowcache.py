@@ -64,7 +64,7 @@ from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
 from sarcokg.query.aggregate import Plan, Unsupported, plan
-from sarcokg.query.renders import KeptResult, Outputs, as_bytes
+from sarcokg.query.renders import RENDERED, KeptResult, Outputs, as_bytes, keep_rendering, rendering
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR, holds_exclusive
@@ -72,7 +72,7 @@ from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
 
 if TYPE_CHECKING:   # the pool's module is imported where one starts, not by a query that reads kept rows
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
@@ -270,13 +270,27 @@ def consumer(text: str, ontology_digest: str) -> Consumer:
                     _digest(str(FORMAT), ox.__version__, text, ontology_digest, json.dumps(PREFIXES, sort_keys=True)))
 
 
-def named_consumers(run: Run) -> list[Consumer]:
+def named_consumers(run: Run, reads: list[bool] | None = None) -> list[Consumer]:
     """Every named per-report query that reads no evidence (the ones a pass
-    over the reports' facts serves)."""
-    from sarcokg.query.named import named_queries
+    over the reports' facts serves); `reads`: may_read_evidence of each of
+    _per_report_texts(), when it was worked out elsewhere (_reading_evidence)."""
     onto = sha256(run.ontology)
+    texts = _per_report_texts()
+    if reads is None or len(reads) != len(texts):
+        reads = [may_read_evidence(t) for t in texts]
+    return [consumer(t, onto) for t, read in zip(texts, reads, strict=True) if not read]
+
+
+def _per_report_texts() -> list[str]:
+    from sarcokg.query.named import named_queries
     texts = [p.read_text(encoding="utf-8") for p in named_queries().values()]
-    return [consumer(t, onto) for t in texts if per_report(t) and not may_read_evidence(t)]
+    return [t for t in texts if per_report(t)]
+
+
+def _reading_evidence(texts: list[str]) -> list[bool]:
+    """A worker's first task in a store build: may_read_evidence of each query
+    (rdflib's import and parses, 0.7 s), while the command reads the first chunk."""
+    return [may_read_evidence(t) for t in texts]
 
 
 def _compute(todo: list, c: Consumer, run: Run) -> tuple[list | None, dict]:
@@ -324,8 +338,10 @@ class Deriver:
     finish() then only stamps it, where the whole write used to follow the
     build on one core."""
 
-    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False):
+    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False,
+                 render: tuple[str, ox.QueryResultsFormat] | None = None):
         self.kg, self.run, self.extra, self.inline = kg, run, extra, inline
+        self.render = render   # (query text, format): the query asked, rendered while the others are kept
         self.consumers: list[Consumer] | None = None
         self.running: list = []
         self.done: list = []
@@ -334,6 +350,7 @@ class Deriver:
         self.reports = self.total = 0
         self.totals: list[dict | None] = []   # an aggregate's totals, chunk by chunk as they settle
         self.streamed: set[str] = set()       # consumers whose entries are written as chunks settle
+        self.reads: Future | None = None      # may_read_evidence of the named queries, from a worker
 
     def begin(self) -> None:
         """A bulk load is about to hand over chunks: the worker processes start
@@ -341,7 +358,8 @@ class Deriver:
         if self.workers is None and self.run.jobs > 1 and not self.inline:
             from sarcokg.common.parallel import pool
             self.workers = pool(self.run.jobs)
-            for _ in range(self.run.jobs):
+            self.reads = self.workers.submit(_reading_evidence, _per_report_texts())
+            for _ in range(self.run.jobs - 1):
                 self.workers.submit(_started)
 
     def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
@@ -351,7 +369,8 @@ class Deriver:
             return
         if self.consumers is None:
             names = {c.name for c in self.extra}
-            self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
+            self.consumers = [*self.extra, *(c for c in named_consumers(self.run, self._reads())
+                                             if c.name not in names)]
             self.totals = [{} if c.agg is not None else None for c in self.consumers]
             self.total = total
             if self.workers is None and self.run.jobs > 1 and not self.inline:
@@ -390,6 +409,22 @@ class Deriver:
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
+    def _wanted(self) -> str | None:
+        """The consumer name of the query asked (render), when it is a per-report query."""
+        if self.render is None or not per_report(self.render[0]):
+            return None
+        try:
+            return consumer(self.render[0], sha256(self.run.ontology)).name
+        except Exception:   # noqa: BLE001 - a query plan() cannot read: the query itself says what is wrong
+            return None
+
+    def _reads(self) -> list[bool] | None:
+        """What the worker found (begin()); None: work it out here."""
+        try:
+            return None if self.reads is None else self.reads.result()
+        except Exception:   # noqa: BLE001 - worked out again in this process
+            return None
+
     def _stream(self, parts: list) -> None:
         """A settled chunk's entries of the streamed consumers into the catalogue,
         in one transaction; a consumer whose part could not be kept stops (it
@@ -402,16 +437,19 @@ class Deriver:
         using(catalogue_path(self.kg), lambda cat: cat.put_entries(put))
 
     def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
-               totals: dict | None) -> None:
+               totals: dict | None) -> bytes | None:
+        """The consumer's entries and result kept; the result (SPARQL TSV), None when not kept."""
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
         written = c.name in self.streamed
         got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
                                                       totals, written))
-        if got is not None:
-            try:
-                out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
-            except OSError:
-                pass   # assembled from the entries when the query is first run instead
+        if got is None:
+            return None
+        try:
+            out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
+        except OSError:
+            return None   # assembled from the entries when the query is first run instead
+        return got[0]
 
     def skip(self) -> None:
         """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
@@ -425,15 +463,51 @@ class Deriver:
             if generation is None or self.broken or not self.consumers or not self.done:
                 return
             digests = dict(digests)   # a plain dict: each consumer looks up every key
-            for i, c in enumerate(self.consumers):
+            wanted = self._wanted()
+            rendered: _Rendering | None = None
+            # the query asked first: its rendering is made on a thread (Oxigraph, without the GIL) meanwhile
+            consumers = self.consumers
+            for i in sorted(range(len(consumers)), key=lambda i: consumers[i].name != wanted):
+                c = consumers[i]
                 parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
                     entries = {n: e for p in parts for n, e in p[1].items()}
-                    self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
+                    tsv = self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
+                    if c.name == wanted and tsv is not None and self.render is not None:
+                        rendered = _Rendering(c, tsv, self.render[1])
+            if rendered is not None:
+                rendered.keep(self.kg, generation)
         finally:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
             self.running, self.done = [], []
+
+
+class _Rendering:
+    """A kept result rendered in an output format on a thread of its own, then
+    kept as KeptResult.serialize keeps it (so the query reads it)."""
+
+    def __init__(self, c: Consumer, tsv: bytes, format: ox.QueryResultsFormat):
+        import threading
+        self.c, self.format = c, format
+        self.data: bytes | None = None
+        self.thread = threading.Thread(target=self._make, args=(tsv,), daemon=True)
+        self.thread.start()
+
+    def _make(self, tsv: bytes) -> None:
+        try:
+            self.data = rendering(tsv, self.format)
+        except (SyntaxError, ValueError, OSError):
+            self.data = None   # made by the query as it is asked, as without this
+
+    def keep(self, kg: Path, generation: int) -> None:
+        self.thread.join()
+        if self.data is not None and self.format in RENDERED:
+            try:
+                keep_rendering(Outputs(catalogue_path(kg), self.c.name, self.c.context, generation),
+                               kg / CACHE_DIR / "rows", self.c.name[5:], self.format, self.data)
+            except OSError:
+                pass
 
 
 def _started() -> None:
