@@ -436,12 +436,12 @@ class Deriver:
                if c.name in self.streamed]
         using(catalogue_path(self.kg), lambda cat: cat.put_entries(put))
 
-    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
+    def _adopt(self, c: Consumer, generation: int, files: Files, entries: dict, variables: list[str],
                totals: dict | None) -> bytes | None:
         """The consumer's entries and result kept; the result (SPARQL TSV), None when not kept."""
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
         written = c.name in self.streamed
-        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
+        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, files, entries, variables,
                                                       totals, written))
         if got is None:
             return None
@@ -462,7 +462,7 @@ class Deriver:
                 self._settle(job)
             if generation is None or self.broken or not self.consumers or not self.done:
                 return
-            digests = dict(digests)   # a plain dict: each consumer looks up every key
+            files = Files(digests)   # once for every consumer
             wanted = self._wanted()
             rendered: _Rendering | None = None
             # the query asked first: its rendering is made on a thread (Oxigraph, without the GIL) meanwhile
@@ -472,7 +472,7 @@ class Deriver:
                 parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
                     entries = {n: e for p in parts for n, e in p[1].items()}
-                    tsv = self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
+                    tsv = self._adopt(c, generation, files, entries, parts[0][0], self.totals[i])
                     if c.name == wanted and tsv is not None and self.render is not None:
                         rendered = _Rendering(c, tsv, self.render[1])
             if rendered is not None:
@@ -600,11 +600,25 @@ def _remade(kg: Path, digests: Mapping, text: str, run: Run, out: Outputs) -> Ke
     return cached_rows(kg, digests, out.generation, text, run)
 
 
-def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None, list[str], dict | None]:
-    """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh)."""
+def _behind(cat: Catalogue, c: Consumer, digests: Mapping,
+            stems: list[str] | None = None) -> tuple[Stamp | None, list[str], dict | None]:
+    """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh);
+    `stems`: sorted(n[:-4] for n in digests), when the caller has it."""
     stamp = cat.stamp(c.name)
     changed = cat.changed_keys(stamp.generation) if stamp is not None and stamp.context == c.context else None
-    return stamp, sorted(n[:-4] for n in digests) if changed is None else sorted(changed), changed
+    if changed is None:
+        return stamp, sorted(n[:-4] for n in digests) if stems is None else stems, None
+    return stamp, sorted(changed), changed
+
+
+class Files:
+    """The files' digests as the sync found them, by stem and in stem order, made once for
+    every consumer a pass keeps (Deriver.finish)."""
+
+    def __init__(self, digests: Mapping[str, str]):
+        self.digests = dict(digests)
+        self.by_stem = {n[:-4]: d for n, d in self.digests.items()}
+        self.stems = sorted(self.by_stem)
 
 
 def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
@@ -622,7 +636,7 @@ def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, key
     return tsv
 
 
-def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
+def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, files: Files, entries: dict,
            variables: list[str], totals: dict | None = None,
            written: bool = False) -> tuple[bytes, int | None, list | None] | None:
     """Entries computed by a pass over the reports ({key: entry}) kept
@@ -631,12 +645,16 @@ def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapp
     aggregate's totals of all the entries (_added). `written`: the entries
     were put in the catalogue as they came (Deriver._stream), with no stamp;
     they are taken as they are when they are exactly what it keeps afresh."""
-    stamp, keys, changed = _behind(cat, c, digests)
+    digests = files.digests
+    stamp, keys, changed = _behind(cat, c, digests, files.stems)
     if stamp is not None and stamp.context == c.context and stamp.generation == generation:
         return None
-    new = {k: entries[k] for k in keys if k in entries}
-    if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
-        return None
+    if changed is None and len(entries) == len(keys) and {k: e[0] for k, e in entries.items()} == files.by_stem:
+        new = entries   # afresh, an entry of every file's digest: the test below, at once
+    else:
+        new = {k: entries[k] for k in keys if k in entries}
+        if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
+            return None
     written = written and stamp is None and changed is None and len(new) == len(entries) \
         and cat.count_entries(c.name) == len(entries)
     added = totals if changed is None and len(new) == len(entries) else None
