@@ -4,11 +4,11 @@
 # (the command and its worker processes) and the load at each start. Also checks that both codes
 # print the same bytes. Writes its output to bench/results/first-query-<UTC time>.md.
 #
-#   bash bench/first_query.sh ROUNDS CORPUS OLD-LABEL OLD-CLI NEW-LABEL NEW-CLI [QUERY]
+#   bash bench/first_query.sh ROUNDS CORPUS OLD-LABEL OLD-CLI NEW-LABEL NEW-CLI [QUERY] [FORMAT]
 #       e.g. bash bench/first_query.sh 3 /tmp/s10k/graph old "env PYTHONPATH=/tmp/old/src .venv/bin/python -m sarcokg.cli" new .venv/bin/sarcokg
 set -u
 rounds=$1; corpus=$2; shift 2
-labels=("$1" "$3"); clis=("$2" "$4"); query=${5:-case-summary}
+labels=("$1" "$3"); clis=("$2" "$4"); query=${5:-case-summary}; fmt=${6:-tsv}
 here=$(cd "$(dirname "$0")" && pwd); start=$(date -u +%Y%m%d-%H%M)
 out=$here/results/first-query-$start.md; W=$(mktemp -d)
 {
@@ -16,7 +16,7 @@ out=$here/results/first-query-$start.md; W=$(mktemp -d)
     echo
     echo "- commit: $(git -C "$here" rev-parse --short HEAD)"
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-    echo "- corpus: $corpus ($(ls "$corpus" | grep -c '\.ttl$') report files); query: $query"
+    echo "- corpus: $corpus ($(ls "$corpus" | grep -c '\.ttl$') report files); query: $query --format $fmt"
     for i in 0 1; do echo "- ${labels[$i]}: \`${clis[$i]}\` ($(${clis[$i]} --version 2>&1 | head -1))"; done
     echo
     echo '```'
@@ -24,7 +24,7 @@ out=$here/results/first-query-$start.md; W=$(mktemp -d)
         for i in 0 1; do
             kg=$W/kg; rm -rf "$kg"; cp -r "$corpus" "$kg"; rm -rf "$kg/.sarcokg"; sync
             load=$(cut -d' ' -f1 /proc/loadavg)
-            /usr/bin/time -o "$W/t" -f "%e %U %S" ${clis[$i]} query "$query" --kg "$kg" --format tsv > "$W/out-$i" 2> /dev/null
+            /usr/bin/time -o "$W/t" -f "%e %U %S" ${clis[$i]} query "$query" --kg "$kg" --format "$fmt" > "$W/out-$i" 2> /dev/null
             read -r wall user sys < "$W/t"
             printf '%-8s round %d  load %5s  wall %7.1f s  user %7.1f s  sys %6.1f s  user+sys %7.1f s\n' \
                 "${labels[$i]}" "$r" "$load" "$wall" "$user" "$sys" "$(echo "$user + $sys" | bc)"

@@ -177,14 +177,26 @@ def _outcome(fn, *args):
         return f"{type(e).__name__}: {e}"
 
 
+@pytest.mark.parametrize("others", [True, False], ids=["with-other-files", "reports-only"])
 @pytest.mark.parametrize("odd", ["none", "hidden", "bad name", "a folder", "a fifo", "ontology", "empty",
-                                 "newline"])
-def test_the_cheap_listing_agrees_with_report_names(tmp_path, odd):
+                                 "newline", "below dot", "hidden folder", "newline and other"])
+def test_the_cheap_listing_agrees_with_report_names(tmp_path, odd, others, monkeypatch):
+    """report_listing (os.listdir, sorted, hidden names cut out by their place in
+    the order, one pattern) gives report_names' names or its error, with and
+    without files that are not *.ttl beside the reports."""
     from sarcokg.store import reportfiles as rf
     kg = tmp_path / "kg"
     kg.mkdir()
-    for name in ("b.ttl", "a.ttl", "a.b.ttl", "notes.txt"):
+    for name in ("b.ttl", "a.ttl", "a.b.ttl", "Z9_x.ttl", *(["notes.txt"] if others else [])):
         (kg / name).write_text("")
+    if odd == "below dot":
+        (kg / "-a.ttl").write_text("")        # sorts before '.': a bad name, not a hidden one
+    elif odd == "hidden folder":
+        (kg / ".sarcokg").mkdir()
+        (kg / ".~lock.ttl").write_text("")
+    elif odd == "newline and other":
+        (kg / "x.ttl\ny.ttl").write_text("")   # two '.ttl' line ends from one name, beside a name without
+        (kg / "README").write_text("")
     if odd == "hidden":
         (kg / ".x.ttl").write_text("")
     elif odd == "bad name":
@@ -200,8 +212,14 @@ def test_the_cheap_listing_agrees_with_report_names(tmp_path, odd):
     elif odd == "empty":
         for f in kg.glob("*.ttl"):
             f.unlink()
-    cheap = _outcome(lambda: rf.listed_stats(kg, rf.report_listing(kg))[0])
-    assert cheap == _outcome(rf.report_names, kg)
+    asked = []
+    real = rf.report_names
+    monkeypatch.setattr(rf, "report_names", lambda kg: asked.append(kg) or real(kg))
+    listed = _outcome(rf.report_listing, kg)
+    # a folder of good names, hidden ones or other files beside them is listed without report_names
+    assert bool(asked) == (odd not in ("none", "hidden", "hidden folder", "a folder", "a fifo"))
+    cheap = _outcome(lambda: rf.listed_stats(kg, listed)[0]) if isinstance(listed, list) else listed
+    assert cheap == _outcome(real, kg)
 
 
 def test_stats_taken_in_two_processes_are_the_files(tmp_path, monkeypatch):

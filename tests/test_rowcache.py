@@ -575,3 +575,134 @@ def test_changes_that_net_out_keep_the_kept_result_and_renderings(tmp_path, monk
     finally:
         release(kg)
     assert calls == []
+
+
+def _narrowed_plainly(tsv: bytes, param: str, column: str, cell: bytes, keep: set[str]) -> bytes:
+    """narrow.narrowed written as a plain loop over the rows (the oracle)."""
+    head, _, body = tsv.partition(b"\n")
+    names = head.decode().split("\t")
+    col, at = names.index(f"?{column}"), names.index(f"?{param}")
+    out = [head]
+    for line in body.split(b"\n")[:-1]:
+        cells = line.split(b"\t")
+        if cells[col].decode() in keep:
+            cells[at] = cell
+            out.append(b"\t".join(cells))
+    return b"\n".join(out) + b"\n"
+
+
+@pytest.mark.parametrize("head", ["?report\t?vertebra\t?region\t?within", "?within\t?report\t?vertebra\t?region",
+                                  "?report\t?within\t?region\t?vertebra"])
+@pytest.mark.parametrize("keep", [set(), {'"L1"'}, {'"L1"', '"L10"', '"L1"^^<urn:t>', '"a|b"'}])
+def test_narrowed_rows_are_those_a_plain_loop_keeps(head, keep):
+    """narrow.narrowed picks rows by one pattern over the kept rows: the rows and
+    cells a loop over every row gives, wherever the two columns are, with values
+    that are prefixes of one another, lookalikes in other columns, a bound
+    parameter cell, the last row and an empty result."""
+    import random
+
+    import pyoxigraph as ox
+
+    from sarcokg.query.narrow import narrowed
+    rnd = random.Random(7)
+    values = ['"L1"', '"L10"', '"L1"^^<urn:t>', '"a|b"', '"L2"', '', '"x\\ty"', '<urn:L1>']
+    names = head.split("\t")
+    rows = []
+    for i in range(300):
+        cells = [f'"r{i // 3}"' if n == "?report" else rnd.choice(values) for n in names]
+        if rnd.random() < 0.7:
+            cells[names.index("?within")] = ""
+        rows.append("\t".join(cells))
+    tsv = (head + "\n" + "\n".join(rows) + "\n").encode()
+    target = ox.NamedNode("https://w3id.org/sarcokg/ontology#LumbarSpine")
+    got = narrowed(tsv, "within", "vertebra", target, keep)
+    assert got == _narrowed_plainly(tsv, "within", "vertebra", str(target).encode(), keep)
+    assert narrowed(head.encode() + b"\n", "within", "vertebra", target, keep) == head.encode() + b"\n"
+
+
+def test_a_store_build_writes_the_kept_rows_as_chunks_settle(tmp_path, monkeypatch):
+    """In a store build the consumers that start afresh get their entries as
+    each chunk settles (while the next chunks load), and the end of the build
+    only stamps them: every query then answers as the store, none computed
+    again. A later bulk load of changed files (the consumers current) keeps
+    the catch-up path, and a build that dies after its chunks were written
+    leaves no stamp: the next queries compute their rows and answer as the store."""
+    import sarcokg.query.rowcache as rc
+    import sarcokg.store.sync as sync
+    from sarcokg.store.catalogue import Catalogue
+    settings = Settings(defer_evidence_min=21, load_chunk=8)   # a bulk load of 30 files, in 4 chunks
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    streamed: list[int] = []
+    real_put, real_update = Catalogue.put_entries, Catalogue.update
+    monkeypatch.setattr(Catalogue, "put_entries", lambda cat, put: streamed.append(len(put)) or real_put(cat, put))
+    rewritten: list[int] = []
+    monkeypatch.setattr(Catalogue, "update", lambda cat, name, stamp, put, drop, afresh=False:
+                        rewritten.append(len(put)) or real_update(cat, name, stamp, put, drop, afresh))
+    analysed: list[str] = []   # which queries may read evidence: found by a worker while the first chunk is read
+    real_reads = rc.may_read_evidence
+    monkeypatch.setattr(rc, "may_read_evidence", lambda text: analysed.append(text) or real_reads(text))
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    assert analysed == []
+    consumers = len(rc.named_consumers(rc.Run(rc_ontology())))
+    assert analysed and streamed == [consumers] * 4 and rewritten == [0] * consumers   # written, then stamped
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
+    monkeypatch.undo()
+    # 25 of the 30 files changed: a bulk load with the consumers current (their catch-up, not a stream)
+    for f in sorted(kg.glob("*.ttl"))[:25]:
+        f.write_text(f.read_text().replace("sko:ageYears ", "sko:ageYears 1", 1))
+    streamed.clear()
+    monkeypatch.setattr(Catalogue, "put_entries", lambda cat, put: streamed.append(len(put)) or real_put(cat, put))
+    load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    assert streamed == []
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) == []
+    monkeypatch.undo()
+    # a build that dies once its chunks were written, before the sync records them
+    shutil.rmtree(kg / CACHE_DIR)
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("killed")
+    monkeypatch.setattr(sync, "_finish", dies)
+    with pytest.raises(RuntimeError):
+        load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings))
+    release(kg)
+    monkeypatch.undo()
+    assert _rows_computed_while_every_query_answers_as_the_store(kg, monkeypatch) != []
+
+
+def rc_ontology():
+    from sarcokg.store.kgstore import ontology_path
+    return ontology_path()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "table"])
+def test_the_query_that_builds_the_store_is_rendered_while_the_others_are_kept(tmp_path, monkeypatch, fmt):
+    """`sarcokg query NAME` on a folder without a store: the build keeps every
+    named query's rows, and the asked query's rendering is made on a thread
+    meanwhile and kept; the command prints what the store answers."""
+    from click.testing import CliRunner
+
+    import sarcokg.query.rowcache as rc
+    from sarcokg.cli import main
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    monkeypatch.setenv("SARCOKG_DEFER_EVIDENCE_MIN", "21")
+    kept: list[bytes | None] = []
+    real = rc._Rendering.keep
+    monkeypatch.setattr(rc._Rendering, "keep", lambda self, *a: kept.append(self.thread.join() or self.data)
+                        or real(self, *a))
+    r = CliRunner().invoke(main, ["query", "case-timeline", "--kg", str(kg), "--format", fmt])
+    release(kg)
+    assert r.exit_code == 0, r.stderr
+    assert len(kept) == 1 and kept[0]
+    again = CliRunner().invoke(main, ["query", "case-timeline", "--kg", str(kg), "--format", fmt])
+    release(kg)
+    label, text = q.resolve("case-timeline", None)
+    kgraph = load(kg)
+    direct = q.serialize(q.run(kgraph.store, label, text, []), "json" if fmt == "table" else fmt)
+    release(kg)
+    assert r.stdout_bytes == again.stdout_bytes
+    if fmt != "table":
+        assert r.stdout_bytes.rstrip(b"\n") == direct.rstrip(b"\n") and kept[0] == direct

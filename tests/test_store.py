@@ -428,3 +428,47 @@ def test_a_crash_during_a_rebuild_is_redone(tmp_path, monkeypatch):
     assert quads(kgraph.store) == quads(load_memory(kg).store)
     kgraph = None
     release(kg)
+
+
+@pytest.mark.parametrize("stat_says", [0, 100, 4999, 5001, 9000], ids=lambda n: f"stat-{n}")
+def test_a_file_read_whole_whatever_its_stat_said(tmp_path, monkeypatch, stat_says):
+    """reportfiles.read_file reads the size its stat gave and a byte more: a
+    file that grew or shrank between the stat and the read is still read whole."""
+    from sarcokg.store import reportfiles as rf
+    path = tmp_path / "r.ttl"
+    path.write_bytes(bytes(range(256)) * 19 + b"end")
+    real = os.fstat
+
+    class Stat:
+        def __init__(self, st):
+            self.st, self.st_size = st, stat_says
+
+        def __getattr__(self, name):
+            return getattr(self.st, name)
+
+    monkeypatch.setattr(rf.os, "fstat", lambda fd: Stat(real(fd)))
+    st, data = rf.read_file(path)
+    assert data == path.read_bytes() and st.st_size == stat_says
+
+
+def test_a_rebuild_plans_without_looking_at_the_files(tmp_path, monkeypatch):
+    """With every file pending ('*': a rebuild) the plan loads them all and
+    stats none of them (each is stat'ed as it is read, where a file gone is
+    named as it was by the plan); otherwise a file gone while planning is named."""
+    from sarcokg.common.errors import InputError
+    from sarcokg.store import sync
+    names = ["a.ttl", "b.ttl"]
+    for n in names:
+        (tmp_path / n).write_text("")
+    known = {"a": (0, 1), "gone": (5, 5)}
+    stats: list[str] = []
+    real = os.stat
+    monkeypatch.setattr(sync.os, "stat", lambda path, *a, **k: stats.append(str(path)) or real(path, *a, **k))
+    planned = sync.plan(tmp_path, names, known, {"*"}, None, lambda keys: {})
+    assert sorted(planned.todo) == ["a", "b", "ontology"] and planned.gone == ["gone"]
+    assert [s for s in stats if s.startswith(str(tmp_path))] == []
+    (tmp_path / "b.ttl").unlink()
+    with pytest.raises(InputError, match="b.ttl: report file disappeared"):
+        sync.plan(tmp_path, names, known, set(), None, lambda keys: {})
+    with pytest.raises(InputError, match="b.ttl: report file disappeared"):
+        sync.read_chunk([("b", tmp_path / "b.ttl")], False)

@@ -178,7 +178,9 @@ def query(name, sparql, kg, fmt, params, list_, endpoint, timeout, allow_service
     from sarcokg.store.kgstore import load
     settings = Settings.from_env()
     # answer() loads deferred evidence when the query may read it; a store build keeps the named queries' rows
-    kgraph = load(kg, evidence=False, settings=settings, derive=q.deriver(kg, 2, settings, progress_on_stderr()))
+    asked = None if params else (text, "json" if fmt == "table" else fmt)
+    kgraph = load(kg, evidence=False, settings=settings,
+                  derive=q.deriver(kg, 2, settings, progress_on_stderr(), asked))
     data = q.answer(kg, kgraph, label, text, list(params), "json" if fmt == "table" else fmt,
                     timeout or settings.query_timeout, progress=progress_on_stderr(),
                     allow_service=allow_service)

@@ -78,11 +78,19 @@ def narrowed(tsv: bytes, param: str, column: str, target: ox.NamedNode, keep: se
     if f"?{column}" not in names or f"?{param}" not in names:
         return None
     col, at = names.index(f"?{column}"), names.index(f"?{param}")
-    cell, wanted = str(target).encode("utf-8"), {k.encode("utf-8") for k in keep}
+    cell = str(target).encode("utf-8")
     out = [head]
-    for line in body.split(b"\n")[:-1]:
-        cells = line.split(b"\t")
-        if cells[col] in wanted:
-            cells[at] = cell
-            out.append(b"\t".join(cells))
+    if keep:
+        # the lines whose cell `col` is one of `keep`, found by one regular expression over the
+        # rows (a cell holds no raw tab or newline: SPARQL TSV escapes them)
+        cells = b"|".join(re.escape(k.encode("utf-8")) for k in sorted(keep))
+        rows = re.compile(rb"\n((?:[^\t\n]*\t){%d}(?:%s)(?:\t[^\n]*)?)(?=\n)" % (col, cells))
+        found = rows.findall(b"\n" + body)
+        if at == len(names) - 1 and all(line.endswith(b"\t") for line in found):
+            out += [line + cell for line in found]     # the parameter's column last, unbound: the cell after it
+        else:
+            for line in found:
+                split = line.split(b"\t")
+                split[at] = cell
+                out.append(b"\t".join(split))
     return b"\n".join(out) + b"\n"

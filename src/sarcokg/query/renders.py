@@ -32,6 +32,7 @@ from sarcokg.store.catalogue import Stamp, using
 
 TSV = ox.QueryResultsFormat.TSV
 _EXT = {ox.QueryResultsFormat.JSON: "json", ox.QueryResultsFormat.CSV: "csv", ox.QueryResultsFormat.TSV: "tsv"}
+RENDERED = frozenset(_EXT)   # the formats whose renderings are kept
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,20 @@ class KeptResult:
             data = None if old is None else patched(old, format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
             data = as_bytes(self.solutions().serialize(format=format))
-        # no fsync: a rendering is made again from the TSV whenever its size is not its stamp's
-        self.outputs.write(f"out.{ext}", out, data, fsync=False)
+        keep_rendering(self.outputs, self.folder, self.stem, format, data)
         return data
+
+
+def rendering(tsv: bytes, format: ox.QueryResultsFormat) -> bytes:
+    """A kept result (SPARQL TSV) in an output format, as KeptResult.serialize makes it."""
+    return as_bytes(_select(ox.parse_query_results(tsv, format=TSV)).serialize(format=format))
+
+
+def keep_rendering(outputs: Outputs, folder: Path, stem: str, format: ox.QueryResultsFormat, data: bytes) -> None:
+    """A rendering kept beside the result, for KeptResult.serialize to read."""
+    ext = _EXT[format]
+    # no fsync: a rendering is made again from the TSV whenever its size is not its stamp's
+    outputs.write(f"out.{ext}", folder / stem / f"out.{ext}", data, fsync=False)
 
 
 def _select(res) -> ox.QuerySolutions:

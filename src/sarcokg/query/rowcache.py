@@ -64,15 +64,15 @@ from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
 from sarcokg.query.aggregate import Plan, Unsupported, plan
-from sarcokg.query.renders import KeptResult, Outputs, as_bytes
+from sarcokg.query.renders import RENDERED, KeptResult, Outputs, as_bytes, keep_rendering, rendering
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
-from sarcokg.store.lock import CACHE_DIR
+from sarcokg.store.lock import CACHE_DIR, holds_exclusive
 from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
 
 if TYPE_CHECKING:   # the pool's module is imported where one starts, not by a query that reads kept rows
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
@@ -270,13 +270,27 @@ def consumer(text: str, ontology_digest: str) -> Consumer:
                     _digest(str(FORMAT), ox.__version__, text, ontology_digest, json.dumps(PREFIXES, sort_keys=True)))
 
 
-def named_consumers(run: Run) -> list[Consumer]:
+def named_consumers(run: Run, reads: list[bool] | None = None) -> list[Consumer]:
     """Every named per-report query that reads no evidence (the ones a pass
-    over the reports' facts serves)."""
-    from sarcokg.query.named import named_queries
+    over the reports' facts serves); `reads`: may_read_evidence of each of
+    _per_report_texts(), when it was worked out elsewhere (_reading_evidence)."""
     onto = sha256(run.ontology)
+    texts = _per_report_texts()
+    if reads is None or len(reads) != len(texts):
+        reads = [may_read_evidence(t) for t in texts]
+    return [consumer(t, onto) for t, read in zip(texts, reads, strict=True) if not read]
+
+
+def _per_report_texts() -> list[str]:
+    from sarcokg.query.named import named_queries
     texts = [p.read_text(encoding="utf-8") for p in named_queries().values()]
-    return [consumer(t, onto) for t in texts if per_report(t) and not may_read_evidence(t)]
+    return [t for t in texts if per_report(t)]
+
+
+def _reading_evidence(texts: list[str]) -> list[bool]:
+    """A worker's first task in a store build: may_read_evidence of each query
+    (rdflib's import and parses, 0.7 s), while the command reads the first chunk."""
+    return [may_read_evidence(t) for t in texts]
 
 
 def _compute(todo: list, c: Consumer, run: Run) -> tuple[list | None, dict]:
@@ -314,10 +328,20 @@ class Deriver:
     run after a store build; or a first run, which reads the files itself.
     Loading a chunk costs more than the queries on it, so one pass serves them
     all. Chunks are evaluated on `run.jobs` worker processes (in this process
-    for one job) while the next ones are read."""
+    for one job) while the next ones are read.
 
-    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False):
+    In a store build (the sync holds the folder's lock alone), the rows of a
+    consumer that starts afresh (no stamp, another context, a log that does
+    not reach back) go into the catalogue as each chunk settles, while the
+    next chunks load, under no stamp (its old stamp and entries dropped
+    first): a crash leaves it without a stamp, so it starts afresh again.
+    finish() then only stamps it, where the whole write used to follow the
+    build on one core."""
+
+    def __init__(self, kg: Path, run: Run, extra: tuple[Consumer, ...] = (), inline: bool = False,
+                 render: tuple[str, ox.QueryResultsFormat] | None = None):
         self.kg, self.run, self.extra, self.inline = kg, run, extra, inline
+        self.render = render   # (query text, format): the query asked, rendered while the others are kept
         self.consumers: list[Consumer] | None = None
         self.running: list = []
         self.done: list = []
@@ -325,6 +349,18 @@ class Deriver:
         self.broken = False
         self.reports = self.total = 0
         self.totals: list[dict | None] = []   # an aggregate's totals, chunk by chunk as they settle
+        self.streamed: set[str] = set()       # consumers whose entries are written as chunks settle
+        self.reads: Future | None = None      # may_read_evidence of the named queries, from a worker
+
+    def begin(self) -> None:
+        """A bulk load is about to hand over chunks: the worker processes start
+        now (an interpreter each, with its imports), while the first chunk is read."""
+        if self.workers is None and self.run.jobs > 1 and not self.inline:
+            from sarcokg.common.parallel import pool
+            self.workers = pool(self.run.jobs)
+            self.reads = self.workers.submit(_reading_evidence, _per_report_texts())
+            for _ in range(self.run.jobs - 1):
+                self.workers.submit(_started)
 
     def chunk(self, digests: dict[str, str], trig: bytes | None, total: int) -> None:
         """A chunk of report files ({key: digest}) and their facts as TriG graph
@@ -333,12 +369,15 @@ class Deriver:
             return
         if self.consumers is None:
             names = {c.name for c in self.extra}
-            self.consumers = [*self.extra, *(c for c in named_consumers(self.run) if c.name not in names)]
+            self.consumers = [*self.extra, *(c for c in named_consumers(self.run, self._reads())
+                                             if c.name not in names)]
             self.totals = [{} if c.agg is not None else None for c in self.consumers]
             self.total = total
-            if self.run.jobs > 1 and not self.inline:
+            if self.workers is None and self.run.jobs > 1 and not self.inline:
                 from sarcokg.common.parallel import pool
                 self.workers = pool(self.run.jobs)
+            if trig is not None and self.consumers and holds_exclusive(self.kg):
+                self.streamed = using(catalogue_path(self.kg), lambda cat: _start_streams(cat, self.consumers or []))
             if self.run.progress is not None:
                 self.run.progress(_message(len(self.consumers), total), 0, total)
         if not self.consumers:
@@ -364,20 +403,53 @@ class Deriver:
             self.done.append((names, part, extra))
             for i, (c, p) in enumerate(zip(self.consumers or (), [(names, part), *extra], strict=True)):
                 self.totals[i] = _added(c.agg, self.totals[i], p)   # while the next chunks are evaluated
+            if self.streamed:
+                self._stream([(names, part), *extra])
         self.reports += n
         if self.run.progress is not None and self.consumers:
             self.run.progress(_message(len(self.consumers), self.total), self.reports, self.total)
 
-    def _adopt(self, c: Consumer, generation: int, digests: Mapping, entries: dict, variables: list[str],
-               totals: dict | None) -> None:
+    def _wanted(self) -> str | None:
+        """The consumer name of the query asked (render), when it is a per-report query."""
+        if self.render is None or not per_report(self.render[0]):
+            return None
+        try:
+            return consumer(self.render[0], sha256(self.run.ontology)).name
+        except Exception:   # noqa: BLE001 - a query plan() cannot read: the query itself says what is wrong
+            return None
+
+    def _reads(self) -> list[bool] | None:
+        """What the worker found (begin()); None: work it out here."""
+        try:
+            return None if self.reads is None else self.reads.result()
+        except Exception:   # noqa: BLE001 - worked out again in this process
+            return None
+
+    def _stream(self, parts: list) -> None:
+        """A settled chunk's entries of the streamed consumers into the catalogue,
+        in one transaction; a consumer whose part could not be kept stops (it
+        keeps no stamp, so it starts afresh when first run)."""
+        for c, part in zip(self.consumers or (), parts, strict=True):
+            if part is None:
+                self.streamed.discard(c.name)
+        put = [(c.name, part[1]) for c, part in zip(self.consumers or (), parts, strict=True)
+               if c.name in self.streamed]
+        using(catalogue_path(self.kg), lambda cat: cat.put_entries(put))
+
+    def _adopt(self, c: Consumer, generation: int, files: Files, entries: dict, variables: list[str],
+               totals: dict | None) -> bytes | None:
+        """The consumer's entries and result kept; the result (SPARQL TSV), None when not kept."""
         out = Outputs(catalogue_path(self.kg), c.name, c.context, generation)
-        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, digests, entries, variables,
-                                                      totals))
-        if got is not None:
-            try:
-                out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
-            except OSError:
-                pass   # assembled from the entries when the query is first run instead
+        written = c.name in self.streamed
+        got = using(out.catalogue, lambda cat: _adopt(cat, c, self.kg, generation, files, entries, variables,
+                                                      totals, written))
+        if got is None:
+            return None
+        try:
+            out.write("result", self.kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", got[0])
+        except OSError:
+            return None   # assembled from the entries when the query is first run instead
+        return got[0]
 
     def skip(self) -> None:
         """A chunk it cannot see (a file parsed on its own, or naming another report's nodes)."""
@@ -390,16 +462,67 @@ class Deriver:
                 self._settle(job)
             if generation is None or self.broken or not self.consumers or not self.done:
                 return
-            digests = dict(digests)   # a plain dict: each consumer looks up every key
-            for i, c in enumerate(self.consumers):
+            files = Files(digests)   # once for every consumer
+            wanted = self._wanted()
+            rendered: _Rendering | None = None
+            # the query asked first: its rendering is made on a thread (Oxigraph, without the GIL) meanwhile
+            consumers = self.consumers
+            for i in sorted(range(len(consumers)), key=lambda i: consumers[i].name != wanted):
+                c = consumers[i]
                 parts = [(names, part) if i == 0 else extra[i - 1] for names, part, extra in self.done]
                 if all(p is not None for p in parts):
                     entries = {n: e for p in parts for n, e in p[1].items()}
-                    self._adopt(c, generation, digests, entries, parts[0][0], self.totals[i])
+                    tsv = self._adopt(c, generation, files, entries, parts[0][0], self.totals[i])
+                    if c.name == wanted and tsv is not None and self.render is not None:
+                        rendered = _Rendering(c, tsv, self.render[1])
+            if rendered is not None:
+                rendered.keep(self.kg, generation)
         finally:
             if self.workers is not None:
                 self.workers.shutdown(cancel_futures=True)
             self.running, self.done = [], []
+
+
+class _Rendering:
+    """A kept result rendered in an output format on a thread of its own, then
+    kept as KeptResult.serialize keeps it (so the query reads it)."""
+
+    def __init__(self, c: Consumer, tsv: bytes, format: ox.QueryResultsFormat):
+        import threading
+        self.c, self.format = c, format
+        self.data: bytes | None = None
+        self.thread = threading.Thread(target=self._make, args=(tsv,), daemon=True)
+        self.thread.start()
+
+    def _make(self, tsv: bytes) -> None:
+        try:
+            self.data = rendering(tsv, self.format)
+        except (SyntaxError, ValueError, OSError):
+            self.data = None   # made by the query as it is asked, as without this
+
+    def keep(self, kg: Path, generation: int) -> None:
+        self.thread.join()
+        if self.data is not None and self.format in RENDERED:
+            try:
+                keep_rendering(Outputs(catalogue_path(kg), self.c.name, self.c.context, generation),
+                               kg / CACHE_DIR / "rows", self.c.name[5:], self.format, self.data)
+            except OSError:
+                pass
+
+
+def _started() -> None:
+    """A worker's first task: nothing (its interpreter has started and imported this module)."""
+
+
+def _start_streams(cat: Catalogue, consumers: list[Consumer]) -> set[str]:
+    """The consumers that start afresh (_behind), their stamps and entries dropped, in one transaction."""
+    afresh = []
+    for c in consumers:
+        stamp = cat.stamp(c.name)
+        if stamp is None or stamp.context != c.context or cat.changed_keys(stamp.generation) is None:
+            afresh.append(c.name)
+    cat.drop_entries(afresh)
+    return set(afresh)
 
 
 def first_run(kg: Path, digests: Mapping[str, str], generation: int, run: Run,
@@ -477,40 +600,65 @@ def _remade(kg: Path, digests: Mapping, text: str, run: Run, out: Outputs) -> Ke
     return cached_rows(kg, digests, out.generation, text, run)
 
 
-def _behind(cat: Catalogue, c: Consumer, digests: Mapping) -> tuple[Stamp | None, list[str], dict | None]:
-    """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh)."""
+def _behind(cat: Catalogue, c: Consumer, digests: Mapping,
+            stems: list[str] | None = None) -> tuple[Stamp | None, list[str], dict | None]:
+    """(the consumer's stamp, the keys to bring up to date, the changes since it or None: afresh);
+    `stems`: sorted(n[:-4] for n in digests), when the caller has it."""
     stamp = cat.stamp(c.name)
     changed = cat.changed_keys(stamp.generation) if stamp is not None and stamp.context == c.context else None
-    return stamp, sorted(n[:-4] for n in digests) if changed is None else sorted(changed), changed
+    if changed is None:
+        return stamp, sorted(n[:-4] for n in digests) if stems is None else stems, None
+    return stamp, sorted(changed), changed
+
+
+class Files:
+    """The files' digests as the sync found them, by stem and in stem order, made once for
+    every consumer a pass keeps (Deriver.finish)."""
+
+    def __init__(self, digests: Mapping[str, str]):
+        self.digests = dict(digests)
+        self.by_stem = {n[:-4]: d for n, d in self.digests.items()}
+        self.stems = sorted(self.by_stem)
 
 
 def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
-          new: dict, afresh: bool, added: dict | None = None) -> bytes | None:
-    """The consumer's entries for `keys` replaced by `new`, and its stamp, in
-    one transaction; an aggregate's result as SPARQL TSV (else None)."""
+          new: dict, afresh: bool, added: dict | None = None, written: bool = False) -> bytes | None:
+    """The consumer's entries for `keys` replaced by `new` (`written`: they are
+    its entries already), and its stamp, in one transaction; an aggregate's
+    result as SPARQL TSV (else None)."""
     drop = [k for k in keys if k not in new]
+    put, drop, afresh = ({}, [], False) if written else (new, drop, afresh)
     if c.agg is None:
-        cat.update(c.name, Stamp(c.context, generation), new, drop, afresh)
+        cat.update(c.name, Stamp(c.context, generation), put, drop, afresh)
         return None
-    state, tsv = _aggregated(c.agg, None if afresh else stamp, old, new, added)
-    cat.update(c.name, Stamp(c.context, generation, state=state), new, drop, afresh)
+    state, tsv = _aggregated(c.agg, None if afresh or written else stamp, old, new, added)
+    cat.update(c.name, Stamp(c.context, generation, state=state), put, drop, afresh)
     return tsv
 
 
-def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, digests: Mapping, entries: dict,
-           variables: list[str], totals: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, files: Files, entries: dict,
+           variables: list[str], totals: dict | None = None,
+           written: bool = False) -> tuple[bytes, int | None, list | None] | None:
     """Entries computed by a pass over the reports ({key: entry}) kept
     for this consumer when they are what it lacks, as _caught_up; None when
     it is current already or they are not what it lacks. `totals`: an
-    aggregate's totals of all the entries (_added)."""
-    stamp, keys, changed = _behind(cat, c, digests)
+    aggregate's totals of all the entries (_added). `written`: the entries
+    were put in the catalogue as they came (Deriver._stream), with no stamp;
+    they are taken as they are when they are exactly what it keeps afresh."""
+    digests = files.digests
+    stamp, keys, changed = _behind(cat, c, digests, files.stems)
     if stamp is not None and stamp.context == c.context and stamp.generation == generation:
         return None
-    new = {k: entries[k] for k in keys if k in entries}
-    if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
-        return None
+    if changed is None and len(entries) == len(keys) and {k: e[0] for k, e in entries.items()} == files.by_stem:
+        new = entries   # afresh, an entry of every file's digest: the test below, at once
+    else:
+        new = {k: entries[k] for k in keys if k in entries}
+        if any(k + ".ttl" in digests and (k not in new or new[k][0] != digests[k + ".ttl"]) for k in keys):
+            return None
+    written = written and stamp is None and changed is None and len(new) == len(entries) \
+        and cat.count_entries(c.name) == len(entries)
     added = totals if changed is None and len(new) == len(entries) else None
-    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added)
+    return _caught_up(cat, c, kg, generation, (stamp, keys, changed), new, variables, added, written)
 
 
 def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: Mapping,
@@ -529,7 +677,8 @@ def _catch_up(cat: Catalogue, c: Consumer, generation: int, kg: Path, digests: M
 
 
 def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: tuple, new: dict,
-               variables: list[str] | None, added: dict | None = None) -> tuple[bytes, int | None, list | None] | None:
+               variables: list[str] | None, added: dict | None = None,
+               written: bool = False) -> tuple[bytes, int | None, list | None] | None:
     """The consumer's entries for the keys it is `behind` by (_behind) replaced
     by `new`, its totals (an aggregate's; `added`: those of `new`, afresh) and stamp, in one transaction.
     Returns (the result as SPARQL TSV, the generation it was patched from, the
@@ -537,7 +686,7 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
     stamp, keys, changed = behind
     try:
         old = {} if changed is None else cat.entries(c.name, keys)
-        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added)
+        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added, written)
         if tsv is not None:
             return tsv, None, None
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))

@@ -190,13 +190,17 @@ def _narrowed(kg: Path, kgraph, label: str, text: str, params: list[str], jobs: 
     return None if tsv is None else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
 
 
-def deriver(kg: Path, jobs: int = 2, settings=None, progress: Progress | None = None):
+def deriver(kg: Path, jobs: int = 2, settings=None, progress: Progress | None = None,
+            asked: tuple[str, str] | None = None):
     """What computes the named per-report queries' rows as the store loads many
-    files (rowcache.Deriver), for kgstore.load(derive=...)."""
+    files (rowcache.Deriver), for kgstore.load(derive=...); `asked`: (query
+    text, format) of the query the command answers without parameters, whose
+    rendering is then made while the other queries' rows are kept."""
     from sarcokg.common.settings import Settings
     from sarcokg.query.rowcache import Deriver, Run
     from sarcokg.store.kgstore import ontology_path
-    return Deriver(kg, Run(ontology_path(), jobs, settings or Settings(), progress))
+    render = None if asked is None else (asked[0], RESULT_FORMATS[asked[1]])
+    return Deriver(kg, Run(ontology_path(), jobs, settings or Settings(), progress), render=render)
 
 
 def _where(message: str, text: str) -> str:

@@ -172,6 +172,24 @@ class Catalogue:
                 out[key] = tuple(row[1:])
         return out
 
+    def count_entries(self, consumer: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM entries WHERE consumer = ?", (consumer,)).fetchone()[0]
+
+    def drop_entries(self, consumers: list[str]) -> None:
+        """These consumers' stamps and entries dropped, in one transaction (they start afresh)."""
+        with self.db:
+            for name in consumers:
+                self._put_stamp(name, None)
+                self.db.execute("DELETE FROM entries WHERE consumer = ?", (name,))
+
+    def put_entries(self, put: list[tuple[str, dict[str, tuple[str, str, str]]]]) -> None:
+        """Entries of some consumers ([(consumer, {key: (digest, label, data)})]), in one transaction;
+        their stamps untouched (Deriver._stream: entries of consumers with no stamp)."""
+        with self.db:
+            for consumer, entries in put:
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+                                    [(consumer, k, *e) for k, e in entries.items()])
+
     def set_stamp(self, name: str, stamp: Stamp | None) -> None:
         with self.db:
             self._put_stamp(name, stamp)

@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
 from stat import S_ISREG
@@ -75,10 +76,15 @@ def report_listing(kg: Path) -> list[str]:
         return report_names(kg)
     state_folder(kg / CACHE_DIR)
     try:
-        names = sorted(n for n in os.listdir(kg) if n.endswith(".ttl") and not n.startswith("."))
+        names = os.listdir(kg)
     except OSError:
         return report_names(kg)
+    names.sort()
+    del names[bisect_left(names, "."):bisect_left(names, "/")]   # the hidden ones ('/' follows '.')
     joined = "\n".join(names) + "\n"
+    if joined.count(".ttl\n") != len(names):   # a name that is not *.ttl (or holds a newline)
+        names = [n for n in names if n.endswith(".ttl")]
+        joined = "\n".join(names) + "\n"
     if joined.count("\n") != len(names) or _IDS.fullmatch(joined) is None or ONTOLOGY_KEY + ".ttl" in names:
         return report_names(kg)    # none, a bad name, or the ontology's: its one-line error
     return names
@@ -211,9 +217,23 @@ def turtle_error(path: Path | str, e: SyntaxError) -> InputError:
 
 
 def read_file(path: Path) -> tuple[os.stat_result, bytes]:
-    """A report file's stat and bytes; a file gone or unreadable raises a one-line InputError."""
+    """A report file's stat and bytes; a file gone or unreadable raises a one-line InputError.
+    One open, the stat of the open file, one read of its size and one byte more
+    (a file that changed meanwhile is read to its end): a third of the system
+    calls of Path.stat() and Path.read_bytes()."""
     try:
-        return path.stat(), path.read_bytes()
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            st = os.fstat(fd)
+            data = os.read(fd, st.st_size + 1)
+            if len(data) != st.st_size:   # grown or shrunk since the stat: to its end
+                parts = [data]
+                while parts[-1]:
+                    parts.append(os.read(fd, 1 << 20))
+                data = b"".join(parts)
+        finally:
+            os.close(fd)
+        return st, data
     except FileNotFoundError:
         raise InputError(f"{path}: report file disappeared while the store was being updated; run again") from None
     except OSError as e:

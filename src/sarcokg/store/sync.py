@@ -209,6 +209,9 @@ def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tupl
     given = {} if stats is None else dict(zip([n[:-4] for n in names], zip(*stats, strict=True), strict=True))
     moved = {}
     for key, path in wanted.items():
+        if redo_all:   # every file is loaded (and stat'ed as it is read): none is looked at first
+            out.todo.append(key)
+            continue
         try:
             st = None if key in given else os.stat(path)
             now = given[key] if st is None else (st.st_size, st.st_mtime_ns)
@@ -216,7 +219,7 @@ def plan(kg: Path, names: list[str], known: dict, pending: set[str], stats: tupl
             raise InputError(f"{path}: report file disappeared while the store was being updated; "
                              "run again") from None
         e = known.get(key)
-        if e is None or redo_all or key in pending:
+        if e is None or key in pending:
             out.todo.append(key)
         elif e != now:   # both (size, mtime_ns)
             moved[key] = now
@@ -292,6 +295,9 @@ def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
 class Deriver(Protocol):
     """A consumer that derives its state from report files as a bulk load
     reads them (query.rowcache.Deriver); the store knows nothing else of it."""
+
+    def begin(self) -> None:
+        """A bulk load starts; chunks follow."""
 
     def chunk(self, digests: dict[str, str], trig: bytes, total: int) -> None:
         """A chunk of report files ({key: digest}) loaded, their facts as TriG graph blocks."""
@@ -481,6 +487,8 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
             _drop(store, graph_of(key))
     entries: dict = {}
     total = sum(key != ONTOLOGY_KEY for key, _ in items)
+    if deriver is not None:
+        deriver.begin()
     with ThreadPoolExecutor(max_workers=2) as pool:
         loader = _Loader(store, pool)
         for start in range(0, len(items), chunk):
