@@ -139,13 +139,11 @@ _AIMED_BEFORE_RX = re.compile(r"\b(?:resect\w*|excis\w*|remov\w*|debulk\w*|irrad
                               r"(?:the\s+|a\s+|her\s+|his\s+)?$")
 _AIMED_AFTER_RX = re.compile(r"\s*(?:was|were)\s+(?:\w+\s+)?(?:resected|excised|removed|irradiated|treated|debulked)\b")
 # a symptom that progressed is no progression of the disease: 'leg weakness that progressed over 7 months'
-_SYMPTOM_PROGRESSED_RX = re.compile(r"\b(?:weakness|pain|numbness|paresis|paraparesis|paraplegia|symptoms?|deficits?|"
-                                    r"dysfunction|difficulty|claudication|swelling|myelopathy|dyspn\w*|cough)\s+"
-                                    r"(?:\w+\s+){0,3}$")
+_SYMPTOMS = (r"(?:weakness|pain|numbness|paresis|paraparesis|paraplegia|symptoms?|deficits?|dysfunction|difficulty|"
+             r"claudication|swelling|myelopathy|dyspn\w*|cough)")
+_SYMPTOM_PROGRESSED_RX = re.compile(r"\b" + _SYMPTOMS + r"\s+(?:\w+\s+){0,3}$")
 # and the progression of a symptom: 'gradual progression of back pain'
-_SYMPTOM_OF_RX = re.compile(r"\s+of\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,2}?(?:weakness|pain|numbness|paresis|"
-                            r"paraparesis|paraplegia|symptoms?|deficits?|dysfunction|difficulty|claudication|"
-                            r"swelling|myelopathy|dyspn\w*|cough)\b")
+_SYMPTOM_OF_RX = re.compile(r"\s+of\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,2}?" + _SYMPTOMS + r"\b")
 # a response on the way to the next treatment: '..., the tumour shrank, and she then underwent resection'
 _NEXT_TX_AFTER_RX = re.compile(r"[^.;]*?\b(?:and|then|before|so)\s+(?:she|he|they|the\s+patient)\s+(?:then\s+)?"
                                r"(?:received|underwent|was\s+(?:given|treated|operated|referred))\b")
