@@ -53,10 +53,14 @@ YEAR_FORMS = [
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
              (")",), cites=True),
-    # "Example Med Assoc 100(3): 216-219, 2010"
-    YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*" + YEAR + r"(?!\d)"),
-             0.92, (":",), cites=True),
+    # "Example Med Assoc 100(3): 216-219, 2010"; with the page's "p" and the month, as some publishers
+    # print it: "Example Medicine 98(12):p e14865, March 2019"
+    YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*(?:p\.?\s*)?[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*(?:"
+                        + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.92, (":",), cites=True),
     YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
+    # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005", or the date first:
+    # "July 2015 \u00b7 Example Reports in Oncology 8(2)"
+    YearForm(re.compile(r"(?m)^[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t]*\u00b7[ \t]*[A-Z]"), 0.9, ("\u00b7",)),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
     YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
              ("article",)),
@@ -129,6 +133,9 @@ YEAR_FORMS = [
         r"(?:\(?\s*(?:" + MONTH + r"\s*(?:[\-\u2013]\s*" + MONTH + r"\s*)?)?(?:\d{1,2},?\s+)?)?" + YEAR
         + r"(?!\d)", re.I),
         0.8, ("vol",)),
+    # a volume and number, the city and the months: "vol.53 no.2 Example City Mar./Apr. 2018"
+    YearForm(re.compile(r"\bvol\.\s*\d{1,4}\s+no\.\s*\d{1,4}\s+[^\n\d]{2,40}?\s(?:" + MONTH + r"(?:\s*/\s*" + MONTH
+                        + r")?\s+)?" + YEAR + r"(?!\d)", re.I), 0.8, ("vol",)),
     # "(2018)" after a volume / article number, "(Nov 2022)" after a journal name
     YearForm(re.compile(r"(?:volume|vol\.?|article number|reports|journal)[^()\n]{0,40}\((?:" + MONTH + r"\s+)?"
                         + YEAR + r"\)", re.I), 0.8, ("(",)),
