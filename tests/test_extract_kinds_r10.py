@@ -27,3 +27,42 @@ def test_publisher_header_forms_give_the_year(terms, header, year):
 def test_a_month_and_year_before_a_dot_inside_a_line_is_no_cover_date(terms):
     header = "Sarcoma of the thigh\nThe patient was first seen in July 2015 \u00b7 Example clinic notes\n"
     assert ex(header + CASE, terms).metadata.year is None
+
+
+def test_a_comma_between_the_age_and_the_sex_noun(terms):
+    text = ("Sarcoma of the chest wall\n\nAbstract\n\nBackground\n\nWe treated a patient with a chondrosarcoma of the "
+            "chest wall.\n\nCase presentation\n\nA 37 years old, male patient was referred for a lump of the chest "
+            "wall. The lump was resected.\n")
+    assert ex(text, terms).sex.value == "male"
+
+
+@pytest.mark.parametrize("words, kind", [
+    ("photon beam therapy", "external beam radiotherapy"),
+    ("mixed proton and photon beam therapy", "external beam radiotherapy"),
+    ("carbon ion therapy", "carbon-ion radiotherapy"),
+])
+def test_radiotherapy_named_by_its_particle(terms, words, kind):
+    text = f"An 8-year-old girl had a chordoma of the clivus. She was treated with resection and {words}."
+    assert kind in {i.kind for i in ex(text, terms).interventions}
+
+
+def _outcomes(text, terms):
+    return [(o.status, o.months) for o in ex(text, terms).outcomes]
+
+
+PRE = "A 38-year-old woman had a leiomyosarcoma of the uterus. Hysterectomy was performed. "
+
+
+@pytest.mark.parametrize("sentence, last", [
+    # one moment counted from two events: the earlier event's count
+    ("She died 13 years after irradiation and 36 years after the first surgery.", ("death", 432.0)),
+    ("She died 2 months after the second operation and 14 months after diagnosis.", ("death", 14.0)),
+    # a time counted from the recurrence counts on from the recurrence's time
+    ("She had a local recurrence 6 months after surgery. She died 3 months after the recurrence.", ("death", 9.0)),
+    # ... also when the recurrence's event gives way to the death in one sentence
+    ("She developed recurrence in 6 months and succumbed 3 months later.", ("death", 9.0)),
+    ("She developed recurrence in 6 months and died after 3 months of recurrence.", ("death", 9.0)),
+])
+def test_the_time_of_a_death_told_from_other_events(terms, sentence, last):
+    assert _outcomes(PRE + sentence, terms)[-1] == last
+

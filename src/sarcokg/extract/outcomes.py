@@ -427,20 +427,52 @@ def _negated_in_list(text: str, s, m: Mention) -> bool:
         and AND_PREDICATE_RX.search(before, lm.start()) is None
 
 
+_TIME_PREP_RX = re.compile(r"\bafter\s+(?:(?:about|approximately|nearly|almost|only|just)\s+)?$")
+
+
 def _nearest(times: list[TimeExpr], rel_pos: int, low: str = "") -> TimeExpr | None:
     """The time of an event at rel_pos in a sentence: one in the event's own clause
     first ('metastases developed 10 months later, and he died 18 months after
-    diagnosis': 18), then the nearest, a later one before an earlier one."""
+    diagnosis': 18), a relative time right after the event's word next ('recurred in 6
+    months and died 3 months later': 3 months later), then the nearest, a later one
+    before an earlier one."""
     if not times:
         return None
 
     def crosses(t: TimeExpr) -> bool:
-        between = low[t.end:rel_pos] if t.end <= rel_pos else low[rel_pos:t.start]
+        # (a time's own preposition, 'died after 3 months', is no clause break)
+        between = low[t.end:rel_pos] if t.end <= rel_pos else _TIME_PREP_RX.sub("", low[rel_pos:t.start])
         return BREAK_RX.search(between) is not None
 
-    return min(times, key=lambda t: (crosses(t),
+    return min(times, key=lambda t: (crosses(t), not (t.relative and 0 <= t.start - rel_pos <= 16),
                                      abs(t.start - rel_pos) if t.start >= rel_pos else abs(rel_pos - t.end) + 5,
                                      t.anchor != "diagnosis"))
+
+
+def _counted_on(times: list[TimeExpr], t: TimeExpr, clock: float | None) -> float:
+    """Where a relative time t counts on from: the time told before it in its sentence, whether or not
+    that time's event was kept ('recurred in 6 months and died 3 months later': 9), else the clock."""
+    base = clock or 0
+    for u in times:
+        if u.start >= t.start:
+            break
+        base = base + u.months if u.relative else u.months
+    return base
+
+
+# one moment told from two starting points: '13 years after irradiation and 36 years after the first surgery'
+_SAME_MOMENT_RX = re.compile(r"\s+[^.;,()]{1,30}?\s+and\s+")
+
+
+def _from_the_earlier_start(times: list[TimeExpr], t: TimeExpr, low: str, clock: float | None) -> TimeExpr:
+    """t, or the time joined to it by 'and' when both are counted from an event of the case: the longer,
+    which counts from the earlier event (the follow-up is from diagnosis or the first treatment)."""
+    i = times.index(t)
+    for u in times[i - 1:i] + times[i + 1:i + 2]:
+        a, b = (t, u) if u.start > t.start else (u, t)
+        if a.anchor and b.anchor and _SAME_MOMENT_RX.fullmatch(low, a.end, b.start):
+            return max(t, u, key=lambda x: (clock or 0) + x.months if x.relative else x.months)
+    return t
 
 
 def _mentions_by_sentence(zones: Zones, mentions: list[Mention],
@@ -467,9 +499,11 @@ def _event_time(zones: Zones, s, e: _Ev, evs: list[_Ev], times: list[TimeExpr], 
         nxt = min((x.start for x in evs if x.start > e.start), default=s.end) - s.start
         t = next((x for x in times if e.end - s.start <= x.start < nxt), None)
     t = t or _nearest(times, e.start - s.start, s.low)
+    if t is not None:
+        t = _from_the_earlier_start(times, t, s.low, clock)
     months, since, tspan = None, None, None
     if t is not None:
-        months = (clock or 0) + t.months if t.relative else t.months
+        months = _counted_on(times, t, clock) + t.months if t.relative else t.months
         since = t.anchor or ("diagnosis" if t.relative else None)
         tspan = (s.start + t.start, s.start + t.end)
     elif pending is not None and pending[2] == s.index - 1:

@@ -84,7 +84,7 @@ def _sex_field(text: str, zones: Zones) -> Value | None:
 
 
 # the sex noun right after an age: 'an 89-year-old male', 'a 15-year-old boy with ...'
-_AGE_SEX_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(" + "|".join(sorted(FEMALE | MALE)) + r")\b")
+_AGE_SEX_RX = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,2}?(" + "|".join(sorted(FEMALE | MALE)) + r")\b")
 
 
 def extract_sex(text: str, zones: Zones, age: Value | None = None) -> Value | None:

@@ -106,9 +106,13 @@ PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
 _YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
 _LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\s+(?:the\s+|her\s+|his\s+)"
                           r"(?:second|third|fourth|repeat(?:ed)?|last|latest|subsequent|most\s+recent)\s+")
+# counted from an event of the case's course ('died 3 months after the recurrence'): on from the clock
+_AFTER_EVENT_RX = re.compile(r"\s*(?:after|following|since|from|of)\s+(?:the\s+|her\s+|his\s+|this\s+|that\s+)?"
+                             r"(?:(?:first|local|locoregional|distant|tumou?r|disease)\s+)?"
+                             r"(?:recurrence|relapse|progression|metastas[ie]s)\b")
 _ANCHOR_DX = re.compile(r"diagnos")
-_ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|chemo|start|"
-                        r"initiation|transplant|procedure")
+_ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|irradiat|chemo|"
+                        r"start|initiation|transplant|procedure")
 # year|month|week|day|yr|mo\b|wk: the words in one Aho-Corasick pass, 'mo\b' (which a word list cannot say)
 # by a pattern the regex engine skips to the m's of
 _HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
@@ -171,7 +175,8 @@ def find_times(sentence: str) -> list[TimeExpr]:
             elif _ANCHOR_TX.search(tail[:35]) or re.search(r"postop", m.group(0), re.I):
                 anchor = "treatment"
             # counted from a later treatment ('6 months after the second surgery'): on from the clock
-            later = not rel and anchor == "treatment" and _LATER_TX_RX.match(tail) is not None
+            later = not rel and (anchor == "treatment" and _LATER_TX_RX.match(tail) is not None
+                                 or anchor is None and _AFTER_EVENT_RX.match(tail) is not None)
             taken.append((a, b))
             out.append(TimeExpr(a, b, months, rel or later, anchor))
     out.sort(key=lambda t: t.start)
