@@ -66,3 +66,8 @@ PRE = "A 38-year-old woman had a leiomyosarcoma of the uterus. Hysterectomy was 
 def test_the_time_of_a_death_told_from_other_events(terms, sentence, last):
     assert _outcomes(PRE + sentence, terms)[-1] == last
 
+
+
+def test_askins_tumour_with_the_possessive_is_ewing_sarcoma(terms):
+    text = "A 40-year-old woman had an Askin's tumour of the chest wall. It was resected."
+    assert [t.value for t in ex(text, terms).tumour.types] == ["ES"]
