@@ -71,3 +71,14 @@ def test_the_time_of_a_death_told_from_other_events(terms, sentence, last):
 def test_askins_tumour_with_the_possessive_is_ewing_sarcoma(terms):
     text = "A 40-year-old woman had an Askin's tumour of the chest wall. It was resected."
     assert [t.value for t in ex(text, terms).tumour.types] == ["ES"]
+
+
+def test_a_header_line_opening_with_the_year_before_the_volume(terms):
+    header = "Example Journal of Oncology\n\n2010  |  Volume : 6  |  Issue : 3  |  Page : 30-39\nSarcoma of the orbit\n"
+    assert ex(header + CASE, terms).metadata.year.value == 2010
+
+
+def test_a_keywords_line_with_a_spaced_colon_is_no_treatment(terms):
+    text = ("A 38-year-old woman had a leiomyosarcoma of the uterus. Hysterectomy was performed.\n"
+            "Keywords : Uterine Neoplasms, Adjuvant Chemotherapy, Smooth Muscle Tumor\n")
+    assert "chemotherapy" not in {i.kind for i in ex(text, terms).interventions}

@@ -105,6 +105,8 @@ YEAR_FORMS = [
     # the pages with the issue's months: "Pages 237-241 (September - October 2022)", "pp. 12-18 (2019)"
     YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
                         + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp.")),
+    # a header line that opens with the year before its volume: "2010 | Volume : 6 | Issue : 3"
+    YearForm(re.compile(r"(?m)^[ \t]*" + YEAR + r"[ \t]*\|[ \t]*Vol(?:ume)?\b", re.I), 0.85, ("vol",), True),
     # the issue's month before its volume: "December 2011 - Volume 69 - Issue 12" (a journal's breadcrumb)
     YearForm(re.compile(r"\b" + MONTH + r"\s+" + YEAR + r"\s*[\-\u2013,|]\s*Vol(?:ume)?\b", re.I), 0.85, ("vol",)),
     # a publisher's line: "Published by Example Open Access December 31, 2018"

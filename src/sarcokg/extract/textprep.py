@@ -526,8 +526,8 @@ def heading_of(line: str) -> tuple[str, str] | None:
             return kind, m.group(0)
         if rest.strip() == "." and len(s) <= 40:   # a structured abstract's 'Results.' as its own sentence
             return kind, m.group(0)
-        if rest[:1] in (":", "-", "\u2013", "\u2014") or rest[:1].isupper():
-            return kind, m.group(0)
+        if rest[:1] in (":", "-", "\u2013", "\u2014") or rest[:1].isupper() or rest.lstrip(" \t")[:1] == ":":
+            return kind, m.group(0)   # (a colon spaced off its heading, 'Keywords : ...', too)
         if rest.startswith(" ") and short and kind != "case":
             return kind, m.group(0)
         # a flattened structured abstract: 'Case presentation Six years old ...', 'Conclusions The ...'
