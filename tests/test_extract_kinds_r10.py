@@ -82,3 +82,26 @@ def test_a_keywords_line_with_a_spaced_colon_is_no_treatment(terms):
     text = ("A 38-year-old woman had a leiomyosarcoma of the uterus. Hysterectomy was performed.\n"
             "Keywords : Uterine Neoplasms, Adjuvant Chemotherapy, Smooth Muscle Tumor\n")
     assert "chemotherapy" not in {i.kind for i in ex(text, terms).interventions}
+
+
+def test_a_hash_after_the_count_is_fractions(terms):
+    text = ("A 30-year-old man had a synovial sarcoma of the larynx. It was excised. He was given postoperative "
+            "external beam irradiation 60 Gy/30#.")
+    rt = [i for i in ex(text, terms).interventions if i.dose_gy]
+    assert (rt[0].dose_gy, rt[0].fractions) == (60, 30)
+
+
+@pytest.mark.parametrize("visit", [
+    "The patient was re-examined 4 months after surgery.",
+    "She was seen again 4 months after surgery.",
+    "She was followed up 4 months after surgery.",
+])
+def test_a_visits_time_goes_to_the_status_the_next_sentence_tells(terms, visit):
+    text = PRE.replace("uterus", "kidney").replace("Hysterectomy", "Nephrectomy") + visit + \
+        " An abdominal CT found no recurrence or metastasis."
+    assert _outcomes(text, terms)[-1] == ("no evidence of disease", 4.0)
+
+
+def test_a_status_with_its_own_time_keeps_it_after_a_visit(terms):
+    text = PRE + "She was seen again 4 months after surgery. At 12 months CT found no recurrence."
+    assert _outcomes(text, terms)[-1] == ("no evidence of disease", 12.0)

@@ -100,6 +100,7 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
+                       r"re-?examined|re-?evaluated|seen again|"
                        r"\bcurrently\b|last visit|\bremained\b|\bremains\b|at present|\bnow\b|at this writing|"
                        r"time of (?:this )?writing|time of this report|symptom[\s-]free|"
                        r"free of symptoms|post-?treatment", keyed=True)  # on Sentence.low
@@ -507,7 +508,7 @@ def _event_time(zones: Zones, s, e: _Ev, evs: list[_Ev], times: list[TimeExpr], 
         since = t.anchor or ("diagnosis" if t.relative else None)
         tspan = (s.start + t.start, s.start + t.end)
     elif pending is not None and pending[2] == s.index - 1:
-        months, since = pending[0], "diagnosis"
+        months, since = pending[0], pending[1].anchor or "diagnosis"
         pt = pending[1]
         ps = zones.sents[pending[2]]
         tspan = (ps.start + pt.start, ps.start + pt.end)
@@ -567,6 +568,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
     no_carry: set[int] = set()
     clock: float | None = None
     pending: tuple[float, TimeExpr, int] | None = None
+    follow: tuple[float, TimeExpr, int] | None = None
     t: TimeExpr | None
     for s in zones.sents:
         if s.zone != "case" or s.generic or any(a <= s.start < b for a, b in other_ranges):
@@ -578,6 +580,9 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             if times and FOLLOW_RX.search(s.low):
                 t = times[-1]
                 evs = [_Ev(None, s.start + t.start, s.start + t.end)]
+                # ('She was re-examined 4 months after surgery. CT found no recurrence.'): the next sentence's
+                # status, if it tells no time of its own, is at this one
+                follow = (_counted_on(times, t, clock) + t.months if t.relative else t.months, t, s.index)
             elif times and any(t.relative for t in times):
                 t = next(t for t in times if t.relative)
                 pending = ((clock or 0) + t.months, t, s.index)
@@ -603,7 +608,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             positions.append(e.start)
             if months is not None:
                 clock = months
-        pending = None
+        pending, follow = follow, None
     return _tidy(facts, no_carry)
 
 

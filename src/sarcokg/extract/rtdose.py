@@ -47,7 +47,7 @@ FX_COUNT_BEFORE_RX = re.compile(r"(?<![\w.])(\d{1,2}|" + "|".join(sorted(_WORDN,
                                 re.I)
 FX_LABEL_RX = re.compile(r"\bfractions?\s*[:=]\s*(\d{1,2})\b", re.I)
 FX_SINGLE_RX = re.compile(r"\b(?:a\s+)?single[\s-]+(?:daily\s+)?(?:fraction|session|dose)\b", re.I)
-SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:fractions?|fx|fr)\b", re.I)
+SLASH_FX_RX = re.compile(r"^\s*/\s*(\d{1,2})\s*(?:(?:fractions?|fx|fr)\b|#)", re.I)   # '#' is fractions: '60 Gy/30#'
 BOOST_NEAR_RX = re.compile(r"(?:\bboost\w*|\bplus|\badditional|\bfurther|\bsequential|\bfollowed\s+by)\s+"
                            r"(?:(?:of|with|a|an)\s+)*$"
                            r"|^\s*(?!(?:with|and|then|followed)\b)(?:\w+\s+){0,2}boost", re.I)
