@@ -105,3 +105,17 @@ def test_a_visits_time_goes_to_the_status_the_next_sentence_tells(terms, visit):
 def test_a_status_with_its_own_time_keeps_it_after_a_visit(terms):
     text = PRE + "She was seen again 4 months after surgery. At 12 months CT found no recurrence."
     assert _outcomes(text, terms)[-1] == ("no evidence of disease", 12.0)
+
+
+@pytest.mark.parametrize("sentence", [
+    "She was metastasis or local recurrence free within 5 months after surgery.",
+    "She was metastasis- and recurrence-free 5 months after surgery.",
+    "She was recurrence and metastasis free at 5 months.",
+])
+def test_a_list_of_disease_words_free_as_a_whole_is_no_disease(terms, sentence):
+    assert _outcomes(PRE + sentence, terms)[-1] == ("no evidence of disease", 5.0)
+
+
+def test_a_list_that_ends_in_a_symptom_free_leaves_the_disease(terms):
+    sentence = "At 5 months she had lung metastasis and was symptom free."
+    assert _outcomes(PRE + sentence, terms)[-1][0] != "no evidence of disease"

@@ -169,7 +169,12 @@ HYPO_RX = re.compile(
 # from one of those characters to the next instead of trying every position
 BREAK_RX = re.compile(r";|:|,|b(?<!\wb)ut\b|h(?<!\wh)owever\b|a(?<!\wa)(?:lthough|fter)\b|"
                       r"w(?<!\ww)(?:hich|ho)\b|t(?<!\wt)hen\b|f(?<!\wf)ollowed\b")
-POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
+POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|"
+                         # the first items of a list that is free as a whole: 'metastasis or local recurrence free'
+                         r"^\s*" + DASH + r"?\s*(?:and|or|/|&)\s*(?:[a-z]+\s+){0,2}?"
+                         r"(?:recurrence|relapse|metastas[ie]s|metastatic|disease|tumou?r|progression)\s*" + DASH
+                         + r"?\s*free\b|"
+                         r"^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
                          # (given, but to no effect: 'chemotherapy was not effective')
                          r"(?:not(?!\s+(?:very\s+|well\s+|fully\s+)?(?:effective|successful|efficacious|curative|"
                          r"sufficient|helpful|beneficial|tolerated|useful))|"
