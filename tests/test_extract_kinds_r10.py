@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex
+from .extractutil import ex, sites
 
 CASE = "A 60-year-old man had a leiomyosarcoma of the thigh.\n"
 
@@ -119,3 +119,9 @@ def test_a_list_of_disease_words_free_as_a_whole_is_no_disease(terms, sentence):
 def test_a_list_that_ends_in_a_symptom_free_leaves_the_disease(terms):
     sentence = "At 5 months she had lung metastasis and was symptom free."
     assert _outcomes(PRE + sentence, terms)[-1][0] != "no evidence of disease"
+
+
+def test_the_cord_an_operation_decompresses_is_no_site(terms):
+    text = ("A 56-year-old woman had an Ewing sarcoma of the thoracic spine. She underwent hemilaminectomy and "
+            "tumor debulking surgery to decompress the spinal cord.")
+    assert sites(text, terms) == {"vertebral column"}

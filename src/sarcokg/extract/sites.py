@@ -65,8 +65,8 @@ _SYMPTOM_HINT = Words(re.compile(r"pain|ache|weakness|numbness|paresthes|paraest
                                  r"discomfort|inability|unable|difficult|"
                                  r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                                  r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia"))
-# (and the lung the mass collapses: 'total atelectasis of the lung')
-COMPRESS_RX = re.compile(r"\b(?:compress|constrict|encroach|atelecta)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+# (and the lung the mass collapses: 'total atelectasis of the lung'; the cord an operation decompresses)
+COMPRESS_RX = re.compile(r"\b(?:(?:de)?compress|constrict|encroach|atelecta)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               # 'abdominal-pelvic MRI', 'abdomino-pelvic CT'
