@@ -125,3 +125,9 @@ def test_the_cord_an_operation_decompresses_is_no_site(terms):
     text = ("A 56-year-old woman had an Ewing sarcoma of the thoracic spine. She underwent hemilaminectomy and "
             "tumor debulking surgery to decompress the spinal cord.")
     assert sites(text, terms) == {"vertebral column"}
+
+
+def test_the_pages_own_citation_offered_to_the_reader_gives_the_year(terms):
+    header = ("Sarcoma of the pelvis\n2023-01-05 10:00:00 By : Example Reader\n"
+              "Cite this article as: Author A, Author B (July 06, 2022) Sarcoma of the pelvis. Example 14(7): e1.\n")
+    assert ex(header + CASE, terms).metadata.year.value == 2022

@@ -149,6 +149,9 @@ YEAR_FORMS = [
     YearForm(re.compile(r"(?m)^[ \t]*(?:[A-Z][a-z]{0,12}\.[ \t]*){1,5},[ \t]*\d{1,2}[ \t]+(?:" + MONTH + r")[ \t]+"
                         + YEAR + r"(?!\d)"), 0.9,
              ("., 0", "., 1", "., 2", "., 3", ".,0", ".,1", ".,2", ".,3")),
+    # the page's own citation offered to the reader: "Cite this article as: Author A, Author B (July 06, 2022) Title."
+    YearForm(re.compile(r"\bCite this article as:[^\n]{0,400}?\((?:" + MONTH + r"\s+\d{1,2},?\s+)?" + YEAR + r"\)"),
+             0.9, ("cite this article",)),
     # the paper's own citation in author-date style: "Lang, J., & Wang, J. (2014). Title"
     YearForm(re.compile(r"\b[A-Z]\.\s*\(" + YEAR + r"\)\.?\s+[A-Z]"), 0.75, (")",)),
     # ... and without the initials' full stop, at the head of the page: "Halliday J (2022) Malignant ..."
