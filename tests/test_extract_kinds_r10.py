@@ -131,3 +131,19 @@ def test_the_pages_own_citation_offered_to_the_reader_gives_the_year(terms):
     header = ("Sarcoma of the pelvis\n2023-01-05 10:00:00 By : Example Reader\n"
               "Cite this article as: Author A, Author B (July 06, 2022) Sarcoma of the pelvis. Example 14(7): e1.\n")
     assert ex(header + CASE, terms).metadata.year.value == 2022
+
+
+@pytest.mark.parametrize("words, agents, kind", [
+    ("mifamurtide", ["mifamurtide"], "immunotherapy"),
+    ("MTP-PE", ["mifamurtide"], "immunotherapy"),
+    ("interferon alpha", ["interferon alfa"], "immunotherapy"),
+    ("daunorubicin and cytarabine", ["daunorubicin", "cytarabine"], "chemotherapy"),
+    ("Ara-C", ["cytarabine"], "chemotherapy"),
+    ("alectinib", ["alectinib"], "targeted therapy"),
+    ("selumetinib", ["selumetinib"], "targeted therapy"),
+    ("abemaciclib", ["abemaciclib"], "targeted therapy"),
+])
+def test_drugs_of_sarcoma_treatment_the_lexicon_knows(terms, words, agents, kind):
+    text = f"A 20-year-old man had an osteosarcoma of the femur. Resection was performed. He then received {words}."
+    got = [i for i in ex(text, terms).interventions if i.agents]
+    assert (got[0].kind, got[0].agents) == (kind, agents)
