@@ -147,3 +147,17 @@ def test_drugs_of_sarcoma_treatment_the_lexicon_knows(terms, words, agents, kind
     text = f"A 20-year-old man had an osteosarcoma of the femur. Resection was performed. He then received {words}."
     got = [i for i in ex(text, terms).interventions if i.agents]
     assert (got[0].kind, got[0].agents) == (kind, agents)
+
+
+@pytest.mark.parametrize("words, kind", [
+    ("transarterial chemoembolization of the liver metastases", "arterial embolization"),
+    ("TACE of the liver metastases", "arterial embolization"),
+    ("cytoreduction and HIPEC", "hyperthermic intraperitoneal chemotherapy"),
+    ("isolated limb perfusion", "isolated limb perfusion"),
+    ("electrochemotherapy", "electrochemotherapy"),
+    ("an immune checkpoint inhibitor", "immunotherapy"),
+    ("a Whipple procedure", "resection"),
+])
+def test_treatments_the_lexicon_knows_by_their_procedures_name(terms, words, kind):
+    text = f"A 40-year-old man had a leiomyosarcoma of the thigh. He underwent {words}."
+    assert kind in {i.kind for i in ex(text, terms).interventions}
