@@ -161,3 +161,14 @@ def test_drugs_of_sarcoma_treatment_the_lexicon_knows(terms, words, agents, kind
 def test_treatments_the_lexicon_knows_by_their_procedures_name(terms, words, kind):
     text = f"A 40-year-old man had a leiomyosarcoma of the thigh. He underwent {words}."
     assert kind in {i.kind for i in ex(text, terms).interventions}
+
+
+@pytest.mark.parametrize("words, grade", [
+    ("a leiomyosarcoma, Trojani grade 2", "intermediate"),
+    ("a leiomyosarcoma, French Federation grade 3", "high"),
+    ("a leiomyosarcoma, NCI grade 2", "intermediate"),
+    ("a grade 2 (of 3) leiomyosarcoma", "intermediate"),
+])
+def test_a_grade_in_its_grading_systems_words(terms, words, grade):
+    text = f"Case report\n\nA 45-year-old man had a mass of the thigh. Histology showed {words}. It was resected.\n"
+    assert ex(text, terms).tumour.grade.value == grade

@@ -19,18 +19,21 @@ DIFFERENTIAL_RX = Caseless(r"\b(?:differential|mimick?\w*|misdiagnos\w*|initiall
 NOS = "SARCNOS"   # OncoTree Sarcoma, NOS
 GROUPING = {SKO + "Sarcoma", SKO + "BoneTumour", SKO + "SoftTissueTumour", SKO + "Tumour"}
 
+# the grading systems a grade is given in: 'FNCLCC grade 3', 'Trojani grade 2', 'French Federation grade 3'
+_SYSTEM = (r"(?:FNCLCC|FNLCC|Trojani|Coindre|NCI|French(?:\s+Federation(?:\s+of\s+Cancer\s+Centers)?)?|"
+           r"histologic(?:al)?|tumou?r|WHO|World\s+Health\s+Organi[sz]ation)")
 GRADE_WORD_RX = re.compile(
     r"\b(high|intermediate|low)(?:\s*" + DASH + r"?\s*(?:to|or|/|" + DASH + r")\s*" + DASH
     + r"?\s*(?:high|intermediate|low))?\s*" + DASH + r"?\s*grade\b"
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
-    r"|\b(?:FNCLCC|histologic(?:al)?|French|tumou?r|WHO|World\s+Health\s+Organi[sz]ation)\s+grade\s*(?:of\s+)?"
-    r"(I{1,3}|[123])\b"
-    r"|\bgrade\s*" + DASH + r"?\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3))?\s+"
+    r"|\b" + _SYSTEM + r"\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
+    r"|\bgrade\s*" + DASH + r"?\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3)|\(\s*of\s+(?:III|3)\s*\))?\s+"
     r"(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
     # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
     r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
-    r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:FNCLCC\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
+    r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:" + _SYSTEM + r"\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)",
+    re.I)
 _GRADE_OF_DEGREE = {"high": "low", "low": "high", "moderate": "intermediate", "intermediate": "intermediate"}
 _COMPONENT_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?components?\b", re.I)
 # the differentiation of cells, not a grade: 'well-differentiated smooth muscle cells'
