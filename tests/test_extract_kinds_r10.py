@@ -172,3 +172,8 @@ def test_treatments_the_lexicon_knows_by_their_procedures_name(terms, words, kin
 def test_a_grade_in_its_grading_systems_words(terms, words, grade):
     text = f"Case report\n\nA 45-year-old man had a mass of the thigh. Histology showed {words}. It was resected.\n"
     assert ex(text, terms).tumour.grade.value == grade
+
+
+def test_an_extra_gastrointestinal_stromal_tumour_by_its_abbreviation(terms):
+    text = "Case report\n\nA 65-year-old woman had an EGIST of the mesentery. It was resected.\n"
+    assert [t.value for t in ex(text, terms).tumour.types] == ["GIST"]
