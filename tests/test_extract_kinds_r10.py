@@ -153,6 +153,7 @@ def test_drugs_of_sarcoma_treatment_the_lexicon_knows(terms, words, agents, kind
     ("transarterial chemoembolization of the liver metastases", "arterial embolization"),
     ("TACE of the liver metastases", "arterial embolization"),
     ("cytoreduction and HIPEC", "hyperthermic intraperitoneal chemotherapy"),
+    ("cytoreduction and HIPEC", "debulking"),
     ("isolated limb perfusion", "isolated limb perfusion"),
     ("electrochemotherapy", "electrochemotherapy"),
     ("an immune checkpoint inhibitor", "immunotherapy"),
