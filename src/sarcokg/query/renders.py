@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from os.path import commonprefix
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,10 +77,9 @@ class KeptResult:
 
     def tsv(self) -> bytes:
         if self._tsv is None:
-            data = (self.folder / f"{self.stem}.tsv").read_bytes()
-            if len(data) != self._size:
+            self._tsv = read_kept(self.folder / f"{self.stem}.tsv", self._size)
+            if self._tsv is None:
                 raise ValueError("the kept result is not the one stamped")
-            self._tsv = data
         return self._tsv
 
     def solutions(self) -> ox.QuerySolutions:
@@ -105,11 +105,11 @@ class KeptResult:
         if ext is None:
             return as_bytes(self.solutions().serialize(format=format))
         out = self.folder / self.stem / f"out.{ext}"
-        data = _read(out, self.outputs.held(f"out.{ext}"))
+        data = read_kept(out, self.outputs.held(f"out.{ext}"))
         if data is not None:
             return data
         if self.changes is not None and self.before is not None:
-            old = _read(out, self.outputs.held(f"out.{ext}", self.before))
+            old = read_kept(out, self.outputs.held(f"out.{ext}", self.before))
             data = None if old is None else patched(old, format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
             data = as_bytes(self.solutions().serialize(format=format))
@@ -135,7 +135,7 @@ def _select(res) -> ox.QuerySolutions:
     return res
 
 
-def _read(path: Path, size: int | None) -> bytes | None:
+def read_kept(path: Path, size: int | None) -> bytes | None:
     """A kept file, when it is stamped and has the stamped size."""
     if size is None:
         return None
@@ -152,24 +152,16 @@ def as_bytes(data: bytes | None) -> bytes:
     return data
 
 
-def _render(fmt, head: bytes, lines: list[bytes]) -> bytes:
-    return as_bytes(ox.parse_query_results(b"\n".join([head, *lines, b""]), format=TSV).serialize(format=fmt))
-
-
 def _frame(fmt, head: bytes, line: bytes) -> tuple[bytes, bytes]:
     """(what comes before the first row, what comes after the last) in this format."""
-    none, one = _render(fmt, head, []), _render(fmt, head, [line])
-    p = 0
-    while p < len(none) and p < len(one) and none[p] == one[p]:
-        p += 1
-    s = 0
-    while s < len(none) - p and none[-1 - s] == one[-1 - s]:
-        s += 1
+    none, one = rendering(head + b"\n", fmt), rendering(head + b"\n" + line + b"\n", fmt)
+    p = len(commonprefix([none, one]))
+    s = len(commonprefix([none[p:][::-1], one[::-1]]))
     return none[:p], none[len(none) - s:]
 
 
 def _block(fmt, head: bytes, lines: list[bytes], before: bytes, after: bytes) -> bytes | None:
-    r = _render(fmt, head, lines)
+    r = rendering(b"\n".join([head, *lines, b""]), fmt)
     if not (r.startswith(before) and r.endswith(after)) or len(r) < len(before) + len(after):
         return None
     return r[len(before):len(r) - len(after)]

@@ -38,6 +38,7 @@ describes, is rebuilt; nothing is lost that the files do not hold).
 from __future__ import annotations
 
 import atexit
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -163,14 +164,9 @@ class Catalogue:
     def entries(self, consumer: str, keys: Iterable[str] | None = None) -> dict[str, tuple[str, str, str]]:
         """{key: (digest, label, data)} a consumer keeps, for some keys or all."""
         sql = "SELECT key, digest, label, data FROM entries WHERE consumer = ?"
-        if keys is None:
-            return {k: (d, lab, data) for k, d, lab, data in self.db.execute(sql, (consumer,))}
-        out = {}
-        for key in keys:
-            row = self.db.execute(sql + " AND key = ?", (consumer, key)).fetchone()
-            if row:
-                out[key] = tuple(row[1:])
-        return out
+        rows = self.db.execute(sql, (consumer,)) if keys is None else self.db.execute(
+            sql + " AND key IN (SELECT value FROM json_each(?))", (consumer, json.dumps(list(keys))))
+        return {k: (d, lab, data) for k, d, lab, data in rows}
 
     def count_entries(self, consumer: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM entries WHERE consumer = ?", (consumer,)).fetchone()[0]

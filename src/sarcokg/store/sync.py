@@ -69,12 +69,8 @@ _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, b
 T = TypeVar("T")
 
 
-def versions() -> dict:
-    return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
-
-
-def _made_by() -> str:
-    return catalogue.made_by(json.dumps(versions(), sort_keys=True))
+_VERSIONS = json.dumps({"format": STORE_FORMAT, "pyoxigraph": ox.__version__}, sort_keys=True)
+_MADE_BY = catalogue.made_by(_VERSIONS)   # the catalogue's `versions`, as this code's sync records it
 
 
 def catalogue_path(kg: Path) -> Path:
@@ -83,7 +79,7 @@ def catalogue_path(kg: Path) -> Path:
 
 def _using(kg: Path, work: Callable[[Catalogue], T], write: bool = False) -> T:
     """work(the folder's catalogue); write: the sync's own (durable) writes, in a catalogue of these versions."""
-    return catalogue.using(catalogue_path(kg), work, json.dumps(versions(), sort_keys=True) if write else None)
+    return catalogue.using(catalogue_path(kg), work, _VERSIONS if write else None)
 
 
 def is_corruption(e: BaseException) -> bool:
@@ -92,18 +88,13 @@ def is_corruption(e: BaseException) -> bool:
     return "Corruption" in text or "checksum mismatch" in text
 
 
-def _is_lock_held(e: BaseException) -> bool:
-    text = str(e)
-    return "While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text
-
-
 def loaded_digests(kg: Path) -> dict[str, str]:
     """{file name: SHA-256} of the report files the folder's store has loaded
     (and so parsed) without error; {} when there is none. Read without the
     lock, in one read transaction (a file being changed is pending in it)."""
     def work(cat: Catalogue) -> dict[str, str]:
         state = cat.state()
-        if state.made_by != _made_by() or "*" in state.pending:
+        if state.made_by != _MADE_BY or "*" in state.pending:
             return {}
         return {key + ".ttl": d for key, d in cat.files().items() if key not in state.pending}
     return catalogue.peek(catalogue_path(kg), lambda cat: _read(cat, work)) or {}
@@ -136,8 +127,7 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
     try:
         store = ox.Store(key) if writable else ox.Store.read_only(key)
     except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        _not_held_elsewhere(e, kg)
         return f"damaged: {str(e).splitlines()[0][:80]}" if is_corruption(e) else \
             f"does not open: {str(e).splitlines()[0][:60]}"
     _OPEN[key] = (store, writable)
@@ -146,7 +136,7 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
 
 def _no_record(kg: Path, state: State) -> str | None:
     """Why the catalogue holds no record of the store (a reason to rebuild it); None when it does."""
-    if state.made_by == _made_by():
+    if state.made_by == _MADE_BY:
         return None
     if state.made_by is not None:
         return "written by another version"
@@ -156,7 +146,10 @@ def _no_record(kg: Path, state: State) -> str | None:
 def _rebuild(store_dir: Path, kg: Path, reason: str) -> ox.Store:
     _OPEN.pop(str(store_dir.resolve()), None)
     if store_dir.is_dir() and not reason.startswith(("damaged", "does not open")):
-        _not_open_elsewhere(store_dir, kg)   # never remove a store another program has open
+        try:   # never remove a store another program has open
+            ox.Store(str(store_dir.resolve()))   # opened and closed at once: no reference is kept
+        except (OSError, RuntimeError) as e:
+            _not_held_elsewhere(e, kg)
     if reason != "new":
         print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
     # every file pending first (a catalogue of another version emptied): a crash from here on redoes them all
@@ -169,14 +162,12 @@ def _rebuild(store_dir: Path, kg: Path, reason: str) -> ox.Store:
     return store
 
 
-def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
-    try:
-        probe = ox.Store(str(store_dir.resolve()))
-    except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
-        return
-    del probe
+def _not_held_elsewhere(e: BaseException, kg: Path) -> None:
+    """Raises when the store did not open because another program holds it (not damage)."""
+    text = str(e)
+    if any(w in text for w in ("While lock file", "lock hold by", "Resource temporarily unavailable")) \
+            and not is_corruption(e):
+        raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
 
 
 @dataclass
@@ -276,7 +267,7 @@ def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
     if not catalogue_path(kg).exists():
         return None
     state, unconfined = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.unconfined())))
-    if state.made_by != _made_by() or state.pending or state.listing is None:
+    if state.made_by != _MADE_BY or state.pending or state.listing is None:
         return None
     stats = stats or file_stats(kg, names)
     try:
@@ -352,13 +343,11 @@ def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, 
             deriver: Deriver | None = None) -> Synced:
     """The sync's changes, under the exclusive lock."""
     store_dir = kg / CACHE_DIR / "store"
-    opened: ox.Store | str = reason or _open_store(store_dir, True, kg)
-    rebuilt = isinstance(opened, str)
-    if isinstance(opened, str):
-        store = _rebuild(store_dir, kg, opened)
+    store = reason or _open_store(store_dir, True, kg)
+    rebuilt = isinstance(store, str)
+    if isinstance(store, str):
+        store = _rebuild(store_dir, kg, store)
         planned = plan(kg, names, _using(kg, Catalogue.stats), {"*"}, None, partial(_held, kg))
-    else:
-        store = opened
     assert planned is not None
     todo = planned
     if todo.clean:
