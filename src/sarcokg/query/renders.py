@@ -1,24 +1,12 @@
 """A kept query result in each output format, kept beside the row cache.
 
-cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV, stamped in
-the catalogue with the generation it is of. Writing it in the format asked
-for means Oxigraph parses the TSV and writes the format: at 100,000 reports
-that was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON
-of cases-by-vertebral-level, 0.9 s for case-summary). So each format's
-rendering is kept too (`<stem>/out.<ext>`, stamped the same way), and read as
-it is while its stamp is current.
-
-After a change to a row query, a kept rendering of the result as it was
-before the change is patched instead of made afresh: each changed report's
-old rows and new rows are rendered by Oxigraph as a block (the rows of one
-report, without the header and footer around them); the old block must occur
-exactly once in the kept rendering, where it is replaced by the new one. It
-must occur, since the rendering is of the result before the change and these
-formats render each row on its own; exactly once, so it can only be that
-report's rows. The framing (header, footer, separator between rows) is
-checked on the rows themselves each time. A report added, or one whose
-report id changed, and anything that does not check out, gets a rendering
-made afresh. Tests compare patched renderings with fresh ones.
+Writing the kept result (SPARQL TSV) in the format asked for means parsing
+it again: at 100,000 reports most of a named query's time. So each format's
+rendering is kept too (`<stem>/out.<ext>`, stamped as the result is), and
+after a change to a row query the rendering from before it is patched: each
+changed report's old and new rows rendered as a block, the old block found
+exactly once and replaced; anything that does not check out is rendered
+afresh (docs/architecture.md).
 """
 from __future__ import annotations
 

@@ -1,30 +1,16 @@
 """The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
 
-The store's record is the `files` table of the catalogue of derived state
-(catalogue.py): each file's SHA-256, size, mtime_ns, whether its evidence is
-not loaded yet and whether it has a triple about a node not its own
-(reportfiles.subjects_confined). Each command compares the folder with it
-(size and mtime first, the hash only when those changed) and reloads exactly
-the files added, changed or removed. The files being changed are listed in
-the catalogue (`pending`, committed durably) before any graph is touched;
-the changed rows, the change log (a new generation) and the clean mark are
-then written in one transaction, which empties `pending`: if the process
-dies in between, the next command finds them pending and redoes them. A
-store written by another version, one that does not open (damaged: RocksDB
-reports "Corruption"), or one with no record (the catalogue lost or
-damaged) is rebuilt from the files with a one-line note; a store another
-program holds open is an error.
-
-Commands that only read hold the folder's lock shared and open the store
-read-only; a change to make upgrades the lock to exclusive (lock.py) and
-looks at the state again before making it.
-
-A clean read does not read the files' rows: the clean mark (the catalogue's
-`listing`) is one digest of every file's (name, size, mtime_ns) as recorded,
-written with them. A command whose files' sizes and mtimes hash to it (with
-nothing pending) finds exactly what the full comparison would find, nothing
-to do, without it; on any mismatch the full comparison runs. The digests are
-read only when a caller asks for them.
+The store's record is the catalogue's `files` table (catalogue.py). Each
+command compares the folder with it (size and mtime first, the hash only
+when those changed) and reloads exactly the files added, changed or removed;
+a clean read compares one digest of every file's name, size and mtime (the
+clean mark) and reads no row. The files being changed are `pending` in the
+catalogue (committed durably) before any graph is touched; the changed rows,
+the change log and the clean mark are then written in one transaction that
+empties `pending`, so a command that dies in between is redone by the next.
+A store that does not open, was written by another version, or has no
+record is rebuilt from the files; one another program holds open is an
+error. docs/store.md has the rules and the lock.
 """
 from __future__ import annotations
 
