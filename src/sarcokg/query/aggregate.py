@@ -111,15 +111,10 @@ class Plan:
             for agg, state in zip(self.aggregates, totals[key][1:], strict=True):
                 cells.extend(_final(agg, state))
             lines.append("(" + " ".join(cells) + ")")
-        head = " ".join("?" + v for v in (*self.keys, *_value_vars(self.aggregates)))
+        values = [v for i, a in enumerate(self.aggregates)
+                  for v in ((f"sarcokg_sum{i}", f"sarcokg_count{i}") if a.function == "AVG" else (f"sarcokg_agg{i}",))]
+        head = " ".join("?" + v for v in (*self.keys, *values))
         return f"{self.head}\nWHERE {{ VALUES ({head}) {{\n" + "\n".join(lines) + f"\n}} }}\n{self.tail}"
-
-
-def _value_vars(aggregates) -> list[str]:
-    out = []
-    for i, agg in enumerate(aggregates):
-        out += [f"sarcokg_sum{i}", f"sarcokg_count{i}"] if agg.function == "AVG" else [f"sarcokg_agg{i}"]
-    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -133,11 +128,6 @@ def _number(cell: str) -> tuple[Decimal, bool]:
     if lexical is not None:
         return Decimal(lexical), datatype == "decimal"
     return Decimal(short_decimal or short_integer), short_decimal is not None
-
-
-def _literal(value: Decimal, is_decimal: bool) -> str:
-    text = format(value, "f")
-    return f'"{text}"^^<{_XSD}{"decimal" if is_decimal else "integer"}>'
 
 
 # States, one per aggregate and group, each a JSON-ready list that solutions
@@ -211,17 +201,8 @@ def _final(agg: Aggregate, state: list) -> list[str]:
         count, is_decimal = len(values), any(d for _, d in values)
     else:
         total, count, is_decimal = Decimal(state[0]), state[1], state[3] > 0
-    literal = _literal(total, is_decimal)
+    literal = f'"{format(total, "f")}"^^<{_XSD}{"decimal" if is_decimal else "integer"}>'
     return [literal] if agg.function == "SUM" else [literal, str(count)]
-
-
-def _tokens(text: str):
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        assert m is not None   # the last alternative takes any character
-        yield m.lastgroup, m.group(), m.start()
-        pos = m.end()
 
 
 def _prologue_only(toks) -> bool:
@@ -241,26 +222,20 @@ def _prologue_only(toks) -> bool:
 def plan(text: str) -> Plan | None:
     """The two-stage plan of an aggregate query; None when the query does not
     aggregate (its rows are kept as they are) or when it is not supported."""
-    toks = [t for t in _tokens(text) if t[0] not in ("ws", "comment")]
+    # the last alternative takes any character: the matches cover the text
+    toks = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
     words = [v.upper() if k == "word" else v for k, v, _ in toks]
     if "SELECT" not in words or "sarcokg_" in text:   # not a SELECT, or our variable names are taken
         return None
     select = words.index("SELECT")
-    end = _projection_end(toks, words, select)
-    if end is None:
+    try:
+        end = _projection_end(toks, words, select)
+        body_start = end + 1 if words[end] == "WHERE" else end
+        close = _block_end(toks, words, body_start)
+        keys, k = _modifiers(toks, words, close + 1)
+        aggregates, projection = _projection(text, toks, words, select, end)
+    except Unsupported:
         return None
-    body_start = end + 1 if words[end] == "WHERE" else end
-    close = _block_end(toks, words, body_start)
-    if close is None:
-        return None
-    tail = _modifiers(toks, words, close + 1)
-    if tail is None:
-        return None
-    keys, k = tail
-    projected = _projection(text, toks, words, select, end)
-    if projected is None:
-        return None
-    aggregates, projection = projected
     if not aggregates and not keys:
         return None       # not an aggregate query
     prologue = text[:toks[select][2]]
@@ -271,24 +246,21 @@ def plan(text: str) -> Plan | None:
                 head=f"{prologue}SELECT {projection}", tail=text[toks[k][2]:] if k < len(words) else "")
 
 
-def _projection_end(toks: list, words: list[str], select: int) -> int | None:
-    """The index of WHERE or the '{' that ends the projection; None for a
-    prologue other than PREFIX and BASE, DISTINCT, REDUCED, FROM."""
-    if not _prologue_only(toks[:select]):
-        return None
-    i = select + 1
-    if i < len(words) and words[i] in ("DISTINCT", "REDUCED"):
-        return None
-    end = i
+def _projection_end(toks: list, words: list[str], select: int) -> int:
+    """The index of WHERE or the '{' that ends the projection; Unsupported for
+    a prologue other than PREFIX and BASE, DISTINCT, REDUCED, FROM."""
+    end = select + 1
+    if not _prologue_only(toks[:select]) or words[end:end + 1] in (["DISTINCT"], ["REDUCED"]):
+        raise Unsupported("a prologue, DISTINCT or REDUCED")
     while end < len(words) and words[end] not in ("WHERE", "{", "FROM"):
         end += 1
-    if end == len(words) or words[end] == "FROM":
-        return None
-    body_start = end + 1 if words[end] == "WHERE" else end
-    return end if body_start < len(words) and words[body_start] == "{" else None
+    body_start = end + 1 if words[end:end + 1] == ["WHERE"] else end
+    if words[body_start:body_start + 1] != ["{"]:
+        raise Unsupported("FROM, or no group pattern")
+    return end
 
 
-def _block_end(toks: list, words: list[str], start: int) -> int | None:
+def _block_end(toks: list, words: list[str], start: int) -> int:
     """The index of the '}' closing the block that opens at `start`."""
     depth = 0
     for j in range(start, len(words)):
@@ -298,46 +270,35 @@ def _block_end(toks: list, words: list[str], start: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return j
-    return None
+    raise Unsupported("an unclosed block")
 
 
-def _modifiers(toks: list, words: list[str], k: int) -> tuple[list[str], int] | None:
+def _modifiers(toks: list, words: list[str], k: int) -> tuple[list[str], int]:
     """(GROUP BY variables, the index where ORDER BY, LIMIT, OFFSET start);
-    None for HAVING, VALUES, GROUP BY an expression, an aggregate in ORDER BY."""
+    Unsupported for HAVING, VALUES, GROUP BY an expression, an aggregate in ORDER BY."""
     keys = []
     if words[k:k + 2] == ["GROUP", "BY"]:
         k += 2
         while k < len(words) and toks[k][0] == "var":
             keys.append(toks[k][1][1:])
             k += 1
-    if k < len(words) and words[k] not in ("ORDER", "LIMIT", "OFFSET"):
-        return None
-    if any(toks[m][0] == "word" and words[m] in _AGGREGATES for m in range(k, len(words))):
-        return None
+    if k < len(words) and words[k] not in ("ORDER", "LIMIT", "OFFSET") \
+            or any(toks[m][0] == "word" and words[m] in _AGGREGATES for m in range(k, len(words))):
+        raise Unsupported("HAVING, VALUES, GROUP BY an expression, an aggregate after the pattern")
     return keys, k
 
 
-def _aggregate_at(toks: list, words: list[str], m: int) -> tuple[Aggregate, int] | None:
-    """The aggregate call starting at token m and the index of its ')'; None when not supported."""
-    if words[m] in ("SAMPLE", "GROUP_CONCAT") or words[m + 1] != "(":
-        return None
-    n = m + 2
-    distinct = words[n] == "DISTINCT"
-    n += distinct
-    var: str | None
-    if words[n] == "*" and words[m] == "COUNT" and not distinct:
-        var = None
-    elif toks[n][0] == "var":
-        var = toks[n][1][1:]
-    else:
-        return None
-    if words[n + 1] != ")":
-        return None
-    return Aggregate(words[m], distinct, var), n + 1
+def _aggregate_at(toks: list, words: list[str], m: int) -> tuple[Aggregate, int]:
+    """The aggregate call starting at token m and the index of its ')'; Unsupported: another call."""
+    n = m + 2 + (words[m + 2] == "DISTINCT")
+    star = words[n] == "*" and words[m] == "COUNT" and n == m + 2
+    if words[m] in ("SAMPLE", "GROUP_CONCAT") or words[m + 1] != "(" or words[n + 1] != ")" \
+            or not (star or toks[n][0] == "var"):
+        raise Unsupported("an aggregate of another form")
+    return Aggregate(words[m], n > m + 2, None if star else toks[n][1][1:]), n + 1
 
 
-def _projection(text: str, toks: list, words: list[str], select: int,
-                end: int) -> tuple[list[Aggregate], str] | None:
+def _projection(text: str, toks: list, words: list[str], select: int, end: int) -> tuple[list[Aggregate], str]:
     """The aggregates of the projection, and the projection with each replaced
     by the variable(s) of its value."""
     aggregates: list[Aggregate] = []
@@ -347,10 +308,7 @@ def _projection(text: str, toks: list, words: list[str], select: int,
         if not (toks[m][0] == "word" and words[m] in _AGGREGATES):
             m += 1
             continue
-        found = _aggregate_at(toks, words, m)
-        if found is None:
-            return None
-        agg, close = found
+        agg, close = _aggregate_at(toks, words, m)
         i = len(aggregates)
         aggregates.append(agg)
         pieces.append(text[last:toks[m][2]])

@@ -1,21 +1,12 @@
 """A parameter that narrows a kept per-report result, so the query is not sent to the store.
 
-A per-report query may declare in its header
-
-    # sarcokg:narrows PARAM ?COLUMN from DEFAULT
-
-promising that binding PARAM to a class T gives exactly the rows of its
-answer with PARAM unbound (which defaults to DEFAULT) whose COLUMN holds the
-skos:notation of a class within T along rdfs:subClassOf and
-rdfs:subClassOf/owl:someValuesFrom (the ontology's part-of hierarchy), with T
-in the column named PARAM. The kept rows of the unbound query (rowcache.py)
-are then filtered by the ontology alone: at 100,000 reports that takes a
-fraction of a second, where the store takes seconds.
-
-That is exact when each notation names one class within DEFAULT and every
-class within T is within DEFAULT (checked on the ontology each time; anything
-else, another parameter, or a value that is not an IRI goes to the store).
-tests/test_rowcache.py compares the answers with the store's for several T.
+A query's header line `# sarcokg:narrows PARAM ?COLUMN from DEFAULT` promises
+that binding PARAM to a class T gives exactly the rows of its answer with
+PARAM unbound (defaulting to DEFAULT) whose COLUMN holds the skos:notation
+of a class within T along the ontology's part-of hierarchy, with T in the
+column PARAM. That is exact when each notation names one class within
+DEFAULT and every class within T is within DEFAULT (checked on the ontology
+each time); anything else goes to the store.
 """
 from __future__ import annotations
 

@@ -1,29 +1,18 @@
 """A kept query result in each output format, kept beside the row cache.
 
-cached_rows() (rowcache.py) keeps a query's result as SPARQL TSV, stamped in
-the catalogue with the generation it is of. Writing it in the format asked
-for means Oxigraph parses the TSV and writes the format: at 100,000 reports
-that was most of a named query's time (0.25 to 0.45 s for the 31 MB of JSON
-of cases-by-vertebral-level, 0.9 s for case-summary). So each format's
-rendering is kept too (`<stem>/out.<ext>`, stamped the same way), and read as
-it is while its stamp is current.
-
-After a change to a row query, a kept rendering of the result as it was
-before the change is patched instead of made afresh: each changed report's
-old rows and new rows are rendered by Oxigraph as a block (the rows of one
-report, without the header and footer around them); the old block must occur
-exactly once in the kept rendering, where it is replaced by the new one. It
-must occur, since the rendering is of the result before the change and these
-formats render each row on its own; exactly once, so it can only be that
-report's rows. The framing (header, footer, separator between rows) is
-checked on the rows themselves each time. A report added, or one whose
-report id changed, and anything that does not check out, gets a rendering
-made afresh. Tests compare patched renderings with fresh ones.
+Writing the kept result (SPARQL TSV) in the format asked for means parsing
+it again: at 100,000 reports most of a named query's time. So each format's
+rendering is kept too (`<stem>/out.<ext>`, stamped as the result is), and
+after a change to a row query the rendering from before it is patched: each
+changed report's old and new rows rendered as a block, the old block found
+exactly once and replaced; anything that does not check out is rendered
+afresh (docs/architecture.md).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from os.path import commonprefix
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,10 +65,9 @@ class KeptResult:
 
     def tsv(self) -> bytes:
         if self._tsv is None:
-            data = (self.folder / f"{self.stem}.tsv").read_bytes()
-            if len(data) != self._size:
+            self._tsv = read_kept(self.folder / f"{self.stem}.tsv", self._size)
+            if self._tsv is None:
                 raise ValueError("the kept result is not the one stamped")
-            self._tsv = data
         return self._tsv
 
     def solutions(self) -> ox.QuerySolutions:
@@ -105,11 +93,11 @@ class KeptResult:
         if ext is None:
             return as_bytes(self.solutions().serialize(format=format))
         out = self.folder / self.stem / f"out.{ext}"
-        data = _read(out, self.outputs.held(f"out.{ext}"))
+        data = read_kept(out, self.outputs.held(f"out.{ext}"))
         if data is not None:
             return data
         if self.changes is not None and self.before is not None:
-            old = _read(out, self.outputs.held(f"out.{ext}", self.before))
+            old = read_kept(out, self.outputs.held(f"out.{ext}", self.before))
             data = None if old is None else patched(old, format, self.tsv().split(b"\n", 1)[0], self.changes)
         if data is None:
             data = as_bytes(self.solutions().serialize(format=format))
@@ -135,7 +123,7 @@ def _select(res) -> ox.QuerySolutions:
     return res
 
 
-def _read(path: Path, size: int | None) -> bytes | None:
+def read_kept(path: Path, size: int | None) -> bytes | None:
     """A kept file, when it is stamped and has the stamped size."""
     if size is None:
         return None
@@ -152,24 +140,16 @@ def as_bytes(data: bytes | None) -> bytes:
     return data
 
 
-def _render(fmt, head: bytes, lines: list[bytes]) -> bytes:
-    return as_bytes(ox.parse_query_results(b"\n".join([head, *lines, b""]), format=TSV).serialize(format=fmt))
-
-
 def _frame(fmt, head: bytes, line: bytes) -> tuple[bytes, bytes]:
     """(what comes before the first row, what comes after the last) in this format."""
-    none, one = _render(fmt, head, []), _render(fmt, head, [line])
-    p = 0
-    while p < len(none) and p < len(one) and none[p] == one[p]:
-        p += 1
-    s = 0
-    while s < len(none) - p and none[-1 - s] == one[-1 - s]:
-        s += 1
+    none, one = rendering(head + b"\n", fmt), rendering(head + b"\n" + line + b"\n", fmt)
+    p = len(commonprefix([none, one]))
+    s = len(commonprefix([none[p:][::-1], one[::-1]]))
     return none[:p], none[len(none) - s:]
 
 
 def _block(fmt, head: bytes, lines: list[bytes], before: bytes, after: bytes) -> bytes | None:
-    r = _render(fmt, head, lines)
+    r = rendering(b"\n".join([head, *lines, b""]), fmt)
     if not (r.startswith(before) and r.endswith(after)) or len(r) < len(before) + len(after):
         return None
     return r[len(before):len(r) - len(after)]

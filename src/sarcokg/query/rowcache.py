@@ -64,7 +64,7 @@ from sarcokg.common.files import json_bytes
 from sarcokg.common.settings import Progress, Settings
 from sarcokg.model.namespaces import ONTOLOGY_IRI, PREFIXES, REPORT_BASE
 from sarcokg.query.aggregate import Plan, Unsupported, plan
-from sarcokg.query.renders import RENDERED, KeptResult, Outputs, as_bytes, keep_rendering, rendering
+from sarcokg.query.renders import RENDERED, KeptResult, Outputs, as_bytes, keep_rendering, read_kept, rendering
 from sarcokg.store.catalogue import Catalogue, Stamp, using
 from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR, holds_exclusive
@@ -516,11 +516,7 @@ def _started() -> None:
 
 def _start_streams(cat: Catalogue, consumers: list[Consumer]) -> set[str]:
     """The consumers that start afresh (_behind), their stamps and entries dropped, in one transaction."""
-    afresh = []
-    for c in consumers:
-        stamp = cat.stamp(c.name)
-        if stamp is None or stamp.context != c.context or cat.changed_keys(stamp.generation) is None:
-            afresh.append(c.name)
+    afresh = [c.name for c in consumers if _behind(cat, c, {}, [])[2] is None]
     cat.drop_entries(afresh)
     return set(afresh)
 
@@ -558,13 +554,18 @@ def cached_rows(kg: Path, digests: Mapping[str, str], generation: int, text: str
     out = Outputs(catalogue_path(kg), c.name, c.context, generation)
     folder = kg / CACHE_DIR / "rows"
     size = out.held("result")
-    if size is None and using(out.catalogue, lambda cat: _unchanged(cat, c, generation)):
-        size = out.held("result")
-    if size is None and _first_run_due(out.catalogue, c, digests, run):
-        first_run(kg, digests, generation, run, (c,))
-        size = out.held("result")
-        if size is None and using(out.catalogue, lambda cat: _behind(cat, c, digests)[1]):
-            return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
+    if size is None:
+        stamp, keys, changed = using(out.catalogue, lambda cat: _behind(cat, c, digests))
+        if stamp is not None and changed == {} and stamp.generation != generation:
+            # behind by changes that net out (a file changed and changed back): it and its outputs restamped
+            using(out.catalogue, lambda cat: cat.restamp(c.name, c.context, stamp.generation, generation))
+            size = out.held("result")
+        elif len(keys) >= run.settings.defer_evidence_min and not may_read_evidence(c.text):
+            # many reports, no evidence read (its test costs an rdflib import): every named query's first run
+            first_run(kg, digests, generation, run, (c,))
+            size = out.held("result")
+            if size is None and using(out.catalogue, lambda cat: _behind(cat, c, digests)[1]):
+                return None   # not kept (a file changed since the store loaded it, a blank node...): the store answers
     if size is not None:
         return KeptResult(folder, stem, out, size=size, remake=lambda: _remade(kg, digests, text, run, out))
     got = using(out.catalogue, lambda cat: _catch_up(cat, c, generation, kg, digests, run))
@@ -573,25 +574,6 @@ def cached_rows(kg: Path, digests: Mapping[str, str], generation: int, text: str
     tsv, before, changes = got
     out.write("result", folder / f"{stem}.tsv", tsv)
     return KeptResult(folder, stem, out, tsv, before=before, changes=changes)
-
-
-def _first_run_due(catalogue: Path, c: Consumer, digests: Mapping, run: Run) -> bool:
-    """Many reports to evaluate for a query that reads no evidence (evidence_defer,
-    which costs an rdflib import: not worth it for a few): a first run of every
-    named query, on the reports' facts only (first_run)."""
-    behind = using(catalogue, lambda cat: len(_behind(cat, c, digests)[1]))
-    return behind >= run.settings.defer_evidence_min and not may_read_evidence(c.text)
-
-
-def _unchanged(cat: Catalogue, c: Consumer, generation: int) -> bool:
-    """Whether the consumer is behind by changes that net out to none (a file
-    changed and changed back): then it and what it keeps are stamped current."""
-    stamp = cat.stamp(c.name)
-    if stamp is None or stamp.context != c.context or stamp.generation == generation \
-            or cat.changed_keys(stamp.generation) != {}:
-        return False
-    cat.restamp(c.name, c.context, stamp.generation, generation)
-    return True
 
 
 def _remade(kg: Path, digests: Mapping, text: str, run: Run, out: Outputs) -> KeptResult | None:
@@ -619,21 +601,6 @@ class Files:
         self.digests = dict(digests)
         self.by_stem = {n[:-4]: d for n, d in self.digests.items()}
         self.stems = sorted(self.by_stem)
-
-
-def _keep(cat: Catalogue, c: Consumer, generation: int, stamp: Stamp | None, keys: list[str], old: dict,
-          new: dict, afresh: bool, added: dict | None = None, written: bool = False) -> bytes | None:
-    """The consumer's entries for `keys` replaced by `new` (`written`: they are
-    its entries already), and its stamp, in one transaction; an aggregate's
-    result as SPARQL TSV (else None)."""
-    drop = [k for k in keys if k not in new]
-    put, drop, afresh = ({}, [], False) if written else (new, drop, afresh)
-    if c.agg is None:
-        cat.update(c.name, Stamp(c.context, generation), put, drop, afresh)
-        return None
-    state, tsv = _aggregated(c.agg, None if afresh or written else stamp, old, new, added)
-    cat.update(c.name, Stamp(c.context, generation, state=state), put, drop, afresh)
-    return tsv
 
 
 def _adopt(cat: Catalogue, c: Consumer, kg: Path, generation: int, files: Files, entries: dict,
@@ -686,15 +653,20 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
     stamp, keys, changed = behind
     try:
         old = {} if changed is None else cat.entries(c.name, keys)
-        tsv = _keep(cat, c, generation, stamp, keys, old, new, changed is None, added, written)
-        if tsv is not None:
+        put, drop = ({}, []) if written else (new, [k for k in keys if k not in new])
+        if c.agg is not None:
+            state, tsv = _aggregated(c.agg, None if changed is None else stamp, old, new, added)
+            cat.update(c.name, Stamp(c.context, generation, state=state), put, drop, changed is None and not written)
             return tsv, None, None
+        cat.update(c.name, Stamp(c.context, generation), put, drop, changed is None and not written)
         head = "\t".join("?" + v for v in (variables or _evaluate(ox.Store(), text=c.text)[0]))
         if stamp is not None and changed is not None:
             changes = [(old.get(k), new.get(k)) for k in keys
                        if (old.get(k) or [None])[0] != (new.get(k) or [None])[0]]
-            lines = _patched(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
-                catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation), head, changes)
+            data = read_kept(kg / CACHE_DIR / "rows" / f"{c.name[5:]}.tsv", Outputs(
+                catalogue_path(kg), c.name, c.context, generation).held("result", stamp.generation))
+            lines = None if data is None else _patch(data.split(b"\n"), head, head.split("\t").index("?report"),
+                                                     changes)
             if lines is not None:
                 return b"\n".join(lines), stamp.generation, changes
         kept = new if changed is None else cat.entries(c.name)    # afresh: the entries are `new`
@@ -704,17 +676,6 @@ def _caught_up(cat: Catalogue, c: Consumer, kg: Path, generation: int, behind: t
         return ("\n".join([head, *(e[2] for e in ordered)]) + "\n").encode("utf-8"), None, None
     except Uncacheable:
         return None
-
-
-def _patched(result: Path, size: int | None, head: str, changes: list) -> list[bytes] | None:
-    """The kept result (of the stamped size, when kept) with the changes made."""
-    try:
-        data = result.read_bytes() if size is not None else None
-    except OSError:
-        return None
-    if data is None or len(data) != size:
-        return None
-    return _patch(data.split(b"\n"), head, head.split("\t").index("?report"), changes)
 
 
 def _line_id(line: bytes, col: int) -> str:
@@ -774,8 +735,6 @@ def _aggregated(agg, stamp: Stamp | None, old: dict, new: dict, added: dict | No
     totals cannot be taken (the store answers)."""
     try:
         totals = added if added is not None else orjson.loads(stamp.state or "{}") if stamp is not None else {}
-        if not isinstance(totals, dict):
-            raise Uncacheable("totals that do not read back")
         if not old and added is None:   # whole reports in, all at once
             agg.add(totals, [row for key in sorted(new) for row in _split(new[key][2])], 1)
         for key in sorted(set(old) | set(new)) if old else ():     # whole reports out and in, one at a time

@@ -1,43 +1,19 @@
-"""The catalogue of derived state: one transactional record (sqlite3, from the
-standard library) of the report files the store holds, of every change the
-sync made to them, and of how far each consumer of the files has caught up.
-
-Tables (KG/.sarcokg/catalogue.sqlite):
-
-- files(key, digest, size, mtime, deferred, unconfined): the report files
-  (and the ontology, key ONTOLOGY_KEY) as the store loaded them: SHA-256,
-  size, mtime_ns, whether the report's evidence is not loaded yet, whether
-  the file holds a triple about a node not its own (the store's record:
-  sync.py); written row by row;
-- changes(generation, key, before, after): written by the sync, one row per
-  report file it added (before NULL), changed or removed (after NULL); the
-  files, the change log of generation g and the clean mark (meta `listing`)
-  are written in one transaction, which also empties `pending`;
-- pending(key): the files a sync is changing, written (durably) before it
-  touches the store ('*': every file);
-- stamps(name, context, generation, size, state): each consumer (each named
-  query's rows, and each output file it keeps) with the generation it has
-  caught up to, the context it was computed in (ontology, query text,
-  versions), the size of the output file (0 for a consumer, which keeps
-  entries instead) and a small state of its own (JSON text);
-- entries(consumer, key, digest, label, data): what a consumer keeps per
-  report (a query's rows, a report's validation results), opaque here.
-
-A consumer reads the changes after its generation (changed_keys) and brings
-itself up to date, its entries and its stamp in one transaction; a kept output
-is valid exactly when its stamp is the current generation, in its context.
-Nothing works out again what changed. The store knows nothing of what a
-consumer keeps: entries are text to it.
+"""The catalogue of derived state (KG/.sarcokg/catalogue.sqlite): the report
+files as the store loaded them (`files`), the files a sync is changing
+(`pending`), the change log the sync writes (`changes`), each consumer's
+stamp (`stamps`) and what it keeps per report (`entries`, opaque here);
+docs/architecture.md describes the tables. A consumer reads the changes
+after its stamp and replaces its entries and stamp in one transaction; a
+kept output is valid exactly when its stamp is current, in its context.
 
 Why sqlite3: in the standard library, atomic across processes and crashes (a
 kill -9 leaves the last committed transaction), and "what changed after g"
-is one indexed query. A catalogue that does not read back is made afresh
-(every consumer then starts over, and the store, which it no longer
-describes, is rebuilt; nothing is lost that the files do not hold).
+is one indexed query. A catalogue that does not read back is made afresh.
 """
 from __future__ import annotations
 
 import atexit
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -163,14 +139,9 @@ class Catalogue:
     def entries(self, consumer: str, keys: Iterable[str] | None = None) -> dict[str, tuple[str, str, str]]:
         """{key: (digest, label, data)} a consumer keeps, for some keys or all."""
         sql = "SELECT key, digest, label, data FROM entries WHERE consumer = ?"
-        if keys is None:
-            return {k: (d, lab, data) for k, d, lab, data in self.db.execute(sql, (consumer,))}
-        out = {}
-        for key in keys:
-            row = self.db.execute(sql + " AND key = ?", (consumer, key)).fetchone()
-            if row:
-                out[key] = tuple(row[1:])
-        return out
+        rows = self.db.execute(sql, (consumer,)) if keys is None else self.db.execute(
+            sql + " AND key IN (SELECT value FROM json_each(?))", (consumer, json.dumps(list(keys))))
+        return {k: (d, lab, data) for k, d, lab, data in rows}
 
     def count_entries(self, consumer: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM entries WHERE consumer = ?", (consumer,)).fetchone()[0]

@@ -1,24 +1,12 @@
 """Evidence loaded into the store on first use.
 
-About two thirds of a report graph's triples are evidence (a sko:Evidence node per
-mention: offsets, the exact string, method, confidence). Most queries never
-read them, and indexing them is most of what a cold store build costs. So a
-bulk build loads each report's facts and leaves its evidence for the first
-query that may read it (store.complete()).
-
-Two guarantees make that exact:
-
-- split_body() defers only triples whose predicate is an evidence property
-  (namespaces.EVIDENCE_PROPERTIES) or that type a node sko:Evidence. It takes
-  them from the writer's form of a report file: the evidence blocks come last
-  and each line holds one predicate and its objects. The deferred text must
-  match a strict grammar of exactly such lines; any other file is loaded whole.
-- may_read_evidence() says whether a query may match such a triple: a pattern
-  with an evidence property, with rdf:type and an object that is a variable or
-  sko:Evidence, with a variable predicate, or a property path through any of
-  them or a negated property set; DESCRIBE, SERVICE, or a query rdflib cannot
-  parse count as reading evidence too. Any other query gives the same answer
-  with or without the deferred triples.
+About two thirds of a report graph's triples are evidence, most queries never
+read them, and indexing them is most of a cold build. So a bulk build loads
+each report's facts and leaves its evidence for the first query that may
+read it (sync.complete). Exact because split_body() takes only evidence
+triples, from the writer's form matched by a strict grammar (any other file
+is loaded whole), and may_read_evidence() says True for any query that might
+match one (docs/architecture.md lists the cases; True whenever in doubt).
 """
 from __future__ import annotations
 

@@ -1,30 +1,16 @@
 """The on-disk store of a folder (KG/.sarcokg/store) kept in step with its files.
 
-The store's record is the `files` table of the catalogue of derived state
-(catalogue.py): each file's SHA-256, size, mtime_ns, whether its evidence is
-not loaded yet and whether it has a triple about a node not its own
-(reportfiles.subjects_confined). Each command compares the folder with it
-(size and mtime first, the hash only when those changed) and reloads exactly
-the files added, changed or removed. The files being changed are listed in
-the catalogue (`pending`, committed durably) before any graph is touched;
-the changed rows, the change log (a new generation) and the clean mark are
-then written in one transaction, which empties `pending`: if the process
-dies in between, the next command finds them pending and redoes them. A
-store written by another version, one that does not open (damaged: RocksDB
-reports "Corruption"), or one with no record (the catalogue lost or
-damaged) is rebuilt from the files with a one-line note; a store another
-program holds open is an error.
-
-Commands that only read hold the folder's lock shared and open the store
-read-only; a change to make upgrades the lock to exclusive (lock.py) and
-looks at the state again before making it.
-
-A clean read does not read the files' rows: the clean mark (the catalogue's
-`listing`) is one digest of every file's (name, size, mtime_ns) as recorded,
-written with them. A command whose files' sizes and mtimes hash to it (with
-nothing pending) finds exactly what the full comparison would find, nothing
-to do, without it; on any mismatch the full comparison runs. The digests are
-read only when a caller asks for them.
+The store's record is the catalogue's `files` table (catalogue.py). Each
+command compares the folder with it (size and mtime first, the hash only
+when those changed) and reloads exactly the files added, changed or removed;
+a clean read compares one digest of every file's name, size and mtime (the
+clean mark) and reads no row. The files being changed are `pending` in the
+catalogue (committed durably) before any graph is touched; the changed rows,
+the change log and the clean mark are then written in one transaction that
+empties `pending`, so a command that dies in between is redone by the next.
+A store that does not open, was written by another version, or has no
+record is rebuilt from the files; one another program holds open is an
+error. docs/store.md has the rules and the lock.
 """
 from __future__ import annotations
 
@@ -69,12 +55,8 @@ _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, b
 T = TypeVar("T")
 
 
-def versions() -> dict:
-    return {"format": STORE_FORMAT, "pyoxigraph": ox.__version__}
-
-
-def _made_by() -> str:
-    return catalogue.made_by(json.dumps(versions(), sort_keys=True))
+_VERSIONS = json.dumps({"format": STORE_FORMAT, "pyoxigraph": ox.__version__}, sort_keys=True)
+_MADE_BY = catalogue.made_by(_VERSIONS)   # the catalogue's `versions`, as this code's sync records it
 
 
 def catalogue_path(kg: Path) -> Path:
@@ -83,7 +65,7 @@ def catalogue_path(kg: Path) -> Path:
 
 def _using(kg: Path, work: Callable[[Catalogue], T], write: bool = False) -> T:
     """work(the folder's catalogue); write: the sync's own (durable) writes, in a catalogue of these versions."""
-    return catalogue.using(catalogue_path(kg), work, json.dumps(versions(), sort_keys=True) if write else None)
+    return catalogue.using(catalogue_path(kg), work, _VERSIONS if write else None)
 
 
 def is_corruption(e: BaseException) -> bool:
@@ -92,18 +74,13 @@ def is_corruption(e: BaseException) -> bool:
     return "Corruption" in text or "checksum mismatch" in text
 
 
-def _is_lock_held(e: BaseException) -> bool:
-    text = str(e)
-    return "While lock file" in text or "lock hold by" in text or "Resource temporarily unavailable" in text
-
-
 def loaded_digests(kg: Path) -> dict[str, str]:
     """{file name: SHA-256} of the report files the folder's store has loaded
     (and so parsed) without error; {} when there is none. Read without the
     lock, in one read transaction (a file being changed is pending in it)."""
     def work(cat: Catalogue) -> dict[str, str]:
         state = cat.state()
-        if state.made_by != _made_by() or "*" in state.pending:
+        if state.made_by != _MADE_BY or "*" in state.pending:
             return {}
         return {key + ".ttl": d for key, d in cat.files().items() if key not in state.pending}
     return catalogue.peek(catalogue_path(kg), lambda cat: _read(cat, work)) or {}
@@ -136,8 +113,7 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
     try:
         store = ox.Store(key) if writable else ox.Store.read_only(key)
     except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
+        _not_held_elsewhere(e, kg)
         return f"damaged: {str(e).splitlines()[0][:80]}" if is_corruption(e) else \
             f"does not open: {str(e).splitlines()[0][:60]}"
     _OPEN[key] = (store, writable)
@@ -146,7 +122,7 @@ def _open_store(store_dir: Path, writable: bool, kg: Path) -> ox.Store | str:
 
 def _no_record(kg: Path, state: State) -> str | None:
     """Why the catalogue holds no record of the store (a reason to rebuild it); None when it does."""
-    if state.made_by == _made_by():
+    if state.made_by == _MADE_BY:
         return None
     if state.made_by is not None:
         return "written by another version"
@@ -156,7 +132,10 @@ def _no_record(kg: Path, state: State) -> str | None:
 def _rebuild(store_dir: Path, kg: Path, reason: str) -> ox.Store:
     _OPEN.pop(str(store_dir.resolve()), None)
     if store_dir.is_dir() and not reason.startswith(("damaged", "does not open")):
-        _not_open_elsewhere(store_dir, kg)   # never remove a store another program has open
+        try:   # never remove a store another program has open
+            ox.Store(str(store_dir.resolve()))   # opened and closed at once: no reference is kept
+        except (OSError, RuntimeError) as e:
+            _not_held_elsewhere(e, kg)
     if reason != "new":
         print(f"sarcokg: {kg}: rebuilding the query store ({reason})", file=sys.stderr)
     # every file pending first (a catalogue of another version emptied): a crash from here on redoes them all
@@ -169,14 +148,12 @@ def _rebuild(store_dir: Path, kg: Path, reason: str) -> ox.Store:
     return store
 
 
-def _not_open_elsewhere(store_dir: Path, kg: Path) -> None:
-    try:
-        probe = ox.Store(str(store_dir.resolve()))
-    except (OSError, RuntimeError) as e:
-        if _is_lock_held(e) and not is_corruption(e):
-            raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
-        return
-    del probe
+def _not_held_elsewhere(e: BaseException, kg: Path) -> None:
+    """Raises when the store did not open because another program holds it (not damage)."""
+    text = str(e)
+    if any(w in text for w in ("While lock file", "lock hold by", "Resource temporarily unavailable")) \
+            and not is_corruption(e):
+        raise SarcoKGError(f"{kg}: the query store is open in another program; close it and run again") from None
 
 
 @dataclass
@@ -276,7 +253,7 @@ def _clean(kg: Path, names: list[str], stats: tuple | None) -> Synced | None:
     if not catalogue_path(kg).exists():
         return None
     state, unconfined = _using(kg, lambda cat: _read(cat, lambda c: (c.state(), c.unconfined())))
-    if state.made_by != _made_by() or state.pending or state.listing is None:
+    if state.made_by != _MADE_BY or state.pending or state.listing is None:
         return None
     stats = stats or file_stats(kg, names)
     try:
@@ -352,13 +329,11 @@ def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, 
             deriver: Deriver | None = None) -> Synced:
     """The sync's changes, under the exclusive lock."""
     store_dir = kg / CACHE_DIR / "store"
-    opened: ox.Store | str = reason or _open_store(store_dir, True, kg)
-    rebuilt = isinstance(opened, str)
-    if isinstance(opened, str):
-        store = _rebuild(store_dir, kg, opened)
+    store = reason or _open_store(store_dir, True, kg)
+    rebuilt = isinstance(store, str)
+    if isinstance(store, str):
+        store = _rebuild(store_dir, kg, store)
         planned = plan(kg, names, _using(kg, Catalogue.stats), {"*"}, None, partial(_held, kg))
-    else:
-        store = opened
     assert planned is not None
     todo = planned
     if todo.clean:
