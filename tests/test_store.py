@@ -472,3 +472,86 @@ def test_a_rebuild_plans_without_looking_at_the_files(tmp_path, monkeypatch):
         sync.plan(tmp_path, names, known, set(), None, lambda keys: {})
     with pytest.raises(InputError, match="b.ttl: report file disappeared"):
         sync.read_chunk([("b", tmp_path / "b.ttl")], False)
+
+
+def test_a_bulk_load_reads_chunks_and_loads_them_in_fewer_larger_calls(tmp_path):
+    """The files are read (and handed to a deriver) a chunk at a time, and go
+    to the store's bulk loader gathered in calls of `batch` files or more
+    (each call leaves RocksDB sorted files to compact); the store holds
+    exactly what the files say."""
+    import pyoxigraph as ox
+
+    from sarcokg.store import sync
+    from sarcokg.store.reportfiles import parse_file, report_graph
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    files = sorted(kg.glob("*.ttl"))
+
+    class Spy:   # the store, with its bulk loader's calls counted (graph blocks in each)
+        def __init__(self):
+            self.store, self.calls = ox.Store(), []
+
+        def bulk_load(self, data, **kw):
+            self.calls.append(data.count(b"> {\n"))
+            self.store.bulk_load(data, **kw)
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    spy = Spy()
+    handed = []
+
+    class Deriver:
+        def begin(self):
+            pass
+
+        def chunk(self, digests, trig, total):
+            handed.append(len(digests))
+
+        def skip(self):
+            raise AssertionError("every file is in the writer's form")
+
+    entries, _, _ = sync.bulk_load(spy, [(f.stem, f) for f in files], True, chunk=4, deriver=Deriver(), batch=10)
+    assert handed == [4] * 7 + [2]          # read and handed over 4 at a time
+    assert sorted(spy.calls) == [6, 12, 12]   # loaded in three calls of 10 files or more
+    assert set(entries) == {f.stem for f in files}
+    expected = ox.Store()
+    for f in files:
+        expected.extend(parse_file(f, report_graph(f.stem)))
+    assert set(spy.store) == set(expected)
+
+
+def test_a_bad_file_in_a_call_of_many_is_named_before_the_store_is_touched(tmp_path):
+    """A call of the bulk loader that fails to parse names its bad file (and
+    line) before any graph of the call is dropped and reloaded file by file
+    (a call may hold 100,000 files; they are pending, so the next command
+    loads them again)."""
+    import pyoxigraph as ox
+
+    from sarcokg.common.errors import InputError
+    from sarcokg.store import sync
+    kg = tmp_path / "kg"
+    synth_graphs(kg, 30)
+    files = sorted(kg.glob("*.ttl"))
+    bad = files[17]
+    bad.write_text(bad.read_text() + "\n:oops sko:ageYears .\n")   # in the writer's form, not valid Turtle
+    touched = []
+
+    class Spy:   # the store, with every look at or removal of a graph noted
+        def __init__(self):
+            self.store = ox.Store()
+
+        def contains_named_graph(self, graph):
+            touched.append(graph)
+            return self.store.contains_named_graph(graph)
+
+        def remove_graph(self, graph):
+            touched.append(graph)
+            self.store.remove_graph(graph)
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    with pytest.raises(InputError, match=rf"{bad.name}:\d+: malformed Turtle"):
+        sync.bulk_load(Spy(), [(f.stem, f) for f in files], True, chunk=4, batch=100)
+    assert touched == []
