@@ -519,39 +519,3 @@ def test_a_bulk_load_reads_chunks_and_loads_them_in_fewer_larger_calls(tmp_path)
     for f in files:
         expected.extend(parse_file(f, report_graph(f.stem)))
     assert set(spy.store) == set(expected)
-
-
-def test_a_bad_file_in_a_call_of_many_is_named_before_the_store_is_touched(tmp_path):
-    """A call of the bulk loader that fails to parse names its bad file (and
-    line) before any graph of the call is dropped and reloaded file by file
-    (a call may hold 100,000 files; they are pending, so the next command
-    loads them again)."""
-    import pyoxigraph as ox
-
-    from sarcokg.common.errors import InputError
-    from sarcokg.store import sync
-    kg = tmp_path / "kg"
-    synth_graphs(kg, 30)
-    files = sorted(kg.glob("*.ttl"))
-    bad = files[17]
-    bad.write_text(bad.read_text() + "\n:oops sko:ageYears .\n")   # in the writer's form, not valid Turtle
-    touched = []
-
-    class Spy:   # the store, with every look at or removal of a graph noted
-        def __init__(self):
-            self.store = ox.Store()
-
-        def contains_named_graph(self, graph):
-            touched.append(graph)
-            return self.store.contains_named_graph(graph)
-
-        def remove_graph(self, graph):
-            touched.append(graph)
-            self.store.remove_graph(graph)
-
-        def __getattr__(self, name):
-            return getattr(self.store, name)
-
-    with pytest.raises(InputError, match=rf"{bad.name}:\d+: malformed Turtle"):
-        sync.bulk_load(Spy(), [(f.stem, f) for f in files], True, chunk=4, batch=100)
-    assert touched == []
