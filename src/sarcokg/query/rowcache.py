@@ -53,7 +53,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,8 +78,6 @@ MARK = re.compile(r"^#\s*sarcokg:per-report\s*$", re.M)
 FORMAT = 7        # bump when the layout of the row cache changes
 _PLAIN = re.compile(r'"([^"\\]*)"')     # a plain literal without escapes, in SPARQL TSV
 _LOCAL = "<" + REPORT_BASE              # a report node, in SPARQL TSV
-# the stem of each report node in a line of SPARQL TSV: a cell that starts with one (an IRI holds no tab or '>')
-_OWNERS = re.compile("\t" + re.escape(_LOCAL) + "([^/\t>]*)")   # in a line with a tab put before it
 
 
 @dataclass(frozen=True)
@@ -153,7 +150,7 @@ def _loaded_chunk(ontology: str, digests: dict, trig: bytes) -> tuple[ox.Store, 
     store = ox.Store()
     store.load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_IRI))
     if trig:
-        store.load(trig, format=ox.RdfFormat.TRIG)
+        store.bulk_load(trig, format=ox.RdfFormat.TRIG)
     return store, digests, {name[:-4]: name for name in digests}
 
 
@@ -200,17 +197,13 @@ def _rows(store: ox.Store, digests: dict, stems: dict, files, text: str, keep) -
         ids.setdefault(s["g"].value, set()).add(s["id"].value)
     exact = all(ids.get(REPORT_BASE + stem) == {stem} for stem in stems)
     by_file: dict[str, list[str]] = {}
-    last, lines = None, []   # a report's rows come together (ORDER BY ?report first): its id is read once
     for line in rows if exact else ():
-        cell = line.split("\t", col + 1)[col]
-        if cell != last:
-            rid = _report_id(cell)
-            name = None if rid is None else stems.get(rid)
-            if name is None:
-                exact = False
-                break
-            last, lines = cell, by_file.setdefault(name, [])
-        lines.append(line)
+        rid = _report_id(line.split("\t", col + 1)[col])
+        name = None if rid is None else stems.get(rid)
+        if name is None:
+            exact = False
+            break
+        by_file.setdefault(name, []).append(line)
     if not exact:   # evaluate file by file: rows belong to the file whatever their ids say
         onto = ox.NamedNode(ONTOLOGY_IRI)
         by_file = {name: _evaluate(store, text, [onto, ox.NamedNode(REPORT_BASE + name[:-4])])[1]
@@ -232,16 +225,13 @@ def _solutions_by_file(store: ox.Store, digests: dict, stems: dict, files, text:
     they bind, with the `keep` columns only, each cell after a tab."""
     names, rows = _evaluate(store, text)
     at = [names.index(c) if c in names else None for c in keep]
-    pick = itemgetter(*at) if len(at) > 1 and None not in at else None   # the kept cells as a tuple, at once
     by_file: dict[str, list[str]] = {}
     for line in rows:
         cells = line.split("\t")
-        owners = set(_OWNERS.findall("\t" + line))   # as _owner(cells), without a Python loop over the cells
-        name = stems.get(owners.pop()) if len(owners) == 1 else None
+        name = _owner(cells, stems)
         if name is None:
             raise Uncacheable("a solution that binds no report node, or nodes of two reports")
-        kept = "\t" + "\t".join(pick(cells)) if pick is not None else \
-            "".join("\t" + cells[i] if i is not None else "\t" for i in at)
+        kept = "".join("\t" + cells[i] if i is not None else "\t" for i in at)
         if "\t_:" in kept:
             raise Uncacheable("a blank node in the results")
         by_file.setdefault(name, []).append(kept)
