@@ -6,8 +6,7 @@ SARCOKG_DEFER_EVIDENCE_MIN   a store load of this many files or more leaves the
                              reports' evidence for the first query that may
                              read it; so many reports to evaluate is a "first
                              run" of the kept per-report results (1000)
-SARCOKG_LOAD_CHUNK           report files read at a time in a bulk load into the store (2500)
-SARCOKG_LOAD_BATCH           report files per call of the store's bulk loader (25000)
+SARCOKG_LOAD_CHUNK           report files per bulk load into the store (2500)
 SARCOKG_ROWS_CHUNK           report files per in-memory evaluation of kept rows (2000)
 SARCOKG_QUERY_TIMEOUT        seconds a local query may run (300)
 """
@@ -28,7 +27,6 @@ class Settings:
     lock_wait: float = 30.0
     defer_evidence_min: int = 1000
     load_chunk: int = 2500
-    load_batch: int = 25000
     rows_chunk: int = 2000
     query_timeout: float = 300.0
 
@@ -46,7 +44,7 @@ class Settings:
                 value = kind(raw)
             except ValueError:
                 raise InputError(f"{name}={raw!r}: not a number") from None
-            if value < 0 or (kind is int and f.name.endswith(("chunk", "batch")) and value < 1):
+            if value < 0 or (kind is int and f.name.endswith("chunk") and value < 1):
                 raise InputError(f"{name}={raw!r}: out of range")
             values[f.name] = value
         return cls(**values)  # type: ignore[arg-type]

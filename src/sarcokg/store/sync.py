@@ -348,7 +348,7 @@ def _change(kg: Path, names: list[str], settings: Settings, reason: str | None, 
     if len(keys) > 20:   # many files: bulk-load them in chunks (no per-file transaction)
         defer = len(keys) >= settings.defer_evidence_min
         entries, later, foreign = bulk_load(store, [(k, Path(todo.wanted[k])) for k in keys], rebuilt,
-                                            settings.load_chunk, defer, deriver if defer else None, settings.load_batch)
+                                            settings.load_chunk, defer, deriver if defer else None)
         rows = {k: [*e, int(k in later), int(k in foreign)] for k, e in entries.items()}
     else:   # a few files: one small transaction each
         for key in keys:
@@ -379,38 +379,23 @@ def _drop(store: ox.Store, graph: ox.NamedNode) -> None:
 
 
 class _Loader:
-    """Chunks of TriG blocks going to Oxigraph's bulk loader, gathered into
-    calls of `batch` files or more, two at a time on threads (it releases the
-    GIL); a call that fails to parse is kept to be loaded again file by file.
-    Each call ingests its own sorted files into RocksDB, which then compacts
-    them with the earlier ones: at 100,000 reports, calls of 25,000 files cost
-    a third less CPU than calls of 2,500."""
+    """Chunks of TriG blocks going to Oxigraph's bulk loader, two at a time on
+    threads (it releases the GIL); a chunk that fails to parse is kept to be
+    loaded again file by file."""
 
-    def __init__(self, store: ox.Store, pool: ThreadPoolExecutor, batch: int = 1):
-        self.store, self.pool, self.batch = store, pool, batch
+    def __init__(self, store: ox.Store, pool: ThreadPoolExecutor):
+        self.store, self.pool = store, pool
         self.running: list[tuple[list, Future]] = []
         self.deferred: set[str] = set()
         self.unconfined: set[str] = set()
         self.failed: list[list[tuple[str, Path]]] = []
-        self.gathered: tuple[list, list[bytes]] = ([], [])
 
     def submit(self, wrapped: list, parts: list[bytes]) -> None:
-        self.gathered[0].extend(wrapped)
-        self.gathered[1].extend(parts)
-        if len(self.gathered[0]) >= self.batch:
-            self._call()
-
-    def _call(self) -> None:
-        wrapped, parts = self.gathered
-        self.gathered = ([], [])
-        if wrapped:
-            self.running.append((wrapped, self.pool.submit(self.store.bulk_load, b"".join(parts),
-                                                           format=ox.RdfFormat.TRIG)))
-        self.settle(2)   # at most two calls in memory besides the files being gathered
+        self.running.append((wrapped, self.pool.submit(self.store.bulk_load, b"".join(parts),
+                                                       format=ox.RdfFormat.TRIG)))
+        self.settle(2)   # at most two chunks in memory besides the one being read
 
     def settle(self, limit: int) -> None:
-        if not limit:
-            self._call()
         while len(self.running) > limit:
             chunk, fut = self.running.pop(0)
             try:
@@ -461,7 +446,7 @@ def read_chunk(items: list[tuple[str, Path]], defer: bool) -> Chunk:
 
 
 def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk: int = 2500, defer: bool = False,
-              deriver: Deriver | None = None, batch: int = 1) -> tuple[dict, set[str], set[str]]:
+              deriver: Deriver | None = None) -> tuple[dict, set[str], set[str]]:
     """Load many files; returns their entries ([sha256, size, mtime_ns], as the catalogue's rows keep
     them), the keys of the files whose evidence was left out (with defer; see complete()), and the
     keys of those not confined to their own nodes (reportfiles.subjects_confined).
@@ -471,8 +456,7 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     other files are parsed one by one. A chunk that fails to parse is loaded
     again file by file, which names the bad file and line. Each file is read
     once: its hash, size and content agree. A deriver is handed each chunk's
-    TriG blocks as they are read; the store gets them in calls of `batch`
-    files or more (_Loader)."""
+    TriG blocks as they go to the store."""
     if not fresh:
         for key, _ in items:
             _drop(store, graph_of(key))
@@ -481,7 +465,7 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
     if deriver is not None:
         deriver.begin()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        loader = _Loader(store, pool, batch)
+        loader = _Loader(store, pool)
         for start in range(0, len(items), chunk):
             got = read_chunk(items[start:start + chunk], defer)
             entries.update(got.entries)
