@@ -58,8 +58,7 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*(?:p\.?\s*)?[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*(?:"
                         + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.92, (":",), cites=True),
     YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
-    # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005", or the date first:
-    # "July 2015 \u00b7 Example Reports in Oncology 8(2)"
+    # a ResearchGate cover page dated first: "July 2015 \u00b7 Example Reports in Oncology 8(2)"
     YearForm(re.compile(r"(?m)^[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t]*\u00b7[ \t]*[A-Z]"), 0.9, ("\u00b7",)),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
     YearForm(re.compile(r"\bArticle\s+in\s+[^\n\u00b7]{3,120}\u00b7\s*(?:" + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.9,
