@@ -402,7 +402,8 @@ def _aimed_at(low: str, a: int, b: int) -> bool:
 def _sentence_events(text: str, terms: Terms, s, ms: list[Mention], first_tx: int | None) -> list[_Ev]:
     after_tx = first_tx is not None and s.start > first_tx
     evs = _mention_events(text, terms, s, ms, first_tx, after_tx) if ms else []
-    evs = _rule_events(text, terms, s, evs, after_tx, first_tx is not None and s.end <= first_tx)
+    # (no treatment found: every sentence is before one)
+    evs = _rule_events(text, terms, s, evs, after_tx, first_tx is None or s.end <= first_tx)
     if not evs:
         return evs
     evs.sort(key=_START)

@@ -153,7 +153,9 @@ METS_BEFORE_RX = Keyed(re.compile(
 METASTATIC_NOUN_BEFORE_RX = re.compile(
     NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,3}?(?:sarcoma|tumou?r|disease|lesions?|deposits?|"
     r"nodules?|mass(?:es)?)\s+"
-    r"(?:involving|in|to|at|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
+    # 'metastatic lesions were seen on the left lung'
+    r"(?:(?:were|was)\s+(?:\w+\s+)?(?:seen|found|observed|noted|detected)\s+)?"
+    r"(?:involving|in|to|at|on|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
     r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
@@ -175,6 +177,8 @@ LIST_JOIN_RX = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|as\s+well\s
 # 'a mass in the thigh and lung metastases': the thigh is the object of 'in', no member of the list
 PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+(?:the\s+)?(?:(?:left|right)\s+)?$",
                             re.I)
+# a site named by its adjective: 'pulmonary', 'hepatic', 'osseous', 'peritoneal'
+_ADJECTIVE_END_RX = re.compile(r"(?:ary|ic|al|ous)$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
 _RECURR_RX = re.compile(r"relaps\w*|recurr\w*")
 _AFFIRMED_METASTA_RX = re.compile(NOT_NON + r"metasta\w*")
@@ -572,7 +576,9 @@ def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: lis
     for i in range(len(ms) - 2, -1, -1):
         if cues[i + 1] and not cues[i] and LIST_JOIN_RX.match(text[ms[i].end:ms[i + 1].start]) and \
                 ms[i + 1].start - ms[i].end < 30 and not any(a <= ms[i].start < b for a, b in tumour_spans) and \
-                not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start]):
+                (_ADJECTIVE_END_RX.search(text, ms[i].start, ms[i].end) or
+                 not PREP_BEFORE_RX.search(text[max(s.start, ms[i].start - 25):ms[i].start])):
+            # (an adjective is no object of the preposition: 'the appearance of pulmonary and nodal metastases')
             cues[i] = True
     return cues
 

@@ -24,6 +24,7 @@ _SPACE_RX = re.compile("[" + DASHES + "/\u00a0\u2009\u202f]")
 _QUOTES_RX = re.compile("[\u2018\u2019\u201c\u201d]")
 
 
+_QUOTE_AS_APOSTROPHE_RX = re.compile(r'(?<=[A-Za-z])"(?=s\b)')
 _REPL = [(c, " ") for c in DASHES + "/\u00a0\u2009\u202f"] + [("\u2019", "'"), ("\u2018", "'"),
                                                                ("\u201c", '"'), ("\u201d", '"')]
 
@@ -61,6 +62,8 @@ def spaced(text: str) -> str:
     for c, r in _REPL:
         if c in text:
             text = text.replace(c, r)
+    if '"s' in text:   # an apostrophe a page's conversion made a double quote: 'Askin"s tumor'
+        text = _QUOTE_AS_APOSTROPHE_RX.sub("'", text)
     return text
 
 
@@ -76,6 +79,10 @@ def lowered(text: str) -> str:
     if last[0] is text:
         return last[1]
     low = text.lower()
+    if "\u2011" in low or "\u2010" in low:
+        # the typographic hyphens (a publisher's non-breaking 'en\u2011bloc', 'middle\u2011aged') read as the
+        # plain one, which the patterns spell: one character for one, so every offset holds
+        low = low.replace("\u2011", "-").replace("\u2010", "-")
     _LAST_LOWERED = (text, low)
     return low
 

@@ -1,0 +1,57 @@
+"""Kinds of writing found reading the blind sets of the tenth round (issue #15,
+eleventh round). One invented sentence each; none comes from a report. The
+positive cases failed before their rule; the negative ones guard the rule."""
+from __future__ import annotations
+
+import pytest
+
+from .extractutil import ex, statuses
+
+
+def test_a_publishers_non_breaking_hyphen_reads_as_a_hyphen(terms):
+    # the introduction of the patient, with U+2011 in the age word: the sex is the patient's
+    text = ("Abstract\nSpinal tumours of this kind are rare in adults. Any case with a good outcome should be "
+            "shared. A case of a middle\u2011aged female patient with a spinal rhabdomyosarcoma was presented in "
+            "the current report. The patient had back pain. The patient underwent an en bloc resection.\n")
+    got = ex(text, terms).sex
+    assert got is not None and got.value == "female"
+
+
+@pytest.mark.parametrize("name", ["PNET", "primitive neuroectodermal tumor", "primitive neuroectodermal tumour"])
+def test_a_primitive_neuroectodermal_tumour_outside_the_brain_is_ewing_sarcoma(terms, name):
+    text = f"A 30-year-old woman was diagnosed with a {name} of the chest wall. It was resected.\n"
+    assert [t.value for t in ex(text, terms).tumour.types] == ["ES"]
+
+
+def test_an_apostrophe_a_page_made_a_double_quote(terms):
+    text = 'A 30-year-old woman had a tumour of the chest wall, an Askin"s tumor. It was resected.\n' + " " * 200
+    assert [t.value for t in ex(text, terms).tumour.types] == ["ES"]
+
+
+PRE = "A 40-year-old man had a mass of the chest wall. "
+
+
+def _metastatic(text, terms):
+    """Each site key of one invented text with whether it is a metastasis."""
+    return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("sentence, site", [
+    # a verb between the metastatic lesions and the preposition, and 'on'
+    ("Multiple metastatic lesions were observed on the collapsed lung.", "lung"),
+    ("Metastatic nodules on the liver surface were resected.", "liver"),
+    # an adjective is no object of the preposition before it: it names a member of the list
+    ("The course was marked by the appearance of pulmonary and lymph node metastases.", "lung"),
+])
+def test_metastases_named_in_these_ways(terms, sentence, site):
+    assert _metastatic(PRE + sentence, terms).get(site) is True
+
+
+def test_a_noun_after_a_preposition_stays_out_of_the_list_of_metastases(terms):
+    assert _metastatic("A 40-year-old man had a mass in the thigh and lung metastases.", terms).get("thigh") is False
+
+
+def test_no_metastasis_at_staging_with_no_treatment_found_is_no_outcome(terms):
+    text = ("A 27-year-old man had a mass of the rib. CT showed no signs of aggressive growth and no evidence of "
+            "metastatic spread. Histology showed a chondrosarcoma.\n")
+    assert statuses(text, terms) == []
