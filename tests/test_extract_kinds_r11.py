@@ -55,3 +55,38 @@ def test_no_metastasis_at_staging_with_no_treatment_found_is_no_outcome(terms):
     text = ("A 27-year-old man had a mass of the rib. CT showed no signs of aggressive growth and no evidence of "
             "metastatic spread. Histology showed a chondrosarcoma.\n")
     assert statuses(text, terms) == []
+
+
+def test_a_sentence_with_a_reference_number_after_its_full_stop_is_the_literatures(terms):
+    text = ("Synovial sarcoma of the right atrium\n\nAbstract\n\nWe report a 40-year-old man with a synovial sarcoma "
+            "of the right atrium, treated by excision (fig.1 shows it).\n\nCase Report\n\nCardiac sarcomas are rare, "
+            "with an incidence of 0.001% in autopsy series. Standard surgery, adjuvant chemotherapy and "
+            "radiotherapy have so far failed.3 These sarcomas are the main malignant heart tumours. The patient "
+            "presented with dyspnoea.\n")
+    assert {i.kind for i in ex(text, terms).interventions} == {"resection"}
+
+
+BACK = "A 40-year-old woman had a sarcoma of the back. She underwent wide excision. "
+
+
+@pytest.mark.parametrize("sentence", [
+    "Histology reported no evidence of tumor cells in the specimen.",
+    "Histology showed no evidence of disease in the re-excised tissue.",
+])
+def test_what_a_specimen_shows_is_no_outcome(terms, sentence):
+    assert statuses(BACK + sentence, terms) == []
+
+
+def test_the_status_a_visit_finds_stays_an_outcome(terms):
+    assert statuses(BACK + "At 12 months there was no evidence of disease.", terms) == ["no evidence of disease"]
+
+
+def test_growth_in_the_history_the_patient_presented_with_is_no_outcome(terms):
+    text = ("A 40-year-old woman had a sarcoma of the back. She had a lump for the past 6 years, with rapid "
+            "progression in size during the last 6 months. She underwent wide excision.\n")
+    assert statuses(text, terms) == []
+
+
+def test_progression_after_the_treatment_stays_an_outcome(terms):
+    text = BACK + "Over the last 3 months the disease showed progression."
+    assert statuses(text, terms) == ["progressive disease"]

@@ -69,6 +69,11 @@ CASEREF = (*_WE_TELL, "we reported", "we presented", "our patient", "the patient
            "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
            "this paper reported")
 _GENERIC_RX = Keyed(re.compile(r"%|\[\s*\d|\(citation"))
+# a reference's number printed after the full stop, its superscript lost: 'have been unsuccessful.3 These'
+# (not a figure's or a table's number: 'fig.1 shows')
+# (the full stop first: the engine skips from one to the next)
+_REF_AFTER_STOP_RX = re.compile(r"\.(?<=[a-z]{3}\.)(?<!fig\.)(?<!figs\.)(?<!table\.)(?<!vol\.)\d{1,3}(?:[, ]\d{1,3})*"
+                                r"(?=\s|$)")
 _OWN_STUDIES = ("imaging ", "radiological ", "radiologic ", "laboratory ", "staging ", "diagnostic ", "further ",
                 "additional ", "blood ", "imaging  ", "image ", "radiographic ", "histological ", "histologic ",
                 "pathological ", "pathologic ", "immunohistochemical ", "cytogenetic ", "molecular ", "genetic ",
@@ -141,5 +146,6 @@ def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = N
                 continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
     out["generic"] += [m.start() for m in _GENERIC_RX.finditer(norm) if not _own_measure(norm, m)]
+    out["generic"] += [m.start() for m in _REF_AFTER_STOP_RX.finditer(norm)]
     out["caseref"] += [m.start() for m in _CASEREF_RX.finditer(norm)]
     return out

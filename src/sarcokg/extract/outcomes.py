@@ -189,6 +189,11 @@ _LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u201
 # an organ donor's death, not the patient's: 'a kidney from a deceased donor'
 _DONOR_AFTER_RX = re.compile(r"[\s-]*(?:(?:organ|kidney|renal|liver|heart|graft)\s+)?donors?\b")
 _MARGIN_BEFORE_RX = re.compile(r"\b(?:margins?|edges?|borders?)\s+(?:\w+\s+){0,2}$")
+# the time before the patient was seen: 'for the past 6 years', 'during the last 6 months'
+_PRESENTING_HISTORY_RX = re.compile(r"\b(?:for|over|during|in|within)\s+the\s+(?:past|last|previous|preceding)\b")
+# what a specimen shows, not the patient's status: 'no evidence of tumour cells in the re-excised tissue'
+_SPECIMEN_AFTER_RX = re.compile(r"\s*(?:cells?\s+)?(?:(?:was|were)\s+(?:\w+\s+)?)?(?:in|within|on)\s+(?:the\s+)?"
+                                r"(?:[\w-]+\s+){0,2}?(?:specimens?|sections?|slides?|tissues?|samples?)\b")
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
 
 
@@ -233,6 +238,10 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         return None
     if fam == "progressive disease" and _SYMPTOM_OF_RX.match(s.low, m.end - s.start):
         return None      # a symptom's course, not the disease's
+    if fam == "progressive disease" and first_tx is not None and m.start < first_tx and \
+            _PRESENTING_HISTORY_RX.search(s.low):
+        return None      # the history the patient presented with: 'a lump for 6 years, growing over the last month'
+
     if m.key == "distant metastasis":
         i = m.start - s.start
         if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):
@@ -245,8 +254,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
     if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
             _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
         return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
-    if fam == "no evidence of disease" and _MARGIN_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40),
-                                                                    m.start - s.start):
+    if fam == "no evidence of disease" and (_MARGIN_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40),
+                                                                     m.start - s.start)
+                                            or _SPECIMEN_AFTER_RX.match(s.low, m.end - s.start)):
         return None      # 'the margins were disease-free': the specimen's edges, not the patient
     if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
         return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
@@ -326,7 +336,8 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
     if st == "progressive disease" and _SYMPTOM_PROGRESSED_RX.search(s.low[max(0, i - 50):i]):
         return True
     if st == "no evidence of disease" and (_EXTRA_ORGAN_RX.search(text, a, b)
-                                           or _MARGIN_BEFORE_RX.search(s.low, max(0, i - 40), i)):
+                                           or _MARGIN_BEFORE_RX.search(s.low, max(0, i - 40), i)
+                                           or _SPECIMEN_AFTER_RX.match(s.low, j)):
         return True     # 'no evidence of extrahepatic disease'; 'resected with the edges free of sarcoma'
     if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or _modal(text, s)):
         return True     # 'such regression would be exceptional': a comment, not the course
