@@ -90,3 +90,22 @@ def test_growth_in_the_history_the_patient_presented_with_is_no_outcome(terms):
 def test_progression_after_the_treatment_stays_an_outcome(terms):
     text = BACK + "Over the last 3 months the disease showed progression."
     assert statuses(text, terms) == ["progressive disease"]
+
+
+def test_a_letter_that_lowers_to_two_keeps_every_offset_of_the_case(terms):
+    # a Turkish author's dotted capital I in the header: the passive verb later must still be read in place
+    text = ("Osteosarcoma of the rib: a case report\n\u0130rfan Example, \u0130lker Example\n\nA 17-year-old girl "
+            "with a tumour of the rib was seen. The tumour was excised with the rib. There was no recurrence.\n")
+    assert "resection" in {i.kind for i in ex(text, terms).interventions}
+
+
+def test_an_operation_years_ago_gives_the_time_of_the_status_after_it(terms):
+    text = ("A 17-year-old girl had an osteosarcoma of the rib. She had been operated on for the rib tumour 54 "
+            "months ago. There was no local recurrence or metastatic disease.\n")
+    assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", 54.0)]
+
+
+def test_a_symptom_years_ago_gives_no_time_to_the_status(terms):
+    text = ("A 17-year-old girl had an osteosarcoma of the rib. She noticed a lump 6 months ago. She underwent "
+            "resection. There was no recurrence.\n")
+    assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", None)]

@@ -300,8 +300,7 @@ class Zones:
         self._starts = [s.start for s in sentences]
         self.title_span = title_span
         self.intro: Sentence | None = None
-        low = lowered(text)
-        self.low = low if len(low) == len(text) else "".join(s.low for s in sentences)
+        self.low = lowered(text)
         self._classify()
         if _ROMANCE_HINT_RX.search(self.low):
             self._second_language()

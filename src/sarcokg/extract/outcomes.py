@@ -24,7 +24,7 @@ from sarcokg.model.terms import Terms
 from .context import AND_PREDICATE_RX, BREAK_RX, Zones, hypothetical, month_may, negated
 from .lexicon import Mention
 from .textprep import Caseless
-from .timeexpr import TimeExpr, find_times
+from .timeexpr import NUM, TimeExpr, find_times, to_months, word_number
 
 NED_RX = re.compile(r"\b(?:no|without)\s+(?:\w+\s+){0,2}?(?:evidence|signs?|suspicion|indications?)\s+of\s+"
                     r"(?:[\w-]+\s+){0,3}?(?:disease|tum\w*|recurrence|relapse|regrowth|malignancy|metasta\w*)"
@@ -600,6 +600,9 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 pending = ((clock or 0) + t.months, t, s.index)
                 continue
             else:
+                if " ago" in s.low and (t := _treated_ago(s, surgery_pos, first_tx)) is not None:
+                    # 'She was operated on 54 months ago. There is no recurrence.': the next status is now
+                    pending = (t.months, t, s.index)
                 continue
         told: dict[tuple[int, int], float | None] = {}   # a sentence's times, each counted once
         for e in evs:
@@ -622,6 +625,20 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 clock = months
         pending, follow = follow, None
     return _tidy(facts, no_carry)
+
+
+# the time from a treatment to the writing: 'operated on for a rib tumour 54 months ago'
+_AGO_RX = re.compile(r"\b(?P<num>" + NUM + r")\s*[\s-]\s*(?P<unit>years?|months?)\s+ago\b")
+
+
+def _treated_ago(s, surgery_pos: list[int], first_tx: int | None) -> TimeExpr | None:
+    """The time since the treatment a sentence of the case tells 'N years ago', as a time."""
+    if not any(s.start <= p < s.end for p in surgery_pos) and not (first_tx is not None and
+                                                                  s.start <= first_tx < s.end):
+        return None
+    m = _AGO_RX.search(s.low)
+    months = to_months(word_number(m.group("num")), m.group("unit")) if m else None
+    return TimeExpr(m.start(), m.end(), months, False, "treatment") if m and months else None
 
 
 def _tidy(facts: list[OutcomeFact], no_carry: set[int] | frozenset[int] = frozenset()) -> list[OutcomeFact]:

@@ -71,7 +71,7 @@ _LAST_LOWERED: tuple[str, str] = ("", "")
 
 
 def lowered(text: str) -> str:
-    """text.lower(), computed once for the report being read (split_sentences, Zones and metadata
+    """text.lower() of the same length, computed once for the report being read (split_sentences, Zones and metadata
     all ask for it; a text with accents or dashes lowers character by character, slowly). The last
     text's is kept, found by identity: one tuple, read and replaced whole, so threads cannot mix two."""
     global _LAST_LOWERED
@@ -79,6 +79,10 @@ def lowered(text: str) -> str:
     if last[0] is text:
         return last[1]
     low = text.lower()
+    if len(low) != len(text):
+        # a few characters lower to two (the dotted \u0130 of a Turkish name): those stay as they are, so
+        # that every offset into the view is one into the text
+        low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
     if "\u2011" in low or "\u2010" in low:
         # the typographic hyphens (a publisher's non-breaking 'en\u2011bloc', 'middle\u2011aged') read as the
         # plain one, which the patterns spell: one character for one, so every offset holds
@@ -422,8 +426,6 @@ class Sentence:
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     low = lowered(text)
-    if len(low) != len(text):
-        low = "".join((c.lower() if len(c.lower()) == 1 else c) for c in text)
     # _GLUED can only match where a hint word starts, so it is tried there
     # alone, not at every position (and none starts inside another: the
     # capitals inside hint words follow a space, which _GLUED rules out). The
