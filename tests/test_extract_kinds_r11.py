@@ -109,3 +109,10 @@ def test_a_symptom_years_ago_gives_no_time_to_the_status(terms):
     text = ("A 17-year-old girl had an osteosarcoma of the rib. She noticed a lump 6 months ago. She underwent "
             "resection. There was no recurrence.\n")
     assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", None)]
+
+
+def test_the_scapula_keeps_its_own_word_in_the_case_summary(terms):
+    # a bone of the shoulder girdle that none of the coarse words names (ontology/README.md)
+    scapula = terms.get("site", "scapula")
+    assert scapula.summary_key == "scapula"
+    assert terms.get("site", "sternum").summary_key == "chest wall"
