@@ -116,3 +116,19 @@ def test_the_scapula_keeps_its_own_word_in_the_case_summary(terms):
     scapula = terms.get("site", "scapula")
     assert scapula.summary_key == "scapula"
     assert terms.get("site", "sternum").summary_key == "chest wall"
+
+
+@pytest.mark.parametrize("words, age", [
+    ("An eight-month-old girl", 0), ("A one-month-old boy", 0), ("A 3-week-old boy", 0), ("A 17-month-old girl", 1),
+])
+def test_an_infants_age_in_months_weeks_or_words_is_whole_years(terms, words, age):
+    got = ex(f"{words} presented with a mass of the nasal cavity. It was resected.\n", terms).age
+    assert got is not None and got.value == age
+
+
+def test_the_course_told_under_a_structured_abstracts_conclusions_heading_on_its_own_line(terms):
+    text = ("Congenital sarcoma of the scalp\n\nAbstract\n\nIntroduction:\nAngiosarcoma is rare in children.\n"
+            "Case Presentation:\nWe report a congenital angiosarcoma of the scalp in a one-month-old boy.\n"
+            "Conclusions:\nAfter 15 months there was no sign of local recurrence or metastasis.\nThis case shows "
+            "that such tumours can do well.\n\n1. Introduction\nSoft tissue sarcomas are rare in infants.\n")
+    assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", 15.0)]

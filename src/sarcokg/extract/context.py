@@ -252,8 +252,9 @@ _FOLLOW_UP_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|\bsurvived\b|\bal
 def _case_zone(s: Sentence, state: str, run: int) -> int:
     """The zone of a sentence in the case ('closing': an abstract's conclusion); returns the run of
     generic sentences (two in a row are a literature passage inside the case section)."""
-    if state == "closing":
-        s.zone = "case" if not s.generic and _FOLLOW_UP_RX.search(s.low) else "lit"
+    if state == "closing":   # (the course told in the past tense is the case's too: 'there was no recurrence')
+        s.zone = "case" if not s.generic and (_FOLLOW_UP_RX.search(s.low) or s.anchor
+                                              or _NARRATIVE_RX.search(s.low)) else "lit"
         return run
     if s.generic:
         run += 1
@@ -269,7 +270,9 @@ def _after_heading(s: Sentence, h: tuple[str, str], state: str, body: bool) -> t
     'closing': its general advice is no case, the follow-up it tells is ('no recurrence at the
     3-year follow-up')."""
     inline = len(s.text.strip()) > len(h[1]) + 2
-    closing = state in ("case", "closing") and not body and inline and h[1].lower().startswith("conclusion")
+    # (or its heading on a line of its own with the colon, as a page lays out a structured abstract)
+    closing = state in ("case", "closing") and not body and (inline or s.text.rstrip().endswith(":")) \
+        and h[1].lower().startswith("conclusion")
     state = "closing" if closing else h[0]
     return state, body or (state == "case" and not inline) or h[1].lower().startswith("keyword")
 

@@ -25,7 +25,10 @@ COMPLAINT_RX = Keyed(re.compile(
 DUR_RX = re.compile(r"\b(?:for|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<num>" + NUM + r")\s*" + DASH
                     + r"?\s*(?P<unit>years?|months?|weeks?|days?)(?:'s)?(?:\s+duration)?", re.I)
 # an infant's age in months: 'a 17-month-old boy', 'an 8 months old girl'
-MONTHS_OLD_RX = re.compile(r"\b(\d{1,2})\s*" + DASH + r"?\s*months?\s*" + DASH + r"?\s*old\b")
+# (and in words, or in weeks and days: 'an eight-month-old girl', 'a 3-week-old boy': 0)
+MONTHS_OLD_RX = re.compile(r"\b(?P<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s*" + DASH
+                           + r"?\s*(?P<unit>months?|weeks?|days?)\s*" + DASH + r"?\s*old\b")
 # a patient at birth: 'a newborn girl', 'a neonate' (age 0)
 NEWBORN_RX = re.compile(r"\b(?:new[\s-]?born|neonate)\b")
 # the patient's data as labelled fields, as radiology case collections give them ('Age: 20 years',
@@ -50,8 +53,9 @@ def extract_age(text: str, zones: Zones) -> Value | None:
                 age = word_age(m)
             elif s is zones.intro and (m := NEWBORN_RX.search(s.low)):
                 age = 0
-            elif "month" in s.low and (m := MONTHS_OLD_RX.search(s.low)):
-                age = int(m.group(1)) // 12      # 'a 17-month-old boy': 1, the whole years
+            elif ("month" in s.low or "week" in s.low or "day" in s.low) and (m := MONTHS_OLD_RX.search(s.low)):
+                # 'a 17-month-old boy': 1, the whole years
+                age = int(word_number(m.group("num")) or 0) // 12 if m.group("unit").startswith("mo") else 0
             else:
                 continue
         else:
