@@ -132,3 +132,11 @@ def test_the_course_told_under_a_structured_abstracts_conclusions_heading_on_its
             "Conclusions:\nAfter 15 months there was no sign of local recurrence or metastasis.\nThis case shows "
             "that such tumours can do well.\n\n1. Introduction\nSoft tissue sarcomas are rare in infants.\n")
     assert [(o.status, o.months) for o in ex(text, terms).outcomes] == [("no evidence of disease", 15.0)]
+
+
+def test_a_sentence_ends_after_its_bracketed_reference_numbers(terms):
+    text = ("Alveolar soft part sarcoma of the forearm\n\nIntroduction\nIn adults it affects the limbs,[2,3] genital "
+            "tract, breasts, mediastinum and bladder.[4,5] Here, we present a case of a young girl with a sarcoma "
+            "of the forearm. An 18-year-old girl had a swelling of the left forearm. It was excised.\n")
+    got = {s.site for s in ex(text, terms).tumour.sites}
+    assert "upper limb" in got and not got & {"breast", "mediastinum", "bladder"}

@@ -370,7 +370,9 @@ def abbrev_before_dot(head: str) -> bool:
 # (and a reference's number printed after the full stop, superscript lost: 'arrangement.1 The diagnosis',
 # 'pancreas.2,3 We report': the number ends the sentence; a decimal has a digit before its point)
 _SPLIT = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
-                    r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z]))")
+                    r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
+                    # or in brackets: 'gastrointestinal tract.[4,5] ASPS in the forearm'
+                    r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
     r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"
