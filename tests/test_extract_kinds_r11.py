@@ -140,3 +140,20 @@ def test_a_sentence_ends_after_its_bracketed_reference_numbers(terms):
             "of the forearm. An 18-year-old girl had a swelling of the left forearm. It was excised.\n")
     got = {s.site for s in ex(text, terms).tumour.sites}
     assert "upper limb" in got and not got & {"breast", "mediastinum", "bladder"}
+
+
+def test_an_organ_the_tumour_shifts_aside_is_no_site(terms):
+    text = ("A 60-year-old man had a retroperitoneal liposarcoma. The mass filled the abdominal cavity, shifting all "
+            "intraabdominal viscera and kidney to the left side.\n")
+    assert "kidney" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_site_the_tumour_was_first_thought_to_come_from_is_no_site(terms):
+    text = ("A 40-year-old man had a clear cell sarcoma of the back. The biopsy showed a clear cell pattern, "
+            "initially felt to be consistent with a renal primary.\n")
+    assert "kidney" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_an_organ_the_tumour_invades_stays_a_site(terms):
+    text = "A 60-year-old man had a retroperitoneal liposarcoma. The tumour invaded the kidney.\n"
+    assert "kidney" in {s.site for s in ex(text, terms).tumour.sites}

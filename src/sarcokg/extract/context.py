@@ -162,7 +162,9 @@ HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
     r"advised|if|whether|risk of|potential(?:ly)?|possible|option|suggests?|prevent(?:ion|ing|s)?|minimi[sz]e|"
     r"scheduled|planned|"
-    r"will|to be (?:given|started)|awaiting|pending)\b")
+    r"will|to be (?:given|started)|awaiting|pending|"
+    # a presumption, not a finding: 'initially felt to be consistent with a renal primary'
+    r"(?:thought|felt|believed|presumed)\s+to\s+be)\b")
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked
 # just after it: (?<!\wb) is \b before that b): the regex engine then jumps

@@ -42,7 +42,7 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 # (Words: asked only whether a string holds one of the words, in one Aho-Corasick pass)
 _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|"
                                  r"angiograph|film|exam"))
-_DISPLACE_HINT = re.compile(r"push|displac|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
+_DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
                             r"(?:sed|eed|ted|led) from|(?:free|off|away) from|adher")
 _NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
@@ -75,7 +75,7 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
-DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
+DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|shift\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
                          # 'the proximity of the lesion to the aorta and renal vessels'
                          r"proximity\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?to|"
                          # taken off it at surgery: 'the tumour was released from the lung', 'dissected free from'
@@ -86,7 +86,7 @@ DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|abut\w*|indent\w*|a
                          # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
                          r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
                          r"(?:\s+(?:and|or)\s+(?:posterior|anterior|lateral|medial|superior|inferior))?\s+to)\s+"
-                         r"(?:the\s+)?(?:(?:left|right)\s+)?"
+                         r"(?:the\s+|all\s+)?(?:(?:left|right)\s+)?"
                          # and the rest of its list: 'a mass effect on the mediastinum, heart, and lung'
                          r"(?:(?:[\w-]+\s+)?[\w-]+\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?){0,3}$", re.I)
 # the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
@@ -246,7 +246,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
-    return not negated(text, sent, m.start, m.end)
+    return not negated(text, sent, m.start, m.end) and not hypothetical(text, sent, m.start, m.end)
 
 
 _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|several|multifocal)\s+(?:[\w-]+\s+)?$",
