@@ -157,3 +157,23 @@ def test_a_site_the_tumour_was_first_thought_to_come_from_is_no_site(terms):
 def test_an_organ_the_tumour_invades_stays_a_site(terms):
     text = "A 60-year-old man had a retroperitoneal liposarcoma. The tumour invaded the kidney.\n"
     assert "kidney" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_tumoral_tissue_is_a_word_for_the_tumour(terms):
+    text = ("A 42-year-old man had an angiosarcoma. Surgery showed tumoral tissue covering the surface of the "
+            "right atrium.\n")
+    assert "heart" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("MRI showed a local and distant (lung) progression of disease.", "lung"),
+    ("MRI showed distant progression to the lung.", "lung"),
+    ("A distant relapse in the liver was found.", "liver"),
+])
+def test_a_distant_progression_names_its_site_as_a_metastasis(terms, sentence, site):
+    assert _metastatic("A 42-year-old man had an angiosarcoma of the heart. " + sentence, terms).get(site) is True
+
+
+def test_no_distant_disease_names_no_metastasis(terms):
+    text = "A 42-year-old man had an angiosarcoma of the heart. There was no distant (lung) disease."
+    assert "lung" not in _metastatic(text, terms)

@@ -24,7 +24,7 @@ from .textprep import Caseless, Keyed, Sentence, Words, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
-    r"\b(?:tumou?rs?|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
+    r"\b(?:tumou?rs?|tumou?ral|mass(?:es)?|lesions?|neoplasms?|malignan\w*|metasta\w*|nodules?|nodular|involv\w*|invad\w*|"
     r"invasion|infiltrat\w*|extend\w*|extension|destruct\w*|destroy\w*|located|locali[sz]ed|originat\w*|aris\w*|"
     r"arose|affect\w*|lytic|osteolytic|collapse|fracture|recurr\w*|relaps\w*|progression|residual|spread|sarcomas?|"
     r"deposits?|secondaries|foci|implants|seeding|disseminat\w*|"
@@ -161,8 +161,11 @@ SPREAD_BEFORE_RX = re.compile(
     r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
-    r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
-_SPREAD_HINT = Words(re.compile(r"spread|dissemin|seed|deposit|secondar|implant"))
+    r"(?:(?:left|right|both|bilateral)\s+)?$"
+    # the disease come back away from the primary: 'distant progression to the lung', 'a distant (lung) relapse'
+    r"|\bdistant\s+(?:(?:progression|recurrence|relapse|spread|disease)\s+(?:to|in|into|of|at)\s+(?:the\s+)?"
+    r"(?:(?:left|right|both|bilateral)\s+)?|\(\s*)$", re.I)
+_SPREAD_HINT = Words(re.compile(r"spread|dissemin|seed|deposit|secondar|implant|distant"))
 _LESIONS_HINT = Words(re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs"))
 _LESION_AFTER_HINT = Words(re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit"))
 PLURAL_LESION_BEFORE_RX = re.compile(
