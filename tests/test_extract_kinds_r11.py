@@ -177,3 +177,15 @@ def test_a_distant_progression_names_its_site_as_a_metastasis(terms, sentence, s
 def test_no_distant_disease_names_no_metastasis(terms):
     text = "A 42-year-old man had an angiosarcoma of the heart. There was no distant (lung) disease."
     assert "lung" not in _metastatic(text, terms)
+
+
+@pytest.mark.parametrize("words, site", [
+    ("local lymphonodular metastases", "lymph node"), ("lymph nodal metastases", "lymph node"),
+])
+def test_lymph_node_adjectives_name_a_metastasis(terms, words, site):
+    assert _metastatic(f"A 31-year-old man had a rhabdomyosarcoma with {words}.", terms).get(site) is True
+
+
+def test_the_latin_name_of_the_maxillary_sinus(terms):
+    text = "A 31-year-old man had a rhabdomyosarcoma within the left sinus maxillaris. It was resected."
+    assert "maxillary sinus" in {s.site for s in ex(text, terms).tumour.sites}
