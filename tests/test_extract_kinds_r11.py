@@ -189,3 +189,24 @@ def test_lymph_node_adjectives_name_a_metastasis(terms, words, site):
 def test_the_latin_name_of_the_maxillary_sinus(terms):
     text = "A 31-year-old man had a rhabdomyosarcoma within the left sinus maxillaris. It was resected."
     assert "maxillary sinus" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+MANDIBLE = "A 16-year-old girl had an osteosarcoma of the mandible. "
+
+
+@pytest.mark.parametrize("sentence", [
+    "She received chemotherapy, but as the disease was progressing quickly, she underwent surgery.",
+    "She received chemotherapy with a partial response. She underwent surgery.",
+])
+def test_a_status_that_led_to_an_operation_is_not_the_last_one(terms, sentence):
+    assert statuses(MANDIBLE + sentence, terms) == []
+
+
+@pytest.mark.parametrize("sentence, last", [
+    ("She underwent surgery. The disease progressed 6 months later.", "progressive disease"),
+    # the operation as the start of the time, not a new one
+    ("She underwent surgery and imatinib. The residual lesions were stable 12 months after surgery.",
+     "stable disease"),
+])
+def test_a_status_after_the_operation_stays(terms, sentence, last):
+    assert statuses(MANDIBLE + sentence, terms)[-1:] == [last]

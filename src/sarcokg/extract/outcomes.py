@@ -624,7 +624,19 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             if months is not None:
                 clock = months
         pending, follow = follow, None
+    if facts and all(f.status in _ON_THE_WAY for f in facts) and \
+            any(p > positions[-1] and not _SINCE_BEFORE_RX.search(text, max(0, p - 30), p) for p in surgery_pos):
+        # the response or progression that led to the operation ('as the disease was progressing, she
+        # underwent surgery'): the status after the operation is not told
+        return []
     return _tidy(facts, no_carry)
+
+
+# an operation named as the start of a time, not done anew: '12 months after surgery'
+_SINCE_BEFORE_RX = re.compile(r"\b(?:after|since|following|from|post)\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+)?$",
+                              re.I)
+# statuses of the course that an operation after them leaves behind
+_ON_THE_WAY = {"progressive disease", "partial response", "stable disease"}
 
 
 # the time from a treatment to the writing: 'operated on for a rib tumour 54 months ago'
