@@ -210,3 +210,25 @@ def test_a_status_that_led_to_an_operation_is_not_the_last_one(terms, sentence):
 ])
 def test_a_status_after_the_operation_stays(terms, sentence, last):
     assert statuses(MANDIBLE + sentence, terms)[-1:] == [last]
+
+
+BODY = ("Sarcoma of the thigh: a case report\n\nA 60-year-old man had a leiomyosarcoma of the thigh. It was resected. "
+        "He was free of disease at 2 years.\n\n")
+
+
+@pytest.mark.parametrize("refs", [
+    # numbered in brackets; the first entry has one author, a later one an accented surname
+    ("[1]        Example RM. A rare tumour. Example Journal of Surgery. 2015;4(3):27-9.\n"
+     "[2]        Sample T, Probe P, Test A. Sarcoma of the thigh. Example Reports. 2021;11. "
+     "https://doi.org/10.1000/er.2021.339.\n"
+     "[3]        Demo YC, Trial SC, Case SN. Sarcoma again. Orbit. 2016;34(5):248-52.\n"
+     "[4]        Samborsk\u00e1 M, Bara\u0144ska M, Other J. Sarcoma in children. Example Oncology. 2019;2:1-3.\n"),
+    # bulleted, the first entry by a working group, a surname with a particle
+    ("  \u2022 1. Example Sarcoma Working Group (ESWG). Management of sarcoma. Ann Example 2018;29(4):857-71.\n"
+     "  \u2022 2. Sample M, Probe F, Test A. Chemotherapy of sarcoma. Example Reports. 2017;3:1-5.\n"
+     "  \u2022 3. Demo BJ, Ruiz van Example VW, Case E. Gemcitabine in sarcoma. Example Cancer. 2016;8:2-9.\n"
+     "  \u2022 4. Other O, Another I, More G. Sarcoma treatment. Example Journal. 2015;1:3-4.\n"),
+])
+def test_a_reference_list_with_no_heading_gives_no_year_or_doi(terms, refs):
+    md = ex(BODY + refs, terms).metadata
+    assert md.year is None and md.doi is None

@@ -181,8 +181,11 @@ _BAD_TITLE = Keyed(re.compile(r"\u00a9|https?://|@|\bdepartment\b|\buniversity\b
 
 
 # a reference entry in Vancouver style: an optional number, then two or more authors 'Surname AB,', 'Surname A.B.,'
-_REF_AUTHOR = r"[A-Z][A-Za-z'\u2019\-]+(?:[ \t][A-Z][a-z]+)?[ \t]+[A-Z](?:\.?[A-Z]){0,2}\.?"
-_REF_ENTRY = (r"[ \t]*(?:\[?\d{1,3}[.\])][ \t]*){0,2}" + _REF_AUTHOR
+# (the surname's letters may be any alphabet's, 'Baranska' with its accent, and hold particles: 'Ruiz van Haperen VW')
+_REF_AUTHOR = (r"[A-Z\u00c0-\u017f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*"
+               r"(?:[ \t](?:[A-Z\u00c0-\u017f][^\W\d_]+|van|von|de|der|den|da|di|du|la|le)){0,2}"
+               r"[ \t]+[A-Z](?:\.?[A-Z]){0,2}\.?")
+_REF_ENTRY = (r"[ \t]*(?:[\u2022*][ \t]*)?(?:\[?\d{1,3}[.\])][ \t]*){0,2}" + _REF_AUTHOR
               + r"(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)" + _REF_AUTHOR + r")+")
 _REF_ENTRY_RX = re.compile(_REF_ENTRY)
 _REF_LINE_RX = re.compile(r"\n" + _REF_ENTRY)
@@ -196,8 +199,30 @@ def _unheaded_refs(text: str) -> int:
     # a multiline ^ would be tried at every character), and at the text's start
     starts = [0] if _REF_ENTRY_RX.match(text) else []
     starts += [m.start() + 1 for m in _REF_LINE_RX.finditer(text)]
-    return next((starts[i] for i in range(len(starts) - 2)
-                 if starts[i + 1] - starts[i] <= 400 and starts[i + 2] - starts[i + 1] <= 400), len(text))
+    at = next((starts[i] for i in range(len(starts) - 2)
+               if starts[i + 1] - starts[i] <= 400 and starts[i + 2] - starts[i + 1] <= 400), len(text))
+    return _numbered_before(text, at) if at < len(text) else at
+
+
+# the number an entry of a reference list opens with: '[2] ', '2. ', '• 2. '
+_ENTRY_NUMBER_RX = re.compile(r"[ \t]*(?:[\u2022*][ \t]*)?\[?(\d{1,3})[.\])]")
+
+
+def _numbered_before(text: str, at: int) -> int:
+    """The start of the list whose entry at `at` is number n: the entries numbered before it whose
+    authors the pattern does not read (one author, a working group), each within 600 characters of
+    the next."""
+    m = _ENTRY_NUMBER_RX.match(text, at)
+    n = int(m.group(1)) if m else 1
+    while n > 1:
+        lo = max(0, at - 600)
+        lines = ([0] if lo == 0 else []) + [i + 1 for i in range(lo, at - 1) if text[i] == "\n"]
+        prev = next((p for p in reversed(lines) if (pm := _ENTRY_NUMBER_RX.match(text, p)) is not None
+                     and int(pm.group(1)) == n - 1), None)
+        if prev is None:
+            break
+        at, n = prev, n - 1
+    return at
 
 
 def _v(text: str, s: int, e: int, value, conf: float) -> Value:
