@@ -232,3 +232,11 @@ BODY = ("Sarcoma of the thigh: a case report\n\nA 60-year-old man had a leiomyos
 def test_a_reference_list_with_no_heading_gives_no_year_or_doi(terms, refs):
     md = ex(BODY + refs, terms).metadata
     assert md.year is None and md.doi is None
+
+
+@pytest.mark.parametrize("words, age", [
+    ("a girl aged one year and nine months", 1), ("a woman aged twenty-two years", 22),
+])
+def test_an_age_in_words_after_aged(terms, words, age):
+    got = ex(f"This report describes {words} with a sarcoma of the tongue. It was resected.\n", terms).age
+    assert got is not None and got.value == age

@@ -113,18 +113,21 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19}
 # ages written in words: 'a forty year old man', 'a twenty-three-year-old woman', 'six years old boy'
-WORD_AGE_RX = re.compile(
-    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
-    + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))"
-    r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)")
+_WORD_NUMBER = (r"(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
+                + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))")
+WORD_AGE_RX = re.compile(r"\b" + _WORD_NUMBER
+                         + r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)"
+                         # 'a girl aged one year and nine months', 'aged twelve years'
+                         r"|\baged\s+" + _WORD_NUMBER.replace("?P<", "?P<a_") + r"\s+(?:years?|yrs?)\b")
 
 
 def word_age(m: re.Match) -> int:
-    if m.group("teen"):
-        return _TEENS[m.group("teen")]
-    if m.group("only"):
-        return _UNITS[m.group("only")]
-    return _TENS[m.group("tens")] + (_UNITS[m.group("unit")] if m.group("unit") else 0)
+    g = "" if m.group("tens") or m.group("teen") or m.group("only") else "a_"   # 'N years old' or 'aged N years'
+    if m.group(g + "teen"):
+        return _TEENS[m.group(g + "teen")]
+    if m.group(g + "only"):
+        return _UNITS[m.group(g + "only")]
+    return _TENS[m.group(g + "tens")] + (_UNITS[m.group(g + "unit")] if m.group(g + "unit") else 0)
 
 
 # a population's age, not the patient's: 'the median age of patients is 25 years old'
@@ -146,7 +149,7 @@ def is_intro(low: str) -> bool:
     if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low or "than" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
-    return bool((_age_hint(low) and (age_search(low) or ("old" in low and WORD_AGE_RX.search(low))))
+    return bool((_age_hint(low) and (age_search(low) or (("old" in low or "aged " in low) and WORD_AGE_RX.search(low))))
                 or ("patient" in low or " a" in low or low[:1] == "a") and _intro_noun_possible(low)
                 and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))
