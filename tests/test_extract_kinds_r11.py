@@ -240,3 +240,15 @@ def test_a_reference_list_with_no_heading_gives_no_year_or_doi(terms, refs):
 def test_an_age_in_words_after_aged(terms, words, age):
     got = ex(f"This report describes {words} with a sarcoma of the tongue. It was resected.\n", terms).age
     assert got is not None and got.value == age
+
+
+def test_radiotherapy_named_as_the_cause_of_a_radiation_induced_sarcoma_is_no_treatment(terms):
+    text = ("A 60-year-old man had a radiation-induced osteosarcoma of the iliac bone. A second cancer in the "
+            "irradiated area is a known complication of radiotherapy. The tumour was resected.\n")
+    assert "radiotherapy" not in {i.kind for i in ex(text, terms).interventions}
+
+
+def test_radiotherapy_of_a_radiation_induced_sarcoma_itself_stays(terms):
+    text = ("A 60-year-old man had a radiation-induced osteosarcoma of the iliac bone. The tumour was resected "
+            "and he received adjuvant radiotherapy.\n")
+    assert "radiotherapy" in {i.kind for i in ex(text, terms).interventions}

@@ -320,7 +320,9 @@ _RADIATION_INDUCED_RX = re.compile(r"\b(?:radiation|radiotherapy|irradiation)[\s
                                    r"\bpost[\s-]?(?:radiation|irradiation)\s+(?:\w+\s+)?sarcoma")
 
 
-_PRIOR_BEFORE_RX = re.compile(r"\b(?:history\s+of|previous|prior|earlier)\s+(?:\w+\s+)?$")
+# (and 'a complication of radiotherapy', 'induced by radiotherapy': the cause a radiation-induced sarcoma names)
+_PRIOR_BEFORE_RX = re.compile(r"\b(?:history\s+of|previous|prior|earlier|complications?\s+of|induced\s+by|"
+                              r"caused\s+by)\s+(?:\w+\s+)?$")
 
 
 def _radiation_before(terms: Terms, zones: Zones, s: Sentence, m: Mention) -> bool:
