@@ -252,3 +252,10 @@ def test_radiotherapy_of_a_radiation_induced_sarcoma_itself_stays(terms):
     text = ("A 60-year-old man had a radiation-induced osteosarcoma of the iliac bone. The tumour was resected "
             "and he received adjuvant radiotherapy.\n")
     assert "radiotherapy" in {i.kind for i in ex(text, terms).interventions}
+
+
+def test_the_bare_hip_names_no_bone(terms):
+    # the hip bone (pelvis) or the femoral head: the word alone does not say which
+    text = "A 50-year-old man had a leiomyosarcoma. Radiographs showed an osteolytic lesion of the left hip.\n"
+    assert "femur" not in {s.site for s in ex(text, terms).tumour.sites}
+    assert terms.get("site", "hip bone").summary_key == "pelvis"
