@@ -259,3 +259,19 @@ def test_the_bare_hip_names_no_bone(terms):
     text = "A 50-year-old man had a leiomyosarcoma. Radiographs showed an osteolytic lesion of the left hip.\n"
     assert "femur" not in {s.site for s in ex(text, terms).tumour.sites}
     assert terms.get("site", "hip bone").summary_key == "pelvis"
+
+
+BREAST = "A 50-year-old woman had a leiomyosarcoma of the breast. She underwent mastectomy. "
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("Two of 20 axillary lymph nodes were involved by the tumour.", "axillary lymph node"),
+    ("Pathology showed 2/20 lymph nodes involved.", "lymph node"),
+])
+def test_lymph_nodes_the_pathology_counts_as_involved_are_metastases(terms, sentence, site):
+    assert _metastatic(BREAST + sentence, terms).get(site) is True
+
+
+@pytest.mark.parametrize("sentence", ["The lymph nodes were negative.", "No lymph nodes were involved."])
+def test_lymph_nodes_free_of_tumour_are_no_metastasis(terms, sentence):
+    assert not any(_metastatic(BREAST + sentence, terms).values())

@@ -182,6 +182,12 @@ PREP_BEFORE_RX = re.compile(r"\b(?:in|of|at|on|from|within|into|involving|to)\s+
                             re.I)
 # a site named by its adjective: 'pulmonary', 'hepatic', 'osseous', 'peritoneal'
 _ADJECTIVE_END_RX = re.compile(r"(?:ary|ic|al|ous)$", re.I)
+# lymph nodes the tumour reached, as a pathology report counts them
+NODES_INVOLVED_AFTER_RX = re.compile(r"^[\s,]*(?:\([^()]{1,20}\)\s*)?(?:(?:were|was|are|is)\s+(?:also\s+)?)?"
+                                     r"(?:involved|positive|infiltrated)\b(?!\s+(?:for|in)\s+(?:reactive|hyperplasia))",
+                                     re.I)
+NODES_INVOLVED_BEFORE_RX = re.compile(r"\b(?:involved|positive|infiltrated)\s+(?:(?:regional|axillary|inguinal|"
+                                      r"cervical|pelvic|para-?aortic|hilar|mediastinal)\s+)?$", re.I)
 _METASTA_RX = re.compile(r"metasta\w*")
 _RECURR_RX = re.compile(r"relaps\w*|recurr\w*")
 _AFFIRMED_METASTA_RX = re.compile(NOT_NON + r"metasta\w*")
@@ -521,6 +527,10 @@ def _names_a_metastasis(text: str, s: Sentence, m: Mention, before: str, after: 
         return True
     if "metasta" in lb and METS_BEFORE_RX.search(before) and not modifies_tumour:
         return True
+    if ("lymph" in m.key or "node" in m.key) and (NODES_INVOLVED_AFTER_RX.match(after)
+                                                  or NODES_INVOLVED_BEFORE_RX.search(before)):
+        return True      # lymph nodes the tumour reached: '2 of 20 axillary nodes were involved', 'positive nodes'
+
     if not modifies_tumour and "metastatic" in s.low[max(0, rs - 90):rs] and \
             METASTATIC_NOUN_BEFORE_RX.search(t[max(0, rs - 90):rs]):
         return True
