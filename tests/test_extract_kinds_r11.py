@@ -275,3 +275,17 @@ def test_lymph_nodes_the_pathology_counts_as_involved_are_metastases(terms, sent
 @pytest.mark.parametrize("sentence", ["The lymph nodes were negative.", "No lymph nodes were involved."])
 def test_lymph_nodes_free_of_tumour_are_no_metastasis(terms, sentence):
     assert not any(_metastatic(BREAST + sentence, terms).values())
+
+
+def test_the_authors_report_introduces_the_case_as_we_report_does(terms):
+    text = ("A rare soft tissue sarcoma: a case report\n\nAbstract\nEpithelioid sarcoma is a rare and highly "
+            "malignant soft tissue neoplasm that most commonly occurs in the limbs.\nThis tumour has a poor outcome. "
+            "The authors report an extremely rare presentation of epithelioid sarcoma in the cervical spine. The "
+            "patient underwent three operations.\n")
+    assert "vertebral column" in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_radiochemical_treatment_is_radiotherapy_and_chemotherapy(terms):
+    text = ("A 30-year-old man had an epithelioid sarcoma of the neck. He underwent three operations and adjuvant "
+            "radiochemical management.\n")
+    assert {"chemotherapy", "radiotherapy"} <= {i.kind for i in ex(text, terms).interventions}

@@ -103,7 +103,8 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died|recurred|relapsed|"
                            r"progressed|administered)\b")
-_REPORT_RX = re.compile(r"\bwe (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|described)\b"
+_REPORT_RX = re.compile(r"\b(?:we|the authors) (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|"
+                        r"described)\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
 
 
@@ -137,7 +138,8 @@ _POPULATION_AGE_RX = re.compile(r"\b(?:median|mean|average|peak)\s+age\b|\bages?
 
 
 # 'we surgically treated a patient with ...', 'we encountered a young man ...'
-_WE_TREATED_RX = re.compile(r"\b(?:we (?:\w+ )?(?:treated|operated on|managed|encountered|saw|report|present|describe)|"
+_WE_TREATED_RX = re.compile(r"\b(?:(?:we|the authors) (?:\w+ )?(?:treated|operated on|managed|encountered|saw|report|"
+                            r"present|describe)|"
                             r"(?:report|study|paper|article) (?:describes|presents|reports)) "
                             r"(?:a|an) (?:[\w-]+ ){0,3}?(?:patient|man|woman|boy|girl|child|lady|gentleman)\b")
 

@@ -54,7 +54,8 @@ def _generic_phrases() -> list[str]:
 
 # the authors telling this case: 'we report', 'we herein describe' ('we are reporting' was tried and
 # dropped: a blind set fell, docs/extraction.md)
-_WE_TELL = tuple(f"we {adv}{verb}" for adv in ("", "herein ", "hereby ") for verb in ("present", "report", "describe"))
+_WE_TELL = tuple(f"{who} {adv}{verb}" for who in ("we", "the authors") for adv in ("", "herein ", "hereby ")
+                 for verb in ("present", "report", "describe"))
 ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her", "him", *_WE_TELL, "underwent",
           "year old", "years old", "in our case", "in this case",
           # advice given in the past is advice given to this patient: 'radiotherapy was recommended'

@@ -37,7 +37,7 @@ PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+"
                         r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery", "debulked": "debulking"}
-COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chemo\w*|chemoradiation|"
+COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chem(?:o\w*|ical)|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b", keyed=True)   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b")   # Zones.hits: a dose (rtdose.UNIT)
@@ -263,7 +263,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
     """Every treatment mention of the case, in text order."""
     out = _from_mentions(text, terms, zones, mentions, other_ranges)
     low = zones.low
-    combined = zones.hits(COMBINED_RX) if ("chemo" in low and "radi" in low) else {}
+    combined = zones.hits(COMBINED_RX) if ("chem" in low and "radi" in low) else {}
     verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
     out += _from_verbs(text, terms, zones, mentions, other_ranges, verbs)
     out += _from_combined(text, terms, zones, other_ranges, combined)
