@@ -289,3 +289,10 @@ def test_radiochemical_treatment_is_radiotherapy_and_chemotherapy(terms):
     text = ("A 30-year-old man had an epithelioid sarcoma of the neck. He underwent three operations and adjuvant "
             "radiochemical management.\n")
     assert {"chemotherapy", "radiotherapy"} <= {i.kind for i in ex(text, terms).interventions}
+
+
+@pytest.mark.parametrize("words", ["the suboccipital region", "the nape of the neck", "the nuchal region"])
+def test_the_back_of_the_neck_is_head_and_neck(terms, words):
+    text = f"A 12-year-old girl had a synovial sarcoma of {words}. It was resected.\n"
+    keys = {s.site for s in ex(text, terms).tumour.sites}
+    assert keys == {"posterior neck"} and terms.get("site", "posterior neck").summary_key == "head and neck"
