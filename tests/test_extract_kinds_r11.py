@@ -296,3 +296,10 @@ def test_the_back_of_the_neck_is_head_and_neck(terms, words):
     text = f"A 12-year-old girl had a synovial sarcoma of {words}. It was resected.\n"
     keys = {s.site for s in ex(text, terms).tumour.sites}
     assert keys == {"posterior neck"} and terms.get("site", "posterior neck").summary_key == "head and neck"
+
+
+def test_a_header_date_line_with_its_full_stop_gives_the_year(terms):
+    text = ("Sarcoma of the maxilla: a case report\nDocument type: Journal article\nSource: EXAMPLE JOURNAL OF "
+            "SURGERY; v. N/A, p. 5-pg., 2025-02-09.\nAbstract\nA 9-year-old boy had a chondrosarcoma of the maxilla.\n")
+    got = ex(text, terms).metadata.year
+    assert got is not None and got.value == 2025

@@ -67,7 +67,9 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\bVol(?:ume)?\.?\s*\d{1,4}\s*\(\d{1,3}\)\s*[;,]\s*" + YEAR + r"(?!\d)", re.I), 0.8,
              ("vol",)),
     # a date line of the page's header: "2009-01-01", "Example Journal \u00b7 2024-04-21"; a year alone
-    YearForm(re.compile(_NOT_RECEIVED + r"(?:[^\n]{0,80}?[\s\u00b7|,])?" + YEAR + r"-[01]\d-[0-3]\d[ \t]*$", re.M), 0.8,
+    # (a full stop after it: 'Source: Journal; v. 3, p. 5-9, 2025-02-09.')
+    YearForm(re.compile(_NOT_RECEIVED + r"(?:[^\n]{0,80}?[\s\u00b7|,])?" + YEAR + r"-[01]\d-[0-3]\d\.?[ \t]*$",
+                        re.M), 0.8,
              ("-",), True),
     YearForm(re.compile(r"^[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.7, ("19", "20"), True),
     # "Example Med J (Basel) (2003) 121: 88-91"
