@@ -303,3 +303,19 @@ def test_a_header_date_line_with_its_full_stop_gives_the_year(terms):
             "SURGERY; v. N/A, p. 5-pg., 2025-02-09.\nAbstract\nA 9-year-old boy had a chondrosarcoma of the maxilla.\n")
     got = ex(text, terms).metadata.year
     assert got is not None and got.value == 2025
+
+
+LUNG = "A 40-year-old woman had a sarcoma of the lung. "
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("Whole-body bone scintigraphy showed no evidence of skeletal involvement.", "bone"),   # an imaging study
+    ("A total hysterectomy with ovarian preservation was performed.", "ovary"),             # an organ kept
+    ("X-ray showed bone thinning caused by the mass.", "bone"),                               # a pressure effect
+])
+def test_a_site_named_by_a_study_an_organ_kept_or_a_pressure_effect_is_no_site(terms, sentence, site):
+    assert site not in {s.site for s in ex(LUNG + sentence, terms).tumour.sites}
+
+
+def test_a_bone_the_tumour_invades_stays_a_site(terms):
+    assert "bone" in {s.site for s in ex(LUNG + "The tumour invaded the bone.", terms).tumour.sites}

@@ -41,7 +41,7 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 # cheap first looks (plain alternations on lowercased text) before the anchored patterns above
 # (Words: asked only whether a string holds one of the words, in one Aho-Corasick pass)
 _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|"
-                                 r"angiograph|film|exam"))
+                                 r"angiograph|film|exam|scintigra"))
 _DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
                             r"(?:sed|eed|ted|led) from|(?:free|off|away) from|adher")
@@ -73,7 +73,7 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               r"(?:pelvi\w*|abdomin\w*|thora\w*|chest|neck|spin\w*)\s+)?(?:contrast[\s-]+enhanced\s+)?"
                               r"(?:computed\s+tomograph\w*|"
                               r"ct\b|mri\b|magnetic\s+resonance|ultraso\w+|sonograph\w*|radiograph\w*|x[\s-]?rays?|"
-                              r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b)", re.I)
+                              r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b|scintigra\w*)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
 DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|shift\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
                          # 'the proximity of the lesion to the aorta and renal vessels'
@@ -120,6 +120,10 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
                                r"decompress\w*|"
+                               # an organ an operation keeps: 'hysterectomy and ovarian preservation', 'ovary-sparing'
+                               r"preservation|preserved|sparing|spared|"
+                               # a bone the mass presses on: 'bone thinning caused by the mass', 'scalloping'
+                               r"thinning|scalloping|remodell?ing|"
                                # a joint replaced: 'a shoulder arthroplasty', 'total hip replacement'
                                r"arthroplast\w*|(?:joint\s+)?replacements?|hemiarthroplast\w*|prosthes[ie]s|"
                                # an organ given or taken: 'evaluation for a renal transplant'
