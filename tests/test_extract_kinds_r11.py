@@ -324,3 +324,29 @@ def test_an_organ_an_operation_keeps_is_no_site(terms):
     text = ("A 30-year-old woman had an endometrial stromal sarcoma. Given her age and recurrence risk, a total "
             "abdominal hysterectomy and ovarian preservation was performed.\n")
     assert "ovary" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+NECK = "A 15-year-old boy had a synovial sarcoma of the neck with lung metastases. He underwent surgery. "
+
+
+@pytest.mark.parametrize("sentence, last", [
+    ("Chemotherapy resulted in a near-complete response.", "partial response"),
+    ("Chemotherapy resulted in nearly complete remission.", "partial response"),
+    ("Chemotherapy resulted in almost complete resolution of the pulmonary metastases.", "partial response"),
+])
+def test_short_of_complete_is_a_partial_response(terms, sentence, last):
+    assert statuses(NECK + sentence, terms)[-1:] == [last]
+
+
+@pytest.mark.parametrize("sentence, last", [
+    ("Chemotherapy resulted in a complete response.", "complete response"),
+    ("He developed new lung metastases.", "distant metastasis"),
+])
+def test_a_complete_response_and_new_metastases_stay(terms, sentence, last):
+    assert statuses(NECK + sentence, terms)[-1:] == [last]
+
+
+def test_actinomycin_alone_is_actinomycin_d(terms):
+    text = ("A 2-year-old boy had an angiosarcoma of the scalp. He underwent chemotherapy using vincristine, "
+            "cyclophosphamide, and actinomycin.\n")
+    assert "actinomycin d" in {a for i in ex(text, terms).interventions for a in i.agents}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Literal
 
 import ahocorasick
 
@@ -87,7 +88,7 @@ GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\
                      r"|\b(?:tumou?r|mass|lesion|nodule)\s+(?:disappearance|resolution)\b"
                      r"|\b(?:disappearance|resolution)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?"
                      r"(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
-_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but)\b")
+_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but|almost|nearly|near)\b")
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
                        r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished|reduced\s+in\s+size)\b"
@@ -189,6 +190,11 @@ _LAST_SEEN_RX = re.compile(r"\b(?:latest|last|most recent)\s+(?:follow[\s\-\u201
 # an organ donor's death, not the patient's: 'a kidney from a deceased donor'
 _DONOR_AFTER_RX = re.compile(r"[\s-]*(?:(?:organ|kidney|renal|liver|heart|graft)\s+)?donors?\b")
 _MARGIN_BEFORE_RX = re.compile(r"\b(?:margins?|edges?|borders?)\s+(?:\w+\s+){0,2}$")
+# what a treatment did to the metastases named after it
+_CHANGED_BEFORE_RX = re.compile(r"\b(?:resolution|disappearance|regression|shrinkage|reduction|decrease|response)\s+"
+                                r"(?:in|of)\s+(?:the\s+|all\s+|his\s+|her\s+|both\s+)?(?:[\w-]+\s+){0,3}?$")
+# short of complete: 'a near-complete response', 'nearly complete remission'
+_NEAR_BEFORE_RX = re.compile(r"\b(?:near|nearly|almost|in)[\s-]*$")
 # the time before the patient was seen: 'for the past 6 years', 'during the last 6 months'
 _PRESENTING_HISTORY_RX = re.compile(r"\b(?:for|over|during|in|within)\s+the\s+(?:past|last|previous|preceding)\b")
 # what a specimen shows, not the patient's status: 'no evidence of tumour cells in the re-excised tissue'
@@ -222,6 +228,18 @@ def _survival_event(text: str, s, m: Mention) -> _Ev | None:
     return _Ev(st, m.start, m.end, survival=m.key)
 
 
+def _qualified(s, m: Mention) -> _Ev | None | Literal[False]:
+    """What the words before a metastasis or a complete response make of it: None, the metastases a
+    treatment changed ('resolution of the pulmonary metastases': the rules say how); a partial response,
+    'a near-complete response'; False, nothing."""
+    i = m.start - s.start
+    if m.key == "distant metastasis" and _CHANGED_BEFORE_RX.search(s.low, max(0, i - 60), i):
+        return None
+    if m.key == "complete response" and _NEAR_BEFORE_RX.search(s.low, max(0, i - 12), i):
+        return _Ev("partial response", m.start, m.end)
+    return False
+
+
 def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None, after_tx: bool) -> _Ev | None:
     """An outcome mention (axis outcome) as an event; a negated recurrence, progression or
     metastasis after treatment as a weak 'no evidence of disease'."""
@@ -242,6 +260,8 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
             _PRESENTING_HISTORY_RX.search(s.low):
         return None      # the history the patient presented with: 'a lump for 6 years, growing over the last month'
 
+    if (qualified := _qualified(s, m)) is not False:
+        return qualified
     if m.key == "distant metastasis":
         i = m.start - s.start
         if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):
@@ -315,7 +335,8 @@ def _rule_status(rx: re.Pattern, st: str, x: re.Match, low: str) -> str:
     """The status a rule's match x says: a qualified response complete or partial, lesions gone
     completely or with some left."""
     if rx is QUAL_RESP_RX:
-        return "partial response" if x.group("k").lower() != "complete" else "complete response"
+        near = _NEAR_BEFORE_RX.search(x.string, max(0, x.start("k") - 12), x.start("k")) is not None
+        return "partial response" if x.group("k").lower() != "complete" or near else "complete response"
     if rx is GONE_RX:
         return "partial response" if _LEFT_RX.search(low) else "complete response"
     return st.strip()
