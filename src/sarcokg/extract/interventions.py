@@ -263,7 +263,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
     """Every treatment mention of the case, in text order."""
     out = _from_mentions(text, terms, zones, mentions, other_ranges)
     low = zones.low
-    combined = zones.hits(COMBINED_RX) if ("chem" in low and "radi" in low) else {}
+    combined = zones.hits(COMBINED_RX) if (("chemo" in low or "radiochemical" in low) and "radi" in low) else {}
     verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
     out += _from_verbs(text, terms, zones, mentions, other_ranges, verbs)
     out += _from_combined(text, terms, zones, other_ranges, combined)
