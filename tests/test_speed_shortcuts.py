@@ -547,3 +547,77 @@ def test_lexicon_name_rules_with_their_shortcuts_answer_as_the_plain_rules():
         assert lx._variants(v) == plain_variants(v), n
         prefixed += plain_spaced(v) != v
     assert prefixed > 5 and len(names) > 1000
+
+
+def test_top_alternatives_split_a_pattern_where_the_regex_branches():
+    from sarcokg.extract.textprep import top_alternatives
+    assert top_alternatives(r"a|b(?:c|d)|[|]|\||[]|]x|[^]|]|(?<=a|b)c") == \
+        ["a", "b(?:c|d)", "[|]", r"\|", "[]|]x", "[^]|]", "(?<=a|b)c"]
+    assert top_alternatives("abc") == ["abc"]
+
+
+def test_any_of_answers_as_its_alternation():
+    """AnyOf tells whether a string holds a match of an alternation by its literal words in one pass and
+    its other alternatives each by itself: the answer of the alternation's search, for every AnyOf of
+    the extractor, on windows of sentences as the rules ask it."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import AnyOf
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, AnyOf)}
+    assert found
+    strings = _sentences_and_lines()
+    strings += [_view(s)[max(0, i - 70):i] for s in strings for i in range(0, len(s), 23)]
+    strings += ["anterior to the", "lateral and to", "medial or to", "posterior x to", "separated from",
+                "posterior  to", "pushed", "close to", "mass effect on", "adherent", "lifted off from", "in proximity",
+                "nearby"]
+    for name, a in found.items():
+        seen = {True: 0, False: 0}
+        for s in strings:
+            plain = a.rx.search(s) is not None
+            assert a.search(s) == plain, (name, s[:120])
+            seen[plain] += 1
+        assert min(seen.values()) > 20, name
+        assert any(a.rx.search(s) and not a.words.search(s) for s in strings), name   # the other parts were tried
+    for bad in (r"a", r"(a)|\1", r"(?i)a|b", r"\w+|\d"):
+        with pytest.raises(ValueError):
+            AnyOf(re.compile(bad))
+
+
+def test_year_forms_tried_at_line_starts_find_what_their_search_finds():
+    """The year forms anchored at a line's start (^ with re.M), tried there only, find the match
+    (span and groups) the pattern's search finds, in whole texts and in windows of them."""
+    from sarcokg.extract import metadata as md
+    wrapped = [f.rx for f in md._YEAR_ORDER if isinstance(f.rx, md._AtLineStarts)]
+    assert len(wrapped) >= 5
+    rnd = random.Random(5)
+    texts = _texts() + ["\n\nJuly 2017\n", "x\n 2019 \n", "\n", "", "Received: May 2, 2019\nMay 2, 2019\n",
+                        "Example J | 2021\nCase Report      June 2021\n"]
+    found = 0
+    for t in texts:
+        ends = [(rnd.randint(-2, len(t) + 2), rnd.randint(-2, len(t) + 2)) for _ in range(6)]
+        cuts = [(0, len(t)), (3, len(t) + 5)] + [(min(a, b), max(a, b)) for a, b in ends]
+        cuts += [(i + 1, min(len(t), i + 140)) for i in range(len(t)) if t[i] == "\n"][:40]
+        for w in wrapped:
+            for a, b in cuts:
+                m, p = w.search(t, a, b), w.rx.search(t, a, b)
+                assert (m and (m.span(), m.groups())) == (p and (p.span(), p.groups())), (w.pattern[:60], a, b)
+                found += p is not None
+    assert found > 20
+    assert not md.at_line_starts(re.compile(r"^a")) and not md.at_line_starts(re.compile(r"(?m)a^|^b"))
+    assert md.at_line_starts(re.compile(r"(?m)^a")) and md.at_line_starts(re.compile(r"^a", re.M))
+
+
+def test_caseless_views_without_a_folded_letter_told_by_isascii():
+    """Caseless.on() and Keyed's view skip their look for the letters re.I folds in an ASCII string:
+    the pattern chosen is the one the look chooses."""
+    from sarcokg.extract.textprep import Caseless, Keyed
+    c = Caseless(r"\bcase\b")
+    k = Keyed(re.compile(r"\bcase\b", re.I))
+    for s in _sentences_and_lines() + ["ca\u017fe", "\u0130case", "\u212aase", "caf\u00e9 case", "\u0131case"]:
+        low = _view(s)
+        folds = any(f in low for f in Caseless._FOLDS)
+        assert (c.on(low) is c.folding) == folds, low[:80]
+        assert (k._view(low, 0, len(low)) is None) == (folds or len(low.lower()) != len(low)), low[:80]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from re import _constants as _sc  # type: ignore[attr-defined]
+from re import _parser as _sp  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 from sarcokg.model.facts import Metadata, Span, Value
@@ -22,7 +24,7 @@ class YearForm(NamedTuple):
     publication that date is (the confidence), words one of which its line must hold (so that
     most lines are not searched at all), whether only a page's header is searched, and whether
     it is a citation's form (which a reference list's entries take too)."""
-    rx: re.Pattern | Keyed
+    rx: re.Pattern | Keyed | _AtLineStarts
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
@@ -163,7 +165,48 @@ YEAR_FORMS = [
                         + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9", "(c)")),
 ]
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
-_YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
+
+
+class _AtLineStarts:
+    """A pattern whose every match opens at the start of a line (a leading ^ with re.M): search()
+    tries it there only, with match(), where the regex engine would try it at every position of
+    the window. ^ holds at 0 and after a line break (whatever pos is), so these are the places
+    where rx.search() can find a match, and the first one found is its leftmost."""
+
+    def __init__(self, rx: re.Pattern):
+        if not at_line_starts(rx):
+            raise ValueError(f"not anchored at line starts: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        n = len(s)
+        end = n if endpos is None else min(max(endpos, 0), n)
+        p = min(max(pos, 0), n)
+        if p > end:
+            return self.rx.search(s, pos, end)
+        if p and s[p - 1] != "\n":
+            p = s.find("\n", p, end) + 1
+            if not p:
+                return None
+        match = self.rx.match
+        while True:
+            m = match(s, p, end)
+            if m is not None:
+                return m
+            p = s.find("\n", p, end) + 1
+            if not p:
+                return None
+
+
+def at_line_starts(rx: re.Pattern) -> bool:
+    """Does every match of rx open at a line's start (its first item ^, with re.M)?"""
+    items = _sp.parse(rx.pattern, rx.flags).data
+    return bool(rx.flags & re.M) and bool(items) and items[0] == (_sc.AT, _sc.AT_BEGINNING)
+
+
+_YEAR_ORDER = [f._replace(rx=_AtLineStarts(f.rx)) if isinstance(f.rx, re.Pattern) and at_line_starts(f.rx) else f
+               for f in sorted(YEAR_FORMS, key=lambda f: -f.conf)]
 # the references: years and DOIs there are other papers'
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:(?:list of )?references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
@@ -316,7 +359,10 @@ def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
         for a, e, w in wins:
             if form.header_only and a > _HEADER_CHARS:
                 break
-            if not any(h in w for h in form.hints):
+            for h in form.hints:   # (any() of a generator costs more than the test, for most forms)
+                if h in w:
+                    break
+            else:
                 continue
             ym = form.rx.search(text, a, e)
             if ym is None:
