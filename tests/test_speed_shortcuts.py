@@ -621,3 +621,20 @@ def test_caseless_views_without_a_folded_letter_told_by_isascii():
         folds = any(f in low for f in Caseless._FOLDS)
         assert (c.on(low) is c.folding) == folds, low[:80]
         assert (k._view(low, 0, len(low)) is None) == (folds or len(low.lower()) != len(low)), low[:80]
+
+
+def test_treatment_verbs_looked_for_without_their_prefilter_find_none_where_it_found_none():
+    """collect() asks Zones.hits(VERB_RX) without first asking whether the text holds a verb: VERB_RX is
+    Keyed, so a text without one is not scanned, and hits() finds nothing in it, as the prefilter said."""
+    from sarcokg.extract import interventions as iv
+    from sarcokg.extract.context import Zones
+    from sarcokg.extract.textprep import split_sentences
+    seen = {True: 0, False: 0}
+    texts = _texts()[-200:] + ["The mass was resected.", "A 40-year-old man. The tumour was operated on.",
+                               "No verb here."]
+    for t in texts:
+        z = Zones(t, split_sentences(t), None)
+        has = any(v in z.low for v in iv.VERB_KIND)
+        assert has or z.hits(iv.VERB_RX) == {}, t[:120]
+        seen[has] += 1
+    assert min(seen.values()) > 0

@@ -233,7 +233,7 @@ def _definitions(text: str, mentions: list[Mention]) -> tuple[dict[str, Mention]
     foreign: set[str] = set()
     for dm in _ABBR_DEF.finditer(text):
         ab = dm.group(1)
-        if sum(1 for c in ab if c.isupper()) < 2 or re.search(r"[a-z]{4,}", ab):
+        if sum(1 for c in ab if c.isupper()) < 2 or _LONG_LOWER_RX.search(ab):   # (r"[a-z]{4,}")
             continue
         p = dm.start() - 1
         while p >= 0 and text[p] in " \t":

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import re
-from re import _constants as _sc  # type: ignore[attr-defined]
-from re import _parser as _sp  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 from sarcokg.model.facts import Metadata, Span, Value
 
 from .lexicon import Mention
-from .textprep import Keyed, heading_of, lowered, ris_fields
+from .textprep import Keyed, heading_of, lowered, ris_fields, top_alternatives
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
@@ -200,9 +198,10 @@ class _AtLineStarts:
 
 
 def at_line_starts(rx: re.Pattern) -> bool:
-    """Does every match of rx open at a line's start (its first item ^, with re.M)?"""
-    items = _sp.parse(rx.pattern, rx.flags).data
-    return bool(rx.flags & re.M) and bool(items) and items[0] == (_sc.AT, _sc.AT_BEGINNING)
+    """Does every match of rx open at a line's start: re.M, and its source opens with ^ (after a
+    leading (?m)) and has no | at its top level?"""
+    src = rx.pattern[4:] if rx.pattern.startswith("(?m)") else rx.pattern
+    return bool(rx.flags & re.M) and src.startswith("^") and len(top_alternatives(src)) == 1
 
 
 _YEAR_ORDER = [f._replace(rx=_AtLineStarts(f.rx)) if isinstance(f.rx, re.Pattern) and at_line_starts(f.rx) else f
@@ -247,6 +246,10 @@ def _v(text: str, s: int, e: int, value, conf: float) -> Value:
     return Value(value, spans=[Span(s, e, text[s:e])], confidence=conf)
 
 
+_LINE_RX = re.compile(r"[^\n]+")   # (find_title's patterns, compiled once)
+_ABSTRACT_RX = re.compile(r"(?i)abstract\b")
+
+
 def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> tuple[int, int] | None:
     m = TITLE_LABEL_RX.search(text) if "title" in lowered(text) else None
     if m:
@@ -256,14 +259,14 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
     if r:
         return r.start("value"), r.end("value")
     tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
-    for lm in re.finditer(r"[^\n]+", text):
+    for lm in _LINE_RX.finditer(text):
         if intro_start is not None and lm.end() > intro_start:
             break
         line = lm.group(0).strip()
         if not line:
             continue
         h = heading_of(line)
-        if re.match(r"(?i)abstract\b", line) or (h and h[0] == "lit") or (h and _END_OF_PAGE.match(h[1])):
+        if _ABSTRACT_RX.match(line) or (h and h[0] == "lit") or (h and _END_OF_PAGE.match(h[1])):
             break
         if h:
             continue
