@@ -387,10 +387,14 @@ class AnyOf:
                 self.others.append((needed(tree), re.compile(part, rx.flags)))
         if not words:
             raise ValueError(f"no literal words among the alternatives of {rx.pattern[:80]!r}")
-        self.words = Words(re.compile("|".join(map(re.escape, sorted(set(words))))))
+        self.words = tuple(sorted(set(words)))
+        self._auto = ahocorasick.Automaton()   # (as Words makes it, without compiling the words as a pattern)
+        for w in self.words:
+            self._auto.add_word(w, w)
+        self._auto.make_automaton()
 
     def search(self, s: str) -> bool:
-        if self.words.search(s):
+        for _hit in self._auto.iter(s):
             return True
         for need, part in self.others:
             if need in s and part.search(s) is not None:
