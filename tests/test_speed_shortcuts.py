@@ -638,3 +638,37 @@ def test_treatment_verbs_looked_for_without_their_prefilter_find_none_where_it_f
         assert has or z.hits(iv.VERB_RX) == {}, t[:120]
         seen[has] += 1
     assert min(seen.values()) > 0
+
+
+def test_mentions_ordered_by_attrgetter_as_by_their_tuple_key():
+    """resolve() and merge() sort by attrgetter('start', 'end'): the order of the plain (m.start, m.end)
+    key, ties kept as they came (invented mentions with equal spans on several axes)."""
+    from sarcokg.extract import lexicon as lx
+
+    def plain_resolve(cands):
+        out, by_axis = [], {}
+        for m in cands:
+            by_axis.setdefault(m.axis, []).append(m)
+        for ms in by_axis.values():
+            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            last_end = -1
+            for m in ms:
+                if m.start >= last_end:
+                    out.append(m)
+                    last_end = m.end
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    rnd = random.Random(11)
+    for _ in range(300):
+        cands = []
+        for _ in range(rnd.randint(0, 30)):
+            a = rnd.randint(0, 40)
+            cands.append(lx.Mention(rnd.choice(("site", "tumour", "agent")), rnd.choice("abc"), a,
+                                    a + rnd.randint(1, 6), rnd.choice(("lexicon", "abbreviation"))))
+        got = lx.resolve(list(cands))
+        want = plain_resolve(list(cands))
+        assert [id(m) for m in got] == [id(m) for m in want]
+        extra = cands[::3]
+        merged = lx.merge(got, extra)
+        assert [id(m) for m in merged] == [id(m) for m in sorted(merged, key=lambda m: (m.start, m.end))]

@@ -275,7 +275,17 @@ class Keyed:
                 last = m.end()
 
     def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        return next(self.finditer(s, pos, endpos), None)
+        """The first match finditer() gives (its loop, without a generator)."""
+        places = self.places(s, pos, endpos)
+        end = len(s) if endpos is None else endpos
+        if places is None:
+            return self.rx.search(s, pos, end)
+        match = self.rx.match
+        for p in places:   # (every place is at pos or after it)
+            m = match(s, p, end)
+            if m is not None:
+                return m
+        return None
 
     def match(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.rx.match(s, pos, len(s) if endpos is None else endpos)
