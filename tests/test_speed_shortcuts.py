@@ -581,9 +581,11 @@ def test_any_of_answers_as_its_alternation():
             seen[plain] += 1
         assert min(seen.values()) > 20, name
         assert any(a.rx.search(s) and not any(w in s for w in a.words) for s in strings), name   # the others tried
-    for bad in (r"a", r"(a)|\1", r"(?i)a|b", r"\w+|\d"):
+    for bad in (r"a", r"(a)|\1", r"(?i)a|b", r"\w+|\d", r"(?i:a)|b\d", r"a|(?P<x>b)(?P=x)"):
         with pytest.raises(ValueError):
             AnyOf(re.compile(bad))
+    with pytest.raises(ValueError):
+        AnyOf(re.compile(r"a | b\d", re.X))
 
 
 def test_year_forms_tried_at_line_starts_find_what_their_search_finds():
@@ -607,6 +609,8 @@ def test_year_forms_tried_at_line_starts_find_what_their_search_finds():
                 found += p is not None
     assert found > 20
     assert not md.at_line_starts(re.compile(r"^a")) and not md.at_line_starts(re.compile(r"(?m)a^|^b"))
+    assert not md.at_line_starts(re.compile(r"(?m)^a|b"))
+    assert not md.at_line_starts(re.compile(r"^a # (\n|b", re.M | re.X))
     assert md.at_line_starts(re.compile(r"(?m)^a")) and md.at_line_starts(re.compile(r"^a", re.M))
 
 

@@ -201,7 +201,7 @@ def at_line_starts(rx: re.Pattern) -> bool:
     """Does every match of rx open at a line's start: re.M, and its source opens with ^ (after a
     leading (?m)) and has no | at its top level?"""
     src = rx.pattern[4:] if rx.pattern.startswith("(?m)") else rx.pattern
-    return bool(rx.flags & re.M) and src.startswith("^") and len(top_alternatives(src)) == 1
+    return bool(rx.flags & re.M) and not rx.flags & re.X and src.startswith("^") and len(top_alternatives(src)) == 1
 
 
 _YEAR_ORDER = [f._replace(rx=_AtLineStarts(f.rx)) if isinstance(f.rx, re.Pattern) and at_line_starts(f.rx) else f

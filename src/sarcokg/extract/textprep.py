@@ -382,7 +382,7 @@ class AnyOf:
 
     def __init__(self, rx: re.Pattern):
         parts = top_alternatives(rx.pattern)
-        if len(parts) < 2 or rx.flags & re.I or re.search(r"\\\d|\(\?P=|\(\?[a-zA-Z]+\)", rx.pattern):
+        if len(parts) < 2 or rx.flags & (re.I | re.X) or re.search(r"\\\d|\(\?P=|\(\?[a-zA-Z-]+[):]", rx.pattern):
             raise ValueError(f"not an alternation of independent parts: {rx.pattern[:80]!r}")
         self.rx = rx
         self.pattern = rx.pattern
