@@ -589,14 +589,23 @@ def test_any_of_answers_as_its_alternation():
 
 
 def test_year_forms_tried_at_line_starts_find_what_their_search_finds():
-    """The year forms anchored at a line's start (^ with re.M), tried there only, find the match
-    (span and groups) the pattern's search finds, in whole texts and in windows of them."""
+    """The year forms anchored at a line's start (^ with re.M), tried there only (and those that open
+    with a look for a received date, only where the rest matches), and the citation forms that open
+    with 'volume(', tried only before a '(', find the match (span and groups) the pattern's search
+    finds, in whole texts and in windows of them."""
     from sarcokg.extract import metadata as md
-    wrapped = [f.rx for f in md._YEAR_ORDER if isinstance(f.rx, md._AtLineStarts)]
-    assert len(wrapped) >= 5
+    wrapped = [f.rx for f in md._YEAR_ORDER if isinstance(f.rx, md._AtLineStarts | md._DigitsBeforeParen)]
+    assert sum(isinstance(w, md._AtLineStarts) for w in wrapped) >= 5
+    assert sum(isinstance(w, md._AtLineStarts) and w._body_src is not None for w in wrapped) >= 3
+    assert sum(isinstance(w, md._DigitsBeforeParen) for w in wrapped) >= 2
+    assert {id(f.rx) for f in md._CITE_FORMS} <= {id(f.rx) for f in md._YEAR_ORDER}
+    assert len(md._CITE_FORMS) == sum(f.cites for f in md.YEAR_FORMS)
     rnd = random.Random(5)
     texts = _texts() + ["\n\nJuly 2017\n", "x\n 2019 \n", "\n", "", "Received: May 2, 2019\nMay 2, 2019\n",
-                        "Example J | 2021\nCase Report      June 2021\n"]
+                        "Example J | 2021\nCase Report      June 2021\n", "Surg 38(2):402 (1996)",
+                        "12345 (3): 5 (2001)", "Med 100 (3): 216-219, 2010", "J, 06 January 2023\n",
+                        "Revised, 06 January 2023\n",
+                        "a 1(2): 3 (1999) b 22(3):4 (2004)", "\u0661\u0662(3): 4 (2005)", "7\u2003(1): 2 (2006)"]
     found = 0
     for t in texts:
         ends = [(rnd.randint(-2, len(t) + 2), rnd.randint(-2, len(t) + 2)) for _ in range(6)]

@@ -22,7 +22,7 @@ class YearForm(NamedTuple):
     publication that date is (the confidence), words one of which its line must hold (so that
     most lines are not searched at all), whether only a page's header is searched, and whether
     it is a citation's form (which a reference list's entries take too)."""
-    rx: re.Pattern | Keyed | _AtLineStarts
+    rx: re.Pattern | Keyed | _AtLineStarts | _DigitsBeforeParen
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
@@ -176,6 +176,12 @@ class _AtLineStarts:
             raise ValueError(f"not anchored at line starts: {rx.pattern[:80]!r}")
         self.rx = rx
         self.pattern = rx.pattern
+        src = rx.pattern[4:] if rx.pattern.startswith("(?m)") else rx.pattern
+        # '^(?!LOOK)BODY' (a line that names no received date): a match at a place needs BODY to match there,
+        # which is tried first; LOOK scans the whole line, however long, before BODY is tried at all
+        self._body_src = "^" + src[_group_end(src, 1):] if src.startswith("^(?!") \
+            and not re.search(r"\\\d|\(\?P=", src) else None
+        self._body: re.Pattern | None = None
 
     def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         n = len(s)
@@ -188,13 +194,86 @@ class _AtLineStarts:
             if not p:
                 return None
         match = self.rx.match
+        body = self._body
+        if body is None and self._body_src is not None:
+            body = self._body = re.compile(self._body_src, self.rx.flags)   # (when first asked: its first report)
         while True:
-            m = match(s, p, end)
-            if m is not None:
-                return m
+            if body is None or body.match(s, p, end) is not None:
+                m = match(s, p, end)
+                if m is not None:
+                    return m
             p = s.find("\n", p, end) + 1
             if not p:
                 return None
+
+
+def _group_end(src: str, i: int) -> int:
+    """Where the group that opens at src[i] ('(') ends: the index past its ')' (escapes and sets skipped)."""
+    depth, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1 + (src[i + 1:i + 2] == "^")
+            j += src[j:j + 1] == "]"
+            while j < n and src[j] != "]":
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        i += 1
+        if depth == 0:
+            return i
+    raise ValueError(f"no end to the group at {src[:80]!r}")
+
+
+class _DigitsBeforeParen:
+    """A pattern whose every match opens with 1 to 4 digits, spaces and a '(' (a citation's
+    'volume(issue)', r'\\d{1,4}\\s*\\(...'): search() tries it only at the places that can start
+    such a run, found from each '(' backwards, where the regex engine tries every position."""
+
+    PREFIX = r"\d{1,4}\s*\("
+
+    def __init__(self, rx: re.Pattern):
+        if not rx.pattern.startswith(self.PREFIX) or rx.flags & re.X or len(top_alternatives(rx.pattern)) != 1:
+            raise ValueError(f"not a pattern that opens with {self.PREFIX}: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        n = len(s)
+        end = n if endpos is None else min(max(endpos, 0), n)
+        p0 = min(max(pos, 0), n)
+        if p0 > end:
+            return self.rx.search(s, pos, end)
+        match = self.rx.match
+        i = s.find("(", p0, end)
+        while i >= 0:
+            j = i
+            while j > p0 and s[j - 1].isspace():   # (\s: what str.isspace() says; \d: str.isdecimal())
+                j -= 1
+            k = j
+            while k > p0 and j - k < 4 and s[k - 1].isdecimal():
+                k -= 1
+            for p in range(k, j):   # (the places of one '(' all come before the next one's)
+                m = match(s, p, end)
+                if m is not None:
+                    return m
+            i = s.find("(", i + 1, end)
+        return None
+
+
+def _quicker(rx):
+    """A year form's pattern with its shortcut, if it has one."""
+    if isinstance(rx, re.Pattern):
+        if at_line_starts(rx):
+            return _AtLineStarts(rx)
+        if rx.pattern.startswith(_DigitsBeforeParen.PREFIX) and not rx.flags & re.X \
+                and len(top_alternatives(rx.pattern)) == 1:
+            return _DigitsBeforeParen(rx)
+    return rx
 
 
 def at_line_starts(rx: re.Pattern) -> bool:
@@ -204,8 +283,7 @@ def at_line_starts(rx: re.Pattern) -> bool:
     return bool(rx.flags & re.M) and not rx.flags & re.X and src.startswith("^") and len(top_alternatives(src)) == 1
 
 
-_YEAR_ORDER = [f._replace(rx=_AtLineStarts(f.rx)) if isinstance(f.rx, re.Pattern) and at_line_starts(f.rx) else f
-               for f in sorted(YEAR_FORMS, key=lambda f: -f.conf)]
+_YEAR_ORDER = [f._replace(rx=_quicker(f.rx)) for f in sorted(YEAR_FORMS, key=lambda f: -f.conf)]
 # the references: years and DOIs there are other papers'
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:(?:list of )?references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
@@ -340,7 +418,7 @@ def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
     return wins
 
 
-_CITE_FORMS = [f for f in YEAR_FORMS if f.cites]
+_CITE_FORMS = [f for f in _YEAR_ORDER if f.cites]   # (with their shortcuts; any() of them is asked)
 _NEAR_CITES = 600   # two citations this near past the header: entries of a reference list
 
 
