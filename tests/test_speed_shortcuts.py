@@ -550,3 +550,141 @@ def test_lexicon_name_rules_with_their_shortcuts_answer_as_the_plain_rules():
         assert lx._variants(v) == plain_variants(v), n
         prefixed += plain_spaced(v) != v
     assert prefixed > 5 and len(names) > 1000
+
+
+def test_top_alternatives_split_a_pattern_where_the_regex_branches():
+    from sarcokg.extract.textprep import top_alternatives
+    assert top_alternatives(r"a|b(?:c|d)|[|]|\||[]|]x|[^]|]|(?<=a|b)c") == \
+        ["a", "b(?:c|d)", "[|]", r"\|", "[]|]x", "[^]|]", "(?<=a|b)c"]
+    assert top_alternatives("abc") == ["abc"]
+
+
+def test_any_of_answers_as_its_alternation():
+    """AnyOf tells whether a string holds a match of an alternation by its literal words in one pass and
+    its other alternatives each by itself: the answer of the alternation's search, for every AnyOf of
+    the extractor, on windows of sentences as the rules ask it."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import AnyOf
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, AnyOf)}
+    assert found
+    strings = _sentences_and_lines()
+    strings += [_view(s)[max(0, i - 70):i] for s in strings for i in range(0, len(s), 23)]
+    strings += ["anterior to the", "lateral and to", "medial or to", "posterior x to", "separated from",
+                "posterior  to", "pushed", "close to", "mass effect on", "adherent", "lifted off from", "in proximity",
+                "nearby"]
+    for name, a in found.items():
+        seen = {True: 0, False: 0}
+        for s in strings:
+            plain = a.rx.search(s) is not None
+            assert a.search(s) == plain, (name, s[:120])
+            seen[plain] += 1
+        assert min(seen.values()) > 20, name
+        assert any(a.rx.search(s) and not any(w in s for w in a.words) for s in strings), name   # the others tried
+    for bad in (r"a", r"(a)|\1", r"(?i)a|b", r"\w+|\d", r"(?i:a)|b\d", r"a|(?P<x>b)(?P=x)"):
+        with pytest.raises(ValueError):
+            AnyOf(re.compile(bad))
+    with pytest.raises(ValueError):
+        AnyOf(re.compile(r"a | b\d", re.X))
+
+
+def test_year_forms_tried_at_line_starts_find_what_their_search_finds():
+    """The year forms anchored at a line's start (^ with re.M), tried there only (and those that open
+    with a look for a received date, only where the rest matches), and the citation forms that open
+    with 'volume(', tried only before a '(', find the match (span and groups) the pattern's search
+    finds, in whole texts and in windows of them."""
+    from sarcokg.extract import metadata as md
+    wrapped = [f.rx for f in md._YEAR_ORDER if isinstance(f.rx, md._AtLineStarts | md._DigitsBeforeParen)]
+    assert sum(isinstance(w, md._AtLineStarts) for w in wrapped) >= 5
+    assert sum(isinstance(w, md._AtLineStarts) and w._body_src is not None for w in wrapped) >= 3
+    assert sum(isinstance(w, md._DigitsBeforeParen) for w in wrapped) >= 2
+    assert {id(f.rx) for f in md._CITE_FORMS} <= {id(f.rx) for f in md._YEAR_ORDER}
+    assert len(md._CITE_FORMS) == sum(f.cites for f in md.YEAR_FORMS)
+    rnd = random.Random(5)
+    texts = _texts() + ["\n\nJuly 2017\n", "x\n 2019 \n", "\n", "", "Received: May 2, 2019\nMay 2, 2019\n",
+                        "Example J | 2021\nCase Report      June 2021\n", "Surg 38(2):402 (1996)",
+                        "12345 (3): 5 (2001)", "Med 100 (3): 216-219, 2010", "J, 06 January 2023\n",
+                        "Revised, 06 January 2023\n",
+                        "a 1(2): 3 (1999) b 22(3):4 (2004)", "\u0661\u0662(3): 4 (2005)", "7\u2003(1): 2 (2006)"]
+    found = 0
+    for t in texts:
+        ends = [(rnd.randint(-2, len(t) + 2), rnd.randint(-2, len(t) + 2)) for _ in range(6)]
+        cuts = [(0, len(t)), (3, len(t) + 5)] + [(min(a, b), max(a, b)) for a, b in ends]
+        cuts += [(i + 1, min(len(t), i + 140)) for i in range(len(t)) if t[i] == "\n"][:40]
+        for w in wrapped:
+            for a, b in cuts:
+                m, p = w.search(t, a, b), w.rx.search(t, a, b)
+                assert (m and (m.span(), m.groups())) == (p and (p.span(), p.groups())), (w.pattern[:60], a, b)
+                found += p is not None
+    assert found > 20
+    assert not md.at_line_starts(re.compile(r"^a")) and not md.at_line_starts(re.compile(r"(?m)a^|^b"))
+    assert not md.at_line_starts(re.compile(r"(?m)^a|b"))
+    assert not md.at_line_starts(re.compile(r"^a # (\n|b", re.M | re.X))
+    assert md.at_line_starts(re.compile(r"(?m)^a")) and md.at_line_starts(re.compile(r"^a", re.M))
+
+
+def test_caseless_views_without_a_folded_letter_told_by_isascii():
+    """Caseless.on() and Keyed's view skip their look for the letters re.I folds in an ASCII string:
+    the pattern chosen is the one the look chooses."""
+    from sarcokg.extract.textprep import Caseless, Keyed
+    c = Caseless(r"\bcase\b")
+    k = Keyed(re.compile(r"\bcase\b", re.I))
+    for s in _sentences_and_lines() + ["ca\u017fe", "\u0130case", "\u212aase", "caf\u00e9 case", "\u0131case"]:
+        low = _view(s)
+        folds = any(f in low for f in Caseless._FOLDS)
+        assert (c.on(low) is c.folding) == folds, low[:80]
+        assert (k._view(low, 0, len(low)) is None) == (folds or len(low.lower()) != len(low)), low[:80]
+
+
+def test_treatment_verbs_looked_for_without_their_prefilter_find_none_where_it_found_none():
+    """collect() asks Zones.hits(VERB_RX) without first asking whether the text holds a verb: VERB_RX is
+    Keyed, so a text without one is not scanned, and hits() finds nothing in it, as the prefilter said."""
+    from sarcokg.extract import interventions as iv
+    from sarcokg.extract.context import Zones
+    from sarcokg.extract.textprep import split_sentences
+    seen = {True: 0, False: 0}
+    texts = _texts()[-200:] + ["The mass was resected.", "A 40-year-old man. The tumour was operated on.",
+                               "No verb here."]
+    for t in texts:
+        z = Zones(t, split_sentences(t), None)
+        has = any(v in z.low for v in iv.VERB_KIND)
+        assert has or z.hits(iv.VERB_RX) == {}, t[:120]
+        seen[has] += 1
+    assert min(seen.values()) > 0
+
+
+def test_mentions_ordered_by_attrgetter_as_by_their_tuple_key():
+    """resolve() and merge() sort by attrgetter('start', 'end'): the order of the plain (m.start, m.end)
+    key, ties kept as they came (invented mentions with equal spans on several axes)."""
+    from sarcokg.extract import lexicon as lx
+
+    def plain_resolve(cands):
+        out, by_axis = [], {}
+        for m in cands:
+            by_axis.setdefault(m.axis, []).append(m)
+        for ms in by_axis.values():
+            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            last_end = -1
+            for m in ms:
+                if m.start >= last_end:
+                    out.append(m)
+                    last_end = m.end
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    rnd = random.Random(11)
+    for _ in range(300):
+        cands = []
+        for _ in range(rnd.randint(0, 30)):
+            a = rnd.randint(0, 40)
+            cands.append(lx.Mention(rnd.choice(("site", "tumour", "agent")), rnd.choice("abc"), a,
+                                    a + rnd.randint(1, 6), rnd.choice(("lexicon", "abbreviation"))))
+        got = lx.resolve(list(cands))
+        want = plain_resolve(list(cands))
+        assert [id(m) for m in got] == [id(m) for m in want]
+        extra = cands[::3]
+        merged = lx.merge(got, extra)
+        assert [id(m) for m in merged] == [id(m) for m in sorted(merged, key=lambda m: (m.start, m.end))]

@@ -264,7 +264,7 @@ def collect(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
     out = _from_mentions(text, terms, zones, mentions, other_ranges)
     low = zones.low
     combined = zones.hits(COMBINED_RX) if (("chemo" in low or "radiochemical" in low) and "radi" in low) else {}
-    verbs = zones.hits(VERB_RX) if any(v in low for v in VERB_KIND) else {}
+    verbs = zones.hits(VERB_RX)   # (Keyed: a text without any of the verbs is not scanned)
     out += _from_verbs(text, terms, zones, mentions, other_ranges, verbs)
     out += _from_combined(text, terms, zones, other_ranges, combined)
     if "approach" in low and terms.find("intervention", "surgery") is not None:

@@ -118,8 +118,11 @@ def _order(terms: Terms) -> tuple[list[str], dict[str, int]]:
 _ORDERS: dict[int, tuple] = {}
 
 
+_NORM_RX = re.compile(r"(?i)(co|th|[ctlsd])(?:\s?|-)(\d{1,2})$")
+
+
 def _norm(tok: str) -> str | None:
-    m = re.match(r"(?i)(co|th|[ctlsd])(?:\s?|-)(\d{1,2})$", tok.strip())
+    m = _NORM_RX.match(tok.strip())
     if not m:
         return None
     reg = _REGION[m.group(1).lower()]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 import ahocorasick
 
@@ -198,10 +199,11 @@ def resolve(cands: list[Mention]) -> list[Mention]:
             if m.start >= last_end:
                 out.append(m)
                 last_end = m.end
-    out.sort(key=lambda m: (m.start, m.end))
+    out.sort(key=_START_END)
     return out
 
 
+_START_END = attrgetter("start", "end")   # (m.start, m.end), read in C
 _ABBR_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-\u2010 ]{0,10}?[A-Za-z0-9])\s*[),;]")
 _AXIS_PREF = {"tumour": 0, "intervention": 1, "agent": 2, "outcome": 3, "survival": 4, "site": 5}
 
@@ -233,7 +235,7 @@ def _definitions(text: str, mentions: list[Mention]) -> tuple[dict[str, Mention]
     foreign: set[str] = set()
     for dm in _ABBR_DEF.finditer(text):
         ab = dm.group(1)
-        if sum(1 for c in ab if c.isupper()) < 2 or re.search(r"[a-z]{4,}", ab):
+        if sum(1 for c in ab if c.isupper()) < 2 or _LONG_LOWER_RX.search(ab):   # (r"[a-z]{4,}")
             continue
         p = dm.start() - 1
         while p >= 0 and text[p] in " \t":
@@ -370,7 +372,7 @@ def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
             continue
         added.setdefault(x.axis, []).append((x.start, x.end))
         out.append(x)
-    out.sort(key=lambda m: (m.start, m.end))
+    out.sort(key=_START_END)
     return out
 
 

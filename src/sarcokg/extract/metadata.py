@@ -7,7 +7,7 @@ from typing import NamedTuple
 from sarcokg.model.facts import Metadata, Span, Value
 
 from .lexicon import Mention
-from .textprep import Keyed, heading_of, lowered, ris_fields
+from .textprep import Keyed, heading_of, lowered, ris_fields, top_alternatives
 
 PMID_RX = re.compile(r"\bPMID\s*:?\s*0*(\d{5,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov|\.gov)?/(\d{5,9})\b", re.I)
 DOI_RX = re.compile(r"(10\.\d{4,9}/[^\s\"<>,;]+)")
@@ -22,7 +22,7 @@ class YearForm(NamedTuple):
     publication that date is (the confidence), words one of which its line must hold (so that
     most lines are not searched at all), whether only a page's header is searched, and whether
     it is a citation's form (which a reference list's entries take too)."""
-    rx: re.Pattern | Keyed
+    rx: re.Pattern | Keyed | _AtLineStarts | _DigitsBeforeParen
     conf: float
     hints: tuple[str, ...]
     header_only: bool = False
@@ -165,7 +165,127 @@ YEAR_FORMS = [
                         + r"(?!\s*[\-\u2013]\s*\d)(?!\d)", re.I), 0.6, ("copyright", "\u00a9", "(c)")),
 ]
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
-_YEAR_ORDER = sorted(YEAR_FORMS, key=lambda f: -f.conf)
+
+
+class _AtLineStarts:
+    """A pattern whose every match opens at the start of a line (a leading ^ with re.M): search()
+    tries it there only, with match(), where the regex engine would try it at every position of
+    the window. ^ holds at 0 and after a line break (whatever pos is), so these are the places
+    where rx.search() can find a match, and the first one found is its leftmost."""
+
+    def __init__(self, rx: re.Pattern):
+        if not at_line_starts(rx):
+            raise ValueError(f"not anchored at line starts: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        src = rx.pattern[4:] if rx.pattern.startswith("(?m)") else rx.pattern
+        # '^(?!LOOK)BODY' (a line that names no received date): a match at a place needs BODY to match there,
+        # which is tried first; LOOK scans the whole line, however long, before BODY is tried at all
+        self._body_src = "^" + src[_group_end(src, 1):] if src.startswith("^(?!") \
+            and not re.search(r"\\\d|\(\?P=", src) else None
+        self._body: re.Pattern | None = None
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        n = len(s)
+        end = n if endpos is None else min(max(endpos, 0), n)
+        p = min(max(pos, 0), n)
+        if p > end:
+            return self.rx.search(s, pos, end)
+        if p and s[p - 1] != "\n":
+            p = s.find("\n", p, end) + 1
+            if not p:
+                return None
+        match = self.rx.match
+        body = self._body
+        if body is None and self._body_src is not None:
+            body = self._body = re.compile(self._body_src, self.rx.flags)   # (when first asked: its first report)
+        while True:
+            if body is None or body.match(s, p, end) is not None:
+                m = match(s, p, end)
+                if m is not None:
+                    return m
+            p = s.find("\n", p, end) + 1
+            if not p:
+                return None
+
+
+def _group_end(src: str, i: int) -> int:
+    """Where the group that opens at src[i] ('(') ends: the index past its ')' (escapes and sets skipped)."""
+    depth, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1 + (src[i + 1:i + 2] == "^")
+            j += src[j:j + 1] == "]"
+            while j < n and src[j] != "]":
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        i += 1
+        if depth == 0:
+            return i
+    raise ValueError(f"no end to the group at {src[:80]!r}")
+
+
+class _DigitsBeforeParen:
+    """A pattern whose every match opens with 1 to 4 digits, spaces and a '(' (a citation's
+    'volume(issue)', r'\\d{1,4}\\s*\\(...'): search() tries it only at the places that can start
+    such a run, found from each '(' backwards, where the regex engine tries every position."""
+
+    PREFIX = r"\d{1,4}\s*\("
+
+    def __init__(self, rx: re.Pattern):
+        if not rx.pattern.startswith(self.PREFIX) or rx.flags & re.X or len(top_alternatives(rx.pattern)) != 1:
+            raise ValueError(f"not a pattern that opens with {self.PREFIX}: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+
+    def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        n = len(s)
+        end = n if endpos is None else min(max(endpos, 0), n)
+        p0 = min(max(pos, 0), n)
+        if p0 > end:
+            return self.rx.search(s, pos, end)
+        match = self.rx.match
+        i = s.find("(", p0, end)
+        while i >= 0:
+            j = i
+            while j > p0 and s[j - 1].isspace():   # (\s: what str.isspace() says; \d: str.isdecimal())
+                j -= 1
+            k = j
+            while k > p0 and j - k < 4 and s[k - 1].isdecimal():
+                k -= 1
+            for p in range(k, j):   # (the places of one '(' all come before the next one's)
+                m = match(s, p, end)
+                if m is not None:
+                    return m
+            i = s.find("(", i + 1, end)
+        return None
+
+
+def _quicker(rx):
+    """A year form's pattern with its shortcut, if it has one."""
+    if isinstance(rx, re.Pattern):
+        if at_line_starts(rx):
+            return _AtLineStarts(rx)
+        if rx.pattern.startswith(_DigitsBeforeParen.PREFIX) and not rx.flags & re.X \
+                and len(top_alternatives(rx.pattern)) == 1:
+            return _DigitsBeforeParen(rx)
+    return rx
+
+
+def at_line_starts(rx: re.Pattern) -> bool:
+    """Does every match of rx open at a line's start: re.M, and its source opens with ^ (after a
+    leading (?m)) and has no | at its top level?"""
+    src = rx.pattern[4:] if rx.pattern.startswith("(?m)") else rx.pattern
+    return bool(rx.flags & re.M) and not rx.flags & re.X and src.startswith("^") and len(top_alternatives(src)) == 1
+
+
+_YEAR_ORDER = [f._replace(rx=_quicker(f.rx)) for f in sorted(YEAR_FORMS, key=lambda f: -f.conf)]
 # the references: years and DOIs there are other papers'
 REFS_HEAD_RX = re.compile(r"(?im)^\s*(?:\d+\.?\s*)?(?:(?:list of )?references|bibliography|literature cited)\s*:?\s*$")
 # a DOI glued to the next word of a scraped page: "...2019-2001-9Background"
@@ -231,6 +351,10 @@ def _v(text: str, s: int, e: int, value, conf: float) -> Value:
     return Value(value, spans=[Span(s, e, text[s:e])], confidence=conf)
 
 
+_LINE_RX = re.compile(r"[^\n]+")   # (find_title's patterns, compiled once)
+_ABSTRACT_RX = re.compile(r"(?i)abstract\b")
+
+
 def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> tuple[int, int] | None:
     m = TITLE_LABEL_RX.search(text) if "title" in lowered(text) else None
     if m:
@@ -240,14 +364,14 @@ def find_title(text: str, mentions: list[Mention], intro_start: int | None) -> t
     if r:
         return r.start("value"), r.end("value")
     tumour_pos = sorted(x.start for x in mentions if x.axis == "tumour")
-    for lm in re.finditer(r"[^\n]+", text):
+    for lm in _LINE_RX.finditer(text):
         if intro_start is not None and lm.end() > intro_start:
             break
         line = lm.group(0).strip()
         if not line:
             continue
         h = heading_of(line)
-        if re.match(r"(?i)abstract\b", line) or (h and h[0] == "lit") or (h and _END_OF_PAGE.match(h[1])):
+        if _ABSTRACT_RX.match(line) or (h and h[0] == "lit") or (h and _END_OF_PAGE.match(h[1])):
             break
         if h:
             continue
@@ -321,7 +445,7 @@ def _year_windows(text: str, refs_at: int) -> list[tuple[int, int, str]]:
     return wins
 
 
-_CITE_FORMS = [f for f in YEAR_FORMS if f.cites]
+_CITE_FORMS = [f for f in _YEAR_ORDER if f.cites]   # (with their shortcuts; any() of them is asked)
 _NEAR_CITES = 600   # two citations this near past the header: entries of a reference list
 
 
@@ -343,7 +467,10 @@ def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
         for a, e, w in wins:
             if form.header_only and a > _HEADER_CHARS:
                 break
-            if not any(h in w for h in form.hints):
+            for h in form.hints:   # (any() of a generator costs more than the test, for most forms)
+                if h in w:
+                    break
+            else:
                 continue
             ym = form.rx.search(text, a, e)
             if ym is None:

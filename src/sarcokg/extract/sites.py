@@ -20,7 +20,7 @@ from sarcokg.model.terms import Terms
 
 from .context import BREAK_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
-from .textprep import Caseless, Keyed, Sentence, Words, normalise
+from .textprep import AnyOf, Caseless, Keyed, Sentence, Words, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -45,6 +45,8 @@ _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|r
 _DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
                             r"(?:sed|eed|ted|led) from|(?:free|off|away) from|adher")
+# asked only whether a string holds a match: its literal words in one pass (AnyOf)
+_DISPLACE_HINT_ANY = AnyOf(_DISPLACE_HINT)
 _NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                    r"infectious|interstitial|fatty|neurogenic"))
 # the compartment of a spinal tumour: 'intramedullary cervical spine tumour' is in the cord
@@ -247,7 +249,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     if m.key == "neck" and ORGAN_NECK_BEFORE_RX.search(before[-25:]):
         return False     # the neck of an organ or a bone: 'the bladder neck', 'the femoral neck'
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
-            (_DISPLACE_HINT.search(lb) and DISPLACE_RX.search(before)) or \
+            (_DISPLACE_HINT_ANY.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \

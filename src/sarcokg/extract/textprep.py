@@ -138,9 +138,10 @@ class Caseless:
 
     def on(self, low: str) -> re.Pattern | Keyed:
         """The compiled pattern to run on this lowercased view."""
-        for c in self._FOLDS:
-            if c in low:
-                return self.folding
+        if not low.isascii():   # (isascii() reads a flag of the string: an ASCII view holds none of the four)
+            for c in self._FOLDS:
+                if c in low:
+                    return self.folding
         return self._keyed or self.plain
 
     def search(self, low: str) -> re.Match | None:
@@ -246,7 +247,7 @@ class Keyed:
             return s
         part = s[pos:end] if pos or end < len(s) else s
         view = part.lower()
-        if len(view) != len(part) or any(c in view for c in Caseless._FOLDS):
+        if len(view) != len(part) or not view.isascii() and any(c in view for c in Caseless._FOLDS):
             return None
         return " " * pos + view if part is not s else view   # (the padding is not searched)
 
@@ -285,7 +286,17 @@ class Keyed:
                 last = m.end()
 
     def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        return next(self.finditer(s, pos, endpos), None)
+        """The first match finditer() gives (its loop, without a generator)."""
+        places = self.places(s, pos, endpos)
+        end = len(s) if endpos is None else endpos
+        if places is None:
+            return self.rx.search(s, pos, end)
+        match = self.rx.match
+        for p in places:   # (every place is at pos or after it)
+            m = match(s, p, end)
+            if m is not None:
+                return m
+        return None
 
     def match(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         return self.rx.match(s, pos, len(s) if endpos is None else endpos)
@@ -338,6 +349,77 @@ class Words:
     def search(self, s: str) -> bool:
         for _hit in self._auto.iter(s):
             return True
+        return False
+
+
+def top_alternatives(pattern: str) -> list[str]:
+    """The alternatives of a pattern's source at its top level, as written ('a|b(?:c|d)|[|]' -> ['a',
+    'b(?:c|d)', '[|]']): the |'s outside any group, set or escape."""
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if c == "[":   # a set: up to its closing ] (one right after [ or [^ is a member)
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            j += pattern[j:j + 1] == "]"
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            cur.append(pattern[i:j + 1])
+            i = j + 1
+            continue
+        if c == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            depth += (c == "(") - (c == ")")
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+class AnyOf:
+    """bool(rx.search(s)) for a pattern that is an alternation, some of whose alternatives are literal
+    words ('push|near|(?:rior|eral) to'): the words in one Aho-Corasick pass (Words), each other
+    alternative by a pattern of its own, run only when the literal run every match of it holds
+    occurs. A string holds a match of the alternation when it holds one of some alternative, so
+    the answer is the same; the regex engine would try each of the alternatives at every position
+    that holds the first letter of one (most positions, for a long list)."""
+
+    def __init__(self, rx: re.Pattern):
+        parts = top_alternatives(rx.pattern)
+        if len(parts) < 2 or rx.flags & (re.I | re.X) or re.search(r"\\\d|\(\?P=|\(\?[a-zA-Z-]+[):]", rx.pattern):
+            raise ValueError(f"not an alternation of independent parts: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        words: list[str] = []
+        self.others: list[tuple[str, re.Pattern]] = []
+        for part in parts:
+            tree = _sp.parse(part, rx.flags).data
+            found = literal_words(tree)
+            if found and "" not in found:
+                words += found
+            else:
+                self.others.append((needed(tree), re.compile(part, rx.flags)))
+        if not words:
+            raise ValueError(f"no literal words among the alternatives of {rx.pattern[:80]!r}")
+        self.words = tuple(sorted(set(words)))
+        self._auto = ahocorasick.Automaton()   # (as Words makes it, without compiling the words as a pattern)
+        for w in self.words:
+            self._auto.add_word(w, w)
+        self._auto.make_automaton()
+
+    def search(self, s: str) -> bool:
+        for _hit in self._auto.iter(s):
+            return True
+        for need, part in self.others:
+            if need in s and part.search(s) is not None:
+                return True
         return False
 
 

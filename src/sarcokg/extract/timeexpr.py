@@ -21,9 +21,13 @@ NUM = r"(?:" + NUM + r")(?:\s+and\s+(?:(?:a|one)\s+)?half)?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
 
 
+_HALF_RX = re.compile(r"\s+and\s+(?:(?:a|one)\s+)?half$")   # (compiled once: asked of every time found)
+_PARTS_RX = re.compile(r"[\s-]+")
+
+
 def word_number(s: str) -> float | None:
     s = s.lower()
-    half = re.search(r"\s+and\s+(?:(?:a|one)\s+)?half$", s)
+    half = _HALF_RX.search(s)
     if half:
         n = word_number(s[:half.start()])
         return None if n is None else n + 0.5
@@ -32,7 +36,7 @@ def word_number(s: str) -> float | None:
         return None if n is None else n + 0.5
     if s in _WORDS:
         return _WORDS[s]
-    parts = re.split(r"[\s-]+", s)
+    parts = _PARTS_RX.split(s)
     if parts[0] in _TENS:      # 'fifty-two'
         return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) == 2 and parts[1] in _ONES else 0)
     if s in ("seventeen", "nineteen"):
@@ -138,6 +142,10 @@ def _with_years_before(sentence: str, a: int, months: float, out: list[TimeExpr]
     return start, round(ny * 12 + months, 1)
 
 
+_OLD_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*(?:old|history)", re.I)   # (find_times' patterns, compiled once)
+_POSTOP_RX = re.compile(r"postop", re.I)
+
+
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
@@ -158,7 +166,7 @@ def find_times(sentence: str) -> list[TimeExpr]:
             if _NOT_TIME.search(sentence[max(0, a - 14):a]):
                 continue
             after = sentence[b:b + 3]
-            if re.match(r"\s*" + DASH + r"?\s*(?:old|history)", sentence[b:b + 12], re.I) or after.startswith("-old"):
+            if _OLD_AFTER_RX.match(sentence[b:b + 12]) or after.startswith("-old"):
                 continue
             n = word_number(m.group("num"))
             months = to_months(n, m.group("unit"))
@@ -172,7 +180,7 @@ def find_times(sentence: str) -> list[TimeExpr]:
             anchor = None
             if _ANCHOR_DX.search(tail[:30]) or _ANCHOR_DX.search(m.group(0)):
                 anchor = "diagnosis"
-            elif _ANCHOR_TX.search(tail[:35]) or re.search(r"postop", m.group(0), re.I):
+            elif _ANCHOR_TX.search(tail[:35]) or _POSTOP_RX.search(m.group(0)):
                 anchor = "treatment"
             # counted from a later treatment ('6 months after the second surgery'): on from the clock
             later = not rel and (anchor == "treatment" and _LATER_TX_RX.match(tail) is not None
