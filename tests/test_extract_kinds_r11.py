@@ -350,3 +350,14 @@ def test_actinomycin_alone_is_actinomycin_d(terms):
     text = ("A 2-year-old boy had an angiosarcoma of the scalp. He underwent chemotherapy using vincristine, "
             "cyclophosphamide, and actinomycin.\n")
     assert "actinomycin d" in {a for i in ex(text, terms).interventions for a in i.agents}
+
+
+def test_the_femoral_region_is_the_thigh(terms):
+    text = "A 60-year-old woman had a myxofibrosarcoma of the posterior femoral region. It was resected.\n"
+    assert {s.site for s in ex(text, terms).tumour.sites} == {"thigh"}
+
+
+def test_a_vessel_named_by_its_region_is_no_site(terms):
+    text = ("A 60-year-old woman had a retroperitoneal liposarcoma. Before the laparotomy, a femoro-femoral "
+            "arterial bypass was performed. The tumour was resected.\n")
+    assert "femur" not in {s.site for s in ex(text, terms).tumour.sites}

@@ -112,7 +112,8 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"(?:(?!(?:with|and|or)\s)[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
                                # the organ of another cancer: 'renal cell carcinoma', 'lung cancer'
                                r"(?:cell\s+)?carcinomas?|cancers?|"
-                               r"nerves?|arter(?:y|ies)|veins?|vessels?|plexus|flaps?|tubes?|conduits?|"
+                               r"nerves?|arter(?:y|ies)|arterial|venous|bypass|veins?|vessels?|plexus|flaps?|tubes?|"
+                               r"conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
                                r"incisions?|approach|drain\w*|catheter\w*|stent\w*|feeding|infection|"
                                # a procedure named by the region it works in: 'total abdominal hysterectomy',
