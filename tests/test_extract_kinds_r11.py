@@ -359,5 +359,5 @@ def test_the_femoral_region_is_the_thigh(terms):
 
 def test_a_vessel_named_by_its_region_is_no_site(terms):
     text = ("A 60-year-old woman had a retroperitoneal liposarcoma. Before the laparotomy, a femoro-femoral "
-            "arterial bypass was performed. The tumour was resected.\n")
+            "arterial bypass was performed to prepare for the resection of the tumour with the iliac artery.\n")
     assert "femur" not in {s.site for s in ex(text, terms).tumour.sites}
