@@ -361,3 +361,28 @@ def test_a_vessel_named_by_its_region_is_no_site(terms):
     text = ("A 60-year-old woman had a retroperitoneal liposarcoma. Before the laparotomy, a femoro-femoral "
             "arterial bypass was performed to prepare for the resection of the tumour with the iliac artery.\n")
     assert "femur" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+def test_a_sentence_glued_to_a_closing_bracket_starts_its_own(terms):
+    text = ("Chordoma of the cervical spine\n\nChordomas arise in the sacrococcygeal region ( 50 to 55% ) and the "
+            "skull base ( 25 to 30% )We present a case of a 30 years old lady with neck pain. MRI showed a mass of "
+            "the C3 vertebral body. It was resected.\n")
+    assert "sacrum" not in {s.site for s in ex(text, terms).tumour.sites}
+
+
+THIGH = "A 30-year-old woman had a sarcoma of the thigh. "
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("MRI showed an epidural mass encasing the thecal sac and spinal cord.", "spinal cord"),      # encased
+    ("Progression of the sarcoma caused respiratory failure and cardiac instability.", "heart"),  # a condition
+    ("She underwent excision of the pelvic mass with an abdominal washout.", "abdomen"),         # a procedure
+    ("It was a mesenteric liposarcoma which was mistakenly labelled as a case of retroperitoneal sarcoma.",
+     "retroperitoneum"),                                                                        # corrected
+])
+def test_sites_of_these_kinds_are_no_sites(terms, sentence, site):
+    assert site not in {s.site for s in ex(THIGH + sentence, terms).tumour.sites}
+
+
+def test_a_cord_the_tumour_invades_stays_a_site(terms):
+    assert "spinal cord" in {s.site for s in ex(THIGH + "The tumour invaded the spinal cord.", terms).tumour.sites}

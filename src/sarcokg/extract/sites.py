@@ -34,7 +34,7 @@ SYMPTOM_AFTER_RX = re.compile(
     r"radicul\w*|\w*paresis|\w*plegi\w*|discomfort|tenderness|bleeding|circumference|heaviness|"
     r"cough|dyspnea|edema|oedema|claudication|syndromes?|compression|injury|dysfunction|deficits?|symptoms?|"
     r"failure|arrest|infarction|insufficiency|function|tamponade|paralysis|palsy|spasticity|hypoesthesia|"
-    r"analgesia|displacement|deviation|effacement)\b", re.I)
+    r"analgesia|displacement|deviation|effacement|instability)\b", re.I)
 # an organ named for another illness: 'ischaemic cardiac disease', 'chronic renal disease'
 NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
                                  r"infectious|interstitial|fatty|neurogenic)\s+(?:[\w-]+\s+(?:and\s+)?)?$", re.I)
@@ -68,7 +68,10 @@ _SYMPTOM_HINT = Words(re.compile(r"pain|ache|weakness|numbness|paresthes|paraest
                                  r"radiculopathy|sciatica|sensation|sensory|dermatome|"
                                  r"heaviness|tenderness|paraly|palsy|plegia|esthesia|analgesia"))
 # (and the lung the mass collapses: 'total atelectasis of the lung'; the cord an operation decompresses)
-COMPRESS_RX = re.compile(r"\b(?:(?:de)?compress|constrict|encroach|atelecta)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+COMPRESS_RX = re.compile(r"\b(?:(?:de)?compress|constrict|encroach|atelecta|encas)\w*\s+(?:[\w-]+\s+){0,5}$", re.I)
+# a diagnosis the case corrected: 'mistakenly labelled as a case of retroperitoneal sarcoma'
+MISTAKEN_BEFORE_RX = re.compile(r"\b(?:mistaken(?:ly)?|wrongly|erroneously|misdiagnosed)\s+(?:\w+\s+){0,2}?"
+                                r"(?:as\s+)?(?:(?:an?|the)\s+)?(?:case\s+of\s+(?:an?\s+)?)?(?:[\w-]+\s+)?$", re.I)
 # a site that only names where an examination looked: 'abdominal CT', 'chest radiograph', 'pelvic MRI'
 IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               # 'abdominal-pelvic MRI', 'abdomino-pelvic CT'
@@ -122,7 +125,7 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
-                               r"decompress\w*|"
+                               r"decompress\w*|washout|lavage|"
                                # an organ an operation keeps: 'hysterectomy and ovarian preservation', 'ovary-sparing'
                                r"preservation|preserved|sparing|spared|"
                                # a bone the mass presses on: 'bone thinning caused by the mass', 'scalloping'
@@ -254,7 +257,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
     if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
-            or (any(w in lb for w in ("compress", "constrict", "encroach", "atelecta"))
+            or (any(w in lb for w in ("compress", "constrict", "encroach", "atelecta", "encas"))
                 and COMPRESS_RX.search(before)) \
             or (("benign" in lb or "negative" in lb) and BENIGN_RX.search(before)):
         return False
@@ -262,6 +265,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
+    if any(w in lb for w in ("mistak", "wrong", "erroneous", "misdiagnos")) and MISTAKEN_BEFORE_RX.search(before):
+        return False     # a diagnosis the case corrected
     return not negated(text, sent, m.start, m.end) and not hypothetical(text, sent, m.start, m.end)
 
 

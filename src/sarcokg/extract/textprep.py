@@ -454,7 +454,9 @@ def abbrev_before_dot(head: str) -> bool:
 _SPLIT = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
                     r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
                     # or in brackets: 'gastrointestinal tract.[4,5] ASPS in the forearm'
-                    r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))")
+                    r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))"
+                    # a page that lost the space after a bracket: '( 25 to 30% )We present a case'
+                    r"|\)(?=(?:We|The|This|Our|In|A|An|He|She)\s)")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
     r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"
