@@ -386,3 +386,11 @@ def test_sites_of_these_kinds_are_no_sites(terms, sentence, site):
 
 def test_a_cord_the_tumour_invades_stays_a_site(terms):
     assert "spinal cord" in {s.site for s in ex(THIGH + "The tumour invaded the spinal cord.", terms).tumour.sites}
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("We report a solitary metastasis of myxoid liposarcoma from the thigh to intraperitoneum.", "peritoneum"),
+    ("He had a metastasis of the sarcoma from the thigh to the lung.", "lung"),
+])
+def test_a_metastasis_from_the_primary_to_a_site(terms, sentence, site):
+    assert _metastatic("A 60-year-old man had a liposarcoma of the thigh. " + sentence, terms).get(site) is True

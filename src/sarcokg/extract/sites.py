@@ -153,6 +153,9 @@ METS_BEFORE_RX = Keyed(re.compile(
     r"(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
     r"|\bmetasta\w*\s*(?:,|\band\b)\s*(?:[\w-]+\s+)?$"
+    # 'a metastasis of myxoid liposarcoma from the thigh to the lung'
+    r"|\bmetasta\w*\s+(?:of\s+(?:[\w-]+\s+){1,4}?)?from\s+(?:the\s+)?(?:(?:left|right)\s+)?[\w-]+\s+"
+    r"(?:[\w-]+\s+)?to\s+(?:the\s+)?(?:(?:left|right|both)\s+)?$"
     # 'a metastatic GIST in the liver', 'metastatic leiomyosarcoma of the lung'
     r"|" + NOT_NON + r"\bmetastatic\s+(?:[\w-]+\s+){0,2}?(?:\w*omas?|gists?|tumou?rs?|neoplasms?)\s+"
     r"(?:in|to|of|within|involving)\s+"
