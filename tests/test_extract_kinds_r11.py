@@ -394,3 +394,23 @@ def test_a_cord_the_tumour_invades_stays_a_site(terms):
 ])
 def test_a_metastasis_from_the_primary_to_a_site(terms, sentence, site):
     assert _metastatic("A 60-year-old man had a liposarcoma of the thigh. " + sentence, terms).get(site) is True
+
+
+FEMUR = "A 22-year-old man had an Ewing sarcoma of the femur. "
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("MRI showed a lesion extended from the femoral head to the bone neck.", "neck"),
+    ("The scan showed a lesion in the right femur head, neck, and intertrochanteric region.", "neck"),
+    ("He underwent craniotomy and excision of the extradural mass.", "spinal canal"),
+])
+def test_a_bones_neck_and_the_skulls_epidural_space_are_no_such_sites(terms, sentence, site):
+    assert site not in {s.site for s in ex(FEMUR + sentence, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("sentence, site", [
+    ("MRI showed an extradural mass at T4 compressing the cord.", "spinal canal"),
+    ("He had a mass in the neck.", "neck"),
+])
+def test_the_spinal_epidural_space_and_the_neck_stay(terms, sentence, site):
+    assert site in {s.site for s in ex(FEMUR + sentence, terms).tumour.sites}

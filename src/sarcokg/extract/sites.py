@@ -98,7 +98,9 @@ DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|shift\w*|abut\w*|in
 PASSIVE_PRESS_RX = re.compile(r"^\s*(?:was|were|is|being)\s+(?:\w+\s+)?(?:compressed|displaced|pushed|indented|"
                               r"deviated|shifted)\b", re.I)
 ORGAN_NECK_BEFORE_RX = re.compile(r"\b(?:bladder|vesical|femoral|femur|humeral|humerus|uterine|gallbladder|"
-                                  r"pancreatic|pancreas|rib|talar|radial|scapular|tooth|dental)\s+$", re.I)
+                                  r"pancreatic|pancreas|rib|talar|radial|scapular|tooth|dental|bone)\s+$"
+                                  # the parts of a bone listed: 'the femur head, neck and intertrochanteric region'
+                                  r"|\b(?:femur|femoral|humerus|humeral|radial|talar)\s+head\s*,\s*$", re.I)
 BOWEL_BEFORE_RX = re.compile(r"\bbowels?\s*(?:and|&|/|or)\s*$", re.I)
 BOWEL_AFTER_RX = re.compile(r"^\s*(?:and|&|/|or)\s*bowels?\b", re.I)
 BENIGN_RX = re.compile(r"\b(?:benign\s+(?:[\w-]+\s+){0,2}|negative\s+)$", re.I)   # 'negative lymph nodes' too
@@ -253,6 +255,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key == "bladder" and (BOWEL_BEFORE_RX.search(before[-20:]) or BOWEL_AFTER_RX.match(after)):
         return False     # 'bowel and bladder involvement': the sphincters of a cord or cauda lesion
+    if m.key == "spinal canal" and "crani" in sent.low:
+        return False     # the epidural space of the skull: 'craniotomy and excision of the extradural mass'
     if m.key == "neck" and ORGAN_NECK_BEFORE_RX.search(before[-25:]):
         return False     # the neck of an organ or a bone: 'the bladder neck', 'the femoral neck'
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
