@@ -596,6 +596,22 @@ def head_word(low: str) -> bool:
 _HEAD_START_RX = re.compile(r"[\s\-\u2022*#]*[0-9.\s]*(?:" + "|".join(map(re.escape, _HEAD_PREFIXES)) + ")", re.I)
 
 
+_BULLETS = frozenset("-\u2022*#")
+_NUMBERING = frozenset("0123456789.")
+
+
+def _after_bullets(line: str) -> str:
+    """The head of line past what _HEAD_START_RX's [\\s\\-\\u2022*#]*[0-9.\\s]* can take. Neither set holds
+    a letter, so a heading word can start only where the two runs, taken whole, end: the match of
+    the pattern is a heading word at the start of what this returns."""
+    i, n = 0, len(line)
+    while i < n and (line[i] in _BULLETS or line[i].isspace()):   # (\\s: what str.isspace() says)
+        i += 1
+    while i < n and (line[i] in _NUMBERING or line[i].isspace()):
+        i += 1
+    return line[i:i + _HEAD_PREFIX_MAX]
+
+
 def heading_of(line: str) -> tuple[str, str] | None:
     """(kind, heading text) when a line or sentence opens with a section heading."""
     # most lines open with no heading word: one anchored match (a superset of the test below) rejects them;
@@ -604,6 +620,9 @@ def heading_of(line: str) -> tuple[str, str] | None:
     head = line[:_HEAD_PREFIX_MAX]
     if head[:1].isalpha() and head.isascii():
         if not head_word(head.lower()):
+            return None
+    elif _HEAD_PREFIX_MAX and (word := _after_bullets(line)).isascii():
+        if not head_word(word.lower()):   # (the anchored match, for a line that opens with a bullet or number)
             return None
     elif not _HEAD_START_RX.match(line):
         return None
