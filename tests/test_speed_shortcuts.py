@@ -688,3 +688,33 @@ def test_mentions_ordered_by_attrgetter_as_by_their_tuple_key():
         extra = cands[::3]
         merged = lx.merge(got, extra)
         assert [id(m) for m in merged] == [id(m) for m in sorted(merged, key=lambda m: (m.start, m.end))]
+
+
+def test_sentence_cuts_with_one_set_of_first_characters_are_those_of_the_alternation():
+    from sarcokg.extract import textprep as tp
+    plain = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
+                       r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
+                       r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))"
+                       r"|\)(?=(?:We|The|This|Our|In|A|An|He|She)\s)")
+    odd = ["( 25 to 30% )We present", "tract.[4,5] ASPS", "failed.3 These", "(n = 3) The", ") A", "?) We", "!) The",
+           ".) He said", "(Fig. 1)The end. A", "a.12, 13 The", "b.[1] The", "]) The", ".) In"]
+    for t in _texts() + _strings(800) + odd:
+        assert [(m.start(), m.end()) for m in tp._SPLIT.finditer(t)] == \
+            [(m.start(), m.end()) for m in plain.finditer(t)], t[:120]
+
+
+def test_a_site_in_a_sentence_without_any_hypothetical_word_is_never_hypothetical():
+    from sarcokg.extract import sites
+    from sarcokg.extract.context import hypothetical
+    from sarcokg.extract.textprep import split_sentences
+    seen: dict[int, bool] = {}
+    checked = 0
+    for t in _texts() + [s + "." for s in _strings(800)]:
+        for s in split_sentences(t):
+            seen.clear()
+            if sites._hypo_possible(s, seen):
+                continue
+            for w in re.finditer(r"\w+", s.text):   # each word of the sentence as a mention
+                assert not hypothetical(t, s, s.start + w.start(), s.start + w.end()), (s.text, w.group())
+                checked += 1
+    assert checked > 10000

@@ -18,7 +18,7 @@ import re
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import BREAK_RX, Zones, hypothetical, negated
+from .context import BREAK_RX, HYPO_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
 from .textprep import AnyOf, Caseless, Keyed, Sentence, Words, normalise
 
@@ -236,8 +236,23 @@ TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
 BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
 
 
+# the words after a mention that make it hypothetical (context.POST_HYPO_RX) that HYPO_RX does not hold
+_POST_HYPO_WORDS = ("propos", "offer", "suggested")
+
+
+def _hypo_possible(sent, seen: dict[int, bool]) -> bool:
+    """Could a mention of this sentence be hypothetical (context.hypothetical)? Its words, once a
+    sentence: most sentences hold none, and the full look is dear (its clause, tail and patterns)."""
+    hit = seen.get(sent.index)
+    if hit is None:
+        low = sent.low
+        hit = seen[sent.index] = HYPO_RX.search(" ".join(low.split())) is not None or \
+            any(w in low for w in _POST_HYPO_WORDS)
+    return hit
+
+
 def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
-            about: dict[int, bool] | None = None) -> bool:
+            about: dict[int, bool] | None = None, hypo: dict[int, bool] | None = None) -> bool:
     # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
     if sent.zone != "title" and not _inside(tumour_spans, m.start, m.end):
         hit = about.get(sent.index) if about is not None else None
@@ -274,7 +289,9 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if any(w in lb for w in ("mistak", "wrong", "erroneous", "misdiagnos")) and MISTAKEN_BEFORE_RX.search(before):
         return False     # a diagnosis the case corrected
-    return not negated(text, sent, m.start, m.end) and not hypothetical(text, sent, m.start, m.end)
+    if negated(text, sent, m.start, m.end):
+        return False
+    return not ((hypo is None or _hypo_possible(sent, hypo)) and hypothetical(text, sent, m.start, m.end))
 
 
 _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|several|multifocal)\s+(?:[\w-]+\s+)?$",
@@ -485,6 +502,7 @@ def _accepted_by_sentence(text: str, terms: Terms, zones: Zones, mentions: list[
     """The site mentions that name where the tumour is, by sentence index; a vertebral column
     mention after a compartment word ('intramedullary cervical spine tumour') as the cord or canal."""
     about: dict[int, bool] = {}
+    hypo: dict[int, bool] = {}
     by_sent: dict[int, list[Mention]] = {}
     tumour_exact = set(tumour_spans)    # 'ARMS' names the tumour, not the arms
     for m in mentions:
@@ -493,7 +511,7 @@ def _accepted_by_sentence(text: str, terms: Terms, zones: Zones, mentions: list[
         s = zones.usable(m.start)
         if s is None or (m.start, m.end) in tumour_exact or any(a <= m.start < b for a, b in other_ranges):
             continue
-        if not _accept(text, m, s, tumour_spans, about):
+        if not _accept(text, m, s, tumour_spans, about, hypo):
             continue
         if m.key == "vertebral column":
             cm = COMPARTMENT_BEFORE_RX.search(text[max(s.start, m.start - 40):m.start])

@@ -451,12 +451,14 @@ def abbrev_before_dot(head: str) -> bool:
 
 # (and a reference's number printed after the full stop, superscript lost: 'arrangement.1 The diagnosis',
 # 'pancreas.2,3 We report': the number ends the sentence; a decimal has a digit before its point)
-_SPLIT = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
+# (one set of first characters, [.!?)], each branch told by what it follows: the regex engine then skips
+# from one of them to the next; an alternation of two first characters made it try every position)
+_SPLIT = re.compile(r"[.!?)](?:(?<=[.!?])(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
                     r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
                     # or in brackets: 'gastrointestinal tract.[4,5] ASPS in the forearm'
-                    r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))"
+                    r"|(?<=[.!?])\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z])"
                     # a page that lost the space after a bracket: '( 25 to 30% )We present a case'
-                    r"|\)(?=(?:We|The|This|Our|In|A|An|He|She)\s)")
+                    r"|(?<=\))(?=(?:We|The|This|Our|In|A|An|He|She)\s))")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
     r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"
