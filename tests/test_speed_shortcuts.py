@@ -718,3 +718,25 @@ def test_a_site_in_a_sentence_without_any_hypothetical_word_is_never_hypothetica
                 assert not hypothetical(t, s, s.start + w.start(), s.start + w.end()), (s.text, w.group())
                 checked += 1
     assert checked > 10000
+
+
+def test_a_reference_lists_start_found_by_the_c_search_is_that_of_the_letter_by_letter_scan():
+    from sarcokg.extract import metadata as md
+
+    def plain(text: str, at: int) -> int:
+        m = md._ENTRY_NUMBER_RX.match(text, at)
+        n = int(m.group(1)) if m else 1
+        while n > 1:
+            lo = max(0, at - 600)
+            lines = ([0] if lo == 0 else []) + [i + 1 for i in range(lo, at - 1) if text[i] == "\n"]
+            prev = next((p for p in reversed(lines) if (pm := md._ENTRY_NUMBER_RX.match(text, p)) is not None
+                         and int(pm.group(1)) == n - 1), None)
+            if prev is None:
+                break
+            at, n = prev, n - 1
+        return at
+
+    refs = "".join(f"[{i}] Example AB, Other CD. A title. J Ex. 20{i:02d};1:2-3.\n" for i in range(1, 9))
+    for t in _texts()[:60] + [refs, "\n" + refs, "x\n" * 300 + refs]:
+        for at in [0] + [i + 1 for i, c in enumerate(t) if c == "\n"]:
+            assert md._numbered_before(t, at) == plain(t, at)
