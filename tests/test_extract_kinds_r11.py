@@ -340,6 +340,9 @@ def test_short_of_complete_is_a_partial_response(terms, sentence, last):
 
 @pytest.mark.parametrize("sentence, last", [
     ("Chemotherapy resulted in a complete response.", "complete response"),
+    # 'in' before 'complete' with a space is the preposition, not 'incomplete'
+    ("After chemotherapy she was in complete remission.", "complete response"),
+    ("Chemotherapy resulted in complete response.", "complete response"),
     ("He developed new lung metastases.", "distant metastasis"),
 ])
 def test_a_complete_response_and_new_metastases_stay(terms, sentence, last):

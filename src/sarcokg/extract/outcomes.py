@@ -88,7 +88,8 @@ GONE_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\
                      r"|\b(?:tumou?r|mass|lesion|nodule)\s+(?:disappearance|resolution)\b"
                      r"|\b(?:disappearance|resolution)\s+of\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?"
                      r"(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
-_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but|almost|nearly|near)\b")
+_LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w*|but|almost|nearly|"
+                      r"near[\s-]+complete\w*)\b")
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
                        r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished|reduced\s+in\s+size)\b"
@@ -193,8 +194,9 @@ _MARGIN_BEFORE_RX = re.compile(r"\b(?:margins?|edges?|borders?)\s+(?:\w+\s+){0,2
 # what a treatment did to the metastases named after it
 _CHANGED_BEFORE_RX = re.compile(r"\b(?:resolution|disappearance|regression|shrinkage|reduction|decrease|response)\s+"
                                 r"(?:in|of)\s+(?:the\s+|all\s+|his\s+|her\s+|both\s+)?(?:[\w-]+\s+){0,3}?$")
-# short of complete: 'a near-complete response', 'nearly complete remission'
-_NEAR_BEFORE_RX = re.compile(r"\b(?:near|nearly|almost|in)[\s-]*$")
+# short of complete: 'a near-complete response', 'nearly complete remission', 'incomplete' (glued: 'in complete
+# remission' is complete)
+_NEAR_BEFORE_RX = re.compile(r"\b(?:near|nearly|almost)[\s-]*$|\bin$")
 # the time before the patient was seen: 'for the past 6 years', 'during the last 6 months'
 _PRESENTING_HISTORY_RX = re.compile(r"\b(?:for|over|during|in|within)\s+the\s+(?:past|last|previous|preceding)\b")
 # what a specimen shows, not the patient's status: 'no evidence of tumour cells in the re-excised tissue'
