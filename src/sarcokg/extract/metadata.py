@@ -167,6 +167,12 @@ YEAR_FORMS = [
 _HEADER_CHARS = 1500   # how far a header-only form is looked for
 
 
+def _window(s: str, pos: int, endpos: int | None) -> tuple[int, int]:
+    """pos and endpos clamped into s as re's search() clamps them."""
+    n = len(s)
+    return min(max(pos, 0), n), (n if endpos is None else min(max(endpos, 0), n))
+
+
 class _AtLineStarts:
     """A pattern whose every match opens at the start of a line (a leading ^ with re.M): search()
     tries it there only, with match(), where the regex engine would try it at every position of
@@ -186,9 +192,7 @@ class _AtLineStarts:
         self._body: re.Pattern | None = None
 
     def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        n = len(s)
-        end = n if endpos is None else min(max(endpos, 0), n)
-        p = min(max(pos, 0), n)
+        p, end = _window(s, pos, endpos)
         if p > end:
             return self.rx.search(s, pos, end)
         if p and s[p - 1] != "\n":
@@ -245,9 +249,7 @@ class _DigitsBeforeParen:
         self.pattern = rx.pattern
 
     def search(self, s: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
-        n = len(s)
-        end = n if endpos is None else min(max(endpos, 0), n)
-        p0 = min(max(pos, 0), n)
+        p0, end = _window(s, pos, endpos)
         if p0 > end:
             return self.rx.search(s, pos, end)
         match = self.rx.match

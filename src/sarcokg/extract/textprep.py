@@ -341,15 +341,21 @@ class Words:
         self.rx = rx
         self.pattern = rx.pattern
         self.words = tuple(sorted(set(words)))
-        self._auto = ahocorasick.Automaton()
-        for w in self.words:
-            self._auto.add_word(w, w)
-        self._auto.make_automaton()
+        self._auto = word_automaton(self.words)
 
     def search(self, s: str) -> bool:
         for _hit in self._auto.iter(s):
             return True
         return False
+
+
+def word_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of literal words (each its own value), made once."""
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto
 
 
 def top_alternatives(pattern: str) -> list[str]:
@@ -409,10 +415,7 @@ class AnyOf:
         if not words:
             raise ValueError(f"no literal words among the alternatives of {rx.pattern[:80]!r}")
         self.words = tuple(sorted(set(words)))
-        self._auto = ahocorasick.Automaton()   # (as Words makes it, without compiling the words as a pattern)
-        for w in self.words:
-            self._auto.add_word(w, w)
-        self._auto.make_automaton()
+        self._auto = word_automaton(self.words)   # (without compiling the words as a pattern)
 
     def search(self, s: str) -> bool:
         for _hit in self._auto.iter(s):
