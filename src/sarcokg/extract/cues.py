@@ -68,7 +68,10 @@ CASEREF = (*_WE_TELL, "we reported", "we presented", "our patient", "the patient
            # 'the current study presents a case of ...', 'this report describes the case'
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
            "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
-           "this paper reported")
+           "this paper reported",
+           # the case told by a verb in another form: 'by introducing a case of ...', 'presenting the case'
+           *(f"{verb} {det} case" for verb in ("presenting", "reporting", "describing", "introducing", "introduces",
+                                               "introduced") for det in ("a", "an", "the", "this")))
 _GENERIC_RX = Keyed(re.compile(r"%|\[\s*\d|\(citation"))
 # a reference's number printed after the full stop, its superscript lost: 'have been unsuccessful.3 These'
 # (not a figure's or a table's number: 'fig.1 shows')

@@ -44,7 +44,7 @@ _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|r
                                  r"angiograph|film|exam|scintigra"))
 _DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
-                            r"(?:sed|eed|ted|led) from|(?:free|off|away) from|adher")
+                            r"(?:sed|eed|ted|led|ned|nct|ate|ble) from|(?:free|off|away) from|adher")
 # asked only whether a string holds a match: its literal words in one pass (AnyOf)
 _DISPLACE_HINT_ANY = AnyOf(_DISPLACE_HINT)
 _NONTUMOUR_HINT = Words(re.compile(r"isch|coronary|congestive|chronic|obstructive|degenerative|inflammatory|"
@@ -62,7 +62,9 @@ SYMPTOM_BEFORE_RX = re.compile(
 IMAGING_OF_RX = Caseless(
     r"(?:tomography|\bct\b|\bmri\b|imaging|scans?|radiographs?|x" + r"[\s-]?rays?|ultraso\w+|sonograph\w*|\bpet\b|"
     r"scintigraph\w*|examination)(?:\s*\([^)]*\))?\s+of\s+(?:the\s+)?"
-    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$", keyed=True)
+    r"(?:[\w-]+\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?){0,6}(?:[\w-]+\s+)?$"
+    # the regions written straight after the scan: 'restaging CT brain, thorax, abdomen and pelvis'
+    r"|\b(?:ct|mri|pet)\s+(?:[\w-]+\s*(?:,|\band\b)\s*){0,6}$", keyed=True)
 _SYMPTOM_HINT = Words(re.compile(r"pain|ache|weakness|numbness|paresthes|paraesthes|reflex|paresis|radiating|"
                                  r"discomfort|inability|unable|difficult|"
                                  r"radiculopathy|sciatica|sensation|sensory|dermatome|"
@@ -87,11 +89,13 @@ DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|shift\w*|abut\w*|in
                          r"(?:released|freed|separated|detached|peeled|dissected(?:\s+(?:free|off|away))?)\s+from|"
                          # stuck to it, not grown into it: 'adhered to the aorta, trachea and esophagus'
                          r"adher\w*\s+to|"
+                         # told apart from it: 'well defined from the surrounding bone', 'separate from the kidney'
+                         r"(?:defined|demarcated|delineated|distinct|separate|separable)\s+from|"
                          r"contact\w*\s+with|below|above|beneath|caudal\s+to|cranial\s+to|mass\s+effect\s+(?:on|upon)|"
                          # where the tumour lies beside it: 'a pelvic mass posterior and lateral to the bladder'
                          r"(?:posterior|anterior|lateral|medial|superior|inferior|posterolateral|anterolateral)"
                          r"(?:\s+(?:and|or)\s+(?:posterior|anterior|lateral|medial|superior|inferior))?\s+to)\s+"
-                         r"(?:the\s+|all\s+)?(?:(?:left|right)\s+)?"
+                         r"(?:the\s+|all\s+)?(?:(?:left|right|surrounding|adjacent|neighbou?ring)\s+)?"
                          # and the rest of its list: 'a mass effect on the mediastinum, heart, and lung'
                          r"(?:(?:[\w-]+\s+)?[\w-]+\s*(?:,\s*(?:and\s+)?|\band\s+)(?:the\s+)?){0,3}$", re.I)
 # the site as the patient of a compression: 'the spinal cord was compressed and displaced by the tumour'
@@ -120,10 +124,12 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"nerves?|arter(?:y|ies)|arterial|venous|bypass|veins?|vessels?|plexus|flaps?|tubes?|"
                                r"conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
-                               r"incisions?|approach|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               r"incisions?|approach(?:es)?|drain\w*|catheter\w*|stent\w*|feeding|infection|"
                                # a procedure named by the region it works in: 'total abdominal hysterectomy',
                                # 'pelvic and periaortic lymph node dissection'
                                r"hysterectom\w*|(?:[\w-]+\s+){0,4}?(?:dissection|lymphadenectom\w*)|"
+                               # the wound an operation left: 'a large skin and soft-tissue defect'
+                               r"(?:(?:and|or)\s+[\w-]+\s+)?defects?|"
                                r"abscess\w*|hematoma|haematoma|reconstruct\w*|reconstitution|box|fields?|portals?|"
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
@@ -278,7 +284,8 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             (_DISPLACE_HINT_ANY.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
-    if (" of " in lb and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
+    if ((" of " in lb or "ct " in lb or "mri " in lb or "pet " in lb)
+            and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or (any(w in lb for w in ("compress", "constrict", "encroach", "atelecta", "encas"))
                 and COMPRESS_RX.search(before)) \
             or (("benign" in lb or "negative" in lb) and BENIGN_RX.search(before)):

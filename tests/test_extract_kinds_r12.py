@@ -1,0 +1,74 @@
+"""Kinds of writing found reading the blind sets of the eleventh round (issue #15,
+twelfth round). One invented sentence each; none comes from a report. The
+positive cases failed before their rule; the negative ones guard the rule."""
+from __future__ import annotations
+
+import pytest
+
+from .extractutil import ex, sites
+
+PRE = "A 61-year-old man had a leiomyosarcoma of the tibia. "
+
+
+def _metastatic(text, terms):
+    """Each site key of one invented text with whether it is a metastasis."""
+    return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
+
+
+@pytest.mark.parametrize("verb", ["introducing", "presenting", "describing", "reporting"])
+def test_a_case_told_by_a_verb_in_ing_is_the_case_not_the_literature(terms, verb):
+    # the sentence also speaks of the disease in general ('the understanding of'): the case it tells is ours
+    text = ("Myxoid tumours of this kind are uncommon and often spread to distant organs. "
+            f"This paper hopes to add to the understanding of the disease by {verb} a case of hepatic "
+            "metastasis of a myxoid liposarcoma of the calf. The patient was a 50-year-old woman.\n")
+    assert _metastatic(text, terms).get("liver") is True
+
+
+def test_a_generic_sentence_without_the_case_stays_the_literatures(terms):
+    text = ("Myxoid tumours of this kind are uncommon and often spread to distant organs. "
+            "Hepatic metastasis of myxoid liposarcoma of the calf is usually seen late. "
+            "The patient was a 50-year-old woman with a myxoid liposarcoma of the calf.\n")
+    assert "liver" not in sites(text, terms)
+
+
+def test_the_regions_a_scan_covers_written_straight_after_it_are_no_sites(terms):
+    text = ("A 54-year-old woman had a uterine leiomyosarcoma resected. Two years later a nodule on the scalp "
+            "proved to be a deposit of it. Follow-up CT head, chest, abdomen and pelvis and an MRI head were "
+            "clear of recurrence or metastases.\n")
+    assert sites(text, terms) == {"uterus", "scalp"}
+
+
+def test_a_region_named_after_a_scan_with_a_finding_in_it_stays_a_site(terms):
+    text = PRE + "CT showed a second mass in the pelvis.\n"
+    assert "pelvis" in sites(text, terms)
+
+
+@pytest.mark.parametrize("sentence", [
+    "MRI showed a mass well defined from the surrounding bone and muscles.",
+    "At surgery the mass was separate from the adjacent bone.",
+    "The mass was clearly demarcated from the bone.",
+])
+def test_a_tissue_the_tumour_is_told_apart_from_is_no_site(terms, sentence):
+    assert "bone" not in sites(PRE + sentence + "\n", terms)
+
+
+def test_a_tissue_the_tumour_invades_stays_a_site(terms):
+    assert "bone" in sites(PRE + "MRI showed a soft-tissue mass invading the surrounding bone.\n", terms)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The wide excision left a skin and soft-tissue defect that a flap covered.",
+    "After resection, the skin defect was closed with a graft.",
+    "The tumour was resected through anterior and retroperitoneal approaches.",
+])
+def test_the_wound_or_the_way_in_of_an_operation_is_no_site(terms, sentence):
+    assert sites(PRE + sentence + "\n", terms) == {"tibia"}
+
+
+@pytest.mark.parametrize("name", ["thyroid cartilage", "cricoid cartilage"])
+def test_a_laryngeal_cartilage_is_the_larynx_not_the_thyroid_gland(terms, name):
+    text = f"A 52-year-old man had a chondrosarcoma of the {name}. It was resected.\n"
+    got = sites(text, terms)
+    assert "thyroid" not in got and got == {"laryngeal cartilage"}
+    assert terms.get("site", "laryngeal cartilage").summary_key == "head and neck"
+
