@@ -48,7 +48,7 @@ ODD = {
     # the known dose must not disappear behind a course without one
     "odd-second-course": ([(50.0, 25), (None, None)], [("stable disease", 6.0), ("death", 14.0)]),
     "odd-first-course": ([(None, None), (60.0, None)], [("recurrence", 3.0)]),
-    # last observation without months, an earlier one with (follow-up from the latest known)
+    # last observation without months, an earlier one with (no follow-up: the last has no time)
     "odd-last-without-months": ([], [("stable disease", 12.0), ("death", None)]),
     # no follow-up at all, in a group that has some
     "odd-no-follow-up": ([(45.0, 15)], [("death", None)]),
@@ -109,7 +109,9 @@ def test_the_known_dose_survives_a_course_without_one(synth_kg):
     assert second["rt_dose_gy"][1] == 50 and second["rt_fractions"][1] == 25
     first = got["odd-first-course"]
     assert first["rt_dose_gy"][1] == 60 and first["rt_fractions"] is None
-    assert got["odd-last-without-months"]["follow_up_months"][1] == 12
+    # the follow-up is the last observation's own time: an earlier one's 12 months is not it
+    assert got["odd-last-without-months"]["follow_up_months"] is None
+    assert got["odd-second-course"]["follow_up_months"][1] == 14
     assert got["odd-last-without-months"]["outcome"][1] == "death"
     assert got["odd-no-follow-up"]["follow_up_months"] is None
 

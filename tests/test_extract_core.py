@@ -251,7 +251,8 @@ def test_introduction_without_age(terms):
     assert kinds(f, terms) == {"surgery", "radiotherapy"}
     met = {terms.get("site", s.site).summary_key for s in f.tumour.sites if s.metastatic}
     assert met == {"lung"}
-    assert f.outcomes[-1].status == "recurrence" and f.outcomes[-1].months == 11
+    # metastases after the operation and the radiotherapy that followed it: a progression (0.13.0)
+    assert f.outcomes[-1].status == "distant metastasis" and f.outcomes[-1].months == 11
 
 
 def test_other_cancer_history_gives_no_facts(terms):

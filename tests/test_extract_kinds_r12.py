@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, sites
+from .extractutil import ex, sites, statuses
 
 PRE = "A 61-year-old man had a leiomyosarcoma of the tibia. "
 
@@ -72,3 +72,23 @@ def test_a_laryngeal_cartilage_is_the_larynx_not_the_thyroid_gland(terms, name):
     assert "thyroid" not in got and got == {"laryngeal cartilage"}
     assert terms.get("site", "laryngeal cartilage").summary_key == "head and neck"
 
+
+_THIGH = "A 50-year-old man had a leiomyosarcoma of the thigh. It was widely excised. "
+
+
+def test_metastases_after_the_therapy_that_followed_the_operation_are_a_progression(terms):
+    text = _THIGH + ("Adjuvant doxorubicin was given for six cycles. Restaging CT after the last cycle showed new "
+                     "lung metastases.\n")
+    assert statuses(text, terms) == ["distant metastasis"]
+    assert terms.get("outcome", "distant metastasis").summary_key == "progressive disease"
+
+
+def test_metastases_after_the_operation_alone_stay_a_distant_relapse(terms):
+    assert statuses(_THIGH + "Two years later, CT showed new lung metastases.\n", terms) == ["recurrence"]
+
+
+def test_a_survival_time_after_a_hedge_word_is_the_time_of_death(terms):
+    text = ("A 60-year-old woman had a renal leiomyosarcoma resected. After 40 months, a local recurrence was "
+            "found. She died of the disease, and her survival period was just 44 months.\n")
+    got = [(o.status, o.months) for o in ex(text, terms).outcomes if o.status]
+    assert got[-1] == ("death", 44.0)

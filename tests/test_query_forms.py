@@ -25,7 +25,7 @@ from sarcokg.store.kgstore import ontology_path
 
 from .conftest import GRAPH, synth_graphs
 
-OLD_CASE_SUMMARY = """# case-summary: the form before 2026-12-07 (the oracle).
+OLD_CASE_SUMMARY = """# case-summary: the form before 2026-12-07 (the oracle; its follow-up the shipped one's).
 # sarcokg:per-report
 PREFIX sko: <https://w3id.org/sarcokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -129,18 +129,14 @@ WHERE {
              || EXISTS { ?kind rdfs:subClassOf/rdfs:subClassOf/rdfs:subClassOf/rdfs:subClassOf sko:Radiotherapy })
     } GROUP BY ?p
   }
-  # The last observation (largest sequence), and the latest follow-up of those that state
-  # one: aggregated apart, over bound values only, so no engine meets an unbound value.
-  OPTIONAL {
-    SELECT ?p (MAX(?months) AS ?latest_months) WHERE { ?p sko:hasOutcome/sko:followUpMonths ?months } GROUP BY ?p
-  }
+  # The last observation (largest sequence): its status and its follow-up. A last observation
+  # without a time has no follow-up (an earlier observation's time is not the last follow-up's).
   OPTIONAL {
     { SELECT ?p (MAX(?seq) AS ?last) WHERE { ?p sko:hasOutcome/sko:sequence ?seq } GROUP BY ?p }
     ?p sko:hasOutcome ?last_obs . ?last_obs sko:sequence ?last .
     OPTIONAL { ?last_obs sko:outcomeStatus/rdfs:subClassOf* ?status . ?status sko:summaryKey ?outcome }
-    OPTIONAL { ?last_obs sko:followUpMonths ?last_months }
+    OPTIONAL { ?last_obs sko:followUpMonths ?follow_up_months }
   }
-  BIND(COALESCE(?last_months, ?latest_months) AS ?follow_up_months)
 }
 ORDER BY ?report ?pmid ?doi ?year ?age ?sex ?tumour_type ?grade ?vertebral_levels ?sites ?metastatic_sites
          ?treatments ?agents ?rt_dose_gy ?rt_fractions ?outcome ?follow_up_months

@@ -13,7 +13,7 @@ interventions, sites and outcomes. Every fact carries its text spans.
 from __future__ import annotations
 
 from sarcokg.extract import context, interventions, levels, metadata, outcomes, patient, sites, tumour
-from sarcokg.model.facts import CaseFacts, Span, Tumour, Value
+from sarcokg.model.facts import CaseFacts, InterventionFact, Span, Tumour, Value
 from sarcokg.model.namespaces import SKO
 from sarcokg.model.terms import Terms, load_terms
 
@@ -72,12 +72,11 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     type_key = tm.types[0].value if tm.types else None
     tm.sites = sites.extract_sites(text, terms, lex, zones, mentions, tm.levels, type_key, other, first_tx)
 
-    surgery_pos = sorted(sp.start for f in facts.interventions
-                         if (terms.find("intervention", f.kind) or None) is not None
-                         and terms.get("intervention", f.kind).summary_key == "surgery" for sp in f.spans)
+    surgery_pos = _positions(terms, facts.interventions, ("surgery",))
+    therapy_pos = _positions(terms, facts.interventions, _THERAPIES)
     removal_pos = sorted(sp.start for f in facts.interventions if _removes(terms, f.kind) for sp in f.spans)
     facts.outcomes = outcomes.extract_outcomes(text, terms, zones, mentions, first_tx, surgery_pos, removal_pos,
-                                               other)
+                                               therapy_pos, other)
 
     if facts.sex is None:
         facts.sex = patient.sex_of_organ(tm.sites)
@@ -89,6 +88,16 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
     if not tm.types:
         facts.warnings.append("no tumour type found")
     return facts
+
+
+# the treatments that work on disease left after an operation (their summary words)
+_THERAPIES = ("chemotherapy", "radiotherapy", "targeted therapy", "immunotherapy")
+
+
+def _positions(terms: Terms, facts: list[InterventionFact], keys: tuple[str, ...]) -> list[int]:
+    """Where the text names the interventions whose summary word is one of keys, in text order."""
+    return sorted(sp.start for f in facts if terms.find("intervention", f.kind) is not None
+                  and terms.get("intervention", f.kind).summary_key in keys for sp in f.spans)
 
 
 def _removes(terms: Terms, kind: str) -> bool:

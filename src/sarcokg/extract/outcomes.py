@@ -558,15 +558,19 @@ def _event_time(zones: Zones, s, e: _Ev, evs: list[_Ev], times: list[TimeExpr], 
 
 
 def _event_fact(text: str, terms: Terms, e: _Ev, months: float | None, since: str | None,
-                tspan: tuple[int, int] | None, removal_pos: list[int]) -> OutcomeFact:
+                tspan: tuple[int, int] | None, removal_pos: list[int], therapy_pos: list[int]) -> OutcomeFact:
     """Event e as an outcome fact, with the spans of the event and of its time."""
     spans = [Span(e.start, e.end, text[e.start:e.end])]
     if tspan:
         spans.append(Span(tspan[0], tspan[1], text[tspan[0]:tspan[1]]))
     status = e.status
-    if status == "distant metastasis" and any(p < e.start for p in removal_pos) \
+    removed = max((p for p in removal_pos if p < e.start), default=None)
+    if status == "distant metastasis" and removed is not None \
+            and not any(removed < p < e.start for p in therapy_pos) \
             and terms.find("outcome", "recurrence") is not None:
-        status = "recurrence"    # metastases after the tumour was removed: a distant relapse
+        # metastases after the tumour was removed: a distant relapse; after the therapy that followed the
+        # removal (adjuvant chemotherapy, radiotherapy), the disease progressed through it
+        status = "recurrence"
     return OutcomeFact(status=status, months=months, since=since if months is not None else None,
                        survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
 
@@ -595,7 +599,7 @@ def _removed_since(facts: list[OutcomeFact], positions: list[int], pos: int, rem
 
 
 def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Mention], first_tx: int | None,
-                     surgery_pos: list[int], removal_pos: list[int],
+                     surgery_pos: list[int], removal_pos: list[int], therapy_pos: list[int],
                      other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
     by_sent = _mentions_by_sentence(zones, mentions, other_ranges)
     facts: list[OutcomeFact] = []
@@ -634,7 +638,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 # two events at one relative time ('ten months later, no metastasis or recurrence'):
                 # the clock is not moved on twice
                 months = told.setdefault(tspan, months)
-            f = _event_fact(text, terms, e, months, since, tspan, removal_pos)
+            f = _event_fact(text, terms, e, months, since, tspan, removal_pos, therapy_pos)
             if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
                                      or _local_ned(s.low, e, s.start)
                                      and _persists(facts, positions, e.start, surgery_pos, CARRY_STOP)):

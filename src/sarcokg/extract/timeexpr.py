@@ -104,8 +104,9 @@ PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
     # (Keyed: these two tried only where one of their opening words occurs)
     (Keyed(re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*"
                       r"(?:period|duration|time|interval)?\s*(?:was|is|of|:|=|lasted|exceeded|reached|surpassed)\s*"
-                      r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than)\s+)?" + _N + r"\s*" + DASH
-                      + r"?\s*" + _U + r"\b")), False, ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
+                      r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than|only|just)\s+)?" + _N
+                      + r"\s*" + DASH + r"?\s*" + _U + r"\b")), False,
+     ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
 _YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
 _LATER_TX_RX = re.compile(r"['\u2019]?\s*(?:after|following|since|from|of|post)\s+(?:the\s+|her\s+|his\s+)"
