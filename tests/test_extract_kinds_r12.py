@@ -92,3 +92,26 @@ def test_a_survival_time_after_a_hedge_word_is_the_time_of_death(terms):
             "found. She died of the disease, and her survival period was just 44 months.\n")
     got = [(o.status, o.months) for o in ex(text, terms).outcomes if o.status]
     assert got[-1] == ("death", 44.0)
+
+
+def test_an_abstract_whose_subject_is_the_case_report_tells_the_case(terms):
+    text = ("Abstract\nThe present case report aimed to add to what is known of clear cell sarcoma. The records of "
+            "one patient were reviewed together with earlier studies. The mass was excised, followed by "
+            "radiotherapy. During follow-up, no recurrence was observed.\nIntroduction\nClear cell sarcoma is a rare "
+            "tumour of young adults.\n")
+    f = ex(text, terms)
+    assert {i.kind for i in f.interventions} >= {"radiotherapy"}
+    assert [o.status for o in f.outcomes if o.status][-1] == "no evidence of disease"
+
+
+def test_metastases_named_where_the_case_is_introduced_are_no_event_of_its_course(terms):
+    text = ("Abstract\nA 39-year-old man had a clear cell sarcoma of the foot resected, then chemotherapy. During "
+            "follow-up, no recurrence was observed.\nCase report\nWe describe the case of a patient with clear cell "
+            "sarcoma and lung metastases. He presented with a mass of the foot.\n")
+    assert [o.status for o in ex(text, terms).outcomes if o.status][-1] == "no evidence of disease"
+
+
+def test_metastases_the_patient_developed_stay_an_event(terms):
+    text = ("A 62-year-old man had a leiomyosarcoma of the adrenal gland resected. Chemotherapy followed. "
+            "During follow-up the patient developed liver metastases.\n")
+    assert [o.status for o in ex(text, terms).outcomes if o.status][-1] == "distant metastasis"

@@ -63,15 +63,21 @@ ANCHOR = ("our patient", "the patient", "this patient", "he", "she", "his", "her
           # the authors as the ones who treated this patient: 'we excised the tumour to near total'
           "we excised", "we resected", "we removed", "we operated", "we performed", "we treated", "we administered",
           "we irradiated", "we amputated")
-CASEREF = (*_WE_TELL, "we reported", "we presented", "our patient", "the patient",
-           "this patient", "in our case", "in this case", "the case of",
+# the phrases that point at the patient once the case is told
+_PATIENT_REF = ("our patient", "the patient", "this patient", "in our case", "in this case")
+CASEREF = (*_WE_TELL, "we reported", "we presented", *_PATIENT_REF, "the case of",
            # 'the current study presents a case of ...', 'this report describes the case'
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
            "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
            "this paper reported",
            # the case told by a verb in another form: 'by introducing a case of ...', 'presenting the case'
            *(f"{verb} {det} case" for verb in ("presenting", "reporting", "describing", "introducing", "introduces",
-                                               "introduced") for det in ("a", "an", "the", "this")))
+                                               "introduced") for det in ("a", "an", "the", "this")),
+           # the report as the subject: 'the present case report aimed to ...', 'this case report describes'
+           *(f"{det} case report {verb}" for det in ("this", "the present", "our")
+             for verb in ("aims", "aimed", "describes", "presents", "reports", "details")))
+# the sentence that introduces the case ('we report a case of ...', 'the case of a man with ...')
+CASE_INTRO = tuple(p for p in CASEREF if p not in _PATIENT_REF)
 _GENERIC_RX = Keyed(re.compile(r"%|\[\s*\d|\(citation"))
 # a reference's number printed after the full stop, its superscript lost: 'have been unsuccessful.3 These'
 # (not a figure's or a table's number: 'fig.1 shows')

@@ -23,6 +23,7 @@ from sarcokg.model.facts import OutcomeFact, Span
 from sarcokg.model.terms import Terms
 
 from .context import AND_PREDICATE_RX, BREAK_RX, Zones, hypothetical, month_may, negated
+from .cues import CASE_INTRO
 from .lexicon import Mention
 from .textprep import Caseless
 from .timeexpr import NUM, TimeExpr, find_times, to_months, word_number
@@ -242,6 +243,22 @@ def _qualified(s, m: Mention) -> _Ev | None | Literal[False]:
     return False
 
 
+def _metastasis_an_event(s, m: Mention, after_tx: bool) -> bool:
+    """Is the metastasis m of sentence s an event of the course (after treatment)?"""
+    i = m.start - s.start
+    if s.caseref and any(p in s.low for p in CASE_INTRO):
+        return False     # the sentence that introduces the case names what it is about, not an event of its course
+    if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):
+        # the course after a treatment told in one sentence: 'despite excision and radiotherapy, he had
+        # metastases ...' (a procedure after the metastasis still works on it)
+        if _TARGET_RX.search(s.low, i):
+            return False
+    elif not after_tx or _TARGET_RX.search(s.low):
+        return False     # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
+    # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
+    return not (_PATHOLOGY_RX.search(s.low) and _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, i - 40), i))
+
+
 def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None, after_tx: bool) -> _Ev | None:
     """An outcome mention (axis outcome) as an event; a negated recurrence, progression or
     metastasis after treatment as a weak 'no evidence of disease'."""
@@ -264,18 +281,8 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
 
     if (qualified := _qualified(s, m)) is not False:
         return qualified
-    if m.key == "distant metastasis":
-        i = m.start - s.start
-        if _TX_CLAUSE_BEFORE_RX.search(s.low, 0, i):
-            # the course after a treatment told in one sentence: 'despite excision and radiotherapy, he had
-            # metastases ...' (a procedure after the metastasis still works on it)
-            if _TARGET_RX.search(s.low, i):
-                return None
-        elif not after_tx or _TARGET_RX.search(s.low):
-            return None  # before treatment, or the metastasis a procedure works on ('was excised', 'embolized')
-    if m.key == "distant metastasis" and _PATHOLOGY_RX.search(s.low) and \
-            _DIAGNOSIS_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
-        return None      # the diagnosis the specimen gives ('histopathology was consistent with a metastasis of GIST')
+    if m.key == "distant metastasis" and not _metastasis_an_event(s, m, after_tx):
+        return None
     if fam == "no evidence of disease" and (_MARGIN_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40),
                                                                      m.start - s.start)
                                             or _SPECIMEN_AFTER_RX.match(s.low, m.end - s.start)):
