@@ -115,3 +115,38 @@ def test_metastases_the_patient_developed_stay_an_event(terms):
     text = ("A 62-year-old man had a leiomyosarcoma of the adrenal gland resected. Chemotherapy followed. "
             "During follow-up the patient developed liver metastases.\n")
     assert [o.status for o in ex(text, terms).outcomes if o.status][-1] == "distant metastasis"
+
+
+def test_a_share_of_the_tumour_gone_is_a_partial_response(terms):
+    text = ("A 7-year-old boy had a rhabdomyosarcoma of the nasal cavity. It was debulked, then chemotherapy and "
+            "radiotherapy were given. A CT scan a month after treatment showed over 80% tumour reduction.\n")
+    assert [(o.status, o.months) for o in ex(text, terms).outcomes if o.status] == [("partial response", 1)]
+
+
+def test_a_share_of_the_specimen_dead_is_no_response(terms):
+    text = ("A 7-year-old boy had a rhabdomyosarcoma of the nasal cavity. It was resected after chemotherapy. "
+            "Histology showed 90% tumour necrosis.\n")
+    assert [o.status for o in ex(text, terms).outcomes if o.status] == []
+
+
+@pytest.mark.parametrize("heading", ["\u2022 Male", "Male"])
+def test_the_sex_the_pages_index_terms_give(terms, heading):
+    text = (f"Ewing sarcoma of the jaw in a child\nMeSH terms\n\u2022 Child\n{heading}\n\u2022 Humans\n"
+            "A 7-year-old child had a Ewing sarcoma of the mandible. It was resected.\n")
+    got = ex(text, terms).sex
+    assert got is not None and got.value == "male" and got.spans[0].text == "Male"
+
+
+def test_index_terms_giving_both_sexes_give_none(terms):
+    text = ("Ewing sarcoma of the jaw in a child\nMeSH terms\n\u2022 Male\n\u2022 Female\n"
+            "A 7-year-old child had a Ewing sarcoma of the mandible. It was resected.\n")
+    assert ex(text, terms).sex is None
+
+
+@pytest.mark.parametrize("sentence, grade", [
+    ("The tumour was of low histological grade.", "low"),
+    ("Histology: subcutaneous leiomyosarcoma pT2 - grade 1 (NCI system).", "low"),
+])
+def test_a_grade_with_its_kind_or_after_the_stage(terms, sentence, grade):
+    got = ex("An 80-year-old woman had a mass of the shoulder. " + sentence + "\n", terms).tumour.grade
+    assert got is not None and got.value == grade

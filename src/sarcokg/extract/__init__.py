@@ -79,7 +79,7 @@ def extract(text: str, *, report_id: str, source_file: str, source_sha256: str,
                                                therapy_pos, other)
 
     if facts.sex is None:
-        facts.sex = patient.sex_of_organ(tm.sites)
+        facts.sex = patient.sex_of_organ(tm.sites) or patient.sex_of_index_terms(text)
     # presented with metastatic disease: a metastatic site named before any treatment
     mets = [f for f in tm.sites if f.metastatic and f.spans and (first_tx is None or f.spans[0].start < first_tx)]
     if mets:

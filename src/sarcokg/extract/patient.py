@@ -166,6 +166,20 @@ def sex_of_organ(sites) -> Value | None:
     return None
 
 
+# a subject heading of the page's index terms on a line of its own (MeSH: '• Child', '• Male')
+_INDEX_SEX_RX = re.compile(r"^[ \t]*(?:[\u2022*\-][ \t]*)?(Male|Female)[ \t]*$", re.M)
+
+
+def sex_of_index_terms(text: str) -> Value | None:
+    """The sex the page's index terms give, when they give one only."""
+    found = {m.group(1).lower(): m for m in _INDEX_SEX_RX.finditer(text)} if ("Male" in text or "Female" in text) \
+        else {}
+    if len(found) != 1:
+        return None
+    (sex, m), = found.items()
+    return Value(sex, spans=[Span(m.start(1), m.end(1), m.group(1))], confidence=0.7)
+
+
 def _clean_symptom(s: str) -> str:
     s = re.split(r"\b(?:that|which|who|since|after|following|and (?:a|an|was|the)|in the \d)\b", s)[0]
     return s.strip(" ,")

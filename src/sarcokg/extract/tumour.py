@@ -24,7 +24,7 @@ _SYSTEM = (r"(?:FNCLCC|FNLCC|Trojani|Coindre|NCI|French(?:\s+Federation(?:\s+of\
            r"histologic(?:al)?|tumou?r|WHO|World\s+Health\s+Organi[sz]ation)")
 GRADE_WORD_RX = re.compile(
     r"\b(high|intermediate|low)(?:\s*" + DASH + r"?\s*(?:to|or|/|" + DASH + r")\s*" + DASH
-    + r"?\s*(?:high|intermediate|low))?\s*" + DASH + r"?\s*grade\b"
+    + r"?\s*(?:high|intermediate|low))?\s*" + DASH + r"?\s*(?:histo(?:pathologic|logic)(?:al)?\s+)?grade\b"
     r"|\bgrade\s*(?:was\s+)?(high|intermediate|low)\b"
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
     r"|\b" + _SYSTEM + r"\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
@@ -32,7 +32,9 @@ GRADE_WORD_RX = re.compile(
     r"(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
     # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
     r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
-    r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*\(?\s*(?:" + _SYSTEM + r"\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)",
+    # (and its stage before the grade: 'leiomyosarcoma pT2 - grade 1')
+    r"|\b\w*(?:sarcoma|oma|tumou?r)\s*,?\s*(?:p?T[1-4][abc]?\s*[-,]?\s*)?\(?\s*(?:" + _SYSTEM
+    + r"\s+)?grade\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)",
     re.I)
 _GRADE_OF_DEGREE = {"high": "low", "low": "high", "moderate": "intermediate", "intermediate": "intermediate"}
 _COMPONENT_AFTER_RX = re.compile(r"\s*(?:[\w-]+\s+){0,2}?components?\b", re.I)
