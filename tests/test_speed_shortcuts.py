@@ -740,3 +740,37 @@ def test_a_reference_lists_start_found_by_the_c_search_is_that_of_the_letter_by_
     for t in _texts()[:60] + [refs, "\n" + refs, "x\n" * 300 + refs]:
         for at in [0] + [i + 1 for i, c in enumerate(t) if c == "\n"]:
             assert md._numbered_before(t, at) == plain(t, at)
+
+
+def test_gated_searches_answer_as_their_patterns():
+    """Gated runs a pattern's search only in a string that holds one of the words every match holds: the
+    same answer as the plain search, for every Gated of the extractor, on clause tails and sentences as
+    the rules ask them; and the words are those the pattern's alternatives need."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import Gated, gate_words
+    from sarcokg.extract.textprep import _sp as sp
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Gated)}
+    assert {"context.NEG_GATE", "context.HYPO_GATE"} <= set(found)
+    strings = [_view(s) for s in _sentences_and_lines()]
+    strings += [" ".join(s.split()[-n:]) for s in strings[::3] for n in (3, 6, 8, 12)]
+    strings += ["to be given", "to be  started", "candidate\nfor surgery", "did not", "did\tnot", "consideration",
+                "thought  to be", "the tumour was not resected", "no", "nor", "free of disease", "specific"]
+    for name, g in found.items():
+        seen = {True: 0, False: 0}
+        for s in strings:
+            plain = g.rx.search(s)
+            got = g.search(s)
+            assert (got and got.span()) == (plain and plain.span()), (name, s[:120])
+            assert g.possible(s) or plain is None, (name, s[:120])
+            seen[plain is not None] += 1
+        assert min(seen.values()) > 20, name
+    assert gate_words(sp.parse(r"\b(?:no|did not|to be (?:given|started)|consider(?:ed)?|(?:felt|thought)\s+to)\b"
+                               ).data) == {"no", "did not", "to be given", "to be started", "consider",
+                                           "considered", "felt", "thought"}
+    for bad in (r"\w+|no", r"(?i)no|not", r"\bno|[a-z]+", r" |x"):
+        with pytest.raises(ValueError):
+            Gated(re.compile(bad))

@@ -15,7 +15,7 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, DASHES, Caseless, Keyed, Sentence, heading_of, lowered, normalise
+from .textprep import DASH, DASHES, Caseless, Gated, Keyed, Sentence, heading_of, lowered, normalise
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -170,6 +170,10 @@ HYPO_RX = re.compile(
     r"will|to be (?:given|started)|awaiting|pending|"
     # a presumption, not a finding: 'initially felt to be consistent with a renal primary'
     r"(?:thought|felt|believed|presumed)\s+to\s+be)\b")
+# NEG_RX and HYPO_RX searched only in a string that holds one of their words (the tails before mentions:
+# about one in ten does)
+NEG_GATE = Gated(NEG_RX)
+HYPO_GATE = Gated(HYPO_RX)
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked
 # just after it: (?<!\wb) is \b before that b): the regex engine then jumps
@@ -528,7 +532,7 @@ def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
         words = part.split()
         if words and words[0] in ("or", "and", "nor"):
             words = words[1:]
-        if i and NEG_RX.search(" ".join(words[-window:])):
+        if i and NEG_GATE.search(" ".join(words[-window:])):
             if _PASSIVE_DENIED_RX.search(part):
                 return False   # a clause the negation closes: 'resection could not be obtained, and X was given'
             # not an item that opens with its own negation inside a list: 'a mass, without X, and liver metastases'
@@ -544,9 +548,9 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     words = before.split()
     tail = " ".join(words[-window:])
     # a list item ends the clause with at most two words (and, or, nor before them): only then a list
-    if NEG_RX.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
+    if NEG_GATE.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
         return True
-    if len(words) > window and words[-1] == "or" and NEG_RX.search(" ".join(words[-12:])):
+    if len(words) > window and words[-1] == "or" and NEG_GATE.search(" ".join(words[-12:])):
         return True   # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on
     after = sent.low[end - sent.start:end - sent.start + 50]
     return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
@@ -571,7 +575,7 @@ POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     before = _clause_before(sent, start, 80)
     tail = " ".join(before.split()[-8:])
-    if HYPO_RX.search(tail) and not _only_the_month(text, start, before, tail):
+    if HYPO_GATE.search(tail) and not _only_the_month(text, start, before, tail):
         return True
     return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 

@@ -18,7 +18,7 @@ import re
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import BREAK_RX, HYPO_RX, Zones, hypothetical, negated
+from .context import BREAK_RX, HYPO_GATE, HYPO_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
 from .textprep import AnyOf, Caseless, Keyed, Sentence, Words, normalise
 
@@ -246,7 +246,7 @@ def _hypo_possible(sent, seen: dict[int, bool]) -> bool:
     hit = seen.get(sent.index)
     if hit is None:
         low = sent.low
-        hit = seen[sent.index] = HYPO_RX.search(" ".join(low.split())) is not None or \
+        hit = seen[sent.index] = HYPO_GATE.possible(low) and HYPO_RX.search(" ".join(low.split())) is not None or \
             any(w in low for w in _POST_HYPO_WORDS)
     return hit
 

@@ -349,6 +349,64 @@ class Words:
         return False
 
 
+def gate_words(items) -> set[str] | None:
+    """Literal strings one of which every match of a parsed pattern holds: those its first part that
+    consumes a character (past \\b and lookarounds) can match, each alternative of an alternation
+    by its literal words when it is made of them only ('to be (?:given|started)' -> 'to be given',
+    'to be started'), else by its own first part; None when that is not a literal run or alternation."""
+    for op, av in items:
+        if op in _ZERO_WIDTH_OPS or _zero_width([(op, av)]):
+            continue
+        if op is _sc.LITERAL:
+            return openings(items)
+        if op is _sc.SUBPATTERN:
+            return gate_words(av[3].data)
+        if op is not _sc.BRANCH:
+            return None
+        out: set[str] = set()
+        for alt in av[1]:
+            words = literal_words(alt.data)
+            found = set(words) if words and "" not in words else gate_words(alt.data)
+            if not found:
+                return None
+            out |= found
+        return out
+    return None
+
+
+class Gated:
+    """rx.search(s), run only when s holds a piece of one of the literal words every match of rx holds
+    (gate_words(); each cut to its longest run without white space, so that a string whose white
+    space is written otherwise holds it too): one Aho-Corasick pass (C) turns away a string that
+    cannot hold a match, before the regex engine tries every position of it (a pattern that opens
+    with \\b has no first character to skip to). For patterns searched in many short strings that
+    seldom hold one of their words (a negation's or a hypothesis's words before each mention)."""
+
+    def __init__(self, rx: re.Pattern):
+        found = gate_words(_sp.parse(rx.pattern, rx.flags).data)
+        if not found or rx.flags & re.I or _SCOPED_I_RX.search(rx.pattern):
+            raise ValueError(f"no opening words, or a caseless pattern: {rx.pattern[:80]!r}")
+        pieces = {max(w.split(), key=len) if w.split() else "" for w in found}
+        if "" in pieces:
+            raise ValueError(f"an opening word of white space only: {rx.pattern[:80]!r}")
+        self.rx = rx
+        self.pattern = rx.pattern
+        # a piece that holds another adds nothing: where it occurs, so does the other
+        self.words = tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
+        self._auto = word_automaton(self.words)
+
+    def possible(self, s: str) -> bool:
+        """Does s hold one of the words (can it hold a match)?"""
+        for _hit in self._auto.iter(s):
+            return True
+        return False
+
+    def search(self, s: str) -> re.Match | None:
+        for _hit in self._auto.iter(s):
+            return self.rx.search(s)
+        return None
+
+
 def word_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
     """An Aho-Corasick automaton of literal words (each its own value), made once."""
     auto = ahocorasick.Automaton()
