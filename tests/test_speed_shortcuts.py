@@ -758,7 +758,10 @@ def test_gated_searches_answer_as_their_patterns():
     strings = [_view(s) for s in _sentences_and_lines()]
     strings += [" ".join(s.split()[-n:]) for s in strings[::3] for n in (3, 6, 8, 12)]
     strings += ["to be given", "to be  started", "candidate\nfor surgery", "did not", "did\tnot", "consideration",
-                "thought  to be", "the tumour was not resected", "no", "nor", "free of disease", "specific"]
+                "thought  to be", "the tumour was not resected", "no", "nor", "free of disease", "specific",
+                "a history of breast cancer", "renal cell carcinomas", "hodgkin's disease", "wilms tumour",
+                "pituitary\nadenoma", "lung  cancers", "leukaemia", "adenocarcinomas", "skin cancer", "liver cancer",
+                "carcinomatous", "lungcancer", "thyroid carcinoma", "a glioblastoma", "the melanomas"]
     for name, g in found.items():
         seen = {True: 0, False: 0}
         for s in strings:
@@ -774,3 +777,22 @@ def test_gated_searches_answer_as_their_patterns():
     for bad in (r"\w+|no", r"(?i)no|not", r"\bno|[a-z]+", r" |x"):
         with pytest.raises(ValueError):
             Gated(re.compile(bad))
+
+
+def test_negation_after_a_mention_told_with_its_prefilter_as_by_its_regex():
+    """post_negated() skips POST_NEG_RX where neither 'free' nor an opening word it needs occurs: the same
+    answers as the plain match on the windows after every position of the corpus sentences."""
+    from sarcokg.extract import context as c
+    strings = [_view(s) for s in _sentences_and_lines()]
+    strings = [s[i:i + 50] for s in strings for i in range(0, len(s), 5)]
+    strings += [" was not given", "\twere ruled out", " - free", "-free of", " or metastasis free", "  is excluded",
+                " had to be abandoned", " would have been too difficult", " were considered to be risky", "was"]
+    strings += [f"{lead}{verb} {what}" for lead in ("", " ", "\n ") for verb in ("was", "were", "is", "are")
+                for what in ("not performed", "ruled out", "later declined", "deemed unsuitable", "given")]
+    strings += [f"{lead}{dash}free" for lead in ("", " ", "  ") for dash in ("", "-", " ", "\u2013")]
+    seen = {True: 0, False: 0}
+    for s in strings:
+        plain = c.POST_NEG_RX.match(s) is not None
+        assert c.post_negated(s) == plain, s
+        seen[plain] += 1
+    assert min(seen.values()) > 30, seen

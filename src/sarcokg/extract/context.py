@@ -15,7 +15,19 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, DASHES, Caseless, Gated, Keyed, Sentence, heading_of, lowered, normalise
+from .textprep import (
+    DASH,
+    DASHES,
+    Caseless,
+    Gated,
+    Keyed,
+    Sentence,
+    heading_of,
+    lowered,
+    normalise,
+    word_automaton,
+    word_char,
+)
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -206,6 +218,8 @@ _OTHER_TUMOURS = (r"carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germin
 OTHER_CANCER_RX = re.compile(
     r"\b(?:" + _OTHER_TUMOURS + r"|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
+# (searched in most case sentences, which name a sarcoma: only where one of its words occurs)
+OTHER_CANCER_GATE = Gated(OTHER_CANCER_RX)
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
@@ -483,15 +497,29 @@ class Zones:
 _BREAK_PARTS = (",", ";", ":", "but", "however", "although", "after", "which", "who", "then", "followed")
 
 
+_BREAK_WORDS = word_automaton(_BREAK_PARTS)
+
+
+def _last_break(seg: str) -> int:
+    """The end of BREAK_RX's last match in seg (0: none), from one Aho-Corasick pass over its parts: a
+    mark (, ; :) breaks where it stands, a word where no word character is glued to it on either side
+    (BREAK_RX's lookbehind and \\b). Its matches cannot overlap, so the last is the one that ends last."""
+    cut = 0
+    n = len(seg)
+    for end, w in _BREAK_WORDS.iter(seg):
+        e = end + 1
+        if len(w) > 1:
+            s = e - len(w)
+            if (s and word_char(seg[s - 1])) or (e < n and word_char(seg[e])):
+                continue
+        cut = e   # (hits come in the order of their ends)
+    return cut
+
+
 def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
     a = max(0, pos - sent.start - limit)
     seg = sent.low[a:pos - sent.start]
-    cut = 0
-    for part in _BREAK_PARTS:
-        if part in seg:
-            for m in BREAK_RX.finditer(seg):
-                cut = m.end()
-            break
+    cut = _last_break(seg)
     if " and " in seg and ("remain" in seg or " is" in seg or " was" in seg or " has been" in seg or "stay" in seg
                            or "continu" in seg or "receiv" in seg or "underw" in seg):
         # a second predicate of the subject opens a clause: 'discharged without further treatment and
@@ -552,8 +580,19 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
         return True
     if len(words) > window and words[-1] == "or" and NEG_GATE.search(" ".join(words[-12:])):
         return True   # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on
-    after = sent.low[end - sent.start:end - sent.start + 50]
-    return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
+    return post_negated(sent.low[end - sent.start:end - sent.start + 50])
+
+
+# what POST_NEG_RX's branches need: 'free', or one of these words first (past white space)
+_POST_NEG_OPENERS = ("was", "were", "is", "are", "had", "would")
+
+
+def post_negated(after: str) -> bool:
+    """bool(POST_NEG_RX.match(after)), tried only when after holds 'free' (its first two branches need it)
+    or opens, past white space, with a word the others open with."""
+    if "free" not in after and not after.lstrip().startswith(_POST_NEG_OPENERS):
+        return False
+    return POST_NEG_RX.match(after) is not None   # each of its branches opens with ^: search() would try every position
 
 
 def _only_the_month(text: str, start: int, before: str, tail: str) -> bool:
@@ -602,7 +641,7 @@ def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[
     out: list[tuple[int, int]] = []
     low = sent.low
     if not ("cancer" in low or "oma" in low or "leuk" in low or "hodgkin" in low or "wilms" in low) \
-            or not OTHER_CANCER_RX.search(low) \
+            or not OTHER_CANCER_GATE.search(low) \
             or _only_suspected(low):
         return out
     for m in HISTORY_RX.finditer(low):

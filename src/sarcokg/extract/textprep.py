@@ -493,7 +493,7 @@ _ABBREVS = ("et al", "e.g", "i.e", "vs", "Fig", "Figs", "Dr", "Mr", "Mrs", "Ms",
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _word_char(c: str) -> bool:
+def word_char(c: str) -> bool:
     return c.isalnum() or c == "_"     # the regex engine's \\w
 
 
@@ -501,11 +501,11 @@ def abbrev_before_dot(head: str) -> bool:
     """_ABBREV_BEFORE_DOT.search(head), told by endswith: head ends (or ends before a last line break,
     where $ matches too) with an abbreviation or a capital that no word character comes before."""
     for h in (head, head[:-1]) if head.endswith("\n") else (head,):
-        if h[-1:] in _CAPITALS and (len(h) == 1 or not _word_char(h[-2])):
+        if h[-1:] in _CAPITALS and (len(h) == 1 or not word_char(h[-2])):
             return True
         if h.endswith(_ABBREVS):
             for w in _ABBREVS:
-                if h.endswith(w) and (len(h) == len(w) or not _word_char(h[-len(w) - 1])):
+                if h.endswith(w) and (len(h) == len(w) or not word_char(h[-len(w) - 1])):
                     return True
     return False
 
