@@ -796,3 +796,50 @@ def test_negation_after_a_mention_told_with_its_prefilter_as_by_its_regex():
         assert c.post_negated(s) == plain, s
         seen[plain] += 1
     assert min(seen.values()) > 30, seen
+
+
+def test_dose_pattern_with_its_digit_first_finds_what_its_lookbehind_first_form_finds():
+    """GY_RX opens with a digit (its lookbehind moved after it), so the regex engine skips to digits: the same
+    matches and groups as the pattern as first written, on the texts and on strings built at its edges."""
+    from sarcokg.extract import interventions as iv
+    plain = re.compile(iv.GY_PLAIN)
+    odd = ["50 gy", "1.8gy", "x50 gy", ".5 gy", "3.5 gy", "45,5 c gy", "12 rads", "0 gy", "a5gy", "5.0.4 gy",
+           "\u0665\u0660 gy", "9", "7 gye", "50gy.", "..50 gy", "1 2 gy", "_3 gy", "35 gray", "1x5 cgy"]
+    n = 0
+    for t in [_view(t) for t in _texts()] + odd + [" " + s for s in odd] + [s.upper().lower() for s in odd]:
+        got = [(m.span(), m.regs) for m in iv.GY_RX.plain.finditer(t)]
+        assert got == [(m.span(), m.regs) for m in plain.finditer(t)], t[:120]
+        n += len(got)
+    assert n > 50
+
+
+def test_mentions_resolved_with_two_c_keyed_sorts_as_with_the_tuple_key():
+    """resolve() orders each axis's candidates by end descending, then by start (stable sorts): the order of
+    the (start, -length) key, ties kept in the order found, so the same mentions are kept."""
+    import random
+
+    from sarcokg.extract.lexicon import Mention, resolve
+
+    def plain(cands):
+        out, by_axis = [], {}
+        for m in cands:
+            by_axis.setdefault(m.axis, []).append(m)
+        for ms in by_axis.values():
+            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            last_end = -1
+            for m in ms:
+                if m.start >= last_end:
+                    out.append(m)
+                    last_end = m.end
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        cands = []
+        for _ in range(rnd.randint(0, 14)):
+            s = rnd.randint(0, 30)
+            cands.append(Mention(rnd.choice(("site", "agent", "tumour")), rnd.choice("abcd"), s, s + rnd.randint(1, 6),
+                                 rnd.choice(("lexicon", "abbreviation"))))
+        got = resolve(list(cands))
+        assert [(m, id(m)) for m in got] == [(m, id(m)) for m in plain(list(cands))]
