@@ -763,6 +763,7 @@ def test_gated_searches_answer_as_their_patterns():
                 "pituitary\nadenoma", "lung  cancers", "leukaemia", "adenocarcinomas", "skin cancer", "liver cancer",
                 "carcinomatous", "lungcancer", "thyroid carcinoma", "a glioblastoma", "the melanomas"]
     for name, g in found.items():
+        assert g.words == Gated(g.rx).words, name   # the words written out are those the pattern gives
         seen = {True: 0, False: 0}
         for s in strings:
             plain = g.rx.search(s)
@@ -843,3 +844,40 @@ def test_mentions_resolved_with_two_c_keyed_sorts_as_with_the_tuple_key():
                                  rnd.choice(("lexicon", "abbreviation"))))
         got = resolve(list(cands))
         assert [(m, id(m)) for m in got] == [(m, id(m)) for m in plain(list(cands))]
+
+
+def test_needs_gates_answer_as_their_patterns():
+    """Needs runs a pattern only on a string that holds one of the words every match needs (lowercased for a
+    case-insensitive pattern, unless a letter re.I folds onto an ASCII one is there): match() and search()
+    give what the plain pattern gives, for every Needs of the extractor, on the windows after each position
+    of the corpus sentences, in their own case and upper case, and on strings with the folded letters."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import Needs, need_words
+    from sarcokg.extract.textprep import _sp as sp
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Needs)}
+    assert {"sites._SYMPTOM_AFTER", "sites._NOT_SITE_AFTER"} <= set(found)
+    texts = [s for s in _sentences_and_lines() if len(s) > 20]
+    strings = [s[i:i + 40] for s in texts for i in range(0, len(s), 6)]
+    strings += [s.upper() for s in strings[::7]]
+    strings += [" tran\u017fplant", " \u017fymptoms", " \u0131nfection", " bone graft", " nerve", "  \u212aidney",
+                " pain", " PAIN", " leg weakness", " cell carcinomas", " h\u0131ernia", " - arterial",
+                " joint replacement", " x paresis", " hemiplegia", "haemorrhage"]
+    for name, g in found.items():
+        assert g.words == Needs(g.rx).words, name   # the words written out are those the pattern gives
+        seen = {True: 0, False: 0}
+        for s in strings:
+            for ask, plain in ((g.match, g.rx.match), (g.search, g.rx.search)):
+                want, got = plain(s), ask(s)
+                assert (got and got.span()) == (want and want.span()), (name, s)
+                seen[want is not None] += 1
+        assert min(seen.values()) > 30, (name, seen)
+    tree = sp.parse(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto)?grafts?|(?:cell\s+)?carcinomas?|arter(?:y|ies)|"
+                    r"h(?:a)?emorrhage|(?:[\w-]+\s+){1,2}(?:flap|tube)s?|\w*plegi\w*)\b").data
+    assert need_words(tree) == {"graft", "carcinoma", "arter", "emorrhage", "flap", "tube", "plegi"}
+    for bad in (r"\w+|graft", r"(?i:graft)", r"x?"):
+        with pytest.raises(ValueError):
+            Needs(re.compile(bad))

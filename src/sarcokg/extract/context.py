@@ -183,9 +183,13 @@ HYPO_RX = re.compile(
     # a presumption, not a finding: 'initially felt to be consistent with a renal primary'
     r"(?:thought|felt|believed|presumed)\s+to\s+be)\b")
 # NEG_RX and HYPO_RX searched only in a string that holds one of their words (the tails before mentions:
-# about one in ten does)
-NEG_GATE = Gated(NEG_RX)
-HYPO_GATE = Gated(HYPO_RX)
+# about one in ten does); the words written out as Gated() finds them in the patterns, which a process
+# then does not parse again at start-up (tests/test_speed_shortcuts.py checks that they still are)
+NEG_GATE = Gated(NEG_RX, "absence absent contraindicated declined did excluded free instead negative "
+                    "neither never no rather refusal refused refusing ruled unable unsuitable without")
+HYPO_GATE = Gated(HYPO_RX, "advised awaiting believed candidate consider could felt given if may might "
+                     "minimi option pending plan possible potential presumed prevent recommend risk "
+                     "scheduled should started suggest thought whether will would")
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked
 # just after it: (?<!\wb) is \b before that b): the regex engine then jumps
@@ -219,7 +223,12 @@ OTHER_CANCER_RX = re.compile(
     r"\b(?:" + _OTHER_TUMOURS + r"|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
 # (searched in most case sentences, which name a sarcoma: only where one of its words occurs)
-OTHER_CANCER_GATE = Gated(OTHER_CANCER_RX)
+OTHER_CANCER_GATE = Gated(OTHER_CANCER_RX, "astrocytoma bladder breast carcinoma cervical colon colorectal "
+                            "craniopharyngioma ductal endometrial gastric germinoma glioblastoma "
+                            "glioma hodgkin kidney leukaemia leukemia liver lobular lung lymphoma "
+                            "medulloblastoma melanoma meningioma mesothelioma myeloma neuroblastoma "
+                            "ovarian pancreatic pituitary prostate renal retinoblastoma seminoma skin "
+                            "thymoma thyroid wilms")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")

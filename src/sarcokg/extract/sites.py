@@ -20,7 +20,7 @@ from sarcokg.model.terms import Terms
 
 from .context import BREAK_RX, HYPO_GATE, HYPO_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
-from .textprep import AnyOf, Caseless, Keyed, Sentence, Words, normalise
+from .textprep import AnyOf, Caseless, Keyed, Needs, Sentence, Words, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -138,6 +138,21 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"transplant\w*|"
                                # a surgical way in: 'a transoral mandibular split', 'a mandibular osteotomy'
                                r"split\w*|osteotom\w*)\b", re.I)
+# (both tried after every site mention: only on a window that holds a word they need; the words written
+# out, as Needs() finds them in the patterns: tests/test_speed_shortcuts.py checks that they still are)
+_SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumference claudication compression cough "
+                        "deficit deviation discomfort displacement dyspnea edema effacement failure "
+                        "function heaviness hypoesthesia infarction injury instability insufficiency "
+                        "numbness pain palsy paraesthesia paralysis paresis paresthesia plegi radicul "
+                        "reflexes spasticity symptom syndrome tamponade tenderness weakness")
+_NOT_SITE_AFTER = Needs(NOT_SITE_AFTER_RX, "abscess airway approach arter arthroplast bleeding box bypass cancer "
+                         "carcinoma catheter conduit decompress dissection drain ectasia emorrhage "
+                         "erosion exam feeding field flap graft haematoma hematoma hernia hysterectom "
+                         "incision infection intubation lavage lymphadenectom mask nerve osteotom "
+                         "plexus polyp portal preservation preserved prosthes reconstitution "
+                         "reconstruct reflux remodel replacement scalloping spared sparing split "
+                         "stent thinning transplant tube ulcer varices varix vein venous vessel "
+                         "washout wound")
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
@@ -266,7 +281,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     rs, re_ = m.start - sent.start, m.end - sent.start
     before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
     lb = before.lower()
-    if SYMPTOM_AFTER_RX.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
+    if _SYMPTOM_AFTER.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
         return False
     if m.key == "bladder" and (BOWEL_BEFORE_RX.search(before[-20:]) or BOWEL_AFTER_RX.match(after)):
         return False     # 'bowel and bladder involvement': the sphincters of a cord or cauda lesion
@@ -285,7 +300,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
-    if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
+    if _NOT_SITE_AFTER.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
     if any(w in lb for w in ("mistak", "wrong", "erroneous", "misdiagnos")) and MISTAKEN_BEFORE_RX.search(before):
         return False     # a diagnosis the case corrected
