@@ -468,9 +468,9 @@ class Needs:
         found = need_words(_sp.parse(rx.pattern, rx.flags).data)
         if not found or "" in found or _SCOPED_I_RX.search(rx.pattern):
             raise ValueError(f"no word every match needs, or scoped flags: {rx.pattern[:80]!r}")
-        words = {w.lower() for w in found} if self.caseless else found
+        needed = {w.lower() for w in found} if self.caseless else found
         # a string that holds another adds nothing: where it occurs, so does the other
-        self.words = tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+        self.words = tuple(sorted(w for w in needed if not any(v != w and v in w for v in needed)))
         self._auto = word_automaton(self.words)
 
     def possible(self, s: str) -> bool:
