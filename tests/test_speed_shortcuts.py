@@ -740,3 +740,144 @@ def test_a_reference_lists_start_found_by_the_c_search_is_that_of_the_letter_by_
     for t in _texts()[:60] + [refs, "\n" + refs, "x\n" * 300 + refs]:
         for at in [0] + [i + 1 for i, c in enumerate(t) if c == "\n"]:
             assert md._numbered_before(t, at) == plain(t, at)
+
+
+def test_gated_searches_answer_as_their_patterns():
+    """Gated runs a pattern's search only in a string that holds one of the words every match holds: the
+    same answer as the plain search, for every Gated of the extractor, on clause tails and sentences as
+    the rules ask them; and the words are those the pattern's alternatives need."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import Gated, gate_words
+    from sarcokg.extract.textprep import _sp as sp
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Gated)}
+    assert {"context.NEG_GATE", "context.HYPO_GATE"} <= set(found)
+    strings = [_view(s) for s in _sentences_and_lines()]
+    strings += [" ".join(s.split()[-n:]) for s in strings[::3] for n in (3, 6, 8, 12)]
+    strings += ["to be given", "to be  started", "candidate\nfor surgery", "did not", "did\tnot", "consideration",
+                "thought  to be", "the tumour was not resected", "no", "nor", "free of disease", "specific",
+                "a history of breast cancer", "renal cell carcinomas", "hodgkin's disease", "wilms tumour",
+                "pituitary\nadenoma", "lung  cancers", "leukaemia", "adenocarcinomas", "skin cancer", "liver cancer",
+                "carcinomatous", "lungcancer", "thyroid carcinoma", "a glioblastoma", "the melanomas"]
+    for name, g in found.items():
+        assert g.words == Gated(g.rx).words, name   # the words written out are those the pattern gives
+        seen = {True: 0, False: 0}
+        for s in strings:
+            plain = g.rx.search(s)
+            got = g.search(s)
+            assert (got and got.span()) == (plain and plain.span()), (name, s[:120])
+            assert g.possible(s) or plain is None, (name, s[:120])
+            seen[plain is not None] += 1
+        assert min(seen.values()) > 20, name
+    assert gate_words(sp.parse(r"\b(?:no|did not|to be (?:given|started)|consider(?:ed)?|(?:felt|thought)\s+to)\b"
+                               ).data) == {"no", "did not", "to be given", "to be started", "consider",
+                                           "considered", "felt", "thought"}
+    for bad in (r"\w+|no", r"(?i)no|not", r"\bno|[a-z]+", r" |x"):
+        with pytest.raises(ValueError):
+            Gated(re.compile(bad))
+
+
+def test_negation_after_a_mention_told_with_its_prefilter_as_by_its_regex():
+    """post_negated() skips POST_NEG_RX where neither 'free' nor an opening word it needs occurs: the same
+    answers as the plain match on the windows after every position of the corpus sentences."""
+    from sarcokg.extract import context as c
+    strings = [_view(s) for s in _sentences_and_lines()]
+    strings = [s[i:i + 50] for s in strings for i in range(0, len(s), 5)]
+    strings += [" was not given", "\twere ruled out", " - free", "-free of", " or metastasis free", "  is excluded",
+                " had to be abandoned", " would have been too difficult", " were considered to be risky", "was"]
+    strings += [f"{lead}{verb} {what}" for lead in ("", " ", "\n ") for verb in ("was", "were", "is", "are")
+                for what in ("not performed", "ruled out", "later declined", "deemed unsuitable", "given")]
+    strings += [f"{lead}{dash}free" for lead in ("", " ", "  ") for dash in ("", "-", " ", "\u2013")]
+    seen = {True: 0, False: 0}
+    for s in strings:
+        plain = c.POST_NEG_RX.match(s) is not None
+        assert c.post_negated(s) == plain, s
+        seen[plain] += 1
+    assert min(seen.values()) > 30, seen
+
+
+def test_dose_pattern_with_its_digit_first_finds_what_its_lookbehind_first_form_finds():
+    """GY_RX opens with a digit (its lookbehind moved after it), so the regex engine skips to digits: the same
+    matches and groups as the pattern as first written, on the texts and on strings built at its edges."""
+    from sarcokg.extract import interventions as iv
+    plain = re.compile(iv.GY_PLAIN)
+    odd = ["50 gy", "1.8gy", "x50 gy", ".5 gy", "3.5 gy", "45,5 c gy", "12 rads", "0 gy", "a5gy", "5.0.4 gy",
+           "\u0665\u0660 gy", "9", "7 gye", "50gy.", "..50 gy", "1 2 gy", "_3 gy", "35 gray", "1x5 cgy"]
+    n = 0
+    for t in [_view(t) for t in _texts()] + odd + [" " + s for s in odd] + [s.upper().lower() for s in odd]:
+        got = [(m.span(), m.regs) for m in iv.GY_RX.plain.finditer(t)]
+        assert got == [(m.span(), m.regs) for m in plain.finditer(t)], t[:120]
+        n += len(got)
+    assert n > 50
+
+
+def test_mentions_resolved_with_two_c_keyed_sorts_as_with_the_tuple_key():
+    """resolve() orders each axis's candidates by end descending, then by start (stable sorts): the order of
+    the (start, -length) key, ties kept in the order found, so the same mentions are kept."""
+    import random
+
+    from sarcokg.extract.lexicon import Mention, resolve
+
+    def plain(cands):
+        out, by_axis = [], {}
+        for m in cands:
+            by_axis.setdefault(m.axis, []).append(m)
+        for ms in by_axis.values():
+            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            last_end = -1
+            for m in ms:
+                if m.start >= last_end:
+                    out.append(m)
+                    last_end = m.end
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        cands = []
+        for _ in range(rnd.randint(0, 14)):
+            s = rnd.randint(0, 30)
+            cands.append(Mention(rnd.choice(("site", "agent", "tumour")), rnd.choice("abcd"), s, s + rnd.randint(1, 6),
+                                 rnd.choice(("lexicon", "abbreviation"))))
+        got = resolve(list(cands))
+        assert [(m, id(m)) for m in got] == [(m, id(m)) for m in plain(list(cands))]
+
+
+def test_needs_gates_answer_as_their_patterns():
+    """Needs runs a pattern only on a string that holds one of the words every match needs (lowercased for a
+    case-insensitive pattern, unless a letter re.I folds onto an ASCII one is there): match() and search()
+    give what the plain pattern gives, for every Needs of the extractor, on the windows after each position
+    of the corpus sentences, in their own case and upper case, and on strings with the folded letters."""
+    import importlib
+    import pkgutil
+
+    import sarcokg.extract as pkg
+    from sarcokg.extract.textprep import Needs, need_words
+    from sarcokg.extract.textprep import _sp as sp
+    found = {f"{i.name}.{n}": v for i in pkgutil.iter_modules(pkg.__path__)
+             for n, v in vars(importlib.import_module(f"sarcokg.extract.{i.name}")).items() if isinstance(v, Needs)}
+    assert {"sites._SYMPTOM_AFTER", "sites._NOT_SITE_AFTER"} <= set(found)
+    texts = [s for s in _sentences_and_lines() if len(s) > 20]
+    strings = [s[i:i + 40] for s in texts for i in range(0, len(s), 6)]
+    strings += [s.upper() for s in strings[::7]]
+    strings += [" tran\u017fplant", " \u017fymptoms", " \u0131nfection", " bone graft", " nerve", "  \u212aidney",
+                " pain", " PAIN", " leg weakness", " cell carcinomas", " h\u0131ernia", " - arterial",
+                " joint replacement", " x paresis", " hemiplegia", "haemorrhage"]
+    for name, g in found.items():
+        assert g.words == Needs(g.rx).words, name   # the words written out are those the pattern gives
+        seen = {True: 0, False: 0}
+        for s in strings:
+            for ask, plain in ((g.match, g.rx.match), (g.search, g.rx.search)):
+                want, got = plain(s), ask(s)
+                assert (got and got.span()) == (want and want.span()), (name, s)
+                seen[want is not None] += 1
+        assert min(seen.values()) > 30, (name, seen)
+    tree = sp.parse(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto)?grafts?|(?:cell\s+)?carcinomas?|arter(?:y|ies)|"
+                    r"h(?:a)?emorrhage|(?:[\w-]+\s+){1,2}(?:flap|tube)s?|\w*plegi\w*)\b").data
+    assert need_words(tree) == {"graft", "carcinoma", "arter", "emorrhage", "flap", "tube", "plegi"}
+    for bad in (r"\w+|graft", r"(?i:graft)", r"x?"):
+        with pytest.raises(ValueError):
+            Needs(re.compile(bad))

@@ -15,7 +15,19 @@ import bisect
 import re
 
 from .cues import cue_positions
-from .textprep import DASH, DASHES, Caseless, Keyed, Sentence, heading_of, lowered, normalise
+from .textprep import (
+    DASH,
+    DASHES,
+    Caseless,
+    Gated,
+    Keyed,
+    Sentence,
+    heading_of,
+    lowered,
+    normalise,
+    word_automaton,
+    word_char,
+)
 
 # These patterns run on lowercased text (Sentence.low): no re.I, which is slow.
 AGE_RX = re.compile(
@@ -170,6 +182,14 @@ HYPO_RX = re.compile(
     r"will|to be (?:given|started)|awaiting|pending|"
     # a presumption, not a finding: 'initially felt to be consistent with a renal primary'
     r"(?:thought|felt|believed|presumed)\s+to\s+be)\b")
+# NEG_RX and HYPO_RX searched only in a string that holds one of their words (the tails before mentions:
+# about one in ten does); the words written out as Gated() finds them in the patterns, which a process
+# then does not parse again at start-up (tests/test_speed_shortcuts.py checks that they still are)
+NEG_GATE = Gated(NEG_RX, "absence absent contraindicated declined did excluded free instead negative "
+                    "neither never no rather refusal refused refusing ruled unable unsuitable without")
+HYPO_GATE = Gated(HYPO_RX, "advised awaiting believed candidate consider could felt given if may might "
+                     "minimi option pending plan possible potential presumed prevent recommend risk "
+                     "scheduled should started suggest thought whether will would")
 # [;:,]|\b(?:but|however|although|which|who|then|after|followed)\b, written so that
 # every alternative starts with a literal character (the word boundary checked
 # just after it: (?<!\wb) is \b before that b): the regex engine then jumps
@@ -202,6 +222,13 @@ _OTHER_TUMOURS = (r"carcinoma|adenocarcinoma|lymphoma|melanoma|leuka?emia|germin
 OTHER_CANCER_RX = re.compile(
     r"\b(?:" + _OTHER_TUMOURS + r"|(?:breast|lung|ovarian|prostate|colon|colorectal|"
     r"gastric|renal|thyroid|cervical|endometrial|bladder|ductal|lobular|skin|pancreatic|liver|kidney)\s+cancer)s?\b")
+# (searched in most case sentences, which name a sarcoma: only where one of its words occurs)
+OTHER_CANCER_GATE = Gated(OTHER_CANCER_RX, "astrocytoma bladder breast carcinoma cervical colon colorectal "
+                            "craniopharyngioma ductal endometrial gastric germinoma glioblastoma "
+                            "glioma hodgkin kidney leukaemia leukemia liver lobular lung lymphoma "
+                            "medulloblastoma melanoma meningioma mesothelioma myeloma neuroblastoma "
+                            "ovarian pancreatic pituitary prostate renal retinoblastoma seminoma skin "
+                            "thymoma thyroid wilms")
 _PATIENT_SUBJECT_RX = re.compile(r"(?:she|he|(?:the|our|this) patient)\s+(?:was|had|has|received|underwent|"
                                  r"died|developed|remained|remains|is|presented|showed|succumbed)\b")
 HISTORY_RX = re.compile(r"\b(?:history of|previous(?:ly)?|prior)\b")
@@ -479,15 +506,29 @@ class Zones:
 _BREAK_PARTS = (",", ";", ":", "but", "however", "although", "after", "which", "who", "then", "followed")
 
 
+_BREAK_WORDS = word_automaton(_BREAK_PARTS)
+
+
+def _last_break(seg: str) -> int:
+    """The end of BREAK_RX's last match in seg (0: none), from one Aho-Corasick pass over its parts: a
+    mark (, ; :) breaks where it stands, a word where no word character is glued to it on either side
+    (BREAK_RX's lookbehind and \\b). Its matches cannot overlap, so the last is the one that ends last."""
+    cut = 0
+    n = len(seg)
+    for end, w in _BREAK_WORDS.iter(seg):
+        e = end + 1
+        if len(w) > 1:
+            s = e - len(w)
+            if (s and word_char(seg[s - 1])) or (e < n and word_char(seg[e])):
+                continue
+        cut = e   # (hits come in the order of their ends)
+    return cut
+
+
 def _clause_before(sent: Sentence, pos: int, limit: int = 60) -> str:
     a = max(0, pos - sent.start - limit)
     seg = sent.low[a:pos - sent.start]
-    cut = 0
-    for part in _BREAK_PARTS:
-        if part in seg:
-            for m in BREAK_RX.finditer(seg):
-                cut = m.end()
-            break
+    cut = _last_break(seg)
     if " and " in seg and ("remain" in seg or " is" in seg or " was" in seg or " has been" in seg or "stay" in seg
                            or "continu" in seg or "receiv" in seg or "underw" in seg):
         # a second predicate of the subject opens a clause: 'discharged without further treatment and
@@ -528,7 +569,7 @@ def _list_negated(sent: Sentence, pos: int, window: int) -> bool:
         words = part.split()
         if words and words[0] in ("or", "and", "nor"):
             words = words[1:]
-        if i and NEG_RX.search(" ".join(words[-window:])):
+        if i and NEG_GATE.search(" ".join(words[-window:])):
             if _PASSIVE_DENIED_RX.search(part):
                 return False   # a clause the negation closes: 'resection could not be obtained, and X was given'
             # not an item that opens with its own negation inside a list: 'a mass, without X, and liver metastases'
@@ -544,12 +585,23 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     words = before.split()
     tail = " ".join(words[-window:])
     # a list item ends the clause with at most two words (and, or, nor before them): only then a list
-    if NEG_RX.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
+    if NEG_GATE.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
         return True
-    if len(words) > window and words[-1] == "or" and NEG_RX.search(" ".join(words[-12:])):
+    if len(words) > window and words[-1] == "or" and NEG_GATE.search(" ".join(words[-12:])):
         return True   # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on
-    after = sent.low[end - sent.start:end - sent.start + 50]
-    return bool(POST_NEG_RX.match(after))   # each of its branches opens with ^: search() would try every position
+    return post_negated(sent.low[end - sent.start:end - sent.start + 50])
+
+
+# what POST_NEG_RX's branches need: 'free', or one of these words first (past white space)
+_POST_NEG_OPENERS = ("was", "were", "is", "are", "had", "would")
+
+
+def post_negated(after: str) -> bool:
+    """bool(POST_NEG_RX.match(after)), tried only when after holds 'free' (its first two branches need it)
+    or opens, past white space, with a word the others open with."""
+    if "free" not in after and not after.lstrip().startswith(_POST_NEG_OPENERS):
+        return False
+    return POST_NEG_RX.match(after) is not None   # each of its branches opens with ^: search() would try every position
 
 
 def _only_the_month(text: str, start: int, before: str, tail: str) -> bool:
@@ -571,7 +623,7 @@ POST_HYPO_RX = re.compile(r"\s*(?:(?:\w+\s+){0,2}?(?:was|were|is|are)\s+(?:also\
 def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     before = _clause_before(sent, start, 80)
     tail = " ".join(before.split()[-8:])
-    if HYPO_RX.search(tail) and not _only_the_month(text, start, before, tail):
+    if HYPO_GATE.search(tail) and not _only_the_month(text, start, before, tail):
         return True
     return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
 
@@ -598,7 +650,7 @@ def other_tumour_ranges(text: str, sent: Sentence, index_tumour_positions: list[
     out: list[tuple[int, int]] = []
     low = sent.low
     if not ("cancer" in low or "oma" in low or "leuk" in low or "hodgkin" in low or "wilms" in low) \
-            or not OTHER_CANCER_RX.search(low) \
+            or not OTHER_CANCER_GATE.search(low) \
             or _only_suspected(low):
         return out
     for m in HISTORY_RX.finditer(low):

@@ -40,7 +40,10 @@ VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resect
 COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chem(?:o\w*|ical)|chemoradiation|"
                          r"radiochemotherapy|chemoradiotherapy)\b", keyed=True)   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
-GY_RX = Caseless(r"(?<![\d.])\d+(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b")   # Zones.hits: a dose (rtdose.UNIT)
+# Zones.hits: a dose (rtdose.UNIT). (?<![\d.])\d+ written \d(?<![\d.]\d)\d*, the same matches: with a digit
+# first, the regex engine skips from one digit to the next instead of trying its lookbehind at every position
+GY_RX = Caseless(r"\d(?<![\d.]\d)\d*(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b")
+GY_PLAIN = r"(?<![\d.])\d+(?:[.,]\d+)?\s*" + rtdose.UNIT + r"\b"   # (as first written: tests/test_speed_shortcuts.py)
 INTENT_RX = re.compile(r"\b(palliative|adjuvant|neoadjuvant|neo-adjuvant|curative|salvage|definitive|postoperative|"
                        r"post-operative|preoperative|pre-operative)\b[^.;]{0,25}$", re.I)
 _INTENT_WORDS = ("palliative", "adjuvant", "curative", "salvage", "definitive", "operative")

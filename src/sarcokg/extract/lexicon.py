@@ -172,17 +172,21 @@ class Lexicon:
         case_view = sp if sp is not None else spaced(text)
         if len(case_view) != len(text):
             case_view = text
+        add = cands.append
         for view, auto, src in ((norm, self._ci, "lexicon"), (case_view, self._cs, "abbreviation")):
             size = len(view)
             for end, (n, targets, kinds) in auto.iter(view):
-                s, e = end - n + 1, end + 1
+                s = end - n + 1
                 # on word boundaries (_boundary, inlined: most hits are inside longer words)
-                if (s > 0 and view[s - 1].isalnum()) or (e < size and view[e].isalnum()):
+                if s and view[s - 1].isalnum():
+                    continue
+                e = end + 1
+                if e < size and view[e].isalnum():
                     continue
                 if kinds and cues is not None:
                     cues.append((s, kinds))
                 for axis, key in targets:
-                    cands.append(Mention(axis, key, s, e, src))
+                    add(Mention(axis, key, s, e, src))
         return resolve(cands)
 
 
@@ -193,7 +197,9 @@ def resolve(cands: list[Mention]) -> list[Mention]:
     for m in cands:
         by_axis.setdefault(m.axis, []).append(m)
     for _axis, ms in by_axis.items():
-        ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        # by (start, -length): by end descending, then by start (both sorts stable, keys read in C)
+        ms.sort(key=_END, reverse=True)
+        ms.sort(key=_START)
         last_end = -1
         for m in ms:
             if m.start >= last_end:
@@ -204,6 +210,8 @@ def resolve(cands: list[Mention]) -> list[Mention]:
 
 
 _START_END = attrgetter("start", "end")   # (m.start, m.end), read in C
+_START = attrgetter("start")
+_END = attrgetter("end")
 _ABBR_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-\u2010 ]{0,10}?[A-Za-z0-9])\s*[),;]")
 _AXIS_PREF = {"tumour": 0, "intervention": 1, "agent": 2, "outcome": 3, "survival": 4, "site": 5}
 

@@ -18,9 +18,9 @@ import re
 from sarcokg.model.facts import LevelFact, SiteFact, Span
 from sarcokg.model.terms import Terms
 
-from .context import BREAK_RX, HYPO_RX, Zones, hypothetical, negated
+from .context import BREAK_RX, HYPO_GATE, HYPO_RX, Zones, hypothetical, negated
 from .lexicon import Lexicon, Mention
-from .textprep import AnyOf, Caseless, Keyed, Sentence, Words, normalise
+from .textprep import AnyOf, Caseless, Keyed, Needs, Sentence, Words, normalise
 
 # Caseless patterns run on the lowercased Sentence.low, without re.I's slow scan
 INVOLVE_RX = Caseless(
@@ -144,6 +144,21 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)
                                r"transplant\w*|"
                                # a surgical way in: 'a transoral mandibular split', 'a mandibular osteotomy'
                                r"split\w*|osteotom\w*)\b", re.I)
+# (both tried after every site mention: only on a window that holds a word they need; the words written
+# out, as Needs() finds them in the patterns: tests/test_speed_shortcuts.py checks that they still are)
+_SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumference claudication compression cough "
+                        "deficit deviation discomfort displacement dyspnea edema effacement failure "
+                        "function heaviness hypoesthesia infarction injury instability insufficiency "
+                        "numbness pain palsy paraesthesia paralysis paresis paresthesia plegi radicul "
+                        "reflexes spasticity symptom syndrome tamponade tenderness weakness")
+_NOT_SITE_AFTER = Needs(NOT_SITE_AFTER_RX, "abscess airway approach arter arthroplast bleeding box bypass cancer "
+                         "carcinoma catheter conduit decompress dissection drain ectasia emorrhage "
+                         "erosion exam feeding field flap graft haematoma hematoma hernia hysterectom "
+                         "incision infection intubation lavage lymphadenectom mask nerve osteotom "
+                         "plexus polyp portal preservation preserved prosthes reconstitution "
+                         "reconstruct reflux remodel replacement scalloping spared sparing split "
+                         "stent thinning transplant tube ulcer varices varix vein venous vessel "
+                         "washout wound")
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
@@ -252,7 +267,7 @@ def _hypo_possible(sent, seen: dict[int, bool]) -> bool:
     hit = seen.get(sent.index)
     if hit is None:
         low = sent.low
-        hit = seen[sent.index] = HYPO_RX.search(" ".join(low.split())) is not None or \
+        hit = seen[sent.index] = HYPO_GATE.possible(low) and HYPO_RX.search(" ".join(low.split())) is not None or \
             any(w in low for w in _POST_HYPO_WORDS)
     return hit
 
@@ -272,7 +287,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     rs, re_ = m.start - sent.start, m.end - sent.start
     before, after = t[max(0, rs - 70):rs], t[re_:re_ + 40]
     lb = before.lower()
-    if SYMPTOM_AFTER_RX.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
+    if _SYMPTOM_AFTER.match(after) or (_SYMPTOM_HINT.search(lb) and SYMPTOM_BEFORE_RX.search(before)):
         return False
     if m.key == "bladder" and (BOWEL_BEFORE_RX.search(before[-20:]) or BOWEL_AFTER_RX.match(after)):
         return False     # 'bowel and bladder involvement': the sphincters of a cord or cauda lesion
@@ -292,7 +307,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
-    if NOT_SITE_AFTER_RX.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
+    if _NOT_SITE_AFTER.match(after) or PASSIVE_PRESS_RX.match(after) or EXTRA_BEFORE_RX.search(before[-7:]):
         return False
     if any(w in lb for w in ("mistak", "wrong", "erroneous", "misdiagnos")) and MISTAKEN_BEFORE_RX.search(before):
         return False     # a diagnosis the case corrected

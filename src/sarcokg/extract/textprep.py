@@ -349,6 +349,147 @@ class Words:
         return False
 
 
+def gate_words(items) -> set[str] | None:
+    """Literal strings one of which every match of a parsed pattern holds: those its first part that
+    consumes a character (past \\b and lookarounds) can match, each alternative of an alternation
+    by its literal words when it is made of them only ('to be (?:given|started)' -> 'to be given',
+    'to be started'), else by its own first part; None when that is not a literal run or alternation."""
+    for op, av in items:
+        if op in _ZERO_WIDTH_OPS or _zero_width([(op, av)]):
+            continue
+        if op is _sc.LITERAL:
+            return openings(items)
+        if op is _sc.SUBPATTERN:
+            return gate_words(av[3].data)
+        if op is not _sc.BRANCH:
+            return None
+        out: set[str] = set()
+        for alt in av[1]:
+            words = literal_words(alt.data)
+            found = set(words) if words and "" not in words else gate_words(alt.data)
+            if not found:
+                return None
+            out |= found
+        return out
+    return None
+
+
+class Gated:
+    """rx.search(s), run only when s holds a piece of one of the literal words every match of rx holds
+    (gate_words(); each cut to its longest run without white space, so that a string whose white
+    space is written otherwise holds it too): one Aho-Corasick pass (C) turns away a string that
+    cannot hold a match, before the regex engine tries every position of it (a pattern that opens
+    with \\b has no first character to skip to). For patterns searched in many short strings that
+    seldom hold one of their words (a negation's or a hypothesis's words before each mention)."""
+
+    def __init__(self, rx: re.Pattern, words: str | None = None):
+        """words: the words, space-separated, as the pattern gives them (written out so that a process does
+        not parse the pattern again at start-up; tests/test_speed_shortcuts.py checks them against it)."""
+        self.rx = rx
+        self.pattern = rx.pattern
+        if words is not None:
+            self.words = tuple(words.split())
+            self._auto = word_automaton(self.words)
+            return
+        found = gate_words(_sp.parse(rx.pattern, rx.flags).data)
+        if not found or rx.flags & re.I or _SCOPED_I_RX.search(rx.pattern):
+            raise ValueError(f"no opening words, or a caseless pattern: {rx.pattern[:80]!r}")
+        pieces = {max(w.split(), key=len) if w.split() else "" for w in found}
+        if "" in pieces:
+            raise ValueError(f"an opening word of white space only: {rx.pattern[:80]!r}")
+        # a piece that holds another adds nothing: where it occurs, so does the other
+        self.words = tuple(sorted(w for w in pieces if not any(v != w and v in w for v in pieces)))
+        self._auto = word_automaton(self.words)
+
+    def possible(self, s: str) -> bool:
+        """Does s hold one of the words (can it hold a match)?"""
+        for _hit in self._auto.iter(s):
+            return True
+        return False
+
+    def search(self, s: str) -> re.Match | None:
+        for _hit in self._auto.iter(s):
+            return self.rx.search(s)
+        return None
+
+
+def need_words(items) -> set[str] | None:
+    """Literal strings one of which every match of a parsed pattern holds: of the parts of the sequence
+    that every match passes through (a literal run, a group, an alternation each of whose alternatives
+    needs some, a part repeated at least once), the one whose shortest string is longest; None when no
+    part needs any ('(?:[\\w-]+\\s+)?grafts?|(?:cell\\s+)?carcinomas?' -> {'graft', 'carcinoma'})."""
+    best: set[str] | None = None
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _sc.LITERAL:
+            run.append(chr(av))
+            continue
+        found: set[str] | None = None
+        if run:
+            found = {"".join(run)}
+            run = []
+            if best is None or min(map(len, found)) > min(map(len, best)):
+                best = found
+        if op is _sc.SUBPATTERN:
+            found = need_words(av[3].data)
+        elif op is _sc.BRANCH:
+            found = set()
+            for alt in av[1]:
+                got = need_words(alt.data)
+                if not got:
+                    found = None
+                    break
+                found |= got
+        elif op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT) and av[0] >= 1:
+            found = need_words(av[2].data)
+        else:
+            continue
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+    return best
+
+
+class Needs:
+    """rx.match(s) and rx.search(s), run only when s holds one of the literal strings every match of rx
+    holds (need_words()): one Aho-Corasick pass (C) turns away a string that cannot hold a match. A
+    case-insensitive pattern's strings are looked for in s lowercased, unless s holds a letter re.I
+    takes for an ASCII one that lowercasing keeps apart (Caseless._FOLDS): then rx runs. For patterns
+    with many alternatives, each after a few optional words, tried on short windows after a mention."""
+
+    def __init__(self, rx: re.Pattern, words: str | None = None):
+        """words: as for Gated (space-separated, as the pattern gives them; checked by the tests)."""
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.caseless = bool(rx.flags & re.I)
+        if words is not None:
+            self.words = tuple(words.split())
+            self._auto = word_automaton(self.words)
+            return
+        found = need_words(_sp.parse(rx.pattern, rx.flags).data)
+        if not found or "" in found or _SCOPED_I_RX.search(rx.pattern):
+            raise ValueError(f"no word every match needs, or scoped flags: {rx.pattern[:80]!r}")
+        needed = {w.lower() for w in found} if self.caseless else found
+        # a string that holds another adds nothing: where it occurs, so does the other
+        self.words = tuple(sorted(w for w in needed if not any(v != w and v in w for v in needed)))
+        self._auto = word_automaton(self.words)
+
+    def possible(self, s: str) -> bool:
+        """Can s hold a match (does it hold one of the words)?"""
+        if self.caseless:
+            if not s.isascii() and any(c in s for c in Caseless._FOLDS):
+                return True
+            s = s.lower()
+        for _hit in self._auto.iter(s):
+            return True
+        return False
+
+    def match(self, s: str) -> re.Match | None:
+        return self.rx.match(s) if self.possible(s) else None
+
+    def search(self, s: str) -> re.Match | None:
+        return self.rx.search(s) if self.possible(s) else None
+
+
 def word_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
     """An Aho-Corasick automaton of literal words (each its own value), made once."""
     auto = ahocorasick.Automaton()
@@ -435,7 +576,7 @@ _ABBREVS = ("et al", "e.g", "i.e", "vs", "Fig", "Figs", "Dr", "Mr", "Mrs", "Ms",
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _word_char(c: str) -> bool:
+def word_char(c: str) -> bool:
     return c.isalnum() or c == "_"     # the regex engine's \\w
 
 
@@ -443,11 +584,11 @@ def abbrev_before_dot(head: str) -> bool:
     """_ABBREV_BEFORE_DOT.search(head), told by endswith: head ends (or ends before a last line break,
     where $ matches too) with an abbreviation or a capital that no word character comes before."""
     for h in (head, head[:-1]) if head.endswith("\n") else (head,):
-        if h[-1:] in _CAPITALS and (len(h) == 1 or not _word_char(h[-2])):
+        if h[-1:] in _CAPITALS and (len(h) == 1 or not word_char(h[-2])):
             return True
         if h.endswith(_ABBREVS):
             for w in _ABBREVS:
-                if h.endswith(w) and (len(h) == len(w) or not _word_char(h[-len(w) - 1])):
+                if h.endswith(w) and (len(h) == len(w) or not word_char(h[-len(w) - 1])):
                     return True
     return False
 
