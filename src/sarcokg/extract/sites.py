@@ -152,7 +152,7 @@ _SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumf
                         "numbness pain palsy paraesthesia paralysis paresis paresthesia plegi radicul "
                         "reflexes spasticity symptom syndrome tamponade tenderness weakness")
 _NOT_SITE_AFTER = Needs(NOT_SITE_AFTER_RX, "abscess airway approach arter arthroplast bleeding box bypass cancer "
-                         "carcinoma catheter conduit decompress dissection drain ectasia emorrhage "
+                         "carcinoma catheter conduit decompress defect dissection drain ectasia emorrhage "
                          "erosion exam feeding field flap graft haematoma hematoma hernia hysterectom "
                          "incision infection intubation lavage lymphadenectom mask nerve osteotom "
                          "plexus polyp portal preservation preserved prosthes reconstitution "
