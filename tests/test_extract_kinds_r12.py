@@ -150,3 +150,32 @@ def test_index_terms_giving_both_sexes_give_none(terms):
 def test_a_grade_with_its_kind_or_after_the_stage(terms, sentence, grade):
     got = ex("An 80-year-old woman had a mass of the shoulder. " + sentence + "\n", terms).tumour.grade
     assert got is not None and got.value == grade
+
+
+def test_actinomycin_d_written_glued(terms):
+    text = ("A 2-year-old boy had an embryonal rhabdomyosarcoma of the neck. Chemotherapy with vincristine, "
+            "actinomycinD and cyclophosphamide was given.\n")
+    assert [a for i in ex(text, terms).interventions for a in i.agents] == [
+        "vincristine", "actinomycin d", "cyclophosphamide"]
+
+
+def test_the_year_of_a_pages_journal_label_line(terms):
+    text = ("Case report: a synovial sarcoma of the heart\n\nJournal: Example Oncology, 2024\n\nPublisher: "
+            "Example Media\n\nAbstract\n\nHerein, we present the case of a 35-year-old woman with a synovial sarcoma "
+            "of the heart treated with surgery.\n")
+    got = ex(text, terms).metadata.year
+    assert got is not None and got.value == 2024
+
+
+@pytest.mark.parametrize("sentence", [
+    "Laparoscopic S1/S3/S4/S5 hepatectomy was performed.",
+    "A metastasis in liver segments S2 and S3 was resected.",
+])
+def test_liver_segments_are_no_sacral_vertebrae(terms, sentence):
+    f = ex("A 51-year-old woman had a sarcoma of the spleen. Liver metastases were found. " + sentence + "\n", terms)
+    assert f.tumour.levels == [] and "sacrum" not in {s.site for s in f.tumour.sites}
+
+
+def test_sacral_levels_written_with_a_slash_stay(terms):
+    f = ex("A 51-year-old woman had a chondrosarcoma of the sacrum involving S1/S2.\n", terms)
+    assert [lv.vertebra for lv in f.tumour.levels] == ["S1", "S2"]

@@ -73,7 +73,10 @@ _EXCL_AFTER = re.compile(
     r"(?:hyper|hypo|hipo|iso)[- ]?s(?:ignal|inal)\w*)"
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
-    r"|kyphotic)", re.I)
+    r"|kyphotic"
+    # a segment of the liver (Couinaud), not a sacral vertebra: 'S1/S3/S4/S5 hepatectomy', 'S6 of the liver'
+    r"|(?:(?:partial\s+)?hepatectom\w*|segmentectom\w*|(?:hepatic|liver)\s+segments?\b|(?:segments?\s+)?of\s+the\s+liver\b))",
+    re.I)
 _EXCL_BEFORE = Keyed(re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|reconstruction|screws?|rods?|cages?|plates?|fixed|fused|"
     r"arthrodesis|laminectom\w*|decompression|decompressed|osteotom\w*)\s+(?:\w+\s+){0,3}?"
@@ -92,6 +95,8 @@ _EXCL_BEFORE = Keyed(re.compile(
     r"|(?:h(?:a)?emangiomas?|cysts?|schmorl\S*\s+nodes?|bone\s+islands?|enostos[ie]s|osteophytes?)"
     r"\s+(?:[\w-]+\s+){0,2}?(?:at|of|in|within|involving)\s+(?:the\s+)?(?:levels?\s+(?:of\s+)?)?"
     r"|(?:figure|fig\.?|table|supplementary|appendix)\s*"
+    # 'liver segments S2 and S3', 'Couinaud segment S7'
+    r"|(?:couinaud|hepatic|liver)\s+segments?\s+"
     # an MRI sequence named by its plane: 'the axial T1 (Fig. 1)', 'sagittal fat-suppressed T2'
     r"|(?:axial|sagittal|coronal)\s+(?:[\w-]+\s+)?"
     r"|(?:signal|(?:hyper|hypo|iso)[- ]?intens\w*|enhancement)\s+(?:on|in)\s+(?:the\s+|both\s+)?)$", re.I))
@@ -100,9 +105,9 @@ _EXCL_WORDS = ("weakness", "numbness", "pain", "paresthes", "paraesthes", "esthe
                "fixed", "fused", "arthrodesis", "osteotom", "cage", "plate", "reconstruction",
                "laminectom", "decompress", "radiculopathy", "dermatom", "root", "myelopathy", "cord", "level",
                "fig", "table", "supplement", "appendix", "signal", "intens", "enhancement", "emangioma", "cyst",
-               "schmorl", "island", "enostos", "osteophyt", "axial", "sagittal", "coronal")
+               "schmorl", "island", "enostos", "osteophyt", "axial", "sagittal", "coronal", "segment")
 _NUMBERED_HINT = Keyed(re.compile(r"(?:" + _RW + r") vertebrae? \d"))
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|" + DASH + r"\s*)$")
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|/\s*|" + DASH + r"\s*)$")
 _HISTORY_AFTER = re.compile(r"^[^.;]{0,60}?\b\d+\s+years?\s+ago\b", re.I)
 
 
