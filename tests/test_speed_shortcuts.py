@@ -656,24 +656,27 @@ def test_treatment_verbs_looked_for_without_their_prefilter_find_none_where_it_f
     assert min(seen.values()) > 0
 
 
+def _plain_resolve(cands):
+    """resolve() as it was written first: per axis, by (start, -length), the first of overlapping hits
+    kept; then all by (start, end)."""
+    out, by_axis = [], {}
+    for m in cands:
+        by_axis.setdefault(m.axis, []).append(m)
+    for ms in by_axis.values():
+        ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        last_end = -1
+        for m in ms:
+            if m.start >= last_end:
+                out.append(m)
+                last_end = m.end
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
 def test_mentions_ordered_by_attrgetter_as_by_their_tuple_key():
     """resolve() and merge() sort by attrgetter('start', 'end'): the order of the plain (m.start, m.end)
     key, ties kept as they came (invented mentions with equal spans on several axes)."""
     from sarcokg.extract import lexicon as lx
-
-    def plain_resolve(cands):
-        out, by_axis = [], {}
-        for m in cands:
-            by_axis.setdefault(m.axis, []).append(m)
-        for ms in by_axis.values():
-            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
-            last_end = -1
-            for m in ms:
-                if m.start >= last_end:
-                    out.append(m)
-                    last_end = m.end
-        out.sort(key=lambda m: (m.start, m.end))
-        return out
 
     rnd = random.Random(11)
     for _ in range(300):
@@ -683,7 +686,7 @@ def test_mentions_ordered_by_attrgetter_as_by_their_tuple_key():
             cands.append(lx.Mention(rnd.choice(("site", "tumour", "agent")), rnd.choice("abc"), a,
                                     a + rnd.randint(1, 6), rnd.choice(("lexicon", "abbreviation"))))
         got = lx.resolve(list(cands))
-        want = plain_resolve(list(cands))
+        want = _plain_resolve(list(cands))
         assert [id(m) for m in got] == [id(m) for m in want]
         extra = cands[::3]
         merged = lx.merge(got, extra)
@@ -821,20 +824,6 @@ def test_mentions_resolved_with_two_c_keyed_sorts_as_with_the_tuple_key():
 
     from sarcokg.extract.lexicon import Mention, resolve
 
-    def plain(cands):
-        out, by_axis = [], {}
-        for m in cands:
-            by_axis.setdefault(m.axis, []).append(m)
-        for ms in by_axis.values():
-            ms.sort(key=lambda m: (m.start, -(m.end - m.start)))
-            last_end = -1
-            for m in ms:
-                if m.start >= last_end:
-                    out.append(m)
-                    last_end = m.end
-        out.sort(key=lambda m: (m.start, m.end))
-        return out
-
     rnd = random.Random(3)
     for _ in range(3000):
         cands = []
@@ -843,7 +832,7 @@ def test_mentions_resolved_with_two_c_keyed_sorts_as_with_the_tuple_key():
             cands.append(Mention(rnd.choice(("site", "agent", "tumour")), rnd.choice("abcd"), s, s + rnd.randint(1, 6),
                                  rnd.choice(("lexicon", "abbreviation"))))
         got = resolve(list(cands))
-        assert [(m, id(m)) for m in got] == [(m, id(m)) for m in plain(list(cands))]
+        assert [(m, id(m)) for m in got] == [(m, id(m)) for m in _plain_resolve(list(cands))]
 
 
 def test_needs_gates_answer_as_their_patterns():
