@@ -123,6 +123,12 @@ def test_a_share_of_the_tumour_gone_is_a_partial_response(terms):
     assert [(o.status, o.months) for o in ex(text, terms).outcomes if o.status] == [("partial response", 1)]
 
 
+def test_a_share_of_something_else_cut_is_no_response(terms):
+    text = ("A 7-year-old boy had a rhabdomyosarcoma of the nasal cavity. It was debulked, then chemotherapy was "
+            "given. A 25% reduction in dose was needed.\n")
+    assert [o.status for o in ex(text, terms).outcomes if o.status] == []
+
+
 def test_a_share_of_the_specimen_dead_is_no_response(terms):
     text = ("A 7-year-old boy had a rhabdomyosarcoma of the nasal cavity. It was resected after chemotherapy. "
             "Histology showed 90% tumour necrosis.\n")

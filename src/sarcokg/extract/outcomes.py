@@ -100,7 +100,8 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        # 'a significantly decreased tumour load', 'reduced tumour burden'
                        r"|\b(?:decreased|reduced|diminished)\s+(?:tumou?r\s+)(?:load|burden|size|volume)\b"
                        # a share of the tumour gone: 'over 90% tumour reduction' (all of it is no partial response)
-                       r"|(?<![\d.])(?!100\b)\d{1,2}\s*%\s+(?:tumou?r\s+)?(?:reduction|shrinkage|regression|decrease)\b"
+                       r"|(?<![\d.])(?!100\b)\d{1,2}\s*%\s+(?:tumou?r\s+(?:reduction|shrinkage|regression|decrease)\b"
+                       r"|(?:reduction|shrinkage|regression|decrease)\s+(?:in|of)\s+(?:the\s+)?(?:tumou?r|lesion|mass))"
                        r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
