@@ -185,3 +185,36 @@ def test_liver_segments_are_no_sacral_vertebrae(terms, sentence):
 def test_sacral_levels_written_with_a_slash_stay(terms):
     f = ex("A 51-year-old woman had a chondrosarcoma of the sacrum involving S1/S2.\n", terms)
     assert [lv.vertebra for lv in f.tumour.levels] == ["S1", "S2"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "A 14-year-old boy had a paratesticular rhabdomyosarcoma with a retroperitoneal lymph node mass.",
+    "A 17-year-old man had a paratesticular rhabdomyosarcoma with progressive paraaortic lymphnodes.",
+])
+def test_a_sarcomas_lymph_nodes_are_where_it_spread(terms, sentence):
+    assert _metastatic(sentence + " He had surgery.\n", terms).get("lymph node") is True
+
+
+def test_lymph_nodes_that_are_all_the_tumour_is_are_its_own_place(terms):
+    text = "A 51-year-old woman had a follicular dendritic cell sarcoma of the lymph nodes. It was excised.\n"
+    assert _metastatic(text, terms) == {"lymph node": False}
+
+
+def test_peritoneal_carcinomatosis_is_a_metastasis(terms):
+    text = "A 52-year-old man had a GIST of the stomach with peritoneal carcinomatosis. He received imatinib.\n"
+    assert _metastatic(text, terms).get("peritoneum") is True
+
+
+@pytest.mark.parametrize("sentence", [
+    "Sentinel lymph node biopsy was used to stage the axilla.",
+    "CT showed the tumour and a reactive lymph node in the axilla.",
+])
+def test_a_staging_procedures_or_a_reactive_node_is_no_site(terms, sentence):
+    text = "A 54-year-old man had an epithelioid sarcoma of the palm. It was excised. " + sentence + "\n"
+    assert "lymph node" not in sites(text, terms)
+
+
+def test_a_positive_sentinel_node_stays_a_metastasis(terms):
+    text = ("A 54-year-old man had an epithelioid sarcoma of the palm. It was excised. The sentinel lymph node was "
+            "positive for metastasis.\n")
+    assert _metastatic(text, terms).get("lymph node") is True

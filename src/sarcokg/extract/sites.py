@@ -107,7 +107,8 @@ ORGAN_NECK_BEFORE_RX = re.compile(r"\b(?:bladder|vesical|femoral|femur|humeral|h
                                   r"|\b(?:femur|femoral|humerus|humeral|radial|talar)\s+head\s*,\s*$", re.I)
 BOWEL_BEFORE_RX = re.compile(r"\bbowels?\s*(?:and|&|/|or)\s*$", re.I)
 BOWEL_AFTER_RX = re.compile(r"^\s*(?:and|&|/|or)\s*bowels?\b", re.I)
-BENIGN_RX = re.compile(r"\b(?:benign\s+(?:[\w-]+\s+){0,2}|negative\s+)$", re.I)   # 'negative lymph nodes' too
+# 'negative lymph nodes' too, and 'a reactive lymph node'
+BENIGN_RX = re.compile(r"\b(?:benign\s+(?:[\w-]+\s+){0,2}|negative\s+|reactive\s+)$", re.I)
 DESCRIPTOR_AFTER_RX = re.compile(
     r"^[\s-]*(?:mass(?:es)?|components?|extension|tumou?rs?|sarcomas?|lesions?|neoplasms?|swelling|graft|marrow|"
     r"scan|origin|shadow|density|windows?|cement|margins?)\b", re.I)
@@ -164,7 +165,7 @@ EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
                            # one word between, not a preposition: 'the thigh with metastases' is the primary
                            r"(?:(?!(?:with|without|and|or|but|showing|having|plus)\s)[\w-]+\s+)?"
-                           r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis)", re.I)
+                           r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis|carcinomatosis)", re.I)
 # not part of a negating prefix: 'non-metastatic', 'non metastatic'
 NOT_NON = r"(?<!non)(?<!non )(?<!non-)(?<!non\u2010)"
 METS_BEFORE_RX = Keyed(re.compile(
@@ -272,6 +273,14 @@ def _hypo_possible(sent, seen: dict[int, bool]) -> bool:
     return hit
 
 
+def _benign_or_staging(lb: str, before: str, low: str) -> bool:
+    """Is the site after before (lb: lowercased) benign, negative or reactive, or the sentinel node of a
+    staging procedure ('sentinel lymph node biopsy') in a sentence that finds nothing in it?"""
+    if ("benign" in lb or "negative" in lb or "reactive" in lb) and BENIGN_RX.search(before):
+        return True
+    return lb.endswith("sentinel ") and "positive" not in low and "metasta" not in low
+
+
 def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             about: dict[int, bool] | None = None, hypo: dict[int, bool] | None = None) -> bool:
     # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
@@ -303,7 +312,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             and IMAGING_OF_RX.search(sent.low[max(0, rs - 70):rs])) \
             or (any(w in lb for w in ("compress", "constrict", "encroach", "atelecta", "encas"))
                 and COMPRESS_RX.search(before)) \
-            or (("benign" in lb or "negative" in lb) and BENIGN_RX.search(before)):
+            or _benign_or_staging(lb, before, sent.low):
         return False
     if m.key in ("soft tissue", "bone") and (DESCRIPTOR_AFTER_RX.match(after) or PAIRED_DESCRIPTOR_RX.match(after)):
         return False
@@ -580,7 +589,8 @@ def _names_a_metastasis(text: str, s: Sentence, m: Mention, before: str, after: 
     new_mets, anaphor_met, met_sent = flags
     t = s.text
     rs = m.start - s.start
-    if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la)
+    if (("metasta" in la or "seeding" in la or "implants" in la or "dissemin" in la or "sarcomatosis" in la
+             or "carcinomatosis" in la)
             and METS_AFTER_RX.match(after)) or ("secondary" in la and SECONDARY_RX.match(after)) or \
             ("metasta" in la and " by " in la and TAKEN_BY_METS_RX.match(after)):
         return True
@@ -653,6 +663,16 @@ def _sentence_sites(text: str, s: Sentence, ms: list[Mention], tumour_spans: lis
             # (an adjective is no object of the preposition: 'the appearance of pulmonary and nodal metastases')
             cues[i] = True
     return cues
+
+
+def _nodes_are_spread(terms: Terms, facts: dict[str, SiteFact], primary: set[str]) -> None:
+    """A sarcoma's lymph nodes are where it spread (N1), beside a site of the primary; lymph nodes that are
+    all the tumour is, or that the text calls the primary, are a nodal sarcoma's own place."""
+    nodes = [k for k in facts if (terms.get("site", k).summary_key or k) == "lymph node"]
+    if nodes and any(k not in nodes and not facts[k].metastatic for k in facts):
+        for k in nodes:
+            if k not in primary:
+                facts[k].metastatic = True
 
 
 def _metastatic_level_regions(text: str, terms: Terms, zones: Zones, levels: list[LevelFact],
@@ -774,6 +794,7 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     primary_organs = {terms.get("site", k).summary_key or k for k in primary if k in facts}
     for k, f in facts.items():
         f.metastatic = k in mets and k not in primary and (terms.get("site", k).summary_key or k) not in primary_organs
+    _nodes_are_spread(terms, facts, primary)
     if "soft tissue" in facts and not facts["soft tissue"].metastatic \
             and any(k != "soft tissue" and not f.metastatic for k, f in facts.items()):
         # 'soft tissue' beside a named place of the primary is the tissue kind, not where the tumour is
