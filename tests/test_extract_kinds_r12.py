@@ -218,3 +218,17 @@ def test_a_positive_sentinel_node_stays_a_metastasis(terms):
     text = ("A 54-year-old man had an epithelioid sarcoma of the palm. It was excised. The sentinel lymph node was "
             "positive for metastasis.\n")
     assert _metastatic(text, terms).get("lymph node") is True
+
+
+@pytest.mark.parametrize("words, age", [("a nine years girl", 9), ("a forty-year man", 40)])
+def test_an_age_in_words_without_old(terms, words, age):
+    text = f"In this report we present {words} with a mass of the left hand. It was excised.\n"
+    got = ex(text, terms).age
+    assert got is not None and got.value == age
+
+
+def test_a_journal_label_line_with_the_year_alone(terms):
+    text = ("A synovial sarcoma of the pelvis\n\nJournal: 2023\n\nAbstract\n\nWe present the case of a 32-year-old "
+            "man with a synovial sarcoma of the pelvis treated with surgery.\n")
+    got = ex(text, terms).metadata.year
+    assert got is not None and got.value == 2023

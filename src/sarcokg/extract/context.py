@@ -129,7 +129,10 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 _WORD_NUMBER = (r"(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?|(?P<teen>"
                 + "|".join(_TEENS) + r")|(?P<only>" + "|".join(_UNITS) + r"))")
 WORD_AGE_RX = re.compile(r"\b" + _WORD_NUMBER
-                         + r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b)"
+                         + r"(?:\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)\s*[\-\u2010\u2013]?\s*old\b"
+                         # 'old' left out: 'a nine years girl', 'a forty-year man'
+                         r"|\s*[\-\u2010\u2013]?\s*(?:years?|yrs?)(?:\s*[\-\u2010\u2013]\s*|\s+)(?:male|female|man|woman|boy|"
+                         r"girl|child|lady|gentleman)\b)"
                          # 'a girl aged one year and nine months', 'aged twelve years'
                          r"|\baged\s+" + _WORD_NUMBER.replace("?P<", "?P<a_") + r"\s+(?:years?|yrs?)\b")
 
@@ -163,7 +166,8 @@ def is_intro(low: str) -> bool:
     if ("median" in low or "mean" in low or "average" in low or "peak" in low or "rang" in low or "than" in low) \
             and _POPULATION_AGE_RX.search(low):
         return False
-    return bool((_age_hint(low) and (age_search(low) or (("old" in low or "aged " in low) and WORD_AGE_RX.search(low))))
+    return bool((_age_hint(low) and (age_search(low) or (("old" in low or "aged " in low or "year" in low)
+                                                          and WORD_AGE_RX.search(low))))
                 or ("patient" in low or " a" in low or low[:1] == "a") and _intro_noun_possible(low)
                 and INTRO_NOUN_RX.search(low)
                 or ("male" in low and INTRO_SEX_RX.search(low)))

@@ -50,9 +50,9 @@ YEAR_FORMS = [
         r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":"), cites=True),
     # an online journal's citation in the NLM style: "Example J [Internet]. 2023 Apr. 2 [cited 2024 Jul. 24]"
     YearForm(re.compile(r"\[Internet\]\.?\s*" + YEAR + r"(?!\d)"), 0.92, ("[internet]",)),
-    # a page's label line that closes with the year: "Journal: Example Oncology, 2024"
-    YearForm(re.compile(r"^[ \t]*Journal[ \t]*:[^\n]{3,200}?,[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.9, ("journal",),
-             header_only=True),
+    # a page's label line that closes with the year: "Journal: Example Oncology, 2024", "Journal: 2023"
+    YearForm(re.compile(r"^[ \t]*Journal[ \t]*:[ \t]*(?:[^\n]{3,200}?,[ \t]*)?" + YEAR + r"[ \t]*$", re.M), 0.9,
+             ("journal",), header_only=True),
     # "Example Surgery 38(2):402 (1996)", "Example Journal of Case Reports, 2019 4:76"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
              (")",), cites=True),

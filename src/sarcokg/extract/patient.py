@@ -48,7 +48,7 @@ def extract_age(text: str, zones: Zones) -> Value | None:
     for s in order:
         m = age_search(s.low)
         if not m:
-            m = WORD_AGE_RX.search(s.low) if ("old" in s.low or "aged " in s.low) else None
+            m = WORD_AGE_RX.search(s.low) if ("old" in s.low or "aged " in s.low or "year" in s.low) else None
             if m:
                 age = word_age(m)
             elif s is zones.intro and (m := NEWBORN_RX.search(s.low)):
