@@ -765,6 +765,8 @@ def test_gated_searches_answer_as_their_patterns():
                 "a history of breast cancer", "renal cell carcinomas", "hodgkin's disease", "wilms tumour",
                 "pituitary\nadenoma", "lung  cancers", "leukaemia", "adenocarcinomas", "skin cancer", "liver cancer",
                 "carcinomatous", "lungcancer", "thyroid carcinoma", "a glioblastoma", "the melanomas"]
+    # each gate's words in a clause (positive cases without ../shared's corpus too)
+    strings += [f"{pre}the mass {w} the lung" for g in found.values() for w in g.words for pre in ("", "and ", "but ")]
     for name, g in found.items():
         assert g.words == Gated(g.rx).words, name   # the words written out are those the pattern gives
         seen = {True: 0, False: 0}
@@ -809,6 +811,8 @@ def test_dose_pattern_with_its_digit_first_finds_what_its_lookbehind_first_form_
     plain = re.compile(iv.GY_PLAIN)
     odd = ["50 gy", "1.8gy", "x50 gy", ".5 gy", "3.5 gy", "45,5 c gy", "12 rads", "0 gy", "a5gy", "5.0.4 gy",
            "\u0665\u0660 gy", "9", "7 gye", "50gy.", "..50 gy", "1 2 gy", "_3 gy", "35 gray", "1x5 cgy"]
+    odd += [f"a total of {d} {u} in {n} fractions" for d in ("45", "50.4", "60", "1,8", "7000")
+            for u in ("gy", "cgy", "rads") for n in (5, 28)]
     n = 0
     for t in [_view(t) for t in _texts()] + odd + [" " + s for s in odd] + [s.upper().lower() for s in odd]:
         got = [(m.span(), m.regs) for m in iv.GY_RX.plain.finditer(t)]
@@ -855,6 +859,8 @@ def test_needs_gates_answer_as_their_patterns():
     strings += [" tran\u017fplant", " \u017fymptoms", " \u0131nfection", " bone graft", " nerve", "  \u212aidney",
                 " pain", " PAIN", " leg weakness", " cell carcinomas", " h\u0131ernia", " - arterial",
                 " joint replacement", " x paresis", " hemiplegia", "haemorrhage"]
+    # each gate's words after a site (positive cases without ../shared's corpus too)
+    strings += [f"{pre}{w}" for g in found.values() for w in g.words for pre in (" ", " - ", "  ")]
     for name, g in found.items():
         assert g.words == Needs(g.rx).words, name   # the words written out are those the pattern gives
         seen = {True: 0, False: 0}
