@@ -23,3 +23,8 @@ def sites(text, terms):
 def statuses(text, terms):
     """The outcome statuses of one invented text, in timeline order."""
     return [o.status for o in ex(text, terms).outcomes]
+
+
+def metastatic(text, terms):
+    """Each site key of one invented text with whether it is a metastasis."""
+    return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}

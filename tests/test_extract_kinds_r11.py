@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, statuses
+from .extractutil import ex, metastatic, statuses
 
 
 def test_a_publishers_non_breaking_hyphen_reads_as_a_hyphen(terms):
@@ -31,11 +31,6 @@ def test_an_apostrophe_a_page_made_a_double_quote(terms):
 PRE = "A 40-year-old man had a mass of the chest wall. "
 
 
-def _metastatic(text, terms):
-    """Each site key of one invented text with whether it is a metastasis."""
-    return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
-
-
 @pytest.mark.parametrize("sentence, site", [
     # a verb between the metastatic lesions and the preposition, and 'on'
     ("Multiple metastatic lesions were observed on the collapsed lung.", "lung"),
@@ -44,11 +39,11 @@ def _metastatic(text, terms):
     ("The course was marked by the appearance of pulmonary and lymph node metastases.", "lung"),
 ])
 def test_metastases_named_in_these_ways(terms, sentence, site):
-    assert _metastatic(PRE + sentence, terms).get(site) is True
+    assert metastatic(PRE + sentence, terms).get(site) is True
 
 
 def test_a_noun_after_a_preposition_stays_out_of_the_list_of_metastases(terms):
-    assert _metastatic("A 40-year-old man had a mass in the thigh and lung metastases.", terms).get("thigh") is False
+    assert metastatic("A 40-year-old man had a mass in the thigh and lung metastases.", terms).get("thigh") is False
 
 
 def test_no_metastasis_at_staging_with_no_treatment_found_is_no_outcome(terms):
@@ -171,19 +166,19 @@ def test_tumoral_tissue_is_a_word_for_the_tumour(terms):
     ("A distant relapse in the liver was found.", "liver"),
 ])
 def test_a_distant_progression_names_its_site_as_a_metastasis(terms, sentence, site):
-    assert _metastatic("A 42-year-old man had an angiosarcoma of the heart. " + sentence, terms).get(site) is True
+    assert metastatic("A 42-year-old man had an angiosarcoma of the heart. " + sentence, terms).get(site) is True
 
 
 def test_no_distant_disease_names_no_metastasis(terms):
     text = "A 42-year-old man had an angiosarcoma of the heart. There was no distant (lung) disease."
-    assert "lung" not in _metastatic(text, terms)
+    assert "lung" not in metastatic(text, terms)
 
 
 @pytest.mark.parametrize("words, site", [
     ("local lymphonodular metastases", "lymph node"), ("lymph nodal metastases", "lymph node"),
 ])
 def test_lymph_node_adjectives_name_a_metastasis(terms, words, site):
-    assert _metastatic(f"A 31-year-old man had a rhabdomyosarcoma with {words}.", terms).get(site) is True
+    assert metastatic(f"A 31-year-old man had a rhabdomyosarcoma with {words}.", terms).get(site) is True
 
 
 def test_the_latin_name_of_the_maxillary_sinus(terms):
@@ -269,12 +264,12 @@ BREAST = "A 50-year-old woman had a leiomyosarcoma of the breast. She underwent 
     ("Pathology showed 2/20 lymph nodes involved.", "lymph node"),
 ])
 def test_lymph_nodes_the_pathology_counts_as_involved_are_metastases(terms, sentence, site):
-    assert _metastatic(BREAST + sentence, terms).get(site) is True
+    assert metastatic(BREAST + sentence, terms).get(site) is True
 
 
 @pytest.mark.parametrize("sentence", ["The lymph nodes were negative.", "No lymph nodes were involved."])
 def test_lymph_nodes_free_of_tumour_are_no_metastasis(terms, sentence):
-    assert not any(_metastatic(BREAST + sentence, terms).values())
+    assert not any(metastatic(BREAST + sentence, terms).values())
 
 
 def test_the_authors_report_introduces_the_case_as_we_report_does(terms):
@@ -396,7 +391,7 @@ def test_a_cord_the_tumour_invades_stays_a_site(terms):
     ("He had a metastasis of the sarcoma from the thigh to the lung.", "lung"),
 ])
 def test_a_metastasis_from_the_primary_to_a_site(terms, sentence, site):
-    assert _metastatic("A 60-year-old man had a liposarcoma of the thigh. " + sentence, terms).get(site) is True
+    assert metastatic("A 60-year-old man had a liposarcoma of the thigh. " + sentence, terms).get(site) is True
 
 
 FEMUR = "A 22-year-old man had an Ewing sarcoma of the femur. "

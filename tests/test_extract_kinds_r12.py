@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, sites, statuses
+from .extractutil import ex, metastatic, sites, statuses
 
 PRE = "A 61-year-old man had a leiomyosarcoma of the tibia. "
-
-
-def _metastatic(text, terms):
-    """Each site key of one invented text with whether it is a metastasis."""
-    return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
 
 
 @pytest.mark.parametrize("verb", ["introducing", "presenting", "describing", "reporting"])
@@ -21,7 +16,7 @@ def test_a_case_told_by_a_verb_in_ing_is_the_case_not_the_literature(terms, verb
     text = ("Myxoid tumours of this kind are uncommon and often spread to distant organs. "
             f"This paper hopes to add to the understanding of the disease by {verb} a case of hepatic "
             "metastasis of a myxoid liposarcoma of the calf. The patient was a 50-year-old woman.\n")
-    assert _metastatic(text, terms).get("liver") is True
+    assert metastatic(text, terms).get("liver") is True
 
 
 def test_a_generic_sentence_without_the_case_stays_the_literatures(terms):
@@ -192,17 +187,17 @@ def test_sacral_levels_written_with_a_slash_stay(terms):
     "A 17-year-old man had a paratesticular rhabdomyosarcoma with progressive paraaortic lymphnodes.",
 ])
 def test_a_sarcomas_lymph_nodes_are_where_it_spread(terms, sentence):
-    assert _metastatic(sentence + " He had surgery.\n", terms).get("lymph node") is True
+    assert metastatic(sentence + " He had surgery.\n", terms).get("lymph node") is True
 
 
 def test_lymph_nodes_that_are_all_the_tumour_is_are_its_own_place(terms):
     text = "A 51-year-old woman had a follicular dendritic cell sarcoma of the lymph nodes. It was excised.\n"
-    assert _metastatic(text, terms) == {"lymph node": False}
+    assert metastatic(text, terms) == {"lymph node": False}
 
 
 def test_peritoneal_carcinomatosis_is_a_metastasis(terms):
     text = "A 52-year-old man had a GIST of the stomach with peritoneal carcinomatosis. He received imatinib.\n"
-    assert _metastatic(text, terms).get("peritoneum") is True
+    assert metastatic(text, terms).get("peritoneum") is True
 
 
 @pytest.mark.parametrize("sentence", [
@@ -217,7 +212,7 @@ def test_a_staging_procedures_or_a_reactive_node_is_no_site(terms, sentence):
 def test_a_positive_sentinel_node_stays_a_metastasis(terms):
     text = ("A 54-year-old man had an epithelioid sarcoma of the palm. It was excised. The sentinel lymph node was "
             "positive for metastasis.\n")
-    assert _metastatic(text, terms).get("lymph node") is True
+    assert metastatic(text, terms).get("lymph node") is True
 
 
 @pytest.mark.parametrize("words, age", [("a nine years girl", 9), ("a forty-year man", 40)])
