@@ -697,10 +697,12 @@ def test_sentence_cuts_with_one_set_of_first_characters_are_those_of_the_alterna
     from sarcokg.extract import textprep as tp
     plain = re.compile(r"[.!?](?:(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u2018(\[]?[A-Z0-9])"
                        r"|(?<=[a-z]\.)\d{1,3}(?:[,\u2013-]\d{1,3})*(?=\s+[\"'\u201c\u2018(\[]?[A-Z])"
-                       r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z]))"
+                       r"|\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z])"
+                       r"|(?<=[a-z]{3}\.)(?=[A-Z][a-z]+\b))"
                        r"|\)(?=(?:We|The|This|Our|In|A|An|He|She)\s)")
     odd = ["( 25 to 30% )We present", "tract.[4,5] ASPS", "failed.3 These", "(n = 3) The", ") A", "?) We", "!) The",
-           ".) He said", "(Fig. 1)The end. A", "a.12, 13 The", "b.[1] The", "]) The", ".) In"]
+           ".) He said", "(Fig. 1)The end. A", "a.12, 13 The", "b.[1] The", "]) The", ".) In", "margins.The end",
+           "ins).The", "e.g.The", "Fig.The", "ab.Cd"]
     for t in _texts() + _strings(800) + odd:
         assert [(m.start(), m.end()) for m in tp._SPLIT.finditer(t)] == \
             [(m.start(), m.end()) for m in plain.finditer(t)], t[:120]

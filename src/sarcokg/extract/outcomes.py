@@ -149,6 +149,9 @@ _AIMED_AFTER_RX = re.compile(r"\s*(?:was|were)\s+(?:\w+\s+)?(?:resected|excised|
 _SYMPTOMS = (r"(?:weakness|pain|numbness|paresis|paraparesis|paraplegia|symptoms?|deficits?|dysfunction|difficulty|"
              r"claudication|swelling|myelopathy|dyspn\w*|cough)")
 _SYMPTOM_PROGRESSED_RX = re.compile(r"\b" + _SYMPTOMS + r"\s+(?:\w+\s+){0,3}$")
+# a change of the tumour's kind, not its growth: 'progression to an aggressive phenotype'
+_TRANSFORM_AFTER_RX = re.compile(r"\s+(?:to|into)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:phenotype|form|variant|"
+                                 r"histolog\w*|grade|subtype)\b")
 # and the progression of a symptom: 'gradual progression of back pain'
 _SYMPTOM_OF_RX = re.compile(r"\s+of\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+){0,2}?" + _SYMPTOMS + r"\b")
 # a response on the way to the next treatment: '..., the tumour shrank, and she then underwent resection'
@@ -276,8 +279,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
         if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
             return _Ev("no evidence of disease", m.start, m.end, weak=True)
         return None
-    if fam == "progressive disease" and _SYMPTOM_OF_RX.match(s.low, m.end - s.start):
-        return None      # a symptom's course, not the disease's
+    if fam == "progressive disease" and (_SYMPTOM_OF_RX.match(s.low, m.end - s.start)
+                                         or _TRANSFORM_AFTER_RX.match(s.low, m.end - s.start)):
+        return None      # a symptom's course, or a change of kind, not the disease's growth
     if fam == "progressive disease" and first_tx is not None and m.start < first_tx and \
             _PRESENTING_HISTORY_RX.search(s.low):
         return None      # the history the patient presented with: 'a lump for 6 years, growing over the last month'

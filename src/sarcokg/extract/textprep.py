@@ -602,7 +602,10 @@ _SPLIT = re.compile(r"[.!?)](?:(?<=[.!?])(?=[\"'\u201d\u2019)\]]*\s+[\"'\u201c\u
                     # or in brackets: 'gastrointestinal tract.[4,5] ASPS in the forearm'
                     r"|(?<=[.!?])\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\](?=\s+[\"'\u201c\u2018(]?[A-Z])"
                     # a page that lost the space after a bracket: '( 25 to 30% )We present a case'
-                    r"|(?<=\))(?=(?:We|The|This|Our|In|A|An|He|She)\s))")
+                    r"|(?<=\))(?=(?:We|The|This|Our|In|A|An|He|She)\s)"
+                    # a scraped page that lost the space after a full stop: 'without clear boundaries.The patient'
+                    # (a word of three small letters before it, a capitalised word after; not 'e.g.', 'Fig.')
+                    r"|(?<=[a-z]{3}\.)(?=[A-Z][a-z]+\b))")
 # headings glued to the next sentence in scraped abstracts ("MethodsA 51-year-old")
 _GLUED = re.compile(
     r"(?<=[a-z.)])(?=(?:Background|Purpose|Methods|Results|Conclusions?|Study Design|Case Report|"

@@ -1,0 +1,47 @@
+"""Kinds of writing found reading the blind sets of the twelfth round (issue #15,
+thirteenth round). One invented sentence each; none comes from a report. The
+positive cases failed before their rule; the negative ones guard the rule."""
+from __future__ import annotations
+
+import pytest
+
+from sarcokg.extract.textprep import split_sentences
+
+from .extractutil import ex, statuses
+
+PRE = "A 30-year-old woman had an epithelioid sarcoma of the wrist. "
+
+
+def _events(text, terms):
+    return [(o.status, o.months) for o in ex(text, terms).outcomes if o.status]
+
+
+def test_a_full_stop_glued_to_the_next_sentence_ends_the_sentence():
+    text = "The lesion had no sharp margins.She then had an excision."
+    assert [s.text for s in split_sentences(text)] == ["The lesion had no sharp margins.",
+                                                        "She then had an excision."]
+
+
+@pytest.mark.parametrize("text", ["See Fig.B for the scan.", "It grew, e.g.The mass doubled.",
+                                  "Treated at St.Mary hospital.", "The dose was 2.Five fractions."])
+def test_an_abbreviation_or_a_short_token_before_a_glued_capital_is_no_sentence_end(text):
+    assert len(split_sentences(text)) == 1
+
+
+def test_a_glued_sentence_is_not_governed_by_the_negation_before_it(terms):
+    # 'without ... boundaries' had governed the recurrence of the glued sentence
+    text = (PRE + "The mass lay in the flexor muscles without clear boundaries.The patient underwent excision, "
+            "and the tumour recurred 8 months later.\n")
+    assert _events(text, terms) == [("recurrence", 8)]
+
+
+@pytest.mark.parametrize("phrase", ["progression to an aggressive phenotype", "progression into a high-grade form",
+                                    "progression to a more aggressive histology"])
+def test_a_change_of_the_tumours_kind_is_no_progression(terms, phrase):
+    text = PRE + f"She underwent excision. Our patient was not diagnosed at first, which led to a delay and {phrase}.\n"
+    assert "progressive disease" not in statuses(text, terms)
+
+
+def test_a_progression_of_the_disease_stays_one(terms):
+    text = PRE + "She underwent excision. Six months later CT showed progression of the disease.\n"
+    assert statuses(text, terms) == ["progressive disease"]
