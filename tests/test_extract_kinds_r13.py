@@ -7,7 +7,7 @@ import pytest
 
 from sarcokg.extract.textprep import split_sentences
 
-from .extractutil import ex, statuses
+from .extractutil import ex, metastatic, statuses
 
 PRE = "A 30-year-old woman had an epithelioid sarcoma of the wrist. "
 
@@ -45,3 +45,18 @@ def test_a_change_of_the_tumours_kind_is_no_progression(terms, phrase):
 def test_a_progression_of_the_disease_stays_one(terms):
     text = PRE + "She underwent excision. Six months later CT showed progression of the disease.\n"
     assert statuses(text, terms) == ["progressive disease"]
+
+
+@pytest.mark.parametrize("sentence", ["During chemotherapy he had a relapse to the brain.",
+                                      "A year after surgery there was progression to both lungs.",
+                                      "Despite radiotherapy, the tumour metastasised to his lung.",
+                                      "Eight months later it had spread to her liver."])
+def test_a_relapse_or_spread_to_another_organ_names_a_metastasis(terms, sentence):
+    text = "A 40-year-old man had an osteosarcoma of the femur. " + sentence + "\n"
+    got = metastatic(text, terms)
+    assert got["femur"] is False and [k for k, v in got.items() if v] in (["brain"], ["lung"], ["liver"])
+
+
+def test_a_relapse_in_the_primarys_own_place_names_no_metastasis(terms):
+    text = "A 40-year-old man had a liposarcoma of the thigh. He underwent excision. It recurred in the thigh.\n"
+    assert metastatic(text, terms) == {"thigh": False}

@@ -172,7 +172,7 @@ METS_BEFORE_RX = Keyed(re.compile(
     NOT_NON + r"\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
-    r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:the\s+)?"
+    r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:(?:the|his|her)\s+)?"
     # a count of them: 'metastasis in eight vertebrae', 'metastases to 3 ribs'
     r"(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"
@@ -195,14 +195,17 @@ METASTATIC_NOUN_BEFORE_RX = re.compile(
     r"(?:involving|in|to|at|on|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
-    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:the\s+)?"
+    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:(?:the|his|her)\s+)?"
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral)\s+)?$"
     # the disease come back away from the primary: 'distant progression to the lung', 'a distant (lung) relapse'
     r"|\bdistant\s+(?:(?:progression|recurrence|relapse|spread|disease)\s+(?:to|in|into|of|at)\s+(?:the\s+)?"
-    r"(?:(?:left|right|both|bilateral)\s+)?|\(\s*)$", re.I)
-_SPREAD_HINT = Words(re.compile(r"spread|dissemin|seed|deposit|secondar|implant|distant"))
+    r"(?:(?:left|right|both|bilateral)\s+)?|\(\s*)$"
+    # the disease come back or grown into another organ: 'a relapse to the brain', 'progression to the lungs'
+    r"|\b(?:relapsed?|recurrence|recurred|progression|progressed)\s+(?:to|into)\s+(?:(?:the|his|her)\s+)?"
+    r"(?:(?:left|right|both|bilateral)\s+)?$", re.I)
+_SPREAD_HINT = Words(re.compile(r"spread|dissemin|seed|deposit|secondar|implant|distant|relaps|recurr|progress"))
 _LESIONS_HINT = Words(re.compile(r"nodules|lesions|masses|foci|opacities|tumou?rs"))
 _LESION_AFTER_HINT = Words(re.compile(r"nodul|lesion|mass|foci|deposit|secondar|opacit"))
 PLURAL_LESION_BEFORE_RX = re.compile(
