@@ -7,7 +7,7 @@ import pytest
 
 from sarcokg.extract.textprep import split_sentences
 
-from .extractutil import ex, metastatic, statuses
+from .extractutil import ex, metastatic, sites, statuses
 
 PRE = "A 30-year-old woman had an epithelioid sarcoma of the wrist. "
 
@@ -60,3 +60,16 @@ def test_a_relapse_or_spread_to_another_organ_names_a_metastasis(terms, sentence
 def test_a_relapse_in_the_primarys_own_place_names_no_metastasis(terms):
     text = "A 40-year-old man had a liposarcoma of the thigh. He underwent excision. It recurred in the thigh.\n"
     assert metastatic(text, terms) == {"thigh": False}
+
+
+def test_the_patient_of_the_cases_others_reported_is_not_ours(terms):
+    text = ("We report a case of osteosarcoma of the tibia in a 21-year-old woman. She underwent wide resection. "
+            "However, three cases have been reported in which the patient presented with lung metastases. "
+            "She remains well.\n")
+    assert sites(text, terms) == {"tibia"} and "distant metastasis" not in statuses(text, terms)
+
+
+def test_a_case_in_which_the_patient_is_ours_when_we_tell_it(terms):
+    text = ("We describe a case in which the patient presented with lung metastases of an osteosarcoma of the "
+            "tibia. She was 21 years old.\n")
+    assert metastatic(text, terms).get("lung") is True

@@ -152,6 +152,9 @@ def cue_positions(norm: str, found: list[tuple[int, tuple[str, ...]]] | None = N
                 continue      # 'both patients', 'the two patients': the report's own two cases
             if k == "anchor" and norm.startswith("underwent", s) and norm[max(0, s - 13):s] == "patients who ":
                 continue      # 'the patients who underwent ...': a population's treatment, not this patient's
+            if k in ("anchor", "caseref") and norm.startswith(("the patient", "he ", "she "), s) \
+                    and norm[max(0, s - 9):s].endswith(("in which ", "in whom ")):
+                continue      # 'three cases have been reported in which the patient presented with ...': theirs
             if k == "generic" and norm.startswith("studies", s) and norm[max(0, s - _OWN_LEN):s].endswith(_OWN_STUDIES):
                 continue      # the patient's 'imaging studies', not the literature's
             out[k].append(s)
