@@ -73,3 +73,15 @@ def test_a_case_in_which_the_patient_is_ours_when_we_tell_it(terms):
     text = ("We describe a case in which the patient presented with lung metastases of an osteosarcoma of the "
             "tibia. She was 21 years old.\n")
     assert metastatic(text, terms).get("lung") is True
+
+
+def test_a_treatment_that_reduced_the_size_of_the_tumour_after_a_progression_is_a_response(terms):
+    text = ("A 70-year-old man had a leiomyosarcoma of the lung. Although the disease progressed on chemotherapy, "
+            "radiotherapy reduced the size of the tumour.\n")
+    assert statuses(text, terms) == ["progressive disease", "partial response"]
+
+
+def test_a_dose_reduced_is_no_response(terms):
+    text = ("A 70-year-old man had a leiomyosarcoma of the lung. He received chemotherapy. The dose was reduced "
+            "because of the size of the tumour.\n")
+    assert "partial response" not in statuses(text, terms)

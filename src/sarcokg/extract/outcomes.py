@@ -99,6 +99,9 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
                        # 'a significantly decreased tumour load', 'reduced tumour burden'
                        r"|\b(?:decreased|reduced|diminished)\s+(?:tumou?r\s+)(?:load|burden|size|volume)\b"
+                       # what a treatment did: 'radiation therapy reduced the size of the tumour'
+                       r"|\b(?:decreased|reduced|diminished)\s+the\s+(?:size|volume)\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?"
+                       r"(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b"
                        # a share of the tumour gone: 'over 90% tumour reduction' (all of it is no partial response)
                        r"|(?<![\d.])(?!100\b)\d{1,2}\s*%\s+(?:tumou?r\s+(?:reduction|shrinkage|regression|decrease)\b"
                        r"|(?:reduction|shrinkage|regression|decrease)\s+(?:in|of)\s+(?:the\s+)?(?:tumou?r|lesion|mass))"
@@ -653,7 +656,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 # the clock is not moved on twice
                 months = told.setdefault(tspan, months)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos, therapy_pos)
-            if e.weak and facts and (_persists(facts, positions, e.start, surgery_pos)
+            if e.weak and not e.inferred and facts and (_persists(facts, positions, e.start, surgery_pos)
                                      or _local_ned(s.low, e, s.start)
                                      and _persists(facts, positions, e.start, surgery_pos, CARRY_STOP)):
                 continue   # no news, or free of local disease only while the disease seen before stays
