@@ -85,3 +85,23 @@ def test_a_dose_reduced_is_no_response(terms):
     text = ("A 70-year-old man had a leiomyosarcoma of the lung. He received chemotherapy. The dose was reduced "
             "because of the size of the tumour.\n")
     assert "partial response" not in statuses(text, terms)
+
+
+def _grade(text, terms):
+    g = ex(text, terms).tumour.grade
+    return g and g.value
+
+
+@pytest.mark.parametrize("sentence,grade", [
+    ("The diagnosis was grade 3 (FNCLCC score 6 of 8) malignant peripheral nerve sheath tumour.", "high"),
+    ("The resected specimen showed a solitary fibrous tumour (SFT). It was an SFT/HPC grade 2.", "intermediate"),
+    ("Histology showed a solitary fibrous tumour (SFT), SFT grade 1.", "low"),
+])
+def test_a_grade_in_numbers_beside_the_types_name_is_the_tumours_grade(terms, sentence, grade):
+    assert _grade("A 50-year-old woman had a mass at T5. " + sentence + "\n", terms) == grade
+
+
+def test_a_grade_of_a_side_effect_beside_the_type_is_no_tumour_grade(terms):
+    text = ("A 50-year-old woman had a solitary fibrous tumour (SFT) at T5. On chemotherapy for the SFT grade 3 "
+            "neutropenia occurred.\n")
+    assert _grade(text, terms) is None

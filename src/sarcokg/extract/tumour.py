@@ -29,7 +29,8 @@ GRADE_WORD_RX = re.compile(
     r"|\b(poorly|well|moderately)\s*" + DASH + r"?\s*differentiated\b"
     r"|\b" + _SYSTEM + r"\s+grade\s*(?:of\s+)?(I{1,3}|[123])\b"
     r"|\bgrade\s*" + DASH + r"?\s*(I{1,3}|[123])\s*(?:/\s*(?:III|3)|\(\s*of\s+(?:III|3)\s*\))?\s+"
-    r"(?=(?:[\w-]+\s+){0,3}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
+    # (a score in brackets between: 'grade 3 (FNCLCC score 6 of 8) malignant peripheral nerve sheath tumour')
+    r"(?=(?:\([^()]{1,30}\)\s*)?(?:[\w-]+\s+){0,4}?\w*(?:sarcoma|oma|tumou?r|lesion)\b)"
     # 'a sarcoma of intermediate degree of differentiation' (a high degree of it is a low grade)
     r"|\b(high|intermediate|moderate|low)\s+degree\s+of\s+differentiation\b"
     # (and its stage before the grade: 'leiomyosarcoma pT2 - grade 1')
@@ -194,6 +195,21 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
 _FINAL_PATHOLOGY_RX = re.compile(r"histolog|patholog|specimen|final diagnosis|definitive diagnosis")
 
 
+# a grade in numbers beside the name of the type, however the type is written: 'SFT/HPC grade 3',
+# 'grade II monophasic RSS' (tried where GRADE_WORD_RX finds none in the sentence)
+_GRADE_NUM_RX = re.compile(r"\bgrade\s*" + DASH + r"?\s*(I{1,3}|[123])\b(?!\s*/\s*[12]\b)", re.I)
+_WORDS_BETWEEN_RX = re.compile(r"^[\s,]*(?:[\w-]+\s+){0,2}?$")
+_AFTER_TYPE_RX = re.compile(r"^\s*(?:/\s*[\w-]+\s*)?,?\s*$")   # 'SFT grade 3', 'SFT/HPC grade 3'
+
+
+def _beside_type(s, m: re.Match, tumour_spans: list[tuple[int, int]]) -> bool:
+    """Is the grade m of sentence s written just after a type's name, or up to two words before one?"""
+    a, b = s.start + m.start(), s.start + m.end()
+    return any((0 <= a - e <= 12 and _AFTER_TYPE_RX.match(s.text[e - s.start:m.start()]))
+               or (0 <= ts - b <= 30 and _WORDS_BETWEEN_RX.match(s.text[m.end():ts - s.start]))
+               for ts, e in tumour_spans)
+
+
 def _grades(text: str, zones: Zones, mentions: list[Mention]):
     """The grades the case's sentences state for the tumour, in text order: (sentence, value)."""
     tumour_pos = [m.start for m in mentions if m.axis == "tumour"]
@@ -221,6 +237,15 @@ def _grades(text: str, zones: Zones, mentions: list[Mention]):
             a, b = s.start + m.start(), s.start + m.end()
             yield s, Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
             break
+        else:
+            spans = [(m.start, m.end) for m in mentions if m.axis == "tumour" and s.start <= m.start < s.end]
+            for m in _GRADE_NUM_RX.finditer(s.text) if spans and not _DEFINITION_RX.match(s.text) else ():
+                if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
+                    continue
+                if _beside_type(s, m, spans) and (grade := _GRADE_OF_WORD.get(m.group(1).lower())):
+                    a, b = s.start + m.start(), s.start + m.end()
+                    yield s, Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
+                    break
 
 
 def extract_size(text: str, zones: Zones, mentions: list[Mention]) -> Value | None:
