@@ -105,3 +105,11 @@ def test_a_grade_of_a_side_effect_beside_the_type_is_no_tumour_grade(terms):
     text = ("A 50-year-old woman had a solitary fibrous tumour (SFT) at T5. On chemotherapy for the SFT grade 3 "
             "neutropenia occurred.\n")
     assert _grade(text, terms) is None
+
+
+def test_years_without_a_recurrence_say_no_evidence_of_disease_though_no_treatment_was_found(terms):
+    # the operation is written in a way no treatment is read from: the years free of recurrence say one came
+    text = ("A 50-year-old man had a myxoid liposarcoma of the retroperitoneum. A laparotomy was performed. "
+            "The patient has been in the outpatient clinic for 7 years without tumour recurrence.\n")
+    assert _events(text, terms) == [("no evidence of disease", 84)]
+

@@ -182,6 +182,8 @@ class _Ev:
 # the disease a time is counted from: '36 months after the diagnosis of metastatic disease' (no new event)
 _TIME_ANCHOR_RX = re.compile(r"\b(?:after|following|since|from)\s+(?:the\s+|her\s+|his\s+)?(?:diagnos[ie]s|detection|"
                              r"discovery|onset|appearance)\s+of\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$")
+# a time spent free of it says a treatment came before: 'in the clinic for 7 years without tumour recurrence'
+_YEARS_WITHOUT_RX = re.compile(r"\b(?:years?|months?)\s+(?:\w+\s+){0,2}?(?:without|free\s+of|with\s+no)\s")
 _OWN_NEGATION_RX = re.compile(r"(?:no|without)\s", re.I)
 # a negation that governs a list of findings: 'no evidence of local recurrence and distant metastasis'
 _LIST_NEG_RX = re.compile(r"\b(?:no|without|free of)\s+(?:the\s+|any\s+)?(?:(?:evidence|signs?)\s+of\s+)?"
@@ -278,7 +280,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
             else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
         # treated: 'excised, and free of ...', 'survived 15 years without recurrence after radical resection'
         treated = after_tx or (first_tx is not None and first_tx < m.start) \
-            or _AFTER_TX_RX.match(s.low, m.end - s.start) is not None
+            or _AFTER_TX_RX.match(s.low, m.end - s.start) is not None \
+            or (fam == "recurrence" and (FOLLOW_RX.search(s.low) is not None
+                                         or _YEARS_WITHOUT_RX.search(s.low) is not None))
         if (m.key in WEAK_NEG or fam in ("recurrence", "progressive disease")) and treated:
             return _Ev("no evidence of disease", m.start, m.end, weak=True)
         return None
