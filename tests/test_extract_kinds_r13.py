@@ -113,3 +113,30 @@ def test_years_without_a_recurrence_say_no_evidence_of_disease_though_no_treatme
             "The patient has been in the outpatient clinic for 7 years without tumour recurrence.\n")
     assert _events(text, terms) == [("no evidence of disease", 84)]
 
+
+
+def test_an_abstract_told_in_the_present_before_the_patients_age_is_the_case(terms):
+    # the patient is introduced (by age) only at the end; the report's sentence opens the case before it
+    text = ("Abstract\nInfantile fibrosarcoma is a rare tumour of early childhood. We report an unusual case of "
+            "infantile fibrosarcoma occurring in new-born mimicking a haemangioma. The tumour is located in the "
+            "left forearm. An amputation is performed after chemotherapy failure. The infant is now two-years old "
+            "with no recurrence.\n")
+    f = ex(text, terms)
+    assert {i.kind for i in f.interventions} >= {"amputation", "chemotherapy"} and "upper limb" in sites(text, terms)
+
+
+def test_a_treatment_that_consisted_of_goes_on_from_the_sentence_that_reports_the_case(terms):
+    text = ("Abstract\nSecond tumours are a known risk after retinoblastoma. We report here a case of a right femur "
+            "osteosarcoma in a child treated for retinoblastoma at two years of age. The "
+            "treatment consisted of chemotherapy and resection of the tumour. Two years after, the child died from "
+            "pleural metastasis.\nCase presentation\nA 7-year-old boy presented with a tumour of the distal right "
+            "femur.\n")
+    f = ex(text, terms)
+    assert {i.kind for i in f.interventions} >= {"chemotherapy", "resection"}
+    assert [(o.status, o.months) for o in f.outcomes if o.status][-1] == ("death", 24)
+
+
+def test_a_present_tense_remark_after_the_case_without_a_patient_stays_outside_it(terms):
+    text = ("We report a case of femur osteosarcoma in a boy. Osteosarcoma usually presents in adolescents and "
+            "often shows lung metastases.\n")
+    assert "lung" not in sites(text, terms)

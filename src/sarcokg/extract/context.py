@@ -114,7 +114,9 @@ def month_may(text: str, a: int, b: int) -> set[int]:
 # the past tense of a clinical course: 'was resected', 'were given', 'showed', 'revealed'
 _NARRATIVE_RX = re.compile(r"\b(?:was|were|had|showed|revealed|demonstrated|underwent|received|presented|developed|"
                            r"appeared|began|found|confirmed|performed|removed|resected|treated|died|recurred|relapsed|"
-                           r"progressed|administered)\b")
+                           r"progressed|administered|"
+                           # an abstract told in the present: 'the tumour is located in ...', 'she undergoes ...'
+                           r"located|shows|reveals|undergoes|receives|presents|consisted|included|comprised)\b")
 _REPORT_RX = re.compile(r"\b(?:we|the authors) (?:(?:herein |hereby )?(?:present|report|describe)|reported|presented|"
                         r"described)\b"
                         r"|\b(?:study|report|article|paper)\s+(?:presents|describes|reports)\s+(?:a|the)\s+(?:\w+\s+){0,2}?case\b")
