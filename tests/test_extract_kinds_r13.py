@@ -7,7 +7,7 @@ import pytest
 
 from sarcokg.extract.textprep import split_sentences
 
-from .extractutil import ex, metastatic, sites, statuses
+from .extractutil import ex, kinds, metastatic, sites, statuses
 
 PRE = "A 30-year-old woman had an epithelioid sarcoma of the wrist. "
 
@@ -140,3 +140,14 @@ def test_a_present_tense_remark_after_the_case_without_a_patient_stays_outside_i
     text = ("We report a case of femur osteosarcoma in a boy. Osteosarcoma usually presents in adolescents and "
             "often shows lung metastases.\n")
     assert "lung" not in sites(text, terms)
+
+
+@pytest.mark.parametrize("sentence", ["She received a surgical approach and adjuvant chemotherapy.",
+                                      "The tumour was treated surgically.", "She was managed surgically."])
+def test_a_surgery_named_by_its_approach_or_an_adverb_is_surgery(terms, sentence):
+    assert "surgery" in kinds("A 65-year-old woman had a leiomyosarcoma of the thigh. " + sentence + "\n", terms)
+
+
+def test_a_tumour_not_treated_surgically_had_no_surgery(terms):
+    assert "surgery" not in kinds("A 65-year-old woman had a leiomyosarcoma of the thigh. It was not treated "
+                                  "surgically.\n", terms)
