@@ -151,3 +151,34 @@ def test_a_surgery_named_by_its_approach_or_an_adverb_is_surgery(terms, sentence
 def test_a_tumour_not_treated_surgically_had_no_surgery(terms):
     assert "surgery" not in kinds("A 65-year-old woman had a leiomyosarcoma of the thigh. It was not treated "
                                   "surgically.\n", terms)
+
+
+def _year(text, terms):
+    y = ex(text, terms).metadata.year
+    return y and y.value
+
+
+CASE = "\nA 46-year-old man had a leiomyosarcoma of the thigh. He underwent wide excision.\n"
+
+
+def test_the_pages_labelled_publication_date_beats_a_citation_of_another_paper_below(terms):
+    # one citation past the header, no reference heading (an excerpt that stops in the list)
+    text = ("A case of metastatic leiomyosarcoma\n\nSubmitted: October 2, 2020\nPublished: May 6, 2021\n" + CASE
+            + "The tumour was large. " * 80 + "\nExample A, et al. A second example. Example Case Rep "
+            "2014;2014:123456.\n")
+    assert _year(text, terms) == 2021
+
+
+def test_a_citation_is_the_year_where_the_header_has_no_labelled_date(terms):
+    text = "A case of metastatic leiomyosarcoma\nExample Case Rep 2014;2014:123456.\n" + CASE
+    assert _year(text, terms) == 2014
+
+
+def test_a_year_under_its_label_line_before_the_volume(terms):
+    text = "Example Journal of Oncology\n\nCASE REPORT\nYear\n: 2020  |  Volume : 7  |  Issue : 2\n" + CASE
+    assert _year(text, terms) == 2020
+
+
+def test_a_supplements_citation_line_gives_the_year(terms):
+    text = "Example Congress Abstracts\nExample Archiv (2023) 483 (Suppl 1):S1-S391\n" + CASE
+    assert _year(text, terms) == 2023

@@ -76,7 +76,9 @@ YEAR_FORMS = [
              ("-",), True),
     YearForm(re.compile(r"^[ \t]*" + YEAR + r"[ \t]*$", re.M), 0.7, ("19", "20"), True),
     # "Example Med J (Basel) (2003) 121: 88-91"
-    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d"), 0.92, (")",), cites=True),
+    # (a supplement's pages: "Example Archiv (2023) 483 (Suppl 1):S1-S391")
+    YearForm(re.compile(r"\(" + YEAR + r"\)\s*\d{1,4}\s*(?:\((?:Suppl\.?\s*)?\d{1,3}\)\s*)?:\s*[eES]?\d"), 0.92, (")",),
+             cites=True),
     # accepted before received: the nearer to publication
     YearForm(re.compile(
         r"\b(?:Accepted|Revised|Accepted for publication)\s*(?:date\s*)?(?:on\s*)?:?\s*(?:\d{1,2}[/.]\d{1,2}[/.]|"
@@ -110,7 +112,9 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\b(?:Pages?|pp\.?)\s*\d{1,5}\s*[\-\u2013]\s*\d{1,5}\s*\((?:" + MONTH + r"\s*(?:[\-\u2013]\s*"
                         + MONTH + r"\s*)?)?" + YEAR + r"\)", re.I), 0.85, ("pages", "pp.")),
     # a header line that opens with the year before its volume: "2010 | Volume : 6 | Issue : 3"
-    YearForm(re.compile(r"(?m)^[ \t]*" + YEAR + r"[ \t]*\|[ \t]*Vol(?:ume)?\b", re.I), 0.85, ("vol",), True),
+    # (under a label line 'Year': ': 2020 | Volume : 7')
+    YearForm(re.compile(r"(?m)^[ \t]*(?::[ \t]*)?" + YEAR + r"[ \t]*\|[ \t]*Vol(?:ume)?\b", re.I), 0.85, ("vol",),
+             True),
     # the issue's month before its volume: "December 2011 - Volume 69 - Issue 12" (a journal's breadcrumb)
     YearForm(re.compile(r"\b" + MONTH + r"\s+" + YEAR + r"\s*[\-\u2013,|]\s*Vol(?:ume)?\b", re.I), 0.85, ("vol",)),
     # a publisher's line: "Published by Example Open Access December 31, 2018"
@@ -465,12 +469,22 @@ def _cites_past_header(text: str, wins: list[tuple[int, int, str]]) -> list[int]
             and any(any(h in w for h in f.hints) and f.rx.search(text, a, e) for f in _CITE_FORMS)]
 
 
+_LABELLED = YEAR_FORMS[0]._replace(rx=_quicker(YEAR_FORMS[0].rx))   # 'Published: ...', 'First Online: ...'
+
+
+def _labelled_in_header(text: str, wins: list[tuple[int, int, str]]) -> bool:
+    """Does the page's header carry a labelled publication date?"""
+    return any(a <= _HEADER_CHARS and any(h in w for h in _LABELLED.hints) and _LABELLED.rx.search(text, a, e)
+               for a, e, w in wins)
+
+
 def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
     """The publication year: the most confident form's match, the earliest among equals. A citation
     past the header with another near it is an entry of a reference list no heading announced
     ('... Cancer. 1965;18(9):1163-74. 2. Author ...'): another paper's year."""
     best = None
     cited: list[int] | None = None
+    labelled: bool | None = None
     for form in _YEAR_ORDER:   # by confidence: a pattern below the best found cannot win
         if best is not None and form.conf < best[0]:
             break
@@ -489,6 +503,10 @@ def _year(text: str, wins: list[tuple[int, int, str]]) -> Value | None:
                 cited = _cites_past_header(text, wins) if cited is None else cited
                 if any(0 < abs(p - a) <= _NEAR_CITES for p in cited):
                     continue
+                if labelled is None:
+                    labelled = _labelled_in_header(text, wins)
+                if labelled:
+                    continue   # the page's own 'Published: May 6, 2021' above: a citation below is another paper's
             y = int(ym.group(1))
             if 1950 <= y <= 2035:
                 cand = (form.conf, -ym.start(1), ym)
