@@ -182,3 +182,9 @@ def test_a_year_under_its_label_line_before_the_volume(terms):
 def test_a_supplements_citation_line_gives_the_year(terms):
     text = "Example Congress Abstracts\nExample Archiv (2023) 483 (Suppl 1):S1-S391\n" + CASE
     assert _year(text, terms) == 2023
+
+
+def test_bony_metastases_are_bone_metastases_as_osseous_ones_are(terms):
+    text = ("A 60-year-old man had an undifferentiated pleomorphic sarcoma of the left calf. He had known pulmonary "
+            "and bony metastases.\n")
+    assert metastatic(text, terms) == {"lower limb": False, "lung": True, "bone": True}
