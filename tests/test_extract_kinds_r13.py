@@ -188,3 +188,19 @@ def test_bony_metastases_are_bone_metastases_as_osseous_ones_are(terms):
     text = ("A 60-year-old man had an undifferentiated pleomorphic sarcoma of the left calf. He had known pulmonary "
             "and bony metastases.\n")
     assert metastatic(text, terms) == {"lower limb": False, "lung": True, "bone": True}
+
+
+@pytest.mark.parametrize("sentence", ["Imatinib was started, resulting in marked tumour regression.",
+                                      "Larotrectinib was started, resulting in significant mass shrinkage.",
+                                      "After ten months of imatinib the lesions have gradually reduced.",
+                                      "On imatinib, the partial response and progression-free survival were good."])
+def test_a_shrinking_tumour_written_as_a_noun_or_beside_a_survival_measure_is_a_partial_response(terms, sentence):
+    text = "A 45-year-old man had a dermatofibrosarcoma protuberans of the neck. " + sentence + "\n"
+    assert statuses(text, terms) == ["partial response"]
+
+
+@pytest.mark.parametrize("sentence", ["The tumour regression grade of the specimen was 2.",
+                                      "He remained metastasis or local recurrence free after imatinib."])
+def test_a_regression_grade_is_no_response_and_a_free_list_stays_free(terms, sentence):
+    text = "A 45-year-old man had a dermatofibrosarcoma protuberans of the neck. " + sentence + "\n"
+    assert "partial response" not in statuses(text, terms)

@@ -206,7 +206,9 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|"
                          # the first items of a list that is free as a whole: 'metastasis or local recurrence free'
                          r"^\s*" + DASH + r"?\s*(?:and|or|/|&)\s*(?:[a-z]+\s+){0,2}?"
                          r"(?:recurrence|relapse|metastas[ie]s|metastatic|disease|tumou?r|progression)\s*" + DASH
-                         + r"?\s*free\b|"
+                         # (a survival measure named after it is no predicate: 'the partial response and
+                         # progression-free survival were good')
+                         + r"?\s*free\b(?!\s+(?:survival|interval|period))|"
                          r"^\s*(?:was|were|is|are|had to be) (?:\w+ly )?"
                          # (given, but to no effect: 'chemotherapy was not effective')
                          r"(?:not(?!\s+(?:very\s+|well\s+|fully\s+)?(?:effective|successful|efficacious|curative|"

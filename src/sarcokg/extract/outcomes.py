@@ -99,6 +99,12 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
                        # 'a significantly decreased tumour load', 'reduced tumour burden'
                        r"|\b(?:decreased|reduced|diminished)\s+(?:tumou?r\s+)(?:load|burden|size|volume)\b"
+                       # the noun: 'marked tumour regression', 'significant mass shrinkage' (not a pathology grade)
+                       r"|(?<!complete\s)\b(?:tumou?r|mass|lesion|nodule)\s+(?:regression|shrinkage)\b"
+                       r"(?!\s+(?:grade|score|rate))"
+                       # 'the lesions have gradually reduced'
+                       r"|\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:have|has|had)\s+(?:\w+\s+)?"
+                       r"reduced\b(?!\s+(?:the|its|their|his|her)\b)"
                        # what a treatment did: 'radiation therapy reduced the size of the tumour'
                        r"|\b(?:decreased|reduced|diminished)\s+the\s+(?:size|volume)\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?"
                        r"(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b"
