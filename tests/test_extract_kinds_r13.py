@@ -204,3 +204,22 @@ def test_a_shrinking_tumour_written_as_a_noun_or_beside_a_survival_measure_is_a_
 def test_a_regression_grade_is_no_response_and_a_free_list_stays_free(terms, sentence):
     text = "A 45-year-old man had a dermatofibrosarcoma protuberans of the neck. " + sentence + "\n"
     assert "partial response" not in statuses(text, terms)
+
+
+@pytest.mark.parametrize("text,organs", [
+    ("A 32-year-old woman presented with flank pain. Palpation revealed a firm mobile mass in the upper left "
+     "quadrant of the abdomen. CT showed a mass of the left kidney, and a synovial sarcoma of the kidney was "
+     "diagnosed after nephrectomy.\n", {"kidney"}),
+    ("A 7-year-old girl had swelling in the upper abdomen and a palpable tumour. CT showed a mass in the right lobe "
+     "of the liver. An undifferentiated embryonal sarcoma of the liver was resected.\n",
+     {"right lobe of liver", "liver"})])
+def test_the_abdomen_where_an_organs_tumour_is_felt_is_no_site_of_its_own(terms, text, organs):
+    assert sites(text, terms) == organs
+
+
+@pytest.mark.parametrize("text", [
+    "A 14-year-old boy had an intra-abdominal desmoplastic small round cell tumour with liver metastases.\n",
+    "A 50-year-old man had a leiomyosarcoma of the thigh. Two years after excision, CT showed abdominal "
+    "metastases and a liver metastasis.\n"])
+def test_the_abdomen_the_tumour_is_named_by_or_spread_to_stays(terms, text):
+    assert "abdomen" in sites(text, terms)

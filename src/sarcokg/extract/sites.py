@@ -259,6 +259,9 @@ ORIGIN_BEFORE_RX = re.compile(r"\b(?:originat\w*|aris\w*|arose)\s+(?:at|in|from|
 # sites that are bones: a more specific bone makes the generic 'bone' redundant
 TISSUES = {"soft tissue", "bone"}   # a type's tissue is no organ site
 BONY = {"vertebral column", "sacrum", "skull", "femur", "rib", "pelvis"}
+# the organs in the abdomen a case names as its tumour's place
+ABDOMINAL = {"liver", "kidney", "stomach", "small intestine", "colon", "uterus", "ovary", "pancreas", "spleen",
+             "retroperitoneum", "peritoneum", "adrenal gland", "bladder", "gallbladder", "mesentery"}
 
 
 # the words after a mention that make it hypothetical (context.POST_HYPO_RX) that HYPO_RX does not hold
@@ -783,6 +786,13 @@ def extract_sites(text: str, terms: Terms, lex: Lexicon, zones: Zones, mentions:
     if "bone" in facts and bony and not _many_bones(text, facts["bone"]) \
             and not ("bone" in mets and "bone" not in primary and not any(k in mets for k in bony)):
         del facts["bone"]
+    # 'abdomen' beside an organ in it (not one it spread to) is where the organ's tumour was felt or seen ('a
+    # tender mass in the epigastrium', 'the upper left quadrant of the abdomen'), unless the abdomen is where
+    # it spread or what the tumour is named by ('an intra-abdominal desmoplastic small round cell tumour')
+    if "abdomen" in facts and "abdomen" not in mets and "abdomen" not in primary and \
+            any((terms.get("site", k).summary_key or k) in ABDOMINAL for k in facts
+                if k != "abdomen" and k not in mets):
+        del facts["abdomen"]
     _in_the_canal(terms, zones, facts, mets, type_key)
     _intramedullary(text, terms, zones, other_ranges, facts)
     _cord_compression(text, terms, zones, other_ranges, facts)
