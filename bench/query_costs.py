@@ -42,9 +42,10 @@ from results import recording  # noqa: E402
 def _chunk(graph: Path, reports: int):
     """The chunk as the sync hands it to the Deriver: ({file name: digest}, TriG blocks)."""
     from sarcokg.store.sync import read_chunk
+    from sarcokg.store.writerform import trig
     names = sorted(n for n in os.listdir(graph) if n.endswith(".ttl"))[:reports]
     got = read_chunk([(n[:-4], graph / n) for n in names], True)
-    return {k + ".ttl": e[0] for k, e in got.entries.items()}, b"".join(got.blocks)
+    return {k + ".ttl": e[0] for k, e in got.entries.items()}, trig(got.blocks)
 
 
 def _consumers(queries: Path | None):

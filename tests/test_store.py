@@ -472,3 +472,31 @@ def test_a_rebuild_plans_without_looking_at_the_files(tmp_path, monkeypatch):
         sync.plan(tmp_path, names, known, set(), None, lambda keys: {})
     with pytest.raises(InputError, match="b.ttl: report file disappeared"):
         sync.read_chunk([("b", tmp_path / "b.ttl")], False)
+
+
+@pytest.mark.parametrize("defer", [False, True])
+def test_a_chunk_declares_the_common_prefixes_once_and_holds_every_files_triples(defer):
+    """The TriG of a chunk (writerform.trig of read_chunk's blocks) declares the prefixes every
+    report file declares once, not once a file, and each block its own ':'; its quads are
+    those of the files parsed one by one, each in its report's graph (with defer, the facts
+    block and the evidence block of each file together)."""
+    import pyoxigraph as ox
+
+    from sarcokg.store import sync
+    from sarcokg.store.reportfiles import graph_of, parse_file
+    from sarcokg.store.writerform import as_trig_blocks, trig
+    files = sorted(GRAPH.glob("*.ttl"))
+    got = sync.read_chunk([(f.stem, f) for f in files], defer)
+    assert len(got.blocks) == len(files) and not got.quads
+    doc = trig(got.blocks)
+    assert doc.count(b"@prefix sko: ") == 1 and doc.count(b"@prefix : ") == len(files)
+    later = [as_trig_blocks(f.read_bytes(), f.stem, True)[1] for f in files] if defer else []
+    assert all(b is not None for b in later)
+    loaded = ox.Store()
+    loaded.load(doc, format=ox.RdfFormat.TRIG)
+    if defer:
+        loaded.load(trig(later), format=ox.RdfFormat.TRIG)
+    expected = ox.Store()
+    for f in files:
+        expected.extend(parse_file(f, graph_of(f.stem)))
+    assert sorted(map(str, loaded)) == sorted(map(str, expected))

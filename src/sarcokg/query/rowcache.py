@@ -70,6 +70,7 @@ from sarcokg.store.evidence_defer import may_read_evidence
 from sarcokg.store.lock import CACHE_DIR, holds_exclusive
 from sarcokg.store.reportfiles import sha256
 from sarcokg.store.sync import catalogue_path, read_chunk
+from sarcokg.store.writerform import trig
 
 if TYPE_CHECKING:   # the pool's module is imported where one starts, not by a query that reads kept rows
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -139,7 +140,7 @@ def _load_chunk(ontology: str, files, facts_only: bool = False) -> tuple[ox.Stor
     if not got.confined:
         raise Uncacheable("a file names nodes of another report")
     store, digests, stems = _loaded_chunk(ontology, {k + ".ttl": e[0] for k, e in got.entries.items()},
-                                          b"".join(got.blocks))
+                                          trig(got.blocks))
     store.extend(got.quads)
     return store, digests, stems
 

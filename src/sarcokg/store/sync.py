@@ -48,7 +48,7 @@ from sarcokg.store.reportfiles import (
     sha256,
     subjects_confined,
 )
-from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, names_report_iri, writer_body_start
+from sarcokg.store.writerform import as_trig_blocks, body_subjects_confined, names_report_iri, trig, writer_body_start
 
 STORE_FORMAT = 4          # bump when the layout of the cache changes (4: the manifest folded into the catalogue)
 _OPEN: dict[str, tuple[ox.Store, bool]] = {}   # stores this process has open, by folder: (store, writable)
@@ -472,13 +472,13 @@ def bulk_load(store: ox.Store, items: list[tuple[str, Path]], fresh: bool, chunk
             loader.unconfined |= got.unconfined
             if got.quads:
                 store.extend(got.quads)
-            trig = b"".join(got.blocks)   # once: joining a list of one gives the bytes back
-            if trig:
-                loader.submit(got.wrapped, [trig])
+            blocks = trig(got.blocks)   # once, for the store and the deriver
+            if blocks:
+                loader.submit(got.wrapped, [blocks])
             if deriver is not None and (got.parsed or not got.confined):
                 deriver.skip()
-            elif deriver is not None and trig:
-                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, trig, total)
+            elif deriver is not None and blocks:
+                deriver.chunk({key: entries[key][0] for key, _, _ in got.wrapped}, blocks, total)
         loader.settle(0)
     for failed in loader.failed:
         for key, _ in failed:
@@ -547,4 +547,4 @@ def _evidence_chunk(store: ox.Store, keys: list[str], folder: str, known: dict) 
             store.remove_graph(graph)
             store.extend(quads)
             known[key] = [*e, 0, int(not subjects_confined(key, quads))]
-    return b"".join(parts)
+    return trig(parts)

@@ -3,9 +3,12 @@
 A report file as sarcokg writes it (comment lines, exactly the prefix block of
 its own id, a blank line, then statements ending in ' .') can be wrapped,
 unparsed, as a TriG graph block; Oxigraph's bulk loader then parses many such
-blocks natively. Anything the wrapping could not keep exactly is refused
-(None), and the file is parsed on its own instead. With deferred evidence,
-the block is split in two (evidence_defer.split_body).
+blocks natively. Every such file declares the same prefixes but ':', so a
+block keeps only its ':' line, and a document of blocks (trig()) declares the
+others once, not once a file (a third of the bytes, parsed by the store and
+again by the workers that keep the named queries' rows). Anything the wrapping
+could not keep exactly is refused (None), and the file is parsed on its own
+instead. With deferred evidence, the block is split in two (evidence_defer.split_body).
 """
 from __future__ import annotations
 
@@ -82,9 +85,10 @@ def names_report_iri(data: bytes, start: int = 0) -> bool:
 def as_trig_blocks(data: bytes, report_id: str, defer: bool,
                    start: int | None = None) -> tuple[bytes, bytes | None] | None:
     """A report file in the writer's form, with statements ending in ' .', as a
-    TriG graph block with its directives before it; None for any other file,
-    which must be parsed instead. Every wrapped file declares the same
-    prefixes, so nothing of one file can change how the next one reads.
+    TriG graph block with its ':' prefix before it, for trig(); None for any
+    other file, which must be parsed instead. Every wrapped file declares the
+    same prefixes (writer_body_start), and its block declares ':' again, so
+    nothing of one file can change how the next one reads.
 
     Returns (that block, None); with defer, (the block of the file's facts,
     the block of its evidence), or (the whole file, None) when it cannot be
@@ -96,15 +100,22 @@ def as_trig_blocks(data: bytes, report_id: str, defer: bool,
     body = data[start:]
     if unsafe_body(body) or not body.rstrip().endswith(b" ."):
         return None
+    end = start - len(_COMMON_HEADER) - 1
+    own = data[data.rfind(b"\n", 0, end - 1) + 1:end]   # the file's ':' line, before the common prefixes
     later = None
     if defer:
         parts = split_body(body)
         if parts is not None:
             body, evidence = parts
-            later = wrap(data[:start], report_id, evidence)
-    return wrap(data[:start], report_id, body), later
+            later = wrap(own, report_id, evidence)
+    return wrap(own, report_id, body), later
 
 
-def wrap(header: bytes, report_id: str, body: bytes) -> bytes:
-    """A TriG graph block of the report's named graph around a body."""
-    return b"".join((header, b"<", (REPORT_BASE + report_id).encode(), b"> {\n", body, b"\n}\n"))
+def wrap(own: bytes, report_id: str, body: bytes) -> bytes:
+    """A TriG graph block of the report's named graph around a body, after the line `own` (its ':' prefix)."""
+    return b"".join((own, b"<", (REPORT_BASE + report_id).encode(), b"> {\n", body, b"\n}\n"))
+
+
+def trig(blocks: list[bytes]) -> bytes:
+    """A TriG document of as_trig_blocks() blocks: the prefixes every report file declares, once."""
+    return b"".join([_COMMON_HEADER, *blocks]) if blocks else b""
