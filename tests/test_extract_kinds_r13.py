@@ -222,3 +222,9 @@ def test_the_abdomen_where_an_organs_tumour_is_felt_is_no_site_of_its_own(terms,
     "metastases and a liver metastasis.\n"])
 def test_the_abdomen_the_tumour_is_named_by_or_spread_to_stays(terms, text):
     assert "abdomen" in sites(text, terms)
+
+
+def test_a_numbered_grade_of_a_component_beside_the_type_is_no_tumour_grade(terms):
+    text = ("A 50-year-old woman had a mass at T5. Histology showed a solitary fibrous tumour (SFT) with a focus of "
+            "grade 3 SFT component.\n")
+    assert _grade(text, terms) is None

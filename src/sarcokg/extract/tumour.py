@@ -240,8 +240,10 @@ def _grades(text: str, zones: Zones, mentions: list[Mention]):
         else:
             spans = [(m.start, m.end) for m in mentions if m.axis == "tumour" and s.start <= m.start < s.end]
             for m in _GRADE_NUM_RX.finditer(s.text) if spans and not _DEFINITION_RX.match(s.text) else ():
-                if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]):
-                    continue
+                if NOT_TUMOUR_GRADE_RX.match(s.text[m.end():m.end() + 30]) or \
+                        _COMPONENT_BEFORE_RX.search(s.text[max(0, m.start() - 30):m.start()]) or \
+                        _COMPONENT_AFTER_RX.match(s.text, m.end()):
+                    continue      # a side effect's grade; a component's ('a focus of grade 3 ...')
                 if _beside_type(s, m, spans) and (grade := _GRADE_OF_WORD.get(m.group(1).lower())):
                     a, b = s.start + m.start(), s.start + m.end()
                     yield s, Value(grade, spans=[Span(a, b, text[a:b])], confidence=0.85)
