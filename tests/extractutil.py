@@ -28,3 +28,15 @@ def statuses(text, terms):
 def metastatic(text, terms):
     """Each site key of one invented text with whether it is a metastasis."""
     return {s.site: s.metastatic for s in ex(text, terms).tumour.sites}
+
+
+def year(text, terms):
+    """The publication year of one invented text, None when none is read."""
+    y = ex(text, terms).metadata.year
+    return y and y.value
+
+
+def grade(text, terms):
+    """The tumour grade of one invented text, None when none is read."""
+    g = ex(text, terms).tumour.grade
+    return g and g.value

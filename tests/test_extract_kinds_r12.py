@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, metastatic, sites, statuses
+from .extractutil import ex, metastatic, sites, statuses, year
 
 PRE = "A 61-year-old man had a leiomyosarcoma of the tibia. "
 
@@ -164,8 +164,7 @@ def test_the_year_of_a_pages_journal_label_line(terms):
     text = ("Case report: a synovial sarcoma of the heart\n\nJournal: Example Oncology, 2024\n\nPublisher: "
             "Example Media\n\nAbstract\n\nHerein, we present the case of a 35-year-old woman with a synovial sarcoma "
             "of the heart treated with surgery.\n")
-    got = ex(text, terms).metadata.year
-    assert got is not None and got.value == 2024
+    assert year(text, terms) == 2024
 
 
 @pytest.mark.parametrize("sentence", [

@@ -7,7 +7,7 @@ import pytest
 
 from sarcokg.extract.textprep import split_sentences
 
-from .extractutil import ex, kinds, metastatic, sites, statuses
+from .extractutil import ex, grade, kinds, metastatic, sites, statuses, year
 
 PRE = "A 30-year-old woman had an epithelioid sarcoma of the wrist. "
 
@@ -86,24 +86,19 @@ def test_a_dose_reduced_is_no_response(terms):
     assert "partial response" not in statuses(text, terms)
 
 
-def _grade(text, terms):
-    g = ex(text, terms).tumour.grade
-    return g and g.value
-
-
-@pytest.mark.parametrize("sentence,grade", [
+@pytest.mark.parametrize("sentence,expected", [
     ("The diagnosis was grade 3 (FNCLCC score 6 of 8) malignant peripheral nerve sheath tumour.", "high"),
     ("The resected specimen showed a solitary fibrous tumour (SFT). It was an SFT/HPC grade 2.", "intermediate"),
     ("Histology showed a solitary fibrous tumour (SFT), SFT grade 1.", "low"),
 ])
-def test_a_grade_in_numbers_beside_the_types_name_is_the_tumours_grade(terms, sentence, grade):
-    assert _grade("A 50-year-old woman had a mass at T5. " + sentence + "\n", terms) == grade
+def test_a_grade_in_numbers_beside_the_types_name_is_the_tumours_grade(terms, sentence, expected):
+    assert grade("A 50-year-old woman had a mass at T5. " + sentence + "\n", terms) == expected
 
 
 def test_a_grade_of_a_side_effect_beside_the_type_is_no_tumour_grade(terms):
     text = ("A 50-year-old woman had a solitary fibrous tumour (SFT) at T5. On chemotherapy for the SFT grade 3 "
             "neutropenia occurred.\n")
-    assert _grade(text, terms) is None
+    assert grade(text, terms) is None
 
 
 def test_years_without_a_recurrence_say_no_evidence_of_disease_though_no_treatment_was_found(terms):
@@ -152,11 +147,6 @@ def test_a_tumour_not_treated_surgically_had_no_surgery(terms):
                                   "surgically.\n", terms)
 
 
-def _year(text, terms):
-    y = ex(text, terms).metadata.year
-    return y and y.value
-
-
 CASE = "\nA 46-year-old man had a leiomyosarcoma of the thigh. He underwent wide excision.\n"
 
 
@@ -165,22 +155,22 @@ def test_the_pages_labelled_publication_date_beats_a_citation_of_another_paper_b
     text = ("A case of metastatic leiomyosarcoma\n\nSubmitted: October 2, 2020\nPublished: May 6, 2021\n" + CASE
             + "The tumour was large. " * 80 + "\nExample A, et al. A second example. Example Case Rep "
             "2014;2014:123456.\n")
-    assert _year(text, terms) == 2021
+    assert year(text, terms) == 2021
 
 
 def test_a_citation_is_the_year_where_the_header_has_no_labelled_date(terms):
     text = "A case of metastatic leiomyosarcoma\nExample Case Rep 2014;2014:123456.\n" + CASE
-    assert _year(text, terms) == 2014
+    assert year(text, terms) == 2014
 
 
 def test_a_year_under_its_label_line_before_the_volume(terms):
     text = "Example Journal of Oncology\n\nCASE REPORT\nYear\n: 2020  |  Volume : 7  |  Issue : 2\n" + CASE
-    assert _year(text, terms) == 2020
+    assert year(text, terms) == 2020
 
 
 def test_a_supplements_citation_line_gives_the_year(terms):
     text = "Example Congress Abstracts\nExample Archiv (2023) 483 (Suppl 1):S1-S391\n" + CASE
-    assert _year(text, terms) == 2023
+    assert year(text, terms) == 2023
 
 
 def test_bony_metastases_are_bone_metastases_as_osseous_ones_are(terms):
@@ -227,4 +217,4 @@ def test_the_abdomen_the_tumour_is_named_by_or_spread_to_stays(terms, text):
 def test_a_numbered_grade_of_a_component_beside_the_type_is_no_tumour_grade(terms):
     text = ("A 50-year-old woman had a mass at T5. Histology showed a solitary fibrous tumour (SFT) with a focus of "
             "grade 3 SFT component.\n")
-    assert _grade(text, terms) is None
+    assert grade(text, terms) is None
