@@ -288,15 +288,17 @@ _COPULA_RX = re.compile(r"\b(?:is|are|was|were)\b")
 _ABSTRACT_HEAD_RX = re.compile(r"\s*(?:abstract|summary)\s*:?\s*$")
 
 
-_FOLLOW_UP_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|\bsurvived\b|\balive\b|disease[\s-]free|doing well")
+_FOLLOW_UP_RX = re.compile(r"follow[\s\-\u2010]*up|followed up|\bsurvived\b|\balive\b|disease[\s-]free|doing well"
+                           r"|\bno\s+(?:[\w-]+\s+){0,2}?(?:recurrence|relapse|progression)\b")
 
 
-def _case_zone(s: Sentence, state: str, run: int) -> int:
-    """The zone of a sentence in the case ('closing': an abstract's conclusion); returns the run of
-    generic sentences (two in a row are a literature passage inside the case section)."""
+def _case_zone(s: Sentence, state: str, run: int, strict: bool = False) -> int:
+    """The zone of a sentence in the case ('closing': an abstract's conclusion; strict: one under a
+    heading on a line of its own, of which only the follow-up it tells is the case's); returns the run
+    of generic sentences (two in a row are a literature passage inside the case section)."""
     if state == "closing":   # (the course told in the past tense is the case's too: 'there was no recurrence')
-        s.zone = "case" if not s.generic and (_FOLLOW_UP_RX.search(s.low) or s.anchor
-                                              or _NARRATIVE_RX.search(s.low)) else "lit"
+        s.zone = "case" if not s.generic and (_FOLLOW_UP_RX.search(s.low) or not strict and (
+            s.anchor or _NARRATIVE_RX.search(s.low))) else "lit"
         return run
     if s.generic:
         run += 1
@@ -306,14 +308,16 @@ def _case_zone(s: Sentence, state: str, run: int) -> int:
     return run
 
 
-def _after_heading(s: Sentence, h: tuple[str, str], state: str, body: bool) -> tuple[str, bool]:
+def _after_heading(s: Sentence, h: tuple[str, str], state: str, body: bool,
+                   abstract: bool = False) -> tuple[str, bool]:
     """The state a heading opens, and whether the page is past its abstract (a heading on its own
     line in the case, or the keywords). A structured abstract's own inline 'Conclusion: ...' opens
     'closing': its general advice is no case, the follow-up it tells is ('no recurrence at the
-    3-year follow-up')."""
+    3-year follow-up'). abstract: the page's 'Abstract' line is the last part heading seen (its
+    sections may stand on lines of their own)."""
     inline = len(s.text.strip()) > len(h[1]) + 2
     # (or its heading on a line of its own with the colon, as a page lays out a structured abstract)
-    closing = state in ("case", "closing") and not body and (inline or s.text.rstrip().endswith(":")) \
+    closing = state in ("case", "closing") and (abstract or (not body and (inline or s.text.rstrip().endswith(":")))) \
         and h[1].lower().startswith("conclusion")
     state = "closing" if closing else h[0]
     return state, body or (state == "case" and not inline) or h[1].lower().startswith("keyword")
@@ -428,6 +432,8 @@ class Zones:
         resume = None  # the state a boilerplate block interrupted (case only)
         run = 0        # consecutive generic sentences: a literature passage inside the case section
         body = False   # a heading on a line of its own seen since the case began: past the abstract
+        abstract = False   # in a structured abstract under its own 'Abstract' line (no discussion, keywords yet)
+        strict = False     # the abstract's conclusion under a heading on a line of its own
         for s in self.sents:
             h = heading_of(s.text)
             if h is not None:
@@ -442,12 +448,17 @@ class Zones:
                 continue
             if h is not None:
                 run = 0
+                abstract = abstract and h[0] != "boiler" and not h[1].lower().startswith(("keyword", "key word",
+                                                                                          "discussion"))
+            elif s.line_start and _ABSTRACT_HEAD_RX.fullmatch(s.low):
+                abstract = True
             if intro_i is not None and s.index == intro_i:
                 state = "case"
             elif h is not None and state is not None:
                 if h[0] == "boiler" and state != "boiler":
                     resume = state if state == "case" else None
-                state, body = _after_heading(s, h, state, body)
+                strict = abstract and state == "case" and s.text.strip() == h[1].strip()   # no colon, no text
+                state, body = _after_heading(s, h, state, body, abstract)
             elif state == "boiler" and (intro_i is None or s.index < intro_i) and _ABSTRACT_HEAD_RX.match(s.low):
                 # a correspondence or rights block ends where the abstract begins: the case a heading
                 # opened before it goes on (a page headed 'Case report'), else nothing is open yet
@@ -455,7 +466,7 @@ class Zones:
             elif h is None and s.line_start and s.text.rstrip().endswith("?") and state is not None:
                 state = "lit"     # a question heading (FAQ boxes)
             if state in ("case", "closing"):
-                run = _case_zone(s, state, run)
+                run = _case_zone(s, state, run, strict)
             else:
                 state = _zone_outside_case(s, h, state, intro_i)
                 if state is None and s.zone == "other" and not s.generic and h is None and s.index \

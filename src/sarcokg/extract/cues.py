@@ -42,7 +42,9 @@ def _generic_phrases() -> list[str]:
              "occur mostly", "arises predominantly", "arise predominantly", "arises mainly", "arise mainly",
              # what others have done: 'taxanes have been used for the treatment of various tumours'
              "have been used", "has been used", "have been reported", "has been reported", "have been described",
-             "has been described")
+             "has been described",
+             # what research is still to do: 'further studies are needed to confirm ...'
+             "are needed to", "is needed to", "are warranted", "is warranted")
     out = list(words)
     for v in ("is", "are"):
         for art in ("", "a ", "an "):

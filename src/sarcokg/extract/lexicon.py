@@ -75,18 +75,23 @@ def _variants(name: str) -> set[str]:
         spaced = _PREFIXED_RX.sub(r"\1 \2", v)
         if spaced != v:
             out.add(spaced)
-    return out | {p for p in map(_plural, out) if p is not None}
+    return out | {p for v in out for p in _plurals(v)}
 
 
-def _plural(v: str) -> str | None:
-    """A name's plural by rule (None: it ends in s or in no letter)."""
+def _plurals(v: str) -> tuple[str, ...]:
+    """A name's plurals by rule: English, and the Latin one of an anatomical '-us' or '-a'
+    ('humeri', 'tibiae')."""
     if not v[-1:].isalpha():
-        return None
+        return ()
     if v.endswith("sis"):
-        return v[:-3] + "ses"
+        return (v[:-3] + "ses",)
     if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
-        return v[:-1] + "ies"    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
-    return None if v.endswith("s") else v + "s"
+        return (v[:-1] + "ies",)    # 'mastectomy' -> 'mastectomies', 'biopsy' -> 'biopsies'
+    if v.endswith("us") and len(v) > 4:
+        return (v[:-2] + "i",)      # 'humerus' -> 'humeri'
+    if v.endswith("a") and len(v) > 4:
+        return (v + "s", v + "e")   # 'tibia' -> 'tibias', 'tibiae'
+    return () if v.endswith("s") else (v + "s",)
 
 
 class Lexicon:

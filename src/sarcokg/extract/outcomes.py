@@ -51,7 +51,8 @@ RESP_RX = re.compile(r"\b(?:tumou?r|durable|significant|objective|radiological|r
                      r"good|favou?rable|marked|dramatic|symptomatic|sustained|lasting|long-lasting|prolonged|"
                      r"excellent|remarkable|spectacular|impressive|striking|substantial|considerable|"
                      r"satisfactory|robust|ongoing|continued|continuing|major|radiographic|meaningful)"
-                     r"\s+(?:and\s+\w+\s+)?response\b"
+                     # ('an impressive treatment response')
+                     r"\s+(?:and\s+\w+\s+)?(?:(?:treatment|therapeutic|clinical|tumou?r|metabolic)\s+)?response\b"
                      # 'a response was observed'
                      r"|\ban?\s+(?:[\w-]+\s+)?response\s+(?:was|has\s+been)\s+(?:observed|noted|seen|achieved|obtained)\b",
                      re.I)
@@ -59,6 +60,10 @@ AWD_RX = re.compile(r"\b(?:residual|persistent|persisting|remaining)\s+(?:[\w-]+
                     r"(?:tumou?r|disease|mass|metasta\w*)\b"
                     r"|\btumou?r\s+residual\b|\b(?:disease|tumou?r|metasta\w*)\s+(?:has\s+|have\s+)?persist(?:s|ed|ing)?\b"
                     r"|\balive\s+with\s+(?:[\w-]+\s+){0,3}?(?:disease|tumou?rs?|metasta\w*|lesions?|nodules?)\b"
+                    # alive while the tumour is still treated: 'alive for 2 years on a second-line chemotherapy'
+                    r"|\balive\s+(?:[\w-]+\s+){0,4}?(?:under|on|receiving|undergoing)\s+(?:(?:a|an|the|her|his)\s+)?"
+                    r"(?!(?:adjuvant|maintenance|prophylactic|no|follow)\b)(?:[\w-]+\s+){0,2}?"
+                    r"(?:chemotherapy|treatment|therapy|regimen)\b"
                     # 'a small mass remained below the conus' (not 'remained stable' or 'free')
                     r"|\b(?:tumou?r|mass|lesion|disease)\s+(?:[\w-]+\s+){0,1}?remained\b(?!\s+(?:\w+\s+)?(?:stable|"
                     r"unchanged|the same|free|absent|undetect\w*|controlled|under))", re.I)
@@ -73,6 +78,9 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    # 'a prolonged stabilization', 'stabilization of the disease', 'the disease was stabilized'
                    r"|\b(?:disease|tumou?r|prolonged|long[\s-]term|durable|lasting)\s+stabili[sz]ation\b"
                    r"|\bstabili[sz]ation\s+of\s+(?:the\s+)?(?:disease|tumou?rs?|lesions?|metasta\w*)\b"
+                   # the tumour stopped growing: 'the tumour growth was arrested', 'no further growth'
+                   r"|\bgrowth\s+(?:was|has\s+been|had\s+been|is)\s+(?:\w+\s+)?(?:arrested|halted|stopped)\b"
+                   r"|\bno\s+further\s+(?:tumou?r\s+)?growth\b"
                    r"|\b(?:disease|tumou?rs?|lesions?|metasta\w*)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
                    r"stabili[sz]ed\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
@@ -94,6 +102,9 @@ _LEFT_RX = re.compile(r"\b(?:except|residual|remaining|most of|partial|persist\w
 # the tumour smaller: a response even where the word is not written
 SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)(?!\s+markers?)\s+(?:[\w-]+\s+){0,3}?"
                        r"(?:shrank|shrunk|shrunken|decreased|regressed|diminished|reduced\s+in\s+size)\b"
+                       # the same tumour's later turn: 'the mass first grew, covering the cornea, but then regressed'
+                       r"|\bbut\s+(?:eventually\s+|then\s+|later\s+|subsequently\s+|gradually\s+)?"
+                       r"(?:shrank|shrunk|regressed)\b"
                        # 'a residual mass with marked reduction in size'
                        r"|\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\s+(?:with|showing|showed|demonstrat\w*)\s+"
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
@@ -122,10 +133,10 @@ FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|surv
 _HINTS = {"no evidence of disease": ("no ", "without", "free ", "cured"),
           "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
-          "alive with disease": ("residual", "persist", "remaining", "alive with", "remained"),
+          "alive with disease": ("residual", "persist", "remaining", "alive", "remained"),
           "distant metastasis": ("new ",),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled",
-                             "under control", "stabili"),
+                             "under control", "stabili", "arrested", "halted", "stopped", "further growth"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
                               "reduced"),
           "response": ("response", "remission", "regression"), "gone": ("disappear", "resolved", "vanished",
@@ -669,7 +680,9 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             if e.weak and not e.inferred and facts and (_persists(facts, positions, e.start, surgery_pos)
                                      or _local_ned(s.low, e, s.start)
                                      and _persists(facts, positions, e.start, surgery_pos, CARRY_STOP)):
-                continue   # no news, or free of local disease only while the disease seen before stays
+                if f.months is None or not _NEG_PROGRESSION_RX.search(s.low):
+                    continue   # no news, or free of local disease only while the disease seen before stays
+                f.status = None   # not grown at a later visit: the status seen before stands, at its time
             if f.status is None and facts and _removed_since(facts, positions, e.start, removal_pos):
                 # disease that was there at the last status and was taken out since: the status does not stand
                 no_carry.add(id(f))
@@ -689,6 +702,9 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
 # an operation named as the start of a time, not done anew: '12 months after surgery'
 _SINCE_BEFORE_RX = re.compile(r"\b(?:after|since|following|from|post)\s+(?:the\s+|her\s+|his\s+)?(?:[\w-]+\s+)?$",
                               re.I)
+# the disease not grown at a visit: 'no signs of tumour progression', 'remains progression-free' (the
+# status before it stands)
+_NEG_PROGRESSION_RX = re.compile(r"\b(?:no|without)\s+(?:[\w-]+\s+){0,3}?progress|\bprogression[\s-]free\b")
 # statuses of the course that an operation after them leaves behind
 _ON_THE_WAY = {"progressive disease", "partial response", "stable disease"}
 

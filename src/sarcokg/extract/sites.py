@@ -117,9 +117,11 @@ PAIRED_DESCRIPTOR_RX = re.compile(r"^\s*(?:and|or|/)\s*(?:soft[\s-]tissues?|bone
                                   r"(?:windows?|margins?)\b", re.I)
 # a site word that names a vessel, a device, a way in or another condition: 'gluteal flap', 'laryngeal mask',
 # 'inguinal hernia', 'rectal examination', 'ileal conduit', 'tracheal intubation', 'sternal wound'
-NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
+# a verb between the site and a graft: 'a sarcoma of the hand developed graft necrosis' (the hand is the site)
+_NOT_GRAFT_WORD = r"(?!(?:with|and|or|developed|received|underwent|required|needed|had|showed|who|which|that)\s)"
+NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:" + _NOT_GRAFT_WORD + r"[\w-]+\s+)?(?:allo|auto|homo|xeno)?grafts?|"
                                # a donor site: 'a fibular osteocutaneous free flap'
-                               r"(?:(?!(?:with|and|or)\s)[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
+                               r"(?:" + _NOT_GRAFT_WORD + r"[\w-]+\s+){1,2}(?:flaps?|grafts?)|"
                                # the organ of another cancer: 'renal cell carcinoma', 'lung cancer'
                                r"(?:cell\s+)?carcinomas?|cancers?|"
                                r"nerves?|arter(?:y|ies)|arterial|venous|bypass|veins?|vessels?|plexus|flaps?|tubes?|"
@@ -165,14 +167,22 @@ EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
                            # one word between, not a preposition: 'the thigh with metastases' is the primary
                            r"(?:(?!(?:with|without|and|or|but|showing|having|plus)\s)[\w-]+\s+)?"
-                           r"(?:metasta\w*|seeding|implants|dissemination|sarcomatosis|carcinomatosis)", re.I)
+                           # (not the verb: 'a pleural tumour metastasizing to the adrenals' spreads from there;
+                           # the participle before the tumour is the adjective: 'pulmonary metastasised osteosarcoma')
+                           r"(?:metasta(?!si[sz](?:e|es|ing)\b|si[sz]ed\s+(?:to|into)\b)\w*|seeding|implants|dissemination|sarcomatosis|"
+                           r"carcinomatosis)", re.I)
 # not part of a negating prefix: 'non-metastatic', 'non metastatic'
 NOT_NON = r"(?<!non)(?<!non )(?<!non-)(?<!non\u2010)"
 METS_BEFORE_RX = Keyed(re.compile(
     NOT_NON + r"\bmetasta\w*(?:\s+(?:disease|lesions?|deposits?|spread|foci|nodules?|tumou?rs?|"
     r"masses))?(?:\s+(?:were|was|are|is|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:found|seen|detected|noted|observed|"
     r"identified|present|located|demonstrated|confirmed))?"
+    # 'multiple bone metastases (MBM) especially in the spine'
+    r"(?:\s*\([^()]{1,12}\))?(?:,?\s+(?:especially|mainly|mostly|predominantly|particularly|chiefly|primarily))?"
     r"(?:\s+(?:to|in|into|of|within|involving|including|affecting|at|throughout))?\s+(?:(?:the|his|her)\s+)?"
+    # a part of the organ: 'metastasis to the upper lobe of her right lung'
+    r"(?:(?:(?:left|right)\s+)?(?:(?:upper|lower|middle|apical|basal)\s+)?(?:lobes?|segments?|poles?)\s+of\s+"
+    r"(?:(?:the|his|her)\s+)?)?"
     # a count of them: 'metastasis in eight vertebrae', 'metastases to 3 ribs'
     r"(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+)?"
     r"(?:(?:left|right|bilateral|lumbar|cervical|thoracic|multiple|both)\s+)?$"

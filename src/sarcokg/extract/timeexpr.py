@@ -74,23 +74,28 @@ class TimeExpr:
 _N = r"(?P<num>" + NUM + r")"
 _U = r"(?P<unit>" + UNIT + r")"
 _ADJ = r"(?:(?:postoperative|post-operative|follow-?up|postdiagnosis)\s+)?"
+# the months after the years of one time: '7 years and 10 months' (find_times adds them up)
+_AND_MONTHS = r"(?:\s+and\s+(?:(?P<num2>" + NUM + r")\s*" + DASH + r"?\s*months?|(?P<half>a\s+half)\b))?"
 # (pattern, relative, words of which a match has one): a sentence without any
 # of the words is not scanned with the pattern (None: always scanned)
 PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
     # ('the 2-year course after radiotherapy')
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"(?:\s+(?:course|period|interval))?"
+    # ('16 months have elapsed since surgery')
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + _AND_MONTHS + r"(?:\s+(?:course|period|interval))?"
+                + r"(?:\s+(?:have|has|had)\s+(?:elapsed|passed))?"
                 + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
      False, ("after", "since", "post", "following", "from", "subsequent")),
     # ('followed up to one year', 'free of symptoms since 2 years', 'in the next 2.5 years')
-    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|up\s+to|until)\s+(?:the\s+)?"
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|up\s+to|until|by)\s+(?:the\s+)?"
                 r"(?:last\s+|past\s+|first\s+|next\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
-                + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\b"), False, None),
+                + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + _AND_MONTHS + r"\b"), False, None),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
      ("follow",)),
-    (re.compile(r"\(\s*(?:(?:at\s+least|more\s+than|over|about|approximately)\s+)?" + _N + r"\s*" + _U + r"\s*\)"),
+    (re.compile(r"\(\s*(?:(?:at\s+least|more\s+than|over|about|approximately)\s+)?" + _N + r"\s*" + _U
+                + _AND_MONTHS + r"\s*\)"),
      False, ("(",)),
     # an ordinal: 'at the 4th year follow-up', 'in the 3rd postoperative year'
     (re.compile(r"\b(?:at|in|during|by)\s+(?:the\s+)?(?P<num>\d{1,2})(?:st|nd|rd|th)\s*" + DASH + r"?\s*" + _ADJ
@@ -98,14 +103,15 @@ PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
      ("0th", "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "1th", "2th", "3th")),
     # how long the patient has lived since: 'survived 15 years without recurrence', 'has lived 12 years'
     (Keyed(re.compile(r"\b(?:survived|lived|living|alive)\s+(?:for\s+)?(?:(?:approximately|about|nearly|almost|"
-                      r"over|more\s+than|only|just)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\b")), False,
+                      r"over|more\s+than|only|just)\s+)?" + _N + r"\s*" + DASH + r"?\s*" + _U + _AND_MONTHS
+                      + r"\b")), False,
      ("surviv", "lived", "living", "alive")),
     # 'the follow-up period was 30 months', 'follow-up: 2 years', 'follow-up duration of about 5 years'
     # (Keyed: these two tried only where one of their opening words occurs)
     (Keyed(re.compile(r"(?:follow" + DASH + r"?\s*up|survival|\bos|\bpfs|\bdfs)\s*"
                       r"(?:period|duration|time|interval)?\s*(?:was|is|of|:|=|lasted|exceeded|reached|surpassed)\s*"
                       r"(?:(?:approximately|about|nearly|almost|over|around|more\s+than|only|just)\s+)?" + _N
-                      + r"\s*" + DASH + r"?\s*" + _U + r"\b")), False,
+                      + r"\s*" + DASH + r"?\s*" + _U + _AND_MONTHS + r"\b")), False,
      ("follow", "surviv", "os ", "os:", "os=", "pfs", "dfs")),
 ]
 _YEARS_AND_RX = re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*(?:years?|yrs?)\s+and\s+$")
@@ -147,6 +153,20 @@ _OLD_AFTER_RX = re.compile(r"\s*" + DASH + r"?\s*(?:old|history)", re.I)   # (fi
 _POSTOP_RX = re.compile(r"postop", re.I)
 
 
+def _months_of(m: re.Match) -> float | None:
+    """A pattern's time in months, with the months or the half after its years ('7 years and 10
+    months', 'two years and a half')."""
+    months = to_months(word_number(m.group("num")), m.group("unit"))
+    if months is None:
+        return None
+    extra = m.groupdict().get("num2")
+    if extra is not None and m.group("unit")[:1] == "y":
+        return round(months + (word_number(extra) or 0), 1)
+    if m.groupdict().get("half") is not None:   # half of one unit more
+        return round(months + (to_months(1, m.group("unit")) or 0) / 2, 1)
+    return months
+
+
 def find_times(sentence: str) -> list[TimeExpr]:
     """Times in a lowercased sentence (Sentence.low)."""
     out: list[TimeExpr] = []
@@ -169,8 +189,7 @@ def find_times(sentence: str) -> list[TimeExpr]:
             after = sentence[b:b + 3]
             if _OLD_AFTER_RX.match(sentence[b:b + 12]) or after.startswith("-old"):
                 continue
-            n = word_number(m.group("num"))
-            months = to_months(n, m.group("unit"))
+            months = _months_of(m)
             if months is None:
                 continue
             if m.group("unit")[:1] == "m" and " and " in sentence[max(0, a - 30):a]:

@@ -1,0 +1,133 @@
+"""Kinds of writing found reading the blind sets of the thirteenth round (issue #15,
+fourteenth round). One invented sentence each; none comes from a report. The
+positive cases failed before their rule; the negative ones guard the rule."""
+from __future__ import annotations
+
+import pytest
+
+from sarcokg.extract.timeexpr import find_times
+
+from .extractutil import ex, metastatic, sites, statuses
+
+PRE = "A 58-year-old man had a leiomyosarcoma of the thigh. "
+
+
+def _last(text, terms):
+    """The last outcome of one invented text: (status, months)."""
+    out = ex(text, terms).outcomes
+    return (out[-1].status, out[-1].months) if out else None
+
+
+# a page laying out a structured abstract: its parts' headings on lines of their own
+_ABSTRACT = ("Abstract\nBackground\nMyxoid liposarcoma is a rare tumour of adults.\nCase presentation\n"
+             "A 61-year-old man had a myxoid liposarcoma of the calf. He underwent a wide excision.\n"
+             "Conclusion\n{}\nKeywords: liposarcoma, calf\n")
+
+
+def test_the_conclusion_of_an_abstract_laid_out_on_lines_tells_the_follow_up(terms):
+    text = _ABSTRACT.format("No recurrence has been seen at 3 years after the operation.")
+    assert _last(text, terms) == ("no evidence of disease", 36)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Surgery with radiotherapy was useful in such tumours and the margins were free.",
+    "This rare tumour presents a high risk of recurrence.",
+    "Further studies are needed to confirm that the approach prolongs disease-free survival."])
+def test_the_advice_of_an_abstracts_conclusion_tells_no_outcome(terms, sentence):
+    assert statuses(_ABSTRACT.format(sentence), terms) == []
+
+
+def test_a_call_for_further_studies_is_general(terms):
+    text = (PRE + "He underwent a wide excision.\nConclusions: further studies are needed to confirm whether "
+            "the approach gives a long disease-free survival.\n")
+    assert statuses(text, terms) == []
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("She has been alive for 20 months under a second-line chemotherapy regimen.", "alive with disease"),
+    ("He is alive 2 years later on palliative treatment.", "alive with disease"),
+    ("After radiosurgery the tumour growth was arrested for 2 years.", "stable disease"),
+    ("There has been no further growth over 2 years.", "stable disease")])
+def test_alive_while_treated_or_a_growth_arrested_is_a_status(terms, sentence, status):
+    text = PRE + "He underwent excision and received doxorubicin. " + sentence + "\n"
+    assert statuses(text, terms)[-1:] == [status]
+
+
+def test_alive_on_adjuvant_treatment_is_not_alive_with_disease(terms):
+    text = PRE + "He underwent excision. He is alive and well on adjuvant chemotherapy 6 months later.\n"
+    assert "alive with disease" not in statuses(text, terms)
+
+
+@pytest.mark.parametrize("phrase,months", [
+    ("survival (6 years and 4 months) was reached", 76), ("at 3 years and 2 months", 38),
+    ("after two years and a half", 30), ("for one year and a half", 18),
+    ("11 months have elapsed since the operation", 11), ("regressed by 5 months", 5)])
+def test_times_in_more_forms(phrase, months):
+    assert [t.months for t in find_times(f"the patient {phrase} and is well.")] == [months]
+
+
+def test_a_tumour_that_grew_but_then_regressed_is_a_response(terms):
+    text = PRE + ("He received doxorubicin. The thigh mass first progressed, covering the knee, but eventually "
+                  "regressed by 6 months.\n")
+    assert _last(text, terms) == ("partial response", 6)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A scan 8 months after the operation showed bone metastases (BM) especially in the spine and pelvis.",
+    "A scan 8 months after the operation showed bone metastases, mainly in the spine and pelvis."])
+def test_metastases_with_an_abbreviation_or_an_adverb_before_their_places(terms, sentence):
+    text = "A 30-year-old woman had a chondrosarcoma of the fibula. " + sentence + "\n"
+    got = metastatic(text, terms)
+    assert got["vertebral column"] and got["pelvis"] and not got["fibula"]
+
+
+def test_a_metastasis_to_a_lobe_of_an_organ_is_one_of_the_organ(terms):
+    text = PRE + "Five years later he had a metastasis to the upper lobe of his right lung.\n"
+    assert metastatic(text, terms) == {"thigh": False, "lung": True}
+
+
+@pytest.mark.parametrize("bones,site", [("humeri", "humerus"), ("tibiae", "tibia")])
+def test_metastases_to_bones_named_by_their_latin_plural(terms, bones, site):
+    text = PRE + f"He underwent excision. A year later he had metastases to both {bones}.\n"
+    assert metastatic(text, terms).get(site) is True
+
+
+def test_a_verb_between_the_site_and_a_graft_leaves_the_site(terms):
+    text = "A 70-year-old woman with a leiomyosarcoma of the left hand developed graft necrosis after surgery.\n"
+    assert "hand" in sites(text, terms)
+
+
+def test_a_donor_graft_is_still_no_site(terms):
+    text = PRE + "He underwent excision, and the defect was covered with a fibula free graft.\n"
+    assert "fibula" not in sites(text, terms)
+
+
+def test_the_organ_a_tumour_spreads_from_is_not_a_metastasis(terms):
+    text = ("A 45-year-old man had a liposarcoma. Autopsy showed a left pleural tumour metastasizing to both "
+            "adrenal glands and the lumbar vertebrae.\n")
+    got = metastatic(text, terms)
+    assert got.get("pleura") is False and got.get("vertebral column") is True
+
+
+def test_a_participle_before_the_tumour_still_names_its_metastasis(terms):
+    text = "A 60-year-old man had a pulmonary metastasised osteosarcoma of the thigh.\n"
+    assert metastatic(text, terms).get("lung") is True
+
+
+def test_a_qualified_treatment_response_is_a_partial_response(terms):
+    text = PRE + "He received doxorubicin. Imaging showed an impressive treatment response.\n"
+    assert statuses(text, terms) == ["partial response"]
+
+
+@pytest.mark.parametrize("sentence", ["Sixteen months after diagnosis, a scan shows no signs of tumour progression.",
+                                      "He remains progression-free on surveillance for 16 months since diagnosis."])
+def test_no_progression_at_a_later_visit_keeps_the_response_with_its_time(terms, sentence):
+    text = PRE + "He received doxorubicin. Imaging showed an impressive treatment response. " + sentence + "\n"
+    assert _last(text, terms) == ("partial response", 16)
+
+
+def test_no_residual_disease_at_a_later_visit_is_no_carried_response(terms):
+    # a follow-up that finds the disease gone does not carry the response on to its time
+    text = (PRE + "He received doxorubicin. Imaging showed an impressive treatment response. A follow-up scan at "
+            "9 months did not reveal evidence of residual metastases.\n")
+    assert ("partial response", 9) not in [(o.status, o.months) for o in ex(text, terms).outcomes]
