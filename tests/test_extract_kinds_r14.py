@@ -131,3 +131,32 @@ def test_no_residual_disease_at_a_later_visit_is_no_carried_response(terms):
     text = (PRE + "He received doxorubicin. Imaging showed an impressive treatment response. A follow-up scan at "
             "9 months did not reveal evidence of residual metastases.\n")
     assert ("partial response", 9) not in [(o.status, o.months) for o in ex(text, terms).outcomes]
+
+
+@pytest.mark.parametrize("sentence,site", [
+    ("Biopsies of the underlying bone and the brain tissue showed no evidence of infiltration.", "bone"),
+    ("Biopsies of the underlying bone and the brain tissue showed no evidence of infiltration.", "brain"),
+    ("CT showed a mass encircling the ribs and causing elevation of the right diaphragm.", "diaphragm"),
+    ("Growth of the mass was reported, as were overhead arm elevation-related limitations.", "upper limb"),
+    ("Grossly, a soft tissue mass covered with a skin ellipse was received.", "skin")])
+def test_a_site_cleared_raised_moved_or_cut_as_a_specimen_is_no_site(terms, sentence, site):
+    text = "A 50-year-old woman had an angiosarcoma of the scalp. She underwent excision. " + sentence + "\n"
+    assert site not in sites(text, terms)
+
+
+def test_a_site_a_biopsy_found_involved_stays(terms):
+    text = PRE + "He underwent excision. Biopsies of the femur showed tumour infiltration.\n"
+    assert "femur" in sites(text, terms)
+
+
+def test_the_final_diagnosis_beats_the_lesion_first_diagnosed(terms):
+    text = ("A 30-year-old woman was diagnosed with a leiomyoma on a resected specimen. Years later a pelvic mass "
+            "was resected. The final diagnosis was low-grade endometrial stromal sarcoma.\n")
+    assert [t.value for t in ex(text, terms).tumour.types][:1] == ["LGESS"]
+
+
+@pytest.mark.parametrize("line,year", [("Example J. Cardiovasc. Surg. 41:85-89(2012)", 2012),
+                                       ("Example Surgery 38(2):402 (1996)", 1996)])
+def test_a_citation_with_the_year_in_brackets_after_the_pages(terms, line, year):
+    text = f"A Rhabdomyosarcoma in the Left Atrium\n{line}\n\nA 47-year-old man had a rhabdomyosarcoma.\n"
+    assert ex(text, terms).metadata.year.value == year

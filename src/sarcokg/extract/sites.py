@@ -42,7 +42,8 @@ NONTUMOUR_BEFORE_RX = re.compile(r"\b(?:ischa?emic|coronary|congestive|chronic|o
 # (Words: asked only whether a string holds one of the words, in one Aho-Corasick pass)
 _IMAGING_HINT = Words(re.compile(r"tomograph|ct|mri|magnetic|ultraso|sonograph|radiograph|ray|scan|imaging|"
                                  r"angiograph|film|exam|scintigra"))
-_DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|caudal|"
+_DISPLACE_HINT = re.compile(r"push|displac|shift|abut|indent|adjacent|close to|near|contact|below|above|beneath|"
+                            r"caudal|elevat|"
                             r"cranial|mass effect|(?:rior|eral|dial) (?:and |or |\w+ )?to|proximity|"
                             r"(?:sed|eed|ted|led|ned|nct|ate|ble) from|(?:free|off|away) from|adher")
 # asked only whether a string holds a match: its literal words in one pass (AnyOf)
@@ -83,6 +84,8 @@ IMAGING_AFTER_RX = re.compile(r"^[\s-]*(?:(?:and|or|/)\s*[\w-]+\s+|"
                               r"scans?\b|imaging|angiograph\w*|films?\b|examination|exam\b|scintigra\w*)", re.I)
 # a neighbour the tumour only touches: 'pushing the ureter', 'abutting the aorta', 'displacing the bladder'
 DISPLACE_RX = re.compile(r"\b(?:push\w*|displac\w*(?:\s+of)?|shift\w*|abut\w*|indent\w*|adjacent\s+to|close\s+to|near|"
+                         # raised by the mass: 'causing elevation of the right diaphragm'
+                         r"elevat\w*(?:\s+of)?|"
                          # 'the proximity of the lesion to the aorta and renal vessels'
                          r"proximity\s+(?:of\s+(?:the\s+)?[\w-]+\s+)?to|"
                          # taken off it at surgery: 'the tumour was released from the lung', 'dissected free from'
@@ -146,7 +149,9 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:" + _NOT_GRAFT_WORD + r"[\w-]+\s+)
                                # an organ given or taken: 'evaluation for a renal transplant'
                                r"transplant\w*|"
                                # a surgical way in: 'a transoral mandibular split', 'a mandibular osteotomy'
-                               r"split\w*|osteotom\w*)\b", re.I)
+                               r"split\w*|osteotom\w*|"
+                               # a part's movement, or a specimen's shape: 'arm elevation', 'a skin ellipse'
+                               r"elevation|movements?|motion|mobility|ellipse)\b", re.I)
 # (both tried after every site mention: only on a window that holds a word they need; the words written
 # out, as Needs() finds them in the patterns: tests/test_speed_shortcuts.py checks that they still are)
 _SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumference claudication compression cough "
@@ -155,13 +160,14 @@ _SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumf
                         "numbness pain palsy paraesthesia paralysis paresis paresthesia plegi radicul "
                         "reflexes spasticity symptom syndrome tamponade tenderness weakness")
 _NOT_SITE_AFTER = Needs(NOT_SITE_AFTER_RX, "abscess airway approach arter arthroplast bleeding box bypass cancer "
-                         "carcinoma catheter conduit decompress defect dissection drain ectasia emorrhage "
-                         "erosion exam feeding field flap graft haematoma hematoma hernia hysterectom "
-                         "incision infection intubation lavage lymphadenectom mask nerve osteotom "
+                         "carcinoma catheter conduit decompress defect dissection drain ectasia "
+                         "elevation ellipse emorrhage erosion exam feeding field flap graft "
+                         "haematoma hematoma hernia hysterectom incision infection intubation "
+                         "lavage lymphadenectom mask mobility motion movement nerve osteotom "
                          "plexus polyp portal preservation preserved prosthes reconstitution "
-                         "reconstruct reflux remodel replacement scalloping spared sparing split "
-                         "stent thinning transplant tube ulcer varices varix vein venous vessel "
-                         "washout wound")
+                         "reconstruct reflux remodel replacement scalloping spared sparing "
+                         "split stent thinning transplant tube ulcer varices varix vein venous "
+                         "vessel washout wound")
 # 'extra-skeletal', 'extra osseous': not the bone
 EXTRA_BEFORE_RX = re.compile(r"\bextra[\s-]?$", re.I)
 METS_AFTER_RX = re.compile(r"^[\s-]*(?:\([^()]{1,20}\)\s*)?"   # 'cervical spine (C4-C6) metastases'
@@ -336,9 +342,19 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False
     if any(w in lb for w in ("mistak", "wrong", "erroneous", "misdiagnos")) and MISTAKEN_BEFORE_RX.search(before):
         return False     # a diagnosis the case corrected
-    if negated(text, sent, m.start, m.end):
+    if _cleared(sent.low[re_:re_ + 100]) or negated(text, sent, m.start, m.end):
         return False
     return not ((hypo is None or _hypo_possible(sent, hypo)) and hypothetical(text, sent, m.start, m.end))
+
+
+# a site a finding clears: '... of the underlying bone and cerebral parenchyma showed no evidence of infiltration'
+_CLEAR_AFTER_RX = re.compile(r"\s*(?:(?:,|and|or)\s+)?(?:(?:the\s+)?[\w-]+\s+){0,3}?(?:showed|revealed|demonstrated|"
+                             r"were|was)\s+no\s+(?:evidence\s+of\s+|signs?\s+of\s+)?(?:tumou?r(?:al)?\s+|"
+                             r"malignant\s+|neoplastic\s+|sarcomatous\s+)?(?:infiltration|invasion|involvement|"
+                             r"malignancy|tumou?r|neoplasm)\b", re.I)
+def _cleared(far: str) -> bool:
+    """Does a finding after the site clear it ('... bone and dura showed no evidence of infiltration')?"""
+    return " no " in far and _CLEAR_AFTER_RX.match(far) is not None
 
 
 _MANY_RX = re.compile(r"\b(?:multiple|numerous|widespread|diffuse|disseminated|several|multifocal)\s+(?:[\w-]+\s+)?$",

@@ -112,13 +112,14 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
     # a benign lesion (ICD-O behaviour /0) the case also has, or first took the tumour for, ranks behind
     # a sarcoma it names ('Maffucci syndrome with haemangiomas ... a chondrosarcoma of C2'), unless the
     # title names the lesion or the text calls it malignant ('a malignant solitary fibrous tumour')
+    finals = _finals(zones, scores, diagnosis)
     sarcoma_named = any(terms.is_subclass(terms.get("tumour", k).iri, SKO + "Sarcoma") for k in scores)
 
     def rank(k: str):
         sc = scores[k]
         behind = sarcoma_named and terms.get("tumour", k).benign and sc[2] == 0 and \
             not any(text[max(0, m.start - 10):m.start].lower() == "malignant " for m in sc[5])
-        return (not is_generic(terms, k), not behind, sc[0] > 0, sc[1] > 0, sc[2] > 0,
+        return (not is_generic(terms, k), not behind, k in finals, sc[0] > 0, sc[1] > 0, sc[2] > 0,
                 sc[0] + sc[1] + sc[2] + sc[3], sc[4])
 
     order = sorted(scores, key=rank, reverse=True)
@@ -140,6 +141,19 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
         conf = 0.9 if i == 0 else 0.5
         out.append(Value(k, spans=[Span(m.start, m.end, text[m.start:m.end]) for m in ms[:3]], confidence=conf))
     return _unspecified(terms, _kind_named_elsewhere(text, terms, zones, mentions, out))
+
+
+def _finals(zones: Zones, scores: dict[str, list], diagnosis: dict[int, bool]) -> set[str]:
+    """The types named as the final diagnosis: each beats the one the case first took the tumour for
+    ('diagnosed with leiomyoma ... The final diagnosis was endometrial stromal sarcoma')."""
+    final: dict[int, bool] = {}
+    out = set()
+    for k, sc in scores.items():
+        for m in sc[5]:
+            s = zones.usable(m.start)
+            if s is not None and diagnosis.get(s.index) and _says(final, s, _FINAL_DIAGNOSIS_RX):
+                out.add(k)
+    return out
 
 
 def _kind_named_elsewhere(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
@@ -192,6 +206,8 @@ def extract_grade(text: str, zones: Zones, mentions: list[Mention]) -> Value | N
     return first
 
 
+_FINAL_DIAGNOSIS_RX = re.compile(r"\b(?:final|definitive|definite|revised|corrected)\s+(?:histopathological\s+|"
+                                 r"histological\s+|pathological\s+)?diagnosis\b")
 _FINAL_PATHOLOGY_RX = re.compile(r"histolog|patholog|specimen|final diagnosis|definitive diagnosis")
 
 
