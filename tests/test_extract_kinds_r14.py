@@ -7,7 +7,7 @@ import pytest
 
 from sarcokg.extract.timeexpr import find_times
 
-from .extractutil import ex, metastatic, sites, statuses
+from .extractutil import ex, kinds, metastatic, sites, statuses
 
 PRE = "A 58-year-old man had a leiomyosarcoma of the thigh. "
 
@@ -160,3 +160,69 @@ def test_the_final_diagnosis_beats_the_lesion_first_diagnosed(terms):
 def test_a_citation_with_the_year_in_brackets_after_the_pages(terms, line, year):
     text = f"A Rhabdomyosarcoma in the Left Atrium\n{line}\n\nA 47-year-old man had a rhabdomyosarcoma.\n"
     assert ex(text, terms).metadata.year.value == year
+
+
+@pytest.mark.parametrize("phrase,months", [
+    ("has been free of disease for half a year", 6), ("has survived over a decade after surgery", 120),
+    ("it has now been 3 years without a recurrence", 36), ("remains well eight months into active follow-up", 8),
+    ("is well with more than 3 years of periodic follow-up", 36), ("had 26 months disease-free survival", 26)])
+def test_times_in_the_forms_of_the_fourteenth_round(phrase, months):
+    assert [t.months for t in find_times(f"the patient {phrase}.")] == [months]
+
+
+def test_alive_without_symptomatic_metastases_is_not_free_of_them(terms):
+    text = (PRE + "He had lung metastases and received doxorubicin. Imaging showed an impressive treatment "
+            "response. He has been alive without symptomatic lung metastases for over 5 years.\n")
+    assert _last(text, terms) == ("partial response", 60)
+
+
+def test_what_a_visit_looks_for_is_no_event(terms):
+    text = (PRE + "He underwent excision. At two years he had no evidence of recurrence. He could not afford a scan "
+            "for radiological assessment of recurrence.\n")
+    assert _last(text, terms) == ("no evidence of disease", 24)
+
+
+def test_an_overall_survival_lived_free_of_the_disease_is_no_death(terms):
+    text = PRE + "He underwent excision, with an overall survival of 4 years without local or distant recurrence.\n"
+    assert _last(text, terms) == ("no evidence of disease", 48)
+
+
+def test_the_reported_case_is_the_case(terms):
+    text = ("Introduction\nEwing sarcoma of the jaw is rare.\nThe reported case is that of a young patient with a "
+            "mandibular Ewing sarcoma, with 4 years of follow-up without recurrence.\nCase presentation\n"
+            "A 14-year-old girl had a swelling of the mandible.\n")
+    assert _last(text, terms) == ("no evidence of disease", 48)
+
+
+@pytest.mark.parametrize("sentence,agents", [
+    ("He was treated with VAC/VI.", {"vincristine", "actinomycin d", "cyclophosphamide", "irinotecan"}),
+    ("He received VAC.", {"vincristine", "actinomycin d", "cyclophosphamide"})])
+def test_a_regimen_named_as_what_the_patient_was_given(terms, sentence, agents):
+    text = "A 6-year-old boy had an embryonal rhabdomyosarcoma of the perineum. " + sentence + "\n"
+    assert {a for i in ex(text, terms).interventions for a in i.agents} == agents
+
+
+def test_a_regimen_acronym_without_a_word_of_treatment_stays_no_regimen(terms):
+    text = "A 6-year-old boy had an embryonal rhabdomyosarcoma of the perineum. His MAP was 70 mmHg.\n"
+    assert not ex(text, terms).interventions
+
+
+@pytest.mark.parametrize("sentence", [
+    "The oncologists deemed it unnecessary to offer chemotherapy.",
+    "The offer of radiotherapy was turned down by the patient.",
+    "Auscultation found a systolic murmur with irradiation to the left shoulder blade."])
+def test_a_treatment_not_needed_turned_down_or_a_murmur_spreading_is_no_treatment(terms, sentence):
+    text = PRE + "He underwent excision. " + sentence + "\n"
+    assert kinds(text, terms) == {"resection"}
+
+
+def test_dissemination_involving_organs_names_metastases(terms):
+    text = ("A 16-year-old boy had a desmoplastic small round cell tumour of the chest, with widespread "
+            "dissemination involving the kidney, liver and bone.\n")
+    got = metastatic(text, terms)
+    assert got["kidney"] and got["liver"] and got["bone"]
+
+
+def test_the_hemipelvis_is_the_pelvis(terms):
+    text = "A 19-year-old woman had an osteosarcoma. A CT scan showed a mass of the left hemipelvis.\n"
+    assert sites(text, terms) == {"pelvis"}

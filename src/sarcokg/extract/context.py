@@ -179,7 +179,7 @@ def is_intro(low: str) -> bool:
 
 NEG_RX = re.compile(
     r"\b(?:no|not|without|neither|nor|negative for|free of|absence of|absent|unable to|unsuitable for|declined|refused|"
-    r"refusal of|refusing|"
+    r"refusal of|refusing|unnecessary|"
     r"instead of|rather than|contraindicated|did not|never|ruled out|excluded)\b")
 HYPO_RX = re.compile(
     r"\b(?:may|might|could|would|should|consider(?:ed|ation)?|candidate for|plan(?:ned)? to|recommend(?:ed)?|"
@@ -192,7 +192,7 @@ HYPO_RX = re.compile(
 # about one in ten does); the words written out as Gated() finds them in the patterns, which a process
 # then does not parse again at start-up (tests/test_speed_shortcuts.py checks that they still are)
 NEG_GATE = Gated(NEG_RX, "absence absent contraindicated declined did excluded free instead negative "
-                    "neither never no rather refusal refused refusing ruled unable unsuitable without")
+                    "neither never no rather refusal refused refusing ruled unable unnecessary unsuitable without")
 HYPO_GATE = Gated(HYPO_RX, "advised awaiting believed candidate consider could felt given if may might "
                      "minimi option pending plan possible potential presumed prevent recommend risk "
                      "scheduled should started suggest thought whether will would")
@@ -213,7 +213,7 @@ POST_NEG_RX = re.compile(r"^\s*(?:" + DASH + r"|\s)?free\b|"
                          # (given, but to no effect: 'chemotherapy was not effective')
                          r"(?:not(?!\s+(?:very\s+|well\s+|fully\s+)?(?:effective|successful|efficacious|curative|"
                          r"sufficient|helpful|beneficial|tolerated|useful))|"
-                         r"ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|"
+                         r"ruled out|excluded|rejected|abandoned|cancell?ed|deferred|declined|refused|turned down|"
                          r"withheld|contraindicated|impossible|unfeasible|not feasible|deemed (?:not|un)\w*)\b"
                          # judged too hard, so not done: 'corpectomy would have been difficult', 'resection was
                          # considered to be challenging'
@@ -568,7 +568,7 @@ _CLAUSE_WORDS = frozenset("she he it they we patient was were is are had has hav
 
 # what NEG_RX cannot match without ('no' covers not, nor, did not): a window with none of these has no negation
 _NEG_PARTS = ("no", "neither", "without", "free of", "negative", "absen", "declin", "refus", "never", "ruled", "exclud",
-              "instead", "rather", "unable", "unsuitable", "contraind")
+              "instead", "rather", "unable", "unsuitable", "contraind", "unnecessary")
 
 
 # a passive the negation denies, ending its clause: 'could not be obtained', 'was not performed'

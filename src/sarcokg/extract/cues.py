@@ -71,7 +71,7 @@ CASEREF = (*_WE_TELL, "we reported", "we presented", *_PATIENT_REF, "the case of
            # 'the current study presents a case of ...', 'this report describes the case'
            "presents a case", "presents the case", "describes a case", "describes the case", "reports a case",
            "reports the case", "reported a case", "reported the case", "report of a case", "this paper reports",
-           "this paper reported",
+           "this paper reported", "the reported case", "the case reported here",
            # the case told by a verb in another form: 'by introducing a case of ...', 'presenting the case'
            *(f"{verb} {det} case" for verb in ("presenting", "reporting", "describing", "introducing", "introduces",
                                                "introduced") for det in ("a", "an", "the", "this")),

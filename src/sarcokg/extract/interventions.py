@@ -129,11 +129,15 @@ def _usable(text: str, zones: Zones, other_ranges: list[tuple[int, int]], a: int
     return s
 
 
-_PAIN_WITH_RX = re.compile(r"\bpain\b[^.;]{0,60}?\b(?:with|and)\s+(?:[\w-]+\s+){0,2}$")
+# (a heart murmur spreads too: 'a systolic murmur with irradiation to the shoulder blade')
+_PAIN_WITH_RX = re.compile(r"\b(?:pain|murmurs?)\b[^.;]{0,60}?\b(?:with|and)\s+(?:[\w-]+\s+){0,2}$")
+# a regimen's acronym as what the patient was given: 'he was treated with VAC/VI'
+_GIVEN_BEFORE_RX = re.compile(r"\b(?:treated|managed)\s+with\s+(?:the\s+|a\s+)?$|"
+                              r"\b(?:received|receiving|given|administered)\s+(?:the\s+|a\s+)?$")
 
 
 def _pain_radiating(text: str, s: Sentence, m: Mention) -> bool:
-    """Is the mention 'irradiation' of a pain ('back pain with irradiation to the leg')?"""
+    """Is the mention 'irradiation' of a pain or a murmur ('back pain with irradiation to the leg')?"""
     if not text.startswith("irradiat", m.start) and not text.startswith("Irradiat", m.start):
         return False
     return _PAIN_WITH_RX.search(s.low, max(0, m.start - s.start - 80), m.start - s.start) is not None
@@ -167,7 +171,8 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         if m.axis == "regimen":
             # an acronym (MAP, AI) is a regimen only beside a word of drug treatment
             term = terms.find("regimen", m.key)
-            if term is None or not REGIMEN_CUE_RX.search(s.low) or _spelled_in_place(text, m, mentions):
+            if term is None or _spelled_in_place(text, m, mentions) or not (
+                    REGIMEN_CUE_RX.search(s.low) or _GIVEN_BEFORE_RX.search(text, max(0, m.start - 30), m.start)):
                 continue
             for key in term.components:
                 kind = _agent_kind(terms, key)

@@ -252,7 +252,8 @@ def _survival_event(text: str, s, m: Mention) -> _Ev | None:
         return None
     st = "no evidence of disease" if "disease-free" in m.key or "disease free" in m.key else None
     if m.key == "overall survival" and text[m.start:m.end].lower().startswith("overall") \
-            and not _STILL_ALIVE_RX.search(s.low):   # written out: 'OS' is also osteosarcoma
+            and not _STILL_ALIVE_RX.search(s.low) \
+            and not _FREE_AFTER_RX.match(s.low, m.end - s.start):   # written out: 'OS' is also osteosarcoma
         # one patient's overall survival is known once the patient has died: 'her overall survival
         # was 14 months' (not 'alive, with an overall survival of 14 months so far')
         st = "death"
@@ -290,11 +291,15 @@ def _metastasis_an_event(s, m: Mention, after_tx: bool) -> bool:
 def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None, after_tx: bool) -> _Ev | None:
     """An outcome mention (axis outcome) as an event; a negated recurrence, progression or
     metastasis after treatment as a weak 'no evidence of disease'."""
-    if hypothetical(text, s, m.start, m.end):
+    if hypothetical(text, s, m.start, m.end) or \
+            _LOOKED_FOR_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
         return None
     fam = terms.get("outcome", m.key).summary_key
     if (_negated_in_list(text, s, m) if fam != "death"
             else _DEATH_NEG_RX.search(s.low[max(0, m.start - s.start - 25):m.start - s.start])):
+        if _UNFELT_BEFORE_RX.search(s.low, max(0, m.start - s.start - 30), m.start - s.start):
+            # 'alive without symptomatic lung metastases': not free of them, only of their symptoms (no news)
+            return _Ev(None, m.start, m.end)
         # treated: 'excised, and free of ...', 'survived 15 years without recurrence after radical resection'
         treated = after_tx or (first_tx is not None and first_tx < m.start) \
             or _AFTER_TX_RX.match(s.low, m.end - s.start) is not None \
@@ -364,6 +369,12 @@ _PROGRESSION_AFTER_RX = re.compile(r"[\s-]*(?:progression|progressing|progressed
 # 'no evidence of disease remission': the disease did not give way, it is there
 _REMISSION_AFTER_RX = re.compile(r"\s+(?:remission|regression|response)\b", re.I)
 _START = attrgetter("start")
+# what a visit looks for, not what it found: 'unable to afford a scan for radiological assessment of recurrence'
+_LOOKED_FOR_BEFORE_RX = re.compile(r"\b(?:assessment|surveillance|screening|monitoring|(?:look|check|search)(?:ing)?)"
+                                   r"\s+(?:of|for)\s+(?:(?:any|possible|a|the)\s+)?(?:[\w-]+\s+)?$")
+# a survival lived free of the disease: 'an overall survival of 4 years without local or distant recurrence'
+_FREE_AFTER_RX = re.compile(r"\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:without|free\s+of|with\s+no)\s")
+_UNFELT_BEFORE_RX = re.compile(r"\b(?:symptomatic|painful|troublesome)\s+(?:[\w-]+\s+)?$")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
           (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),

@@ -211,7 +211,9 @@ METASTATIC_NOUN_BEFORE_RX = re.compile(
     r"(?:involving|in|to|at|on|within|affecting)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?$", re.I)
 # other ways to say that the tumour reached a site: 'spread to', 'deposits in', 'nodules in both lungs'
 SPREAD_BEFORE_RX = re.compile(
-    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout)\s+(?:(?:the|his|her)\s+)?"
+    # ('widespread dissemination involving the kidney, liver and bone')
+    r"\b(?:spread(?:ing)?|disseminat\w*|seeded|seeding)\s+(?:\w+\s+){0,2}?(?:to|into|throughout|involving|including)\s+"
+    r"(?:(?:the|his|her)\s+)?"
     r"(?:(?:left|right|both|bilateral|multiple|other)\s+)?$"
     r"|\b(?:deposits?|secondar(?:y|ies)|implants|seedings?)\s+(?:in|of|within|to|at|throughout)\s+(?:the\s+)?"
     r"(?:(?:left|right|both|bilateral)\s+)?$"

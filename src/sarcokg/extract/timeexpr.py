@@ -15,10 +15,10 @@ _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # numbers in words, compounds too: 'fifty-two months', 'thirty one months'
 NUM = r"\d+(?:\.\d+|\s+1/2|\u00bd)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
       r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-      r"sixteen|seventeen|eighteen|nineteen|an?"
+      r"sixteen|seventeen|eighteen|nineteen|half\s+an?|an?"
 # 'five and a half years'
 NUM = r"(?:" + NUM + r")(?:\s+and\s+(?:(?:a|one)\s+)?half)?"
-UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?"
+UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?|decades?"
 
 
 _HALF_RX = re.compile(r"\s+and\s+(?:(?:a|one)\s+)?half$")   # (compiled once: asked of every time found)
@@ -36,6 +36,8 @@ def word_number(s: str) -> float | None:
         return None if n is None else n + 0.5
     if s in _WORDS:
         return _WORDS[s]
+    if s.startswith("half"):   # 'half a year'
+        return 0.5
     parts = _PARTS_RX.split(s)
     if parts[0] in _TENS:      # 'fifty-two'
         return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) == 2 and parts[1] in _ONES else 0)
@@ -51,6 +53,8 @@ def to_months(n: float | None, unit: str) -> float | None:
     if n is None:
         return None
     u = unit.lower()
+    if u.startswith("dec"):
+        return round(n * 120, 1)
     if u.startswith("y"):
         return round(n * 12, 1)
     if u.startswith("mo"):
@@ -88,12 +92,17 @@ PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
                 + r"['\u2019]?\s*(?:after|since|post\w*|following|from|subsequent\s+to)\b"),
      False, ("after", "since", "post", "following", "from", "subsequent")),
     # ('followed up to one year', 'free of symptoms since 2 years', 'in the next 2.5 years')
-    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|up\s+to|until|by)\s+(?:the\s+)?"
+    # ('it has now been 3 years without a recurrence')
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|up\s+to|until|by|been)\s+(?:the\s+)?"
                 r"(?:last\s+|past\s+|first\s+|next\s+)?"
                 r"(?:(?:approximately|about|nearly|almost|over|around|roughly|some|more\s+than|at\s+least)\s+)?"
                 + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + _AND_MONTHS + r"\b"), False, None),
-    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:of\s+)?follow" + DASH + r"?\s*up"), False,
-     ("follow",)),
+    # ('3 years of periodic follow-up', 'eight months into active follow-up')
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s*(?:(?:of|into)\s+)?(?:[a-z]+\s+)?follow" + DASH
+                + r"?\s*up"), False, ("follow",)),
+    # a time free of the disease: '26 months disease-free survival', '5 years recurrence-free'
+    (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _U + r"\s+(?:of\s+)?(?:disease|recurrence|relapse|progression|"
+                r"event|tumou?r)" + DASH + r"?\s*free\b"), False, ("free",)),
     (re.compile(r"\(\s*(?:(?:at\s+least|more\s+than|over|about|approximately)\s+)?" + _N + r"\s*" + _U
                 + _AND_MONTHS + r"\s*\)"),
      False, ("(",)),
@@ -124,10 +133,10 @@ _AFTER_EVENT_RX = re.compile(r"\s*(?:after|following|since|from|of)\s+(?:the\s+|
 _ANCHOR_DX = re.compile(r"diagnos")
 _ANCHOR_TX = re.compile(r"surg|operat|treatment|therapy|resection|excision|amputation|\brt\b|radio|irradiat|chemo|"
                         r"start|initiation|transplant|procedure")
-# year|month|week|day|yr|mo\b|wk: the words in one Aho-Corasick pass, 'mo\b' (which a word list cannot say)
+# year|month|week|day|yr|mo\b|wk|decade: the words in one Aho-Corasick pass, 'mo\b' (which a word list cannot say)
 # by a pattern the regex engine skips to the m's of
-_HINT = re.compile(r"year|month|week|day|yr|mo\b|wk")
-_HINT_WORDS = Words(re.compile(r"year|month|week|day|yr|wk"))
+_HINT = re.compile(r"year|month|week|day|yr|mo\b|wk|decade")
+_HINT_WORDS = Words(re.compile(r"year|month|week|day|yr|wk|decade"))
 _MO_RX = re.compile(r"mo\b")
 _NOT_TIME = re.compile(r"(?:every|each|history of|aged?|old)\s*$")
 # a time counted from a stay in hospital, not from the diagnosis or the treatment
