@@ -226,3 +226,50 @@ def test_dissemination_involving_organs_names_metastases(terms):
 def test_the_hemipelvis_is_the_pelvis(terms):
     text = "A 19-year-old woman had an osteosarcoma. A CT scan showed a mass of the left hemipelvis.\n"
     assert sites(text, terms) == {"pelvis"}
+
+
+# a sarcoma caused by an earlier radiotherapy: the radiotherapy and chemotherapy of the earlier disease
+_RAS = ("A 67-year-old woman had an endometrial carcinoma. She underwent surgery followed by pelvic radiotherapy "
+        "in 2004; the total dose was 50 Gy. In 2014 she presented with a mass of the pubis. Biopsy confirmed a "
+        "radiation-associated angiosarcoma. {}\n")
+
+
+def test_the_earlier_diseases_radiotherapy_is_no_treatment_of_a_radiation_associated_sarcoma(terms):
+    facts = ex(_RAS.format("She was treated with paclitaxel."), terms)
+    assert "chemotherapy" in {i.kind for i in facts.interventions}
+    assert "radiotherapy" not in {i.kind for i in facts.interventions}
+    assert all(i.dose_gy is None for i in facts.interventions)
+
+
+def test_the_history_told_again_in_the_body_is_the_earlier_diseases_too(terms):
+    text = ("Abstract\nWe present a case of radiation-associated angiosarcoma. A 67-year-old woman had "
+            "radiotherapy for an endometrial carcinoma. Ten years later she presented with a mass of the pubis. "
+            "She was treated with paclitaxel.\nCase Report\nA 67-year-old woman had an endometrial carcinoma. "
+            "She underwent pelvic radiation in 2004. The total radiation dose was 50 Gy. In 2014 she presented "
+            "with a mass of the pubis.\n")
+    assert "radiotherapy" not in kinds(text, terms)
+
+
+def test_the_medical_history_told_after_the_presentation_is_the_earlier_diseases(terms):
+    text = ("The authors report a radiation-induced sarcoma of the spine. A 36-year-old man presented with "
+            "weakness of both legs. His medical history was significant for a bone cyst at T1 treated with "
+            "radiotherapy 6 years prior to presentation. He underwent a resection of the sarcoma.\n")
+    assert kinds(text, terms) == {"resection"}
+
+
+def test_the_radiotherapy_of_a_radiation_associated_sarcoma_itself_stays(terms):
+    facts = ex(_RAS.format("She then received radiotherapy of 60 Gy to the pubis."), terms)
+    assert [(i.kind, i.dose_gy) for i in facts.interventions if i.kind == "radiotherapy"] == [("radiotherapy", 60)]
+
+
+@pytest.mark.parametrize("sentence", ["The tumour lay within the radiation field of the earlier treatment.",
+                                      "These findings were read as post-radiation changes.",
+                                      "He reported radiation exposure at work decades earlier."])
+def test_radiation_as_a_place_a_change_or_an_exposure_is_no_treatment(terms, sentence):
+    text = PRE + "He underwent excision. " + sentence + "\n"
+    assert kinds(text, terms) == {"resection"}
+
+
+def test_a_treatment_after_an_operation_written_with_post_stays(terms):
+    text = PRE + "He underwent resection, and post-resection radiotherapy was given.\n"
+    assert {"resection", "radiotherapy"} <= kinds(text, terms)

@@ -10,6 +10,7 @@ mentions give nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from sarcokg.model.facts import AgentDose, InterventionFact, Span
@@ -19,7 +20,7 @@ from sarcokg.model.terms import Terms
 from . import rtdose
 from .context import HISTORY_RX, Zones, hypothetical, negated
 from .lexicon import Mention
-from .textprep import Caseless, Keyed, Sentence
+from .textprep import Caseless, Keyed, Sentence, heading_of
 from .timeexpr import word_number
 
 AGENT_CLASS_KIND = {
@@ -58,7 +59,28 @@ CYCLES_RX = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine
                        r"\s+(?:cycles|courses|rounds)\b"
                        r"|\b(\d{1,2})(?:st|nd|rd|th)\b[^.;]{0,20}\b(?:last\s+)?cycle\b", re.I)
 # a treatment named as the cause of the tumour: 'radiation-induced', 'radiotherapy-associated'
-_CAUSE_AFTER_RX = re.compile(r"[\s\-\u2010]*(?:induced|associated|related)\b", re.I)
+_CAUSE_AFTER_RX = re.compile(r"[\s\-\u2010]*(?:induced|associated|related)\b"
+                             # radiation as a place or a past exposure: 'in the radiation field', 'radiation
+                             # exposure', 'radiation changes'
+                             r"|\s+(?:field|fields|exposure|changes|damage|injury|dermatitis|fibrosis|necrosis)\b",
+                             re.I)
+# after a radiation: 'in this post-radiation background', 'postirradiation changes'
+_POST_BEFORE_RX = re.compile(r"\bpost[\s\-\u2010]?$", re.I)
+# the patient coming with the sarcoma: 'she presented with a mass', 'four years later he developed symptoms'
+_ONSET_RX = re.compile(r"\bpresent(?:ed|s)\s+(?:to\s+|with\s+)|\bcomplain\w*\s+of\b|\bnoticed\b|\breferred\b|"
+                       r"\bdeveloped\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:mass|lesion|swelling|nodule|tumou?r|"
+                       r"symptoms|pain|ulcer)")
+# a sentence of the patient's history: 'his medical history was significant for ...', '30 years before'
+_PAST_RX = re.compile(r"\b(?:medical|past)\s+history\b|\bhistory\s+of\b|\bpreviously\b|\bprevious\b|"
+                      r"\b(?:years?|decades?)\s+(?:before|prior|earlier|ago)\b|\bprior\s+to\s+(?:presentation|admission)\b")
+# a sarcoma the report tells as caused by an earlier radiotherapy
+_RADIATION_CAUSED_RX = re.compile(
+    r"\b(?:radiation|radiotherapy|irradiation|rt)[\s\-\u2010]+(?:induced|associated)\b"
+    r"|\bpost[\s\-\u2010]?(?:radiation|irradiation|radiotherapy)\s+(?:[\w-]+\s+)?(?:\w*sarcoma|tumou?r)"
+    r"|\bpreviously\s+irradiated\b"
+    r"|\b\w*sarcomas?\s+(?:[\w-]+\s+){0,4}?(?:after|following)\s+(?:previous\s+|prior\s+)?(?:radiotherapy|irradiation|"
+    r"radiation|(?:the\s+)?(?:treatment|therapy)\s+(?:of|for)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:cancer|carcinoma|"
+    r"lymphoma))\b")
 EXTRACORPOREAL_RX = re.compile(r"extracorporeal|ex vivo|in vitro", re.I)
 REGIMEN_CUE_RX = re.compile(r"chemo|regimen|protocol|cycle|course|induction|cytotoxic")   # on Sentence.low
 
@@ -181,7 +203,8 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         elif m.axis == "intervention":
             if _extracorporeal(s) and _family(terms, m.key) == "radiotherapy":
                 continue
-            if _CAUSE_AFTER_RX.match(text, m.end):
+            if _CAUSE_AFTER_RX.match(text, m.end) or (_POST_BEFORE_RX.search(text, max(0, m.start - 6), m.start)
+                                                      and _family(terms, m.key) == "radiotherapy"):
                 continue      # 'radiation-induced sarcoma': the cause of the tumour, not its treatment
             if _pain_radiating(text, s, m):
                 continue      # 'chest pain with anterior irradiation': pain that spreads, not radiotherapy
@@ -554,9 +577,48 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
     facts.append(f)
 
 
+def _earlier_cancer_ranges(zones: Zones, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """In a report of a sarcoma caused by an earlier treatment, the parts of the case told before the
+    sarcoma comes (section by section: an abstract and the body each tell the history first), up to the
+    sentence that names the sarcoma or tells the patient presenting with it: the radiotherapy and
+    chemotherapy there are the earlier disease's ('treated with surgery and radiation in 2004 ... In
+    2014, she presented with a mass'). None for any other report."""
+    if not any(s.zone in ("case", "title", "lit") and not s.generic and _RADIATION_CAUSED_RX.search(s.low)
+               for s in zones.sents):
+        return []
+    named = sorted(m.start for m in mentions if m.axis == "tumour")
+    out: list[tuple[int, int]] = []
+    start: int | None = None   # where the section's case began, until the sarcoma comes (-1: it came)
+    for s in zones.sents:
+        if s.heading is not None:
+            start = None
+            h = heading_of(s.text)
+            if h is None or len(s.text.strip()) <= len(h[1]) + 2:
+                continue      # a heading on its own; an inline one opens its section with its text
+        if s.zone != "case" or s.generic:
+            continue
+        if _PAST_RX.search(s.low):
+            out.append((s.start, s.end))   # the history, told where it may be: 'his medical history was ...'
+        if start == -1:
+            continue
+        i = bisect_left(named, s.start)
+        onset = (i < len(named) and named[i] < s.end and not s.caseref) or _ONSET_RX.search(s.low) is not None
+        if onset:
+            if start is not None:
+                out.append((start, s.start))
+            start = -1
+        elif start is None:
+            start = s.start
+    return out
+
+
 def extract_interventions(text: str, terms: Terms, zones: Zones, mentions: list[Mention],
                           other_ranges: list[tuple[int, int]]) -> tuple[list[InterventionFact], int | None]:
     ms = collect(text, terms, zones, mentions, other_ranges)
+    earlier = _earlier_cancer_ranges(zones, mentions)
+    if earlier:
+        ms = [m for m in ms if _family(terms, m.kind) not in ("radiotherapy", "chemotherapy", "hormone therapy")
+              or not any(a <= m.start < b for a, b in earlier)]
     first_tx = None
     for m in ms:
         t = terms.find("intervention", m.kind)
