@@ -273,3 +273,48 @@ def test_radiation_as_a_place_a_change_or_an_exposure_is_no_treatment(terms, sen
 def test_a_treatment_after_an_operation_written_with_post_stays(terms):
     text = PRE + "He underwent resection, and post-resection radiotherapy was given.\n"
     assert {"resection", "radiotherapy"} <= kinds(text, terms)
+
+
+def test_a_body_that_tells_the_case_again_does_not_undo_the_abstracts_status(terms):
+    text = ("Abstract\nA 45-year-old man with metastatic myxofibrosarcoma received pembrolizumab and achieved a "
+            "partial response for 18 months.\nCase presentation\nA 45-year-old man had a myxofibrosarcoma of the "
+            "axilla and underwent surgical resection.\n")
+    assert _last(text, terms) == ("partial response", 18)
+
+
+def test_an_operation_told_only_by_its_aftermath_ends_the_progression_before_it(terms):
+    text = ("We report a case of limb salvage surgery for a large chondrosarcoma of the pelvis. A 60-year-old man "
+            "had a swelling of the groin. Considering the rapid progression in recent months, a pelvic resection "
+            "was planned. The wound healed in 3 weeks. Post-operative biopsy reported a grade 1 chondrosarcoma. "
+            "At 3-year follow-up, he has no sign of recurrence.\n")
+    assert _last(text, terms) == ("no evidence of disease", 36)
+
+
+def test_the_shrinkage_of_the_disease_is_a_response(terms):
+    text = PRE + "He received pembrolizumab for 13 cycles with marked shrinkage of his liver disease.\n"
+    assert statuses(text, terms) == ["partial response"]
+
+
+def test_a_percentage_of_a_response_is_the_patients_own(terms):
+    text = ("A 66-year-old man had a gastric GIST with liver metastases. After 9 months of imatinib, the scan "
+            "showed a 33% partial response of target lesions.\n")
+    assert _last(text, terms) == ("partial response", 9)
+
+
+def test_no_lesions_seen_after_treatment_is_no_evidence_of_disease(terms):
+    text = ("A 46-year-old man had a Kaposi sarcoma of the leg. He received radiotherapy. Nine months later, no "
+            "nodular lesions were observed.\n")
+    assert _last(text, terms) == ("no evidence of disease", 9)
+
+
+def test_no_lesions_seen_before_treatment_is_no_outcome(terms):
+    text = ("A 46-year-old man had a Kaposi sarcoma of the leg. On examination no skin lesions were seen elsewhere. "
+            "He received radiotherapy.\n")
+    assert statuses(text, terms) == []
+
+
+@pytest.mark.parametrize("sentence", ["His tumour was found to express PD-L1.",
+                                      "His past history included T1 prostatic adenocarcinoma."])
+def test_a_protein_or_a_cancers_stage_is_no_vertebra(terms, sentence):
+    text = "A 60-year-old man had an angiosarcoma of the scalp. " + sentence + "\n"
+    assert ex(text, terms).tumour.levels == []

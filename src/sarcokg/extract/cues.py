@@ -97,10 +97,11 @@ _CASEREF_RX = re.compile(r"report (?:the|a|an) (?:\w+ ){0,2}case\b")
 
 
 # a percentage that measures the patient's own tumour: 'in >50% of tumour cells', 'a ki 67 index of 20%'
-# and the specimen's response to treatment: '(> 95%) necrosis', '90% tumour necrosis', '30% reduction'
+# and the specimen's response to treatment: '(> 95%) necrosis', '90% tumour necrosis', '30% reduction',
+# 'a 33% partial response' (not a response rate)
 _CELLS_AFTER_RX = re.compile(r"\s*(?:of\s+(?:the\s+)?(?:tumou?r|neoplastic|malignant|atypical)?\s*(?:cells|nuclei)|"
                              r"(?:positiv|stain|expression)|\)?\s*(?:tumou?r\s+)?(?:necrosis|necrotic|viable|"
-                             r"regression|reduction|shrinkage))")
+                             r"regression|reduction|shrinkage)|\s*(?:partial\s+)?response(?!\s+rates?))")
 _INDEX_BEFORE = ("ki 67", "ki67", "mib 1", "mib1", "index", "labelling", "labeling", "proliferat")
 
 

@@ -153,12 +153,19 @@ def _expand(a: str, b: str | None, order: list[str], idx: dict[str, int]) -> lis
     return order[i:j + 1]
 
 
+_STAGE_OF_CANCER_AFTER_RX = re.compile(r"\s*(?:N\d|M\d|(?:[a-z-]+\s+){0,2}(?:adeno)?(?:carcinoma|cancer)s?\b)")
+
+
 def _notation_groups(t: str, order: list[str], idx: dict[str, int]) -> list[tuple[int, int, list[str]]]:
     """The levels that sentence text t names in notation ('T11-12', 'L4'): (start, end, levels) each."""
     groups = []
     for m in _LEVEL_RX.finditer(t):
         if m.start() > 0 and t[m.start() - 1].isalnum():
             continue      # pT1, HCT116: part of a word
+        if m.start() > 1 and t[m.start() - 1] == "-" and t[m.start() - 2].isalpha():
+            continue      # PD-L1: a protein's name
+        if m.group("b") is None and _STAGE_OF_CANCER_AFTER_RX.match(t, m.end()):
+            continue      # 'T1 prostatic adenocarcinoma': a stage of another cancer
         if m.group("b") is None and ris_tag_at(t, m.start(), m.end()):
             continue      # 'T1  - A title' of a RIS record
         a = _norm(m.group("a"))

@@ -110,6 +110,10 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"(?:an?\s+)?(?:[\w-]+\s+)?(?:reduction|decrease|shrinkage|regression)\s+in\s+(?:its\s+)?size\b"
                        # 'a significantly decreased tumour load', 'reduced tumour burden'
                        r"|\b(?:decreased|reduced|diminished)\s+(?:tumou?r\s+)(?:load|burden|size|volume)\b"
+                       # the noun before what shrank: 'marked shrinkage of his liver disease', 'rapid remission of
+                       # the pulmonary metastases'
+                       r"|\b(?:shrinkage|regression|remission|reduction)\s+(?:in\s+size\s+)?of\s+(?:the\s+|his\s+|her\s+)?"
+                       r"(?:[\w-]+\s+){0,2}?(?:disease|tumou?rs?|lesions?|metasta\w*|mass(?:es)?|nodules?)\b"
                        # the noun: 'marked tumour regression', 'significant mass shrinkage' (not a pathology grade)
                        r"|(?<!complete\s)\b(?:tumou?r|mass|lesion|nodule)\s+(?:regression|shrinkage)\b"
                        r"(?!\s+(?:grade|score|rate))"
@@ -124,6 +128,10 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"|(?:reduction|shrinkage|regression|decrease)\s+(?:in|of)\s+(?:the\s+)?(?:tumou?r|lesion|mass))"
                        r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
+# after a treatment, the lesions gone: 'nine months after treatment, no nodular lesions were observed'
+NO_LESION_RX = re.compile(r"\bno\s+(?:residual\s+|visible\s+|nodular\s+|skin\s+|cutaneous\s+|remaining\s+)?"
+                          r"(?:lesions?|nodules?)\s+(?:were|was|are|is|could\s+be)\s+(?:\w+\s+)?(?:observed|seen|detected|"
+                          r"found|visible|present)\b", re.I)
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"re-?examined|re-?evaluated|seen again|"
@@ -379,7 +387,7 @@ _UNFELT_BEFORE_RX = re.compile(r"\b(?:symptomatic|painful|troublesome)\s+(?:[\w-
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
           (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
           (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone"), (DEATH_RX, "death"))
-_RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"),)
+_RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"), (NO_LESION_RX, "no evidence of disease"))
 
 
 def _rule_status(rx: re.Pattern, st: str, x: re.Match, low: str) -> str:
@@ -651,6 +659,11 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                      surgery_pos: list[int], removal_pos: list[int], therapy_pos: list[int],
                      other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
     by_sent = _mentions_by_sentence(zones, mentions, other_ranges)
+    # an operation the case tells only by its aftermath: 'post-operative biopsy', 'wound healed' after one planned
+    # (not a visit named by it, 'postoperative 9-month follow-up': that looks back at an operation told before)
+    surgery_pos = sorted(surgery_pos + [s.start + x.start() for s in zones.sents if s.zone == "case"
+                                        and "op" in s.low and not FOLLOW_RX.search(s.low)
+                                        for x in _POSTOP_WORD_RX.finditer(s.low)])
     facts: list[OutcomeFact] = []
     positions: list[int] = []
     no_carry: set[int] = set()
@@ -702,8 +715,12 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
             if months is not None:
                 clock = months
         pending, follow = follow, None
+    # (in the same section: a body that tells the case again after its abstract starts over)
+    section_end = next((x.start for x in zones.sents if x.heading is not None and x.start > positions[-1]),
+                       len(text)) if facts else 0
     if facts and all(f.status in _ON_THE_WAY for f in facts) and \
-            any(p > positions[-1] and not _SINCE_BEFORE_RX.search(text, max(0, p - 30), p) for p in surgery_pos):
+            any(positions[-1] < p < section_end and not _SINCE_BEFORE_RX.search(text, max(0, p - 30), p)
+                for p in surgery_pos):
         # the response or progression that led to the operation ('as the disease was progressing, she
         # underwent surgery'): the status after the operation is not told
         return []
@@ -716,6 +733,7 @@ _SINCE_BEFORE_RX = re.compile(r"\b(?:after|since|following|from|post)\s+(?:the\s
 # the disease not grown at a visit: 'no signs of tumour progression', 'remains progression-free' (the
 # status before it stands)
 _NEG_PROGRESSION_RX = re.compile(r"\b(?:no|without)\s+(?:[\w-]+\s+){0,3}?progress|\bprogression[\s-]free\b")
+_POSTOP_WORD_RX = re.compile(r"\bpost[\s-]?operative(?:ly)?\b")
 # statuses of the course that an operation after them leaves behind
 _ON_THE_WAY = {"progressive disease", "partial response", "stable disease"}
 
