@@ -318,3 +318,8 @@ def test_no_lesions_seen_before_treatment_is_no_outcome(terms):
 def test_a_protein_or_a_cancers_stage_is_no_vertebra(terms, sentence):
     text = "A 60-year-old man had an angiosarcoma of the scalp. " + sentence + "\n"
     assert ex(text, terms).tumour.levels == []
+
+
+def test_a_level_after_another_words_hyphen_stays(terms):
+    text = "A 60-year-old man had a leiomyosarcoma of the neck spanning the clivus-C2.\n"
+    assert [lv.vertebra for lv in ex(text, terms).tumour.levels] == ["C2"]

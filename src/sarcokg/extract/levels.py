@@ -162,8 +162,8 @@ def _notation_groups(t: str, order: list[str], idx: dict[str, int]) -> list[tupl
     for m in _LEVEL_RX.finditer(t):
         if m.start() > 0 and t[m.start() - 1].isalnum():
             continue      # pT1, HCT116: part of a word
-        if m.start() > 1 and t[m.start() - 1] == "-" and t[m.start() - 2].isalpha():
-            continue      # PD-L1: a protein's name
+        if t[max(0, m.start() - 3):m.start()].upper() == "PD-":
+            continue      # PD-L1: a protein's name (a level after another word's hyphen stays: 'clivus-C2')
         if m.group("b") is None and _STAGE_OF_CANCER_AFTER_RX.match(t, m.end()):
             continue      # 'T1 prostatic adenocarcinoma': a stage of another cancer
         if m.group("b") is None and ris_tag_at(t, m.start(), m.end()):
