@@ -165,7 +165,8 @@ def test_a_citation_with_the_year_in_brackets_after_the_pages(terms, line, year)
 @pytest.mark.parametrize("phrase,months", [
     ("has been free of disease for half a year", 6), ("has survived over a decade after surgery", 120),
     ("it has now been 3 years without a recurrence", 36), ("remains well eight months into active follow-up", 8),
-    ("is well with more than 3 years of periodic follow-up", 36), ("had 26 months disease-free survival", 26)])
+    ("is well with more than 3 years of periodic follow-up", 36), ("had 26 months disease-free survival", 26),
+    ("relapsed half a year later", 6)])
 def test_times_in_the_forms_of_the_fourteenth_round(phrase, months):
     assert [t.months for t in find_times(f"the patient {phrase}.")] == [months]
 

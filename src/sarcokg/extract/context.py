@@ -450,7 +450,7 @@ class Zones:
                 run = 0
                 abstract = abstract and h[0] != "boiler" and not h[1].lower().startswith(("keyword", "key word",
                                                                                           "discussion"))
-            elif s.line_start and _ABSTRACT_HEAD_RX.fullmatch(s.low):
+            elif s.line_start and len(s.low) < 16 and _ABSTRACT_HEAD_RX.fullmatch(s.low):
                 abstract = True
             if intro_i is not None and s.index == intro_i:
                 state = "case"

@@ -70,6 +70,8 @@ _POST_BEFORE_RX = re.compile(r"\bpost[\s\-\u2010]?$", re.I)
 _ONSET_RX = re.compile(r"\bpresent(?:ed|s)\s+(?:to\s+|with\s+)|\bcomplain\w*\s+of\b|\bnoticed\b|\breferred\b|"
                        r"\bdeveloped\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:mass|lesion|swelling|nodule|tumou?r|"
                        r"symptoms|pain|ulcer)")
+_ONSET_WORDS = ("present", "complain", "notice", "referr", "develop")
+_PAST_WORDS = ("histor", "previous", "prior", "before", "earlier", "ago")
 # a sentence of the patient's history: 'his medical history was significant for ...', '30 years before'
 _PAST_RX = re.compile(r"\b(?:medical|past)\s+history\b|\bhistory\s+of\b|\bpreviously\b|\bprevious\b|"
                       r"\b(?:years?|decades?)\s+(?:before|prior|earlier|ago)\b|\bprior\s+to\s+(?:presentation|admission)\b")
@@ -203,7 +205,8 @@ def _from_mentions(text: str, terms: Terms, zones: Zones, mentions: list[Mention
         elif m.axis == "intervention":
             if _extracorporeal(s) and _family(terms, m.key) == "radiotherapy":
                 continue
-            if _CAUSE_AFTER_RX.match(text, m.end) or (_POST_BEFORE_RX.search(text, max(0, m.start - 6), m.start)
+            if _CAUSE_AFTER_RX.match(text, m.end) or ("ost" in text[max(0, m.start - 6):m.start]
+                                                      and _POST_BEFORE_RX.search(text, max(0, m.start - 6), m.start)
                                                       and _family(terms, m.key) == "radiotherapy"):
                 continue      # 'radiation-induced sarcoma': the cause of the tumour, not its treatment
             if _pain_radiating(text, s, m):
@@ -583,8 +586,10 @@ def _earlier_cancer_ranges(zones: Zones, mentions: list[Mention]) -> list[tuple[
     sentence that names the sarcoma or tells the patient presenting with it: the radiotherapy and
     chemotherapy there are the earlier disease's ('treated with surgery and radiation in 2004 ... In
     2014, she presented with a mass'). None for any other report."""
-    if not any(s.zone in ("case", "title", "lit") and not s.generic and _RADIATION_CAUSED_RX.search(s.low)
-               for s in zones.sents):
+    if "radia" not in zones.norm and "radiother" not in zones.norm:   # (a radiation named at all)
+        return []
+    if not any(s.zone in ("case", "title", "lit") and not s.generic and ("radia" in s.low or "radiother" in s.low)
+               and _RADIATION_CAUSED_RX.search(s.low) for s in zones.sents):
         return []
     named = sorted(m.start for m in mentions if m.axis == "tumour")
     out: list[tuple[int, int]] = []
@@ -597,12 +602,13 @@ def _earlier_cancer_ranges(zones: Zones, mentions: list[Mention]) -> list[tuple[
                 continue      # a heading on its own; an inline one opens its section with its text
         if s.zone != "case" or s.generic:
             continue
-        if _PAST_RX.search(s.low):
+        if any(w in s.low for w in _PAST_WORDS) and _PAST_RX.search(s.low):
             out.append((s.start, s.end))   # the history, told where it may be: 'his medical history was ...'
         if start == -1:
             continue
         i = bisect_left(named, s.start)
-        onset = (i < len(named) and named[i] < s.end and not s.caseref) or _ONSET_RX.search(s.low) is not None
+        onset = (i < len(named) and named[i] < s.end and not s.caseref) or (
+            any(w in s.low for w in _ONSET_WORDS) and _ONSET_RX.search(s.low) is not None)
         if onset:
             if start is not None:
                 out.append((start, s.start))

@@ -58,7 +58,7 @@ YEAR_FORMS = [
              (")",), cites=True),
     # no issue: "Example J. Surg. 41:85-89(2012)"
     YearForm(re.compile(r"\b\d{1,4}\s*:\s*[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*\(" + YEAR + r"\)"), 0.92,
-             (")",), cites=True),
+             ("(19", "(20"), cites=True),
     # "Example Med Assoc 100(3): 216-219, 2010"; with the page's "p" and the issue's month, as some publishers
     # print it: "Example Medicine 98(12):p e14865, March 2019"
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*(?:p\.?\s*)?[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*(?:"

@@ -129,9 +129,9 @@ SHRINK_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?
                        r"|\b(?:shrinkage|regression|reduction|decrease)\s+(?:in\s+(?:the\s+)?size\s+)?(?:of|in)\s+(?:the\s+)?"
                        r"(?:[\w-]+\s+){0,2}?(?:tumou?rs?|mass(?:es)?|lesions?|metasta\w*|nodules?)\b", re.I)
 # after a treatment, the lesions gone: 'nine months after treatment, no nodular lesions were observed'
-NO_LESION_RX = re.compile(r"\bno\s+(?:residual\s+|visible\s+|nodular\s+|skin\s+|cutaneous\s+|remaining\s+)?"
+NO_LESION_RX = re.compile(r"\b[Nn]o\s+(?:residual\s+|visible\s+|nodular\s+|skin\s+|cutaneous\s+|remaining\s+)?"
                           r"(?:lesions?|nodules?)\s+(?:were|was|are|is|could\s+be)\s+(?:\w+\s+)?(?:observed|seen|detected|"
-                          r"found|visible|present)\b", re.I)
+                          r"found|visible|present)\b")
 NEW_LESION_RX = re.compile(r"\bnew\s+(?:[\w-]+\s+){0,3}?(?:nodules?|lesions?|masses|mass|foci|deposits)\b")
 FOLLOW_RX = Caseless(r"follow[\s\-\u2010]*up|followed up|followup|last seen|survived|survival|\balive\b|doing well|"
                        r"re-?examined|re-?evaluated|seen again|"
@@ -142,7 +142,7 @@ _HINTS = {"no evidence of disease": ("no ", "without", "free ", "cured"),
           "progressive disease": ("progress", "refractory"),
           "recurrence": ("recur", "occurred"), "partial response": ("response",),
           "alive with disease": ("residual", "persist", "remaining", "alive", "remained"),
-          "distant metastasis": ("new ",),
+          "distant metastasis": ("new ",), "no evidence of disease  ": ("lesion", "nodul"),
           "stable disease": ("stable", "unchanged", "no change", "no significant change", "controlled",
                              "under control", "stabili", "arrested", "halted", "stopped", "further growth"),
           "partial response ": ("shrank", "shrunk", "shrink", "decreas", "regress", "diminish", "reduction",
@@ -299,8 +299,7 @@ def _metastasis_an_event(s, m: Mention, after_tx: bool) -> bool:
 def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None, after_tx: bool) -> _Ev | None:
     """An outcome mention (axis outcome) as an event; a negated recurrence, progression or
     metastasis after treatment as a weak 'no evidence of disease'."""
-    if hypothetical(text, s, m.start, m.end) or \
-            _LOOKED_FOR_BEFORE_RX.search(s.low, max(0, m.start - s.start - 40), m.start - s.start):
+    if hypothetical(text, s, m.start, m.end) or _looked_for(s.low, m.start - s.start):
         return None
     fam = terms.get("outcome", m.key).summary_key
     if (_negated_in_list(text, s, m) if fam != "death"
@@ -382,12 +381,21 @@ _LOOKED_FOR_BEFORE_RX = re.compile(r"\b(?:assessment|surveillance|screening|moni
                                    r"\s+(?:of|for)\s+(?:(?:any|possible|a|the)\s+)?(?:[\w-]+\s+)?$")
 # a survival lived free of the disease: 'an overall survival of 4 years without local or distant recurrence'
 _FREE_AFTER_RX = re.compile(r"\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:without|free\s+of|with\s+no)\s")
+_LOOKED_WORDS = ("assess", "surveil", "screen", "monitor", "look", "check", "search")
+
+
+def _looked_for(low: str, i: int) -> bool:
+    """Is the mention at i of low what a visit looks for ('assessment of recurrence')?"""
+    win = low[max(0, i - 40):i]
+    return any(w in win for w in _LOOKED_WORDS) and _LOOKED_FOR_BEFORE_RX.search(win) is not None
+
+
 _UNFELT_BEFORE_RX = re.compile(r"\b(?:symptomatic|painful|troublesome)\s+(?:[\w-]+\s+)?$")
 # the sentence patterns of a status, each with its key in _HINTS (the status, stripped)
 _RULES = ((NED_RX, "no evidence of disease"), (PD_RX, "progressive disease"), (REC_RX, "recurrence"),
           (RESP_RX, "partial response"), (SHRINK_RX, "partial response "), (AWD_RX, "alive with disease"),
           (SD_RX, "stable disease"), (QUAL_RESP_RX, "response"), (GONE_RX, "gone"), (DEATH_RX, "death"))
-_RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"), (NO_LESION_RX, "no evidence of disease"))
+_RULES_AFTER_TX = _RULES + ((NEW_LESION_RX, "distant metastasis"), (NO_LESION_RX, "no evidence of disease  "))
 
 
 def _rule_status(rx: re.Pattern, st: str, x: re.Match, low: str) -> str:
@@ -451,9 +459,9 @@ def _rule_events(text: str, terms: Terms, s, evs: list[_Ev], after_tx: bool, bef
                 evs = [e for e in evs if not (e.status == "distant metastasis" and e.start < b and a < e.end)]
             if any(e.start < b and a < e.end for e in evs):
                 continue
-            if _rule_match_denied(text, s, rx, st, a, b) or (rx is NED_RX and _staging(s, x, before_tx)):
+            if _rule_match_denied(text, s, rx, st.strip(), a, b) or (rx is NED_RX and _staging(s, x, before_tx)):
                 continue
-            weak = st == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
+            weak = st.strip() == "no evidence of disease" and not re.search(r"disease|tum|malignan", x.group(0), re.I)
             inferred = rx in (SHRINK_RX, GONE_RX)
             evs.append(_Ev(stv, a, b, weak=weak or inferred, inferred=inferred))
     return evs
@@ -632,6 +640,24 @@ def _event_fact(text: str, terms: Terms, e: _Ev, months: float | None, since: st
                        survival_measure=e.survival, spans=spans, confidence=0.6 if e.weak else 0.8)
 
 
+class _Operations:
+    """Where the case operates: the surgery facts, and, asked for only where a status's persistence
+    hangs on it, an operation told only by its aftermath ('post-operative biopsy', after one 'planned';
+    not a visit named by it, 'postoperative 9-month follow-up', which looks back at one told before)."""
+
+    def __init__(self, zones: Zones, surgery_pos: list[int]):
+        self.zones, self.surgery_pos = zones, surgery_pos
+        self._all: list[int] | None = None
+
+    def all(self) -> list[int]:
+        if self._all is None:
+            extra = [] if "operative" not in self.zones.norm else [
+                s.start + x.start() for s in self.zones.sents if s.zone == "case" and "operative" in s.low
+                and not FOLLOW_RX.search(s.low) for x in _POSTOP_WORD_RX.finditer(s.low)]
+            self._all = sorted(self.surgery_pos + extra) if extra else self.surgery_pos
+        return self._all
+
+
 def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_pos: list[int],
               kinds: set[str] = PERSIST) -> bool:
     """Does the last status of facts persist at pos (no surgery since)? Then a weak event there is no news."""
@@ -659,11 +685,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                      surgery_pos: list[int], removal_pos: list[int], therapy_pos: list[int],
                      other_ranges: list[tuple[int, int]]) -> list[OutcomeFact]:
     by_sent = _mentions_by_sentence(zones, mentions, other_ranges)
-    # an operation the case tells only by its aftermath: 'post-operative biopsy', 'wound healed' after one planned
-    # (not a visit named by it, 'postoperative 9-month follow-up': that looks back at an operation told before)
-    surgery_pos = sorted(surgery_pos + [s.start + x.start() for s in zones.sents if s.zone == "case"
-                                        and "op" in s.low and not FOLLOW_RX.search(s.low)
-                                        for x in _POSTOP_WORD_RX.finditer(s.low)])
+    ops = _Operations(zones, surgery_pos)
     facts: list[OutcomeFact] = []
     positions: list[int] = []
     no_carry: set[int] = set()
@@ -701,9 +723,9 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 # the clock is not moved on twice
                 months = told.setdefault(tspan, months)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos, therapy_pos)
-            if e.weak and not e.inferred and facts and (_persists(facts, positions, e.start, surgery_pos)
+            if e.weak and not e.inferred and facts and (_persists(facts, positions, e.start, ops.all())
                                      or _local_ned(s.low, e, s.start)
-                                     and _persists(facts, positions, e.start, surgery_pos, CARRY_STOP)):
+                                     and _persists(facts, positions, e.start, ops.all(), CARRY_STOP)):
                 if f.months is None or not _NEG_PROGRESSION_RX.search(s.low):
                     continue   # no news, or free of local disease only while the disease seen before stays
                 f.status = None   # not grown at a later visit: the status seen before stands, at its time
@@ -720,7 +742,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                        len(text)) if facts else 0
     if facts and all(f.status in _ON_THE_WAY for f in facts) and \
             any(positions[-1] < p < section_end and not _SINCE_BEFORE_RX.search(text, max(0, p - 30), p)
-                for p in surgery_pos):
+                for p in ops.all()):
         # the response or progression that led to the operation ('as the disease was progressing, she
         # underwent surgery'): the status after the operation is not told
         return []

@@ -15,7 +15,7 @@ _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # numbers in words, compounds too: 'fifty-two months', 'thirty one months'
 NUM = r"\d+(?:\.\d+|\s+1/2|\u00bd)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_ONES) + r")\b)?|" \
       r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-      r"sixteen|seventeen|eighteen|nineteen|half\s+an?|an?"
+      r"sixteen|seventeen|eighteen|nineteen|an?"
 # 'five and a half years'
 NUM = r"(?:" + NUM + r")(?:\s+and\s+(?:(?:a|one)\s+)?half)?"
 UNIT = r"years?|yrs?|months?|mos?|weeks?|wks?|days?|decades?"
@@ -83,6 +83,11 @@ _AND_MONTHS = r"(?:\s+and\s+(?:(?P<num2>" + NUM + r")\s*" + DASH + r"?\s*months?
 # (pattern, relative, words of which a match has one): a sentence without any
 # of the words is not scanned with the pattern (None: always scanned)
 PATTERNS: list[tuple[re.Pattern | Keyed, bool, tuple[str, ...] | None]] = [
+    # half a year or a month: 'disease free for half a year', 'half a year later' (a pattern of its own: in NUM
+    # the word would be tried at every number)
+    (re.compile(r"\b(?P<num>half\s+an?)\s+(?P<unit>year|month)\s+(?:later|afterwards?|thereafter)\b"), True, ("half",)),
+    (re.compile(r"\b(?:at|after|for|within|in|over|of|from|during|since|by|been)\s+(?:the\s+)?(?P<num>half\s+an?)\s+"
+                r"(?P<unit>year|month)\b"), False, ("half",)),
     (re.compile(r"\b" + _N + r"\s*" + DASH + r"?\s*" + _ADJ + _U + r"\s+(?:later|afterwards?|thereafter)\b"), True,
      ("later", "afterward", "thereafter")),
     # ('the 2-year course after radiotherapy')

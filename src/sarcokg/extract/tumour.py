@@ -112,7 +112,7 @@ def extract_types(text: str, terms: Terms, zones: Zones, mentions: list[Mention]
     # a benign lesion (ICD-O behaviour /0) the case also has, or first took the tumour for, ranks behind
     # a sarcoma it names ('Maffucci syndrome with haemangiomas ... a chondrosarcoma of C2'), unless the
     # title names the lesion or the text calls it malignant ('a malignant solitary fibrous tumour')
-    finals = _finals(zones, scores, diagnosis)
+    finals = _finals(zones, scores, diagnosis) if len(scores) > 1 else set()
     sarcoma_named = any(terms.is_subclass(terms.get("tumour", k).iri, SKO + "Sarcoma") for k in scores)
 
     def rank(k: str):
