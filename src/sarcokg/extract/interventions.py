@@ -583,9 +583,10 @@ def _merge(terms: Terms, facts: list[InterventionFact], f: InterventionFact, boo
 def _earlier_cancer_ranges(zones: Zones, mentions: list[Mention]) -> list[tuple[int, int]]:
     """In a report of a sarcoma caused by an earlier treatment, the parts of the case told before the
     sarcoma comes (section by section: an abstract and the body each tell the history first), up to the
-    sentence that names the sarcoma or tells the patient presenting with it: the radiotherapy and
-    chemotherapy there are the earlier disease's ('treated with surgery and radiation in 2004 ... In
-    2014, she presented with a mass'). None for any other report."""
+    sentence that names the sarcoma or tells the patient presenting with it, and any sentence of the
+    history: the radiotherapy, chemotherapy and hormone therapy there are the earlier disease's
+    ('treated with surgery and radiation in 2004 ... In 2014, she presented with a mass'). Empty for
+    any other report."""
     if "radia" not in zones.norm and "radiother" not in zones.norm:   # (a radiation named at all)
         return []
     if not any(s.zone in ("case", "title", "lit") and not s.generic and ("radia" in s.low or "radiother" in s.low)
