@@ -75,14 +75,25 @@ _PAST_WORDS = ("histor", "previous", "prior", "before", "earlier", "ago")
 # a sentence of the patient's history: 'his medical history was significant for ...', '30 years before'
 _PAST_RX = re.compile(r"\b(?:medical|past)\s+history\b|\bhistory\s+of\b|\bpreviously\b|\bprevious\b|"
                       r"\b(?:years?|decades?)\s+(?:before|prior|earlier|ago)\b|\bprior\s+to\s+(?:presentation|admission)\b")
-# a sarcoma the report tells as caused by an earlier radiotherapy
+# a sarcoma the report tells as caused by an earlier radiotherapy (two patterns, each tried only on a
+# sentence that holds the words it needs)
 _RADIATION_CAUSED_RX = re.compile(
     r"\b(?:radiation|radiotherapy|irradiation|rt)[\s\-\u2010]+(?:induced|associated)\b"
     r"|\bpost[\s\-\u2010]?(?:radiation|irradiation|radiotherapy)\s+(?:[\w-]+\s+)?(?:\w*sarcoma|tumou?r)"
-    r"|\bpreviously\s+irradiated\b"
-    r"|\b\w*sarcomas?\s+(?:[\w-]+\s+){0,4}?(?:after|following)\s+(?:previous\s+|prior\s+)?(?:radiotherapy|irradiation|"
+    r"|\bpreviously\s+irradiated\b")
+_CAUSED_WORDS = ("induced", "associated", "post", "irradiated")
+_SARCOMA_AFTER_RX = re.compile(
+    r"sarcomas?\s+(?:[\w-]+\s+){0,4}?(?:after|following)\s+(?:previous\s+|prior\s+)?(?:radiotherapy|irradiation|"
     r"radiation|(?:the\s+)?(?:treatment|therapy)\s+(?:of|for)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:cancer|carcinoma|"
     r"lymphoma))\b")
+
+
+def _radiation_caused(low: str) -> bool:
+    """Does a sentence tell the sarcoma as caused by an earlier radiotherapy ('radiation-induced
+    osteosarcoma', 'sarcoma after radiotherapy for breast carcinoma')?"""
+    if any(w in low for w in _CAUSED_WORDS) and _RADIATION_CAUSED_RX.search(low):
+        return True
+    return "sarcoma" in low and ("after" in low or "following" in low) and _SARCOMA_AFTER_RX.search(low) is not None
 EXTRACORPOREAL_RX = re.compile(r"extracorporeal|ex vivo|in vitro", re.I)
 REGIMEN_CUE_RX = re.compile(r"chemo|regimen|protocol|cycle|course|induction|cytotoxic")   # on Sentence.low
 
@@ -590,7 +601,7 @@ def _earlier_cancer_ranges(zones: Zones, mentions: list[Mention]) -> list[tuple[
     if "radia" not in zones.norm and "radiother" not in zones.norm:   # (a radiation named at all)
         return []
     if not any(s.zone in ("case", "title", "lit") and not s.generic and ("radia" in s.low or "radiother" in s.low)
-               and _RADIATION_CAUSED_RX.search(s.low) for s in zones.sents):
+               and _radiation_caused(s.low) for s in zones.sents):
         return []
     named = sorted(m.start for m in mentions if m.axis == "tumour")
     out: list[tuple[int, int]] = []
