@@ -73,6 +73,7 @@ _ONSET_RX = re.compile(r"\bpresent(?:ed|s)\s+(?:to\s+|with\s+)|\bcomplain\w*\s+o
 _ONSET_WORDS = ("present", "complain", "notice", "referr", "develop")
 _PAST_WORDS = ("histor", "previous", "prior", "before", "earlier", "ago")
 # a sentence of the patient's history: 'his medical history was significant for ...', '30 years before'
+# (not context.HISTORY_RX: its bare 'prior' is also the sarcoma's own 'radiotherapy prior to surgery')
 _PAST_RX = re.compile(r"\b(?:medical|past)\s+history\b|\bhistory\s+of\b|\bpreviously\b|\bprevious\b|"
                       r"\b(?:years?|decades?)\s+(?:before|prior|earlier|ago)\b|\bprior\s+to\s+(?:presentation|admission)\b")
 # a sarcoma the report tells as caused by an earlier radiotherapy (two patterns, each tried only on a
