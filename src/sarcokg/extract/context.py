@@ -606,8 +606,10 @@ def negated(text: str, sent: Sentence, start: int, end: int, window: int = 6) ->
     # a list item ends the clause with at most two words (and, or, nor before them): only then a list
     if NEG_GATE.search(tail) or (len(words) <= 3 and _list_negated(sent, start, window)):
         return True
-    if len(words) > window and words[-1] == "or" and NEG_GATE.search(" ".join(words[-12:])):
-        return True   # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on
+    if len(words) > window and words[-1] in ("or", "either") and NEG_GATE.search(" ".join(words[-12:])):
+        # 'without local recurrence in the tibia or pulmonary metastases': the negation goes on;
+        # 'not to subject the patient to either radiation therapy or ...': it governs the pair
+        return True
     return post_negated(sent.low[end - sent.start:end - sent.start + 50])
 
 
@@ -644,7 +646,35 @@ def hypothetical(text: str, sent: Sentence, start: int, end: int) -> bool:
     tail = " ".join(before.split()[-8:])
     if HYPO_GATE.search(tail) and not _only_the_month(text, start, before, tail):
         return True
-    return POST_HYPO_RX.match(sent.low, end - sent.start) is not None   # anchored: a few steps
+    if POST_HYPO_RX.match(sent.low, end - sent.start) is not None:   # anchored: a few steps
+        return True
+    head = _list_head(sent, start)
+    return head is not None and HYPO_GATE.search(" ".join(head.split()[-8:])) is not None
+
+
+# what opens a list of examples: 'the potential primary sites, including the lung, thyroid and breast'
+_EXAMPLES_RX = re.compile(r"(?:including|such\s+as|e\.\s?g\.|namely|like)\s")
+
+
+def _list_head(sent: Sentence, pos: int) -> str | None:
+    """The words before the comma that opens a list of examples holding the mention at pos ('the potential
+    primary sites for X' of 'the potential primary sites for X, including the lung, thyroid and breast'),
+    when the mention is one of its short items; None otherwise."""
+    a = max(0, pos - sent.start - 160)
+    seg = sent.low[a:pos - sent.start]
+    if "," not in seg or not ("includ" in seg or "such as" in seg or "e.g" in seg or "namely" in seg
+                              or "like" in seg):
+        return None
+    parts = seg.split(",")
+    for i in range(len(parts) - 1, 0, -1):
+        words = parts[i].split()
+        if words and words[0] in ("or", "and"):
+            words = words[1:]
+        if _EXAMPLES_RX.match(" ".join(words) + " "):
+            return parts[i - 1]
+        if len(words) > 3 or ";" in parts[i] or ":" in parts[i] or any(w in _CLAUSE_WORDS for w in words):
+            return None
+    return None
 
 # a diagnosis only suspected before the pathology, or one the tumour mimicked: 'on suspicion of renal
 # carcinoma, a nephrectomy was performed' is the sarcoma's operation, not another cancer's

@@ -38,8 +38,9 @@ PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are)\s+"
                         r"(?:\w+\s+and\s+(?:then\s+|\w+ly\s+)?)?(?:re[-\u2010])?$")
 VERB_KIND = {"resected": "resection", "excised": "resection", "removed": "resection", "amputated": "amputation",
              "irradiated": "radiotherapy", "operated": "surgery", "debulked": "debulking"}
-COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*chem(?:o\w*|ical)|chemoradiation|"
-                         r"radiochemotherapy|chemoradiotherapy)\b", keyed=True)   # for Zones.hits
+# (the radio- of a pair, its word left out: 'radio- and chemotherapy', 'radio and chemotherapy')
+COMBINED_RX = Caseless(r"(?:chemo\s*[\-\u2010]?\s*radio\w*|radio\s*[\-\u2010]?\s*(?:(?:and|&)\s+)?chem(?:o\w*|ical)|"
+                         r"chemoradiation|radiochemotherapy|chemoradiotherapy)\b", keyed=True)   # for Zones.hits
 TUMOURISH_RX = re.compile(r"\b(?:tumou?rs?|mass(?:es)?|lesions?|sarcoma|metasta\w*|nodules?|recurrence)\b", re.I)
 # Zones.hits: a dose (rtdose.UNIT). (?<![\d.])\d+ written \d(?<![\d.]\d)\d*, the same matches: with a digit
 # first, the regex engine skips from one digit to the next instead of trying its lookbehind at every position

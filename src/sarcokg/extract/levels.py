@@ -74,8 +74,10 @@ _EXCL_AFTER = re.compile(
     # a condition of the spine at that level, not the tumour: 'C3/4 junctional kyphosis'
     r"|(?:(?:proximal\s+)?junctional\s+)?(?:kyphosis|scoliosis|spondylolisthesis|spondylosis|herniat\w*)"
     r"|kyphotic"
-    # a segment of the liver (Couinaud), not a sacral vertebra: 'S1/S3/S4/S5 hepatectomy', 'S6 of the liver'
-    r"|(?:(?:partial\s+)?hepatectom\w*|segmentectom\w*|(?:hepatic|liver)\s+segments?\b|(?:segments?\s+)?of\s+the\s+liver\b))",
+    # a segment of the liver (Couinaud), not a sacral vertebra: 'S1/S3/S4/S5 hepatectomy', 'S6 of the liver',
+    # the first of a list of them: 'in the S4 and S7 regions of the liver'
+    r"|(?:(?:(?:and|,|&|/)\s*s\d\s*)+)?(?:(?:partial\s+)?hepatectom\w*|segmentectom\w*|(?:hepatic|liver)\s+segments?\b|"
+    r"(?:(?:segments?|regions?)\s+)?of\s+the\s+liver\b))",
     re.I)
 _EXCL_BEFORE = Keyed(re.compile(
     r"(?:(?:fusion|fixation|instrumentation|stabili[sz]ation|reconstruction|screws?|rods?|cages?|plates?|fixed|fused|"

@@ -82,7 +82,10 @@ SD_RX = re.compile(r"\b(?:tumou?rs?|disease|lesions?|mass(?:es)?|metasta\w*|nodu
                    r"|\bgrowth\s+(?:was|has\s+been|had\s+been|is)\s+(?:\w+\s+)?(?:arrested|halted|stopped)\b"
                    r"|\bno\s+further\s+(?:tumou?r\s+)?growth\b"
                    r"|\b(?:disease|tumou?rs?|lesions?|metasta\w*)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
-                   r"stabili[sz]ed\b", re.I)
+                   r"stabili[sz]ed\b"
+                   # the treatment as the subject: 'the combination had stabilized the metastases'
+                   r"|\b(?:has|have|had)\s+stabili[sz]ed\s+(?:the\s+|his\s+|her\s+|all\s+)?(?:[\w-]+\s+)?"
+                   r"(?:disease|tumou?rs?|lesions?|metasta\w*|nodules?)\b", re.I)
 # 'did not die', 'no death': a negation right before; 'never woke and died' is a death
 _DEATH_NEG_RX = re.compile(r"\b(?:not|never|no|without|nor)\s+(?:\w+\s+)?$")
 MODAL_RX = re.compile(r"\b(?:would|could|might|may|can)\b")
@@ -241,6 +244,16 @@ _PRESENTING_HISTORY_RX = re.compile(r"\b(?:for|over|during|in|within)\s+the\s+(?
 _SPECIMEN_AFTER_RX = re.compile(r"\s*(?:cells?\s+)?(?:(?:was|were)\s+(?:\w+\s+)?)?(?:in|within|on)\s+(?:the\s+)?"
                                 r"(?:[\w-]+\s+){0,2}?(?:specimens?|sections?|slides?|tissues?|samples?)\b")
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
+# a time free of disease that a new illness ended, told as the history: 'disease-free for 30 years, but then
+# developed arm weakness' (the interval before the onset or a relapse, not the status at the last visit)
+# the same told of a time: 'remained well for 30 years, but then developed ...' (no follow-up of the case)
+_TIME_ENDED_RX = re.compile(r"\b(?:years?|months?|weeks?|decades?)\s*,?\s*(?:but|until|till|when)\s+(?:then\s+|"
+                            r"later\s+|subsequently\s+|eventually\s+|finally\s+)?(?:(?:he|she|the\s+patient)\s+)?"
+                            r"(?:developed|presented|noticed|experienced|complained|was\s+(?:found|admitted|diagnosed|"
+                            r"referred)|returned)\b")
+_ENDED_AFTER_RX = re.compile(r"[^.;]{0,40}?\b(?:but|until|till|when)\s+(?:then\s+|later\s+|subsequently\s+|"
+                             r"eventually\s+|finally\s+)?(?:(?:he|she|the\s+patient)\s+)?(?:developed|presented|"
+                             r"noticed|experienced|complained|was\s+(?:found|admitted|diagnosed|referred)|returned)\b")
 
 
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
@@ -331,6 +344,9 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
                                                                      m.start - s.start)
                                             or _SPECIMEN_AFTER_RX.match(s.low, m.end - s.start)):
         return None      # 'the margins were disease-free': the specimen's edges, not the patient
+    if fam == "no evidence of disease" and ("but" in s.low or "when" in s.low or "til" in s.low) \
+            and _ENDED_AFTER_RX.match(s.low, m.end - s.start):
+        return None      # an interval a new illness ended: the history, not the last status
     if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
         return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
     if fam == "no evidence of disease" and _REMISSION_AFTER_RX.match(text, m.end, m.end + 20):
@@ -426,7 +442,9 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
         return True
     if st == "no evidence of disease" and (_EXTRA_ORGAN_RX.search(text, a, b)
                                            or _MARGIN_BEFORE_RX.search(s.low, max(0, i - 40), i)
-                                           or _SPECIMEN_AFTER_RX.match(s.low, j)):
+                                           or _SPECIMEN_AFTER_RX.match(s.low, j)
+                                           or (("but" in s.low or "when" in s.low or "til" in s.low)
+                                               and _ENDED_AFTER_RX.match(s.low, j))):
         return True     # 'no evidence of extrahepatic disease'; 'resected with the edges free of sarcoma'
     if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or _modal(text, s)):
         return True     # 'such regression would be exceptional': a comment, not the course
@@ -667,6 +685,16 @@ def _persists(facts: list[OutcomeFact], positions: list[int], pos: int, surgery_
     return prev in kinds and not any(last_pos < p < pos for p in surgery_pos)
 
 
+def _unsized_then_free(facts: list[OutcomeFact], low: str) -> bool:
+    """Is the last status a response the text gives no size ('a good response': not said partial, nor any
+    disease left), and does the sentence of a weak 'no evidence of disease' tell a follow-up visit ('no
+    recurrence or metastasis was found upon long-term follow-up')? Then the absence is the news."""
+    last = next((x for x in reversed(facts) if x.status), None)
+    return last is not None and last.status == "partial response" and bool(last.spans) \
+        and RESP_RX.fullmatch(last.spans[0].text) is not None and FOLLOW_RX.search(low) is not None \
+        and not _NEG_PROGRESSION_RX.search(low)   # (not grown: the response stands)
+
+
 def _local_ned(low: str, e: _Ev, start: int) -> bool:
     """Is e, of the sentence whose lowercased text low starts at start, an absence of local disease
     only ('no evidence of local recurrence')?"""
@@ -701,7 +729,8 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         evs = _sentence_events(text, terms, s, by_sent.get(s.index, []), first_tx)
         times = find_times(s.low)
         if not evs:
-            if times and FOLLOW_RX.search(s.low):
+            if times and FOLLOW_RX.search(s.low) and not (("but" in s.low or "when" in s.low or "til" in s.low)
+                                                          and _TIME_ENDED_RX.search(s.low)):
                 t = times[-1]
                 evs = [_Ev(None, s.start + t.start, s.start + t.end)]
                 # ('She was re-examined 4 months after surgery. CT found no recurrence.'): the next sentence's
@@ -724,7 +753,8 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
                 # the clock is not moved on twice
                 months = told.setdefault(tspan, months)
             f = _event_fact(text, terms, e, months, since, tspan, removal_pos, therapy_pos)
-            if e.weak and not e.inferred and facts and (_persists(facts, positions, e.start, ops.all())
+            if e.weak and not e.inferred and facts and not _unsized_then_free(facts, s.low) \
+                    and (_persists(facts, positions, e.start, ops.all())
                                      or _local_ned(s.low, e, s.start)
                                      and _persists(facts, positions, e.start, ops.all(), CARRY_STOP)):
                 if f.months is None or not _NEG_PROGRESSION_RX.search(s.low):
