@@ -89,3 +89,14 @@ def test_the_radio_of_a_pair_is_radiotherapy(terms, sentence):
 
 def test_radiofrequency_ablation_is_no_radiotherapy(terms):
     assert "radiotherapy" not in kinds(PRE + "Radiofrequency ablation and chemotherapy were given.\n", terms)
+
+
+def test_the_lower_back_is_soft_tissue(terms):
+    found = sites(PRE.replace("of the thigh", "of the lower back") + "It was excised.\n", terms)
+    assert {terms.get("site", k).summary_key for k in found} == {"soft tissue"}
+
+
+def test_low_back_pain_is_no_site(terms):
+    text = ("Case presentation: A 40-year-old woman had low back pain for two months. MRI showed a mass of the L3 "
+            "vertebral body; biopsy showed a leiomyosarcoma.\n")
+    assert "dorsum" not in sites(text, terms)
