@@ -100,3 +100,15 @@ def test_low_back_pain_is_no_site(terms):
     text = ("Case presentation: A 40-year-old woman had low back pain for two months. MRI showed a mass of the L3 "
             "vertebral body; biopsy showed a leiomyosarcoma.\n")
     assert "dorsum" not in sites(text, terms)
+
+
+def test_the_tissue_an_image_compares_the_mass_with_is_no_site(terms):
+    text = ("Case presentation: A 2-year-old girl had a paraspinal alveolar rhabdomyosarcoma at T3-T5. The mass "
+            "was isointense to spinal cord on T1WI and hypodense relative to the liver on CT.\n")
+    assert sites(text, terms) & {"spinal cord", "liver"} == set()
+
+
+def test_the_skin_of_a_crease_incision_is_no_site(terms):
+    text = ("Case presentation: A 50-year-old man had a chordoma of C2. The anterior part of the chordoma was "
+            "removed via a right lateral neck skin crease incision.\n")
+    assert "skin" not in sites(text, terms)

@@ -130,7 +130,7 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:" + _NOT_GRAFT_WORD + r"[\w-]+\s+)
                                r"nerves?|arter(?:y|ies)|arterial|venous|bypass|veins?|vessels?|plexus|flaps?|tubes?|"
                                r"conduits?|"
                                r"intubation|mask|airway|hernias?|ulcers?|varices|reflux|examination|exam|wounds?|"
-                               r"incisions?|approach(?:es)?|drain\w*|catheter\w*|stent\w*|feeding|infection|"
+                               r"(?:crease\s+)?incisions?|approach(?:es)?|drain\w*|catheter\w*|stent\w*|feeding|infection|"
                                # a procedure named by the region it works in: 'total abdominal hysterectomy',
                                # 'pelvic and periaortic lymph node dissection'
                                r"hysterectom\w*|(?:[\w-]+\s+){0,4}?(?:dissection|lymphadenectom\w*)|"
@@ -305,6 +305,18 @@ def _benign_or_staging(lb: str, before: str, low: str) -> bool:
     return lb.endswith("sentinel ") and "positive" not in low and "metasta" not in low
 
 
+# the tissue an image compares the mass with: 'isointense to spinal cord on T1', 'hypodense relative to the liver'
+_REFERENCE_BEFORE_RX = re.compile(r"\b(?:iso|hypo|hyper)[\s-]?(?:intense|dense|echoic|attenuating)\s+"
+                                  r"(?:to|relative\s+to|compared\s+(?:to|with)|than)\s+(?:that\s+of\s+)?(?:the\s+)?"
+                                  r"(?:normal\s+|adjacent\s+|surrounding\s+)?(?:[\w-]+\s+)?$")
+
+
+def _reference_tissue(lb: str) -> bool:
+    """Is the site after lb (lowercased) what an image compares the mass with?"""
+    return ("intense" in lb or "dense" in lb or "echoic" in lb or "attenuating" in lb) \
+        and _REFERENCE_BEFORE_RX.search(lb) is not None
+
+
 def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
             about: dict[int, bool] | None = None, hypo: dict[int, bool] | None = None) -> bool:
     # first the sentence: is it about a tumour at all? (once per sentence; the cheapest rejection)
@@ -328,7 +340,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
         return False     # the epidural space of the skull: 'craniotomy and excision of the extradural mass'
     if m.key == "neck" and ORGAN_NECK_BEFORE_RX.search(before[-25:]):
         return False     # the neck of an organ or a bone: 'the bladder neck', 'the femoral neck'
-    if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or \
+    if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or _reference_tissue(lb) or \
             (_DISPLACE_HINT_ANY.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
