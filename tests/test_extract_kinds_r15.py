@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .extractutil import ex, kinds, sites, statuses
+from .extractutil import ex, kinds, sites, statuses, year
 
 PRE = "Case presentation: A 58-year-old man had a leiomyosarcoma of the thigh. "
 _HISTORY = ("Case presentation\nA 66-year-old man had a history of thyroid carcinoma treated with surgery and "
@@ -112,3 +112,11 @@ def test_the_skin_of_a_crease_incision_is_no_site(terms):
     text = ("Case presentation: A 50-year-old man had a chordoma of C2. The anterior part of the chordoma was "
             "removed via a right lateral neck skin crease incision.\n")
     assert "skin" not in sites(text, terms)
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("A. Author et al., PRIMARY LEIOMYOSARCOMA OF THE CALF - A CASE REPORT, Example medical journal, 88(8), "
+     "1995, pp. 873-875", 1995),
+    ("Reported in: Author A, Author B. J Example Rep. 2021 Apr:15(4):7-16.", 2021)])
+def test_a_citation_with_the_year_between_volume_and_pages_or_a_colon_before_the_volume(terms, line, expected):
+    assert year(line + "\nWe describe a 47-year-old man with a leiomyosarcoma of the calf.\n", terms) == expected

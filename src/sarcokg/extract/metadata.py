@@ -43,11 +43,12 @@ YEAR_FORMS = [
         + r"(?!\d)(?!\s*[\-\u2013]\s*\d{4})", re.I)), 0.9,
         ("publish", "online", "date", "epub", "issue", "available", "ecollection", "year")),
     # citations: "2018; 11:402", "2021;14(9)", "2012 Jun 3;9(4)", "2016 Aug; 12(2)", "2022 Feb 14:9:845512",
+    # "2021 Apr:15(4):7-16",
     # a bimonthly issue "2019 Mar/Apr;35(2)"
     # (the issue's year, before an online-first date; a Roman volume, a colon form)
     YearForm(re.compile(
         r"\b" + YEAR + r"\s*(?:" + MONTH + r"(?:\s*[\-\u2013/]\s*" + MONTH + r")?\s*\d{0,2}\s*)?(?:;\s*"
-        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*:\s*[eE]?\d)"), 0.92, (";", ":"), cites=True),
+        r"(?:\d|[IVXLC]{1,8}\s*,\s*\d)|:\s*\d{1,4}\s*(?:\(\d{1,3}\)\s*)?:\s*[eE]?\d)"), 0.92, (";", ":"), cites=True),
     # an online journal's citation in the NLM style: "Example J [Internet]. 2023 Apr. 2 [cited 2024 Jul. 24]"
     YearForm(re.compile(r"\[Internet\]\.?\s*" + YEAR + r"(?!\d)"), 0.92, ("[internet]",)),
     # a page's label line that closes with the year: "Journal: Example Oncology, 2024", "Journal: 2023"
@@ -64,6 +65,9 @@ YEAR_FORMS = [
     YearForm(re.compile(r"\d{1,4}\s*\(\d{1,3}\)\s*:\s*(?:p\.?\s*)?[eE]?\d{1,6}(?:[\-\u2013]\d{1,6})?\s*,\s*(?:"
                         + MONTH + r"\s+)?" + YEAR + r"(?!\d)"), 0.92, (":",), cites=True),
     YearForm(re.compile(r",\s*" + YEAR + r"\s+\d{1,4}\s*(?:\(\d{1,3}\))?\s*:\s*[eE]?\d"), 0.9, (":",), cites=True),
+    # the year between the volume and the pages: "Example Medical Journal, 88(8), 1995, pp. 873-875"
+    YearForm(re.compile(r"\b\d{1,4}\s*\(\d{1,3}\)\s*,\s*" + YEAR + r"\s*,\s*(?:pp?\.|pages?)\s*\d"), 0.92,
+             ("p.", "page"), cites=True),
     # a ResearchGate cover page dated first: "July 2015 \u00b7 Example Reports in Oncology 8(2)"
     YearForm(re.compile(r"(?m)^[ \t]*" + MONTH + r"[ \t]+" + YEAR + r"[ \t]*\u00b7[ \t]*[A-Z]"), 0.9, ("\u00b7",)),
     # a ResearchGate cover page: "Article in Example Journal of Radiology \u00b7 November 2005"
