@@ -120,3 +120,22 @@ def test_the_skin_of_a_crease_incision_is_no_site(terms):
     ("Reported in: Author A, Author B. J Example Rep. 2021 Apr:15(4):7-16.", 2021)])
 def test_a_citation_with_the_year_between_volume_and_pages_or_a_colon_before_the_volume(terms, line, expected):
     assert year(line + "\nWe describe a 47-year-old man with a leiomyosarcoma of the calf.\n", terms) == expected
+
+
+_ORBIT = "Case presentation: A newborn girl had an embryonal rhabdomyosarcoma of the right orbit. "
+
+
+def test_an_intracranial_extension_is_the_brain(terms):
+    assert "brain" in sites(_ORBIT + "Imaging showed an orbital mass with intracranial extension.\n", terms)
+
+
+@pytest.mark.parametrize("sentence,site", [
+    ("CT showed a large orbital mass and a small ipsilateral pleural effusion.", "pleura"),
+    ("The tumour caused raised intracranial pressure.", "brain"),
+    ("We review the literature on orbital sarcomas with intracranial metastases and report this case.", "brain")])
+def test_an_effusion_a_pressure_or_a_reviewed_topic_is_no_site(terms, sentence, site):
+    assert site not in sites(_ORBIT + sentence + "\n", terms)
+
+
+def test_a_malignant_pleural_effusion_is_the_pleura(terms):
+    assert "pleura" in sites(_ORBIT + "CT showed a malignant pleural effusion.\n", terms)

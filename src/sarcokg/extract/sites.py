@@ -140,6 +140,8 @@ NOT_SITE_AFTER_RX = re.compile(r"^[\s-]*(?:(?:" + _NOT_GRAFT_WORD + r"[\w-]+\s+)
                                # another condition of the organ: 'gastric antral vascular ectasia', 'colonic polyps'
                                r"(?:[\w-]+\s+){0,2}ectasia|polyps?|erosions?|bleeding|h(?:a)?emorrhage|varix|"
                                r"decompress\w*|washout|lavage|"
+                               # a pressure, not a place: 'raised intracranial pressure', 'pulmonary hypertension'
+                               r"pressure|hypertension|"
                                # an organ an operation keeps: 'hysterectomy and ovarian preservation', 'ovary-sparing'
                                r"preservation|preserved|sparing|spared|"
                                # a bone the mass presses on: 'bone thinning caused by the mass', 'scalloping'
@@ -162,9 +164,9 @@ _SYMPTOM_AFTER = Needs(SYMPTOM_AFTER_RX, "ache analgesia arrest bleeding circumf
 _NOT_SITE_AFTER = Needs(NOT_SITE_AFTER_RX, "abscess airway approach arter arthroplast bleeding box bypass cancer "
                          "carcinoma catheter conduit decompress defect dissection drain ectasia "
                          "elevation ellipse emorrhage erosion exam feeding field flap graft "
-                         "haematoma hematoma hernia hysterectom incision infection intubation "
+                         "haematoma hematoma hernia hypertension hysterectom incision infection intubation "
                          "lavage lymphadenectom mask mobility motion movement nerve osteotom "
-                         "plexus polyp portal preservation preserved prosthes reconstitution "
+                         "plexus polyp portal preservation preserved pressure prosthes reconstitution "
                          "reconstruct reflux remodel replacement scalloping spared sparing "
                          "split stent thinning transplant tube ulcer varices varix vein venous "
                          "vessel washout wound")
@@ -311,6 +313,19 @@ _REFERENCE_BEFORE_RX = re.compile(r"\b(?:iso|hypo|hyper)[\s-]?(?:intense|dense|e
                                   r"(?:normal\s+|adjacent\s+|surrounding\s+)?(?:[\w-]+\s+)?$")
 
 
+_EFFUSION_AFTER_RX = re.compile(r"\s*effusions?\b")
+
+
+def _effusion_only(lb: str, after: str) -> bool:
+    """Is the site an effusion's ('a small pleural effusion'), not said malignant? (A malignant effusion is
+    the tumour's.)"""
+    return "effusion" in after and _EFFUSION_AFTER_RX.match(after) is not None and "malignan" not in lb[-30:]
+
+
+# the topic of a review, not the case: 'to review the literature on ESS spinal and intracranial metastases'
+_REVIEWED_BEFORE_RX = re.compile(r"\bliterature\s+(?:on|about|regarding|concerning)\s+(?:[\w()-]+\s+){0,6}$")
+
+
 def _reference_tissue(lb: str) -> bool:
     """Is the site after lb (lowercased) what an image compares the mass with?"""
     return ("intense" in lb or "dense" in lb or "echoic" in lb or "attenuating" in lb) \
@@ -341,6 +356,7 @@ def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
     if m.key == "neck" and ORGAN_NECK_BEFORE_RX.search(before[-25:]):
         return False     # the neck of an organ or a bone: 'the bladder neck', 'the femoral neck'
     if (_IMAGING_HINT.search(after.lower()) and IMAGING_AFTER_RX.match(after)) or _reference_tissue(lb) or \
+            _effusion_only(lb, after) or ("literature" in lb and _REVIEWED_BEFORE_RX.search(lb)) or \
             (_DISPLACE_HINT_ANY.search(lb) and DISPLACE_RX.search(before)) or \
             (_NONTUMOUR_HINT.search(lb) and NONTUMOUR_BEFORE_RX.search(before[-30:])):
         return False
