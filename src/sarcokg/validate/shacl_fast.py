@@ -153,11 +153,14 @@ def parse_index(data: bytes) -> dict:
 class Data:
     """One report's triples indexed for the checks (plain_index), plus the class hierarchy."""
 
-    def __init__(self, index: dict, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset]):
+    def __init__(self, index: dict, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset],
+                 closures: dict | None = None):
+        """closures: a memo of types() by a node's rdf:type objects, kept across reports (FastValidator's)."""
         self.out: dict = index
         self.hierarchy = hierarchy
         self.ancestors = ancestors
         self._types: dict = {}
+        self._closures: dict = {} if closures is None else closures
 
     def values(self, node, path: tuple[str, str]) -> list:
         kind, pred = path
@@ -187,14 +190,23 @@ class Data:
                     todo.append(y)
         return res
 
-    def types(self, node) -> set[str]:
+    def types(self, node) -> frozenset[str]:
         cached = self._types.get(node)
         if cached is not None:
             return cached
-        direct = {plain_value(t) for t in self.out.get(node, {}).get(TYPE, [])} if node in self.out else set()
-        out = set(direct)
-        for t in direct:
-            out |= self.ancestors(t)
+        m = self.out.get(node)
+        objs = tuple(m.get(TYPE, _EMPTY)) if m is not None else ()
+        # the closure depends on the type objects alone (and the hierarchy, fixed for the validator), and
+        # report nodes have a few kinds: it is computed once for each tuple of them (bounded memo)
+        out = self._closures.get(objs)
+        if out is None:
+            direct = {plain_value(t) for t in objs}
+            found = set(direct)
+            for t in direct:
+                found |= self.ancestors(t)
+            out = frozenset(found)
+            if len(self._closures) < _MEMO_SIZE:
+                self._closures[objs] = out
         self._types[node] = out
         return out
 
@@ -393,8 +405,11 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
             return False
         values += vs
     if values:
+        # a value check judges each value on its own (VALUE_CHECKS), and only whether one fails is asked
+        # here: each distinct value once gives the same answer (nodes repeat confidences, methods, targets)
+        distinct = list(dict.fromkeys(values)) if len(values) > 1 else values
         for check in ps.value_checks:
-            if check(d, None, values):
+            if check(d, None, distinct):
                 return False
     return True
 
@@ -415,6 +430,7 @@ class FastValidator:
         self.shapes = Shapes(shapes_path)
         self.hierarchy = hierarchy
         self._ancestor_cache: dict[str, frozenset] = {}
+        self._closures: dict[tuple, frozenset] = {}   # Data.types() by a node's type objects, for all reports
 
     def _ancestors(self, cls: str) -> frozenset:
         if cls not in self._ancestor_cache:
@@ -427,7 +443,7 @@ class FastValidator:
 
     def validate_index(self, index: dict) -> list[FastResult]:
         """Results for a turtle.group_plain() index of plain terms."""
-        d = Data(index, self.hierarchy, self._ancestors)
+        d = Data(index, self.hierarchy, self._ancestors, self._closures)
         results = []
         by_type: dict = defaultdict(list)
         for s in d.out:
@@ -551,8 +567,10 @@ def _range_builder(comp: str) -> Callable[[list, dict], tuple[str, Check]]:
 def _less_than(other: str) -> Check:
     def less(d, f, vs):
         bad = []
+        m = d.out.get(f)   # d.values(f, ("iri", other)), once for the node, inlined (an IRI path: its objects)
+        others = m.get(other, _EMPTY) if m is not None else _EMPTY
         for v in vs:
-            for w in d.values(f, ("iri", other)):
+            for w in others:
                 a, b = _number(v), _number(w)
                 if a is None or b is None or not a < b:
                     bad.append(("LessThan", v))
