@@ -238,6 +238,7 @@ class PropertyShape:
     value_checks: list[Check] = field(default_factory=list)
     batchable: bool = False     # an IRI path with only counts and value checks (all_pass)
     counts_only: bool = False   # an IRI path with only sh:minCount / sh:maxCount (passes)
+    less_than: str | None = None   # an IRI path with only sh:lessThan: the other predicate (all_pass)
 
 
 @dataclass
@@ -340,6 +341,8 @@ class Shapes:
         names = {name for name, _ in ps.checks}
         ps.batchable = p[0] == "iri" and names <= VALUE_CHECKS | COUNTS
         ps.counts_only = p[0] == "iri" and names <= COUNTS
+        if p[0] == "iri" and names == {"LessThan"}:
+            ps.less_than = c[SH + "lessThan"][0].value   # (the one _less_than() is built with)
         return ps
 
 
@@ -395,7 +398,7 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
     node by node" (some node may break it, or the shape cannot be checked in bulk).
     focus_preds: each focus node's {predicate: [objects]} (or None)."""
     if not ps.batchable:
-        return False
+        return ps.less_than is not None and _all_less(ps.path[1], ps.less_than, focus_preds)
     pred, lo, hi = ps.path[1], ps.min_count, ps.max_count
     values: list = []
     for m in focus_preds:
@@ -411,6 +414,21 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
         for check in ps.value_checks:
             if check(d, None, distinct):
                 return False
+    return True
+
+
+def _all_less(pred: str, other: str, focus_preds: list) -> bool:
+    """Does every focus node pass a shape whose one check is sh:lessThan other (_less_than's comparisons,
+    node by node, without building results)? focus_preds as for all_pass."""
+    for m in focus_preds:
+        if m is None:
+            continue
+        ws = m.get(other, _EMPTY)
+        for v in m.get(pred, _EMPTY):
+            for w in ws:
+                a, b = _number(v), _number(w)
+                if a is None or b is None or not a < b:
+                    return False
     return True
 
 
@@ -509,11 +527,27 @@ def _max_count(n: int) -> Check:
 
 def _datatype(dt: str) -> Check:
     lexical = _LEXICAL.get(dt)
+    if lexical is None:
+        def datatype(d, f, vs):
+            return [("Datatype", v) for v in vs if not (type(v) is Lit and v[1] == dt and not v[2])]
+        return datatype
+    # whether a lexical form is valid depends on it alone (the datatype is this check's): kept, bounded, across
+    # reports, which repeat their offsets, counts and years
+    valid: dict[str, bool] = {}
 
-    def datatype(d, f, vs):
+    def well_formed(v: str) -> bool:
+        ok = valid.get(v)
+        if ok is None:
+            ok = bool(lexical(v))
+            if len(valid) < _MEMO_SIZE:
+                valid[v] = ok
+        return ok
+
+    def lexical_datatype(d, f, vs):
+        # (a form known valid is answered by the memo, without a call; any other by well_formed())
         return [("Datatype", v) for v in vs
-                if not (type(v) is Lit and v[1] == dt and not v[2] and (lexical is None or lexical(v[0])))]
-    return datatype
+                if not (type(v) is Lit and v[1] == dt and not v[2] and (valid.get(v[0]) or well_formed(v[0])))]
+    return lexical_datatype
 
 
 def _class(cls: str) -> Check:
