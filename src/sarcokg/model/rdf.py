@@ -9,8 +9,6 @@ report_triples() gives the same triples as pyoxigraph terms.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sarcokg.model import facts as F
 from sarcokg.model.namespaces import (
     CONFIDENCE,
@@ -271,8 +269,17 @@ def _merge(items: list, key) -> list:
             if getattr(it, "laterality", None) and not getattr(out[k], "laterality", None):
                 out[k].laterality = it.laterality
         else:
-            out[k] = replace(it, spans=list(it.spans))
+            out[k] = _with_own_spans(it)
     return list(out.values())
+
+
+def _with_own_spans(fact):
+    """replace(fact, spans=list(fact.spans)), without its field-by-field __init__: a site's or level's
+    fields are all init fields, with no __post_init__, so the copy of its attributes is the same fact."""
+    new = object.__new__(type(fact))
+    new.__dict__.update(fact.__dict__)
+    new.spans = list(fact.spans)
+    return new
 
 
 def rank(subject: str, types: list[str]) -> int:

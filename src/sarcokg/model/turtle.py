@@ -348,6 +348,7 @@ class Writer:
         # subjects of one kind have the same predicates, so most lookups hit
         names: dict = {}
         orders: dict = {}
+        typed = self._typed
 
         def text(o) -> str:
             kind = type(o)
@@ -357,7 +358,8 @@ class Writer:
                     t = names[o] = iri(o)
                 return t
             if kind is Lit:
-                t = names[o] = literal(o)
+                # (a typed literal an earlier writer wrote is in plain_literal()'s memo: read here, without the call)
+                t = names[o] = typed.get(o) or literal(o)
                 return t
             raise _BlankNodeFound
 
