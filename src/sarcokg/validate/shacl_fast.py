@@ -417,6 +417,32 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
     return True
 
 
+def _every_passes_one(alternatives: list[PropertyShape], d: Data, focuses: list, focus_preds: list) -> bool:
+    """any_passes(alternatives, d, f) for every focus node f (focus_preds: their d.out.get(f)), each
+    alternative's path and counts read once, not once a node (a missing sh:minCount is 0: counts are not
+    negative)."""
+    alts = [(ps, ps.counts_only, ps.path[1], 0 if ps.min_count is None else ps.min_count, ps.max_count)
+            for ps in alternatives]
+    for f, m in zip(focuses, focus_preds, strict=True):
+        for ps, counts_only, pred, lo, hi in alts:
+            if counts_only:
+                n = len(m.get(pred, _EMPTY)) if m is not None else 0
+                if n >= lo and (hi is None or n <= hi):
+                    break
+            elif not property_results(ps, d, f):
+                break
+        else:
+            return False
+    return True
+
+
+def _or_failures(alternatives: list[PropertyShape], d: Data, focuses: list, focus_preds: list) -> list:
+    """The focus nodes that pass none of the alternatives (of an sh:or), in order."""
+    if _every_passes_one(alternatives, d, focuses, focus_preds):   # the usual case
+        return []
+    return [f for f in focuses if not any_passes(alternatives, d, f)]
+
+
 def _all_less(pred: str, other: str, focus_preds: list) -> bool:
     """Does every focus node pass a shape whose one check is sh:lessThan other (_less_than's comparisons,
     node by node, without building results)? focus_preds as for all_pass."""
@@ -491,9 +517,8 @@ class FastValidator:
                         for comp, v in check(d, f, vs):
                             results.append(FastResult(_text(f), ps.path_text, comp, _text(v), ps.message))
             for alternatives in ns.ors:
-                for f in focuses:
-                    if not any_passes(alternatives, d, f):
-                        results.append(FastResult(_text(f), "", "Or", _text(f), ns.message))
+                for f in _or_failures(alternatives, d, focuses, focus_preds):
+                    results.append(FastResult(_text(f), "", "Or", _text(f), ns.message))
         return sorted(set(results))
 
 
