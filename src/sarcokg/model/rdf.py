@@ -9,6 +9,8 @@ report_triples() gives the same triples as pyoxigraph terms.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sarcokg.model import facts as F
 from sarcokg.model.namespaces import (
     CONFIDENCE,
@@ -42,6 +44,7 @@ SINCE = {"diagnosis": "SinceDiagnosis", "treatment": "SinceTreatment"}
 METHOD = {F.RULES: "RuleBasedExtraction", F.CURATOR: "CuratorAssertion"}
 
 
+@lru_cache(maxsize=1024)   # the builder's few local names: one string each, for every report, its hash computed once
 def sko(local: str) -> str:
     return SKO + local
 
@@ -116,8 +119,8 @@ class GraphBuilder:
         ns, index, counts = self.ns, self.index, self.evidence_count
         report, target = ns + "report", ns + node_local
         confidence = decimal(round(fact.confidence, 3))
-        method = SKO + METHOD.get(fact.method, "RuleBasedExtraction")
-        prop_iri = SKO + prop
+        method = sko(METHOD.get(fact.method, "RuleBasedExtraction"))
+        prop_iri = sko(prop)
         key = f"{node_local}-{prop}"
         spans = fact.spans
         for span in (spans if len(spans) == 1 else sorted(set(spans))):
