@@ -9,7 +9,7 @@ report_triples() gives the same triples as pyoxigraph terms.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import lru_cache
 
 from sarcokg.model import facts as F
 from sarcokg.model.namespaces import (
@@ -44,6 +44,7 @@ SINCE = {"diagnosis": "SinceDiagnosis", "treatment": "SinceTreatment"}
 METHOD = {F.RULES: "RuleBasedExtraction", F.CURATOR: "CuratorAssertion"}
 
 
+@lru_cache(maxsize=1024)   # the builder's few local names: one string each, for every report, its hash computed once
 def sko(local: str) -> str:
     return SKO + local
 
@@ -118,8 +119,8 @@ class GraphBuilder:
         ns, index, counts = self.ns, self.index, self.evidence_count
         report, target = ns + "report", ns + node_local
         confidence = decimal(round(fact.confidence, 3))
-        method = SKO + METHOD.get(fact.method, "RuleBasedExtraction")
-        prop_iri = SKO + prop
+        method = sko(METHOD.get(fact.method, "RuleBasedExtraction"))
+        prop_iri = sko(prop)
         key = f"{node_local}-{prop}"
         spans = fact.spans
         for span in (spans if len(spans) == 1 else sorted(set(spans))):
@@ -271,8 +272,17 @@ def _merge(items: list, key) -> list:
             if getattr(it, "laterality", None) and not getattr(out[k], "laterality", None):
                 out[k].laterality = it.laterality
         else:
-            out[k] = replace(it, spans=list(it.spans))
+            out[k] = _with_own_spans(it)
     return list(out.values())
+
+
+def _with_own_spans(fact):
+    """replace(fact, spans=list(fact.spans)), without its field-by-field __init__: a site's or level's
+    fields are all init fields, with no __post_init__, so the copy of its attributes is the same fact."""
+    new = object.__new__(type(fact))
+    new.__dict__.update(fact.__dict__)
+    new.spans = list(fact.spans)
+    return new
 
 
 def rank(subject: str, types: list[str]) -> int:

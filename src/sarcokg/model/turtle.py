@@ -182,12 +182,12 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
-# kept across writers (bounded): ':local' by the local part of an own-namespace IRI (Writer.iri),
-# and whether a typed literal is written bare, as a number or boolean (Writer.plain_literal)
+# kept across writers (bounded): ':local' by the local part of an own-namespace IRI (Writer.iri)
 _OWN_NAMES: dict[str, str] = {}
-_BARE: dict[tuple, bool] = {}
 # by the prefixes other than the own (':') one: a subject's predicates -> (their written order, joined by NUL)
 _ORDERS: dict[tuple, dict[tuple, tuple[list, str]]] = {}
+# by the prefixes other than the own one: a typed literal (not a string) -> its text (Writer.plain_literal)
+_TYPED: dict[tuple, dict[tuple, str]] = {}
 
 
 class Writer:
@@ -210,6 +210,7 @@ class Writer:
         # neither kept nor taken (_own_mark found in the predicates joined by NUL, which no IRI holds)
         others = tuple(kv for kv in self._ns if kv[0] != "")
         self._orders = _ORDERS.setdefault(others, {}) if len(_ORDERS) < 64 else {}
+        self._typed = _TYPED.setdefault(others, {}) if len(_TYPED) < 64 else {}
         self._own_mark = "\x00" + own if own else ""
 
     # -- terms -------------------------------------------------------------
@@ -259,15 +260,19 @@ class Writer:
             return f'"{escape(v)}"@{lang}'
         if dt == XSD_STRING:
             return f'"{escape(v)}"'
-        bare = _BARE.get(lit)   # numbers and booleans recur in every report (offsets, confidences)
-        if bare is None:
-            bare = bool((dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v))
-                        or (dt == _XSD_BOOLEAN and v in ("true", "false")))
-            if len(_BARE) < 100_000:
-                _BARE[lit] = bare
-        if bare:
-            return v
-        return f'"{escape(v)}"^^{self.iri(dt)}'
+        # numbers and booleans recur in every report (offsets, confidences): their text is kept across
+        # writers with the same other prefixes, as it depends on those alone, unless the datatype is in
+        # the own namespace (then iri() may name it by the writer's own prefix)
+        known = self._typed.get(lit)
+        if known is not None:
+            return known
+        bare = bool((dt == _XSD_INTEGER and _INT.match(v)) or (dt == _XSD_DECIMAL and _DEC.match(v))
+                    or (dt == _XSD_BOOLEAN and v in ("true", "false")))
+        out = v if bare else f'"{escape(v)}"^^{self.iri(dt)}'
+        own = self._own
+        if len(self._typed) < 100_000 and not (own and dt.startswith(own)):
+            self._typed[lit] = out
+        return out
 
     # -- documents ---------------------------------------------------------
     def header(self) -> str:
@@ -343,6 +348,7 @@ class Writer:
         # subjects of one kind have the same predicates, so most lookups hit
         names: dict = {}
         orders: dict = {}
+        typed = self._typed
 
         def text(o) -> str:
             kind = type(o)
@@ -352,7 +358,8 @@ class Writer:
                     t = names[o] = iri(o)
                 return t
             if kind is Lit:
-                t = names[o] = literal(o)
+                # (a typed literal an earlier writer wrote is in plain_literal()'s memo: read here, without the call)
+                t = names[o] = typed.get(o) or literal(o)
                 return t
             raise _BlankNodeFound
 

@@ -153,11 +153,14 @@ def parse_index(data: bytes) -> dict:
 class Data:
     """One report's triples indexed for the checks (plain_index), plus the class hierarchy."""
 
-    def __init__(self, index: dict, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset]):
+    def __init__(self, index: dict, hierarchy: dict[str, set[str]], ancestors: Callable[[str], frozenset],
+                 closures: dict | None = None):
+        """closures: a memo of types() by a node's rdf:type objects, kept across reports (FastValidator's)."""
         self.out: dict = index
         self.hierarchy = hierarchy
         self.ancestors = ancestors
         self._types: dict = {}
+        self._closures: dict = {} if closures is None else closures
 
     def values(self, node, path: tuple[str, str]) -> list:
         kind, pred = path
@@ -187,14 +190,23 @@ class Data:
                     todo.append(y)
         return res
 
-    def types(self, node) -> set[str]:
+    def types(self, node) -> frozenset[str]:
         cached = self._types.get(node)
         if cached is not None:
             return cached
-        direct = {plain_value(t) for t in self.out.get(node, {}).get(TYPE, [])} if node in self.out else set()
-        out = set(direct)
-        for t in direct:
-            out |= self.ancestors(t)
+        m = self.out.get(node)
+        objs = tuple(m.get(TYPE, _EMPTY)) if m is not None else ()
+        # the closure depends on the type objects alone (and the hierarchy, fixed for the validator), and
+        # report nodes have a few kinds: it is computed once for each tuple of them (bounded memo)
+        out = self._closures.get(objs)
+        if out is None:
+            direct = {plain_value(t) for t in objs}
+            found = set(direct)
+            for t in direct:
+                found |= self.ancestors(t)
+            out = frozenset(found)
+            if len(self._closures) < _MEMO_SIZE:
+                self._closures[objs] = out
         self._types[node] = out
         return out
 
@@ -226,6 +238,7 @@ class PropertyShape:
     value_checks: list[Check] = field(default_factory=list)
     batchable: bool = False     # an IRI path with only counts and value checks (all_pass)
     counts_only: bool = False   # an IRI path with only sh:minCount / sh:maxCount (passes)
+    less_than: str | None = None   # an IRI path with only sh:lessThan: the other predicate (all_pass)
 
 
 @dataclass
@@ -328,6 +341,8 @@ class Shapes:
         names = {name for name, _ in ps.checks}
         ps.batchable = p[0] == "iri" and names <= VALUE_CHECKS | COUNTS
         ps.counts_only = p[0] == "iri" and names <= COUNTS
+        if p[0] == "iri" and names == {"LessThan"}:
+            ps.less_than = c[SH + "lessThan"][0].value   # (the one _less_than() is built with)
         return ps
 
 
@@ -383,7 +398,7 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
     node by node" (some node may break it, or the shape cannot be checked in bulk).
     focus_preds: each focus node's {predicate: [objects]} (or None)."""
     if not ps.batchable:
-        return False
+        return ps.less_than is not None and _all_less(ps.path[1], ps.less_than, focus_preds)
     pred, lo, hi = ps.path[1], ps.min_count, ps.max_count
     values: list = []
     for m in focus_preds:
@@ -393,9 +408,53 @@ def all_pass(ps: PropertyShape, d: Data, focus_preds: list) -> bool:
             return False
         values += vs
     if values:
+        # a value check judges each value on its own (VALUE_CHECKS), and only whether one fails is asked
+        # here: each distinct value once gives the same answer (nodes repeat confidences, methods, targets)
+        distinct = list(dict.fromkeys(values)) if len(values) > 1 else values
         for check in ps.value_checks:
-            if check(d, None, values):
+            if check(d, None, distinct):
                 return False
+    return True
+
+
+def _every_passes_one(alternatives: list[PropertyShape], d: Data, focuses: list, focus_preds: list) -> bool:
+    """any_passes(alternatives, d, f) for every focus node f (focus_preds: their d.out.get(f)), each
+    alternative's path and counts read once, not once a node (a missing sh:minCount is 0: counts are not
+    negative)."""
+    alts = [(ps, ps.counts_only, ps.path[1], 0 if ps.min_count is None else ps.min_count, ps.max_count)
+            for ps in alternatives]
+    for f, m in zip(focuses, focus_preds, strict=True):
+        for ps, counts_only, pred, lo, hi in alts:
+            if counts_only:
+                n = len(m.get(pred, _EMPTY)) if m is not None else 0
+                if n >= lo and (hi is None or n <= hi):
+                    break
+            elif not property_results(ps, d, f):
+                break
+        else:
+            return False
+    return True
+
+
+def _or_failures(alternatives: list[PropertyShape], d: Data, focuses: list, focus_preds: list) -> list:
+    """The focus nodes that pass none of the alternatives (of an sh:or), in order."""
+    if _every_passes_one(alternatives, d, focuses, focus_preds):   # the usual case
+        return []
+    return [f for f in focuses if not any_passes(alternatives, d, f)]
+
+
+def _all_less(pred: str, other: str, focus_preds: list) -> bool:
+    """Does every focus node pass a shape whose one check is sh:lessThan other (_less_than's comparisons,
+    node by node, without building results)? focus_preds as for all_pass."""
+    for m in focus_preds:
+        if m is None:
+            continue
+        ws = m.get(other, _EMPTY)
+        for v in m.get(pred, _EMPTY):
+            for w in ws:
+                a, b = _number(v), _number(w)
+                if a is None or b is None or not a < b:
+                    return False
     return True
 
 
@@ -415,6 +474,7 @@ class FastValidator:
         self.shapes = Shapes(shapes_path)
         self.hierarchy = hierarchy
         self._ancestor_cache: dict[str, frozenset] = {}
+        self._closures: dict[tuple, frozenset] = {}   # Data.types() by a node's type objects, for all reports
 
     def _ancestors(self, cls: str) -> frozenset:
         if cls not in self._ancestor_cache:
@@ -427,7 +487,7 @@ class FastValidator:
 
     def validate_index(self, index: dict) -> list[FastResult]:
         """Results for a turtle.group_plain() index of plain terms."""
-        d = Data(index, self.hierarchy, self._ancestors)
+        d = Data(index, self.hierarchy, self._ancestors, self._closures)
         results = []
         by_type: dict = defaultdict(list)
         for s in d.out:
@@ -457,9 +517,8 @@ class FastValidator:
                         for comp, v in check(d, f, vs):
                             results.append(FastResult(_text(f), ps.path_text, comp, _text(v), ps.message))
             for alternatives in ns.ors:
-                for f in focuses:
-                    if not any_passes(alternatives, d, f):
-                        results.append(FastResult(_text(f), "", "Or", _text(f), ns.message))
+                for f in _or_failures(alternatives, d, focuses, focus_preds):
+                    results.append(FastResult(_text(f), "", "Or", _text(f), ns.message))
         return sorted(set(results))
 
 
@@ -493,11 +552,27 @@ def _max_count(n: int) -> Check:
 
 def _datatype(dt: str) -> Check:
     lexical = _LEXICAL.get(dt)
+    if lexical is None:
+        def datatype(d, f, vs):
+            return [("Datatype", v) for v in vs if not (type(v) is Lit and v[1] == dt and not v[2])]
+        return datatype
+    # whether a lexical form is valid depends on it alone (the datatype is this check's): kept, bounded, across
+    # reports, which repeat their offsets, counts and years
+    valid: dict[str, bool] = {}
 
-    def datatype(d, f, vs):
+    def well_formed(v: str) -> bool:
+        ok = valid.get(v)
+        if ok is None:
+            ok = bool(lexical(v))
+            if len(valid) < _MEMO_SIZE:
+                valid[v] = ok
+        return ok
+
+    def lexical_datatype(d, f, vs):
+        # (a form known valid is answered by the memo, without a call; any other by well_formed())
         return [("Datatype", v) for v in vs
-                if not (type(v) is Lit and v[1] == dt and not v[2] and (lexical is None or lexical(v[0])))]
-    return datatype
+                if not (type(v) is Lit and v[1] == dt and not v[2] and (valid.get(v[0]) or well_formed(v[0])))]
+    return lexical_datatype
 
 
 def _class(cls: str) -> Check:
@@ -551,8 +626,10 @@ def _range_builder(comp: str) -> Callable[[list, dict], tuple[str, Check]]:
 def _less_than(other: str) -> Check:
     def less(d, f, vs):
         bad = []
+        m = d.out.get(f)   # d.values(f, ("iri", other)), once for the node, inlined (an IRI path: its objects)
+        others = m.get(other, _EMPTY) if m is not None else _EMPTY
         for v in vs:
-            for w in d.values(f, ("iri", other)):
+            for w in others:
                 a, b = _number(v), _number(w)
                 if a is None or b is None or not a < b:
                     bad.append(("LessThan", v))
