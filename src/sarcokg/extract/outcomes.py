@@ -246,14 +246,12 @@ _SPECIMEN_AFTER_RX = re.compile(r"\s*(?:cells?\s+)?(?:(?:was|were)\s+(?:\w+\s+)?
 _MARGIN_AFTER_RX = re.compile(r"[\s-]*(?:(?:surgical|resection|excision)\s+)?margins?\b")
 # a time free of disease that a new illness ended, told as the history: 'disease-free for 30 years, but then
 # developed arm weakness' (the interval before the onset or a relapse, not the status at the last visit)
+_NEW_ILLNESS = (r"(?:but|until|till|when)\s+(?:then\s+|later\s+|subsequently\s+|eventually\s+|finally\s+)?"
+                r"(?:(?:he|she|the\s+patient)\s+)?(?:developed|presented|noticed|experienced|complained|"
+                r"was\s+(?:found|admitted|diagnosed|referred)|returned)\b")
+_ENDED_AFTER_RX = re.compile(r"[^.;]{0,40}?\b" + _NEW_ILLNESS)
 # the same told of a time: 'remained well for 30 years, but then developed ...' (no follow-up of the case)
-_TIME_ENDED_RX = re.compile(r"\b(?:years?|months?|weeks?|decades?)\s*,?\s*(?:but|until|till|when)\s+(?:then\s+|"
-                            r"later\s+|subsequently\s+|eventually\s+|finally\s+)?(?:(?:he|she|the\s+patient)\s+)?"
-                            r"(?:developed|presented|noticed|experienced|complained|was\s+(?:found|admitted|diagnosed|"
-                            r"referred)|returned)\b")
-_ENDED_AFTER_RX = re.compile(r"[^.;]{0,40}?\b(?:but|until|till|when)\s+(?:then\s+|later\s+|subsequently\s+|"
-                             r"eventually\s+|finally\s+)?(?:(?:he|she|the\s+patient)\s+)?(?:developed|presented|"
-                             r"noticed|experienced|complained|was\s+(?:found|admitted|diagnosed|referred)|returned)\b")
+_TIME_ENDED_RX = re.compile(r"\b(?:years?|months?|weeks?|decades?)\s*,?\s*" + _NEW_ILLNESS)
 
 
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:

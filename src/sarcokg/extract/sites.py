@@ -313,6 +313,12 @@ _REFERENCE_BEFORE_RX = re.compile(r"\b(?:iso|hypo|hyper)[\s-]?(?:intense|dense|e
                                   r"(?:normal\s+|adjacent\s+|surrounding\s+)?(?:[\w-]+\s+)?$")
 
 
+def _reference_tissue(lb: str) -> bool:
+    """Is the site after lb (lowercased) what an image compares the mass with?"""
+    return ("intense" in lb or "dense" in lb or "echoic" in lb or "attenuating" in lb) \
+        and _REFERENCE_BEFORE_RX.search(lb) is not None
+
+
 _EFFUSION_AFTER_RX = re.compile(r"\s*effusions?\b")
 
 
@@ -324,12 +330,6 @@ def _effusion_only(lb: str, after: str) -> bool:
 
 # the topic of a review, not the case: 'to review the literature on ESS spinal and intracranial metastases'
 _REVIEWED_BEFORE_RX = re.compile(r"\bliterature\s+(?:on|about|regarding|concerning)\s+(?:[\w()-]+\s+){0,6}$")
-
-
-def _reference_tissue(lb: str) -> bool:
-    """Is the site after lb (lowercased) what an image compares the mass with?"""
-    return ("intense" in lb or "dense" in lb or "echoic" in lb or "attenuating" in lb) \
-        and _REFERENCE_BEFORE_RX.search(lb) is not None
 
 
 def _accept(text: str, m: Mention, sent, tumour_spans: list[tuple[int, int]],
