@@ -254,6 +254,14 @@ _ENDED_AFTER_RX = re.compile(r"[^.;]{0,40}?\b" + _NEW_ILLNESS)
 _TIME_ENDED_RX = re.compile(r"\b(?:years?|months?|weeks?|decades?)\s*,?\s*" + _NEW_ILLNESS)
 
 
+def _ended_by_new_illness(low: str, at: int | None = None) -> bool:
+    """Does the time free of disease at `at` of low (or, None, a time the sentence tells) end in a new
+    illness? Tried only where the sentence holds 'but', 'when' or 'til' (one of the patterns' words)."""
+    if not ("but" in low or "when" in low or "til" in low):
+        return False
+    return (_TIME_ENDED_RX.search(low) if at is None else _ENDED_AFTER_RX.match(low, at)) is not None
+
+
 def _not_an_event(s, m: Mention, survival: list[Mention]) -> bool:
     """A disease word that is no status of its own: the anchor of a time, part of a survival measure's
     name ('progression-free survival'), or a margin ('excised with tumour-free margins')."""
@@ -342,8 +350,7 @@ def _outcome_event(text: str, terms: Terms, s, m: Mention, first_tx: int | None,
                                                                      m.start - s.start)
                                             or _SPECIMEN_AFTER_RX.match(s.low, m.end - s.start)):
         return None      # 'the margins were disease-free': the specimen's edges, not the patient
-    if fam == "no evidence of disease" and ("but" in s.low or "when" in s.low or "til" in s.low) \
-            and _ENDED_AFTER_RX.match(s.low, m.end - s.start):
+    if fam == "no evidence of disease" and _ended_by_new_illness(s.low, m.end - s.start):
         return None      # an interval a new illness ended: the history, not the last status
     if fam == "no evidence of disease" and _PROGRESSION_AFTER_RX.match(text, m.end, m.end + 20):
         return _Ev("stable disease", m.start, m.end)   # 'alive without disease progression': not free of it
@@ -441,8 +448,7 @@ def _rule_match_denied(text: str, s, rx: re.Pattern, st: str, a: int, b: int) ->
     if st == "no evidence of disease" and (_EXTRA_ORGAN_RX.search(text, a, b)
                                            or _MARGIN_BEFORE_RX.search(s.low, max(0, i - 40), i)
                                            or _SPECIMEN_AFTER_RX.match(s.low, j)
-                                           or (("but" in s.low or "when" in s.low or "til" in s.low)
-                                               and _ENDED_AFTER_RX.match(s.low, j))):
+                                           or _ended_by_new_illness(s.low, j)):
         return True     # 'no evidence of extrahepatic disease'; 'resected with the edges free of sarcoma'
     if rx in (SD_RX, SHRINK_RX, GONE_RX) and (hypothetical(text, s, a, b) or _modal(text, s)):
         return True     # 'such regression would be exceptional': a comment, not the course
@@ -727,8 +733,7 @@ def extract_outcomes(text: str, terms: Terms, zones: Zones, mentions: list[Menti
         evs = _sentence_events(text, terms, s, by_sent.get(s.index, []), first_tx)
         times = find_times(s.low)
         if not evs:
-            if times and FOLLOW_RX.search(s.low) and not (("but" in s.low or "when" in s.low or "til" in s.low)
-                                                          and _TIME_ENDED_RX.search(s.low)):
+            if times and FOLLOW_RX.search(s.low) and not _ended_by_new_illness(s.low):
                 t = times[-1]
                 evs = [_Ev(None, s.start + t.start, s.start + t.end)]
                 # ('She was re-examined 4 months after surgery. CT found no recurrence.'): the next sentence's
